@@ -115,9 +115,9 @@ pub fn emit(api: &Api) -> ModelFiles {
         );
         out.push_str("#[allow(unused_imports)]\nuse super::*;\n");
         if ci == 0 {
-            out.push_str("#[allow(unused_imports)]\nuse crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};\n");
+            out.push_str("#[allow(unused_imports)]\nuse crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};\n");
         } else {
-            out.push_str("#[allow(unused_imports)]\nuse purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};\n#[allow(unused_imports)]\nuse purecloud_platform_client_v2_models::*;\n");
+            out.push_str("#[allow(unused_imports)]\nuse purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};\n#[allow(unused_imports)]\nuse purecloud_platform_client_v2_models::*;\n");
         }
         out.push_str("#[allow(unused_imports)]\nuse serde_json::Value;\n#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n#[allow(unused_imports)]\nuse time::{Date, OffsetDateTime};\n");
         for m in models {
@@ -175,7 +175,7 @@ fn model(out: &mut String, m: &Model) {
             format!("{d}\n\nJSON `{}`.", p.json)
         };
         doc(out, "    ", &d);
-        let _ = writeln!(out, "    pub {}: {},", p.ident, field_ty(&p.ty, p.boxed));
+        let _ = writeln!(out, "    pub {}: {},", p.ident, field_ty(&p.ty, p.boxed()));
     }
     let _ = writeln!(
         out,
@@ -189,7 +189,7 @@ fn model(out: &mut String, m: &Model) {
         for p in &m.props {
             let name = crate::names::bare(&p.ident);
             let inner = rust::ty(&p.ty, "");
-            let (arg, val) = match (&p.ty, p.boxed) {
+            let (arg, val) = match (&p.ty, p.boxed()) {
                 (_, true) => (inner, "Some(Box::new(v))".to_owned()),
                 (Ty::String, _) => ("impl Into<String>".to_owned(), "Some(v.into())".to_owned()),
                 _ => (inner, "Some(v)".to_owned()),
@@ -204,15 +204,17 @@ fn model(out: &mut String, m: &Model) {
     }
 
     // Decoding: a loop over the keys, one match; the reader tracks the JSON path for errors.
+    // `from_json` and friends go through the codec's generic helpers so that a model is
+    // decoded where it lives (a `Vec` slot, a `Box`), never built elsewhere and moved.
     let _ = writeln!(
         out,
-        "\nimpl FromJson for {} {{\n    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {{\n        let mut v = Self::default();\n        r.begin_object()?;\n        while let Some(k) = r.next_key()? {{",
+        "\nimpl FromJson for {0} {{\n    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {{\n        json::decode_object(r)\n    }}\n    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {{\n        json::push_object(r, v)\n    }}\n    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {{\n        json::box_object(r)\n    }}\n}}\n\nimpl JsonObject for {0} {{\n    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {{\n        r.begin_object()?;\n        while let Some(k) = r.next_key()? {{",
         m.name
     );
     if m.props.is_empty() {
         let _ = writeln!(
             out,
-            "            r.read_unknown(&k, &mut v.{})?;",
+            "            r.read_unknown(&k, &mut self.{})?;",
             m.unknown_ident
         );
     } else {
@@ -222,17 +224,17 @@ fn model(out: &mut String, m: &Model) {
         for p in &m.props {
             let _ = writeln!(
                 out,
-                "                {:?} => r.read_into(&mut v.{}),",
+                "                {:?} => r.read_into(&mut self.{}),",
                 p.json, p.ident
             );
         }
         let _ = writeln!(
             out,
-            "                _ => r.read_unknown(&k, &mut v.{}),\n            }};\n            res?;",
+            "                _ => r.read_unknown(&k, &mut self.{}),\n            }};\n            res?;",
             m.unknown_ident
         );
     }
-    out.push_str("        }\n        Ok(v)\n    }\n}\n");
+    out.push_str("        }\n        Ok(())\n    }\n}\n");
 
     // Encoding.
     let _ = writeln!(

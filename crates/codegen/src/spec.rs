@@ -122,8 +122,16 @@ pub struct Prop {
     pub ty: Ty,
     pub description: String,
     pub required: bool,
-    /// Set when the model is part of a containment cycle through this property.
-    pub boxed: bool,
+}
+
+impl Prop {
+    /// A property holding a model is `Option<Box<Model>>`: models stay small whatever they
+    /// contain (a struct's size is the sum of its properties', and the spec nests deeply:
+    /// `UserMe` was 14.6 KB by value), every model is decoded in place on the heap, and
+    /// recursive definitions need no special case. Arrays and maps of models hold them inline.
+    pub fn boxed(&self) -> bool {
+        matches!(self.ty, Ty::Model(_))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -273,7 +281,6 @@ pub fn parse(doc: &Value) -> Result<Api, String> {
                 ty,
                 description: text(p, "description"),
                 required: required.contains(json.as_str()),
-                boxed: false,
             });
         }
         let mut unknown_ident = "unknown_fields".to_owned();
@@ -301,7 +308,6 @@ pub fn parse(doc: &Value) -> Result<Api, String> {
             }
         }
     }
-    mark_boxed(&mut models);
 
     // --- groups -------------------------------------------------------------------------------
     let mut groups = Vec::new();
@@ -497,91 +503,6 @@ pub fn parse(doc: &Value) -> Result<Api, String> {
         ops,
         models,
     })
-}
-
-/// Boxes the properties that would make a type infinitely sized: a direct (not through `Vec` or a
-/// map) reference to a model in the same strongly connected component.
-fn mark_boxed(models: &mut BTreeMap<String, Model>) {
-    let names: Vec<String> = models.keys().cloned().collect();
-    let index: BTreeMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
-    let edges: Vec<Vec<usize>> = names
-        .iter()
-        .map(|n| {
-            models[n]
-                .props
-                .iter()
-                .filter_map(|p| match &p.ty {
-                    Ty::Model(t) => Some(index[t.as_str()]),
-                    _ => None,
-                })
-                .collect()
-        })
-        .collect();
-    let comp = tarjan(&edges);
-    for (i, n) in names.iter().enumerate() {
-        let m = models.get_mut(n).expect("model");
-        for p in &mut m.props {
-            if let Ty::Model(t) = &p.ty {
-                p.boxed = comp[index[t.as_str()]] == comp[i];
-            }
-        }
-    }
-}
-
-/// Strongly connected components (iterative Tarjan); returns the component id of each node.
-fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
-    let n = edges.len();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut comp = vec![usize::MAX; n];
-    let mut next = 0;
-    let mut ncomp = 0;
-    for start in 0..n {
-        if index[start] != usize::MAX {
-            continue;
-        }
-        let mut work = vec![(start, 0usize)];
-        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
-            if *ei == 0 && index[v] == usize::MAX {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if *ei < edges[v].len() {
-                let w = edges[v][*ei];
-                *ei += 1;
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                work.pop();
-                if let Some(&(parent, _)) = work.last() {
-                    low[parent] = low[parent].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        comp[w] = ncomp;
-                        if w == v {
-                            break;
-                        }
-                    }
-                    ncomp += 1;
-                }
-            }
-        }
-    }
-    comp
 }
 
 impl Api {

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -34,11 +34,11 @@ pub struct AuditLogMessage {
     /// User associated with this audit message.
     ///
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// Client associated with this audit message.
     ///
     /// JSON `client`.
-    pub client: Option<AddressableEntityRef>,
+    pub client: Option<Box<AddressableEntityRef>>,
     /// List of IP addresses of systems that originated or handled the request.
     ///
     /// JSON `remoteIp`.
@@ -58,7 +58,7 @@ pub struct AuditLogMessage {
     /// Message describing the event being audited.
     ///
     /// JSON `message`.
-    pub message: Option<MessageInfo>,
+    pub message: Option<Box<MessageInfo>>,
     /// Action that took place.
     ///
     /// JSON `action`.
@@ -66,7 +66,7 @@ pub struct AuditLogMessage {
     /// Entity that was impacted.
     ///
     /// JSON `entity`.
-    pub entity: Option<DomainEntityRef>,
+    pub entity: Option<Box<DomainEntityRef>>,
     /// Type of the entity that was impacted.
     ///
     /// JSON `entityType`.
@@ -82,7 +82,7 @@ pub struct AuditLogMessage {
     /// Id and action of the audit initiating the transaction
     ///
     /// JSON `initiatingAction`.
-    pub initiating_action: Option<InitiatingAction>,
+    pub initiating_action: Option<Box<InitiatingAction>>,
     /// Whether the current audit is the initiator of the transaction
     ///
     /// JSON `transactionInitiator`.
@@ -116,12 +116,12 @@ impl AuditLogMessage {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::client`].
     pub fn set_client(mut self, v: AddressableEntityRef) -> Self {
-        self.client = Some(v);
+        self.client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::remote_ip`].
@@ -146,7 +146,7 @@ impl AuditLogMessage {
     }
     /// Sets [`Self::message`].
     pub fn set_message(mut self, v: MessageInfo) -> Self {
-        self.message = Some(v);
+        self.message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::action`].
@@ -156,7 +156,7 @@ impl AuditLogMessage {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: DomainEntityRef) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entity_type`].
@@ -176,7 +176,7 @@ impl AuditLogMessage {
     }
     /// Sets [`Self::initiating_action`].
     pub fn set_initiating_action(mut self, v: InitiatingAction) -> Self {
-        self.initiating_action = Some(v);
+        self.initiating_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::transaction_initiator`].
@@ -203,34 +203,45 @@ impl AuditLogMessage {
 
 impl FromJson for AuditLogMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditLogMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "userHomeOrgId" => r.read_into(&mut v.user_home_org_id),
-                "user" => r.read_into(&mut v.user),
-                "client" => r.read_into(&mut v.client),
-                "remoteIp" => r.read_into(&mut v.remote_ip),
-                "serviceName" => r.read_into(&mut v.service_name),
-                "level" => r.read_into(&mut v.level),
-                "eventDate" => r.read_into(&mut v.event_date),
-                "message" => r.read_into(&mut v.message),
-                "action" => r.read_into(&mut v.action),
-                "entity" => r.read_into(&mut v.entity),
-                "entityType" => r.read_into(&mut v.entity_type),
-                "status" => r.read_into(&mut v.status),
-                "application" => r.read_into(&mut v.application),
-                "initiatingAction" => r.read_into(&mut v.initiating_action),
-                "transactionInitiator" => r.read_into(&mut v.transaction_initiator),
-                "propertyChanges" => r.read_into(&mut v.property_changes),
-                "context" => r.read_into(&mut v.context),
-                "entityChanges" => r.read_into(&mut v.entity_changes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "userHomeOrgId" => r.read_into(&mut self.user_home_org_id),
+                "user" => r.read_into(&mut self.user),
+                "client" => r.read_into(&mut self.client),
+                "remoteIp" => r.read_into(&mut self.remote_ip),
+                "serviceName" => r.read_into(&mut self.service_name),
+                "level" => r.read_into(&mut self.level),
+                "eventDate" => r.read_into(&mut self.event_date),
+                "message" => r.read_into(&mut self.message),
+                "action" => r.read_into(&mut self.action),
+                "entity" => r.read_into(&mut self.entity),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "status" => r.read_into(&mut self.status),
+                "application" => r.read_into(&mut self.application),
+                "initiatingAction" => r.read_into(&mut self.initiating_action),
+                "transactionInitiator" => r.read_into(&mut self.transaction_initiator),
+                "propertyChanges" => r.read_into(&mut self.property_changes),
+                "context" => r.read_into(&mut self.context),
+                "entityChanges" => r.read_into(&mut self.entity_changes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -397,17 +408,28 @@ impl AuditQueryEntity {
 
 impl FromJson for AuditQueryEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditQueryEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -473,19 +495,30 @@ impl AuditQueryExecutionResultsResponse {
 
 impl FromJson for AuditQueryExecutionResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditQueryExecutionResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "cursor" => r.read_into(&mut v.cursor),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "cursor" => r.read_into(&mut self.cursor),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -580,22 +613,33 @@ impl AuditQueryExecutionStatusResponse {
 
 impl FromJson for AuditQueryExecutionStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditQueryExecutionStatusResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "startDate" => r.read_into(&mut v.start_date),
-                "interval" => r.read_into(&mut v.interval),
-                "serviceName" => r.read_into(&mut v.service_name),
-                "filters" => r.read_into(&mut v.filters),
-                "sort" => r.read_into(&mut v.sort),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "startDate" => r.read_into(&mut self.start_date),
+                "interval" => r.read_into(&mut self.interval),
+                "serviceName" => r.read_into(&mut self.service_name),
+                "filters" => r.read_into(&mut self.filters),
+                "sort" => r.read_into(&mut self.sort),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -711,17 +755,28 @@ impl AuditQueryFilter {
 
 impl FromJson for AuditQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "property" => r.read_into(&mut v.property),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "property" => r.read_into(&mut self.property),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -852,19 +907,30 @@ impl AuditQueryRequest {
 
 impl FromJson for AuditQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "serviceName" => r.read_into(&mut v.service_name),
-                "filters" => r.read_into(&mut v.filters),
-                "sort" => r.read_into(&mut v.sort),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "serviceName" => r.read_into(&mut self.service_name),
+                "filters" => r.read_into(&mut self.filters),
+                "sort" => r.read_into(&mut self.sort),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -914,17 +980,28 @@ impl AuditQueryService {
 
 impl FromJson for AuditQueryService {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditQueryService {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -963,16 +1040,27 @@ impl AuditQueryServiceMapping {
 
 impl FromJson for AuditQueryServiceMapping {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditQueryServiceMapping {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "services" => r.read_into(&mut v.services),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "services" => r.read_into(&mut self.services),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1057,21 +1145,32 @@ impl AuditRealtimeQueryRequest {
 
 impl FromJson for AuditRealtimeQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditRealtimeQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "serviceName" => r.read_into(&mut v.service_name),
-                "filters" => r.read_into(&mut v.filters),
-                "sort" => r.read_into(&mut v.sort),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "serviceName" => r.read_into(&mut self.service_name),
+                "filters" => r.read_into(&mut self.filters),
+                "sort" => r.read_into(&mut self.sort),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1140,20 +1239,31 @@ impl AuditRealtimeQueryResultsResponse {
 
 impl FromJson for AuditRealtimeQueryResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditRealtimeQueryResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1215,18 +1325,29 @@ impl AuditRealtimeRelatedRequest {
 
 impl FromJson for AuditRealtimeRelatedRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditRealtimeRelatedRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "auditId" => r.read_into(&mut v.audit_id),
-                "trustorOrgId" => r.read_into(&mut v.trustor_org_id),
-                "sort" => r.read_into(&mut v.sort),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "auditId" => r.read_into(&mut self.audit_id),
+                "trustorOrgId" => r.read_into(&mut self.trustor_org_id),
+                "sort" => r.read_into(&mut self.sort),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1264,16 +1385,27 @@ impl AuditRealtimeRelatedResultsResponse {
 
 impl FromJson for AuditRealtimeRelatedResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditRealtimeRelatedResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1347,20 +1479,31 @@ impl EntityChange {
 
 impl FromJson for EntityChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EntityChange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entityId" => r.read_into(&mut v.entity_id),
-                "entityName" => r.read_into(&mut v.entity_name),
-                "entityType" => r.read_into(&mut v.entity_type),
-                "oldValues" => r.read_into(&mut v.old_values),
-                "newValues" => r.read_into(&mut v.new_values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entityId" => r.read_into(&mut self.entity_id),
+                "entityName" => r.read_into(&mut self.entity_name),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "oldValues" => r.read_into(&mut self.old_values),
+                "newValues" => r.read_into(&mut self.new_values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1411,17 +1554,28 @@ impl InitiatingAction {
 
 impl FromJson for InitiatingAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InitiatingAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transactionId" => r.read_into(&mut v.transaction_id),
-                "actionContext" => r.read_into(&mut v.action_context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transactionId" => r.read_into(&mut self.transaction_id),
+                "actionContext" => r.read_into(&mut self.action_context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -34,7 +34,7 @@ pub struct BillingCharge {
     /// Represents the details of a product.
     ///
     /// JSON `product`.
-    pub product: Option<BillingProduct>,
+    pub product: Option<Box<BillingProduct>>,
     /// List of plans within the organization.
     ///
     /// JSON `organizations`.
@@ -92,7 +92,7 @@ impl BillingCharge {
     }
     /// Sets [`Self::product`].
     pub fn set_product(mut self, v: BillingProduct) -> Self {
-        self.product = Some(v);
+        self.product = Some(Box::new(v));
         self
     }
     /// Sets [`Self::organizations`].
@@ -149,28 +149,39 @@ impl BillingCharge {
 
 impl FromJson for BillingCharge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingCharge {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "product" => r.read_into(&mut v.product),
-                "organizations" => r.read_into(&mut v.organizations),
-                "prepaidQuantity" => r.read_into(&mut v.prepaid_quantity),
-                "fairuseQuantity" => r.read_into(&mut v.fairuse_quantity),
-                "actualQuantity" => r.read_into(&mut v.actual_quantity),
-                "overageQuantity" => r.read_into(&mut v.overage_quantity),
-                "overageRate" => r.read_into(&mut v.overage_rate),
-                "overageCharge" => r.read_into(&mut v.overage_charge),
-                "overageCurrency" => r.read_into(&mut v.overage_currency),
-                "convertedTokenCount" => r.read_into(&mut v.converted_token_count),
-                "tokenConversionRate" => r.read_into(&mut v.token_conversion_rate),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "product" => r.read_into(&mut self.product),
+                "organizations" => r.read_into(&mut self.organizations),
+                "prepaidQuantity" => r.read_into(&mut self.prepaid_quantity),
+                "fairuseQuantity" => r.read_into(&mut self.fairuse_quantity),
+                "actualQuantity" => r.read_into(&mut self.actual_quantity),
+                "overageQuantity" => r.read_into(&mut self.overage_quantity),
+                "overageRate" => r.read_into(&mut self.overage_rate),
+                "overageCharge" => r.read_into(&mut self.overage_charge),
+                "overageCurrency" => r.read_into(&mut self.overage_currency),
+                "convertedTokenCount" => r.read_into(&mut self.converted_token_count),
+                "tokenConversionRate" => r.read_into(&mut self.token_conversion_rate),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -225,15 +236,15 @@ pub struct BillingContract {
     /// The bill to customer.
     ///
     /// JSON `billToCustomer`.
-    pub bill_to_customer: Option<Customer>,
+    pub bill_to_customer: Option<Box<Customer>>,
     /// The sold to customer.
     ///
     /// JSON `soldToCustomer`.
-    pub sold_to_customer: Option<Customer>,
+    pub sold_to_customer: Option<Box<Customer>>,
     /// The end customer.
     ///
     /// JSON `endCustomer`.
-    pub end_customer: Option<Customer>,
+    pub end_customer: Option<Box<Customer>>,
     /// The start date of the contract. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
     /// JSON `dateStart`.
@@ -290,17 +301,17 @@ impl BillingContract {
     }
     /// Sets [`Self::bill_to_customer`].
     pub fn set_bill_to_customer(mut self, v: Customer) -> Self {
-        self.bill_to_customer = Some(v);
+        self.bill_to_customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sold_to_customer`].
     pub fn set_sold_to_customer(mut self, v: Customer) -> Self {
-        self.sold_to_customer = Some(v);
+        self.sold_to_customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::end_customer`].
     pub fn set_end_customer(mut self, v: Customer) -> Self {
-        self.end_customer = Some(v);
+        self.end_customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_start`].
@@ -337,29 +348,40 @@ impl BillingContract {
 
 impl FromJson for BillingContract {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingContract {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "externalNumber" => r.read_into(&mut v.external_number),
-                "status" => r.read_into(&mut v.status),
-                "commercialModel" => r.read_into(&mut v.commercial_model),
-                "purchaseOrderNumbers" => r.read_into(&mut v.purchase_order_numbers),
-                "billToCustomer" => r.read_into(&mut v.bill_to_customer),
-                "soldToCustomer" => r.read_into(&mut v.sold_to_customer),
-                "endCustomer" => r.read_into(&mut v.end_customer),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "dateRampStart" => r.read_into(&mut v.date_ramp_start),
-                "dateRampEnd" => r.read_into(&mut v.date_ramp_end),
-                "billingPeriods" => r.read_into(&mut v.billing_periods),
-                "plans" => r.read_into(&mut v.plans),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "externalNumber" => r.read_into(&mut self.external_number),
+                "status" => r.read_into(&mut self.status),
+                "commercialModel" => r.read_into(&mut self.commercial_model),
+                "purchaseOrderNumbers" => r.read_into(&mut self.purchase_order_numbers),
+                "billToCustomer" => r.read_into(&mut self.bill_to_customer),
+                "soldToCustomer" => r.read_into(&mut self.sold_to_customer),
+                "endCustomer" => r.read_into(&mut self.end_customer),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "dateRampStart" => r.read_into(&mut self.date_ramp_start),
+                "dateRampEnd" => r.read_into(&mut self.date_ramp_end),
+                "billingPeriods" => r.read_into(&mut self.billing_periods),
+                "plans" => r.read_into(&mut self.plans),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -476,19 +498,30 @@ impl BillingContractListing {
 
 impl FromJson for BillingContractListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingContractListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -556,19 +589,30 @@ impl BillingContractPeriod {
 
 impl FromJson for BillingContractPeriod {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingContractPeriod {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -701,21 +745,32 @@ impl BillingContractPeriodDetail {
 
 impl FromJson for BillingContractPeriodDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingContractPeriodDetail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "status" => r.read_into(&mut v.status),
-                "charges" => r.read_into(&mut v.charges),
-                "wallets" => r.read_into(&mut v.wallets),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "status" => r.read_into(&mut self.status),
+                "charges" => r.read_into(&mut self.charges),
+                "wallets" => r.read_into(&mut self.wallets),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -794,15 +849,15 @@ pub struct BillingInvoice {
     /// The bill to customer.
     ///
     /// JSON `billToCustomer`.
-    pub bill_to_customer: Option<Customer>,
+    pub bill_to_customer: Option<Box<Customer>>,
     /// The ship to customer.
     ///
     /// JSON `shipToCustomer`.
-    pub ship_to_customer: Option<Customer>,
+    pub ship_to_customer: Option<Box<Customer>>,
     /// The sold to customer.
     ///
     /// JSON `soldToCustomer`.
-    pub sold_to_customer: Option<Customer>,
+    pub sold_to_customer: Option<Box<Customer>>,
     /// Date when the invoice was issued. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
     /// JSON `dateInvoiced`.
@@ -810,11 +865,11 @@ pub struct BillingInvoice {
     /// Details of the bill to address.
     ///
     /// JSON `billToAddress`.
-    pub bill_to_address: Option<InvoiceAddress>,
+    pub bill_to_address: Option<Box<InvoiceAddress>>,
     /// Details of the ship to address.
     ///
     /// JSON `shipToAddress`.
-    pub ship_to_address: Option<InvoiceAddress>,
+    pub ship_to_address: Option<Box<InvoiceAddress>>,
     /// Contains the ISO code for any currency allowed by the organization.
     ///
     /// JSON `currencyIsoCode`.
@@ -855,17 +910,17 @@ impl BillingInvoice {
     }
     /// Sets [`Self::bill_to_customer`].
     pub fn set_bill_to_customer(mut self, v: Customer) -> Self {
-        self.bill_to_customer = Some(v);
+        self.bill_to_customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ship_to_customer`].
     pub fn set_ship_to_customer(mut self, v: Customer) -> Self {
-        self.ship_to_customer = Some(v);
+        self.ship_to_customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sold_to_customer`].
     pub fn set_sold_to_customer(mut self, v: Customer) -> Self {
-        self.sold_to_customer = Some(v);
+        self.sold_to_customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_invoiced`].
@@ -875,12 +930,12 @@ impl BillingInvoice {
     }
     /// Sets [`Self::bill_to_address`].
     pub fn set_bill_to_address(mut self, v: InvoiceAddress) -> Self {
-        self.bill_to_address = Some(v);
+        self.bill_to_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ship_to_address`].
     pub fn set_ship_to_address(mut self, v: InvoiceAddress) -> Self {
-        self.ship_to_address = Some(v);
+        self.ship_to_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::currency_iso_code`].
@@ -922,29 +977,40 @@ impl BillingInvoice {
 
 impl FromJson for BillingInvoice {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingInvoice {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "billToCustomer" => r.read_into(&mut v.bill_to_customer),
-                "shipToCustomer" => r.read_into(&mut v.ship_to_customer),
-                "soldToCustomer" => r.read_into(&mut v.sold_to_customer),
-                "dateInvoiced" => r.read_into(&mut v.date_invoiced),
-                "billToAddress" => r.read_into(&mut v.bill_to_address),
-                "shipToAddress" => r.read_into(&mut v.ship_to_address),
-                "currencyIsoCode" => r.read_into(&mut v.currency_iso_code),
-                "paymentStatus" => r.read_into(&mut v.payment_status),
-                "paymentTerms" => r.read_into(&mut v.payment_terms),
-                "paymentLink" => r.read_into(&mut v.payment_link),
-                "customerPoNumber" => r.read_into(&mut v.customer_po_number),
-                "customerInvoiceType" => r.read_into(&mut v.customer_invoice_type),
-                "amount" => r.read_into(&mut v.amount),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "billToCustomer" => r.read_into(&mut self.bill_to_customer),
+                "shipToCustomer" => r.read_into(&mut self.ship_to_customer),
+                "soldToCustomer" => r.read_into(&mut self.sold_to_customer),
+                "dateInvoiced" => r.read_into(&mut self.date_invoiced),
+                "billToAddress" => r.read_into(&mut self.bill_to_address),
+                "shipToAddress" => r.read_into(&mut self.ship_to_address),
+                "currencyIsoCode" => r.read_into(&mut self.currency_iso_code),
+                "paymentStatus" => r.read_into(&mut self.payment_status),
+                "paymentTerms" => r.read_into(&mut self.payment_terms),
+                "paymentLink" => r.read_into(&mut self.payment_link),
+                "customerPoNumber" => r.read_into(&mut self.customer_po_number),
+                "customerInvoiceType" => r.read_into(&mut self.customer_invoice_type),
+                "amount" => r.read_into(&mut self.amount),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1031,7 +1097,7 @@ pub struct BillingInvoiceItem {
     /// Represents the details of a product.
     ///
     /// JSON `product`.
-    pub product: Option<BillingProduct>,
+    pub product: Option<Box<BillingProduct>>,
     /// Line Item Description.
     ///
     /// JSON `description`.
@@ -1051,7 +1117,7 @@ pub struct BillingInvoiceItem {
     /// A Genesys Cloud Organization.
     ///
     /// JSON `organization`.
-    pub organization: Option<NamedEntity>,
+    pub organization: Option<Box<NamedEntity>>,
     /// Quantity of the item.
     ///
     /// JSON `quantity`.
@@ -1076,7 +1142,7 @@ impl BillingInvoiceItem {
     }
     /// Sets [`Self::product`].
     pub fn set_product(mut self, v: BillingProduct) -> Self {
-        self.product = Some(v);
+        self.product = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1101,7 +1167,7 @@ impl BillingInvoiceItem {
     }
     /// Sets [`Self::organization`].
     pub fn set_organization(mut self, v: NamedEntity) -> Self {
-        self.organization = Some(v);
+        self.organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::quantity`].
@@ -1123,25 +1189,36 @@ impl BillingInvoiceItem {
 
 impl FromJson for BillingInvoiceItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingInvoiceItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "product" => r.read_into(&mut v.product),
-                "description" => r.read_into(&mut v.description),
-                "dateTransacted" => r.read_into(&mut v.date_transacted),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "organization" => r.read_into(&mut v.organization),
-                "quantity" => r.read_into(&mut v.quantity),
-                "unitOfMeasure" => r.read_into(&mut v.unit_of_measure),
-                "amount" => r.read_into(&mut v.amount),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "product" => r.read_into(&mut self.product),
+                "description" => r.read_into(&mut self.description),
+                "dateTransacted" => r.read_into(&mut self.date_transacted),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "organization" => r.read_into(&mut self.organization),
+                "quantity" => r.read_into(&mut self.quantity),
+                "unitOfMeasure" => r.read_into(&mut self.unit_of_measure),
+                "amount" => r.read_into(&mut self.amount),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1390,19 +1467,30 @@ impl BillingInvoiceItemListing {
 
 impl FromJson for BillingInvoiceItemListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingInvoiceItemListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1462,19 +1550,30 @@ impl BillingInvoiceListing {
 
 impl FromJson for BillingInvoiceListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingInvoiceListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1512,7 +1611,7 @@ pub struct BillingPlan {
     /// Represents the details of a product.
     ///
     /// JSON `product`.
-    pub product: Option<BillingProduct>,
+    pub product: Option<Box<BillingProduct>>,
     /// List of items for the plan.
     ///
     /// JSON `items`.
@@ -1539,7 +1638,7 @@ impl BillingPlan {
     }
     /// Sets [`Self::product`].
     pub fn set_product(mut self, v: BillingProduct) -> Self {
-        self.product = Some(v);
+        self.product = Some(Box::new(v));
         self
     }
     /// Sets [`Self::items`].
@@ -1551,20 +1650,31 @@ impl BillingPlan {
 
 impl FromJson for BillingPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingPlan {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "organizations" => r.read_into(&mut v.organizations),
-                "product" => r.read_into(&mut v.product),
-                "items" => r.read_into(&mut v.items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "organizations" => r.read_into(&mut self.organizations),
+                "product" => r.read_into(&mut self.product),
+                "items" => r.read_into(&mut self.items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1723,29 +1833,40 @@ impl BillingPlanItem {
 
 impl FromJson for BillingPlanItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingPlanItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "itemNumber" => r.read_into(&mut v.item_number),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "function" => r.read_into(&mut v.function),
-                "description" => r.read_into(&mut v.description),
-                "dateChargedThrough" => r.read_into(&mut v.date_charged_through),
-                "currencyIsoCode" => r.read_into(&mut v.currency_iso_code),
-                "discountAmount" => r.read_into(&mut v.discount_amount),
-                "dateEffectiveStart" => r.read_into(&mut v.date_effective_start),
-                "dateEffectiveEnd" => r.read_into(&mut v.date_effective_end),
-                "overagePrice" => r.read_into(&mut v.overage_price),
-                "price" => r.read_into(&mut v.price),
-                "quantity" => r.read_into(&mut v.quantity),
-                "unitOfMeasure" => r.read_into(&mut v.unit_of_measure),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "itemNumber" => r.read_into(&mut self.item_number),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "function" => r.read_into(&mut self.function),
+                "description" => r.read_into(&mut self.description),
+                "dateChargedThrough" => r.read_into(&mut self.date_charged_through),
+                "currencyIsoCode" => r.read_into(&mut self.currency_iso_code),
+                "discountAmount" => r.read_into(&mut self.discount_amount),
+                "dateEffectiveStart" => r.read_into(&mut self.date_effective_start),
+                "dateEffectiveEnd" => r.read_into(&mut self.date_effective_end),
+                "overagePrice" => r.read_into(&mut self.overage_price),
+                "price" => r.read_into(&mut self.price),
+                "quantity" => r.read_into(&mut self.quantity),
+                "unitOfMeasure" => r.read_into(&mut self.unit_of_measure),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2006,19 +2127,30 @@ impl BillingProduct {
 
 impl FromJson for BillingProduct {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingProduct {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "sku" => r.read_into(&mut v.sku),
-                "name" => r.read_into(&mut v.name),
-                "unitOfMeasure" => r.read_into(&mut v.unit_of_measure),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "sku" => r.read_into(&mut self.sku),
+                "name" => r.read_into(&mut self.name),
+                "unitOfMeasure" => r.read_into(&mut self.unit_of_measure),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2266,18 +2398,29 @@ impl BillingUsage {
 
 impl FromJson for BillingUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingUsage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "totalUsage" => r.read_into(&mut v.total_usage),
-                "resources" => r.read_into(&mut v.resources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "totalUsage" => r.read_into(&mut self.total_usage),
+                "resources" => r.read_into(&mut self.resources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2375,22 +2518,33 @@ impl BillingUsageReport {
 
 impl FromJson for BillingUsageReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingUsageReport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "startDate" => r.read_into(&mut v.start_date),
-                "endDate" => r.read_into(&mut v.end_date),
-                "status" => r.read_into(&mut v.status),
-                "usages" => r.read_into(&mut v.usages),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "startDate" => r.read_into(&mut self.start_date),
+                "endDate" => r.read_into(&mut self.end_date),
+                "status" => r.read_into(&mut self.status),
+                "usages" => r.read_into(&mut self.usages),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2494,17 +2648,28 @@ impl BillingUsageResource {
 
 impl FromJson for BillingUsageResource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingUsageResource {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "date" => r.read_into(&mut v.date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "date" => r.read_into(&mut self.date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2540,7 +2705,7 @@ pub struct BillingWallet {
     /// Represents the details of a product.
     ///
     /// JSON `product`.
-    pub product: Option<BillingProduct>,
+    pub product: Option<Box<BillingProduct>>,
     /// The initial balance in the wallet.
     ///
     /// JSON `startingBalance`.
@@ -2603,7 +2768,7 @@ impl BillingWallet {
     }
     /// Sets [`Self::product`].
     pub fn set_product(mut self, v: BillingProduct) -> Self {
-        self.product = Some(v);
+        self.product = Some(Box::new(v));
         self
     }
     /// Sets [`Self::starting_balance`].
@@ -2660,29 +2825,40 @@ impl BillingWallet {
 
 impl FromJson for BillingWallet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BillingWallet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "organizations" => r.read_into(&mut v.organizations),
-                "product" => r.read_into(&mut v.product),
-                "startingBalance" => r.read_into(&mut v.starting_balance),
-                "endingBalance" => r.read_into(&mut v.ending_balance),
-                "balanceIncrease" => r.read_into(&mut v.balance_increase),
-                "balanceDecrease" => r.read_into(&mut v.balance_decrease),
-                "balanceConsumption" => r.read_into(&mut v.balance_consumption),
-                "balanceOverage" => r.read_into(&mut v.balance_overage),
-                "balanceOverageRate" => r.read_into(&mut v.balance_overage_rate),
-                "balanceOverageCharge" => r.read_into(&mut v.balance_overage_charge),
-                "balanceOverageCurrency" => r.read_into(&mut v.balance_overage_currency),
-                "unitOfMeasure" => r.read_into(&mut v.unit_of_measure),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "organizations" => r.read_into(&mut self.organizations),
+                "product" => r.read_into(&mut self.product),
+                "startingBalance" => r.read_into(&mut self.starting_balance),
+                "endingBalance" => r.read_into(&mut self.ending_balance),
+                "balanceIncrease" => r.read_into(&mut self.balance_increase),
+                "balanceDecrease" => r.read_into(&mut self.balance_decrease),
+                "balanceConsumption" => r.read_into(&mut self.balance_consumption),
+                "balanceOverage" => r.read_into(&mut self.balance_overage),
+                "balanceOverageRate" => r.read_into(&mut self.balance_overage_rate),
+                "balanceOverageCharge" => r.read_into(&mut self.balance_overage_charge),
+                "balanceOverageCurrency" => r.read_into(&mut self.balance_overage_currency),
+                "unitOfMeasure" => r.read_into(&mut self.unit_of_measure),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2934,18 +3110,29 @@ impl Customer {
 
 impl FromJson for Customer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Customer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "number" => r.read_into(&mut v.number),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "number" => r.read_into(&mut self.number),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3102,29 +3289,40 @@ impl InvoiceAddress {
 
 impl FromJson for InvoiceAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InvoiceAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateEffective" => r.read_into(&mut v.date_effective),
-                "addressType" => r.read_into(&mut v.address_type),
-                "currencyIsoCode" => r.read_into(&mut v.currency_iso_code),
-                "line1" => r.read_into(&mut v.line1),
-                "line2" => r.read_into(&mut v.line2),
-                "line3" => r.read_into(&mut v.line3),
-                "cityName" => r.read_into(&mut v.city_name),
-                "postalCode" => r.read_into(&mut v.postal_code),
-                "stateCode" => r.read_into(&mut v.state_code),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "citySubdivision1" => r.read_into(&mut v.city_subdivision1),
-                "regionSubdivision1" => r.read_into(&mut v.region_subdivision1),
-                "regionSubdivision2" => r.read_into(&mut v.region_subdivision2),
-                "country" => r.read_into(&mut v.country),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateEffective" => r.read_into(&mut self.date_effective),
+                "addressType" => r.read_into(&mut self.address_type),
+                "currencyIsoCode" => r.read_into(&mut self.currency_iso_code),
+                "line1" => r.read_into(&mut self.line1),
+                "line2" => r.read_into(&mut self.line2),
+                "line3" => r.read_into(&mut self.line3),
+                "cityName" => r.read_into(&mut self.city_name),
+                "postalCode" => r.read_into(&mut self.postal_code),
+                "stateCode" => r.read_into(&mut self.state_code),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "citySubdivision1" => r.read_into(&mut self.city_subdivision1),
+                "regionSubdivision1" => r.read_into(&mut self.region_subdivision1),
+                "regionSubdivision2" => r.read_into(&mut self.region_subdivision2),
+                "country" => r.read_into(&mut self.country),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3341,27 +3539,38 @@ impl SubscriptionOverviewUsage {
 
 impl FromJson for SubscriptionOverviewUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SubscriptionOverviewUsage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "partNumber" => r.read_into(&mut v.part_number),
-                "grouping" => r.read_into(&mut v.grouping),
-                "unitOfMeasureType" => r.read_into(&mut v.unit_of_measure_type),
-                "usageQuantity" => r.read_into(&mut v.usage_quantity),
-                "overagePrice" => r.read_into(&mut v.overage_price),
-                "prepayQuantity" => r.read_into(&mut v.prepay_quantity),
-                "prepayPrice" => r.read_into(&mut v.prepay_price),
-                "usageNotes" => r.read_into(&mut v.usage_notes),
-                "isCancellable" => r.read_into(&mut v.is_cancellable),
-                "bundleQuantity" => r.read_into(&mut v.bundle_quantity),
-                "isThirdParty" => r.read_into(&mut v.is_third_party),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "partNumber" => r.read_into(&mut self.part_number),
+                "grouping" => r.read_into(&mut self.grouping),
+                "unitOfMeasureType" => r.read_into(&mut self.unit_of_measure_type),
+                "usageQuantity" => r.read_into(&mut self.usage_quantity),
+                "overagePrice" => r.read_into(&mut self.overage_price),
+                "prepayQuantity" => r.read_into(&mut self.prepay_quantity),
+                "prepayPrice" => r.read_into(&mut self.prepay_price),
+                "usageNotes" => r.read_into(&mut self.usage_notes),
+                "isCancellable" => r.read_into(&mut self.is_cancellable),
+                "bundleQuantity" => r.read_into(&mut self.bundle_quantity),
+                "isThirdParty" => r.read_into(&mut self.is_third_party),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3403,7 +3612,7 @@ pub struct TrusteeBillingOverview {
     /// Required.
     ///
     /// JSON `organization`.
-    pub organization: Option<NamedEntity>,
+    pub organization: Option<Box<NamedEntity>>,
     /// The currency type.
     ///
     /// Required.
@@ -3483,7 +3692,7 @@ impl TrusteeBillingOverview {
     }
     /// Sets [`Self::organization`].
     pub fn set_organization(mut self, v: NamedEntity) -> Self {
-        self.organization = Some(v);
+        self.organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::currency`].
@@ -3560,32 +3769,43 @@ impl TrusteeBillingOverview {
 
 impl FromJson for TrusteeBillingOverview {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrusteeBillingOverview {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "organization" => r.read_into(&mut v.organization),
-                "currency" => r.read_into(&mut v.currency),
-                "enabledProducts" => r.read_into(&mut v.enabled_products),
-                "subscriptionType" => r.read_into(&mut v.subscription_type),
-                "rampPeriodStartDate" => r.read_into(&mut v.ramp_period_start_date),
-                "rampPeriodEndDate" => r.read_into(&mut v.ramp_period_end_date),
-                "billingPeriodStartDate" => r.read_into(&mut v.billing_period_start_date),
-                "billingPeriodEndDate" => r.read_into(&mut v.billing_period_end_date),
-                "usages" => r.read_into(&mut v.usages),
-                "contractAmendmentDate" => r.read_into(&mut v.contract_amendment_date),
-                "contractEffectiveDate" => r.read_into(&mut v.contract_effective_date),
-                "contractEndDate" => r.read_into(&mut v.contract_end_date),
-                "minimumMonthlyAmount" => r.read_into(&mut v.minimum_monthly_amount),
-                "inRampPeriod" => r.read_into(&mut v.in_ramp_period),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "organization" => r.read_into(&mut self.organization),
+                "currency" => r.read_into(&mut self.currency),
+                "enabledProducts" => r.read_into(&mut self.enabled_products),
+                "subscriptionType" => r.read_into(&mut self.subscription_type),
+                "rampPeriodStartDate" => r.read_into(&mut self.ramp_period_start_date),
+                "rampPeriodEndDate" => r.read_into(&mut self.ramp_period_end_date),
+                "billingPeriodStartDate" => r.read_into(&mut self.billing_period_start_date),
+                "billingPeriodEndDate" => r.read_into(&mut self.billing_period_end_date),
+                "usages" => r.read_into(&mut self.usages),
+                "contractAmendmentDate" => r.read_into(&mut self.contract_amendment_date),
+                "contractEffectiveDate" => r.read_into(&mut self.contract_effective_date),
+                "contractEndDate" => r.read_into(&mut self.contract_end_date),
+                "minimumMonthlyAmount" => r.read_into(&mut self.minimum_monthly_amount),
+                "inRampPeriod" => r.read_into(&mut self.in_ramp_period),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -43,16 +43,27 @@ impl BulkAddDecisionTableRowsRequest {
 
 impl FromJson for BulkAddDecisionTableRowsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkAddDecisionTableRowsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rows" => r.read_into(&mut v.rows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rows" => r.read_into(&mut self.rows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -103,17 +114,28 @@ impl BulkAddDecisionTableRowsResponse {
 
 impl FromJson for BulkAddDecisionTableRowsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkAddDecisionTableRowsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalCreated" => r.read_into(&mut v.total_created),
-                "rows" => r.read_into(&mut v.rows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalCreated" => r.read_into(&mut self.total_created),
+                "rows" => r.read_into(&mut self.rows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -154,16 +176,27 @@ impl BulkDeleteDecisionTableRowsRequest {
 
 impl FromJson for BulkDeleteDecisionTableRowsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkDeleteDecisionTableRowsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rowIds" => r.read_into(&mut v.row_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rowIds" => r.read_into(&mut self.row_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -203,16 +236,27 @@ impl BulkUpdateDecisionTableRowsRequest {
 
 impl FromJson for BulkUpdateDecisionTableRowsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkUpdateDecisionTableRowsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rows" => r.read_into(&mut v.rows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rows" => r.read_into(&mut self.rows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -263,17 +307,28 @@ impl BulkUpdateDecisionTableRowsResponse {
 
 impl FromJson for BulkUpdateDecisionTableRowsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkUpdateDecisionTableRowsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalUpdated" => r.read_into(&mut v.total_updated),
-                "rows" => r.read_into(&mut v.rows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalUpdated" => r.read_into(&mut self.total_updated),
+                "rows" => r.read_into(&mut self.rows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -317,7 +372,7 @@ pub struct BusinessRulesDataSchema {
     /// The URI of the user that created this schema.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// The date and time this schema version was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -327,7 +382,7 @@ pub struct BusinessRulesDataSchema {
     /// Required.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<JsonSchemaDocument>,
+    pub json_schema: Option<Box<JsonSchemaDocument>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -364,7 +419,7 @@ impl BusinessRulesDataSchema {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -374,7 +429,7 @@ impl BusinessRulesDataSchema {
     }
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -386,24 +441,35 @@ impl BusinessRulesDataSchema {
 
 impl FromJson for BusinessRulesDataSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BusinessRulesDataSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "appliesTo" => r.read_into(&mut v.applies_to),
-                "enabled" => r.read_into(&mut v.enabled),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "appliesTo" => r.read_into(&mut self.applies_to),
+                "enabled" => r.read_into(&mut self.enabled),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -468,19 +534,30 @@ impl BusinessRulesDataSchemaListing {
 
 impl FromJson for BusinessRulesDataSchemaListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BusinessRulesDataSchemaListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -542,19 +619,30 @@ impl BusinessRulesParentSchemaRef {
 
 impl FromJson for BusinessRulesParentSchemaRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BusinessRulesParentSchemaRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -582,7 +670,7 @@ pub struct BusinessRulesSchemaCreateRequest {
     /// Required.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<JsonSchemaWithDefinitions>,
+    pub json_schema: Option<Box<JsonSchemaWithDefinitions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -590,23 +678,34 @@ pub struct BusinessRulesSchemaCreateRequest {
 impl BusinessRulesSchemaCreateRequest {
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: JsonSchemaWithDefinitions) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BusinessRulesSchemaCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BusinessRulesSchemaCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -641,7 +740,7 @@ pub struct BusinessRulesSchemaUpdateRequest {
     /// Required.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<JsonSchemaWithDefinitions>,
+    pub json_schema: Option<Box<JsonSchemaWithDefinitions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -659,25 +758,36 @@ impl BusinessRulesSchemaUpdateRequest {
     }
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: JsonSchemaWithDefinitions) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BusinessRulesSchemaUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BusinessRulesSchemaUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -728,17 +838,28 @@ impl Contractual {
 
 impl FromJson for Contractual {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Contractual {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaPropertyKey" => r.read_into(&mut v.schema_property_key),
-                "contractual" => r.read_into(&mut v.contractual),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaPropertyKey" => r.read_into(&mut self.schema_property_key),
+                "contractual" => r.read_into(&mut self.contractual),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -788,17 +909,28 @@ impl CopyDecisionTableRequest {
 
 impl FromJson for CopyDecisionTableRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopyDecisionTableRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -850,17 +982,28 @@ impl CreateDecisionTableColumnsRequest {
 
 impl FromJson for CreateDecisionTableColumnsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateDecisionTableColumnsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputs" => r.read_into(&mut v.inputs),
-                "outputs" => r.read_into(&mut v.outputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputs" => r.read_into(&mut self.inputs),
+                "outputs" => r.read_into(&mut self.outputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -912,17 +1055,28 @@ impl CreateDecisionTableImportJobRequest {
 
 impl FromJson for CreateDecisionTableImportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateDecisionTableImportJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "importMode" => r.read_into(&mut v.import_mode),
-                "fileName" => r.read_into(&mut v.file_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "importMode" => r.read_into(&mut self.import_mode),
+                "fileName" => r.read_into(&mut self.file_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1017,7 +1171,7 @@ pub struct CreateDecisionTableRequest {
     /// Required.
     ///
     /// JSON `columns`.
-    pub columns: Option<CreateDecisionTableColumnsRequest>,
+    pub columns: Option<Box<CreateDecisionTableColumnsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1045,27 +1199,38 @@ impl CreateDecisionTableRequest {
     }
     /// Sets [`Self::columns`].
     pub fn set_columns(mut self, v: CreateDecisionTableColumnsRequest) -> Self {
-        self.columns = Some(v);
+        self.columns = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CreateDecisionTableRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateDecisionTableRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "columns" => r.read_into(&mut v.columns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "columns" => r.read_into(&mut self.columns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1129,18 +1294,29 @@ impl CreateDecisionTableRowRequest {
 
 impl FromJson for CreateDecisionTableRowRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateDecisionTableRowRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rowIndex" => r.read_into(&mut v.row_index),
-                "inputs" => r.read_into(&mut v.inputs),
-                "outputs" => r.read_into(&mut v.outputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rowIndex" => r.read_into(&mut self.row_index),
+                "inputs" => r.read_into(&mut self.inputs),
+                "outputs" => r.read_into(&mut self.outputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1191,17 +1367,28 @@ impl CreateDecisionTableSnapshotRequest {
 
 impl FromJson for CreateDecisionTableSnapshotRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateDecisionTableSnapshotRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "snapshotName" => r.read_into(&mut v.snapshot_name),
-                "notes" => r.read_into(&mut v.notes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "snapshotName" => r.read_into(&mut self.snapshot_name),
+                "notes" => r.read_into(&mut self.notes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1240,16 +1427,27 @@ impl CreateDecisionTableVersionRequest {
 
 impl FromJson for CreateDecisionTableVersionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateDecisionTableVersionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceVersion" => r.read_into(&mut v.source_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceVersion" => r.read_into(&mut self.source_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1278,7 +1476,7 @@ pub struct DecisionTable {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The decision table description.
     ///
     /// JSON `description`.
@@ -1298,11 +1496,11 @@ pub struct DecisionTable {
     /// The entity reference to the most recently published decision table version. Null if never published.
     ///
     /// JSON `published`.
-    pub published: Option<DecisionTableVersionEntity>,
+    pub published: Option<Box<DecisionTableVersionEntity>>,
     /// The entity reference to the most recently created decision table version.
     ///
     /// JSON `latest`.
-    pub latest: Option<DecisionTableVersionEntity>,
+    pub latest: Option<Box<DecisionTableVersionEntity>>,
     /// The status of the most recently created decision table version. Lets clients distinguish e.g. a Draft latest version from a Superseded one without an extra request.
     ///
     /// JSON `latestVersionStatus`.
@@ -1314,11 +1512,11 @@ pub struct DecisionTable {
     /// The column definitions of this decision table.
     ///
     /// JSON `columns`.
-    pub columns: Option<DecisionTableColumns>,
+    pub columns: Option<Box<DecisionTableColumns>>,
     /// The published contract information for this decision table.
     ///
     /// JSON `publishedContract`.
-    pub published_contract: Option<DecisionTableContract>,
+    pub published_contract: Option<Box<DecisionTableContract>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1340,7 +1538,7 @@ impl DecisionTable {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1365,12 +1563,12 @@ impl DecisionTable {
     }
     /// Sets [`Self::published`].
     pub fn set_published(mut self, v: DecisionTableVersionEntity) -> Self {
-        self.published = Some(v);
+        self.published = Some(Box::new(v));
         self
     }
     /// Sets [`Self::latest`].
     pub fn set_latest(mut self, v: DecisionTableVersionEntity) -> Self {
-        self.latest = Some(v);
+        self.latest = Some(Box::new(v));
         self
     }
     /// Sets [`Self::latest_version_status`].
@@ -1385,12 +1583,12 @@ impl DecisionTable {
     }
     /// Sets [`Self::columns`].
     pub fn set_columns(mut self, v: DecisionTableColumns) -> Self {
-        self.columns = Some(v);
+        self.columns = Some(Box::new(v));
         self
     }
     /// Sets [`Self::published_contract`].
     pub fn set_published_contract(mut self, v: DecisionTableContract) -> Self {
-        self.published_contract = Some(v);
+        self.published_contract = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1402,29 +1600,40 @@ impl DecisionTable {
 
 impl FromJson for DecisionTable {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTable {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "published" => r.read_into(&mut v.published),
-                "latest" => r.read_into(&mut v.latest),
-                "latestVersionStatus" => r.read_into(&mut v.latest_version_status),
-                "snapshotCount" => r.read_into(&mut v.snapshot_count),
-                "columns" => r.read_into(&mut v.columns),
-                "publishedContract" => r.read_into(&mut v.published_contract),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "published" => r.read_into(&mut self.published),
+                "latest" => r.read_into(&mut self.latest),
+                "latestVersionStatus" => r.read_into(&mut self.latest_version_status),
+                "snapshotCount" => r.read_into(&mut self.snapshot_count),
+                "columns" => r.read_into(&mut self.columns),
+                "publishedContract" => r.read_into(&mut self.published_contract),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1552,18 +1761,29 @@ impl DecisionTableColumnDefaultRowValue {
 
 impl FromJson for DecisionTableColumnDefaultRowValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableColumnDefaultRowValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "values" => r.read_into(&mut v.values),
-                "special" => r.read_into(&mut v.special),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "values" => r.read_into(&mut self.values),
+                "special" => r.read_into(&mut self.special),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1667,17 +1887,28 @@ impl DecisionTableColumns {
 
 impl FromJson for DecisionTableColumns {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableColumns {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputs" => r.read_into(&mut v.inputs),
-                "outputs" => r.read_into(&mut v.outputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputs" => r.read_into(&mut self.inputs),
+                "outputs" => r.read_into(&mut self.outputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1701,19 +1932,19 @@ pub struct DecisionTableContract {
     /// DSS schema entity defining source properties for the decision table contract schemas
     ///
     /// JSON `parentSchema`.
-    pub parent_schema: Option<BusinessRulesParentSchemaRef>,
+    pub parent_schema: Option<Box<BusinessRulesParentSchemaRef>>,
     /// JSON schema describing required value types for each column in every row in a decision table
     ///
     /// JSON `rowAuthoringSchema`.
-    pub row_authoring_schema: Option<JsonSchemaDocument>,
+    pub row_authoring_schema: Option<Box<JsonSchemaDocument>>,
     /// JSON schema for execution input data for a decision table
     ///
     /// JSON `executionInputSchema`.
-    pub execution_input_schema: Option<JsonSchemaDocument>,
+    pub execution_input_schema: Option<Box<JsonSchemaDocument>>,
     /// JSON schema for execution output data for a decision table
     ///
     /// JSON `executionOutputSchema`.
-    pub execution_output_schema: Option<JsonSchemaDocument>,
+    pub execution_output_schema: Option<Box<JsonSchemaDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1721,41 +1952,52 @@ pub struct DecisionTableContract {
 impl DecisionTableContract {
     /// Sets [`Self::parent_schema`].
     pub fn set_parent_schema(mut self, v: BusinessRulesParentSchemaRef) -> Self {
-        self.parent_schema = Some(v);
+        self.parent_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::row_authoring_schema`].
     pub fn set_row_authoring_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.row_authoring_schema = Some(v);
+        self.row_authoring_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::execution_input_schema`].
     pub fn set_execution_input_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.execution_input_schema = Some(v);
+        self.execution_input_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::execution_output_schema`].
     pub fn set_execution_output_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.execution_output_schema = Some(v);
+        self.execution_output_schema = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DecisionTableContract {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableContract {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "parentSchema" => r.read_into(&mut v.parent_schema),
-                "rowAuthoringSchema" => r.read_into(&mut v.row_authoring_schema),
-                "executionInputSchema" => r.read_into(&mut v.execution_input_schema),
-                "executionOutputSchema" => r.read_into(&mut v.execution_output_schema),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "parentSchema" => r.read_into(&mut self.parent_schema),
+                "rowAuthoringSchema" => r.read_into(&mut self.row_authoring_schema),
+                "executionInputSchema" => r.read_into(&mut self.execution_input_schema),
+                "executionOutputSchema" => r.read_into(&mut self.execution_output_schema),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1798,16 +2040,27 @@ impl DecisionTableExecutionRequest {
 
 impl FromJson for DecisionTableExecutionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableExecutionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputs" => r.read_into(&mut v.inputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputs" => r.read_into(&mut self.inputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1830,7 +2083,7 @@ pub struct DecisionTableExecutionResponse {
     /// The decision table version entity that was executed.
     ///
     /// JSON `table`.
-    pub table: Option<DecisionTableVersionEntity>,
+    pub table: Option<Box<DecisionTableVersionEntity>>,
     /// Total number of rows that matched execution input and would return results
     ///
     /// JSON `totalMatchRowCount`.
@@ -1850,7 +2103,7 @@ pub struct DecisionTableExecutionResponse {
 impl DecisionTableExecutionResponse {
     /// Sets [`Self::table`].
     pub fn set_table(mut self, v: DecisionTableVersionEntity) -> Self {
-        self.table = Some(v);
+        self.table = Some(Box::new(v));
         self
     }
     /// Sets [`Self::total_match_row_count`].
@@ -1872,19 +2125,30 @@ impl DecisionTableExecutionResponse {
 
 impl FromJson for DecisionTableExecutionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableExecutionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "table" => r.read_into(&mut v.table),
-                "totalMatchRowCount" => r.read_into(&mut v.total_match_row_count),
-                "topMatchRows" => r.read_into(&mut v.top_match_rows),
-                "rowExecutionOutputs" => r.read_into(&mut v.row_execution_outputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "table" => r.read_into(&mut self.table),
+                "totalMatchRowCount" => r.read_into(&mut self.total_match_row_count),
+                "topMatchRows" => r.read_into(&mut self.top_match_rows),
+                "rowExecutionOutputs" => r.read_into(&mut self.row_execution_outputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1922,7 +2186,7 @@ pub struct DecisionTableExportJob {
     /// The user who created the export job.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date when this export job was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1938,7 +2202,7 @@ pub struct DecisionTableExportJob {
     /// Reference to the download resource for obtaining the exported file.
     ///
     /// JSON `download`.
-    pub download: Option<AddressableEntityRef>,
+    pub download: Option<Box<AddressableEntityRef>>,
     /// Date when the download link expires. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateDownloadExpires`.
@@ -1962,7 +2226,7 @@ pub struct DecisionTableExportJob {
     /// Error details if the export job failed.
     ///
     /// JSON `error`.
-    pub error: Option<DecisionTableExportJobError>,
+    pub error: Option<Box<DecisionTableExportJobError>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1989,7 +2253,7 @@ impl DecisionTableExportJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2009,7 +2273,7 @@ impl DecisionTableExportJob {
     }
     /// Sets [`Self::download`].
     pub fn set_download(mut self, v: AddressableEntityRef) -> Self {
-        self.download = Some(v);
+        self.download = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_download_expires`].
@@ -2039,7 +2303,7 @@ impl DecisionTableExportJob {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: DecisionTableExportJobError) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2051,30 +2315,41 @@ impl DecisionTableExportJob {
 
 impl FromJson for DecisionTableExportJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableExportJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "tableVersion" => r.read_into(&mut v.table_version),
-                "status" => r.read_into(&mut v.status),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "fileName" => r.read_into(&mut v.file_name),
-                "download" => r.read_into(&mut v.download),
-                "dateDownloadExpires" => r.read_into(&mut v.date_download_expires),
-                "exportType" => r.read_into(&mut v.export_type),
-                "totalRows" => r.read_into(&mut v.total_rows),
-                "rowsExported" => r.read_into(&mut v.rows_exported),
-                "format" => r.read_into(&mut v.format),
-                "error" => r.read_into(&mut v.error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "tableVersion" => r.read_into(&mut self.table_version),
+                "status" => r.read_into(&mut self.status),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "fileName" => r.read_into(&mut self.file_name),
+                "download" => r.read_into(&mut self.download),
+                "dateDownloadExpires" => r.read_into(&mut self.date_download_expires),
+                "exportType" => r.read_into(&mut self.export_type),
+                "totalRows" => r.read_into(&mut self.total_rows),
+                "rowsExported" => r.read_into(&mut self.rows_exported),
+                "format" => r.read_into(&mut self.format),
+                "error" => r.read_into(&mut self.error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2303,20 +2578,31 @@ impl DecisionTableExportJobError {
 
 impl FromJson for DecisionTableExportJobError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableExportJobError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                "validationErrors" => r.read_into(&mut v.validation_errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                "validationErrors" => r.read_into(&mut self.validation_errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2377,19 +2663,30 @@ impl DecisionTableExportJobListing {
 
 impl FromJson for DecisionTableExportJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableExportJobListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2450,18 +2747,29 @@ impl DecisionTableExportJobRequest {
 
 impl FromJson for DecisionTableExportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableExportJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "tableVersion" => r.read_into(&mut v.table_version),
-                "exportType" => r.read_into(&mut v.export_type),
-                "format" => r.read_into(&mut v.format),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "tableVersion" => r.read_into(&mut self.table_version),
+                "exportType" => r.read_into(&mut self.export_type),
+                "format" => r.read_into(&mut self.format),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2608,7 +2916,7 @@ pub struct DecisionTableImportJob {
     /// The user who created the job
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// When the job was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -2628,11 +2936,11 @@ pub struct DecisionTableImportJob {
     /// Row-level metrics populated incrementally during import processing
     ///
     /// JSON `rowMetrics`.
-    pub row_metrics: Option<DecisionTableImportRowMetrics>,
+    pub row_metrics: Option<Box<DecisionTableImportRowMetrics>>,
     /// Present when the import job could not be successfully finished
     ///
     /// JSON `error`.
-    pub error: Option<DecisionTableImportJobError>,
+    pub error: Option<Box<DecisionTableImportJobError>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2679,7 +2987,7 @@ impl DecisionTableImportJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2704,12 +3012,12 @@ impl DecisionTableImportJob {
     }
     /// Sets [`Self::row_metrics`].
     pub fn set_row_metrics(mut self, v: DecisionTableImportRowMetrics) -> Self {
-        self.row_metrics = Some(v);
+        self.row_metrics = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: DecisionTableImportJobError) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2721,30 +3029,41 @@ impl DecisionTableImportJob {
 
 impl FromJson for DecisionTableImportJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableImportJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "tableVersion" => r.read_into(&mut v.table_version),
-                "status" => r.read_into(&mut v.status),
-                "uploadUrl" => r.read_into(&mut v.upload_url),
-                "uploadHeaders" => r.read_into(&mut v.upload_headers),
-                "importMode" => r.read_into(&mut v.import_mode),
-                "fileName" => r.read_into(&mut v.file_name),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "rowMetrics" => r.read_into(&mut v.row_metrics),
-                "error" => r.read_into(&mut v.error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "tableVersion" => r.read_into(&mut self.table_version),
+                "status" => r.read_into(&mut self.status),
+                "uploadUrl" => r.read_into(&mut self.upload_url),
+                "uploadHeaders" => r.read_into(&mut self.upload_headers),
+                "importMode" => r.read_into(&mut self.import_mode),
+                "fileName" => r.read_into(&mut self.file_name),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "rowMetrics" => r.read_into(&mut self.row_metrics),
+                "error" => r.read_into(&mut self.error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2938,20 +3257,31 @@ impl DecisionTableImportJobError {
 
 impl FromJson for DecisionTableImportJobError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableImportJobError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                "validationErrors" => r.read_into(&mut v.validation_errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                "validationErrors" => r.read_into(&mut self.validation_errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3012,19 +3342,30 @@ impl DecisionTableImportJobListing {
 
 impl FromJson for DecisionTableImportJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableImportJobListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3137,24 +3478,35 @@ impl DecisionTableImportRowMetrics {
 
 impl FromJson for DecisionTableImportRowMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableImportRowMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalRows" => r.read_into(&mut v.total_rows),
-                "rowsParsed" => r.read_into(&mut v.rows_parsed),
-                "rowParseFailed" => r.read_into(&mut v.row_parse_failed),
-                "rowsCreated" => r.read_into(&mut v.rows_created),
-                "rowsUpdated" => r.read_into(&mut v.rows_updated),
-                "rowsDeleted" => r.read_into(&mut v.rows_deleted),
-                "rowCreateFailed" => r.read_into(&mut v.row_create_failed),
-                "rowUpdateFailed" => r.read_into(&mut v.row_update_failed),
-                "rowDeleteFailed" => r.read_into(&mut v.row_delete_failed),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalRows" => r.read_into(&mut self.total_rows),
+                "rowsParsed" => r.read_into(&mut self.rows_parsed),
+                "rowParseFailed" => r.read_into(&mut self.row_parse_failed),
+                "rowsCreated" => r.read_into(&mut self.rows_created),
+                "rowsUpdated" => r.read_into(&mut self.rows_updated),
+                "rowsDeleted" => r.read_into(&mut self.rows_deleted),
+                "rowCreateFailed" => r.read_into(&mut self.row_create_failed),
+                "rowUpdateFailed" => r.read_into(&mut self.row_update_failed),
+                "rowDeleteFailed" => r.read_into(&mut self.row_delete_failed),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3189,13 +3541,13 @@ pub struct DecisionTableInputColumn {
     /// The default row value for this column that will complete the condition expression where no value is provided by a row.
     ///
     /// JSON `defaultsTo`.
-    pub defaults_to: Option<DecisionTableColumnDefaultRowValue>,
+    pub defaults_to: Option<Box<DecisionTableColumnDefaultRowValue>>,
     /// The input column condition expression, comprising the left side and comparator of a logical condition in the form of left|comparator|right, where each row of the decision table will provide the right side to form a complete condition
     ///
     /// Required.
     ///
     /// JSON `expression`.
-    pub expression: Option<DecisionTableInputColumnExpression>,
+    pub expression: Option<Box<DecisionTableInputColumnExpression>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3208,30 +3560,41 @@ impl DecisionTableInputColumn {
     }
     /// Sets [`Self::defaults_to`].
     pub fn set_defaults_to(mut self, v: DecisionTableColumnDefaultRowValue) -> Self {
-        self.defaults_to = Some(v);
+        self.defaults_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::expression`].
     pub fn set_expression(mut self, v: DecisionTableInputColumnExpression) -> Self {
-        self.expression = Some(v);
+        self.expression = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DecisionTableInputColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableInputColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "defaultsTo" => r.read_into(&mut v.defaults_to),
-                "expression" => r.read_into(&mut v.expression),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "defaultsTo" => r.read_into(&mut self.defaults_to),
+                "expression" => r.read_into(&mut self.expression),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3258,7 +3621,7 @@ pub struct DecisionTableInputColumnExpression {
     /// Required.
     ///
     /// JSON `contractual`.
-    pub contractual: Option<Contractual>,
+    pub contractual: Option<Box<Contractual>>,
     /// A comparator used to join the left and right sides of a logical condition.
     ///
     /// Required.
@@ -3272,7 +3635,7 @@ pub struct DecisionTableInputColumnExpression {
 impl DecisionTableInputColumnExpression {
     /// Sets [`Self::contractual`].
     pub fn set_contractual(mut self, v: Contractual) -> Self {
-        self.contractual = Some(v);
+        self.contractual = Some(Box::new(v));
         self
     }
     /// Sets [`Self::comparator`].
@@ -3284,17 +3647,28 @@ impl DecisionTableInputColumnExpression {
 
 impl FromJson for DecisionTableInputColumnExpression {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableInputColumnExpression {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contractual" => r.read_into(&mut v.contractual),
-                "comparator" => r.read_into(&mut v.comparator),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contractual" => r.read_into(&mut self.contractual),
+                "comparator" => r.read_into(&mut self.comparator),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3453,13 +3827,13 @@ pub struct DecisionTableInputColumnRequest {
     /// The default row value for this column that will complete the condition expression where no value is provided by a row.
     ///
     /// JSON `defaultsTo`.
-    pub defaults_to: Option<DecisionTableColumnDefaultRowValue>,
+    pub defaults_to: Option<Box<DecisionTableColumnDefaultRowValue>>,
     /// The input column condition expression, comprising the left side and comparator of a logical condition in the form of left|comparator|right, where each row of the decision table will provide the right side to form a complete condition
     ///
     /// Required.
     ///
     /// JSON `expression`.
-    pub expression: Option<DecisionTableInputColumnExpression>,
+    pub expression: Option<Box<DecisionTableInputColumnExpression>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3467,29 +3841,40 @@ pub struct DecisionTableInputColumnRequest {
 impl DecisionTableInputColumnRequest {
     /// Sets [`Self::defaults_to`].
     pub fn set_defaults_to(mut self, v: DecisionTableColumnDefaultRowValue) -> Self {
-        self.defaults_to = Some(v);
+        self.defaults_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::expression`].
     pub fn set_expression(mut self, v: DecisionTableInputColumnExpression) -> Self {
-        self.expression = Some(v);
+        self.expression = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DecisionTableInputColumnRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableInputColumnRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "defaultsTo" => r.read_into(&mut v.defaults_to),
-                "expression" => r.read_into(&mut v.expression),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "defaultsTo" => r.read_into(&mut self.defaults_to),
+                "expression" => r.read_into(&mut self.expression),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3531,7 +3916,7 @@ pub struct DecisionTableJobValidationError {
     /// JSON `errors`.
     pub errors: Option<Vec<ErrorBody>>,
     /// JSON `limit`.
-    pub limit: Option<Limit>,
+    pub limit: Option<Box<Limit>>,
     /// Row number in the import file when applicable (1-based for data rows; 0 may be used for file-level issues such as headers)
     ///
     /// JSON `rowNumber`.
@@ -3593,7 +3978,7 @@ impl DecisionTableJobValidationError {
     }
     /// Sets [`Self::limit`].
     pub fn set_limit(mut self, v: Limit) -> Self {
-        self.limit = Some(v);
+        self.limit = Some(Box::new(v));
         self
     }
     /// Sets [`Self::row_number`].
@@ -3605,27 +3990,38 @@ impl DecisionTableJobValidationError {
 
 impl FromJson for DecisionTableJobValidationError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableJobValidationError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                "status" => r.read_into(&mut v.status),
-                "entityId" => r.read_into(&mut v.entity_id),
-                "entityName" => r.read_into(&mut v.entity_name),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                "contextId" => r.read_into(&mut v.context_id),
-                "details" => r.read_into(&mut v.details),
-                "errors" => r.read_into(&mut v.errors),
-                "limit" => r.read_into(&mut v.limit),
-                "rowNumber" => r.read_into(&mut v.row_number),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                "status" => r.read_into(&mut self.status),
+                "entityId" => r.read_into(&mut self.entity_id),
+                "entityName" => r.read_into(&mut self.entity_name),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                "contextId" => r.read_into(&mut self.context_id),
+                "details" => r.read_into(&mut self.details),
+                "errors" => r.read_into(&mut self.errors),
+                "limit" => r.read_into(&mut self.limit),
+                "rowNumber" => r.read_into(&mut self.row_number),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3693,19 +4089,30 @@ impl DecisionTableListing {
 
 impl FromJson for DecisionTableListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3735,13 +4142,13 @@ pub struct DecisionTableOutputColumn {
     /// The default row value for this column that will be used for an output value where no value  is provided by a row.
     ///
     /// JSON `defaultsTo`.
-    pub defaults_to: Option<DecisionTableColumnDefaultRowValue>,
+    pub defaults_to: Option<Box<DecisionTableColumnDefaultRowValue>>,
     /// The output data of this column that will be provided by each row.
     ///
     /// Required.
     ///
     /// JSON `value`.
-    pub value: Option<OutputValue>,
+    pub value: Option<Box<OutputValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3754,30 +4161,41 @@ impl DecisionTableOutputColumn {
     }
     /// Sets [`Self::defaults_to`].
     pub fn set_defaults_to(mut self, v: DecisionTableColumnDefaultRowValue) -> Self {
-        self.defaults_to = Some(v);
+        self.defaults_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::value`].
     pub fn set_value(mut self, v: OutputValue) -> Self {
-        self.value = Some(v);
+        self.value = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DecisionTableOutputColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableOutputColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "defaultsTo" => r.read_into(&mut v.defaults_to),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "defaultsTo" => r.read_into(&mut self.defaults_to),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3802,13 +4220,13 @@ pub struct DecisionTableOutputColumnRequest {
     /// The default row value for this column that will be used for an output value where no value  is provided by a row.
     ///
     /// JSON `defaultsTo`.
-    pub defaults_to: Option<DecisionTableColumnDefaultRowValue>,
+    pub defaults_to: Option<Box<DecisionTableColumnDefaultRowValue>>,
     /// The output data of this column that will be provided by each row.
     ///
     /// Required.
     ///
     /// JSON `value`.
-    pub value: Option<OutputValue>,
+    pub value: Option<Box<OutputValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3816,29 +4234,40 @@ pub struct DecisionTableOutputColumnRequest {
 impl DecisionTableOutputColumnRequest {
     /// Sets [`Self::defaults_to`].
     pub fn set_defaults_to(mut self, v: DecisionTableColumnDefaultRowValue) -> Self {
-        self.defaults_to = Some(v);
+        self.defaults_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::value`].
     pub fn set_value(mut self, v: OutputValue) -> Self {
-        self.value = Some(v);
+        self.value = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DecisionTableOutputColumnRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableOutputColumnRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "defaultsTo" => r.read_into(&mut v.defaults_to),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "defaultsTo" => r.read_into(&mut self.defaults_to),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3868,7 +4297,7 @@ pub struct DecisionTableRow {
     /// Required.
     ///
     /// JSON `table`.
-    pub table: Option<DecisionTableVersionEntity>,
+    pub table: Option<Box<DecisionTableVersionEntity>>,
     /// The absolute index of this row in the decision table, starting at 1
     ///
     /// JSON `rowIndex`.
@@ -3905,7 +4334,7 @@ impl DecisionTableRow {
     }
     /// Sets [`Self::table`].
     pub fn set_table(mut self, v: DecisionTableVersionEntity) -> Self {
-        self.table = Some(v);
+        self.table = Some(Box::new(v));
         self
     }
     /// Sets [`Self::row_index`].
@@ -3942,23 +4371,34 @@ impl DecisionTableRow {
 
 impl FromJson for DecisionTableRow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableRow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "table" => r.read_into(&mut v.table),
-                "rowIndex" => r.read_into(&mut v.row_index),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "inputs" => r.read_into(&mut v.inputs),
-                "outputs" => r.read_into(&mut v.outputs),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "table" => r.read_into(&mut self.table),
+                "rowIndex" => r.read_into(&mut self.row_index),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "inputs" => r.read_into(&mut self.inputs),
+                "outputs" => r.read_into(&mut self.outputs),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4008,17 +4448,28 @@ impl DecisionTableRowEntityRef {
 
 impl FromJson for DecisionTableRowEntityRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableRowEntityRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4081,18 +4532,29 @@ impl DecisionTableRowExecutionOutput {
 
 impl FromJson for DecisionTableRowExecutionOutput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableRowExecutionOutput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rowId" => r.read_into(&mut v.row_id),
-                "rowIndex" => r.read_into(&mut v.row_index),
-                "outputs" => r.read_into(&mut v.outputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rowId" => r.read_into(&mut self.row_id),
+                "rowIndex" => r.read_into(&mut self.row_index),
+                "outputs" => r.read_into(&mut self.outputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4193,25 +4655,36 @@ impl DecisionTableRowListing {
 
 impl FromJson for DecisionTableRowListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableRowListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4243,7 +4716,7 @@ pub struct DecisionTableRowParameterValue {
     /// A literal parameter value
     ///
     /// JSON `literal`.
-    pub literal: Option<Literal>,
+    pub literal: Option<Box<Literal>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4251,23 +4724,34 @@ pub struct DecisionTableRowParameterValue {
 impl DecisionTableRowParameterValue {
     /// Sets [`Self::literal`].
     pub fn set_literal(mut self, v: Literal) -> Self {
-        self.literal = Some(v);
+        self.literal = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DecisionTableRowParameterValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableRowParameterValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "literal" => r.read_into(&mut v.literal),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "literal" => r.read_into(&mut self.literal),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4302,7 +4786,7 @@ pub struct DecisionTableSnapshot {
     /// The user who created the snapshot.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4325,26 +4809,37 @@ impl DecisionTableSnapshot {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DecisionTableSnapshot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableSnapshot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "notes" => r.read_into(&mut v.notes),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "notes" => r.read_into(&mut self.notes),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4376,7 +4871,7 @@ pub struct DecisionTableVersion {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The decision table version.
     ///
     /// JSON `version`.
@@ -4412,11 +4907,11 @@ pub struct DecisionTableVersion {
     /// The user who created this decision table version.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// The user who published this decision table version.
     ///
     /// JSON `publishedBy`.
-    pub published_by: Option<AddressableEntityRef>,
+    pub published_by: Option<Box<AddressableEntityRef>>,
     /// Optional note recorded when this version was last published via rollback. Present while Published after rollback; cleared when Superseded. Not set on normal publish.
     ///
     /// JSON `rollbackReason`.
@@ -4424,15 +4919,15 @@ pub struct DecisionTableVersion {
     /// The column definitions of this decision table version.
     ///
     /// JSON `columns`.
-    pub columns: Option<DecisionTableColumns>,
+    pub columns: Option<Box<DecisionTableColumns>>,
     /// The contract information for this decision table version.
     ///
     /// JSON `contract`.
-    pub contract: Option<DecisionTableContract>,
+    pub contract: Option<Box<DecisionTableContract>>,
     /// Snapshot metadata on this version, if one exists.
     ///
     /// JSON `snapshot`.
-    pub snapshot: Option<DecisionTableSnapshot>,
+    pub snapshot: Option<Box<DecisionTableSnapshot>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4454,7 +4949,7 @@ impl DecisionTableVersion {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -4499,12 +4994,12 @@ impl DecisionTableVersion {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::published_by`].
     pub fn set_published_by(mut self, v: AddressableEntityRef) -> Self {
-        self.published_by = Some(v);
+        self.published_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rollback_reason`].
@@ -4514,17 +5009,17 @@ impl DecisionTableVersion {
     }
     /// Sets [`Self::columns`].
     pub fn set_columns(mut self, v: DecisionTableColumns) -> Self {
-        self.columns = Some(v);
+        self.columns = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contract`].
     pub fn set_contract(mut self, v: DecisionTableContract) -> Self {
-        self.contract = Some(v);
+        self.contract = Some(Box::new(v));
         self
     }
     /// Sets [`Self::snapshot`].
     pub fn set_snapshot(mut self, v: DecisionTableSnapshot) -> Self {
-        self.snapshot = Some(v);
+        self.snapshot = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4536,33 +5031,44 @@ impl DecisionTableVersion {
 
 impl FromJson for DecisionTableVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "version" => r.read_into(&mut v.version),
-                "status" => r.read_into(&mut v.status),
-                "description" => r.read_into(&mut v.description),
-                "rowCount" => r.read_into(&mut v.row_count),
-                "rowsUri" => r.read_into(&mut v.rows_uri),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "publishedBy" => r.read_into(&mut v.published_by),
-                "rollbackReason" => r.read_into(&mut v.rollback_reason),
-                "columns" => r.read_into(&mut v.columns),
-                "contract" => r.read_into(&mut v.contract),
-                "snapshot" => r.read_into(&mut v.snapshot),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "version" => r.read_into(&mut self.version),
+                "status" => r.read_into(&mut self.status),
+                "description" => r.read_into(&mut self.description),
+                "rowCount" => r.read_into(&mut self.row_count),
+                "rowsUri" => r.read_into(&mut self.rows_uri),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "publishedBy" => r.read_into(&mut self.published_by),
+                "rollbackReason" => r.read_into(&mut self.rollback_reason),
+                "columns" => r.read_into(&mut self.columns),
+                "contract" => r.read_into(&mut self.contract),
+                "snapshot" => r.read_into(&mut self.snapshot),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4667,7 +5173,7 @@ pub struct DecisionTableVersionEntity {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The decision table version.
     ///
     /// JSON `version`.
@@ -4693,7 +5199,7 @@ impl DecisionTableVersionEntity {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -4710,20 +5216,31 @@ impl DecisionTableVersionEntity {
 
 impl FromJson for DecisionTableVersionEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableVersionEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4784,19 +5301,30 @@ impl DecisionTableVersionListing {
 
 impl FromJson for DecisionTableVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DecisionTableVersionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4830,7 +5358,7 @@ pub struct Definition {
     /// JSON `pattern`.
     pub pattern: Option<String>,
     /// JSON `items`.
-    pub items: Option<Items>,
+    pub items: Option<Box<Items>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4867,7 +5395,7 @@ impl Definition {
     }
     /// Sets [`Self::items`].
     pub fn set_items(mut self, v: Items) -> Self {
-        self.items = Some(v);
+        self.items = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4879,22 +5407,33 @@ impl Definition {
 
 impl FromJson for Definition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Definition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "type" => r.read_into(&mut v.r#type),
-                "pattern" => r.read_into(&mut v.pattern),
-                "items" => r.read_into(&mut v.items),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "type" => r.read_into(&mut self.r#type),
+                "pattern" => r.read_into(&mut self.pattern),
+                "items" => r.read_into(&mut self.items),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4992,24 +5531,35 @@ impl JsonSchemaWithDefinitions {
 
 impl FromJson for JsonSchemaWithDefinitions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JsonSchemaWithDefinitions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "$schema" => r.read_into(&mut v.schema),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "type" => r.read_into(&mut v.r#type),
-                "required" => r.read_into(&mut v.required),
-                "properties" => r.read_into(&mut v.properties),
-                "additionalProperties" => r.read_into(&mut v.additional_properties),
-                "definitions" => r.read_into(&mut v.definitions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "$schema" => r.read_into(&mut self.schema),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "type" => r.read_into(&mut self.r#type),
+                "required" => r.read_into(&mut self.required),
+                "properties" => r.read_into(&mut self.properties),
+                "additionalProperties" => r.read_into(&mut self.additional_properties),
+                "definitions" => r.read_into(&mut self.definitions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5118,23 +5668,34 @@ impl Literal {
 
 impl FromJson for Literal {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Literal {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "string" => r.read_into(&mut v.string),
-                "integer" => r.read_into(&mut v.integer),
-                "number" => r.read_into(&mut v.number),
-                "date" => r.read_into(&mut v.date),
-                "datetime" => r.read_into(&mut v.datetime),
-                "special" => r.read_into(&mut v.special),
-                "strings" => r.read_into(&mut v.strings),
-                "boolean" => r.read_into(&mut v.boolean),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "string" => r.read_into(&mut self.string),
+                "integer" => r.read_into(&mut self.integer),
+                "number" => r.read_into(&mut self.number),
+                "date" => r.read_into(&mut self.date),
+                "datetime" => r.read_into(&mut self.datetime),
+                "special" => r.read_into(&mut self.special),
+                "strings" => r.read_into(&mut self.strings),
+                "boolean" => r.read_into(&mut self.boolean),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5245,17 +5806,28 @@ impl OutputValue {
 
 impl FromJson for OutputValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutputValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaPropertyKey" => r.read_into(&mut v.schema_property_key),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaPropertyKey" => r.read_into(&mut self.schema_property_key),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5303,17 +5875,28 @@ impl PutDecisionTableRowRequest {
 
 impl FromJson for PutDecisionTableRowRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PutDecisionTableRowRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputs" => r.read_into(&mut v.inputs),
-                "outputs" => r.read_into(&mut v.outputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputs" => r.read_into(&mut self.inputs),
+                "outputs" => r.read_into(&mut self.outputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5352,16 +5935,27 @@ impl RollbackDecisionTableVersionRequest {
 
 impl FromJson for RollbackDecisionTableVersionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RollbackDecisionTableVersionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rollbackReason" => r.read_into(&mut v.rollback_reason),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rollbackReason" => r.read_into(&mut self.rollback_reason),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5423,18 +6017,29 @@ impl Row {
 
 impl FromJson for Row {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Row {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rowId" => r.read_into(&mut v.row_id),
-                "inputs" => r.read_into(&mut v.inputs),
-                "outputs" => r.read_into(&mut v.outputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rowId" => r.read_into(&mut self.row_id),
+                "inputs" => r.read_into(&mut self.inputs),
+                "outputs" => r.read_into(&mut self.outputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5476,16 +6081,27 @@ impl RowSearchFilter {
 
 impl FromJson for RowSearchFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RowSearchFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5554,19 +6170,30 @@ impl RowSearchPredicate {
 
 impl FromJson for RowSearchPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RowSearchPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnId" => r.read_into(&mut v.column_id),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "special" => r.read_into(&mut v.special),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnId" => r.read_into(&mut self.column_id),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "special" => r.read_into(&mut self.special),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5716,7 +6343,7 @@ pub struct SearchDecisionTableRowsRequest {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<RowSearchFilter>,
+    pub filter: Option<Box<RowSearchFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5724,23 +6351,34 @@ pub struct SearchDecisionTableRowsRequest {
 impl SearchDecisionTableRowsRequest {
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: RowSearchFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SearchDecisionTableRowsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SearchDecisionTableRowsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filter" => r.read_into(&mut v.filter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filter" => r.read_into(&mut self.filter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5787,17 +6425,28 @@ impl UpdateDecisionTableColumnsRequest {
 
 impl FromJson for UpdateDecisionTableColumnsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateDecisionTableColumnsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputs" => r.read_into(&mut v.inputs),
-                "outputs" => r.read_into(&mut v.outputs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputs" => r.read_into(&mut self.inputs),
+                "outputs" => r.read_into(&mut self.outputs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5838,16 +6487,27 @@ impl UpdateDecisionTableImportJobRequest {
 
 impl FromJson for UpdateDecisionTableImportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateDecisionTableImportJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5937,7 +6597,7 @@ pub struct UpdateDecisionTableRequest {
     /// The column definitions for this decision table.
     ///
     /// JSON `columns`.
-    pub columns: Option<UpdateDecisionTableColumnsRequest>,
+    pub columns: Option<Box<UpdateDecisionTableColumnsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5955,25 +6615,36 @@ impl UpdateDecisionTableRequest {
     }
     /// Sets [`Self::columns`].
     pub fn set_columns(mut self, v: UpdateDecisionTableColumnsRequest) -> Self {
-        self.columns = Some(v);
+        self.columns = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UpdateDecisionTableRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateDecisionTableRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "columns" => r.read_into(&mut v.columns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "columns" => r.read_into(&mut self.columns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5998,7 +6669,7 @@ pub struct UpdateDecisionTableVersionRequest {
     /// An update to a decision table version row index, which moves the row to a new position in the table.
     ///
     /// JSON `rowIndexUpdate`.
-    pub row_index_update: Option<UpdateRowIndexRequest>,
+    pub row_index_update: Option<Box<UpdateRowIndexRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6006,23 +6677,34 @@ pub struct UpdateDecisionTableVersionRequest {
 impl UpdateDecisionTableVersionRequest {
     /// Sets [`Self::row_index_update`].
     pub fn set_row_index_update(mut self, v: UpdateRowIndexRequest) -> Self {
-        self.row_index_update = Some(v);
+        self.row_index_update = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UpdateDecisionTableVersionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateDecisionTableVersionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rowIndexUpdate" => r.read_into(&mut v.row_index_update),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rowIndexUpdate" => r.read_into(&mut self.row_index_update),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6073,17 +6755,28 @@ impl UpdateRowIndexRequest {
 
 impl FromJson for UpdateRowIndexRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateRowIndexRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rowId" => r.read_into(&mut v.row_id),
-                "rowIndex" => r.read_into(&mut v.row_index),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rowId" => r.read_into(&mut self.row_id),
+                "rowIndex" => r.read_into(&mut self.row_index),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

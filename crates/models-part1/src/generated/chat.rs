@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -39,16 +39,27 @@ impl ChatMessageEntityListing {
 
 impl FromJson for ChatMessageEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatMessageEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -123,19 +134,19 @@ pub struct ChatMessageResponse {
     /// Required.
     ///
     /// JSON `thread`.
-    pub thread: Option<Entity>,
+    pub thread: Option<Box<Entity>>,
     /// Parent thread id for thread replies
     ///
     /// JSON `parentThread`.
-    pub parent_thread: Option<Entity>,
+    pub parent_thread: Option<Box<Entity>>,
     /// The user who sent the message
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// The receiving user of the message
     ///
     /// JSON `toUser`.
-    pub to_user: Option<AddressableEntityRef>,
+    pub to_user: Option<Box<AddressableEntityRef>>,
     /// The emoji reactions to this message
     ///
     /// JSON `reactions`.
@@ -197,22 +208,22 @@ impl ChatMessageResponse {
     }
     /// Sets [`Self::thread`].
     pub fn set_thread(mut self, v: Entity) -> Self {
-        self.thread = Some(v);
+        self.thread = Some(Box::new(v));
         self
     }
     /// Sets [`Self::parent_thread`].
     pub fn set_parent_thread(mut self, v: Entity) -> Self {
-        self.parent_thread = Some(v);
+        self.parent_thread = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::to_user`].
     pub fn set_to_user(mut self, v: AddressableEntityRef) -> Self {
-        self.to_user = Some(v);
+        self.to_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reactions`].
@@ -224,30 +235,41 @@ impl ChatMessageResponse {
 
 impl FromJson for ChatMessageResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatMessageResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "toJid" => r.read_into(&mut v.to_jid),
-                "jid" => r.read_into(&mut v.jid),
-                "body" => r.read_into(&mut v.body),
-                "mentions" => r.read_into(&mut v.mentions),
-                "edited" => r.read_into(&mut v.edited),
-                "attachmentDeleted" => r.read_into(&mut v.attachment_deleted),
-                "fileUri" => r.read_into(&mut v.file_uri),
-                "thread" => r.read_into(&mut v.thread),
-                "parentThread" => r.read_into(&mut v.parent_thread),
-                "user" => r.read_into(&mut v.user),
-                "toUser" => r.read_into(&mut v.to_user),
-                "reactions" => r.read_into(&mut v.reactions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "toJid" => r.read_into(&mut self.to_jid),
+                "jid" => r.read_into(&mut self.jid),
+                "body" => r.read_into(&mut self.body),
+                "mentions" => r.read_into(&mut self.mentions),
+                "edited" => r.read_into(&mut self.edited),
+                "attachmentDeleted" => r.read_into(&mut self.attachment_deleted),
+                "fileUri" => r.read_into(&mut self.file_uri),
+                "thread" => r.read_into(&mut self.thread),
+                "parentThread" => r.read_into(&mut self.parent_thread),
+                "user" => r.read_into(&mut self.user),
+                "toUser" => r.read_into(&mut self.to_user),
+                "reactions" => r.read_into(&mut self.reactions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -312,17 +334,28 @@ impl ChatReaction {
 
 impl FromJson for ChatReaction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatReaction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "emoji" => r.read_into(&mut v.emoji),
-                "users" => r.read_into(&mut v.users),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "emoji" => r.read_into(&mut self.emoji),
+                "users" => r.read_into(&mut self.users),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -363,16 +396,27 @@ impl ChatReactionUpdate {
 
 impl FromJson for ChatReactionUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatReactionUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "reactions" => r.read_into(&mut v.reactions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "reactions" => r.read_into(&mut self.reactions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -412,16 +456,27 @@ impl ChatSendMessageResponse {
 
 impl FromJson for ChatSendMessageResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatSendMessageResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -468,17 +523,28 @@ impl ChatSettings {
 
 impl FromJson for ChatSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "messageRetentionPeriodDays" => r.read_into(&mut v.message_retention_period_days),
-                "reactionsEnabled" => r.read_into(&mut v.reactions_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "messageRetentionPeriodDays" => r.read_into(&mut self.message_retention_period_days),
+                "reactionsEnabled" => r.read_into(&mut self.reactions_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -504,7 +570,7 @@ pub struct ChatUserSettings {
     /// Required.
     ///
     /// JSON `mobile`.
-    pub mobile: Option<MobileSettings>,
+    pub mobile: Option<Box<MobileSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -512,23 +578,34 @@ pub struct ChatUserSettings {
 impl ChatUserSettings {
     /// Sets [`Self::mobile`].
     pub fn set_mobile(mut self, v: MobileSettings) -> Self {
-        self.mobile = Some(v);
+        self.mobile = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ChatUserSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatUserSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mobile" => r.read_into(&mut v.mobile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mobile" => r.read_into(&mut self.mobile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -586,18 +663,29 @@ impl CreateRoomRequest {
 
 impl FromJson for CreateRoomRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateRoomRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "description" => r.read_into(&mut v.description),
-                "subject" => r.read_into(&mut v.subject),
-                "userIds" => r.read_into(&mut v.user_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "description" => r.read_into(&mut self.description),
+                "subject" => r.read_into(&mut self.subject),
+                "userIds" => r.read_into(&mut self.user_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -639,16 +727,27 @@ impl CreateRoomResponse {
 
 impl FromJson for CreateRoomResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateRoomResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jid" => r.read_into(&mut v.jid),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jid" => r.read_into(&mut self.jid),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -688,16 +787,27 @@ impl MobileNotificationSettings {
 
 impl FromJson for MobileNotificationSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MobileNotificationSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "when" => r.read_into(&mut v.when),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "when" => r.read_into(&mut self.when),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -769,7 +879,7 @@ pub struct MobileSettings {
     /// Required.
     ///
     /// JSON `notifications`.
-    pub notifications: Option<MobileNotificationSettings>,
+    pub notifications: Option<Box<MobileNotificationSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -777,23 +887,34 @@ pub struct MobileSettings {
 impl MobileSettings {
     /// Sets [`Self::notifications`].
     pub fn set_notifications(mut self, v: MobileNotificationSettings) -> Self {
-        self.notifications = Some(v);
+        self.notifications = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MobileSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MobileSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "notifications" => r.read_into(&mut v.notifications),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "notifications" => r.read_into(&mut self.notifications),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -831,16 +952,27 @@ impl OneOnOne {
 
 impl FromJson for OneOnOne {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OneOnOne {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pinnedMessages" => r.read_into(&mut v.pinned_messages),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pinnedMessages" => r.read_into(&mut self.pinned_messages),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -880,16 +1012,27 @@ impl PinnedMessageRequest {
 
 impl FromJson for PinnedMessageRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PinnedMessageRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pinnedMessageIds" => r.read_into(&mut v.pinned_message_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pinnedMessageIds" => r.read_into(&mut self.pinned_message_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -929,16 +1072,27 @@ impl RoomParticipant {
 
 impl FromJson for RoomParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoomParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "participantJid" => r.read_into(&mut v.participant_jid),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "participantJid" => r.read_into(&mut self.participant_jid),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -965,7 +1119,7 @@ pub struct RoomParticipantResponse {
     /// User id of the participant
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -978,24 +1132,35 @@ impl RoomParticipantResponse {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RoomParticipantResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoomParticipantResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jid" => r.read_into(&mut v.jid),
-                "user" => r.read_into(&mut v.user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jid" => r.read_into(&mut self.jid),
+                "user" => r.read_into(&mut self.user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1034,16 +1199,27 @@ impl RoomParticipantsResponse {
 
 impl FromJson for RoomParticipantsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoomParticipantsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "participants" => r.read_into(&mut v.participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "participants" => r.read_into(&mut self.participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1108,19 +1284,30 @@ impl RoomUpdateRequest {
 
 impl FromJson for RoomUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoomUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "description" => r.read_into(&mut v.description),
-                "subject" => r.read_into(&mut v.subject),
-                "pinnedMessageIds" => r.read_into(&mut v.pinned_message_ids),
-                "ownerIds" => r.read_into(&mut v.owner_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "description" => r.read_into(&mut self.description),
+                "subject" => r.read_into(&mut self.subject),
+                "pinnedMessageIds" => r.read_into(&mut self.pinned_message_ids),
+                "ownerIds" => r.read_into(&mut self.owner_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1181,18 +1368,29 @@ impl SendMessageBody {
 
 impl FromJson for SendMessageBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SendMessageBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "mentions" => r.read_into(&mut v.mentions),
-                "threadId" => r.read_into(&mut v.thread_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "mentions" => r.read_into(&mut self.mentions),
+                "threadId" => r.read_into(&mut self.thread_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1252,18 +1450,29 @@ impl UserChatSettingsPost {
 
 impl FromJson for UserChatSettingsPost {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserChatSettingsPost {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "muted" => r.read_into(&mut v.muted),
-                "mentionsOnly" => r.read_into(&mut v.mentions_only),
-                "notifyOnReactions" => r.read_into(&mut v.notify_on_reactions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "muted" => r.read_into(&mut self.muted),
+                "mentionsOnly" => r.read_into(&mut self.mentions_only),
+                "notifyOnReactions" => r.read_into(&mut self.notify_on_reactions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1302,7 +1511,7 @@ pub struct UserSettingsForChat {
     /// Required.
     ///
     /// JSON `mobile`.
-    pub mobile: Option<MobileSettings>,
+    pub mobile: Option<Box<MobileSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1325,26 +1534,37 @@ impl UserSettingsForChat {
     }
     /// Sets [`Self::mobile`].
     pub fn set_mobile(mut self, v: MobileSettings) -> Self {
-        self.mobile = Some(v);
+        self.mobile = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UserSettingsForChat {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserSettingsForChat {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "muted" => r.read_into(&mut v.muted),
-                "mentionsOnly" => r.read_into(&mut v.mentions_only),
-                "notifyOnReactions" => r.read_into(&mut v.notify_on_reactions),
-                "mobile" => r.read_into(&mut v.mobile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "muted" => r.read_into(&mut self.muted),
+                "mentionsOnly" => r.read_into(&mut self.mentions_only),
+                "notifyOnReactions" => r.read_into(&mut self.notify_on_reactions),
+                "mobile" => r.read_into(&mut self.mobile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -43,16 +43,27 @@ impl AddConversationRequest {
 
 impl FromJson for AddConversationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AddConversationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -75,11 +86,11 @@ pub struct AddConversationResponse {
     /// The conversation reference
     ///
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// The appointment reference
     ///
     /// JSON `appointment`.
-    pub appointment: Option<CoachingAppointmentReference>,
+    pub appointment: Option<Box<CoachingAppointmentReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -87,29 +98,40 @@ pub struct AddConversationResponse {
 impl AddConversationResponse {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::appointment`].
     pub fn set_appointment(mut self, v: CoachingAppointmentReference) -> Self {
-        self.appointment = Some(v);
+        self.appointment = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AddConversationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AddConversationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "appointment" => r.read_into(&mut v.appointment),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "appointment" => r.read_into(&mut self.appointment),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -149,7 +171,7 @@ pub struct AvailableTime {
     /// Workforce Management schedule information associated with the available time
     ///
     /// JSON `wfmSchedule`.
-    pub wfm_schedule: Option<WfmScheduleReference>,
+    pub wfm_schedule: Option<Box<WfmScheduleReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -177,27 +199,38 @@ impl AvailableTime {
     }
     /// Sets [`Self::wfm_schedule`].
     pub fn set_wfm_schedule(mut self, v: WfmScheduleReference) -> Self {
-        self.wfm_schedule = Some(v);
+        self.wfm_schedule = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AvailableTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AvailableTime {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "isPaid" => r.read_into(&mut v.is_paid),
-                "activityCategory" => r.read_into(&mut v.activity_category),
-                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "isPaid" => r.read_into(&mut self.is_paid),
+                "activityCategory" => r.read_into(&mut self.activity_category),
+                "wfmSchedule" => r.read_into(&mut self.wfm_schedule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -299,7 +332,7 @@ pub struct CoachingAnnotation {
     /// The user who created the annotation.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The date/time the annotation was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -307,7 +340,7 @@ pub struct CoachingAnnotation {
     /// The last user to modify the annotation.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The date/time the annotation was last modified. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -342,7 +375,7 @@ impl CoachingAnnotation {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -352,7 +385,7 @@ impl CoachingAnnotation {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -384,24 +417,35 @@ impl CoachingAnnotation {
 
 impl FromJson for CoachingAnnotation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAnnotation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "text" => r.read_into(&mut v.text),
-                "isDeleted" => r.read_into(&mut v.is_deleted),
-                "accessType" => r.read_into(&mut v.access_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "text" => r.read_into(&mut self.text),
+                "isDeleted" => r.read_into(&mut self.is_deleted),
+                "accessType" => r.read_into(&mut self.access_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -507,17 +551,28 @@ impl CoachingAnnotationCreateRequest {
 
 impl FromJson for CoachingAnnotationCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAnnotationCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "accessType" => r.read_into(&mut v.access_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "accessType" => r.read_into(&mut self.access_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -664,25 +719,36 @@ impl CoachingAnnotationList {
 
 impl FromJson for CoachingAnnotationList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAnnotationList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -730,7 +796,7 @@ pub struct CoachingAppointmentAggregateRequest {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<QueryRequestFilter>,
+    pub filter: Option<Box<QueryRequestFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -753,26 +819,37 @@ impl CoachingAppointmentAggregateRequest {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: QueryRequestFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CoachingAppointmentAggregateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAppointmentAggregateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "metrics" => r.read_into(&mut v.metrics),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "metrics" => r.read_into(&mut self.metrics),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -813,16 +890,27 @@ impl CoachingAppointmentAggregateResponse {
 
 impl FromJson for CoachingAppointmentAggregateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAppointmentAggregateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -869,17 +957,28 @@ impl CoachingAppointmentReference {
 
 impl FromJson for CoachingAppointmentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAppointmentReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -927,7 +1026,7 @@ pub struct CoachingAppointmentResponse {
     /// The facilitator of coaching appointment
     ///
     /// JSON `facilitator`.
-    pub facilitator: Option<UserReference>,
+    pub facilitator: Option<Box<UserReference>>,
     /// The list of attendees attending the coaching
     ///
     /// JSON `attendees`.
@@ -935,7 +1034,7 @@ pub struct CoachingAppointmentResponse {
     /// The user who created the coaching appointment
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The date/time the coaching appointment was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -943,7 +1042,7 @@ pub struct CoachingAppointmentResponse {
     /// The last user to modify the coaching appointment
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The date/time the coaching appointment was last modified. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -963,7 +1062,7 @@ pub struct CoachingAppointmentResponse {
     /// The Workforce Management schedule the appointment is associated with.
     ///
     /// JSON `wfmSchedule`.
-    pub wfm_schedule: Option<WfmScheduleReference>,
+    pub wfm_schedule: Option<Box<WfmScheduleReference>>,
     /// The date/time the coaching appointment was set to completed status. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCompleted`.
@@ -1021,7 +1120,7 @@ impl CoachingAppointmentResponse {
     }
     /// Sets [`Self::facilitator`].
     pub fn set_facilitator(mut self, v: UserReference) -> Self {
-        self.facilitator = Some(v);
+        self.facilitator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attendees`].
@@ -1031,7 +1130,7 @@ impl CoachingAppointmentResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1041,7 +1140,7 @@ impl CoachingAppointmentResponse {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -1066,7 +1165,7 @@ impl CoachingAppointmentResponse {
     }
     /// Sets [`Self::wfm_schedule`].
     pub fn set_wfm_schedule(mut self, v: WfmScheduleReference) -> Self {
-        self.wfm_schedule = Some(v);
+        self.wfm_schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_completed`].
@@ -1098,36 +1197,47 @@ impl CoachingAppointmentResponse {
 
 impl FromJson for CoachingAppointmentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAppointmentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "status" => r.read_into(&mut v.status),
-                "facilitator" => r.read_into(&mut v.facilitator),
-                "attendees" => r.read_into(&mut v.attendees),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "conversations" => r.read_into(&mut v.conversations),
-                "documents" => r.read_into(&mut v.documents),
-                "isOverdue" => r.read_into(&mut v.is_overdue),
-                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "externalLinks" => r.read_into(&mut v.external_links),
-                "location" => r.read_into(&mut v.location),
-                "shareInsightsData" => r.read_into(&mut v.share_insights_data),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "status" => r.read_into(&mut self.status),
+                "facilitator" => r.read_into(&mut self.facilitator),
+                "attendees" => r.read_into(&mut self.attendees),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "conversations" => r.read_into(&mut self.conversations),
+                "documents" => r.read_into(&mut self.documents),
+                "isOverdue" => r.read_into(&mut self.is_overdue),
+                "wfmSchedule" => r.read_into(&mut self.wfm_schedule),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "externalLinks" => r.read_into(&mut self.external_links),
+                "location" => r.read_into(&mut self.location),
+                "shareInsightsData" => r.read_into(&mut self.share_insights_data),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1301,25 +1411,36 @@ impl CoachingAppointmentResponseList {
 
 impl FromJson for CoachingAppointmentResponseList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAppointmentResponseList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1368,16 +1489,27 @@ impl CoachingAppointmentStatusRequest {
 
 impl FromJson for CoachingAppointmentStatusRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAppointmentStatusRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1451,11 +1583,11 @@ pub struct CoachingAppointmentStatusResponse {
     /// The coaching appointment this status belongs to
     ///
     /// JSON `appointment`.
-    pub appointment: Option<CoachingAppointmentReference>,
+    pub appointment: Option<Box<CoachingAppointmentReference>>,
     /// User who updated the status
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// Creation time of the status. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1471,12 +1603,12 @@ pub struct CoachingAppointmentStatusResponse {
 impl CoachingAppointmentStatusResponse {
     /// Sets [`Self::appointment`].
     pub fn set_appointment(mut self, v: CoachingAppointmentReference) -> Self {
-        self.appointment = Some(v);
+        self.appointment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1493,19 +1625,30 @@ impl CoachingAppointmentStatusResponse {
 
 impl FromJson for CoachingAppointmentStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAppointmentStatusResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "appointment" => r.read_into(&mut v.appointment),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "appointment" => r.read_into(&mut self.appointment),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1627,20 +1770,31 @@ impl CoachingAppointmentStatusResponseList {
 
 impl FromJson for CoachingAppointmentStatusResponseList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingAppointmentStatusResponseList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1699,11 +1853,11 @@ pub struct CoachingNotification {
     /// The user of this notification
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The appointment
     ///
     /// JSON `appointment`.
-    pub appointment: Option<CoachingAppointmentResponse>,
+    pub appointment: Option<Box<CoachingAppointmentResponse>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1755,12 +1909,12 @@ impl CoachingNotification {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::appointment`].
     pub fn set_appointment(mut self, v: CoachingAppointmentResponse) -> Self {
-        self.appointment = Some(v);
+        self.appointment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1772,26 +1926,37 @@ impl CoachingNotification {
 
 impl FromJson for CoachingNotification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingNotification {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "markedAsRead" => r.read_into(&mut v.marked_as_read),
-                "actionType" => r.read_into(&mut v.action_type),
-                "relationship" => r.read_into(&mut v.relationship),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "status" => r.read_into(&mut v.status),
-                "user" => r.read_into(&mut v.user),
-                "appointment" => r.read_into(&mut v.appointment),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "markedAsRead" => r.read_into(&mut self.marked_as_read),
+                "actionType" => r.read_into(&mut self.action_type),
+                "relationship" => r.read_into(&mut self.relationship),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "status" => r.read_into(&mut self.status),
+                "user" => r.read_into(&mut self.user),
+                "appointment" => r.read_into(&mut self.appointment),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2073,25 +2238,36 @@ impl CoachingNotificationList {
 
 impl FromJson for CoachingNotificationList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingNotificationList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2193,21 +2369,32 @@ impl CoachingScheduleSlotsJobRequest {
 
 impl FromJson for CoachingScheduleSlotsJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingScheduleSlotsJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attendeeIds" => r.read_into(&mut v.attendee_ids),
-                "facilitatorIds" => r.read_into(&mut v.facilitator_ids),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "intervals" => r.read_into(&mut v.intervals),
-                "slotsType" => r.read_into(&mut v.slots_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attendeeIds" => r.read_into(&mut self.attendee_ids),
+                "facilitatorIds" => r.read_into(&mut self.facilitator_ids),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "intervals" => r.read_into(&mut self.intervals),
+                "slotsType" => r.read_into(&mut self.slots_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2365,24 +2552,35 @@ impl CoachingScheduleSlotsJobResponse {
 
 impl FromJson for CoachingScheduleSlotsJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingScheduleSlotsJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "attendeeIds" => r.read_into(&mut v.attendee_ids),
-                "facilitatorIds" => r.read_into(&mut v.facilitator_ids),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "businessUnitId" => r.read_into(&mut v.business_unit_id),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "results" => r.read_into(&mut v.results),
-                "slotsType" => r.read_into(&mut v.slots_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "attendeeIds" => r.read_into(&mut self.attendee_ids),
+                "facilitatorIds" => r.read_into(&mut self.facilitator_ids),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "businessUnitId" => r.read_into(&mut self.business_unit_id),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "results" => r.read_into(&mut self.results),
+                "slotsType" => r.read_into(&mut self.slots_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2464,7 +2662,7 @@ pub struct CoachingScheduleSlotsJobResult {
     /// The slot found from the job
     ///
     /// JSON `slot`.
-    pub slot: Option<CoachingScheduleSlotsJobSlot>,
+    pub slot: Option<Box<CoachingScheduleSlotsJobSlot>>,
     /// True if the slot conflicts with a Coaching Appointment
     ///
     /// JSON `hasConflict`.
@@ -2486,7 +2684,7 @@ impl CoachingScheduleSlotsJobResult {
     }
     /// Sets [`Self::slot`].
     pub fn set_slot(mut self, v: CoachingScheduleSlotsJobSlot) -> Self {
-        self.slot = Some(v);
+        self.slot = Some(Box::new(v));
         self
     }
     /// Sets [`Self::has_conflict`].
@@ -2498,19 +2696,30 @@ impl CoachingScheduleSlotsJobResult {
 
 impl FromJson for CoachingScheduleSlotsJobResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingScheduleSlotsJobResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "status" => r.read_into(&mut v.status),
-                "slot" => r.read_into(&mut v.slot),
-                "hasConflict" => r.read_into(&mut v.has_conflict),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "status" => r.read_into(&mut self.status),
+                "slot" => r.read_into(&mut self.slot),
+                "hasConflict" => r.read_into(&mut self.has_conflict),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2625,19 +2834,30 @@ impl CoachingScheduleSlotsJobSchedule {
 
 impl FromJson for CoachingScheduleSlotsJobSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingScheduleSlotsJobSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "weekDate" => r.read_into(&mut v.week_date),
-                "weekCount" => r.read_into(&mut v.week_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "weekDate" => r.read_into(&mut self.week_date),
+                "weekCount" => r.read_into(&mut self.week_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2667,7 +2887,7 @@ pub struct CoachingScheduleSlotsJobSlot {
     /// The schedule information of the slot
     ///
     /// JSON `schedule`.
-    pub schedule: Option<CoachingScheduleSlotsJobSchedule>,
+    pub schedule: Option<Box<CoachingScheduleSlotsJobSchedule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2680,24 +2900,35 @@ impl CoachingScheduleSlotsJobSlot {
     }
     /// Sets [`Self::schedule`].
     pub fn set_schedule(mut self, v: CoachingScheduleSlotsJobSchedule) -> Self {
-        self.schedule = Some(v);
+        self.schedule = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CoachingScheduleSlotsJobSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingScheduleSlotsJobSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "schedule" => r.read_into(&mut v.schedule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "schedule" => r.read_into(&mut self.schedule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2737,7 +2968,7 @@ pub struct CoachingSlot {
     /// Workforce Management schedule information associated with the slot
     ///
     /// JSON `wfmSchedule`.
-    pub wfm_schedule: Option<WfmScheduleReference>,
+    pub wfm_schedule: Option<Box<WfmScheduleReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2765,27 +2996,38 @@ impl CoachingSlot {
     }
     /// Sets [`Self::wfm_schedule`].
     pub fn set_wfm_schedule(mut self, v: WfmScheduleReference) -> Self {
-        self.wfm_schedule = Some(v);
+        self.wfm_schedule = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CoachingSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "staffingDifference" => r.read_into(&mut v.staffing_difference),
-                "differenceRating" => r.read_into(&mut v.difference_rating),
-                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "staffingDifference" => r.read_into(&mut self.staffing_difference),
+                "differenceRating" => r.read_into(&mut self.difference_rating),
+                "wfmSchedule" => r.read_into(&mut self.wfm_schedule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2920,20 +3162,31 @@ impl CoachingSlotsRequest {
 
 impl FromJson for CoachingSlotsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingSlotsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "attendeeIds" => r.read_into(&mut v.attendee_ids),
-                "facilitatorIds" => r.read_into(&mut v.facilitator_ids),
-                "interruptibleAppointmentIds" => r.read_into(&mut v.interruptible_appointment_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "attendeeIds" => r.read_into(&mut self.attendee_ids),
+                "facilitatorIds" => r.read_into(&mut self.facilitator_ids),
+                "interruptibleAppointmentIds" => r.read_into(&mut self.interruptible_appointment_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3002,19 +3255,30 @@ impl CoachingSlotsResponse {
 
 impl FromJson for CoachingSlotsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoachingSlotsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "suggestedSlots" => r.read_into(&mut v.suggested_slots),
-                "attendeeSchedules" => r.read_into(&mut v.attendee_schedules),
-                "facilitatorSchedules" => r.read_into(&mut v.facilitator_schedules),
-                "wfmScheduleActivities" => r.read_into(&mut v.wfm_schedule_activities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "suggestedSlots" => r.read_into(&mut self.suggested_slots),
+                "attendeeSchedules" => r.read_into(&mut self.attendee_schedules),
+                "facilitatorSchedules" => r.read_into(&mut self.facilitator_schedules),
+                "wfmScheduleActivities" => r.read_into(&mut self.wfm_schedule_activities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3082,7 +3346,7 @@ pub struct CreateCoachingAppointmentRequest {
     /// The Workforce Management schedule the appointment is associated with.
     ///
     /// JSON `wfmSchedule`.
-    pub wfm_schedule: Option<WfmScheduleReference>,
+    pub wfm_schedule: Option<Box<WfmScheduleReference>>,
     /// The list of external links related to the appointment
     ///
     /// JSON `externalLinks`.
@@ -3146,7 +3410,7 @@ impl CreateCoachingAppointmentRequest {
     }
     /// Sets [`Self::wfm_schedule`].
     pub fn set_wfm_schedule(mut self, v: WfmScheduleReference) -> Self {
-        self.wfm_schedule = Some(v);
+        self.wfm_schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_links`].
@@ -3173,28 +3437,39 @@ impl CreateCoachingAppointmentRequest {
 
 impl FromJson for CreateCoachingAppointmentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateCoachingAppointmentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "facilitatorId" => r.read_into(&mut v.facilitator_id),
-                "attendeeIds" => r.read_into(&mut v.attendee_ids),
-                "conversationIds" => r.read_into(&mut v.conversation_ids),
-                "documentIds" => r.read_into(&mut v.document_ids),
-                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
-                "externalLinks" => r.read_into(&mut v.external_links),
-                "location" => r.read_into(&mut v.location),
-                "shareInsightsData" => r.read_into(&mut v.share_insights_data),
-                "addToSchedule" => r.read_into(&mut v.add_to_schedule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "facilitatorId" => r.read_into(&mut self.facilitator_id),
+                "attendeeIds" => r.read_into(&mut self.attendee_ids),
+                "conversationIds" => r.read_into(&mut self.conversation_ids),
+                "documentIds" => r.read_into(&mut self.document_ids),
+                "wfmSchedule" => r.read_into(&mut self.wfm_schedule),
+                "externalLinks" => r.read_into(&mut self.external_links),
+                "location" => r.read_into(&mut self.location),
+                "shareInsightsData" => r.read_into(&mut self.share_insights_data),
+                "addToSchedule" => r.read_into(&mut self.add_to_schedule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3253,17 +3528,28 @@ impl DocumentReference {
 
 impl FromJson for DocumentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3347,21 +3633,32 @@ impl FullDayTimeOffMarker {
 
 impl FromJson for FullDayTimeOffMarker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FullDayTimeOffMarker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "businessUnitDate" => r.read_into(&mut v.business_unit_date),
-                "lengthMinutes" => r.read_into(&mut v.length_minutes),
-                "description" => r.read_into(&mut v.description),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "paid" => r.read_into(&mut v.paid),
-                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "businessUnitDate" => r.read_into(&mut self.business_unit_date),
+                "lengthMinutes" => r.read_into(&mut self.length_minutes),
+                "description" => r.read_into(&mut self.description),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "paid" => r.read_into(&mut self.paid),
+                "timeOffRequestId" => r.read_into(&mut self.time_off_request_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3417,17 +3714,28 @@ impl QueryRequestClause {
 
 impl FromJson for QueryRequestClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryRequestClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3526,17 +3834,28 @@ impl QueryRequestFilter {
 
 impl FromJson for QueryRequestFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryRequestFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3635,17 +3954,28 @@ impl QueryRequestPredicate {
 
 impl FromJson for QueryRequestPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryRequestPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dimension" => r.read_into(&mut v.dimension),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dimension" => r.read_into(&mut self.dimension),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3744,17 +4074,28 @@ impl QueryResponseData {
 
 impl FromJson for QueryResponseData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryResponseData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "metrics" => r.read_into(&mut v.metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "metrics" => r.read_into(&mut self.metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3802,17 +4143,28 @@ impl QueryResponseGroupedData {
 
 impl FromJson for QueryResponseGroupedData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryResponseGroupedData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3840,7 +4192,7 @@ pub struct QueryResponseMetric {
     /// The aggregated values for this metric
     ///
     /// JSON `stats`.
-    pub stats: Option<QueryResponseStats>,
+    pub stats: Option<Box<QueryResponseStats>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3853,24 +4205,35 @@ impl QueryResponseMetric {
     }
     /// Sets [`Self::stats`].
     pub fn set_stats(mut self, v: QueryResponseStats) -> Self {
-        self.stats = Some(v);
+        self.stats = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for QueryResponseMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryResponseMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "stats" => r.read_into(&mut v.stats),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "stats" => r.read_into(&mut self.stats),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3972,16 +4335,27 @@ impl QueryResponseStats {
 
 impl FromJson for QueryResponseStats {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryResponseStats {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4082,23 +4456,34 @@ impl ScheduleActivity {
 
 impl FromJson for ScheduleActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduleActivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthMinutes" => r.read_into(&mut v.length_minutes),
-                "description" => r.read_into(&mut v.description),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "paid" => r.read_into(&mut v.paid),
-                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
-                "externalActivityId" => r.read_into(&mut v.external_activity_id),
-                "externalActivityType" => r.read_into(&mut v.external_activity_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthMinutes" => r.read_into(&mut self.length_minutes),
+                "description" => r.read_into(&mut self.description),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "paid" => r.read_into(&mut self.paid),
+                "timeOffRequestId" => r.read_into(&mut self.time_off_request_id),
+                "externalActivityId" => r.read_into(&mut self.external_activity_id),
+                "externalActivityType" => r.read_into(&mut self.external_activity_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4211,7 +4596,7 @@ pub struct UpdateCoachingAppointmentRequest {
     /// The Workforce Management schedule the appointment is associated with.
     ///
     /// JSON `wfmSchedule`.
-    pub wfm_schedule: Option<WfmScheduleReference>,
+    pub wfm_schedule: Option<Box<WfmScheduleReference>>,
     /// The list of external links related to the appointment
     ///
     /// JSON `externalLinks`.
@@ -4270,7 +4655,7 @@ impl UpdateCoachingAppointmentRequest {
     }
     /// Sets [`Self::wfm_schedule`].
     pub fn set_wfm_schedule(mut self, v: WfmScheduleReference) -> Self {
-        self.wfm_schedule = Some(v);
+        self.wfm_schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_links`].
@@ -4297,27 +4682,38 @@ impl UpdateCoachingAppointmentRequest {
 
 impl FromJson for UpdateCoachingAppointmentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateCoachingAppointmentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "conversationIds" => r.read_into(&mut v.conversation_ids),
-                "documentIds" => r.read_into(&mut v.document_ids),
-                "status" => r.read_into(&mut v.status),
-                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
-                "externalLinks" => r.read_into(&mut v.external_links),
-                "location" => r.read_into(&mut v.location),
-                "shareInsightsData" => r.read_into(&mut v.share_insights_data),
-                "addToSchedule" => r.read_into(&mut v.add_to_schedule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "conversationIds" => r.read_into(&mut self.conversation_ids),
+                "documentIds" => r.read_into(&mut self.document_ids),
+                "status" => r.read_into(&mut self.status),
+                "wfmSchedule" => r.read_into(&mut self.wfm_schedule),
+                "externalLinks" => r.read_into(&mut self.external_links),
+                "location" => r.read_into(&mut self.location),
+                "shareInsightsData" => r.read_into(&mut self.share_insights_data),
+                "addToSchedule" => r.read_into(&mut self.add_to_schedule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4402,7 +4798,7 @@ pub struct UserAvailableTimes {
     /// User reference
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// Periods of availability to schedule coaching appointment for an user
     ///
     /// JSON `availableTimes`.
@@ -4414,7 +4810,7 @@ pub struct UserAvailableTimes {
 impl UserAvailableTimes {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::available_times`].
@@ -4426,17 +4822,28 @@ impl UserAvailableTimes {
 
 impl FromJson for UserAvailableTimes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserAvailableTimes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "availableTimes" => r.read_into(&mut v.available_times),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "availableTimes" => r.read_into(&mut self.available_times),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4486,17 +4893,28 @@ impl WfmBusinessUnitReference {
 
 impl FromJson for WfmBusinessUnitReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WfmBusinessUnitReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4520,7 +4938,7 @@ pub struct WfmScheduleActivity {
     /// ID of user that the schedule is for
     ///
     /// JSON `userReference`.
-    pub user_reference: Option<UserReference>,
+    pub user_reference: Option<Box<UserReference>>,
     /// List of user's scheduled activities
     ///
     /// JSON `activities`.
@@ -4536,7 +4954,7 @@ pub struct WfmScheduleActivity {
 impl WfmScheduleActivity {
     /// Sets [`Self::user_reference`].
     pub fn set_user_reference(mut self, v: UserReference) -> Self {
-        self.user_reference = Some(v);
+        self.user_reference = Some(Box::new(v));
         self
     }
     /// Sets [`Self::activities`].
@@ -4553,18 +4971,29 @@ impl WfmScheduleActivity {
 
 impl FromJson for WfmScheduleActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WfmScheduleActivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userReference" => r.read_into(&mut v.user_reference),
-                "activities" => r.read_into(&mut v.activities),
-                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userReference" => r.read_into(&mut self.user_reference),
+                "activities" => r.read_into(&mut self.activities),
+                "fullDayTimeOffMarkers" => r.read_into(&mut self.full_day_time_off_markers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4597,7 +5026,7 @@ pub struct WfmScheduleReference {
     /// Required.
     ///
     /// JSON `businessUnit`.
-    pub business_unit: Option<WfmBusinessUnitReference>,
+    pub business_unit: Option<Box<WfmBusinessUnitReference>>,
     /// The start week date for this schedule. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
     /// Required.
@@ -4620,7 +5049,7 @@ impl WfmScheduleReference {
     }
     /// Sets [`Self::business_unit`].
     pub fn set_business_unit(mut self, v: WfmBusinessUnitReference) -> Self {
-        self.business_unit = Some(v);
+        self.business_unit = Some(Box::new(v));
         self
     }
     /// Sets [`Self::week_date`].
@@ -4637,19 +5066,30 @@ impl WfmScheduleReference {
 
 impl FromJson for WfmScheduleReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WfmScheduleReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "businessUnit" => r.read_into(&mut v.business_unit),
-                "weekDate" => r.read_into(&mut v.week_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "businessUnit" => r.read_into(&mut self.business_unit),
+                "weekDate" => r.read_into(&mut self.week_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -38,13 +38,13 @@ pub struct Attribute {
     /// JSON `description`.
     pub description: Option<String>,
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
     pub date_created: Option<OffsetDateTime>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -80,7 +80,7 @@ impl Attribute {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -90,7 +90,7 @@ impl Attribute {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -107,24 +107,35 @@ impl Attribute {
 
 impl FromJson for Attribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Attribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "description" => r.read_into(&mut v.description),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "description" => r.read_into(&mut self.description),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -182,18 +193,29 @@ impl AttributeFilterItem {
 
 impl FromJson for AttributeFilterItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AttributeFilterItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -307,7 +329,7 @@ pub struct CommandStatus {
     /// JSON `commandType`.
     pub command_type: Option<CommandStatusCommandType>,
     /// JSON `document`.
-    pub document: Option<Document>,
+    pub document: Option<Box<Document>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -349,7 +371,7 @@ impl CommandStatus {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: Document) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -361,23 +383,34 @@ impl CommandStatus {
 
 impl FromJson for CommandStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommandStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "expiration" => r.read_into(&mut v.expiration),
-                "userId" => r.read_into(&mut v.user_id),
-                "statusCode" => r.read_into(&mut v.status_code),
-                "commandType" => r.read_into(&mut v.command_type),
-                "document" => r.read_into(&mut v.document),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "expiration" => r.read_into(&mut self.expiration),
+                "userId" => r.read_into(&mut self.user_id),
+                "statusCode" => r.read_into(&mut self.status_code),
+                "commandType" => r.read_into(&mut self.command_type),
+                "document" => r.read_into(&mut self.document),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -621,25 +654,36 @@ impl CommandStatusEntityListing {
 
 impl FromJson for CommandStatusEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommandStatusEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -705,19 +749,30 @@ impl ContentFilterItem {
 
 impl FromJson for ContentFilterItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentFilterItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -885,13 +940,13 @@ pub struct CreateShareRequest {
     /// Required.
     ///
     /// JSON `sharedEntity`.
-    pub shared_entity: Option<SharedEntity>,
+    pub shared_entity: Option<Box<SharedEntity>>,
     /// JSON `memberType`.
     pub member_type: Option<CreateShareRequestMemberType>,
     /// The member that will have access to this share. Only required if a list of members is not provided.
     ///
     /// JSON `member`.
-    pub member: Option<SharedEntity>,
+    pub member: Option<Box<SharedEntity>>,
     /// JSON `members`.
     pub members: Option<Vec<CreateShareRequestMember>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
@@ -906,7 +961,7 @@ impl CreateShareRequest {
     }
     /// Sets [`Self::shared_entity`].
     pub fn set_shared_entity(mut self, v: SharedEntity) -> Self {
-        self.shared_entity = Some(v);
+        self.shared_entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::member_type`].
@@ -916,7 +971,7 @@ impl CreateShareRequest {
     }
     /// Sets [`Self::member`].
     pub fn set_member(mut self, v: SharedEntity) -> Self {
-        self.member = Some(v);
+        self.member = Some(Box::new(v));
         self
     }
     /// Sets [`Self::members`].
@@ -928,20 +983,31 @@ impl CreateShareRequest {
 
 impl FromJson for CreateShareRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateShareRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sharedEntityType" => r.read_into(&mut v.shared_entity_type),
-                "sharedEntity" => r.read_into(&mut v.shared_entity),
-                "memberType" => r.read_into(&mut v.member_type),
-                "member" => r.read_into(&mut v.member),
-                "members" => r.read_into(&mut v.members),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sharedEntityType" => r.read_into(&mut self.shared_entity_type),
+                "sharedEntity" => r.read_into(&mut self.shared_entity),
+                "memberType" => r.read_into(&mut self.member_type),
+                "member" => r.read_into(&mut self.member),
+                "members" => r.read_into(&mut self.members),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1062,7 +1128,7 @@ pub struct CreateShareRequestMember {
     /// JSON `memberType`.
     pub member_type: Option<CreateShareRequestMemberMemberType>,
     /// JSON `member`.
-    pub member: Option<MemberEntity>,
+    pub member: Option<Box<MemberEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1075,24 +1141,35 @@ impl CreateShareRequestMember {
     }
     /// Sets [`Self::member`].
     pub fn set_member(mut self, v: MemberEntity) -> Self {
-        self.member = Some(v);
+        self.member = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CreateShareRequestMember {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateShareRequestMember {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "memberType" => r.read_into(&mut v.member_type),
-                "member" => r.read_into(&mut v.member),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "memberType" => r.read_into(&mut self.member_type),
+                "member" => r.read_into(&mut self.member),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1173,15 +1250,15 @@ pub struct CreateShareResponse {
     /// JSON `sharedEntityType`.
     pub shared_entity_type: Option<CreateShareResponseSharedEntityType>,
     /// JSON `sharedEntity`.
-    pub shared_entity: Option<DomainEntityRef>,
+    pub shared_entity: Option<Box<DomainEntityRef>>,
     /// JSON `memberType`.
     pub member_type: Option<CreateShareResponseMemberType>,
     /// JSON `member`.
-    pub member: Option<DomainEntityRef>,
+    pub member: Option<Box<DomainEntityRef>>,
     /// JSON `sharedBy`.
-    pub shared_by: Option<DomainEntityRef>,
+    pub shared_by: Option<Box<DomainEntityRef>>,
     /// JSON `workspace`.
-    pub workspace: Option<DomainEntityRef>,
+    pub workspace: Option<Box<DomainEntityRef>>,
     /// JSON `succeeded`.
     pub succeeded: Option<Vec<Share>>,
     /// JSON `failed`.
@@ -1212,7 +1289,7 @@ impl CreateShareResponse {
     }
     /// Sets [`Self::shared_entity`].
     pub fn set_shared_entity(mut self, v: DomainEntityRef) -> Self {
-        self.shared_entity = Some(v);
+        self.shared_entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::member_type`].
@@ -1222,17 +1299,17 @@ impl CreateShareResponse {
     }
     /// Sets [`Self::member`].
     pub fn set_member(mut self, v: DomainEntityRef) -> Self {
-        self.member = Some(v);
+        self.member = Some(Box::new(v));
         self
     }
     /// Sets [`Self::shared_by`].
     pub fn set_shared_by(mut self, v: DomainEntityRef) -> Self {
-        self.shared_by = Some(v);
+        self.shared_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::workspace`].
     pub fn set_workspace(mut self, v: DomainEntityRef) -> Self {
-        self.workspace = Some(v);
+        self.workspace = Some(Box::new(v));
         self
     }
     /// Sets [`Self::succeeded`].
@@ -1254,26 +1331,37 @@ impl CreateShareResponse {
 
 impl FromJson for CreateShareResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateShareResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "sharedEntityType" => r.read_into(&mut v.shared_entity_type),
-                "sharedEntity" => r.read_into(&mut v.shared_entity),
-                "memberType" => r.read_into(&mut v.member_type),
-                "member" => r.read_into(&mut v.member),
-                "sharedBy" => r.read_into(&mut v.shared_by),
-                "workspace" => r.read_into(&mut v.workspace),
-                "succeeded" => r.read_into(&mut v.succeeded),
-                "failed" => r.read_into(&mut v.failed),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "sharedEntityType" => r.read_into(&mut self.shared_entity_type),
+                "sharedEntity" => r.read_into(&mut self.shared_entity),
+                "memberType" => r.read_into(&mut self.member_type),
+                "member" => r.read_into(&mut self.member),
+                "sharedBy" => r.read_into(&mut self.shared_by),
+                "workspace" => r.read_into(&mut self.workspace),
+                "succeeded" => r.read_into(&mut self.succeeded),
+                "failed" => r.read_into(&mut self.failed),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1420,11 +1508,11 @@ pub struct Document {
     /// JSON `contentUri`.
     pub content_uri: Option<String>,
     /// JSON `workspace`.
-    pub workspace: Option<DomainEntityRef>,
+    pub workspace: Option<Box<DomainEntityRef>>,
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// JSON `uploadedBy`.
-    pub uploaded_by: Option<DomainEntityRef>,
+    pub uploaded_by: Option<Box<DomainEntityRef>>,
     /// JSON `sharingUri`.
     pub sharing_uri: Option<String>,
     /// JSON `contentType`.
@@ -1452,13 +1540,13 @@ pub struct Document {
     /// JSON `thumbnails`.
     pub thumbnails: Option<Vec<DocumentThumbnail>>,
     /// JSON `uploadStatus`.
-    pub upload_status: Option<DomainEntityRef>,
+    pub upload_status: Option<Box<DomainEntityRef>>,
     /// JSON `uploadDestinationUri`.
     pub upload_destination_uri: Option<String>,
     /// JSON `uploadMethod`.
     pub upload_method: Option<DocumentUploadMethod>,
     /// JSON `lockInfo`.
-    pub lock_info: Option<LockInfo>,
+    pub lock_info: Option<Box<LockInfo>>,
     /// A list of permitted action rights for the user making the request
     ///
     /// JSON `acl`.
@@ -1513,17 +1601,17 @@ impl Document {
     }
     /// Sets [`Self::workspace`].
     pub fn set_workspace(mut self, v: DomainEntityRef) -> Self {
-        self.workspace = Some(v);
+        self.workspace = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::uploaded_by`].
     pub fn set_uploaded_by(mut self, v: DomainEntityRef) -> Self {
-        self.uploaded_by = Some(v);
+        self.uploaded_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sharing_uri`].
@@ -1593,7 +1681,7 @@ impl Document {
     }
     /// Sets [`Self::upload_status`].
     pub fn set_upload_status(mut self, v: DomainEntityRef) -> Self {
-        self.upload_status = Some(v);
+        self.upload_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::upload_destination_uri`].
@@ -1608,7 +1696,7 @@ impl Document {
     }
     /// Sets [`Self::lock_info`].
     pub fn set_lock_info(mut self, v: LockInfo) -> Self {
-        self.lock_info = Some(v);
+        self.lock_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::acl`].
@@ -1635,46 +1723,57 @@ impl Document {
 
 impl FromJson for Document {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Document {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "changeNumber" => r.read_into(&mut v.change_number),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateUploaded" => r.read_into(&mut v.date_uploaded),
-                "contentUri" => r.read_into(&mut v.content_uri),
-                "workspace" => r.read_into(&mut v.workspace),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "uploadedBy" => r.read_into(&mut v.uploaded_by),
-                "sharingUri" => r.read_into(&mut v.sharing_uri),
-                "contentType" => r.read_into(&mut v.content_type),
-                "contentLength" => r.read_into(&mut v.content_length),
-                "systemType" => r.read_into(&mut v.system_type),
-                "filename" => r.read_into(&mut v.filename),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "read" => r.read_into(&mut v.read),
-                "callerAddress" => r.read_into(&mut v.caller_address),
-                "receiverAddress" => r.read_into(&mut v.receiver_address),
-                "tags" => r.read_into(&mut v.tags),
-                "tagValues" => r.read_into(&mut v.tag_values),
-                "attributes" => r.read_into(&mut v.attributes),
-                "thumbnails" => r.read_into(&mut v.thumbnails),
-                "uploadStatus" => r.read_into(&mut v.upload_status),
-                "uploadDestinationUri" => r.read_into(&mut v.upload_destination_uri),
-                "uploadMethod" => r.read_into(&mut v.upload_method),
-                "lockInfo" => r.read_into(&mut v.lock_info),
-                "acl" => r.read_into(&mut v.acl),
-                "sharingStatus" => r.read_into(&mut v.sharing_status),
-                "downloadSharingUri" => r.read_into(&mut v.download_sharing_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "changeNumber" => r.read_into(&mut self.change_number),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateUploaded" => r.read_into(&mut self.date_uploaded),
+                "contentUri" => r.read_into(&mut self.content_uri),
+                "workspace" => r.read_into(&mut self.workspace),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "uploadedBy" => r.read_into(&mut self.uploaded_by),
+                "sharingUri" => r.read_into(&mut self.sharing_uri),
+                "contentType" => r.read_into(&mut self.content_type),
+                "contentLength" => r.read_into(&mut self.content_length),
+                "systemType" => r.read_into(&mut self.system_type),
+                "filename" => r.read_into(&mut self.filename),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "read" => r.read_into(&mut self.read),
+                "callerAddress" => r.read_into(&mut self.caller_address),
+                "receiverAddress" => r.read_into(&mut self.receiver_address),
+                "tags" => r.read_into(&mut self.tags),
+                "tagValues" => r.read_into(&mut self.tag_values),
+                "attributes" => r.read_into(&mut self.attributes),
+                "thumbnails" => r.read_into(&mut self.thumbnails),
+                "uploadStatus" => r.read_into(&mut self.upload_status),
+                "uploadDestinationUri" => r.read_into(&mut self.upload_destination_uri),
+                "uploadMethod" => r.read_into(&mut self.upload_method),
+                "lockInfo" => r.read_into(&mut self.lock_info),
+                "acl" => r.read_into(&mut self.acl),
+                "sharingStatus" => r.read_into(&mut self.sharing_status),
+                "downloadSharingUri" => r.read_into(&mut self.download_sharing_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1874,7 +1973,7 @@ impl ToJson for DocumentSharingStatus {
 #[non_exhaustive]
 pub struct DocumentAttribute {
     /// JSON `attribute`.
-    pub attribute: Option<Attribute>,
+    pub attribute: Option<Box<Attribute>>,
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
@@ -1884,7 +1983,7 @@ pub struct DocumentAttribute {
 impl DocumentAttribute {
     /// Sets [`Self::attribute`].
     pub fn set_attribute(mut self, v: Attribute) -> Self {
-        self.attribute = Some(v);
+        self.attribute = Some(Box::new(v));
         self
     }
     /// Sets [`Self::values`].
@@ -1896,17 +1995,28 @@ impl DocumentAttribute {
 
 impl FromJson for DocumentAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attribute" => r.read_into(&mut v.attribute),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attribute" => r.read_into(&mut self.attribute),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2006,25 +2116,36 @@ impl DocumentEntityListing {
 
 impl FromJson for DocumentEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2129,24 +2250,35 @@ impl DocumentUpdate {
 
 impl FromJson for DocumentUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "changeNumber" => r.read_into(&mut v.change_number),
-                "name" => r.read_into(&mut v.name),
-                "read" => r.read_into(&mut v.read),
-                "addTags" => r.read_into(&mut v.add_tags),
-                "removeTags" => r.read_into(&mut v.remove_tags),
-                "addTagIds" => r.read_into(&mut v.add_tag_ids),
-                "removeTagIds" => r.read_into(&mut v.remove_tag_ids),
-                "updateAttributes" => r.read_into(&mut v.update_attributes),
-                "removeAttributes" => r.read_into(&mut v.remove_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "changeNumber" => r.read_into(&mut self.change_number),
+                "name" => r.read_into(&mut self.name),
+                "read" => r.read_into(&mut self.read),
+                "addTags" => r.read_into(&mut self.add_tags),
+                "removeTags" => r.read_into(&mut self.remove_tags),
+                "addTagIds" => r.read_into(&mut self.add_tag_ids),
+                "removeTagIds" => r.read_into(&mut self.remove_tag_ids),
+                "updateAttributes" => r.read_into(&mut self.update_attributes),
+                "removeAttributes" => r.read_into(&mut self.remove_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2185,7 +2317,7 @@ pub struct DocumentUpload {
     /// Required.
     ///
     /// JSON `workspace`.
-    pub workspace: Option<DomainEntityRef>,
+    pub workspace: Option<Box<DomainEntityRef>>,
     /// JSON `tags`.
     pub tags: Option<Vec<String>>,
     /// JSON `tagIds`.
@@ -2202,7 +2334,7 @@ impl DocumentUpload {
     }
     /// Sets [`Self::workspace`].
     pub fn set_workspace(mut self, v: DomainEntityRef) -> Self {
-        self.workspace = Some(v);
+        self.workspace = Some(Box::new(v));
         self
     }
     /// Sets [`Self::tags`].
@@ -2219,19 +2351,30 @@ impl DocumentUpload {
 
 impl FromJson for DocumentUpload {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentUpload {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "workspace" => r.read_into(&mut v.workspace),
-                "tags" => r.read_into(&mut v.tags),
-                "tagIds" => r.read_into(&mut v.tag_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "workspace" => r.read_into(&mut self.workspace),
+                "tags" => r.read_into(&mut self.tags),
+                "tagIds" => r.read_into(&mut self.tag_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2333,25 +2476,36 @@ impl DomainEntityListingQueryResult {
 
 impl FromJson for DomainEntityListingQueryResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainEntityListingQueryResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2381,9 +2535,9 @@ impl ToJson for DomainEntityListingQueryResult {
 #[non_exhaustive]
 pub struct FacetEntry {
     /// JSON `attribute`.
-    pub attribute: Option<TermAttribute>,
+    pub attribute: Option<Box<TermAttribute>>,
     /// JSON `statistics`.
-    pub statistics: Option<FacetStatistics>,
+    pub statistics: Option<Box<FacetStatistics>>,
     /// JSON `other`.
     pub other: Option<i64>,
     /// JSON `total`.
@@ -2403,12 +2557,12 @@ pub struct FacetEntry {
 impl FacetEntry {
     /// Sets [`Self::attribute`].
     pub fn set_attribute(mut self, v: TermAttribute) -> Self {
-        self.attribute = Some(v);
+        self.attribute = Some(Box::new(v));
         self
     }
     /// Sets [`Self::statistics`].
     pub fn set_statistics(mut self, v: FacetStatistics) -> Self {
-        self.statistics = Some(v);
+        self.statistics = Some(Box::new(v));
         self
     }
     /// Sets [`Self::other`].
@@ -2445,23 +2599,34 @@ impl FacetEntry {
 
 impl FromJson for FacetEntry {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacetEntry {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attribute" => r.read_into(&mut v.attribute),
-                "statistics" => r.read_into(&mut v.statistics),
-                "other" => r.read_into(&mut v.other),
-                "total" => r.read_into(&mut v.total),
-                "missing" => r.read_into(&mut v.missing),
-                "termCount" => r.read_into(&mut v.term_count),
-                "termType" => r.read_into(&mut v.term_type),
-                "terms" => r.read_into(&mut v.terms),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attribute" => r.read_into(&mut self.attribute),
+                "statistics" => r.read_into(&mut self.statistics),
+                "other" => r.read_into(&mut self.other),
+                "total" => r.read_into(&mut self.total),
+                "missing" => r.read_into(&mut self.missing),
+                "termCount" => r.read_into(&mut self.term_count),
+                "termType" => r.read_into(&mut self.term_type),
+                "terms" => r.read_into(&mut self.terms),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2581,18 +2746,29 @@ impl FacetKeyAttribute {
 
 impl FromJson for FacetKeyAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacetKeyAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2676,22 +2852,33 @@ impl FacetStatistics {
 
 impl FromJson for FacetStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacetStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "count" => r.read_into(&mut v.count),
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                "mean" => r.read_into(&mut v.mean),
-                "stdDeviation" => r.read_into(&mut v.std_deviation),
-                "dateMin" => r.read_into(&mut v.date_min),
-                "dateMax" => r.read_into(&mut v.date_max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "count" => r.read_into(&mut self.count),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                "mean" => r.read_into(&mut self.mean),
+                "stdDeviation" => r.read_into(&mut self.std_deviation),
+                "dateMin" => r.read_into(&mut self.date_min),
+                "dateMax" => r.read_into(&mut self.date_max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2770,21 +2957,32 @@ impl FacetTerm {
 
 impl FromJson for FacetTerm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacetTerm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "term" => r.read_into(&mut v.term),
-                "key" => r.read_into(&mut v.key),
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "count" => r.read_into(&mut v.count),
-                "time" => r.read_into(&mut v.time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "term" => r.read_into(&mut self.term),
+                "key" => r.read_into(&mut self.key),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "count" => r.read_into(&mut self.count),
+                "time" => r.read_into(&mut self.time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2810,7 +3008,7 @@ impl ToJson for FacetTerm {
 #[non_exhaustive]
 pub struct LockInfo {
     /// JSON `lockedBy`.
-    pub locked_by: Option<DomainEntityRef>,
+    pub locked_by: Option<Box<DomainEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -2828,7 +3026,7 @@ pub struct LockInfo {
 impl LockInfo {
     /// Sets [`Self::locked_by`].
     pub fn set_locked_by(mut self, v: DomainEntityRef) -> Self {
-        self.locked_by = Some(v);
+        self.locked_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2850,19 +3048,30 @@ impl LockInfo {
 
 impl FromJson for LockInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LockInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "lockedBy" => r.read_into(&mut v.locked_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "action" => r.read_into(&mut v.action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "lockedBy" => r.read_into(&mut self.locked_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "action" => r.read_into(&mut self.action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2968,16 +3177,27 @@ impl MemberEntity {
 
 impl FromJson for MemberEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MemberEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3020,17 +3240,28 @@ impl QueryFacetInfo {
 
 impl FromJson for QueryFacetInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryFacetInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attributes" => r.read_into(&mut v.attributes),
-                "facets" => r.read_into(&mut v.facets),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attributes" => r.read_into(&mut self.attributes),
+                "facets" => r.read_into(&mut self.facets),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3116,23 +3347,34 @@ impl QueryRequest {
 
 impl FromJson for QueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queryPhrase" => r.read_into(&mut v.query_phrase),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "facetNameRequests" => r.read_into(&mut v.facet_name_requests),
-                "sort" => r.read_into(&mut v.sort),
-                "filters" => r.read_into(&mut v.filters),
-                "attributeFilters" => r.read_into(&mut v.attribute_filters),
-                "includeShares" => r.read_into(&mut v.include_shares),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queryPhrase" => r.read_into(&mut self.query_phrase),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "facetNameRequests" => r.read_into(&mut self.facet_name_requests),
+                "sort" => r.read_into(&mut self.sort),
+                "filters" => r.read_into(&mut self.filters),
+                "attributeFilters" => r.read_into(&mut self.attribute_filters),
+                "includeShares" => r.read_into(&mut self.include_shares),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3166,7 +3408,7 @@ pub struct QueryResult {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `body`.
-    pub body: Option<DomainEntity>,
+    pub body: Option<Box<DomainEntity>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3188,7 +3430,7 @@ impl QueryResult {
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DomainEntity) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3200,19 +3442,30 @@ impl QueryResult {
 
 impl FromJson for QueryResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "body" => r.read_into(&mut v.body),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "body" => r.read_into(&mut self.body),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3236,9 +3489,9 @@ impl ToJson for QueryResult {
 #[non_exhaustive]
 pub struct QueryResults {
     /// JSON `results`.
-    pub results: Option<DomainEntityListingQueryResult>,
+    pub results: Option<Box<DomainEntityListingQueryResult>>,
     /// JSON `facetInfo`.
-    pub facet_info: Option<QueryFacetInfo>,
+    pub facet_info: Option<Box<QueryFacetInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3246,29 +3499,40 @@ pub struct QueryResults {
 impl QueryResults {
     /// Sets [`Self::results`].
     pub fn set_results(mut self, v: DomainEntityListingQueryResult) -> Self {
-        self.results = Some(v);
+        self.results = Some(Box::new(v));
         self
     }
     /// Sets [`Self::facet_info`].
     pub fn set_facet_info(mut self, v: QueryFacetInfo) -> Self {
-        self.facet_info = Some(v);
+        self.facet_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for QueryResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "facetInfo" => r.read_into(&mut v.facet_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "facetInfo" => r.read_into(&mut self.facet_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3319,18 +3583,29 @@ impl ReplaceRequest {
 
 impl FromJson for ReplaceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReplaceRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "changeNumber" => r.read_into(&mut v.change_number),
-                "name" => r.read_into(&mut v.name),
-                "authToken" => r.read_into(&mut v.auth_token),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "changeNumber" => r.read_into(&mut self.change_number),
+                "name" => r.read_into(&mut self.name),
+                "authToken" => r.read_into(&mut self.auth_token),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3359,7 +3634,7 @@ pub struct ReplaceResponse {
     /// JSON `changeNumber`.
     pub change_number: Option<i64>,
     /// JSON `uploadStatus`.
-    pub upload_status: Option<DomainEntityRef>,
+    pub upload_status: Option<Box<DomainEntityRef>>,
     /// JSON `uploadDestinationUri`.
     pub upload_destination_uri: Option<String>,
     /// JSON `uploadMethod`.
@@ -3386,7 +3661,7 @@ impl ReplaceResponse {
     }
     /// Sets [`Self::upload_status`].
     pub fn set_upload_status(mut self, v: DomainEntityRef) -> Self {
-        self.upload_status = Some(v);
+        self.upload_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::upload_destination_uri`].
@@ -3403,21 +3678,32 @@ impl ReplaceResponse {
 
 impl FromJson for ReplaceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReplaceResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "changeNumber" => r.read_into(&mut v.change_number),
-                "uploadStatus" => r.read_into(&mut v.upload_status),
-                "uploadDestinationUri" => r.read_into(&mut v.upload_destination_uri),
-                "uploadMethod" => r.read_into(&mut v.upload_method),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "changeNumber" => r.read_into(&mut self.change_number),
+                "uploadStatus" => r.read_into(&mut self.upload_status),
+                "uploadDestinationUri" => r.read_into(&mut self.upload_destination_uri),
+                "uploadMethod" => r.read_into(&mut self.upload_method),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3530,19 +3816,30 @@ impl SecurityProfile {
 
 impl FromJson for SecurityProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SecurityProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "permissions" => r.read_into(&mut v.permissions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "permissions" => r.read_into(&mut self.permissions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3644,25 +3941,36 @@ impl SecurityProfileEntityListing {
 
 impl FromJson for SecurityProfileEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SecurityProfileEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3700,19 +4008,19 @@ pub struct Share {
     /// JSON `sharedEntityType`.
     pub shared_entity_type: Option<ShareSharedEntityType>,
     /// JSON `sharedEntity`.
-    pub shared_entity: Option<DomainEntityRef>,
+    pub shared_entity: Option<Box<DomainEntityRef>>,
     /// JSON `memberType`.
     pub member_type: Option<ShareMemberType>,
     /// JSON `member`.
-    pub member: Option<DomainEntityRef>,
+    pub member: Option<Box<DomainEntityRef>>,
     /// JSON `sharedBy`.
-    pub shared_by: Option<DomainEntityRef>,
+    pub shared_by: Option<Box<DomainEntityRef>>,
     /// JSON `workspace`.
-    pub workspace: Option<DomainEntityRef>,
+    pub workspace: Option<Box<DomainEntityRef>>,
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// JSON `group`.
-    pub group: Option<Group>,
+    pub group: Option<Box<Group>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3739,7 +4047,7 @@ impl Share {
     }
     /// Sets [`Self::shared_entity`].
     pub fn set_shared_entity(mut self, v: DomainEntityRef) -> Self {
-        self.shared_entity = Some(v);
+        self.shared_entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::member_type`].
@@ -3749,27 +4057,27 @@ impl Share {
     }
     /// Sets [`Self::member`].
     pub fn set_member(mut self, v: DomainEntityRef) -> Self {
-        self.member = Some(v);
+        self.member = Some(Box::new(v));
         self
     }
     /// Sets [`Self::shared_by`].
     pub fn set_shared_by(mut self, v: DomainEntityRef) -> Self {
-        self.shared_by = Some(v);
+        self.shared_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::workspace`].
     pub fn set_workspace(mut self, v: DomainEntityRef) -> Self {
-        self.workspace = Some(v);
+        self.workspace = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: Group) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3781,26 +4089,37 @@ impl Share {
 
 impl FromJson for Share {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Share {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "sharedEntityType" => r.read_into(&mut v.shared_entity_type),
-                "sharedEntity" => r.read_into(&mut v.shared_entity),
-                "memberType" => r.read_into(&mut v.member_type),
-                "member" => r.read_into(&mut v.member),
-                "sharedBy" => r.read_into(&mut v.shared_by),
-                "workspace" => r.read_into(&mut v.workspace),
-                "user" => r.read_into(&mut v.user),
-                "group" => r.read_into(&mut v.group),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "sharedEntityType" => r.read_into(&mut self.shared_entity_type),
+                "sharedEntity" => r.read_into(&mut self.shared_entity),
+                "memberType" => r.read_into(&mut self.member_type),
+                "member" => r.read_into(&mut self.member),
+                "sharedBy" => r.read_into(&mut self.shared_by),
+                "workspace" => r.read_into(&mut self.workspace),
+                "user" => r.read_into(&mut self.user),
+                "group" => r.read_into(&mut self.group),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4003,25 +4322,36 @@ impl ShareEntityListing {
 
 impl FromJson for ShareEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ShareEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4066,16 +4396,27 @@ impl SharedEntity {
 
 impl FromJson for SharedEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SharedEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4102,9 +4443,9 @@ pub struct SharedResponse {
     /// JSON `viewUri`.
     pub view_uri: Option<String>,
     /// JSON `document`.
-    pub document: Option<Document>,
+    pub document: Option<Box<Document>>,
     /// JSON `share`.
-    pub share: Option<Share>,
+    pub share: Option<Box<Share>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4127,32 +4468,43 @@ impl SharedResponse {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: Document) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::share`].
     pub fn set_share(mut self, v: Share) -> Self {
-        self.share = Some(v);
+        self.share = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SharedResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SharedResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "downloadUri" => r.read_into(&mut v.download_uri),
-                "viewUri" => r.read_into(&mut v.view_uri),
-                "document" => r.read_into(&mut v.document),
-                "share" => r.read_into(&mut v.share),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "downloadUri" => r.read_into(&mut self.download_uri),
+                "viewUri" => r.read_into(&mut self.view_uri),
+                "document" => r.read_into(&mut self.document),
+                "share" => r.read_into(&mut self.share),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4199,17 +4551,28 @@ impl SortItem {
 
 impl FromJson for SortItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SortItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "ascending" => r.read_into(&mut v.ascending),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "ascending" => r.read_into(&mut self.ascending),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4260,18 +4623,29 @@ impl TagQueryRequest {
 
 impl FromJson for TagQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TagQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4345,20 +4719,31 @@ impl TagValue {
 
 impl FromJson for TagValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TagValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "inUse" => r.read_into(&mut v.in_use),
-                "acl" => r.read_into(&mut v.acl),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "inUse" => r.read_into(&mut self.in_use),
+                "acl" => r.read_into(&mut self.acl),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4461,25 +4846,36 @@ impl TagValueEntityListing {
 
 impl FromJson for TagValueEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TagValueEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4538,18 +4934,29 @@ impl TermAttribute {
 
 impl FromJson for TermAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TermAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4646,16 +5053,27 @@ impl Usage {
 
 impl FromJson for Usage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Usage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "types" => r.read_into(&mut v.types),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "types" => r.read_into(&mut self.types),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4705,18 +5123,29 @@ impl UsageItem {
 
 impl FromJson for UsageItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UsageItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "totalDocumentByteCount" => r.read_into(&mut v.total_document_byte_count),
-                "totalDocumentCount" => r.read_into(&mut v.total_document_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "totalDocumentByteCount" => r.read_into(&mut self.total_document_byte_count),
+                "totalDocumentCount" => r.read_into(&mut self.total_document_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4827,18 +5256,29 @@ impl WorkspaceCreate {
 
 impl FromJson for WorkspaceCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkspaceCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "bucket" => r.read_into(&mut v.bucket),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "bucket" => r.read_into(&mut self.bucket),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4939,25 +5379,36 @@ impl WorkspaceEntityListing {
 
 impl FromJson for WorkspaceEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkspaceEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4993,7 +5444,7 @@ pub struct WorkspaceMember {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `workspace`.
-    pub workspace: Option<DomainEntityRef>,
+    pub workspace: Option<Box<DomainEntityRef>>,
     /// The workspace member type.
     ///
     /// Required.
@@ -5001,13 +5452,13 @@ pub struct WorkspaceMember {
     /// JSON `memberType`.
     pub member_type: Option<WorkspaceMemberMemberType>,
     /// JSON `member`.
-    pub member: Option<DomainEntityRef>,
+    pub member: Option<Box<DomainEntityRef>>,
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// JSON `group`.
-    pub group: Option<Group>,
+    pub group: Option<Box<Group>>,
     /// JSON `securityProfile`.
-    pub security_profile: Option<SecurityProfile>,
+    pub security_profile: Option<Box<SecurityProfile>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5029,7 +5480,7 @@ impl WorkspaceMember {
     }
     /// Sets [`Self::workspace`].
     pub fn set_workspace(mut self, v: DomainEntityRef) -> Self {
-        self.workspace = Some(v);
+        self.workspace = Some(Box::new(v));
         self
     }
     /// Sets [`Self::member_type`].
@@ -5039,22 +5490,22 @@ impl WorkspaceMember {
     }
     /// Sets [`Self::member`].
     pub fn set_member(mut self, v: DomainEntityRef) -> Self {
-        self.member = Some(v);
+        self.member = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: Group) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::security_profile`].
     pub fn set_security_profile(mut self, v: SecurityProfile) -> Self {
-        self.security_profile = Some(v);
+        self.security_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5066,24 +5517,35 @@ impl WorkspaceMember {
 
 impl FromJson for WorkspaceMember {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkspaceMember {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "workspace" => r.read_into(&mut v.workspace),
-                "memberType" => r.read_into(&mut v.member_type),
-                "member" => r.read_into(&mut v.member),
-                "user" => r.read_into(&mut v.user),
-                "group" => r.read_into(&mut v.group),
-                "securityProfile" => r.read_into(&mut v.security_profile),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "workspace" => r.read_into(&mut self.workspace),
+                "memberType" => r.read_into(&mut self.member_type),
+                "member" => r.read_into(&mut self.member),
+                "user" => r.read_into(&mut self.user),
+                "group" => r.read_into(&mut self.group),
+                "securityProfile" => r.read_into(&mut self.security_profile),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5237,25 +5699,36 @@ impl WorkspaceMemberEntityListing {
 
 impl FromJson for WorkspaceMemberEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkspaceMemberEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

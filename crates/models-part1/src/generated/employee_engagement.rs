@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -30,11 +30,11 @@ pub struct Celebration {
     /// The Recipient of the celebration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<UserReference>,
+    pub recipient: Option<Box<UserReference>>,
     /// The creator of the celebration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The date the celebration was created on. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -54,7 +54,7 @@ pub struct Celebration {
     /// The celebration's source entity
     ///
     /// JSON `sourceEntity`.
-    pub source_entity: Option<SourceEntity>,
+    pub source_entity: Option<Box<SourceEntity>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -71,12 +71,12 @@ impl Celebration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: UserReference) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -101,7 +101,7 @@ impl Celebration {
     }
     /// Sets [`Self::source_entity`].
     pub fn set_source_entity(mut self, v: SourceEntity) -> Self {
-        self.source_entity = Some(v);
+        self.source_entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -113,24 +113,35 @@ impl Celebration {
 
 impl FromJson for Celebration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Celebration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "recipient" => r.read_into(&mut v.recipient),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "type" => r.read_into(&mut v.r#type),
-                "title" => r.read_into(&mut v.title),
-                "note" => r.read_into(&mut v.note),
-                "sourceEntity" => r.read_into(&mut v.source_entity),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "recipient" => r.read_into(&mut self.recipient),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "type" => r.read_into(&mut self.r#type),
+                "title" => r.read_into(&mut self.title),
+                "note" => r.read_into(&mut self.note),
+                "sourceEntity" => r.read_into(&mut self.source_entity),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -223,16 +234,27 @@ impl CelebrationStateParam {
 
 impl FromJson for CelebrationStateParam {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CelebrationStateParam {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -349,20 +371,31 @@ impl ContestCompleteData {
 
 impl FromJson for ContestCompleteData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestCompleteData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "anonymization" => r.read_into(&mut v.anonymization),
-                "metrics" => r.read_into(&mut v.metrics),
-                "prizes" => r.read_into(&mut v.prizes),
-                "winners" => r.read_into(&mut v.winners),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "anonymization" => r.read_into(&mut self.anonymization),
+                "metrics" => r.read_into(&mut self.metrics),
+                "prizes" => r.read_into(&mut self.prizes),
+                "winners" => r.read_into(&mut self.winners),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -455,16 +488,27 @@ impl ContestCompleteDataScore {
 
 impl FromJson for ContestCompleteDataScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestCompleteDataScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "score" => r.read_into(&mut v.score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "score" => r.read_into(&mut self.score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -520,18 +564,29 @@ impl ContestDataMetrics {
 
 impl FromJson for ContestDataMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestDataMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -589,18 +644,29 @@ impl ContestDataPrizes {
 
 impl FromJson for ContestDataPrizes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestDataPrizes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "tier" => r.read_into(&mut v.tier),
-                "name" => r.read_into(&mut v.name),
-                "imageId" => r.read_into(&mut v.image_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "tier" => r.read_into(&mut self.tier),
+                "name" => r.read_into(&mut self.name),
+                "imageId" => r.read_into(&mut self.image_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -633,7 +699,7 @@ pub struct ContestDataWinners {
     /// Number of winners in this tier
     ///
     /// JSON `contestScore`.
-    pub contest_score: Option<ContestCompleteDataScore>,
+    pub contest_score: Option<Box<ContestCompleteDataScore>>,
     /// List of users in this tier
     ///
     /// JSON `users`.
@@ -655,7 +721,7 @@ impl ContestDataWinners {
     }
     /// Sets [`Self::contest_score`].
     pub fn set_contest_score(mut self, v: ContestCompleteDataScore) -> Self {
-        self.contest_score = Some(v);
+        self.contest_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::users`].
@@ -667,19 +733,30 @@ impl ContestDataWinners {
 
 impl FromJson for ContestDataWinners {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestDataWinners {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "tier" => r.read_into(&mut v.tier),
-                "winnersCount" => r.read_into(&mut v.winners_count),
-                "contestScore" => r.read_into(&mut v.contest_score),
-                "users" => r.read_into(&mut v.users),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "tier" => r.read_into(&mut self.tier),
+                "winnersCount" => r.read_into(&mut self.winners_count),
+                "contestScore" => r.read_into(&mut self.contest_score),
+                "users" => r.read_into(&mut self.users),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -738,18 +815,29 @@ impl ContestDataWinnersUsers {
 
 impl FromJson for ContestDataWinnersUsers {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestDataWinnersUsers {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "rank" => r.read_into(&mut v.rank),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "rank" => r.read_into(&mut self.rank),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -840,21 +928,32 @@ impl CreateRecognition {
 
 impl FromJson for CreateRecognition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateRecognition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "recipientId" => r.read_into(&mut v.recipient_id),
-                "type" => r.read_into(&mut v.r#type),
-                "title" => r.read_into(&mut v.title),
-                "note" => r.read_into(&mut v.note),
-                "contextType" => r.read_into(&mut v.context_type),
-                "contextId" => r.read_into(&mut v.context_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "recipientId" => r.read_into(&mut self.recipient_id),
+                "type" => r.read_into(&mut self.r#type),
+                "title" => r.read_into(&mut self.title),
+                "note" => r.read_into(&mut self.note),
+                "contextType" => r.read_into(&mut self.context_type),
+                "contextId" => r.read_into(&mut self.context_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1068,25 +1167,36 @@ impl GetCelebrationListing {
 
 impl FromJson for GetCelebrationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetCelebrationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1122,11 +1232,11 @@ pub struct Recognition {
     /// The recipient of the recognition
     ///
     /// JSON `recipient`.
-    pub recipient: Option<UserReference>,
+    pub recipient: Option<Box<UserReference>>,
     /// The creator of the recognition
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The creation date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1175,12 +1285,12 @@ impl Recognition {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: UserReference) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1232,27 +1342,38 @@ impl Recognition {
 
 impl FromJson for Recognition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Recognition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "recipient" => r.read_into(&mut v.recipient),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "type" => r.read_into(&mut v.r#type),
-                "title" => r.read_into(&mut v.title),
-                "note" => r.read_into(&mut v.note),
-                "contextType" => r.read_into(&mut v.context_type),
-                "contextId" => r.read_into(&mut v.context_id),
-                "dateDisplayed" => r.read_into(&mut v.date_displayed),
-                "dateAcknowledged" => r.read_into(&mut v.date_acknowledged),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "recipient" => r.read_into(&mut self.recipient),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "type" => r.read_into(&mut self.r#type),
+                "title" => r.read_into(&mut self.title),
+                "note" => r.read_into(&mut self.note),
+                "contextType" => r.read_into(&mut self.context_type),
+                "contextId" => r.read_into(&mut self.context_id),
+                "dateDisplayed" => r.read_into(&mut self.date_displayed),
+                "dateAcknowledged" => r.read_into(&mut self.date_acknowledged),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1400,11 +1521,11 @@ pub struct RecognitionBase {
     /// The recipient of the recognition
     ///
     /// JSON `recipient`.
-    pub recipient: Option<UserReference>,
+    pub recipient: Option<Box<UserReference>>,
     /// The creator of the recognition
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The creation date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1445,12 +1566,12 @@ impl RecognitionBase {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: UserReference) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1492,25 +1613,36 @@ impl RecognitionBase {
 
 impl FromJson for RecognitionBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecognitionBase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "recipient" => r.read_into(&mut v.recipient),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "type" => r.read_into(&mut v.r#type),
-                "title" => r.read_into(&mut v.title),
-                "note" => r.read_into(&mut v.note),
-                "contextType" => r.read_into(&mut v.context_type),
-                "contextId" => r.read_into(&mut v.context_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "recipient" => r.read_into(&mut self.recipient),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "type" => r.read_into(&mut self.r#type),
+                "title" => r.read_into(&mut self.title),
+                "note" => r.read_into(&mut self.note),
+                "contextType" => r.read_into(&mut self.context_type),
+                "contextId" => r.read_into(&mut self.context_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1693,20 +1825,31 @@ impl Recognitions {
 
 impl FromJson for Recognitions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Recognitions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1741,7 +1884,7 @@ pub struct SourceEntity {
     /// The contest data - Only supplied when celebration is of type ContestComplete
     ///
     /// JSON `contestCompleteData`.
-    pub contest_complete_data: Option<ContestCompleteData>,
+    pub contest_complete_data: Option<Box<ContestCompleteData>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1763,7 +1906,7 @@ impl SourceEntity {
     }
     /// Sets [`Self::contest_complete_data`].
     pub fn set_contest_complete_data(mut self, v: ContestCompleteData) -> Self {
-        self.contest_complete_data = Some(v);
+        self.contest_complete_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1775,19 +1918,30 @@ impl SourceEntity {
 
 impl FromJson for SourceEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SourceEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "contestCompleteData" => r.read_into(&mut v.contest_complete_data),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "contestCompleteData" => r.read_into(&mut self.contest_complete_data),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

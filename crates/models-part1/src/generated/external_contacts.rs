@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -39,16 +39,27 @@ impl BulkContactsEnrichRequest {
 
 impl FromJson for BulkContactsEnrichRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkContactsEnrichRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -104,18 +115,29 @@ impl BulkContactsEnrichResponse {
 
 impl FromJson for BulkContactsEnrichResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkContactsEnrichResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -153,16 +175,27 @@ impl BulkContactsRequest {
 
 impl FromJson for BulkContactsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkContactsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -218,18 +251,29 @@ impl BulkContactsResponse {
 
 impl FromJson for BulkContactsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkContactsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -287,18 +331,29 @@ impl BulkDeleteResponse {
 
 impl FromJson for BulkDeleteResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkDeleteResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -343,7 +398,7 @@ pub struct BulkEntityErrorContactEnrichRequest {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<ContactEnrichRequest>,
+    pub entity: Option<Box<ContactEnrichRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -376,28 +431,39 @@ impl BulkEntityErrorContactEnrichRequest {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ContactEnrichRequest) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorContactEnrichRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorContactEnrichRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -445,7 +511,7 @@ pub struct BulkEntityErrorEntity {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<Entity>,
+    pub entity: Option<Box<Entity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -478,28 +544,39 @@ impl BulkEntityErrorEntity {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Entity) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -547,7 +624,7 @@ pub struct BulkEntityErrorExternalContact {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalContact>,
+    pub entity: Option<Box<ExternalContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -580,28 +657,39 @@ impl BulkEntityErrorExternalContact {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalContact) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorExternalContact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorExternalContact {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -649,7 +737,7 @@ pub struct BulkEntityErrorExternalOrganization {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalOrganization>,
+    pub entity: Option<Box<ExternalOrganization>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -682,28 +770,39 @@ impl BulkEntityErrorExternalOrganization {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalOrganization) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorExternalOrganization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorExternalOrganization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -751,7 +850,7 @@ pub struct BulkEntityErrorExternalOrganizationEnrichRequest {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalOrganizationEnrichRequest>,
+    pub entity: Option<Box<ExternalOrganizationEnrichRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -784,28 +883,39 @@ impl BulkEntityErrorExternalOrganizationEnrichRequest {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalOrganizationEnrichRequest) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorExternalOrganizationEnrichRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorExternalOrganizationEnrichRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -853,7 +963,7 @@ pub struct BulkEntityErrorNote {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<Note>,
+    pub entity: Option<Box<Note>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -886,28 +996,39 @@ impl BulkEntityErrorNote {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Note) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorNote {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorNote {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -955,7 +1076,7 @@ pub struct BulkEntityErrorRelationship {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<Relationship>,
+    pub entity: Option<Box<Relationship>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -988,28 +1109,39 @@ impl BulkEntityErrorRelationship {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Relationship) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorRelationship {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorRelationship {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1070,18 +1202,29 @@ impl BulkFetchContactsResponse {
 
 impl FromJson for BulkFetchContactsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkFetchContactsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1139,18 +1282,29 @@ impl BulkFetchNotesResponse {
 
 impl FromJson for BulkFetchNotesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkFetchNotesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1208,18 +1362,29 @@ impl BulkFetchOrganizationsResponse {
 
 impl FromJson for BulkFetchOrganizationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkFetchOrganizationsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1277,18 +1442,29 @@ impl BulkFetchRelationshipsResponse {
 
 impl FromJson for BulkFetchRelationshipsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkFetchRelationshipsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1326,16 +1502,27 @@ impl BulkIdsRequest {
 
 impl FromJson for BulkIdsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkIdsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1371,16 +1558,27 @@ impl BulkNotesRequest {
 
 impl FromJson for BulkNotesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkNotesRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1436,18 +1634,29 @@ impl BulkNotesResponse {
 
 impl FromJson for BulkNotesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkNotesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1485,16 +1694,27 @@ impl BulkOrganizationsEnrichRequest {
 
 impl FromJson for BulkOrganizationsEnrichRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkOrganizationsEnrichRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1550,18 +1770,29 @@ impl BulkOrganizationsEnrichResponse {
 
 impl FromJson for BulkOrganizationsEnrichResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkOrganizationsEnrichResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1599,16 +1830,27 @@ impl BulkOrganizationsRequest {
 
 impl FromJson for BulkOrganizationsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkOrganizationsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1664,18 +1906,29 @@ impl BulkOrganizationsResponse {
 
 impl FromJson for BulkOrganizationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkOrganizationsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1713,16 +1966,27 @@ impl BulkRelationshipsRequest {
 
 impl FromJson for BulkRelationshipsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkRelationshipsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1778,18 +2042,29 @@ impl BulkRelationshipsResponse {
 
 impl FromJson for BulkRelationshipsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkRelationshipsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1822,11 +2097,11 @@ pub struct BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorC
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalContact>,
+    pub entity: Option<Box<ExternalContact>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorContactEnrichRequest>,
+    pub error: Option<Box<BulkEntityErrorContactEnrichRequest>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -1848,12 +2123,12 @@ impl BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContact
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalContact) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorContactEnrichRequest) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -1865,20 +2140,31 @@ impl BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContact
 
 impl FromJson for BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContactEnrichRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContactEnrichRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1913,11 +2199,11 @@ pub struct BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalContact>,
+    pub entity: Option<Box<ExternalContact>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorEntity>,
+    pub error: Option<Box<BulkEntityErrorEntity>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -1939,12 +2225,12 @@ impl BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalContact) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorEntity) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -1956,20 +2242,31 @@ impl BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
 
 impl FromJson for BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2004,11 +2301,11 @@ pub struct BulkResponseResultExternalContactExternalContactBulkEntityErrorExtern
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalContact>,
+    pub entity: Option<Box<ExternalContact>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorExternalContact>,
+    pub error: Option<Box<BulkEntityErrorExternalContact>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2030,12 +2327,12 @@ impl BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalCont
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalContact) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorExternalContact) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2047,20 +2344,31 @@ impl BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalCont
 
 impl FromJson for BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalContact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalContact {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2095,11 +2403,11 @@ pub struct BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity {
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalOrganization>,
+    pub entity: Option<Box<ExternalOrganization>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorEntity>,
+    pub error: Option<Box<BulkEntityErrorEntity>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2121,12 +2429,12 @@ impl BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalOrganization) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorEntity) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2138,20 +2446,31 @@ impl BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity {
 
 impl FromJson for BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2186,11 +2505,11 @@ pub struct BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityE
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalOrganization>,
+    pub entity: Option<Box<ExternalOrganization>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorExternalOrganization>,
+    pub error: Option<Box<BulkEntityErrorExternalOrganization>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2212,12 +2531,12 @@ impl BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorEx
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalOrganization) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorExternalOrganization) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2229,20 +2548,31 @@ impl BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorEx
 
 impl FromJson for BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorExternalOrganization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorExternalOrganization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2277,11 +2607,11 @@ pub struct BulkResponseResultExternalOrganizationExternalOrganizationEnrichReque
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<ExternalOrganization>,
+    pub entity: Option<Box<ExternalOrganization>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorExternalOrganizationEnrichRequest>,
+    pub error: Option<Box<BulkEntityErrorExternalOrganizationEnrichRequest>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2303,12 +2633,12 @@ impl BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulk
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ExternalOrganization) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorExternalOrganizationEnrichRequest) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2320,20 +2650,31 @@ impl BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulk
 
 impl FromJson for BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulkEntityErrorExternalOrganizationEnrichRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulkEntityErrorExternalOrganizationEnrichRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2368,11 +2709,11 @@ pub struct BulkResponseResultNoteEntityBulkEntityErrorEntity {
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<Note>,
+    pub entity: Option<Box<Note>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorEntity>,
+    pub error: Option<Box<BulkEntityErrorEntity>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2394,12 +2735,12 @@ impl BulkResponseResultNoteEntityBulkEntityErrorEntity {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Note) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorEntity) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2411,20 +2752,31 @@ impl BulkResponseResultNoteEntityBulkEntityErrorEntity {
 
 impl FromJson for BulkResponseResultNoteEntityBulkEntityErrorEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultNoteEntityBulkEntityErrorEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2459,11 +2811,11 @@ pub struct BulkResponseResultNoteNoteBulkEntityErrorNote {
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<Note>,
+    pub entity: Option<Box<Note>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorNote>,
+    pub error: Option<Box<BulkEntityErrorNote>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2485,12 +2837,12 @@ impl BulkResponseResultNoteNoteBulkEntityErrorNote {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Note) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorNote) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2502,20 +2854,31 @@ impl BulkResponseResultNoteNoteBulkEntityErrorNote {
 
 impl FromJson for BulkResponseResultNoteNoteBulkEntityErrorNote {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultNoteNoteBulkEntityErrorNote {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2550,11 +2913,11 @@ pub struct BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<Relationship>,
+    pub entity: Option<Box<Relationship>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorEntity>,
+    pub error: Option<Box<BulkEntityErrorEntity>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2576,12 +2939,12 @@ impl BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Relationship) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorEntity) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2593,20 +2956,31 @@ impl BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
 
 impl FromJson for BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2641,11 +3015,11 @@ pub struct BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<Relationship>,
+    pub entity: Option<Box<Relationship>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorRelationship>,
+    pub error: Option<Box<BulkEntityErrorRelationship>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2667,12 +3041,12 @@ impl BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Relationship) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorRelationship) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2684,20 +3058,31 @@ impl BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship {
 
 impl FromJson for BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2736,7 +3121,7 @@ pub struct BulkResponseResultVoidEntityBulkEntityErrorEntity {
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorEntity>,
+    pub error: Option<Box<BulkEntityErrorEntity>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -2763,7 +3148,7 @@ impl BulkResponseResultVoidEntityBulkEntityErrorEntity {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorEntity) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2775,20 +3160,31 @@ impl BulkResponseResultVoidEntityBulkEntityErrorEntity {
 
 impl FromJson for BulkResponseResultVoidEntityBulkEntityErrorEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultVoidEntityBulkEntityErrorEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2819,19 +3215,19 @@ pub struct Cluster {
     /// The division all contacts in this cluster are associated to
     ///
     /// JSON `division`.
-    pub division: Option<StarrableDivision>,
+    pub division: Option<Box<StarrableDivision>>,
     /// The scan that this cluster belongs to
     ///
     /// JSON `clusterScan`.
-    pub cluster_scan: Option<ClusterScan>,
+    pub cluster_scan: Option<Box<ClusterScan>>,
     /// Information related to merge operations taken on this cluster
     ///
     /// JSON `mergeInfo`.
-    pub merge_info: Option<MergeInfo>,
+    pub merge_info: Option<Box<MergeInfo>>,
     /// The graph of contacts and identifiers that make up this cluster
     ///
     /// JSON `graph`.
-    pub graph: Option<Graph>,
+    pub graph: Option<Box<Graph>>,
     /// The date this cluster was discovered. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -2852,22 +3248,22 @@ impl Cluster {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: StarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cluster_scan`].
     pub fn set_cluster_scan(mut self, v: ClusterScan) -> Self {
-        self.cluster_scan = Some(v);
+        self.cluster_scan = Some(Box::new(v));
         self
     }
     /// Sets [`Self::merge_info`].
     pub fn set_merge_info(mut self, v: MergeInfo) -> Self {
-        self.merge_info = Some(v);
+        self.merge_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::graph`].
     pub fn set_graph(mut self, v: Graph) -> Self {
-        self.graph = Some(v);
+        self.graph = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2884,22 +3280,33 @@ impl Cluster {
 
 impl FromJson for Cluster {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Cluster {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "clusterScan" => r.read_into(&mut v.cluster_scan),
-                "mergeInfo" => r.read_into(&mut v.merge_info),
-                "graph" => r.read_into(&mut v.graph),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "clusterScan" => r.read_into(&mut self.cluster_scan),
+                "mergeInfo" => r.read_into(&mut self.merge_info),
+                "graph" => r.read_into(&mut self.graph),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2936,7 +3343,7 @@ pub struct ClusterList {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2964,27 +3371,38 @@ impl ClusterList {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ClusterList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClusterList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3019,7 +3437,7 @@ pub struct ClusterScan {
     /// Statistics collected about this scan
     ///
     /// JSON `statistics`.
-    pub statistics: Option<ClusterScanStatistics>,
+    pub statistics: Option<Box<ClusterScanStatistics>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3041,7 +3459,7 @@ impl ClusterScan {
     }
     /// Sets [`Self::statistics`].
     pub fn set_statistics(mut self, v: ClusterScanStatistics) -> Self {
-        self.statistics = Some(v);
+        self.statistics = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3053,19 +3471,30 @@ impl ClusterScan {
 
 impl FromJson for ClusterScan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClusterScan {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "statistics" => r.read_into(&mut v.statistics),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "statistics" => r.read_into(&mut self.statistics),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3099,7 +3528,7 @@ pub struct ClusterScanList {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3127,27 +3556,38 @@ impl ClusterScanList {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ClusterScanList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClusterScanList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3174,7 +3614,7 @@ pub struct ClusterScanStatistics {
     /// Org-wide, aggregate statistics for an individual scan
     ///
     /// JSON `aggregated`.
-    pub aggregated: Option<ClusterStatistics>,
+    pub aggregated: Option<Box<ClusterStatistics>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3186,7 +3626,7 @@ pub struct ClusterScanStatistics {
 impl ClusterScanStatistics {
     /// Sets [`Self::aggregated`].
     pub fn set_aggregated(mut self, v: ClusterStatistics) -> Self {
-        self.aggregated = Some(v);
+        self.aggregated = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3198,17 +3638,28 @@ impl ClusterScanStatistics {
 
 impl FromJson for ClusterScanStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClusterScanStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "aggregated" => r.read_into(&mut v.aggregated),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "aggregated" => r.read_into(&mut self.aggregated),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3265,18 +3716,29 @@ impl ClusterStatistics {
 
 impl FromJson for ClusterStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClusterStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalClusters" => r.read_into(&mut v.total_clusters),
-                "totalAutomaticMergeSuccesses" => r.read_into(&mut v.total_automatic_merge_successes),
-                "totalAutomaticMergeFailures" => r.read_into(&mut v.total_automatic_merge_failures),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalClusters" => r.read_into(&mut self.total_clusters),
+                "totalAutomaticMergeSuccesses" => r.read_into(&mut self.total_automatic_merge_successes),
+                "totalAutomaticMergeFailures" => r.read_into(&mut self.total_automatic_merge_failures),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3316,16 +3778,27 @@ impl ContactEnrichOptions {
 
 impl FromJson for ContactEnrichOptions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactEnrichOptions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "promote" => r.read_into(&mut v.promote),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "promote" => r.read_into(&mut self.promote),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3352,7 +3825,7 @@ pub struct ContactEnrichRequest {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// An ordered list of one or more Identifiers which might each be claimed by a Contact. `action` describes what to do with any possibly matching Contacts. Identifier lookups will occur in the order specified here. Between 1 and 25.
     ///
     /// Required.
@@ -3368,15 +3841,15 @@ pub struct ContactEnrichRequest {
     /// Data to be added, either as an update to an existing Contact or the body of a new Contact. Omitting a field in this contract means that it will be treated as null in the `fieldRules` logic.
     ///
     /// JSON `contact`.
-    pub contact: Option<ExternalContact>,
+    pub contact: Option<Box<ExternalContact>>,
     /// Logic describing how to combine data from the submitted request with data found in the database.
     ///
     /// JSON `fieldRules`.
-    pub field_rules: Option<EnrichFieldRules>,
+    pub field_rules: Option<Box<EnrichFieldRules>>,
     /// Additional options modifying the behavior of the API operation.
     ///
     /// JSON `options`.
-    pub options: Option<ContactEnrichOptions>,
+    pub options: Option<Box<ContactEnrichOptions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3389,7 +3862,7 @@ impl ContactEnrichRequest {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::matching_identifiers`].
@@ -3404,39 +3877,50 @@ impl ContactEnrichRequest {
     }
     /// Sets [`Self::contact`].
     pub fn set_contact(mut self, v: ExternalContact) -> Self {
-        self.contact = Some(v);
+        self.contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::field_rules`].
     pub fn set_field_rules(mut self, v: EnrichFieldRules) -> Self {
-        self.field_rules = Some(v);
+        self.field_rules = Some(Box::new(v));
         self
     }
     /// Sets [`Self::options`].
     pub fn set_options(mut self, v: ContactEnrichOptions) -> Self {
-        self.options = Some(v);
+        self.options = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactEnrichRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactEnrichRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "matchingIdentifiers" => r.read_into(&mut v.matching_identifiers),
-                "action" => r.read_into(&mut v.action),
-                "contact" => r.read_into(&mut v.contact),
-                "fieldRules" => r.read_into(&mut v.field_rules),
-                "options" => r.read_into(&mut v.options),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "matchingIdentifiers" => r.read_into(&mut self.matching_identifiers),
+                "action" => r.read_into(&mut self.action),
+                "contact" => r.read_into(&mut self.contact),
+                "fieldRules" => r.read_into(&mut self.field_rules),
+                "options" => r.read_into(&mut self.options),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3533,16 +4017,27 @@ impl ContactIdentifierListing {
 
 impl FromJson for ContactIdentifierListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactIdentifierListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3593,17 +4088,28 @@ impl ContactImportField {
 
 impl FromJson for ContactImportField {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportField {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "included" => r.read_into(&mut v.included),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "included" => r.read_into(&mut self.included),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3635,7 +4141,7 @@ pub struct ContactImportJobEntityListing {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3663,27 +4169,38 @@ impl ContactImportJobEntityListing {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactImportJobEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportJobEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3765,22 +4282,33 @@ impl ContactImportJobMetadata {
 
 impl FromJson for ContactImportJobMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportJobMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileName" => r.read_into(&mut v.file_name),
-                "dryRunFailedCount" => r.read_into(&mut v.dry_run_failed_count),
-                "dryRunSuccessCount" => r.read_into(&mut v.dry_run_success_count),
-                "dryRunReportDownloadUrl" => r.read_into(&mut v.dry_run_report_download_url),
-                "importFailedCount" => r.read_into(&mut v.import_failed_count),
-                "importSuccessCount" => r.read_into(&mut v.import_success_count),
-                "importReportDownloadUrl" => r.read_into(&mut v.import_report_download_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileName" => r.read_into(&mut self.file_name),
+                "dryRunFailedCount" => r.read_into(&mut self.dry_run_failed_count),
+                "dryRunSuccessCount" => r.read_into(&mut self.dry_run_success_count),
+                "dryRunReportDownloadUrl" => r.read_into(&mut self.dry_run_report_download_url),
+                "importFailedCount" => r.read_into(&mut self.import_failed_count),
+                "importSuccessCount" => r.read_into(&mut self.import_success_count),
+                "importReportDownloadUrl" => r.read_into(&mut self.import_report_download_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3815,7 +4343,7 @@ pub struct ContactImportJobRequest {
     /// The division to import into
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3828,24 +4356,35 @@ impl ContactImportJobRequest {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactImportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "settingsId" => r.read_into(&mut v.settings_id),
-                "division" => r.read_into(&mut v.division),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "settingsId" => r.read_into(&mut self.settings_id),
+                "division" => r.read_into(&mut self.division),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3883,7 +4422,7 @@ pub struct ContactImportJobResponse {
     /// Metadata for the job
     ///
     /// JSON `metadata`.
-    pub metadata: Option<ContactImportJobMetadata>,
+    pub metadata: Option<Box<ContactImportJobMetadata>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -3891,7 +4430,7 @@ pub struct ContactImportJobResponse {
     /// Division for the job
     ///
     /// JSON `division`.
-    pub division: Option<StarrableDivision>,
+    pub division: Option<Box<StarrableDivision>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3901,7 +4440,7 @@ pub struct ContactImportJobResponse {
     /// Required.
     ///
     /// JSON `settings`.
-    pub settings: Option<AddressableEntityRef>,
+    pub settings: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3929,7 +4468,7 @@ impl ContactImportJobResponse {
     }
     /// Sets [`Self::metadata`].
     pub fn set_metadata(mut self, v: ContactImportJobMetadata) -> Self {
-        self.metadata = Some(v);
+        self.metadata = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -3939,7 +4478,7 @@ impl ContactImportJobResponse {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: StarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3949,31 +4488,42 @@ impl ContactImportJobResponse {
     }
     /// Sets [`Self::settings`].
     pub fn set_settings(mut self, v: AddressableEntityRef) -> Self {
-        self.settings = Some(v);
+        self.settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactImportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "statusDetails" => r.read_into(&mut v.status_details),
-                "executionStep" => r.read_into(&mut v.execution_step),
-                "metadata" => r.read_into(&mut v.metadata),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "settings" => r.read_into(&mut v.settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "statusDetails" => r.read_into(&mut self.status_details),
+                "executionStep" => r.read_into(&mut self.execution_step),
+                "metadata" => r.read_into(&mut self.metadata),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "settings" => r.read_into(&mut self.settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4142,17 +4692,28 @@ impl ContactImportJobStatusUpdateRequest {
 
 impl FromJson for ContactImportJobStatusUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportJobStatusUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jobId" => r.read_into(&mut v.job_id),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jobId" => r.read_into(&mut self.job_id),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4247,17 +4808,28 @@ impl ContactImportJobStatusUpdateResponse {
 
 impl FromJson for ContactImportJobStatusUpdateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportJobStatusUpdateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jobId" => r.read_into(&mut v.job_id),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jobId" => r.read_into(&mut self.job_id),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4418,23 +4990,34 @@ impl ContactImportSettings {
 
 impl FromJson for ContactImportSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "matchingCriteria" => r.read_into(&mut v.matching_criteria),
-                "mergeContacts" => r.read_into(&mut v.merge_contacts),
-                "externalSourceId" => r.read_into(&mut v.external_source_id),
-                "importFields" => r.read_into(&mut v.import_fields),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "matchingCriteria" => r.read_into(&mut self.matching_criteria),
+                "mergeContacts" => r.read_into(&mut self.merge_contacts),
+                "externalSourceId" => r.read_into(&mut self.external_source_id),
+                "importFields" => r.read_into(&mut self.import_fields),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4472,7 +5055,7 @@ pub struct ContactImportSettingsEntityListing {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4500,27 +5083,38 @@ impl ContactImportSettingsEntityListing {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactImportSettingsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactImportSettingsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4630,26 +5224,37 @@ impl ContactListing {
 
 impl FromJson for ContactListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "partialResults" => r.read_into(&mut v.partial_results),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "partialResults" => r.read_into(&mut self.partial_results),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4682,7 +5287,7 @@ pub struct ContactSearchOperation {
     /// Simple Search operation to execute
     ///
     /// JSON `simpleSearch`.
-    pub simple_search: Option<ContactSimpleSearch>,
+    pub simple_search: Option<Box<ContactSimpleSearch>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4690,23 +5295,34 @@ pub struct ContactSearchOperation {
 impl ContactSearchOperation {
     /// Sets [`Self::simple_search`].
     pub fn set_simple_search(mut self, v: ContactSimpleSearch) -> Self {
-        self.simple_search = Some(v);
+        self.simple_search = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactSearchOperation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactSearchOperation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "simpleSearch" => r.read_into(&mut v.simple_search),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "simpleSearch" => r.read_into(&mut self.simple_search),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4745,7 +5361,7 @@ pub struct ContactSearchRequest {
     /// Search operation to execute, currently supports {@code simpleSearch} only.
     ///
     /// JSON `operation`.
-    pub operation: Option<ContactSearchOperation>,
+    pub operation: Option<Box<ContactSearchOperation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4773,27 +5389,38 @@ impl ContactSearchRequest {
     }
     /// Sets [`Self::operation`].
     pub fn set_operation(mut self, v: ContactSearchOperation) -> Self {
-        self.operation = Some(v);
+        self.operation = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "expand" => r.read_into(&mut v.expand),
-                "operation" => r.read_into(&mut v.operation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "expand" => r.read_into(&mut self.expand),
+                "operation" => r.read_into(&mut self.operation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4853,18 +5480,29 @@ impl ContactSimpleSearch {
 
 impl FromJson for ContactSimpleSearch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactSimpleSearch {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "ids" => r.read_into(&mut v.ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "ids" => r.read_into(&mut self.ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4893,7 +5531,7 @@ pub struct ContactVertex {
     /// The contact found
     ///
     /// JSON `contact`.
-    pub contact: Option<ExternalContact>,
+    pub contact: Option<Box<ExternalContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4906,24 +5544,35 @@ impl ContactVertex {
     }
     /// Sets [`Self::contact`].
     pub fn set_contact(mut self, v: ExternalContact) -> Self {
-        self.contact = Some(v);
+        self.contact = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactVertex {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactVertex {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "vertexId" => r.read_into(&mut v.vertex_id),
-                "contact" => r.read_into(&mut v.contact),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "vertexId" => r.read_into(&mut self.vertex_id),
+                "contact" => r.read_into(&mut self.contact),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4955,7 +5604,7 @@ pub struct ContactsExport {
     /// The user that created this request
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// When the request was submitted. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -4979,7 +5628,7 @@ pub struct ContactsExport {
     /// Query conditions to apply on export
     ///
     /// JSON `queryConditions`.
-    pub query_conditions: Option<ContactsExportQueryConditions>,
+    pub query_conditions: Option<Box<ContactsExportQueryConditions>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5001,7 +5650,7 @@ impl ContactsExport {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -5031,7 +5680,7 @@ impl ContactsExport {
     }
     /// Sets [`Self::query_conditions`].
     pub fn set_query_conditions(mut self, v: ContactsExportQueryConditions) -> Self {
-        self.query_conditions = Some(v);
+        self.query_conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5043,25 +5692,36 @@ impl ContactsExport {
 
 impl FromJson for ContactsExport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsExport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompletion" => r.read_into(&mut v.date_completion),
-                "status" => r.read_into(&mut v.status),
-                "downloadUrl" => r.read_into(&mut v.download_url),
-                "resultRowCount" => r.read_into(&mut v.result_row_count),
-                "queryConditions" => r.read_into(&mut v.query_conditions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompletion" => r.read_into(&mut self.date_completion),
+                "status" => r.read_into(&mut self.status),
+                "downloadUrl" => r.read_into(&mut self.download_url),
+                "resultRowCount" => r.read_into(&mut self.result_row_count),
+                "queryConditions" => r.read_into(&mut self.query_conditions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5172,17 +5832,28 @@ impl ContactsExportComparisonFieldFilter {
 
 impl FromJson for ContactsExportComparisonFieldFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsExportComparisonFieldFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5281,17 +5952,28 @@ impl ContactsExportFieldFilter {
 
 impl FromJson for ContactsExportFieldFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsExportFieldFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5406,17 +6088,28 @@ impl ContactsExportFieldListFilter {
 
 impl FromJson for ContactsExportFieldListFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsExportFieldListFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5503,19 +6196,19 @@ pub struct ContactsExportFilter {
     /// Filtered field should have the same value
     ///
     /// JSON `eq`.
-    pub eq: Option<ContactsExportFieldFilter>,
+    pub eq: Option<Box<ContactsExportFieldFilter>>,
     /// Filtered field should match one of the listed values
     ///
     /// JSON `in`.
-    pub r#in: Option<ContactsExportFieldListFilter>,
+    pub r#in: Option<Box<ContactsExportFieldListFilter>>,
     /// Filtered field should be less than or equal to the value
     ///
     /// JSON `lte`.
-    pub lte: Option<ContactsExportComparisonFieldFilter>,
+    pub lte: Option<Box<ContactsExportComparisonFieldFilter>>,
     /// Filtered field should be greater than or equal to the value
     ///
     /// JSON `gte`.
-    pub gte: Option<ContactsExportComparisonFieldFilter>,
+    pub gte: Option<Box<ContactsExportComparisonFieldFilter>>,
     /// Boolean AND combination of filters
     ///
     /// JSON `and`.
@@ -5535,22 +6228,22 @@ pub struct ContactsExportFilter {
 impl ContactsExportFilter {
     /// Sets [`Self::eq`].
     pub fn set_eq(mut self, v: ContactsExportFieldFilter) -> Self {
-        self.eq = Some(v);
+        self.eq = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#in`].
     pub fn set_in(mut self, v: ContactsExportFieldListFilter) -> Self {
-        self.r#in = Some(v);
+        self.r#in = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lte`].
     pub fn set_lte(mut self, v: ContactsExportComparisonFieldFilter) -> Self {
-        self.lte = Some(v);
+        self.lte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::gte`].
     pub fn set_gte(mut self, v: ContactsExportComparisonFieldFilter) -> Self {
-        self.gte = Some(v);
+        self.gte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::and`].
@@ -5572,22 +6265,33 @@ impl ContactsExportFilter {
 
 impl FromJson for ContactsExportFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsExportFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eq" => r.read_into(&mut v.eq),
-                "in" => r.read_into(&mut v.r#in),
-                "lte" => r.read_into(&mut v.lte),
-                "gte" => r.read_into(&mut v.gte),
-                "and" => r.read_into(&mut v.and),
-                "or" => r.read_into(&mut v.or),
-                "not" => r.read_into(&mut v.not),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eq" => r.read_into(&mut self.eq),
+                "in" => r.read_into(&mut self.r#in),
+                "lte" => r.read_into(&mut self.lte),
+                "gte" => r.read_into(&mut self.gte),
+                "and" => r.read_into(&mut self.and),
+                "or" => r.read_into(&mut self.or),
+                "not" => r.read_into(&mut self.not),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5650,19 +6354,30 @@ impl ContactsExportListing {
 
 impl FromJson for ContactsExportListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsExportListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5688,7 +6403,7 @@ pub struct ContactsExportQueryConditions {
     /// Filters to apply on export
     ///
     /// JSON `filters`.
-    pub filters: Option<ContactsExportFilter>,
+    pub filters: Option<Box<ContactsExportFilter>>,
     /// Maximum result count in export, default is 180 000 000
     ///
     /// JSON `limit`.
@@ -5700,7 +6415,7 @@ pub struct ContactsExportQueryConditions {
 impl ContactsExportQueryConditions {
     /// Sets [`Self::filters`].
     pub fn set_filters(mut self, v: ContactsExportFilter) -> Self {
-        self.filters = Some(v);
+        self.filters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -5712,17 +6427,28 @@ impl ContactsExportQueryConditions {
 
 impl FromJson for ContactsExportQueryConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsExportQueryConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filters" => r.read_into(&mut v.filters),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filters" => r.read_into(&mut self.filters),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5783,18 +6509,29 @@ impl ContactsPatchChange {
 
 impl FromJson for ContactsPatchChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsPatchChange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                "action" => r.read_into(&mut v.action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                "action" => r.read_into(&mut self.action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5930,19 +6667,30 @@ impl ConversationAssociation {
 
 impl FromJson for ConversationAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAssociation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6063,7 +6811,7 @@ pub struct CsvJobRequest {
     /// Division for the csv job
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6081,25 +6829,36 @@ impl CsvJobRequest {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CsvJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CsvJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uploadId" => r.read_into(&mut v.upload_id),
-                "settingsId" => r.read_into(&mut v.settings_id),
-                "division" => r.read_into(&mut v.division),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uploadId" => r.read_into(&mut self.upload_id),
+                "settingsId" => r.read_into(&mut self.settings_id),
+                "division" => r.read_into(&mut self.division),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6126,7 +6885,7 @@ pub struct CsvJobResponse {
     /// Required.
     ///
     /// JSON `job`.
-    pub job: Option<AddressableEntityRef>,
+    pub job: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6134,23 +6893,34 @@ pub struct CsvJobResponse {
 impl CsvJobResponse {
     /// Sets [`Self::job`].
     pub fn set_job(mut self, v: AddressableEntityRef) -> Self {
-        self.job = Some(v);
+        self.job = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CsvJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CsvJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "job" => r.read_into(&mut v.job),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "job" => r.read_into(&mut self.job),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6201,17 +6971,28 @@ impl CsvMappingEntry {
 
 impl FromJson for CsvMappingEntry {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CsvMappingEntry {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceField" => r.read_into(&mut v.source_field),
-                "targetField" => r.read_into(&mut v.target_field),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceField" => r.read_into(&mut self.source_field),
+                "targetField" => r.read_into(&mut self.target_field),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6279,19 +7060,30 @@ impl CsvSettings {
 
 impl FromJson for CsvSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CsvSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "externalSettingsId" => r.read_into(&mut v.external_settings_id),
-                "mappings" => r.read_into(&mut v.mappings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "externalSettingsId" => r.read_into(&mut self.external_settings_id),
+                "mappings" => r.read_into(&mut self.mappings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6329,7 +7121,7 @@ pub struct CsvUploadDetailsResponse {
     /// Required.
     ///
     /// JSON `validationResult`.
-    pub validation_result: Option<ValidationResult>,
+    pub validation_result: Option<Box<ValidationResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6347,25 +7139,36 @@ impl CsvUploadDetailsResponse {
     }
     /// Sets [`Self::validation_result`].
     pub fn set_validation_result(mut self, v: ValidationResult) -> Self {
-        self.validation_result = Some(v);
+        self.validation_result = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CsvUploadDetailsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CsvUploadDetailsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uploadId" => r.read_into(&mut v.upload_id),
-                "fileName" => r.read_into(&mut v.file_name),
-                "validationResult" => r.read_into(&mut v.validation_result),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uploadId" => r.read_into(&mut self.upload_id),
+                "fileName" => r.read_into(&mut self.file_name),
+                "validationResult" => r.read_into(&mut self.validation_result),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6429,18 +7232,29 @@ impl CsvUploadPreviewResponse {
 
 impl FromJson for CsvUploadPreviewResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CsvUploadPreviewResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uploadId" => r.read_into(&mut v.upload_id),
-                "headers" => r.read_into(&mut v.headers),
-                "entries" => r.read_into(&mut v.entries),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uploadId" => r.read_into(&mut self.upload_id),
+                "headers" => r.read_into(&mut self.headers),
+                "entries" => r.read_into(&mut self.entries),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6491,17 +7305,28 @@ impl CsvUploadRequest {
 
 impl FromJson for CsvUploadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CsvUploadRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileName" => r.read_into(&mut v.file_name),
-                "fileSize" => r.read_into(&mut v.file_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileName" => r.read_into(&mut self.file_name),
+                "fileSize" => r.read_into(&mut self.file_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6564,18 +7389,29 @@ impl CsvUploadResponse {
 
 impl FromJson for CsvUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CsvUploadResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uploadId" => r.read_into(&mut v.upload_id),
-                "uploadUrl" => r.read_into(&mut v.upload_url),
-                "uploadHeaders" => r.read_into(&mut v.upload_headers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uploadId" => r.read_into(&mut self.upload_id),
+                "uploadUrl" => r.read_into(&mut self.upload_url),
+                "uploadHeaders" => r.read_into(&mut self.upload_headers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6608,7 +7444,7 @@ pub struct CursorContactListing {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6636,27 +7472,38 @@ impl CursorContactListing {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CursorContactListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CursorContactListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6691,7 +7538,7 @@ pub struct CursorExternalSourceListing {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6719,27 +7566,38 @@ impl CursorExternalSourceListing {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CursorExternalSourceListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CursorExternalSourceListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6774,7 +7632,7 @@ pub struct CursorNoteListing {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6802,27 +7660,38 @@ impl CursorNoteListing {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CursorNoteListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CursorNoteListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6857,7 +7726,7 @@ pub struct CursorOrganizationListing {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6885,27 +7754,38 @@ impl CursorOrganizationListing {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CursorOrganizationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CursorOrganizationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6940,7 +7820,7 @@ pub struct CursorRelationshipListing {
     /// The cursor that points to the next set of entities being returned.
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6968,27 +7848,38 @@ impl CursorRelationshipListing {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CursorRelationshipListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CursorRelationshipListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7048,18 +7939,29 @@ impl EnrichFieldRule {
 
 impl FromJson for EnrichFieldRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EnrichFieldRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "action" => r.read_into(&mut v.action),
-                "arrayAction" => r.read_into(&mut v.array_action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "action" => r.read_into(&mut self.action),
+                "arrayAction" => r.read_into(&mut self.array_action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7219,18 +8121,29 @@ impl EnrichFieldRules {
 
 impl FromJson for EnrichFieldRules {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EnrichFieldRules {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "defaultAction" => r.read_into(&mut v.default_action),
-                "rules" => r.read_into(&mut v.rules),
-                "defaultArrayAction" => r.read_into(&mut v.default_array_action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "defaultAction" => r.read_into(&mut self.default_action),
+                "rules" => r.read_into(&mut self.rules),
+                "defaultArrayAction" => r.read_into(&mut self.default_array_action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7372,16 +8285,27 @@ impl ExternalContactsEntity {
 
 impl FromJson for ExternalContactsEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalContactsEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7419,16 +8343,27 @@ impl ExternalContactsPatchRequest {
 
 impl FromJson for ExternalContactsPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalContactsPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "changes" => r.read_into(&mut v.changes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "changes" => r.read_into(&mut self.changes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7455,7 +8390,7 @@ pub struct ExternalOrganizationEnrichRequest {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// An ordered list of one or more Identifiers which might each be claimed by an External Organization. `action` describes what to do with any possibly matching External Organization. Identifier lookups will occur in the order specified here.
     ///
     /// JSON `matchingIdentifiers`.
@@ -7467,11 +8402,11 @@ pub struct ExternalOrganizationEnrichRequest {
     /// Data to be added, either as an update to an existing External Organization or the body of a new External Organization. Omitting a field in this contract means that it will be treated as null in the `fieldRules` logic.
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<ExternalOrganization>,
+    pub external_organization: Option<Box<ExternalOrganization>>,
     /// Logic describing how to combine data from the submitted request with data found in the database.
     ///
     /// JSON `fieldRules`.
-    pub field_rules: Option<EnrichFieldRules>,
+    pub field_rules: Option<Box<EnrichFieldRules>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7484,7 +8419,7 @@ impl ExternalOrganizationEnrichRequest {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::matching_identifiers`].
@@ -7499,33 +8434,44 @@ impl ExternalOrganizationEnrichRequest {
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: ExternalOrganization) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::field_rules`].
     pub fn set_field_rules(mut self, v: EnrichFieldRules) -> Self {
-        self.field_rules = Some(v);
+        self.field_rules = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ExternalOrganizationEnrichRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalOrganizationEnrichRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "matchingIdentifiers" => r.read_into(&mut v.matching_identifiers),
-                "action" => r.read_into(&mut v.action),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "fieldRules" => r.read_into(&mut v.field_rules),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "matchingIdentifiers" => r.read_into(&mut self.matching_identifiers),
+                "action" => r.read_into(&mut self.action),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "fieldRules" => r.read_into(&mut self.field_rules),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7612,7 +8558,7 @@ pub struct ExternalOrganizationIdentifierClaimRequest {
     /// Required.
     ///
     /// JSON `identifier`.
-    pub identifier: Option<ExternalOrganizationIdentifier>,
+    pub identifier: Option<Box<ExternalOrganizationIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7625,24 +8571,35 @@ impl ExternalOrganizationIdentifierClaimRequest {
     }
     /// Sets [`Self::identifier`].
     pub fn set_identifier(mut self, v: ExternalOrganizationIdentifier) -> Self {
-        self.identifier = Some(v);
+        self.identifier = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ExternalOrganizationIdentifierClaimRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalOrganizationIdentifierClaimRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operation" => r.read_into(&mut v.operation),
-                "identifier" => r.read_into(&mut v.identifier),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operation" => r.read_into(&mut self.operation),
+                "identifier" => r.read_into(&mut self.identifier),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7726,16 +8683,27 @@ impl ExternalOrganizationIdentifierListing {
 
 impl FromJson for ExternalOrganizationIdentifierListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalOrganizationIdentifierListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7841,26 +8809,37 @@ impl ExternalOrganizationListing {
 
 impl FromJson for ExternalOrganizationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalOrganizationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "partialResults" => r.read_into(&mut v.partial_results),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "partialResults" => r.read_into(&mut self.partial_results),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7893,7 +8872,7 @@ pub struct ExternalOrganizationTrustorLink {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// The id of a PureCloud External Organization entity in the External Contacts system that will be used to represent the trustor org
     ///
     /// JSON `externalOrganizationId`.
@@ -7917,7 +8896,7 @@ pub struct ExternalOrganizationTrustorLink {
 impl ExternalOrganizationTrustorLink {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_organization_id`].
@@ -7944,20 +8923,31 @@ impl ExternalOrganizationTrustorLink {
 
 impl FromJson for ExternalOrganizationTrustorLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalOrganizationTrustorLink {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
-                "trustorOrgId" => r.read_into(&mut v.trustor_org_id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "externalOrganizationUri" => r.read_into(&mut v.external_organization_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "externalOrganizationId" => r.read_into(&mut self.external_organization_id),
+                "trustorOrgId" => r.read_into(&mut self.trustor_org_id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "externalOrganizationUri" => r.read_into(&mut self.external_organization_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7984,7 +8974,7 @@ pub struct Graph {
     /// The list of graph vertices
     ///
     /// JSON `vertices`.
-    pub vertices: Option<GraphVertices>,
+    pub vertices: Option<Box<GraphVertices>>,
     /// The list of graph edges
     ///
     /// JSON `edges`.
@@ -7996,7 +8986,7 @@ pub struct Graph {
 impl Graph {
     /// Sets [`Self::vertices`].
     pub fn set_vertices(mut self, v: GraphVertices) -> Self {
-        self.vertices = Some(v);
+        self.vertices = Some(Box::new(v));
         self
     }
     /// Sets [`Self::edges`].
@@ -8008,17 +8998,28 @@ impl Graph {
 
 impl FromJson for Graph {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Graph {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "vertices" => r.read_into(&mut v.vertices),
-                "edges" => r.read_into(&mut v.edges),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "vertices" => r.read_into(&mut self.vertices),
+                "edges" => r.read_into(&mut self.edges),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8066,17 +9067,28 @@ impl GraphEdge {
 
 impl FromJson for GraphEdge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GraphEdge {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "from" => r.read_into(&mut v.from),
-                "to" => r.read_into(&mut v.to),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "from" => r.read_into(&mut self.from),
+                "to" => r.read_into(&mut self.to),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8133,18 +9145,29 @@ impl GraphSettings {
 
 impl FromJson for GraphSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GraphSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "automaticMergingEnabled" => r.read_into(&mut v.automatic_merging_enabled),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "automaticMergingEnabled" => r.read_into(&mut self.automatic_merging_enabled),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8193,17 +9216,28 @@ impl GraphVertices {
 
 impl FromJson for GraphVertices {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GraphVertices {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contacts" => r.read_into(&mut v.contacts),
-                "identifiers" => r.read_into(&mut v.identifiers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contacts" => r.read_into(&mut self.contacts),
+                "identifiers" => r.read_into(&mut self.identifiers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8251,17 +9285,28 @@ impl Header {
 
 impl FromJson for Header {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Header {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8293,7 +9338,7 @@ pub struct IdentifierClaimRequest {
     /// Required.
     ///
     /// JSON `identifier`.
-    pub identifier: Option<ContactIdentifier>,
+    pub identifier: Option<Box<ContactIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8306,24 +9351,35 @@ impl IdentifierClaimRequest {
     }
     /// Sets [`Self::identifier`].
     pub fn set_identifier(mut self, v: ContactIdentifier) -> Self {
-        self.identifier = Some(v);
+        self.identifier = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for IdentifierClaimRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdentifierClaimRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operation" => r.read_into(&mut v.operation),
-                "identifier" => r.read_into(&mut v.identifier),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operation" => r.read_into(&mut self.operation),
+                "identifier" => r.read_into(&mut self.identifier),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8427,18 +9483,29 @@ impl IdentifierVertex {
 
 impl FromJson for IdentifierVertex {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdentifierVertex {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "vertexId" => r.read_into(&mut v.vertex_id),
-                "normalizedType" => r.read_into(&mut v.normalized_type),
-                "normalizedValue" => r.read_into(&mut v.normalized_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "vertexId" => r.read_into(&mut self.vertex_id),
+                "normalizedType" => r.read_into(&mut self.normalized_type),
+                "normalizedValue" => r.read_into(&mut self.normalized_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8568,19 +9635,30 @@ impl Listing {
 
 impl FromJson for Listing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Listing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8612,7 +9690,7 @@ pub struct MergeContactsRequest {
     /// Override data to set for specific Contact fields after a merge. Any null fields in `valueOverride` will not replace existing data.
     ///
     /// JSON `valueOverride`.
-    pub value_override: Option<ExternalContact>,
+    pub value_override: Option<Box<ExternalContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8625,24 +9703,35 @@ impl MergeContactsRequest {
     }
     /// Sets [`Self::value_override`].
     pub fn set_value_override(mut self, v: ExternalContact) -> Self {
-        self.value_override = Some(v);
+        self.value_override = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MergeContactsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MergeContactsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactIds" => r.read_into(&mut v.contact_ids),
-                "valueOverride" => r.read_into(&mut v.value_override),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactIds" => r.read_into(&mut self.contact_ids),
+                "valueOverride" => r.read_into(&mut self.value_override),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8690,17 +9779,28 @@ impl MergeError {
 
 impl FromJson for MergeError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MergeError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8728,7 +9828,7 @@ pub struct MergeInfo {
     /// Error details about a failed merge. Only present if the status of the merge is ManualFailed or AutoFailed
     ///
     /// JSON `error`.
-    pub error: Option<MergeError>,
+    pub error: Option<Box<MergeError>>,
     /// The date the merge was attempted. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateMerged`.
@@ -8745,7 +9845,7 @@ impl MergeInfo {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: MergeError) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_merged`].
@@ -8757,18 +9857,29 @@ impl MergeInfo {
 
 impl FromJson for MergeInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MergeInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "error" => r.read_into(&mut v.error),
-                "dateMerged" => r.read_into(&mut v.date_merged),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "error" => r.read_into(&mut self.error),
+                "dateMerged" => r.read_into(&mut self.date_merged),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8888,17 +9999,28 @@ impl MergeRequest {
 
 impl FromJson for MergeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MergeRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceContactId" => r.read_into(&mut v.source_contact_id),
-                "targetContactId" => r.read_into(&mut v.target_contact_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceContactId" => r.read_into(&mut self.source_contact_id),
+                "targetContactId" => r.read_into(&mut self.target_contact_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8926,7 +10048,7 @@ pub struct Note {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// The id of the contact or organization to which this note refers. This only needs to be set for input when using the Bulk APIs.
     ///
     /// JSON `entityId`.
@@ -8952,7 +10074,7 @@ pub struct Note {
     /// Required.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// Links to the sources of data (e.g. one source might be a CRM) that contributed data to this record.  Read-only, and only populated when requested via expand param.
     ///
     /// JSON `externalDataSources`.
@@ -8973,7 +10095,7 @@ impl Note {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entity_id`].
@@ -9003,7 +10125,7 @@ impl Note {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_data_sources`].
@@ -9020,25 +10142,36 @@ impl Note {
 
 impl FromJson for Note {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Note {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "entityId" => r.read_into(&mut v.entity_id),
-                "entityType" => r.read_into(&mut v.entity_type),
-                "noteText" => r.read_into(&mut v.note_text),
-                "modifyDate" => r.read_into(&mut v.modify_date),
-                "createDate" => r.read_into(&mut v.create_date),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "externalDataSources" => r.read_into(&mut v.external_data_sources),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "entityId" => r.read_into(&mut self.entity_id),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "noteText" => r.read_into(&mut self.note_text),
+                "modifyDate" => r.read_into(&mut self.modify_date),
+                "createDate" => r.read_into(&mut self.create_date),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "externalDataSources" => r.read_into(&mut self.external_data_sources),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9200,26 +10333,37 @@ impl NoteListing {
 
 impl FromJson for NoteListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NoteListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "partialResults" => r.read_into(&mut v.partial_results),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "partialResults" => r.read_into(&mut self.partial_results),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9260,7 +10404,7 @@ pub struct NotesExport {
     /// The user that created this request
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// When the request was submitted. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -9284,7 +10428,7 @@ pub struct NotesExport {
     /// Query conditions to apply on export
     ///
     /// JSON `queryConditions`.
-    pub query_conditions: Option<NotesExportQueryConditions>,
+    pub query_conditions: Option<Box<NotesExportQueryConditions>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -9306,7 +10450,7 @@ impl NotesExport {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -9336,7 +10480,7 @@ impl NotesExport {
     }
     /// Sets [`Self::query_conditions`].
     pub fn set_query_conditions(mut self, v: NotesExportQueryConditions) -> Self {
-        self.query_conditions = Some(v);
+        self.query_conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -9348,25 +10492,36 @@ impl NotesExport {
 
 impl FromJson for NotesExport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NotesExport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompletion" => r.read_into(&mut v.date_completion),
-                "status" => r.read_into(&mut v.status),
-                "downloadUrl" => r.read_into(&mut v.download_url),
-                "resultRowCount" => r.read_into(&mut v.result_row_count),
-                "queryConditions" => r.read_into(&mut v.query_conditions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompletion" => r.read_into(&mut self.date_completion),
+                "status" => r.read_into(&mut self.status),
+                "downloadUrl" => r.read_into(&mut self.download_url),
+                "resultRowCount" => r.read_into(&mut self.result_row_count),
+                "queryConditions" => r.read_into(&mut self.query_conditions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9477,17 +10632,28 @@ impl NotesExportComparisonFieldFilter {
 
 impl FromJson for NotesExportComparisonFieldFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NotesExportComparisonFieldFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9586,17 +10752,28 @@ impl NotesExportFieldFilter {
 
 impl FromJson for NotesExportFieldFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NotesExportFieldFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9695,17 +10872,28 @@ impl NotesExportFieldListFilter {
 
 impl FromJson for NotesExportFieldListFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NotesExportFieldListFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9776,19 +10964,19 @@ pub struct NotesExportFilter {
     /// Filtered field should have the same value
     ///
     /// JSON `eq`.
-    pub eq: Option<NotesExportFieldFilter>,
+    pub eq: Option<Box<NotesExportFieldFilter>>,
     /// Filtered field should match one of the listed values
     ///
     /// JSON `in`.
-    pub r#in: Option<NotesExportFieldListFilter>,
+    pub r#in: Option<Box<NotesExportFieldListFilter>>,
     /// Filtered field should be less than or equal to the value
     ///
     /// JSON `lte`.
-    pub lte: Option<NotesExportComparisonFieldFilter>,
+    pub lte: Option<Box<NotesExportComparisonFieldFilter>>,
     /// Filtered field should be greater than or equal to the value
     ///
     /// JSON `gte`.
-    pub gte: Option<NotesExportComparisonFieldFilter>,
+    pub gte: Option<Box<NotesExportComparisonFieldFilter>>,
     /// Boolean AND combination of filters
     ///
     /// JSON `and`.
@@ -9808,22 +10996,22 @@ pub struct NotesExportFilter {
 impl NotesExportFilter {
     /// Sets [`Self::eq`].
     pub fn set_eq(mut self, v: NotesExportFieldFilter) -> Self {
-        self.eq = Some(v);
+        self.eq = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#in`].
     pub fn set_in(mut self, v: NotesExportFieldListFilter) -> Self {
-        self.r#in = Some(v);
+        self.r#in = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lte`].
     pub fn set_lte(mut self, v: NotesExportComparisonFieldFilter) -> Self {
-        self.lte = Some(v);
+        self.lte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::gte`].
     pub fn set_gte(mut self, v: NotesExportComparisonFieldFilter) -> Self {
-        self.gte = Some(v);
+        self.gte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::and`].
@@ -9845,22 +11033,33 @@ impl NotesExportFilter {
 
 impl FromJson for NotesExportFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NotesExportFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eq" => r.read_into(&mut v.eq),
-                "in" => r.read_into(&mut v.r#in),
-                "lte" => r.read_into(&mut v.lte),
-                "gte" => r.read_into(&mut v.gte),
-                "and" => r.read_into(&mut v.and),
-                "or" => r.read_into(&mut v.or),
-                "not" => r.read_into(&mut v.not),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eq" => r.read_into(&mut self.eq),
+                "in" => r.read_into(&mut self.r#in),
+                "lte" => r.read_into(&mut self.lte),
+                "gte" => r.read_into(&mut self.gte),
+                "and" => r.read_into(&mut self.and),
+                "or" => r.read_into(&mut self.or),
+                "not" => r.read_into(&mut self.not),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9923,19 +11122,30 @@ impl NotesExportListing {
 
 impl FromJson for NotesExportListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NotesExportListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9961,7 +11171,7 @@ pub struct NotesExportQueryConditions {
     /// Filters to apply on export
     ///
     /// JSON `filters`.
-    pub filters: Option<NotesExportFilter>,
+    pub filters: Option<Box<NotesExportFilter>>,
     /// Maximum result count in export, default is 180 000 000
     ///
     /// JSON `limit`.
@@ -9973,7 +11183,7 @@ pub struct NotesExportQueryConditions {
 impl NotesExportQueryConditions {
     /// Sets [`Self::filters`].
     pub fn set_filters(mut self, v: NotesExportFilter) -> Self {
-        self.filters = Some(v);
+        self.filters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -9985,17 +11195,28 @@ impl NotesExportQueryConditions {
 
 impl FromJson for NotesExportQueryConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NotesExportQueryConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filters" => r.read_into(&mut v.filters),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filters" => r.read_into(&mut self.filters),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10027,7 +11248,7 @@ pub struct OrganizationsExport {
     /// The user that created this request
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// When the request was submitted. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -10051,7 +11272,7 @@ pub struct OrganizationsExport {
     /// Query conditions to apply on export
     ///
     /// JSON `queryConditions`.
-    pub query_conditions: Option<OrganizationsExportQueryConditions>,
+    pub query_conditions: Option<Box<OrganizationsExportQueryConditions>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -10073,7 +11294,7 @@ impl OrganizationsExport {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -10103,7 +11324,7 @@ impl OrganizationsExport {
     }
     /// Sets [`Self::query_conditions`].
     pub fn set_query_conditions(mut self, v: OrganizationsExportQueryConditions) -> Self {
-        self.query_conditions = Some(v);
+        self.query_conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -10115,25 +11336,36 @@ impl OrganizationsExport {
 
 impl FromJson for OrganizationsExport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationsExport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompletion" => r.read_into(&mut v.date_completion),
-                "status" => r.read_into(&mut v.status),
-                "downloadUrl" => r.read_into(&mut v.download_url),
-                "resultRowCount" => r.read_into(&mut v.result_row_count),
-                "queryConditions" => r.read_into(&mut v.query_conditions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompletion" => r.read_into(&mut self.date_completion),
+                "status" => r.read_into(&mut self.status),
+                "downloadUrl" => r.read_into(&mut self.download_url),
+                "resultRowCount" => r.read_into(&mut self.result_row_count),
+                "queryConditions" => r.read_into(&mut self.query_conditions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10244,17 +11476,28 @@ impl OrganizationsExportComparisonFieldFilter {
 
 impl FromJson for OrganizationsExportComparisonFieldFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationsExportComparisonFieldFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10353,17 +11596,28 @@ impl OrganizationsExportFieldFilter {
 
 impl FromJson for OrganizationsExportFieldFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationsExportFieldFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10466,17 +11720,28 @@ impl OrganizationsExportFieldListFilter {
 
 impl FromJson for OrganizationsExportFieldListFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationsExportFieldListFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10551,19 +11816,19 @@ pub struct OrganizationsExportFilter {
     /// Filtered field should have the same value
     ///
     /// JSON `eq`.
-    pub eq: Option<OrganizationsExportFieldFilter>,
+    pub eq: Option<Box<OrganizationsExportFieldFilter>>,
     /// Filtered field should match one of the listed values
     ///
     /// JSON `in`.
-    pub r#in: Option<OrganizationsExportFieldListFilter>,
+    pub r#in: Option<Box<OrganizationsExportFieldListFilter>>,
     /// Filtered field should be less than or equal to the value
     ///
     /// JSON `lte`.
-    pub lte: Option<OrganizationsExportComparisonFieldFilter>,
+    pub lte: Option<Box<OrganizationsExportComparisonFieldFilter>>,
     /// Filtered field should be greater than or equal to the value
     ///
     /// JSON `gte`.
-    pub gte: Option<OrganizationsExportComparisonFieldFilter>,
+    pub gte: Option<Box<OrganizationsExportComparisonFieldFilter>>,
     /// Boolean AND combination of filters
     ///
     /// JSON `and`.
@@ -10583,22 +11848,22 @@ pub struct OrganizationsExportFilter {
 impl OrganizationsExportFilter {
     /// Sets [`Self::eq`].
     pub fn set_eq(mut self, v: OrganizationsExportFieldFilter) -> Self {
-        self.eq = Some(v);
+        self.eq = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#in`].
     pub fn set_in(mut self, v: OrganizationsExportFieldListFilter) -> Self {
-        self.r#in = Some(v);
+        self.r#in = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lte`].
     pub fn set_lte(mut self, v: OrganizationsExportComparisonFieldFilter) -> Self {
-        self.lte = Some(v);
+        self.lte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::gte`].
     pub fn set_gte(mut self, v: OrganizationsExportComparisonFieldFilter) -> Self {
-        self.gte = Some(v);
+        self.gte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::and`].
@@ -10620,22 +11885,33 @@ impl OrganizationsExportFilter {
 
 impl FromJson for OrganizationsExportFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationsExportFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eq" => r.read_into(&mut v.eq),
-                "in" => r.read_into(&mut v.r#in),
-                "lte" => r.read_into(&mut v.lte),
-                "gte" => r.read_into(&mut v.gte),
-                "and" => r.read_into(&mut v.and),
-                "or" => r.read_into(&mut v.or),
-                "not" => r.read_into(&mut v.not),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eq" => r.read_into(&mut self.eq),
+                "in" => r.read_into(&mut self.r#in),
+                "lte" => r.read_into(&mut self.lte),
+                "gte" => r.read_into(&mut self.gte),
+                "and" => r.read_into(&mut self.and),
+                "or" => r.read_into(&mut self.or),
+                "not" => r.read_into(&mut self.not),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10698,19 +11974,30 @@ impl OrganizationsExportListing {
 
 impl FromJson for OrganizationsExportListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationsExportListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10736,7 +12023,7 @@ pub struct OrganizationsExportQueryConditions {
     /// Filters to apply on export
     ///
     /// JSON `filters`.
-    pub filters: Option<OrganizationsExportFilter>,
+    pub filters: Option<Box<OrganizationsExportFilter>>,
     /// Maximum result count in export, default is 180 000 000
     ///
     /// JSON `limit`.
@@ -10748,7 +12035,7 @@ pub struct OrganizationsExportQueryConditions {
 impl OrganizationsExportQueryConditions {
     /// Sets [`Self::filters`].
     pub fn set_filters(mut self, v: OrganizationsExportFilter) -> Self {
-        self.filters = Some(v);
+        self.filters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -10760,17 +12047,28 @@ impl OrganizationsExportQueryConditions {
 
 impl FromJson for OrganizationsExportQueryConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationsExportQueryConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filters" => r.read_into(&mut v.filters),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filters" => r.read_into(&mut self.filters),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10798,19 +12096,19 @@ pub struct Relationship {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// The user associated with the external organization. When creating or updating a relationship, only User.id is required. User object is fully populated when expanding a note.
     ///
     /// Required.
     ///
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// The external organization this relationship is attached to
     ///
     /// Required.
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<ExternalOrganization>,
+    pub external_organization: Option<Box<ExternalOrganization>>,
     /// The relationship or role of the user to this external organization.Examples: Account Manager, Sales Engineer, Implementation Consultant. Between 1 and 100 characters.
     ///
     /// Required.
@@ -10837,17 +12135,17 @@ impl Relationship {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: ExternalOrganization) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::relationship`].
@@ -10869,22 +12167,33 @@ impl Relationship {
 
 impl FromJson for Relationship {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Relationship {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "user" => r.read_into(&mut v.user),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "relationship" => r.read_into(&mut v.relationship),
-                "externalDataSources" => r.read_into(&mut v.external_data_sources),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "user" => r.read_into(&mut self.user),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "relationship" => r.read_into(&mut self.relationship),
+                "externalDataSources" => r.read_into(&mut self.external_data_sources),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10996,26 +12305,37 @@ impl RelationshipListing {
 
 impl FromJson for RelationshipListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelationshipListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "partialResults" => r.read_into(&mut v.partial_results),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "partialResults" => r.read_into(&mut self.partial_results),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11056,7 +12376,7 @@ pub struct RelationshipsExport {
     /// The user that created this request
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// When the request was submitted. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -11080,7 +12400,7 @@ pub struct RelationshipsExport {
     /// Query conditions to apply on export
     ///
     /// JSON `queryConditions`.
-    pub query_conditions: Option<RelationshipsExportQueryConditions>,
+    pub query_conditions: Option<Box<RelationshipsExportQueryConditions>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -11102,7 +12422,7 @@ impl RelationshipsExport {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -11132,7 +12452,7 @@ impl RelationshipsExport {
     }
     /// Sets [`Self::query_conditions`].
     pub fn set_query_conditions(mut self, v: RelationshipsExportQueryConditions) -> Self {
-        self.query_conditions = Some(v);
+        self.query_conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -11144,25 +12464,36 @@ impl RelationshipsExport {
 
 impl FromJson for RelationshipsExport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelationshipsExport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompletion" => r.read_into(&mut v.date_completion),
-                "status" => r.read_into(&mut v.status),
-                "downloadUrl" => r.read_into(&mut v.download_url),
-                "resultRowCount" => r.read_into(&mut v.result_row_count),
-                "queryConditions" => r.read_into(&mut v.query_conditions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompletion" => r.read_into(&mut self.date_completion),
+                "status" => r.read_into(&mut self.status),
+                "downloadUrl" => r.read_into(&mut self.download_url),
+                "resultRowCount" => r.read_into(&mut self.result_row_count),
+                "queryConditions" => r.read_into(&mut self.query_conditions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11273,17 +12604,28 @@ impl RelationshipsExportComparisonFieldFilter {
 
 impl FromJson for RelationshipsExportComparisonFieldFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelationshipsExportComparisonFieldFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11382,17 +12724,28 @@ impl RelationshipsExportFieldFilter {
 
 impl FromJson for RelationshipsExportFieldFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelationshipsExportFieldFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11491,17 +12844,28 @@ impl RelationshipsExportFieldListFilter {
 
 impl FromJson for RelationshipsExportFieldListFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelationshipsExportFieldListFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11572,19 +12936,19 @@ pub struct RelationshipsExportFilter {
     /// Filtered field should have the same value
     ///
     /// JSON `eq`.
-    pub eq: Option<RelationshipsExportFieldFilter>,
+    pub eq: Option<Box<RelationshipsExportFieldFilter>>,
     /// Filtered field should match one of the listed values
     ///
     /// JSON `in`.
-    pub r#in: Option<RelationshipsExportFieldListFilter>,
+    pub r#in: Option<Box<RelationshipsExportFieldListFilter>>,
     /// Filtered field should be less than or equal to the value
     ///
     /// JSON `lte`.
-    pub lte: Option<RelationshipsExportComparisonFieldFilter>,
+    pub lte: Option<Box<RelationshipsExportComparisonFieldFilter>>,
     /// Filtered field should be greater than or equal to the value
     ///
     /// JSON `gte`.
-    pub gte: Option<RelationshipsExportComparisonFieldFilter>,
+    pub gte: Option<Box<RelationshipsExportComparisonFieldFilter>>,
     /// Boolean AND combination of filters
     ///
     /// JSON `and`.
@@ -11604,22 +12968,22 @@ pub struct RelationshipsExportFilter {
 impl RelationshipsExportFilter {
     /// Sets [`Self::eq`].
     pub fn set_eq(mut self, v: RelationshipsExportFieldFilter) -> Self {
-        self.eq = Some(v);
+        self.eq = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#in`].
     pub fn set_in(mut self, v: RelationshipsExportFieldListFilter) -> Self {
-        self.r#in = Some(v);
+        self.r#in = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lte`].
     pub fn set_lte(mut self, v: RelationshipsExportComparisonFieldFilter) -> Self {
-        self.lte = Some(v);
+        self.lte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::gte`].
     pub fn set_gte(mut self, v: RelationshipsExportComparisonFieldFilter) -> Self {
-        self.gte = Some(v);
+        self.gte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::and`].
@@ -11641,22 +13005,33 @@ impl RelationshipsExportFilter {
 
 impl FromJson for RelationshipsExportFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelationshipsExportFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eq" => r.read_into(&mut v.eq),
-                "in" => r.read_into(&mut v.r#in),
-                "lte" => r.read_into(&mut v.lte),
-                "gte" => r.read_into(&mut v.gte),
-                "and" => r.read_into(&mut v.and),
-                "or" => r.read_into(&mut v.or),
-                "not" => r.read_into(&mut v.not),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eq" => r.read_into(&mut self.eq),
+                "in" => r.read_into(&mut self.r#in),
+                "lte" => r.read_into(&mut self.lte),
+                "gte" => r.read_into(&mut self.gte),
+                "and" => r.read_into(&mut self.and),
+                "or" => r.read_into(&mut self.or),
+                "not" => r.read_into(&mut self.not),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11719,19 +13094,30 @@ impl RelationshipsExportListing {
 
 impl FromJson for RelationshipsExportListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelationshipsExportListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11757,7 +13143,7 @@ pub struct RelationshipsExportQueryConditions {
     /// Filters to apply on export
     ///
     /// JSON `filters`.
-    pub filters: Option<RelationshipsExportFilter>,
+    pub filters: Option<Box<RelationshipsExportFilter>>,
     /// Maximum result count in export, default is 180 000 000
     ///
     /// JSON `limit`.
@@ -11769,7 +13155,7 @@ pub struct RelationshipsExportQueryConditions {
 impl RelationshipsExportQueryConditions {
     /// Sets [`Self::filters`].
     pub fn set_filters(mut self, v: RelationshipsExportFilter) -> Self {
-        self.filters = Some(v);
+        self.filters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -11781,17 +13167,28 @@ impl RelationshipsExportQueryConditions {
 
 impl FromJson for RelationshipsExportQueryConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelationshipsExportQueryConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filters" => r.read_into(&mut v.filters),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filters" => r.read_into(&mut self.filters),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11828,16 +13225,27 @@ impl ReverseWhitepagesLookupResult {
 
 impl FromJson for ReverseWhitepagesLookupResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReverseWhitepagesLookupResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contacts" => r.read_into(&mut v.contacts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contacts" => r.read_into(&mut self.contacts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11888,17 +13296,28 @@ impl ValidationError {
 
 impl FromJson for ValidationError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ValidationError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "lineNumber" => r.read_into(&mut v.line_number),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "lineNumber" => r.read_into(&mut self.line_number),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11961,18 +13380,29 @@ impl ValidationResult {
 
 impl FromJson for ValidationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ValidationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "separatorValid" => r.read_into(&mut v.separator_valid),
-                "fileEncodingValid" => r.read_into(&mut v.file_encoding_valid),
-                "errors" => r.read_into(&mut v.errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "separatorValid" => r.read_into(&mut self.separator_valid),
+                "fileEncodingValid" => r.read_into(&mut self.file_encoding_valid),
+                "errors" => r.read_into(&mut self.errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -46,17 +46,28 @@ impl DialerContactId {
 
 impl FromJson for DialerContactId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialerContactId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contactListId" => r.read_into(&mut v.contact_list_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contactListId" => r.read_into(&mut self.contact_list_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -104,17 +115,28 @@ impl GDPRJourneyCustomer {
 
 impl FromJson for GDPRJourneyCustomer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GDPRJourneyCustomer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -146,7 +168,7 @@ pub struct GDPRRequest {
     /// Required.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// The replacement terms for the provided search terms, in the case of a GDPR_UPDATE request
     ///
     /// JSON `replacementTerms`.
@@ -174,7 +196,7 @@ pub struct GDPRRequest {
     /// Required.
     ///
     /// JSON `subject`.
-    pub subject: Option<GDPRSubject>,
+    pub subject: Option<Box<GDPRSubject>>,
     /// The location where the results of the request can be retrieved
     ///
     /// JSON `resultsUrl`.
@@ -204,7 +226,7 @@ impl GDPRRequest {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::replacement_terms`].
@@ -229,7 +251,7 @@ impl GDPRRequest {
     }
     /// Sets [`Self::subject`].
     pub fn set_subject(mut self, v: GDPRSubject) -> Self {
-        self.subject = Some(v);
+        self.subject = Some(Box::new(v));
         self
     }
     /// Sets [`Self::results_url`].
@@ -251,26 +273,37 @@ impl GDPRRequest {
 
 impl FromJson for GDPRRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GDPRRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "replacementTerms" => r.read_into(&mut v.replacement_terms),
-                "requestType" => r.read_into(&mut v.request_type),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "status" => r.read_into(&mut v.status),
-                "subject" => r.read_into(&mut v.subject),
-                "resultsUrl" => r.read_into(&mut v.results_url),
-                "resultsUrls" => r.read_into(&mut v.results_urls),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "replacementTerms" => r.read_into(&mut self.replacement_terms),
+                "requestType" => r.read_into(&mut self.request_type),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "status" => r.read_into(&mut self.status),
+                "subject" => r.read_into(&mut self.subject),
+                "resultsUrl" => r.read_into(&mut self.results_url),
+                "resultsUrls" => r.read_into(&mut self.results_urls),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -497,25 +530,36 @@ impl GDPRRequestEntityListing {
 
 impl FromJson for GDPRRequestEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GDPRRequestEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -551,11 +595,11 @@ pub struct GDPRSubject {
     /// JSON `externalContactId`.
     pub external_contact_id: Option<String>,
     /// JSON `dialerContactId`.
-    pub dialer_contact_id: Option<DialerContactId>,
+    pub dialer_contact_id: Option<Box<DialerContactId>>,
     /// JSON `journeyCustomer`.
-    pub journey_customer: Option<GDPRJourneyCustomer>,
+    pub journey_customer: Option<Box<GDPRJourneyCustomer>>,
     /// JSON `socialHandle`.
-    pub social_handle: Option<SocialHandle>,
+    pub social_handle: Option<Box<SocialHandle>>,
     /// JSON `externalId`.
     pub external_id: Option<String>,
     /// JSON `addresses`.
@@ -586,17 +630,17 @@ impl GDPRSubject {
     }
     /// Sets [`Self::dialer_contact_id`].
     pub fn set_dialer_contact_id(mut self, v: DialerContactId) -> Self {
-        self.dialer_contact_id = Some(v);
+        self.dialer_contact_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey_customer`].
     pub fn set_journey_customer(mut self, v: GDPRJourneyCustomer) -> Self {
-        self.journey_customer = Some(v);
+        self.journey_customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_handle`].
     pub fn set_social_handle(mut self, v: SocialHandle) -> Self {
-        self.social_handle = Some(v);
+        self.social_handle = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_id`].
@@ -623,25 +667,36 @@ impl GDPRSubject {
 
 impl FromJson for GDPRSubject {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GDPRSubject {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "userId" => r.read_into(&mut v.user_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "dialerContactId" => r.read_into(&mut v.dialer_contact_id),
-                "journeyCustomer" => r.read_into(&mut v.journey_customer),
-                "socialHandle" => r.read_into(&mut v.social_handle),
-                "externalId" => r.read_into(&mut v.external_id),
-                "addresses" => r.read_into(&mut v.addresses),
-                "phoneNumbers" => r.read_into(&mut v.phone_numbers),
-                "emailAddresses" => r.read_into(&mut v.email_addresses),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "userId" => r.read_into(&mut self.user_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "dialerContactId" => r.read_into(&mut self.dialer_contact_id),
+                "journeyCustomer" => r.read_into(&mut self.journey_customer),
+                "socialHandle" => r.read_into(&mut self.social_handle),
+                "externalId" => r.read_into(&mut self.external_id),
+                "addresses" => r.read_into(&mut self.addresses),
+                "phoneNumbers" => r.read_into(&mut self.phone_numbers),
+                "emailAddresses" => r.read_into(&mut self.email_addresses),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -749,25 +804,36 @@ impl GDPRSubjectEntityListing {
 
 impl FromJson for GDPRSubjectEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GDPRSubjectEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -828,18 +894,29 @@ impl ReplacementTerm {
 
 impl FromJson for ReplacementTerm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReplacementTerm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "existingValue" => r.read_into(&mut v.existing_value),
-                "updatedValue" => r.read_into(&mut v.updated_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "existingValue" => r.read_into(&mut self.existing_value),
+                "updatedValue" => r.read_into(&mut self.updated_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -965,17 +1042,28 @@ impl SocialHandle {
 
 impl FromJson for SocialHandle {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialHandle {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

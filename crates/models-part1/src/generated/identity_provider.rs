@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -169,34 +169,45 @@ impl ADFS {
 
 impl FromJson for ADFS {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ADFS {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -505,35 +516,46 @@ impl CustomProvider {
 
 impl FromJson for CustomProvider {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomProvider {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "endpointCompression" => r.read_into(&mut v.endpoint_compression),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "endpointCompression" => r.read_into(&mut self.endpoint_compression),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -836,34 +858,45 @@ impl CustomerInteractionCenter {
 
 impl FromJson for CustomerInteractionCenter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomerInteractionCenter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1165,34 +1198,45 @@ impl GSuite {
 
 impl FromJson for GSuite {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GSuite {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1501,35 +1545,46 @@ impl GenericSAML {
 
 impl FromJson for GenericSAML {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenericSAML {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "endpointCompression" => r.read_into(&mut v.endpoint_compression),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "endpointCompression" => r.read_into(&mut self.endpoint_compression),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1832,34 +1887,45 @@ impl IdentityNow {
 
 impl FromJson for IdentityNow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdentityNow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2056,19 +2122,30 @@ impl IdentityProvider {
 
 impl FromJson for IdentityProvider {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdentityProvider {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2170,25 +2247,36 @@ impl IdentityProviderEntityListing {
 
 impl FromJson for IdentityProviderEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdentityProviderEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2363,34 +2451,45 @@ impl Okta {
 
 impl FromJson for Okta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Okta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2692,34 +2791,45 @@ impl OneLogin {
 
 impl FromJson for OneLogin {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OneLogin {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3021,34 +3131,45 @@ impl PingIdentity {
 
 impl FromJson for PingIdentity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PingIdentity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3245,19 +3366,30 @@ impl PureCloud {
 
 impl FromJson for PureCloud {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PureCloud {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3433,35 +3565,46 @@ impl PureEngage {
 
 impl FromJson for PureEngage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PureEngage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "autoProvisionUsers" => r.read_into(&mut v.auto_provision_users),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "autoProvisionUsers" => r.read_into(&mut self.auto_provision_users),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3764,34 +3907,45 @@ impl SAMLProvider {
 
 impl FromJson for SAMLProvider {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SAMLProvider {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4093,34 +4247,45 @@ impl Salesforce {
 
 impl FromJson for Salesforce {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Salesforce {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "disabled" => r.read_into(&mut v.disabled),
-                "issuerURI" => r.read_into(&mut v.issuer_uri),
-                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
-                "sloURI" => r.read_into(&mut v.slo_uri),
-                "sloBinding" => r.read_into(&mut v.slo_binding),
-                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
-                "certificate" => r.read_into(&mut v.certificate),
-                "certificates" => r.read_into(&mut v.certificates),
-                "logoImageData" => r.read_into(&mut v.logo_image_data),
-                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
-                "ssoBinding" => r.read_into(&mut v.sso_binding),
-                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
-                "providerName" => r.read_into(&mut v.provider_name),
-                "displayOnLogin" => r.read_into(&mut v.display_on_login),
-                "metadataURL" => r.read_into(&mut v.metadata_url),
-                "forceAuthn" => r.read_into(&mut v.force_authn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "disabled" => r.read_into(&mut self.disabled),
+                "issuerURI" => r.read_into(&mut self.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut self.sso_target_uri),
+                "sloURI" => r.read_into(&mut self.slo_uri),
+                "sloBinding" => r.read_into(&mut self.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut self.relying_party_identifier),
+                "certificate" => r.read_into(&mut self.certificate),
+                "certificates" => r.read_into(&mut self.certificates),
+                "logoImageData" => r.read_into(&mut self.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut self.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut self.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut self.sign_authn_requests),
+                "providerName" => r.read_into(&mut self.provider_name),
+                "displayOnLogin" => r.read_into(&mut self.display_on_login),
+                "metadataURL" => r.read_into(&mut self.metadata_url),
+                "forceAuthn" => r.read_into(&mut self.force_authn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -72,19 +72,30 @@ impl ActionEventActionMap {
 
 impl FromJson for ActionEventActionMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionEventActionMap {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "version" => r.read_into(&mut v.version),
-                "displayName" => r.read_into(&mut v.display_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "version" => r.read_into(&mut self.version),
+                "displayName" => r.read_into(&mut self.display_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -185,22 +196,33 @@ impl ActionEventRequest {
 
 impl FromJson for ActionEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "actionId" => r.read_into(&mut v.action_id),
-                "actionState" => r.read_into(&mut v.action_state),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "actionId" => r.read_into(&mut self.action_id),
+                "actionState" => r.read_into(&mut self.action_state),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -366,7 +388,7 @@ pub struct ActionMap {
     /// Type of activation.
     ///
     /// JSON `activation`.
-    pub activation: Option<Activation>,
+    pub activation: Option<Box<Activation>>,
     /// Weight of the action map with higher number denoting higher weight.
     ///
     /// JSON `weight`.
@@ -374,11 +396,11 @@ pub struct ActionMap {
     /// The action that will be executed if this action map is triggered.
     ///
     /// JSON `action`.
-    pub action: Option<ActionMapAction>,
+    pub action: Option<Box<ActionMapAction>>,
     /// The action map's associated schedule groups.
     ///
     /// JSON `actionMapScheduleGroups`.
-    pub action_map_schedule_groups: Option<ActionMapScheduleGroups>,
+    pub action_map_schedule_groups: Option<Box<ActionMapScheduleGroups>>,
     /// Override organization-level frequency cap and always offer web engagements from this action map.
     ///
     /// JSON `ignoreFrequencyCap`.
@@ -460,7 +482,7 @@ impl ActionMap {
     }
     /// Sets [`Self::activation`].
     pub fn set_activation(mut self, v: Activation) -> Self {
-        self.activation = Some(v);
+        self.activation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::weight`].
@@ -470,12 +492,12 @@ impl ActionMap {
     }
     /// Sets [`Self::action`].
     pub fn set_action(mut self, v: ActionMapAction) -> Self {
-        self.action = Some(v);
+        self.action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::action_map_schedule_groups`].
     pub fn set_action_map_schedule_groups(mut self, v: ActionMapScheduleGroups) -> Self {
-        self.action_map_schedule_groups = Some(v);
+        self.action_map_schedule_groups = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ignore_frequency_cap`].
@@ -512,35 +534,46 @@ impl ActionMap {
 
 impl FromJson for ActionMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMap {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "version" => r.read_into(&mut v.version),
-                "isActive" => r.read_into(&mut v.is_active),
-                "displayName" => r.read_into(&mut v.display_name),
-                "triggerWithSegments" => r.read_into(&mut v.trigger_with_segments),
-                "triggerWithEventConditions" => r.read_into(&mut v.trigger_with_event_conditions),
-                "triggerWithOutcomeProbabilityConditions" => r.read_into(&mut v.trigger_with_outcome_probability_conditions),
-                "triggerWithOutcomePercentileConditions" => r.read_into(&mut v.trigger_with_outcome_percentile_conditions),
-                "triggerWithOutcomeQuantileConditions" => r.read_into(&mut v.trigger_with_outcome_quantile_conditions),
-                "pageUrlConditions" => r.read_into(&mut v.page_url_conditions),
-                "activation" => r.read_into(&mut v.activation),
-                "weight" => r.read_into(&mut v.weight),
-                "action" => r.read_into(&mut v.action),
-                "actionMapScheduleGroups" => r.read_into(&mut v.action_map_schedule_groups),
-                "ignoreFrequencyCap" => r.read_into(&mut v.ignore_frequency_cap),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "startDate" => r.read_into(&mut v.start_date),
-                "endDate" => r.read_into(&mut v.end_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "version" => r.read_into(&mut self.version),
+                "isActive" => r.read_into(&mut self.is_active),
+                "displayName" => r.read_into(&mut self.display_name),
+                "triggerWithSegments" => r.read_into(&mut self.trigger_with_segments),
+                "triggerWithEventConditions" => r.read_into(&mut self.trigger_with_event_conditions),
+                "triggerWithOutcomeProbabilityConditions" => r.read_into(&mut self.trigger_with_outcome_probability_conditions),
+                "triggerWithOutcomePercentileConditions" => r.read_into(&mut self.trigger_with_outcome_percentile_conditions),
+                "triggerWithOutcomeQuantileConditions" => r.read_into(&mut self.trigger_with_outcome_quantile_conditions),
+                "pageUrlConditions" => r.read_into(&mut self.page_url_conditions),
+                "activation" => r.read_into(&mut self.activation),
+                "weight" => r.read_into(&mut self.weight),
+                "action" => r.read_into(&mut self.action),
+                "actionMapScheduleGroups" => r.read_into(&mut self.action_map_schedule_groups),
+                "ignoreFrequencyCap" => r.read_into(&mut self.ignore_frequency_cap),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "startDate" => r.read_into(&mut self.start_date),
+                "endDate" => r.read_into(&mut self.end_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -582,7 +615,7 @@ pub struct ActionMapAction {
     /// Action template associated with the action map.
     ///
     /// JSON `actionTemplate`.
-    pub action_template: Option<ActionMapActionTemplate>,
+    pub action_template: Option<Box<ActionMapActionTemplate>>,
     /// Media type of action.
     ///
     /// JSON `mediaType`.
@@ -590,15 +623,15 @@ pub struct ActionMapAction {
     /// Architect Flow Id and input contract.
     ///
     /// JSON `architectFlowFields`.
-    pub architect_flow_fields: Option<ArchitectFlowFields>,
+    pub architect_flow_fields: Option<Box<ArchitectFlowFields>>,
     /// Admin-configurable fields of a web messaging offer action.
     ///
     /// JSON `webMessagingOfferFields`.
-    pub web_messaging_offer_fields: Option<WebMessagingOfferFields>,
+    pub web_messaging_offer_fields: Option<Box<WebMessagingOfferFields>>,
     /// Admin-configurable fields of an open action.
     ///
     /// JSON `openActionFields`.
-    pub open_action_fields: Option<OpenActionFields>,
+    pub open_action_fields: Option<Box<OpenActionFields>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -606,7 +639,7 @@ pub struct ActionMapAction {
 impl ActionMapAction {
     /// Sets [`Self::action_template`].
     pub fn set_action_template(mut self, v: ActionMapActionTemplate) -> Self {
-        self.action_template = Some(v);
+        self.action_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -616,37 +649,48 @@ impl ActionMapAction {
     }
     /// Sets [`Self::architect_flow_fields`].
     pub fn set_architect_flow_fields(mut self, v: ArchitectFlowFields) -> Self {
-        self.architect_flow_fields = Some(v);
+        self.architect_flow_fields = Some(Box::new(v));
         self
     }
     /// Sets [`Self::web_messaging_offer_fields`].
     pub fn set_web_messaging_offer_fields(mut self, v: WebMessagingOfferFields) -> Self {
-        self.web_messaging_offer_fields = Some(v);
+        self.web_messaging_offer_fields = Some(Box::new(v));
         self
     }
     /// Sets [`Self::open_action_fields`].
     pub fn set_open_action_fields(mut self, v: OpenActionFields) -> Self {
-        self.open_action_fields = Some(v);
+        self.open_action_fields = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionMapAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMapAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actionTemplate" => r.read_into(&mut v.action_template),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "architectFlowFields" => r.read_into(&mut v.architect_flow_fields),
-                "webMessagingOfferFields" => r.read_into(&mut v.web_messaging_offer_fields),
-                "openActionFields" => r.read_into(&mut v.open_action_fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actionTemplate" => r.read_into(&mut self.action_template),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "architectFlowFields" => r.read_into(&mut self.architect_flow_fields),
+                "webMessagingOfferFields" => r.read_into(&mut self.web_messaging_offer_fields),
+                "openActionFields" => r.read_into(&mut self.open_action_fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -756,17 +800,28 @@ impl ActionMapActionTemplate {
 
 impl FromJson for ActionMapActionTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMapActionTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -843,20 +898,31 @@ impl ActionMapEstimateOutcomeCriteria {
 
 impl FromJson for ActionMapEstimateOutcomeCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMapEstimateOutcomeCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcomeId" => r.read_into(&mut v.outcome_id),
-                "maxProbability" => r.read_into(&mut v.max_probability),
-                "probability" => r.read_into(&mut v.probability),
-                "quantile" => r.read_into(&mut v.quantile),
-                "maxQuantile" => r.read_into(&mut v.max_quantile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcomeId" => r.read_into(&mut self.outcome_id),
+                "maxProbability" => r.read_into(&mut self.max_probability),
+                "probability" => r.read_into(&mut self.probability),
+                "quantile" => r.read_into(&mut self.quantile),
+                "maxQuantile" => r.read_into(&mut self.max_quantile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -887,7 +953,7 @@ pub struct ActionMapEstimateRequest {
     /// Outcome Criteria containing outcomeId and probability thresholds.
     ///
     /// JSON `outcomeCriteria`.
-    pub outcome_criteria: Option<ActionMapEstimateOutcomeCriteria>,
+    pub outcome_criteria: Option<Box<ActionMapEstimateOutcomeCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -900,24 +966,35 @@ impl ActionMapEstimateRequest {
     }
     /// Sets [`Self::outcome_criteria`].
     pub fn set_outcome_criteria(mut self, v: ActionMapEstimateOutcomeCriteria) -> Self {
-        self.outcome_criteria = Some(v);
+        self.outcome_criteria = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionMapEstimateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMapEstimateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segmentIds" => r.read_into(&mut v.segment_ids),
-                "outcomeCriteria" => r.read_into(&mut v.outcome_criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segmentIds" => r.read_into(&mut self.segment_ids),
+                "outcomeCriteria" => r.read_into(&mut self.outcome_criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -983,19 +1060,30 @@ impl ActionMapEstimateResult {
 
 impl FromJson for ActionMapEstimateResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMapEstimateResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "qualifiedSessionCount" => r.read_into(&mut v.qualified_session_count),
-                "totalSessionCount" => r.read_into(&mut v.total_session_count),
-                "perSegmentCounts" => r.read_into(&mut v.per_segment_counts),
-                "outcomesScoresCount" => r.read_into(&mut v.outcomes_scores_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "qualifiedSessionCount" => r.read_into(&mut self.qualified_session_count),
+                "totalSessionCount" => r.read_into(&mut self.total_session_count),
+                "perSegmentCounts" => r.read_into(&mut self.per_segment_counts),
+                "outcomesScoresCount" => r.read_into(&mut self.outcomes_scores_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1097,25 +1185,36 @@ impl ActionMapListing {
 
 impl FromJson for ActionMapListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMapListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1164,16 +1263,27 @@ impl ActionMapScheduleGroup {
 
 impl FromJson for ActionMapScheduleGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMapScheduleGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1198,11 +1308,11 @@ pub struct ActionMapScheduleGroups {
     /// Required.
     ///
     /// JSON `actionMapScheduleGroup`.
-    pub action_map_schedule_group: Option<ActionMapScheduleGroup>,
+    pub action_map_schedule_group: Option<Box<ActionMapScheduleGroup>>,
     /// The action map's associated emergency schedule group.
     ///
     /// JSON `emergencyActionMapScheduleGroup`.
-    pub emergency_action_map_schedule_group: Option<ActionMapScheduleGroup>,
+    pub emergency_action_map_schedule_group: Option<Box<ActionMapScheduleGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1210,29 +1320,40 @@ pub struct ActionMapScheduleGroups {
 impl ActionMapScheduleGroups {
     /// Sets [`Self::action_map_schedule_group`].
     pub fn set_action_map_schedule_group(mut self, v: ActionMapScheduleGroup) -> Self {
-        self.action_map_schedule_group = Some(v);
+        self.action_map_schedule_group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::emergency_action_map_schedule_group`].
     pub fn set_emergency_action_map_schedule_group(mut self, v: ActionMapScheduleGroup) -> Self {
-        self.emergency_action_map_schedule_group = Some(v);
+        self.emergency_action_map_schedule_group = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionMapScheduleGroups {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionMapScheduleGroups {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actionMapScheduleGroup" => r.read_into(&mut v.action_map_schedule_group),
-                "emergencyActionMapScheduleGroup" => r.read_into(&mut v.emergency_action_map_schedule_group),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actionMapScheduleGroup" => r.read_into(&mut self.action_map_schedule_group),
+                "emergencyActionMapScheduleGroup" => r.read_into(&mut self.emergency_action_map_schedule_group),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1278,7 +1399,7 @@ pub struct ActionTarget {
     /// Service Level of the action target. Chat offers for the target will be throttled with the aim of achieving this service level.
     ///
     /// JSON `serviceLevel`.
-    pub service_level: Option<ServiceLevel>,
+    pub service_level: Option<Box<ServiceLevel>>,
     /// Indicates the non-default short abandon threshold
     ///
     /// JSON `shortAbandonThreshold`.
@@ -1332,7 +1453,7 @@ impl ActionTarget {
     }
     /// Sets [`Self::service_level`].
     pub fn set_service_level(mut self, v: ServiceLevel) -> Self {
-        self.service_level = Some(v);
+        self.service_level = Some(Box::new(v));
         self
     }
     /// Sets [`Self::short_abandon_threshold`].
@@ -1359,26 +1480,37 @@ impl ActionTarget {
 
 impl FromJson for ActionTarget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionTarget {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "userData" => r.read_into(&mut v.user_data),
-                "supportedMediaTypes" => r.read_into(&mut v.supported_media_types),
-                "state" => r.read_into(&mut v.state),
-                "description" => r.read_into(&mut v.description),
-                "serviceLevel" => r.read_into(&mut v.service_level),
-                "shortAbandonThreshold" => r.read_into(&mut v.short_abandon_threshold),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "userData" => r.read_into(&mut self.user_data),
+                "supportedMediaTypes" => r.read_into(&mut self.supported_media_types),
+                "state" => r.read_into(&mut self.state),
+                "description" => r.read_into(&mut self.description),
+                "serviceLevel" => r.read_into(&mut self.service_level),
+                "shortAbandonThreshold" => r.read_into(&mut self.short_abandon_threshold),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1538,25 +1670,36 @@ impl ActionTargetListing {
 
 impl FromJson for ActionTargetListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionTargetListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1618,7 +1761,7 @@ pub struct ActionTemplate {
     /// Properties used to configure an action of type content offer
     ///
     /// JSON `contentOffer`.
-    pub content_offer: Option<ContentOffer>,
+    pub content_offer: Option<Box<ContentOffer>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1668,7 +1811,7 @@ impl ActionTemplate {
     }
     /// Sets [`Self::content_offer`].
     pub fn set_content_offer(mut self, v: ContentOffer) -> Self {
-        self.content_offer = Some(v);
+        self.content_offer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1690,25 +1833,36 @@ impl ActionTemplate {
 
 impl FromJson for ActionTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "state" => r.read_into(&mut v.state),
-                "contentOffer" => r.read_into(&mut v.content_offer),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "state" => r.read_into(&mut self.state),
+                "contentOffer" => r.read_into(&mut self.content_offer),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1926,25 +2080,36 @@ impl ActionTemplateListing {
 
 impl FromJson for ActionTemplateListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionTemplateListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2004,17 +2169,28 @@ impl ActivateExternalEventRequest {
 
 impl FromJson for ActivateExternalEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActivateExternalEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "displayName" => r.read_into(&mut v.display_name),
-                "rank" => r.read_into(&mut v.rank),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "displayName" => r.read_into(&mut self.display_name),
+                "rank" => r.read_into(&mut self.rank),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2089,20 +2265,31 @@ impl ActivateExternalEventResponse {
 
 impl FromJson for ActivateExternalEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActivateExternalEventResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "eventName" => r.read_into(&mut v.event_name),
-                "displayName" => r.read_into(&mut v.display_name),
-                "rank" => r.read_into(&mut v.rank),
-                "activationStatus" => r.read_into(&mut v.activation_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "eventName" => r.read_into(&mut self.event_name),
+                "displayName" => r.read_into(&mut self.display_name),
+                "rank" => r.read_into(&mut self.rank),
+                "activationStatus" => r.read_into(&mut self.activation_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2202,17 +2389,28 @@ impl Activation {
 
 impl FromJson for Activation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Activation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "delayInSeconds" => r.read_into(&mut v.delay_in_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "delayInSeconds" => r.read_into(&mut self.delay_in_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2250,13 +2448,13 @@ pub struct AppEvent {
     /// Required.
     ///
     /// JSON `app`.
-    pub app: Option<JourneyApp>,
+    pub app: Option<Box<JourneyApp>>,
     /// Customer's device.
     ///
     /// Required.
     ///
     /// JSON `device`.
-    pub device: Option<Device>,
+    pub device: Option<Box<Device>>,
     /// Customer's IP address. May be null if the business configures the tracker to not collect IP addresses.
     ///
     /// JSON `ipAddress`.
@@ -2268,19 +2466,19 @@ pub struct AppEvent {
     /// Customer's geolocation.
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<JourneyGeolocation>,
+    pub geolocation: Option<Box<JourneyGeolocation>>,
     /// SDK library used to generate the event.
     ///
     /// JSON `sdkLibrary`.
-    pub sdk_library: Option<SdkLibrary>,
+    pub sdk_library: Option<Box<SdkLibrary>>,
     /// Information relating to the device's network connectivity.
     ///
     /// JSON `networkConnectivity`.
-    pub network_connectivity: Option<NetworkConnectivity>,
+    pub network_connectivity: Option<Box<NetworkConnectivity>>,
     /// Marketing / traffic source information.
     ///
     /// JSON `mktCampaign`.
-    pub mkt_campaign: Option<JourneyCampaign>,
+    pub mkt_campaign: Option<Box<JourneyCampaign>>,
     /// Represents the keywords in a customer search query.
     ///
     /// JSON `searchQuery`.
@@ -2314,12 +2512,12 @@ impl AppEvent {
     }
     /// Sets [`Self::app`].
     pub fn set_app(mut self, v: JourneyApp) -> Self {
-        self.app = Some(v);
+        self.app = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: Device) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ip_address`].
@@ -2334,22 +2532,22 @@ impl AppEvent {
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: JourneyGeolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sdk_library`].
     pub fn set_sdk_library(mut self, v: SdkLibrary) -> Self {
-        self.sdk_library = Some(v);
+        self.sdk_library = Some(Box::new(v));
         self
     }
     /// Sets [`Self::network_connectivity`].
     pub fn set_network_connectivity(mut self, v: NetworkConnectivity) -> Self {
-        self.network_connectivity = Some(v);
+        self.network_connectivity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::mkt_campaign`].
     pub fn set_mkt_campaign(mut self, v: JourneyCampaign) -> Self {
-        self.mkt_campaign = Some(v);
+        self.mkt_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search_query`].
@@ -2371,28 +2569,39 @@ impl AppEvent {
 
 impl FromJson for AppEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventName" => r.read_into(&mut v.event_name),
-                "screenName" => r.read_into(&mut v.screen_name),
-                "app" => r.read_into(&mut v.app),
-                "device" => r.read_into(&mut v.device),
-                "ipAddress" => r.read_into(&mut v.ip_address),
-                "ipOrganization" => r.read_into(&mut v.ip_organization),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "sdkLibrary" => r.read_into(&mut v.sdk_library),
-                "networkConnectivity" => r.read_into(&mut v.network_connectivity),
-                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
-                "searchQuery" => r.read_into(&mut v.search_query),
-                "attributes" => r.read_into(&mut v.attributes),
-                "traits" => r.read_into(&mut v.traits),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventName" => r.read_into(&mut self.event_name),
+                "screenName" => r.read_into(&mut self.screen_name),
+                "app" => r.read_into(&mut self.app),
+                "device" => r.read_into(&mut self.device),
+                "ipAddress" => r.read_into(&mut self.ip_address),
+                "ipOrganization" => r.read_into(&mut self.ip_organization),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "sdkLibrary" => r.read_into(&mut self.sdk_library),
+                "networkConnectivity" => r.read_into(&mut self.network_connectivity),
+                "mktCampaign" => r.read_into(&mut self.mkt_campaign),
+                "searchQuery" => r.read_into(&mut self.search_query),
+                "attributes" => r.read_into(&mut self.attributes),
+                "traits" => r.read_into(&mut self.traits),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2441,21 +2650,21 @@ pub struct AppEventRequest {
     /// Required.
     ///
     /// JSON `app`.
-    pub app: Option<JourneyApp>,
+    pub app: Option<Box<JourneyApp>>,
     /// Customer's device.
     ///
     /// Required.
     ///
     /// JSON `device`.
-    pub device: Option<RequestDevice>,
+    pub device: Option<Box<RequestDevice>>,
     /// SDK library used to generate the event.
     ///
     /// JSON `sdkLibrary`.
-    pub sdk_library: Option<SdkLibrary>,
+    pub sdk_library: Option<Box<SdkLibrary>>,
     /// Information relating to the device's network connectivity.
     ///
     /// JSON `networkConnectivity`.
-    pub network_connectivity: Option<NetworkConnectivity>,
+    pub network_connectivity: Option<Box<NetworkConnectivity>>,
     /// The referrer URL of the first event in the app session.
     ///
     /// JSON `referrerUrl`.
@@ -2505,22 +2714,22 @@ impl AppEventRequest {
     }
     /// Sets [`Self::app`].
     pub fn set_app(mut self, v: JourneyApp) -> Self {
-        self.app = Some(v);
+        self.app = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: RequestDevice) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sdk_library`].
     pub fn set_sdk_library(mut self, v: SdkLibrary) -> Self {
-        self.sdk_library = Some(v);
+        self.sdk_library = Some(Box::new(v));
         self
     }
     /// Sets [`Self::network_connectivity`].
     pub fn set_network_connectivity(mut self, v: NetworkConnectivity) -> Self {
-        self.network_connectivity = Some(v);
+        self.network_connectivity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::referrer_url`].
@@ -2562,28 +2771,39 @@ impl AppEventRequest {
 
 impl FromJson for AppEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventName" => r.read_into(&mut v.event_name),
-                "screenName" => r.read_into(&mut v.screen_name),
-                "app" => r.read_into(&mut v.app),
-                "device" => r.read_into(&mut v.device),
-                "sdkLibrary" => r.read_into(&mut v.sdk_library),
-                "networkConnectivity" => r.read_into(&mut v.network_connectivity),
-                "referrerUrl" => r.read_into(&mut v.referrer_url),
-                "searchQuery" => r.read_into(&mut v.search_query),
-                "attributes" => r.read_into(&mut v.attributes),
-                "traits" => r.read_into(&mut v.traits),
-                "externalId" => r.read_into(&mut v.external_id),
-                "customerCookieId" => r.read_into(&mut v.customer_cookie_id),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventName" => r.read_into(&mut self.event_name),
+                "screenName" => r.read_into(&mut self.screen_name),
+                "app" => r.read_into(&mut self.app),
+                "device" => r.read_into(&mut self.device),
+                "sdkLibrary" => r.read_into(&mut self.sdk_library),
+                "networkConnectivity" => r.read_into(&mut self.network_connectivity),
+                "referrerUrl" => r.read_into(&mut self.referrer_url),
+                "searchQuery" => r.read_into(&mut self.search_query),
+                "attributes" => r.read_into(&mut self.attributes),
+                "traits" => r.read_into(&mut self.traits),
+                "externalId" => r.read_into(&mut self.external_id),
+                "customerCookieId" => r.read_into(&mut self.customer_cookie_id),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2650,13 +2870,13 @@ pub struct AppEventResponse {
     /// Required.
     ///
     /// JSON `app`.
-    pub app: Option<JourneyApp>,
+    pub app: Option<Box<JourneyApp>>,
     /// Customer's device.
     ///
     /// Required.
     ///
     /// JSON `device`.
-    pub device: Option<Device>,
+    pub device: Option<Box<Device>>,
     /// Customer's IP-based organization or ISP name.
     ///
     /// JSON `ipOrganization`.
@@ -2664,25 +2884,25 @@ pub struct AppEventResponse {
     /// Customer's geolocation.
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<JourneyGeolocation>,
+    pub geolocation: Option<Box<JourneyGeolocation>>,
     /// SDK library used to generate the event.
     ///
     /// JSON `sdkLibrary`.
-    pub sdk_library: Option<SdkLibrary>,
+    pub sdk_library: Option<Box<SdkLibrary>>,
     /// Information relating to the device's network connectivity.
     ///
     /// JSON `networkConnectivity`.
-    pub network_connectivity: Option<NetworkConnectivity>,
+    pub network_connectivity: Option<Box<NetworkConnectivity>>,
     /// Marketing / traffic source information.
     ///
     /// JSON `mktCampaign`.
-    pub mkt_campaign: Option<JourneyCampaign>,
+    pub mkt_campaign: Option<Box<JourneyCampaign>>,
     /// The app session the event belongs to.
     ///
     /// Required.
     ///
     /// JSON `session`.
-    pub session: Option<AppEventResponseSession>,
+    pub session: Option<Box<AppEventResponseSession>>,
     /// Represents the keywords in a customer search query.
     ///
     /// JSON `searchQuery`.
@@ -2741,12 +2961,12 @@ impl AppEventResponse {
     }
     /// Sets [`Self::app`].
     pub fn set_app(mut self, v: JourneyApp) -> Self {
-        self.app = Some(v);
+        self.app = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: Device) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ip_organization`].
@@ -2756,27 +2976,27 @@ impl AppEventResponse {
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: JourneyGeolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sdk_library`].
     pub fn set_sdk_library(mut self, v: SdkLibrary) -> Self {
-        self.sdk_library = Some(v);
+        self.sdk_library = Some(Box::new(v));
         self
     }
     /// Sets [`Self::network_connectivity`].
     pub fn set_network_connectivity(mut self, v: NetworkConnectivity) -> Self {
-        self.network_connectivity = Some(v);
+        self.network_connectivity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::mkt_campaign`].
     pub fn set_mkt_campaign(mut self, v: JourneyCampaign) -> Self {
-        self.mkt_campaign = Some(v);
+        self.mkt_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session`].
     pub fn set_session(mut self, v: AppEventResponseSession) -> Self {
-        self.session = Some(v);
+        self.session = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search_query`].
@@ -2808,33 +3028,44 @@ impl AppEventResponse {
 
 impl FromJson for AppEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppEventResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "customerId" => r.read_into(&mut v.customer_id),
-                "customerIdType" => r.read_into(&mut v.customer_id_type),
-                "eventName" => r.read_into(&mut v.event_name),
-                "screenName" => r.read_into(&mut v.screen_name),
-                "app" => r.read_into(&mut v.app),
-                "device" => r.read_into(&mut v.device),
-                "ipOrganization" => r.read_into(&mut v.ip_organization),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "sdkLibrary" => r.read_into(&mut v.sdk_library),
-                "networkConnectivity" => r.read_into(&mut v.network_connectivity),
-                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
-                "session" => r.read_into(&mut v.session),
-                "searchQuery" => r.read_into(&mut v.search_query),
-                "attributes" => r.read_into(&mut v.attributes),
-                "traits" => r.read_into(&mut v.traits),
-                "externalId" => r.read_into(&mut v.external_id),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "customerId" => r.read_into(&mut self.customer_id),
+                "customerIdType" => r.read_into(&mut self.customer_id_type),
+                "eventName" => r.read_into(&mut self.event_name),
+                "screenName" => r.read_into(&mut self.screen_name),
+                "app" => r.read_into(&mut self.app),
+                "device" => r.read_into(&mut self.device),
+                "ipOrganization" => r.read_into(&mut self.ip_organization),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "sdkLibrary" => r.read_into(&mut self.sdk_library),
+                "networkConnectivity" => r.read_into(&mut self.network_connectivity),
+                "mktCampaign" => r.read_into(&mut self.mkt_campaign),
+                "session" => r.read_into(&mut self.session),
+                "searchQuery" => r.read_into(&mut self.search_query),
+                "attributes" => r.read_into(&mut self.attributes),
+                "traits" => r.read_into(&mut self.traits),
+                "externalId" => r.read_into(&mut self.external_id),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2898,7 +3129,7 @@ pub struct AppEventResponseSession {
     /// The referrer of the first event in the app session.
     ///
     /// JSON `referrer`.
-    pub referrer: Option<Referrer>,
+    pub referrer: Option<Box<Referrer>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2936,7 +3167,7 @@ impl AppEventResponseSession {
     }
     /// Sets [`Self::referrer`].
     pub fn set_referrer(mut self, v: Referrer) -> Self {
-        self.referrer = Some(v);
+        self.referrer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2953,22 +3184,33 @@ impl AppEventResponseSession {
 
 impl FromJson for AppEventResponseSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppEventResponseSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "durationInSeconds" => r.read_into(&mut v.duration_in_seconds),
-                "eventCount" => r.read_into(&mut v.event_count),
-                "screenviewCount" => r.read_into(&mut v.screenview_count),
-                "referrer" => r.read_into(&mut v.referrer),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "durationInSeconds" => r.read_into(&mut self.duration_in_seconds),
+                "eventCount" => r.read_into(&mut self.event_count),
+                "screenviewCount" => r.read_into(&mut self.screenview_count),
+                "referrer" => r.read_into(&mut self.referrer),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2997,7 +3239,7 @@ pub struct ArchitectFlowFields {
     /// The architect flow.
     ///
     /// JSON `architectFlow`.
-    pub architect_flow: Option<AddressableEntityRef>,
+    pub architect_flow: Option<Box<AddressableEntityRef>>,
     /// Collection of Architect Flow Request Mappings to use.
     ///
     /// JSON `flowRequestMappings`.
@@ -3009,7 +3251,7 @@ pub struct ArchitectFlowFields {
 impl ArchitectFlowFields {
     /// Sets [`Self::architect_flow`].
     pub fn set_architect_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.architect_flow = Some(v);
+        self.architect_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_request_mappings`].
@@ -3021,17 +3263,28 @@ impl ArchitectFlowFields {
 
 impl FromJson for ArchitectFlowFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ArchitectFlowFields {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "architectFlow" => r.read_into(&mut v.architect_flow),
-                "flowRequestMappings" => r.read_into(&mut v.flow_request_mappings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "architectFlow" => r.read_into(&mut self.architect_flow),
+                "flowRequestMappings" => r.read_into(&mut self.flow_request_mappings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3083,17 +3336,28 @@ impl AssociatedValueField {
 
 impl FromJson for AssociatedValueField {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssociatedValueField {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dataType" => r.read_into(&mut v.data_type),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dataType" => r.read_into(&mut self.data_type),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3199,18 +3463,29 @@ impl CallToAction {
 
 impl FromJson for CallToAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallToAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "url" => r.read_into(&mut v.url),
-                "target" => r.read_into(&mut v.target),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "url" => r.read_into(&mut self.url),
+                "target" => r.read_into(&mut self.target),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3306,17 +3581,28 @@ impl CloseButtonStyleProperties {
 
 impl FromJson for CloseButtonStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CloseButtonStyleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "color" => r.read_into(&mut v.color),
-                "opacity" => r.read_into(&mut v.opacity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "color" => r.read_into(&mut self.color),
+                "opacity" => r.read_into(&mut self.opacity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3368,11 +3654,11 @@ pub struct ContentOffer {
     /// Properties customizing the call to action button on the content offer.
     ///
     /// JSON `callToAction`.
-    pub call_to_action: Option<CallToAction>,
+    pub call_to_action: Option<Box<CallToAction>>,
     /// Properties customizing the styling of the content offer.
     ///
     /// JSON `style`.
-    pub style: Option<ContentOfferStylingConfiguration>,
+    pub style: Option<Box<ContentOfferStylingConfiguration>>,
     /// Image description text for accessibility compliance and assistive technology support.
     ///
     /// JSON `imageAltText`.
@@ -3414,12 +3700,12 @@ impl ContentOffer {
     }
     /// Sets [`Self::call_to_action`].
     pub fn set_call_to_action(mut self, v: CallToAction) -> Self {
-        self.call_to_action = Some(v);
+        self.call_to_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::style`].
     pub fn set_style(mut self, v: ContentOfferStylingConfiguration) -> Self {
-        self.style = Some(v);
+        self.style = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image_alt_text`].
@@ -3431,24 +3717,35 @@ impl ContentOffer {
 
 impl FromJson for ContentOffer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentOffer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "imageUrl" => r.read_into(&mut v.image_url),
-                "displayMode" => r.read_into(&mut v.display_mode),
-                "layoutMode" => r.read_into(&mut v.layout_mode),
-                "title" => r.read_into(&mut v.title),
-                "headline" => r.read_into(&mut v.headline),
-                "body" => r.read_into(&mut v.body),
-                "callToAction" => r.read_into(&mut v.call_to_action),
-                "style" => r.read_into(&mut v.style),
-                "imageAltText" => r.read_into(&mut v.image_alt_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                "displayMode" => r.read_into(&mut self.display_mode),
+                "layoutMode" => r.read_into(&mut self.layout_mode),
+                "title" => r.read_into(&mut self.title),
+                "headline" => r.read_into(&mut self.headline),
+                "body" => r.read_into(&mut self.body),
+                "callToAction" => r.read_into(&mut self.call_to_action),
+                "style" => r.read_into(&mut self.style),
+                "imageAltText" => r.read_into(&mut self.image_alt_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3626,18 +3923,29 @@ impl ContentOfferStyleProperties {
 
 impl FromJson for ContentOfferStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentOfferStyleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "padding" => r.read_into(&mut v.padding),
-                "color" => r.read_into(&mut v.color),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "padding" => r.read_into(&mut self.padding),
+                "color" => r.read_into(&mut self.color),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3662,31 +3970,31 @@ pub struct ContentOfferStylingConfiguration {
     /// Properties for customizing the positioning of the content offer.
     ///
     /// JSON `position`.
-    pub position: Option<ContentPositionProperties>,
+    pub position: Option<Box<ContentPositionProperties>>,
     /// Properties for customizing the appearance of the content offer.
     ///
     /// JSON `offer`.
-    pub offer: Option<ContentOfferStyleProperties>,
+    pub offer: Option<Box<ContentOfferStyleProperties>>,
     /// Properties for customizing the appearance of the close button.
     ///
     /// JSON `closeButton`.
-    pub close_button: Option<CloseButtonStyleProperties>,
+    pub close_button: Option<Box<CloseButtonStyleProperties>>,
     /// Properties for customizing the appearance of the CTA button.
     ///
     /// JSON `ctaButton`.
-    pub cta_button: Option<CtaButtonStyleProperties>,
+    pub cta_button: Option<Box<CtaButtonStyleProperties>>,
     /// Properties for customizing the appearance of the title text.
     ///
     /// JSON `title`.
-    pub title: Option<TextStyleProperties>,
+    pub title: Option<Box<TextStyleProperties>>,
     /// Properties for customizing the appearance of the headline text.
     ///
     /// JSON `headline`.
-    pub headline: Option<TextStyleProperties>,
+    pub headline: Option<Box<TextStyleProperties>>,
     /// Properties for customizing the appearance of the body text.
     ///
     /// JSON `body`.
-    pub body: Option<TextStyleProperties>,
+    pub body: Option<Box<TextStyleProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3694,59 +4002,70 @@ pub struct ContentOfferStylingConfiguration {
 impl ContentOfferStylingConfiguration {
     /// Sets [`Self::position`].
     pub fn set_position(mut self, v: ContentPositionProperties) -> Self {
-        self.position = Some(v);
+        self.position = Some(Box::new(v));
         self
     }
     /// Sets [`Self::offer`].
     pub fn set_offer(mut self, v: ContentOfferStyleProperties) -> Self {
-        self.offer = Some(v);
+        self.offer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::close_button`].
     pub fn set_close_button(mut self, v: CloseButtonStyleProperties) -> Self {
-        self.close_button = Some(v);
+        self.close_button = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cta_button`].
     pub fn set_cta_button(mut self, v: CtaButtonStyleProperties) -> Self {
-        self.cta_button = Some(v);
+        self.cta_button = Some(Box::new(v));
         self
     }
     /// Sets [`Self::title`].
     pub fn set_title(mut self, v: TextStyleProperties) -> Self {
-        self.title = Some(v);
+        self.title = Some(Box::new(v));
         self
     }
     /// Sets [`Self::headline`].
     pub fn set_headline(mut self, v: TextStyleProperties) -> Self {
-        self.headline = Some(v);
+        self.headline = Some(Box::new(v));
         self
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: TextStyleProperties) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContentOfferStylingConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentOfferStylingConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "position" => r.read_into(&mut v.position),
-                "offer" => r.read_into(&mut v.offer),
-                "closeButton" => r.read_into(&mut v.close_button),
-                "ctaButton" => r.read_into(&mut v.cta_button),
-                "title" => r.read_into(&mut v.title),
-                "headline" => r.read_into(&mut v.headline),
-                "body" => r.read_into(&mut v.body),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "position" => r.read_into(&mut self.position),
+                "offer" => r.read_into(&mut self.offer),
+                "closeButton" => r.read_into(&mut self.close_button),
+                "ctaButton" => r.read_into(&mut self.cta_button),
+                "title" => r.read_into(&mut self.title),
+                "headline" => r.read_into(&mut self.headline),
+                "body" => r.read_into(&mut self.body),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3817,19 +4136,30 @@ impl ContentPositionProperties {
 
 impl FromJson for ContentPositionProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentPositionProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "top" => r.read_into(&mut v.top),
-                "bottom" => r.read_into(&mut v.bottom),
-                "left" => r.read_into(&mut v.left),
-                "right" => r.read_into(&mut v.right),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "top" => r.read_into(&mut self.top),
+                "bottom" => r.read_into(&mut self.bottom),
+                "left" => r.read_into(&mut self.left),
+                "right" => r.read_into(&mut self.right),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3872,16 +4202,27 @@ impl Context {
 
 impl FromJson for Context {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Context {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "patterns" => r.read_into(&mut v.patterns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "patterns" => r.read_into(&mut self.patterns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3921,16 +4262,27 @@ impl ContextPattern {
 
 impl FromJson for ContextPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContextPattern {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteria" => r.read_into(&mut v.criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteria" => r.read_into(&mut self.criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4014,20 +4366,31 @@ impl CreateExternalEventsConfigurationRequest {
 
 impl FromJson for CreateExternalEventsConfigurationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateExternalEventsConfigurationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4104,19 +4467,30 @@ impl Criteria {
 
 impl FromJson for Criteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Criteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "values" => r.read_into(&mut v.values),
-                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
-                "operator" => r.read_into(&mut v.operator),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "values" => r.read_into(&mut self.values),
+                "shouldIgnoreCase" => r.read_into(&mut self.should_ignore_case),
+                "operator" => r.read_into(&mut self.operator),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4280,20 +4654,31 @@ impl CtaButtonStyleProperties {
 
 impl FromJson for CtaButtonStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CtaButtonStyleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "color" => r.read_into(&mut v.color),
-                "font" => r.read_into(&mut v.font),
-                "fontSize" => r.read_into(&mut v.font_size),
-                "textAlign" => r.read_into(&mut v.text_align),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "color" => r.read_into(&mut self.color),
+                "font" => r.read_into(&mut self.font),
+                "fontSize" => r.read_into(&mut self.font_size),
+                "textAlign" => r.read_into(&mut self.text_align),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4395,17 +4780,28 @@ impl DataRange {
 
 impl FromJson for DataRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataRange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateMin" => r.read_into(&mut v.date_min),
-                "dateMax" => r.read_into(&mut v.date_max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateMin" => r.read_into(&mut self.date_min),
+                "dateMax" => r.read_into(&mut self.date_max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4453,17 +4849,28 @@ impl DeploymentPing {
 
 impl FromJson for DeploymentPing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DeploymentPing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "pollIntervalMilliseconds" => r.read_into(&mut v.poll_interval_milliseconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "pollIntervalMilliseconds" => r.read_into(&mut self.poll_interval_milliseconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4525,15 +4932,15 @@ pub struct DeploymentWebAction {
     /// Web messaging offer specific properties.
     ///
     /// JSON `webMessagingOfferProperties`.
-    pub web_messaging_offer_properties: Option<WebMessagingOfferProperties>,
+    pub web_messaging_offer_properties: Option<Box<WebMessagingOfferProperties>>,
     /// Content offer specific properties.
     ///
     /// JSON `contentOfferProperties`.
-    pub content_offer_properties: Option<ContentOffer>,
+    pub content_offer_properties: Option<Box<ContentOffer>>,
     /// Open action specific properties.
     ///
     /// JSON `openActionProperties`.
-    pub open_action_properties: Option<OpenActionProperties>,
+    pub open_action_properties: Option<Box<OpenActionProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4576,42 +4983,53 @@ impl DeploymentWebAction {
     }
     /// Sets [`Self::web_messaging_offer_properties`].
     pub fn set_web_messaging_offer_properties(mut self, v: WebMessagingOfferProperties) -> Self {
-        self.web_messaging_offer_properties = Some(v);
+        self.web_messaging_offer_properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content_offer_properties`].
     pub fn set_content_offer_properties(mut self, v: ContentOffer) -> Self {
-        self.content_offer_properties = Some(v);
+        self.content_offer_properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::open_action_properties`].
     pub fn set_open_action_properties(mut self, v: OpenActionProperties) -> Self {
-        self.open_action_properties = Some(v);
+        self.open_action_properties = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DeploymentWebAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DeploymentWebAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "customerId" => r.read_into(&mut v.customer_id),
-                "customerIdType" => r.read_into(&mut v.customer_id_type),
-                "actionMapId" => r.read_into(&mut v.action_map_id),
-                "actionMapVersion" => r.read_into(&mut v.action_map_version),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "webMessagingOfferProperties" => r.read_into(&mut v.web_messaging_offer_properties),
-                "contentOfferProperties" => r.read_into(&mut v.content_offer_properties),
-                "openActionProperties" => r.read_into(&mut v.open_action_properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "customerId" => r.read_into(&mut self.customer_id),
+                "customerIdType" => r.read_into(&mut self.customer_id_type),
+                "actionMapId" => r.read_into(&mut self.action_map_id),
+                "actionMapVersion" => r.read_into(&mut self.action_map_version),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "webMessagingOfferProperties" => r.read_into(&mut self.web_messaging_offer_properties),
+                "contentOfferProperties" => r.read_into(&mut self.content_offer_properties),
+                "openActionProperties" => r.read_into(&mut self.open_action_properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4763,20 +5181,31 @@ impl EntityTypeCriteria {
 
 impl FromJson for EntityTypeCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EntityTypeCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "values" => r.read_into(&mut v.values),
-                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
-                "operator" => r.read_into(&mut v.operator),
-                "entityType" => r.read_into(&mut v.entity_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "values" => r.read_into(&mut self.values),
+                "shouldIgnoreCase" => r.read_into(&mut self.should_ignore_case),
+                "operator" => r.read_into(&mut self.operator),
+                "entityType" => r.read_into(&mut self.entity_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4957,17 +5386,28 @@ impl EstimateJobAsyncResponse {
 
 impl FromJson for EstimateJobAsyncResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EstimateJobAsyncResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5013,7 +5453,7 @@ pub struct Event {
     /// Required.
     ///
     /// JSON `session`.
-    pub session: Option<EventSession>,
+    pub session: Option<Box<EventSession>>,
     /// The name representing the type of event.
     ///
     /// Required.
@@ -5023,23 +5463,23 @@ pub struct Event {
     /// Deprecated. Event where a customer has achieved a specific outcome or goal. Journey Outcomes is being removed. See https://help.genesys.cloud/announcements/genesys-cloud/deprecation-journey-outcomes/
     ///
     /// JSON `outcomeAchievedEvent`.
-    pub outcome_achieved_event: Option<OutcomeAchievedEvent>,
+    pub outcome_achieved_event: Option<Box<OutcomeAchievedEvent>>,
     /// Event that represents a segment being assigned.
     ///
     /// JSON `segmentAssignmentEvent`.
-    pub segment_assignment_event: Option<SegmentAssignmentEvent>,
+    pub segment_assignment_event: Option<Box<SegmentAssignmentEvent>>,
     /// Event triggered by web actions.
     ///
     /// JSON `webActionEvent`.
-    pub web_action_event: Option<WebActionEvent>,
+    pub web_action_event: Option<Box<WebActionEvent>>,
     /// Event that tracks user interactions with content in a browser such as pageviews, downloads, mobile ad clicks, etc.
     ///
     /// JSON `webEvent`.
-    pub web_event: Option<WebEvent>,
+    pub web_event: Option<Box<WebEvent>>,
     /// Event that tracks user interactions with content in an application such as screen views, searches, etc.
     ///
     /// JSON `appEvent`.
-    pub app_event: Option<AppEvent>,
+    pub app_event: Option<Box<AppEvent>>,
     /// Timestamp indicating when the event actually took place. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -5073,7 +5513,7 @@ impl Event {
     }
     /// Sets [`Self::session`].
     pub fn set_session(mut self, v: EventSession) -> Self {
-        self.session = Some(v);
+        self.session = Some(Box::new(v));
         self
     }
     /// Sets [`Self::event_type`].
@@ -5083,27 +5523,27 @@ impl Event {
     }
     /// Sets [`Self::outcome_achieved_event`].
     pub fn set_outcome_achieved_event(mut self, v: OutcomeAchievedEvent) -> Self {
-        self.outcome_achieved_event = Some(v);
+        self.outcome_achieved_event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::segment_assignment_event`].
     pub fn set_segment_assignment_event(mut self, v: SegmentAssignmentEvent) -> Self {
-        self.segment_assignment_event = Some(v);
+        self.segment_assignment_event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::web_action_event`].
     pub fn set_web_action_event(mut self, v: WebActionEvent) -> Self {
-        self.web_action_event = Some(v);
+        self.web_action_event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::web_event`].
     pub fn set_web_event(mut self, v: WebEvent) -> Self {
-        self.web_event = Some(v);
+        self.web_event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::app_event`].
     pub fn set_app_event(mut self, v: AppEvent) -> Self {
-        self.app_event = Some(v);
+        self.app_event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_date`].
@@ -5115,27 +5555,38 @@ impl Event {
 
 impl FromJson for Event {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Event {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "correlationId" => r.read_into(&mut v.correlation_id),
-                "customerId" => r.read_into(&mut v.customer_id),
-                "customerIdType" => r.read_into(&mut v.customer_id_type),
-                "session" => r.read_into(&mut v.session),
-                "eventType" => r.read_into(&mut v.event_type),
-                "outcomeAchievedEvent" => r.read_into(&mut v.outcome_achieved_event),
-                "segmentAssignmentEvent" => r.read_into(&mut v.segment_assignment_event),
-                "webActionEvent" => r.read_into(&mut v.web_action_event),
-                "webEvent" => r.read_into(&mut v.web_event),
-                "appEvent" => r.read_into(&mut v.app_event),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "correlationId" => r.read_into(&mut self.correlation_id),
+                "customerId" => r.read_into(&mut self.customer_id),
+                "customerIdType" => r.read_into(&mut self.customer_id_type),
+                "session" => r.read_into(&mut self.session),
+                "eventType" => r.read_into(&mut self.event_type),
+                "outcomeAchievedEvent" => r.read_into(&mut self.outcome_achieved_event),
+                "segmentAssignmentEvent" => r.read_into(&mut self.segment_assignment_event),
+                "webActionEvent" => r.read_into(&mut self.web_action_event),
+                "webEvent" => r.read_into(&mut self.web_event),
+                "appEvent" => r.read_into(&mut self.app_event),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5230,20 +5681,31 @@ impl EventAction {
 
 impl FromJson for EventAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "prompt" => r.read_into(&mut v.prompt),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "prompt" => r.read_into(&mut self.prompt),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5492,21 +5954,32 @@ impl EventCondition {
 
 impl FromJson for EventCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "values" => r.read_into(&mut v.values),
-                "operator" => r.read_into(&mut v.operator),
-                "streamType" => r.read_into(&mut v.stream_type),
-                "sessionType" => r.read_into(&mut v.session_type),
-                "eventName" => r.read_into(&mut v.event_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "values" => r.read_into(&mut self.values),
+                "operator" => r.read_into(&mut self.operator),
+                "streamType" => r.read_into(&mut self.stream_type),
+                "sessionType" => r.read_into(&mut self.session_type),
+                "eventName" => r.read_into(&mut self.event_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5710,19 +6183,30 @@ impl EventListing {
 
 impl FromJson for EventListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5783,18 +6267,29 @@ impl EventSession {
 
 impl FromJson for EventSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5833,7 +6328,7 @@ pub struct ExternalEvent {
     /// Required.
     ///
     /// JSON `identifiers`.
-    pub identifiers: Option<ExternalEventIdentifiers>,
+    pub identifiers: Option<Box<ExternalEventIdentifiers>>,
     /// The event attributes.
     ///
     /// Required.
@@ -5857,7 +6352,7 @@ impl ExternalEvent {
     }
     /// Sets [`Self::identifiers`].
     pub fn set_identifiers(mut self, v: ExternalEventIdentifiers) -> Self {
-        self.identifiers = Some(v);
+        self.identifiers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -5869,19 +6364,30 @@ impl ExternalEvent {
 
 impl FromJson for ExternalEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "identifiers" => r.read_into(&mut v.identifiers),
-                "attributes" => r.read_into(&mut v.attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "identifiers" => r.read_into(&mut self.identifiers),
+                "attributes" => r.read_into(&mut self.attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5976,22 +6482,33 @@ impl ExternalEventChange {
 
 impl FromJson for ExternalEventChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventChange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "changeCategory" => r.read_into(&mut v.change_category),
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "eventName" => r.read_into(&mut v.event_name),
-                "dateDetected" => r.read_into(&mut v.date_detected),
-                "systemStatus" => r.read_into(&mut v.system_status),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorDescription" => r.read_into(&mut v.error_description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "changeCategory" => r.read_into(&mut self.change_category),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "eventName" => r.read_into(&mut self.event_name),
+                "dateDetected" => r.read_into(&mut self.date_detected),
+                "systemStatus" => r.read_into(&mut self.system_status),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorDescription" => r.read_into(&mut self.error_description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6145,16 +6662,27 @@ impl ExternalEventChangesResponse {
 
 impl FromJson for ExternalEventChangesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventChangesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "changes" => r.read_into(&mut v.changes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "changes" => r.read_into(&mut self.changes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6205,17 +6733,28 @@ impl ExternalEventExternalId {
 
 impl FromJson for ExternalEventExternalId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventExternalId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "externalSourceId" => r.read_into(&mut v.external_source_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "externalSourceId" => r.read_into(&mut self.external_source_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6256,16 +6795,27 @@ impl ExternalEventIdentifiers {
 
 impl FromJson for ExternalEventIdentifiers {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventIdentifiers {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "externalIds" => r.read_into(&mut v.external_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "externalIds" => r.read_into(&mut self.external_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6375,24 +6925,35 @@ impl ExternalEventSummary {
 
 impl FromJson for ExternalEventSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "eventName" => r.read_into(&mut v.event_name),
-                "displayName" => r.read_into(&mut v.display_name),
-                "rank" => r.read_into(&mut v.rank),
-                "activationStatus" => r.read_into(&mut v.activation_status),
-                "systemStatus" => r.read_into(&mut v.system_status),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateFirstActivated" => r.read_into(&mut v.date_first_activated),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "eventName" => r.read_into(&mut self.event_name),
+                "displayName" => r.read_into(&mut self.display_name),
+                "rank" => r.read_into(&mut self.rank),
+                "activationStatus" => r.read_into(&mut self.activation_status),
+                "systemStatus" => r.read_into(&mut self.system_status),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateFirstActivated" => r.read_into(&mut self.date_first_activated),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6639,25 +7200,36 @@ impl ExternalEventsConfiguration {
 
 impl FromJson for ExternalEventsConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventsConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "divisionIdActive" => r.read_into(&mut v.division_id_active),
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "schemaActive" => r.read_into(&mut v.schema_active),
-                "source" => r.read_into(&mut v.source),
-                "dateLastModified" => r.read_into(&mut v.date_last_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "divisionIdActive" => r.read_into(&mut self.division_id_active),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "schemaActive" => r.read_into(&mut self.schema_active),
+                "source" => r.read_into(&mut self.source),
+                "dateLastModified" => r.read_into(&mut self.date_last_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6765,25 +7337,36 @@ impl ExternalEventsConfigurationListing {
 
 impl FromJson for ExternalEventsConfigurationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventsConfigurationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6832,16 +7415,27 @@ impl ExternalEventsRequest {
 
 impl FromJson for ExternalEventsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6881,16 +7475,27 @@ impl ExternalEventsResponse {
 
 impl FromJson for ExternalEventsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEventsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "unprocessedEntities" => r.read_into(&mut v.unprocessed_entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "unprocessedEntities" => r.read_into(&mut self.unprocessed_entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6952,18 +7557,29 @@ impl ExternalSegment {
 
 impl FromJson for ExternalSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7081,19 +7697,30 @@ impl FlowPaths {
 
 impl FromJson for FlowPaths {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowPaths {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "category" => r.read_into(&mut v.category),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "elements" => r.read_into(&mut v.elements),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "category" => r.read_into(&mut self.category),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "elements" => r.read_into(&mut self.elements),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7212,11 +7839,11 @@ pub struct FlowPathsElement {
     /// The flow milestone, set if the element type is Milestone.
     ///
     /// JSON `flowMilestone`.
-    pub flow_milestone: Option<AddressableEntityRef>,
+    pub flow_milestone: Option<Box<AddressableEntityRef>>,
     /// The flow outcome, set if the element type is Outcome or Milestone.
     ///
     /// JSON `flowOutcome`.
-    pub flow_outcome: Option<AddressableEntityRef>,
+    pub flow_outcome: Option<Box<AddressableEntityRef>>,
     /// The value of the flow outcome, if the element type is Outcome.
     ///
     /// JSON `flowOutcomeValue`.
@@ -7248,12 +7875,12 @@ impl FlowPathsElement {
     }
     /// Sets [`Self::flow_milestone`].
     pub fn set_flow_milestone(mut self, v: AddressableEntityRef) -> Self {
-        self.flow_milestone = Some(v);
+        self.flow_milestone = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_outcome`].
     pub fn set_flow_outcome(mut self, v: AddressableEntityRef) -> Self {
-        self.flow_outcome = Some(v);
+        self.flow_outcome = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_outcome_value`].
@@ -7265,22 +7892,33 @@ impl FlowPathsElement {
 
 impl FromJson for FlowPathsElement {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowPathsElement {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "parentId" => r.read_into(&mut v.parent_id),
-                "type" => r.read_into(&mut v.r#type),
-                "count" => r.read_into(&mut v.count),
-                "flows" => r.read_into(&mut v.flows),
-                "flowMilestone" => r.read_into(&mut v.flow_milestone),
-                "flowOutcome" => r.read_into(&mut v.flow_outcome),
-                "flowOutcomeValue" => r.read_into(&mut v.flow_outcome_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "parentId" => r.read_into(&mut self.parent_id),
+                "type" => r.read_into(&mut self.r#type),
+                "count" => r.read_into(&mut self.count),
+                "flows" => r.read_into(&mut self.flows),
+                "flowMilestone" => r.read_into(&mut self.flow_milestone),
+                "flowOutcome" => r.read_into(&mut self.flow_outcome),
+                "flowOutcomeValue" => r.read_into(&mut self.flow_outcome_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7477,7 +8115,7 @@ pub struct FlowPathsFlowDetails {
     /// Required.
     ///
     /// JSON `flow`.
-    pub flow: Option<AddressableEntityRef>,
+    pub flow: Option<Box<AddressableEntityRef>>,
     /// The version of the flow.
     ///
     /// Required.
@@ -7503,7 +8141,7 @@ pub struct FlowPathsFlowDetails {
 impl FlowPathsFlowDetails {
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -7525,19 +8163,30 @@ impl FlowPathsFlowDetails {
 
 impl FromJson for FlowPathsFlowDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowPathsFlowDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flow" => r.read_into(&mut v.flow),
-                "version" => r.read_into(&mut v.version),
-                "type" => r.read_into(&mut v.r#type),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flow" => r.read_into(&mut self.flow),
+                "version" => r.read_into(&mut self.version),
+                "type" => r.read_into(&mut self.r#type),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7647,16 +8296,27 @@ impl FlowPathsFlowFilter {
 
 impl FromJson for FlowPathsFlowFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowPathsFlowFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7707,17 +8367,28 @@ impl FlowPathsQuery {
 
 impl FromJson for FlowPathsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowPathsQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "category" => r.read_into(&mut v.category),
-                "flows" => r.read_into(&mut v.flows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "category" => r.read_into(&mut self.category),
+                "flows" => r.read_into(&mut self.flows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7825,16 +8496,27 @@ impl GetExternalEventsResponse {
 
 impl FromJson for GetExternalEventsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetExternalEventsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7881,17 +8563,28 @@ impl GroupByAttribute {
 
 impl FromJson for GroupByAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupByAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attribute" => r.read_into(&mut v.attribute),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attribute" => r.read_into(&mut self.attribute),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7932,16 +8625,27 @@ impl Journey {
 
 impl FromJson for Journey {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Journey {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "patterns" => r.read_into(&mut v.patterns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "patterns" => r.read_into(&mut self.patterns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7996,7 +8700,7 @@ pub struct JourneyEventDefinition {
     /// Required.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<JsonSchemaDocument>,
+    pub json_schema: Option<Box<JsonSchemaDocument>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8038,7 +8742,7 @@ impl JourneyEventDefinition {
     }
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8050,23 +8754,34 @@ impl JourneyEventDefinition {
 
 impl FromJson for JourneyEventDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyEventDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "source" => r.read_into(&mut v.source),
-                "rank" => r.read_into(&mut v.rank),
-                "displayName" => r.read_into(&mut v.display_name),
-                "description" => r.read_into(&mut v.description),
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "source" => r.read_into(&mut self.source),
+                "rank" => r.read_into(&mut self.rank),
+                "displayName" => r.read_into(&mut self.display_name),
+                "description" => r.read_into(&mut self.description),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8170,18 +8885,29 @@ impl JourneyEventDefinitionListing {
 
 impl FromJson for JourneyEventDefinitionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyEventDefinitionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8222,11 +8948,11 @@ pub struct JourneyExternalEventsSchema {
     /// The URI of the user that created this schema.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// A JSON schema defining the extension to the built-in entity type.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<JourneyJsonSchemaDocument>,
+    pub json_schema: Option<Box<JourneyJsonSchemaDocument>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8258,12 +8984,12 @@ impl JourneyExternalEventsSchema {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: JourneyJsonSchemaDocument) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8275,22 +9001,33 @@ impl JourneyExternalEventsSchema {
 
 impl FromJson for JourneyExternalEventsSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyExternalEventsSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8346,18 +9083,29 @@ impl JourneyExternalEventsSchemaListing {
 
 impl FromJson for JourneyExternalEventsSchemaListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyExternalEventsSchemaListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8437,20 +9185,31 @@ impl JourneyJsonSchemaDocument {
 
 impl FromJson for JourneyJsonSchemaDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyJsonSchemaDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "$schema" => r.read_into(&mut v.schema),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "required" => r.read_into(&mut v.required),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "$schema" => r.read_into(&mut self.schema),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "required" => r.read_into(&mut self.required),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8534,20 +9293,31 @@ impl JourneyJsonSchemaRequest {
 
 impl FromJson for JourneyJsonSchemaRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyJsonSchemaRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "$schema" => r.read_into(&mut v.schema),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "required" => r.read_into(&mut v.required),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "$schema" => r.read_into(&mut self.schema),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "required" => r.read_into(&mut self.required),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8633,20 +9403,31 @@ impl JourneyPattern {
 
 impl FromJson for JourneyPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyPattern {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteria" => r.read_into(&mut v.criteria),
-                "count" => r.read_into(&mut v.count),
-                "streamType" => r.read_into(&mut v.stream_type),
-                "sessionType" => r.read_into(&mut v.session_type),
-                "eventName" => r.read_into(&mut v.event_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteria" => r.read_into(&mut self.criteria),
+                "count" => r.read_into(&mut self.count),
+                "streamType" => r.read_into(&mut self.stream_type),
+                "sessionType" => r.read_into(&mut self.session_type),
+                "eventName" => r.read_into(&mut self.event_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8742,7 +9523,7 @@ pub struct JourneySchemaUpdateRequest {
     /// Required.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<JourneyJsonSchemaRequest>,
+    pub json_schema: Option<Box<JourneyJsonSchemaRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8760,25 +9541,36 @@ impl JourneySchemaUpdateRequest {
     }
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: JourneyJsonSchemaRequest) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for JourneySchemaUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneySchemaUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8851,17 +9643,17 @@ pub struct JourneySegment {
     /// Required.
     ///
     /// JSON `context`.
-    pub context: Option<Context>,
+    pub context: Option<Box<Context>>,
     /// The pattern of rules defining the segment.
     ///
     /// Required.
     ///
     /// JSON `journey`.
-    pub journey: Option<Journey>,
+    pub journey: Option<Box<Journey>>,
     /// Details of an entity corresponding to this segment in an external system.
     ///
     /// JSON `externalSegment`.
-    pub external_segment: Option<ExternalSegment>,
+    pub external_segment: Option<Box<ExternalSegment>>,
     /// Time, in days, from when the segment is assigned until it is automatically unassigned.
     ///
     /// JSON `assignmentExpirationDays`.
@@ -8929,17 +9721,17 @@ impl JourneySegment {
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: Context) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey`].
     pub fn set_journey(mut self, v: Journey) -> Self {
-        self.journey = Some(v);
+        self.journey = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_segment`].
     pub fn set_external_segment(mut self, v: ExternalSegment) -> Self {
-        self.external_segment = Some(v);
+        self.external_segment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignment_expiration_days`].
@@ -8966,30 +9758,41 @@ impl JourneySegment {
 
 impl FromJson for JourneySegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneySegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "isActive" => r.read_into(&mut v.is_active),
-                "displayName" => r.read_into(&mut v.display_name),
-                "version" => r.read_into(&mut v.version),
-                "description" => r.read_into(&mut v.description),
-                "color" => r.read_into(&mut v.color),
-                "scope" => r.read_into(&mut v.scope),
-                "shouldDisplayToAgent" => r.read_into(&mut v.should_display_to_agent),
-                "context" => r.read_into(&mut v.context),
-                "journey" => r.read_into(&mut v.journey),
-                "externalSegment" => r.read_into(&mut v.external_segment),
-                "assignmentExpirationDays" => r.read_into(&mut v.assignment_expiration_days),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "isActive" => r.read_into(&mut self.is_active),
+                "displayName" => r.read_into(&mut self.display_name),
+                "version" => r.read_into(&mut self.version),
+                "description" => r.read_into(&mut self.description),
+                "color" => r.read_into(&mut self.color),
+                "scope" => r.read_into(&mut self.scope),
+                "shouldDisplayToAgent" => r.read_into(&mut self.should_display_to_agent),
+                "context" => r.read_into(&mut self.context),
+                "journey" => r.read_into(&mut self.journey),
+                "externalSegment" => r.read_into(&mut self.external_segment),
+                "assignmentExpirationDays" => r.read_into(&mut self.assignment_expiration_days),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9099,15 +9902,15 @@ pub struct JourneySegmentRequest {
     /// The context of the segment. Defaults if not provided.
     ///
     /// JSON `context`.
-    pub context: Option<RequestContext>,
+    pub context: Option<Box<RequestContext>>,
     /// The pattern of rules defining the segment. Defaults if not provided.
     ///
     /// JSON `journey`.
-    pub journey: Option<RequestJourney>,
+    pub journey: Option<Box<RequestJourney>>,
     /// Details of an entity corresponding to this segment in an external system.
     ///
     /// JSON `externalSegment`.
-    pub external_segment: Option<RequestExternalSegment>,
+    pub external_segment: Option<Box<RequestExternalSegment>>,
     /// Time, in days, from when the segment is assigned until it is automatically unassigned.
     ///
     /// JSON `assignmentExpirationDays`.
@@ -9149,17 +9952,17 @@ impl JourneySegmentRequest {
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: RequestContext) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey`].
     pub fn set_journey(mut self, v: RequestJourney) -> Self {
-        self.journey = Some(v);
+        self.journey = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_segment`].
     pub fn set_external_segment(mut self, v: RequestExternalSegment) -> Self {
-        self.external_segment = Some(v);
+        self.external_segment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignment_expiration_days`].
@@ -9171,25 +9974,36 @@ impl JourneySegmentRequest {
 
 impl FromJson for JourneySegmentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneySegmentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "isActive" => r.read_into(&mut v.is_active),
-                "displayName" => r.read_into(&mut v.display_name),
-                "version" => r.read_into(&mut v.version),
-                "description" => r.read_into(&mut v.description),
-                "color" => r.read_into(&mut v.color),
-                "shouldDisplayToAgent" => r.read_into(&mut v.should_display_to_agent),
-                "context" => r.read_into(&mut v.context),
-                "journey" => r.read_into(&mut v.journey),
-                "externalSegment" => r.read_into(&mut v.external_segment),
-                "assignmentExpirationDays" => r.read_into(&mut v.assignment_expiration_days),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "isActive" => r.read_into(&mut self.is_active),
+                "displayName" => r.read_into(&mut self.display_name),
+                "version" => r.read_into(&mut self.version),
+                "description" => r.read_into(&mut self.description),
+                "color" => r.read_into(&mut self.color),
+                "shouldDisplayToAgent" => r.read_into(&mut self.should_display_to_agent),
+                "context" => r.read_into(&mut self.context),
+                "journey" => r.read_into(&mut self.journey),
+                "externalSegment" => r.read_into(&mut self.external_segment),
+                "assignmentExpirationDays" => r.read_into(&mut self.assignment_expiration_days),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9235,11 +10049,11 @@ pub struct JourneyView {
     /// User that has created the view.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<JourneyViewUser>,
+    pub created_by: Option<Box<JourneyViewUser>>,
     /// User that has modified the view.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<JourneyViewUser>,
+    pub modified_by: Option<Box<JourneyViewUser>>,
     /// An absolute timeframe for the journey view, expressed as an ISO 8601 interval. Only one of interval or duration must be specified. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss
     ///
     /// JSON `interval`.
@@ -9297,12 +10111,12 @@ impl JourneyView {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: JourneyViewUser) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: JourneyViewUser) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::interval`].
@@ -9344,28 +10158,39 @@ impl JourneyView {
 
 impl FromJson for JourneyView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "interval" => r.read_into(&mut v.interval),
-                "duration" => r.read_into(&mut v.duration),
-                "elements" => r.read_into(&mut v.elements),
-                "charts" => r.read_into(&mut v.charts),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "interval" => r.read_into(&mut self.interval),
+                "duration" => r.read_into(&mut self.duration),
+                "elements" => r.read_into(&mut self.elements),
+                "charts" => r.read_into(&mut self.charts),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9428,7 +10253,7 @@ pub struct JourneyViewChart {
     /// Optional display attributes for rendering the chart
     ///
     /// JSON `displayAttributes`.
-    pub display_attributes: Option<JourneyViewChartDisplayAttributes>,
+    pub display_attributes: Option<Box<JourneyViewChartDisplayAttributes>>,
     /// A maximum on the number of values being grouped by
     ///
     /// JSON `groupByMax`.
@@ -9479,7 +10304,7 @@ impl JourneyViewChart {
     }
     /// Sets [`Self::display_attributes`].
     pub fn set_display_attributes(mut self, v: JourneyViewChartDisplayAttributes) -> Self {
-        self.display_attributes = Some(v);
+        self.display_attributes = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group_by_max`].
@@ -9496,25 +10321,36 @@ impl JourneyViewChart {
 
 impl FromJson for JourneyViewChart {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewChart {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "rank" => r.read_into(&mut v.rank),
-                "groupByTime" => r.read_into(&mut v.group_by_time),
-                "groupByAttributes" => r.read_into(&mut v.group_by_attributes),
-                "metrics" => r.read_into(&mut v.metrics),
-                "displayAttributes" => r.read_into(&mut v.display_attributes),
-                "groupByMax" => r.read_into(&mut v.group_by_max),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "rank" => r.read_into(&mut self.rank),
+                "groupByTime" => r.read_into(&mut self.group_by_time),
+                "groupByAttributes" => r.read_into(&mut self.group_by_attributes),
+                "metrics" => r.read_into(&mut self.metrics),
+                "displayAttributes" => r.read_into(&mut self.display_attributes),
+                "groupByMax" => r.read_into(&mut self.group_by_max),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9652,20 +10488,31 @@ impl JourneyViewChartDisplayAttributes {
 
 impl FromJson for JourneyViewChartDisplayAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewChartDisplayAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "groupByTitle" => r.read_into(&mut v.group_by_title),
-                "metricsTitle" => r.read_into(&mut v.metrics_title),
-                "secondaryMetricsTitle" => r.read_into(&mut v.secondary_metrics_title),
-                "showLegend" => r.read_into(&mut v.show_legend),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "groupByTitle" => r.read_into(&mut self.group_by_title),
+                "metricsTitle" => r.read_into(&mut self.metrics_title),
+                "secondaryMetricsTitle" => r.read_into(&mut self.secondary_metrics_title),
+                "showLegend" => r.read_into(&mut self.show_legend),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9771,17 +10618,28 @@ impl JourneyViewChartGroupByAttribute {
 
 impl FromJson for JourneyViewChartGroupByAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewChartGroupByAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "elementId" => r.read_into(&mut v.element_id),
-                "attribute" => r.read_into(&mut v.attribute),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "elementId" => r.read_into(&mut self.element_id),
+                "attribute" => r.read_into(&mut self.attribute),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9860,20 +10718,31 @@ impl JourneyViewChartMetric {
 
 impl FromJson for JourneyViewChartMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewChartMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "elementId" => r.read_into(&mut v.element_id),
-                "aggregate" => r.read_into(&mut v.aggregate),
-                "displayLabel" => r.read_into(&mut v.display_label),
-                "attribute" => r.read_into(&mut v.attribute),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "elementId" => r.read_into(&mut self.element_id),
+                "aggregate" => r.read_into(&mut self.aggregate),
+                "displayLabel" => r.read_into(&mut self.display_label),
+                "attribute" => r.read_into(&mut self.attribute),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9987,17 +10856,28 @@ impl JourneyViewChartMetricResult {
 
 impl FromJson for JourneyViewChartMetricResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewChartMetricResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10021,7 +10901,7 @@ pub struct JourneyViewChartMetricResultValue {
     /// Value for this metric
     ///
     /// JSON `value`.
-    pub value: Option<Number>,
+    pub value: Option<Box<Number>>,
     /// Group by attributes for this metric
     ///
     /// JSON `groupByAttributes`.
@@ -10033,7 +10913,7 @@ pub struct JourneyViewChartMetricResultValue {
 impl JourneyViewChartMetricResultValue {
     /// Sets [`Self::value`].
     pub fn set_value(mut self, v: Number) -> Self {
-        self.value = Some(v);
+        self.value = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group_by_attributes`].
@@ -10045,17 +10925,28 @@ impl JourneyViewChartMetricResultValue {
 
 impl FromJson for JourneyViewChartMetricResultValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewChartMetricResultValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "groupByAttributes" => r.read_into(&mut v.group_by_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "groupByAttributes" => r.read_into(&mut self.group_by_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10121,19 +11012,30 @@ impl JourneyViewChartResult {
 
 impl FromJson for JourneyViewChartResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewChartResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "version" => r.read_into(&mut v.version),
-                "metrics" => r.read_into(&mut v.metrics),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "version" => r.read_into(&mut self.version),
+                "metrics" => r.read_into(&mut self.metrics),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10173,15 +11075,15 @@ pub struct JourneyViewElement {
     /// Required.
     ///
     /// JSON `attributes`.
-    pub attributes: Option<JourneyViewElementAttributes>,
+    pub attributes: Option<Box<JourneyViewElementAttributes>>,
     /// Attributes that defines the visualization of the element in the journey view
     ///
     /// JSON `displayAttributes`.
-    pub display_attributes: Option<JourneyViewElementDisplayAttributes>,
+    pub display_attributes: Option<Box<JourneyViewElementDisplayAttributes>>,
     /// Any filters applied to this element
     ///
     /// JSON `filter`.
-    pub filter: Option<JourneyViewElementFilter>,
+    pub filter: Option<Box<JourneyViewElementFilter>>,
     /// A list of JourneyViewLink objects, listing the elements downstream of this element
     ///
     /// JSON `followedBy`.
@@ -10203,17 +11105,17 @@ impl JourneyViewElement {
     }
     /// Sets [`Self::attributes`].
     pub fn set_attributes(mut self, v: JourneyViewElementAttributes) -> Self {
-        self.attributes = Some(v);
+        self.attributes = Some(Box::new(v));
         self
     }
     /// Sets [`Self::display_attributes`].
     pub fn set_display_attributes(mut self, v: JourneyViewElementDisplayAttributes) -> Self {
-        self.display_attributes = Some(v);
+        self.display_attributes = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: JourneyViewElementFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::followed_by`].
@@ -10225,21 +11127,32 @@ impl JourneyViewElement {
 
 impl FromJson for JourneyViewElement {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewElement {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "attributes" => r.read_into(&mut v.attributes),
-                "displayAttributes" => r.read_into(&mut v.display_attributes),
-                "filter" => r.read_into(&mut v.filter),
-                "followedBy" => r.read_into(&mut v.followed_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "attributes" => r.read_into(&mut self.attributes),
+                "displayAttributes" => r.read_into(&mut self.display_attributes),
+                "filter" => r.read_into(&mut self.filter),
+                "followedBy" => r.read_into(&mut self.followed_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10302,18 +11215,29 @@ impl JourneyViewElementAttributes {
 
 impl FromJson for JourneyViewElementAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewElementAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "id" => r.read_into(&mut v.id),
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "id" => r.read_into(&mut self.id),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10420,18 +11344,29 @@ impl JourneyViewElementDisplayAttributes {
 
 impl FromJson for JourneyViewElementDisplayAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewElementDisplayAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "x" => r.read_into(&mut v.x),
-                "y" => r.read_into(&mut v.y),
-                "col" => r.read_into(&mut v.col),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "x" => r.read_into(&mut self.x),
+                "y" => r.read_into(&mut self.y),
+                "col" => r.read_into(&mut self.col),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10491,18 +11426,29 @@ impl JourneyViewElementFilter {
 
 impl FromJson for JourneyViewElementFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewElementFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                "numberPredicates" => r.read_into(&mut v.number_predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                "numberPredicates" => r.read_into(&mut self.number_predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10586,7 +11532,7 @@ pub struct JourneyViewElementFilterNumberPredicate {
     /// Required.
     ///
     /// JSON `range`.
-    pub range: Option<JourneyViewElementFilterRange>,
+    pub range: Option<Box<JourneyViewElementFilterRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10609,26 +11555,37 @@ impl JourneyViewElementFilterNumberPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: JourneyViewElementFilterRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for JourneyViewElementFilterNumberPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewElementFilterNumberPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "noValue" => r.read_into(&mut v.no_value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "noValue" => r.read_into(&mut self.no_value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10747,19 +11704,30 @@ impl JourneyViewElementFilterPredicate {
 
 impl FromJson for JourneyViewElementFilterPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewElementFilterPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dimension" => r.read_into(&mut v.dimension),
-                "values" => r.read_into(&mut v.values),
-                "operator" => r.read_into(&mut v.operator),
-                "noValue" => r.read_into(&mut v.no_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dimension" => r.read_into(&mut self.dimension),
+                "values" => r.read_into(&mut self.values),
+                "operator" => r.read_into(&mut self.operator),
+                "noValue" => r.read_into(&mut self.no_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10832,27 +11800,27 @@ pub struct JourneyViewElementFilterRange {
     /// comparator: less than
     ///
     /// JSON `lt`.
-    pub lt: Option<JourneyViewElementFilterRangeData>,
+    pub lt: Option<Box<JourneyViewElementFilterRangeData>>,
     /// comparator: less than or equal
     ///
     /// JSON `lte`.
-    pub lte: Option<JourneyViewElementFilterRangeData>,
+    pub lte: Option<Box<JourneyViewElementFilterRangeData>>,
     /// comparator: greater than
     ///
     /// JSON `gt`.
-    pub gt: Option<JourneyViewElementFilterRangeData>,
+    pub gt: Option<Box<JourneyViewElementFilterRangeData>>,
     /// comparator: greater than or equal
     ///
     /// JSON `gte`.
-    pub gte: Option<JourneyViewElementFilterRangeData>,
+    pub gte: Option<Box<JourneyViewElementFilterRangeData>>,
     /// comparator: is equal to
     ///
     /// JSON `eq`.
-    pub eq: Option<JourneyViewElementFilterRangeData>,
+    pub eq: Option<Box<JourneyViewElementFilterRangeData>>,
     /// comparator: is not equal to
     ///
     /// JSON `neq`.
-    pub neq: Option<JourneyViewElementFilterRangeData>,
+    pub neq: Option<Box<JourneyViewElementFilterRangeData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10860,53 +11828,64 @@ pub struct JourneyViewElementFilterRange {
 impl JourneyViewElementFilterRange {
     /// Sets [`Self::lt`].
     pub fn set_lt(mut self, v: JourneyViewElementFilterRangeData) -> Self {
-        self.lt = Some(v);
+        self.lt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lte`].
     pub fn set_lte(mut self, v: JourneyViewElementFilterRangeData) -> Self {
-        self.lte = Some(v);
+        self.lte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::gt`].
     pub fn set_gt(mut self, v: JourneyViewElementFilterRangeData) -> Self {
-        self.gt = Some(v);
+        self.gt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::gte`].
     pub fn set_gte(mut self, v: JourneyViewElementFilterRangeData) -> Self {
-        self.gte = Some(v);
+        self.gte = Some(Box::new(v));
         self
     }
     /// Sets [`Self::eq`].
     pub fn set_eq(mut self, v: JourneyViewElementFilterRangeData) -> Self {
-        self.eq = Some(v);
+        self.eq = Some(Box::new(v));
         self
     }
     /// Sets [`Self::neq`].
     pub fn set_neq(mut self, v: JourneyViewElementFilterRangeData) -> Self {
-        self.neq = Some(v);
+        self.neq = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for JourneyViewElementFilterRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewElementFilterRange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "lt" => r.read_into(&mut v.lt),
-                "lte" => r.read_into(&mut v.lte),
-                "gt" => r.read_into(&mut v.gt),
-                "gte" => r.read_into(&mut v.gte),
-                "eq" => r.read_into(&mut v.eq),
-                "neq" => r.read_into(&mut v.neq),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "lt" => r.read_into(&mut self.lt),
+                "lte" => r.read_into(&mut self.lte),
+                "gt" => r.read_into(&mut self.gt),
+                "gte" => r.read_into(&mut self.gte),
+                "eq" => r.read_into(&mut self.eq),
+                "neq" => r.read_into(&mut self.neq),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10958,17 +11937,28 @@ impl JourneyViewElementFilterRangeData {
 
 impl FromJson for JourneyViewElementFilterRangeData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewElementFilterRangeData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "duration" => r.read_into(&mut v.duration),
-                "number" => r.read_into(&mut v.number),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "duration" => r.read_into(&mut self.duration),
+                "number" => r.read_into(&mut self.number),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11016,7 +12006,7 @@ pub struct JourneyViewJob {
     /// Required.
     ///
     /// JSON `journeyView`.
-    pub journey_view: Option<JourneyView>,
+    pub journey_view: Option<Box<JourneyView>>,
     /// Timestamp for the estimated time of completion. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -11066,7 +12056,7 @@ impl JourneyViewJob {
     }
     /// Sets [`Self::journey_view`].
     pub fn set_journey_view(mut self, v: JourneyView) -> Self {
-        self.journey_view = Some(v);
+        self.journey_view = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_completion_estimated`].
@@ -11093,24 +12083,35 @@ impl JourneyViewJob {
 
 impl FromJson for JourneyViewJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "status" => r.read_into(&mut v.status),
-                "journeyView" => r.read_into(&mut v.journey_view),
-                "dateCompletionEstimated" => r.read_into(&mut v.date_completion_estimated),
-                "estimatedCompletionMargin" => r.read_into(&mut v.estimated_completion_margin),
-                "userId" => r.read_into(&mut v.user_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "status" => r.read_into(&mut self.status),
+                "journeyView" => r.read_into(&mut self.journey_view),
+                "dateCompletionEstimated" => r.read_into(&mut self.date_completion_estimated),
+                "estimatedCompletionMargin" => r.read_into(&mut self.estimated_completion_margin),
+                "userId" => r.read_into(&mut self.user_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11280,25 +12281,36 @@ impl JourneyViewJobListing {
 
 impl FromJson for JourneyViewJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewJobListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11336,11 +12348,11 @@ pub struct JourneyViewLink {
     /// A time constraint on this link, which requires a customer to complete the downstream element within this amount of time to be counted.
     ///
     /// JSON `constraintWithin`.
-    pub constraint_within: Option<JourneyViewLinkTimeConstraint>,
+    pub constraint_within: Option<Box<JourneyViewLinkTimeConstraint>>,
     /// A time constraint on this link, which requires a customer must complete the downstream element after this amount of time to be counted.
     ///
     /// JSON `constraintAfter`.
-    pub constraint_after: Option<JourneyViewLinkTimeConstraint>,
+    pub constraint_after: Option<Box<JourneyViewLinkTimeConstraint>>,
     /// The type of events that will be counted. Note: Concurrent will override any JourneyViewLinkTimeConstraint. Default is Sequential.
     ///
     /// JSON `eventCountType`.
@@ -11361,12 +12373,12 @@ impl JourneyViewLink {
     }
     /// Sets [`Self::constraint_within`].
     pub fn set_constraint_within(mut self, v: JourneyViewLinkTimeConstraint) -> Self {
-        self.constraint_within = Some(v);
+        self.constraint_within = Some(Box::new(v));
         self
     }
     /// Sets [`Self::constraint_after`].
     pub fn set_constraint_after(mut self, v: JourneyViewLinkTimeConstraint) -> Self {
-        self.constraint_after = Some(v);
+        self.constraint_after = Some(Box::new(v));
         self
     }
     /// Sets [`Self::event_count_type`].
@@ -11383,20 +12395,31 @@ impl JourneyViewLink {
 
 impl FromJson for JourneyViewLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewLink {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "constraintWithin" => r.read_into(&mut v.constraint_within),
-                "constraintAfter" => r.read_into(&mut v.constraint_after),
-                "eventCountType" => r.read_into(&mut v.event_count_type),
-                "joinAttributes" => r.read_into(&mut v.join_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "constraintWithin" => r.read_into(&mut self.constraint_within),
+                "constraintAfter" => r.read_into(&mut self.constraint_after),
+                "eventCountType" => r.read_into(&mut self.event_count_type),
+                "joinAttributes" => r.read_into(&mut self.join_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11498,17 +12521,28 @@ impl JourneyViewLinkTimeConstraint {
 
 impl FromJson for JourneyViewLinkTimeConstraint {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewLinkTimeConstraint {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "unit" => r.read_into(&mut v.unit),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "unit" => r.read_into(&mut self.unit),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11671,25 +12705,36 @@ impl JourneyViewListing {
 
 impl FromJson for JourneyViewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11745,17 +12790,28 @@ impl JourneyViewResult {
 
 impl FromJson for JourneyViewResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "elements" => r.read_into(&mut v.elements),
-                "charts" => r.read_into(&mut v.charts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "elements" => r.read_into(&mut self.elements),
+                "charts" => r.read_into(&mut self.charts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11783,7 +12839,7 @@ pub struct JourneyViewResultElement {
     /// the metrics of the current element
     ///
     /// JSON `metrics`.
-    pub metrics: Option<JourneyViewResultMetrics>,
+    pub metrics: Option<Box<JourneyViewResultMetrics>>,
     /// the list of links following the current element in the journey
     ///
     /// JSON `followedBy`.
@@ -11804,7 +12860,7 @@ impl JourneyViewResultElement {
     }
     /// Sets [`Self::metrics`].
     pub fn set_metrics(mut self, v: JourneyViewResultMetrics) -> Self {
-        self.metrics = Some(v);
+        self.metrics = Some(Box::new(v));
         self
     }
     /// Sets [`Self::followed_by`].
@@ -11821,19 +12877,30 @@ impl JourneyViewResultElement {
 
 impl FromJson for JourneyViewResultElement {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewResultElement {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "metrics" => r.read_into(&mut v.metrics),
-                "followedBy" => r.read_into(&mut v.followed_by),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "metrics" => r.read_into(&mut self.metrics),
+                "followedBy" => r.read_into(&mut self.followed_by),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11892,18 +12959,29 @@ impl JourneyViewResultLink {
 
 impl FromJson for JourneyViewResultLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewResultLink {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "connectionCount" => r.read_into(&mut v.connection_count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "connectionCount" => r.read_into(&mut self.connection_count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11979,20 +13057,31 @@ impl JourneyViewResultMetrics {
 
 impl FromJson for JourneyViewResultMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewResultMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "participantCount" => r.read_into(&mut v.participant_count),
-                "activeCount" => r.read_into(&mut v.active_count),
-                "completedCount" => r.read_into(&mut v.completed_count),
-                "dropoutCount" => r.read_into(&mut v.dropout_count),
-                "flowCount" => r.read_into(&mut v.flow_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "participantCount" => r.read_into(&mut self.participant_count),
+                "activeCount" => r.read_into(&mut self.active_count),
+                "completedCount" => r.read_into(&mut self.completed_count),
+                "dropoutCount" => r.read_into(&mut self.dropout_count),
+                "flowCount" => r.read_into(&mut self.flow_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12037,7 +13126,7 @@ pub struct JourneyViewSchedule {
     /// Required.
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -12064,7 +13153,7 @@ impl JourneyViewSchedule {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12076,20 +13165,31 @@ impl JourneyViewSchedule {
 
 impl FromJson for JourneyViewSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "frequency" => r.read_into(&mut v.frequency),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "user" => r.read_into(&mut v.user),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "frequency" => r.read_into(&mut self.frequency),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "user" => r.read_into(&mut self.user),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12243,25 +13343,36 @@ impl JourneyViewScheduleListing {
 
 impl FromJson for JourneyViewScheduleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewScheduleListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12326,18 +13437,29 @@ impl JourneyViewUser {
 
 impl FromJson for JourneyViewUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyViewUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "emailAddress" => r.read_into(&mut v.email_address),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "emailAddress" => r.read_into(&mut self.email_address),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12390,17 +13512,28 @@ impl KeyValue {
 
 impl FromJson for KeyValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KeyValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12463,18 +13596,29 @@ impl Label {
 
 impl FromJson for Label {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Label {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                "encoded" => r.read_into(&mut v.encoded),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                "encoded" => r.read_into(&mut self.encoded),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12501,7 +13645,7 @@ pub struct OpenActionFields {
     /// Required.
     ///
     /// JSON `openAction`.
-    pub open_action: Option<DomainEntityRef>,
+    pub open_action: Option<Box<DomainEntityRef>>,
     /// Custom fields defined in the schema referenced by the open action type selected.
     ///
     /// JSON `configurationFields`.
@@ -12513,7 +13657,7 @@ pub struct OpenActionFields {
 impl OpenActionFields {
     /// Sets [`Self::open_action`].
     pub fn set_open_action(mut self, v: DomainEntityRef) -> Self {
-        self.open_action = Some(v);
+        self.open_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::configuration_fields`].
@@ -12525,17 +13669,28 @@ impl OpenActionFields {
 
 impl FromJson for OpenActionFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenActionFields {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "openAction" => r.read_into(&mut v.open_action),
-                "configurationFields" => r.read_into(&mut v.configuration_fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "openAction" => r.read_into(&mut self.open_action),
+                "configurationFields" => r.read_into(&mut self.configuration_fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12583,17 +13738,28 @@ impl OpenActionProperties {
 
 impl FromJson for OpenActionProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenActionProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "openActionName" => r.read_into(&mut v.open_action_name),
-                "configurationFields" => r.read_into(&mut v.configuration_fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "openActionName" => r.read_into(&mut self.open_action_name),
+                "configurationFields" => r.read_into(&mut self.configuration_fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12653,17 +13819,17 @@ pub struct Outcome {
     /// Required.
     ///
     /// JSON `context`.
-    pub context: Option<Context>,
+    pub context: Option<Box<Context>>,
     /// The pattern of rules defining the filter of the outcome.
     ///
     /// Required.
     ///
     /// JSON `journey`.
-    pub journey: Option<Journey>,
+    pub journey: Option<Box<Journey>>,
     /// The field from the event indicating the associated value.
     ///
     /// JSON `associatedValueField`.
-    pub associated_value_field: Option<AssociatedValueField>,
+    pub associated_value_field: Option<Box<AssociatedValueField>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -12717,17 +13883,17 @@ impl Outcome {
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: Context) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey`].
     pub fn set_journey(mut self, v: Journey) -> Self {
-        self.journey = Some(v);
+        self.journey = Some(Box::new(v));
         self
     }
     /// Sets [`Self::associated_value_field`].
     pub fn set_associated_value_field(mut self, v: AssociatedValueField) -> Self {
-        self.associated_value_field = Some(v);
+        self.associated_value_field = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12749,27 +13915,38 @@ impl Outcome {
 
 impl FromJson for Outcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Outcome {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "isActive" => r.read_into(&mut v.is_active),
-                "displayName" => r.read_into(&mut v.display_name),
-                "version" => r.read_into(&mut v.version),
-                "description" => r.read_into(&mut v.description),
-                "isPositive" => r.read_into(&mut v.is_positive),
-                "context" => r.read_into(&mut v.context),
-                "journey" => r.read_into(&mut v.journey),
-                "associatedValueField" => r.read_into(&mut v.associated_value_field),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "isActive" => r.read_into(&mut self.is_active),
+                "displayName" => r.read_into(&mut self.display_name),
+                "version" => r.read_into(&mut self.version),
+                "description" => r.read_into(&mut self.description),
+                "isPositive" => r.read_into(&mut self.is_positive),
+                "context" => r.read_into(&mut self.context),
+                "journey" => r.read_into(&mut self.journey),
+                "associatedValueField" => r.read_into(&mut self.associated_value_field),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12805,7 +13982,7 @@ pub struct OutcomeAchievedEvent {
     /// Required.
     ///
     /// JSON `outcome`.
-    pub outcome: Option<OutcomeAchievedEventOutcome>,
+    pub outcome: Option<Box<OutcomeAchievedEventOutcome>>,
     /// HTTP User-Agent string (see https://tools.ietf.org/html/rfc1945#section-10.15).
     ///
     /// JSON `userAgentString`.
@@ -12813,15 +13990,15 @@ pub struct OutcomeAchievedEvent {
     /// Customer's browser.
     ///
     /// JSON `browser`.
-    pub browser: Option<Browser>,
+    pub browser: Option<Box<Browser>>,
     /// Customer's device.
     ///
     /// JSON `device`.
-    pub device: Option<Device>,
+    pub device: Option<Box<Device>>,
     /// Customer's geolocation.
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<JourneyGeolocation>,
+    pub geolocation: Option<Box<JourneyGeolocation>>,
     /// Visitor's IP address.
     ///
     /// JSON `ipAddress`.
@@ -12833,11 +14010,11 @@ pub struct OutcomeAchievedEvent {
     /// Marketing / traffic source information.
     ///
     /// JSON `mktCampaign`.
-    pub mkt_campaign: Option<JourneyCampaign>,
+    pub mkt_campaign: Option<Box<JourneyCampaign>>,
     /// Visit's referrer.
     ///
     /// JSON `visitReferrer`.
-    pub visit_referrer: Option<Referrer>,
+    pub visit_referrer: Option<Box<Referrer>>,
     /// When visit was created (e.g. timestamp of the first event in visit). Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `visitCreatedDate`.
@@ -12849,7 +14026,7 @@ pub struct OutcomeAchievedEvent {
 impl OutcomeAchievedEvent {
     /// Sets [`Self::outcome`].
     pub fn set_outcome(mut self, v: OutcomeAchievedEventOutcome) -> Self {
-        self.outcome = Some(v);
+        self.outcome = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user_agent_string`].
@@ -12859,17 +14036,17 @@ impl OutcomeAchievedEvent {
     }
     /// Sets [`Self::browser`].
     pub fn set_browser(mut self, v: Browser) -> Self {
-        self.browser = Some(v);
+        self.browser = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: Device) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: JourneyGeolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ip_address`].
@@ -12884,12 +14061,12 @@ impl OutcomeAchievedEvent {
     }
     /// Sets [`Self::mkt_campaign`].
     pub fn set_mkt_campaign(mut self, v: JourneyCampaign) -> Self {
-        self.mkt_campaign = Some(v);
+        self.mkt_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::visit_referrer`].
     pub fn set_visit_referrer(mut self, v: Referrer) -> Self {
-        self.visit_referrer = Some(v);
+        self.visit_referrer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::visit_created_date`].
@@ -12901,25 +14078,36 @@ impl OutcomeAchievedEvent {
 
 impl FromJson for OutcomeAchievedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAchievedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcome" => r.read_into(&mut v.outcome),
-                "userAgentString" => r.read_into(&mut v.user_agent_string),
-                "browser" => r.read_into(&mut v.browser),
-                "device" => r.read_into(&mut v.device),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "ipAddress" => r.read_into(&mut v.ip_address),
-                "ipOrganization" => r.read_into(&mut v.ip_organization),
-                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
-                "visitReferrer" => r.read_into(&mut v.visit_referrer),
-                "visitCreatedDate" => r.read_into(&mut v.visit_created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcome" => r.read_into(&mut self.outcome),
+                "userAgentString" => r.read_into(&mut self.user_agent_string),
+                "browser" => r.read_into(&mut self.browser),
+                "device" => r.read_into(&mut self.device),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "ipAddress" => r.read_into(&mut self.ip_address),
+                "ipOrganization" => r.read_into(&mut self.ip_organization),
+                "mktCampaign" => r.read_into(&mut self.mkt_campaign),
+                "visitReferrer" => r.read_into(&mut self.visit_referrer),
+                "visitCreatedDate" => r.read_into(&mut self.visit_created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12997,19 +14185,30 @@ impl OutcomeAchievedEventOutcome {
 
 impl FromJson for OutcomeAchievedEventOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAchievedEventOutcome {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "displayName" => r.read_into(&mut v.display_name),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "displayName" => r.read_into(&mut self.display_name),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13068,18 +14267,29 @@ impl OutcomeAttributionAsyncResponse {
 
 impl FromJson for OutcomeAttributionAsyncResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAttributionAsyncResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "percentFailedThreshold" => r.read_into(&mut v.percent_failed_threshold),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "percentFailedThreshold" => r.read_into(&mut self.percent_failed_threshold),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13164,21 +14374,32 @@ impl OutcomeAttributionJobStateResponse {
 
 impl FromJson for OutcomeAttributionJobStateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAttributionJobStateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "resultsUri" => r.read_into(&mut v.results_uri),
-                "percentFailedThreshold" => r.read_into(&mut v.percent_failed_threshold),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "resultsUri" => r.read_into(&mut self.results_uri),
+                "percentFailedThreshold" => r.read_into(&mut self.percent_failed_threshold),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13285,17 +14506,28 @@ impl OutcomeAttributionListing {
 
 impl FromJson for OutcomeAttributionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAttributionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "percentFailedThreshold" => r.read_into(&mut v.percent_failed_threshold),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "percentFailedThreshold" => r.read_into(&mut self.percent_failed_threshold),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13378,20 +14610,31 @@ impl OutcomeAttributionRequest {
 
 impl FromJson for OutcomeAttributionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAttributionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcomeId" => r.read_into(&mut v.outcome_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "associatedValue" => r.read_into(&mut v.associated_value),
-                "touchpoints" => r.read_into(&mut v.touchpoints),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcomeId" => r.read_into(&mut self.outcome_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "associatedValue" => r.read_into(&mut self.associated_value),
+                "touchpoints" => r.read_into(&mut self.touchpoints),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13431,16 +14674,27 @@ impl OutcomeAttributionResponseListing {
 
 impl FromJson for OutcomeAttributionResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAttributionResponseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13545,23 +14799,34 @@ impl OutcomeAttributionResultsResponse {
 
 impl FromJson for OutcomeAttributionResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAttributionResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcomeId" => r.read_into(&mut v.outcome_id),
-                "index" => r.read_into(&mut v.index),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "associatedValue" => r.read_into(&mut v.associated_value),
-                "state" => r.read_into(&mut v.state),
-                "message" => r.read_into(&mut v.message),
-                "touchpoints" => r.read_into(&mut v.touchpoints),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcomeId" => r.read_into(&mut self.outcome_id),
+                "index" => r.read_into(&mut self.index),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "associatedValue" => r.read_into(&mut self.associated_value),
+                "state" => r.read_into(&mut self.state),
+                "message" => r.read_into(&mut self.message),
+                "touchpoints" => r.read_into(&mut self.touchpoints),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13722,25 +14987,36 @@ impl OutcomeListing {
 
 impl FromJson for OutcomeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13809,18 +15085,29 @@ impl OutcomePercentileCondition {
 
 impl FromJson for OutcomePercentileCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomePercentileCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcomeId" => r.read_into(&mut v.outcome_id),
-                "maximumPercentile" => r.read_into(&mut v.maximum_percentile),
-                "fallbackPercentile" => r.read_into(&mut v.fallback_percentile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcomeId" => r.read_into(&mut self.outcome_id),
+                "maximumPercentile" => r.read_into(&mut self.maximum_percentile),
+                "fallbackPercentile" => r.read_into(&mut self.fallback_percentile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13849,7 +15136,7 @@ pub struct OutcomePredictor {
     /// The outcome for which this predictor will provide predictions.
     ///
     /// JSON `outcome`.
-    pub outcome: Option<OutcomeRef>,
+    pub outcome: Option<Box<OutcomeRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -13866,7 +15153,7 @@ impl OutcomePredictor {
     }
     /// Sets [`Self::outcome`].
     pub fn set_outcome(mut self, v: OutcomeRef) -> Self {
-        self.outcome = Some(v);
+        self.outcome = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -13878,18 +15165,29 @@ impl OutcomePredictor {
 
 impl FromJson for OutcomePredictor {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomePredictor {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "outcome" => r.read_into(&mut v.outcome),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "outcome" => r.read_into(&mut self.outcome),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13927,16 +15225,27 @@ impl OutcomePredictorListing {
 
 impl FromJson for OutcomePredictorListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomePredictorListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13961,7 +15270,7 @@ pub struct OutcomePredictorRequest {
     /// Required.
     ///
     /// JSON `outcome`.
-    pub outcome: Option<OutcomeRefRequest>,
+    pub outcome: Option<Box<OutcomeRefRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -13969,23 +15278,34 @@ pub struct OutcomePredictorRequest {
 impl OutcomePredictorRequest {
     /// Sets [`Self::outcome`].
     pub fn set_outcome(mut self, v: OutcomeRefRequest) -> Self {
-        self.outcome = Some(v);
+        self.outcome = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OutcomePredictorRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomePredictorRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcome" => r.read_into(&mut v.outcome),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcome" => r.read_into(&mut self.outcome),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14045,18 +15365,29 @@ impl OutcomeProbabilityCondition {
 
 impl FromJson for OutcomeProbabilityCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeProbabilityCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcomeId" => r.read_into(&mut v.outcome_id),
-                "maximumProbability" => r.read_into(&mut v.maximum_probability),
-                "probability" => r.read_into(&mut v.probability),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcomeId" => r.read_into(&mut self.outcome_id),
+                "maximumProbability" => r.read_into(&mut self.maximum_probability),
+                "probability" => r.read_into(&mut self.probability),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14118,18 +15449,29 @@ impl OutcomeQuantileCondition {
 
 impl FromJson for OutcomeQuantileCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeQuantileCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcomeId" => r.read_into(&mut v.outcome_id),
-                "maxQuantileThreshold" => r.read_into(&mut v.max_quantile_threshold),
-                "fallbackQuantileThreshold" => r.read_into(&mut v.fallback_quantile_threshold),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcomeId" => r.read_into(&mut self.outcome_id),
+                "maxQuantileThreshold" => r.read_into(&mut self.max_quantile_threshold),
+                "fallbackQuantileThreshold" => r.read_into(&mut self.fallback_quantile_threshold),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14178,17 +15520,28 @@ impl OutcomeRef {
 
 impl FromJson for OutcomeRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14229,16 +15582,27 @@ impl OutcomeRefRequest {
 
 impl FromJson for OutcomeRefRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeRefRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14283,15 +15647,15 @@ pub struct OutcomeRequest {
     /// The context of the outcome.
     ///
     /// JSON `context`.
-    pub context: Option<RequestContext>,
+    pub context: Option<Box<RequestContext>>,
     /// The pattern of rules defining the filter of the outcome.
     ///
     /// JSON `journey`.
-    pub journey: Option<RequestJourney>,
+    pub journey: Option<Box<RequestJourney>>,
     /// The field from the event indicating the associated value.
     ///
     /// JSON `associatedValueField`.
-    pub associated_value_field: Option<AssociatedValueField>,
+    pub associated_value_field: Option<Box<AssociatedValueField>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14324,40 +15688,51 @@ impl OutcomeRequest {
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: RequestContext) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey`].
     pub fn set_journey(mut self, v: RequestJourney) -> Self {
-        self.journey = Some(v);
+        self.journey = Some(Box::new(v));
         self
     }
     /// Sets [`Self::associated_value_field`].
     pub fn set_associated_value_field(mut self, v: AssociatedValueField) -> Self {
-        self.associated_value_field = Some(v);
+        self.associated_value_field = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OutcomeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "isActive" => r.read_into(&mut v.is_active),
-                "displayName" => r.read_into(&mut v.display_name),
-                "version" => r.read_into(&mut v.version),
-                "description" => r.read_into(&mut v.description),
-                "isPositive" => r.read_into(&mut v.is_positive),
-                "context" => r.read_into(&mut v.context),
-                "journey" => r.read_into(&mut v.journey),
-                "associatedValueField" => r.read_into(&mut v.associated_value_field),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "isActive" => r.read_into(&mut self.is_active),
+                "displayName" => r.read_into(&mut self.display_name),
+                "version" => r.read_into(&mut self.version),
+                "description" => r.read_into(&mut self.description),
+                "isPositive" => r.read_into(&mut self.is_positive),
+                "context" => r.read_into(&mut self.context),
+                "journey" => r.read_into(&mut self.journey),
+                "associatedValueField" => r.read_into(&mut self.associated_value_field),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14387,7 +15762,7 @@ pub struct OutcomeScore {
     /// The outcome that the score was calculated for.
     ///
     /// JSON `outcome`.
-    pub outcome: Option<AddressableEntityRef>,
+    pub outcome: Option<Box<AddressableEntityRef>>,
     /// Represents the max probability reached in the session.
     ///
     /// JSON `sessionMaxProbability`.
@@ -14419,7 +15794,7 @@ pub struct OutcomeScore {
 impl OutcomeScore {
     /// Sets [`Self::outcome`].
     pub fn set_outcome(mut self, v: AddressableEntityRef) -> Self {
-        self.outcome = Some(v);
+        self.outcome = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_max_probability`].
@@ -14456,22 +15831,33 @@ impl OutcomeScore {
 
 impl FromJson for OutcomeScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcome" => r.read_into(&mut v.outcome),
-                "sessionMaxProbability" => r.read_into(&mut v.session_max_probability),
-                "probability" => r.read_into(&mut v.probability),
-                "percentile" => r.read_into(&mut v.percentile),
-                "sessionMaxPercentile" => r.read_into(&mut v.session_max_percentile),
-                "quantile" => r.read_into(&mut v.quantile),
-                "sessionMaxQuantile" => r.read_into(&mut v.session_max_quantile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcome" => r.read_into(&mut self.outcome),
+                "sessionMaxProbability" => r.read_into(&mut self.session_max_probability),
+                "probability" => r.read_into(&mut self.probability),
+                "percentile" => r.read_into(&mut self.percentile),
+                "sessionMaxPercentile" => r.read_into(&mut self.session_max_percentile),
+                "quantile" => r.read_into(&mut self.quantile),
+                "sessionMaxQuantile" => r.read_into(&mut self.session_max_quantile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14524,17 +15910,28 @@ impl OutcomeScoresResult {
 
 impl FromJson for OutcomeScoresResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeScoresResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcomeScores" => r.read_into(&mut v.outcome_scores),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcomeScores" => r.read_into(&mut self.outcome_scores),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14564,19 +15961,19 @@ pub struct PatchAction {
     /// Action template associated with the action map.
     ///
     /// JSON `actionTemplate`.
-    pub action_template: Option<ActionMapActionTemplate>,
+    pub action_template: Option<Box<ActionMapActionTemplate>>,
     /// Architect Flow Id and input contract.
     ///
     /// JSON `architectFlowFields`.
-    pub architect_flow_fields: Option<ArchitectFlowFields>,
+    pub architect_flow_fields: Option<Box<ArchitectFlowFields>>,
     /// Admin-configurable fields of a web messaging offer action.
     ///
     /// JSON `webMessagingOfferFields`.
-    pub web_messaging_offer_fields: Option<PatchWebMessagingOfferFields>,
+    pub web_messaging_offer_fields: Option<Box<PatchWebMessagingOfferFields>>,
     /// Admin-configurable fields of an open action.
     ///
     /// JSON `openActionFields`.
-    pub open_action_fields: Option<OpenActionFields>,
+    pub open_action_fields: Option<Box<OpenActionFields>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14589,42 +15986,53 @@ impl PatchAction {
     }
     /// Sets [`Self::action_template`].
     pub fn set_action_template(mut self, v: ActionMapActionTemplate) -> Self {
-        self.action_template = Some(v);
+        self.action_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::architect_flow_fields`].
     pub fn set_architect_flow_fields(mut self, v: ArchitectFlowFields) -> Self {
-        self.architect_flow_fields = Some(v);
+        self.architect_flow_fields = Some(Box::new(v));
         self
     }
     /// Sets [`Self::web_messaging_offer_fields`].
     pub fn set_web_messaging_offer_fields(mut self, v: PatchWebMessagingOfferFields) -> Self {
-        self.web_messaging_offer_fields = Some(v);
+        self.web_messaging_offer_fields = Some(Box::new(v));
         self
     }
     /// Sets [`Self::open_action_fields`].
     pub fn set_open_action_fields(mut self, v: OpenActionFields) -> Self {
-        self.open_action_fields = Some(v);
+        self.open_action_fields = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PatchAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaType" => r.read_into(&mut v.media_type),
-                "actionTemplate" => r.read_into(&mut v.action_template),
-                "architectFlowFields" => r.read_into(&mut v.architect_flow_fields),
-                "webMessagingOfferFields" => r.read_into(&mut v.web_messaging_offer_fields),
-                "openActionFields" => r.read_into(&mut v.open_action_fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "actionTemplate" => r.read_into(&mut self.action_template),
+                "architectFlowFields" => r.read_into(&mut self.architect_flow_fields),
+                "webMessagingOfferFields" => r.read_into(&mut self.web_messaging_offer_fields),
+                "openActionFields" => r.read_into(&mut self.open_action_fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14756,7 +16164,7 @@ pub struct PatchActionMap {
     /// Type of activation.
     ///
     /// JSON `activation`.
-    pub activation: Option<Activation>,
+    pub activation: Option<Box<Activation>>,
     /// Weight of the action map with higher number denoting higher weight.
     ///
     /// JSON `weight`.
@@ -14764,11 +16172,11 @@ pub struct PatchActionMap {
     /// The action that will be executed if this action map is triggered.
     ///
     /// JSON `action`.
-    pub action: Option<PatchAction>,
+    pub action: Option<Box<PatchAction>>,
     /// The action map's associated schedule groups.
     ///
     /// JSON `actionMapScheduleGroups`.
-    pub action_map_schedule_groups: Option<PatchActionMapScheduleGroups>,
+    pub action_map_schedule_groups: Option<Box<PatchActionMapScheduleGroups>>,
     /// Override organization-level frequency cap and always offer web engagements from this action map.
     ///
     /// JSON `ignoreFrequencyCap`.
@@ -14850,7 +16258,7 @@ impl PatchActionMap {
     }
     /// Sets [`Self::activation`].
     pub fn set_activation(mut self, v: Activation) -> Self {
-        self.activation = Some(v);
+        self.activation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::weight`].
@@ -14860,12 +16268,12 @@ impl PatchActionMap {
     }
     /// Sets [`Self::action`].
     pub fn set_action(mut self, v: PatchAction) -> Self {
-        self.action = Some(v);
+        self.action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::action_map_schedule_groups`].
     pub fn set_action_map_schedule_groups(mut self, v: PatchActionMapScheduleGroups) -> Self {
-        self.action_map_schedule_groups = Some(v);
+        self.action_map_schedule_groups = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ignore_frequency_cap`].
@@ -14902,35 +16310,46 @@ impl PatchActionMap {
 
 impl FromJson for PatchActionMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchActionMap {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "version" => r.read_into(&mut v.version),
-                "isActive" => r.read_into(&mut v.is_active),
-                "displayName" => r.read_into(&mut v.display_name),
-                "triggerWithSegments" => r.read_into(&mut v.trigger_with_segments),
-                "triggerWithEventConditions" => r.read_into(&mut v.trigger_with_event_conditions),
-                "triggerWithOutcomeProbabilityConditions" => r.read_into(&mut v.trigger_with_outcome_probability_conditions),
-                "triggerWithOutcomePercentileConditions" => r.read_into(&mut v.trigger_with_outcome_percentile_conditions),
-                "triggerWithOutcomeQuantileConditions" => r.read_into(&mut v.trigger_with_outcome_quantile_conditions),
-                "pageUrlConditions" => r.read_into(&mut v.page_url_conditions),
-                "activation" => r.read_into(&mut v.activation),
-                "weight" => r.read_into(&mut v.weight),
-                "action" => r.read_into(&mut v.action),
-                "actionMapScheduleGroups" => r.read_into(&mut v.action_map_schedule_groups),
-                "ignoreFrequencyCap" => r.read_into(&mut v.ignore_frequency_cap),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "startDate" => r.read_into(&mut v.start_date),
-                "endDate" => r.read_into(&mut v.end_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "version" => r.read_into(&mut self.version),
+                "isActive" => r.read_into(&mut self.is_active),
+                "displayName" => r.read_into(&mut self.display_name),
+                "triggerWithSegments" => r.read_into(&mut self.trigger_with_segments),
+                "triggerWithEventConditions" => r.read_into(&mut self.trigger_with_event_conditions),
+                "triggerWithOutcomeProbabilityConditions" => r.read_into(&mut self.trigger_with_outcome_probability_conditions),
+                "triggerWithOutcomePercentileConditions" => r.read_into(&mut self.trigger_with_outcome_percentile_conditions),
+                "triggerWithOutcomeQuantileConditions" => r.read_into(&mut self.trigger_with_outcome_quantile_conditions),
+                "pageUrlConditions" => r.read_into(&mut self.page_url_conditions),
+                "activation" => r.read_into(&mut self.activation),
+                "weight" => r.read_into(&mut self.weight),
+                "action" => r.read_into(&mut self.action),
+                "actionMapScheduleGroups" => r.read_into(&mut self.action_map_schedule_groups),
+                "ignoreFrequencyCap" => r.read_into(&mut self.ignore_frequency_cap),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "startDate" => r.read_into(&mut self.start_date),
+                "endDate" => r.read_into(&mut self.end_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14974,11 +16393,11 @@ pub struct PatchActionMapScheduleGroups {
     /// Required.
     ///
     /// JSON `actionMapScheduleGroup`.
-    pub action_map_schedule_group: Option<ActionMapScheduleGroup>,
+    pub action_map_schedule_group: Option<Box<ActionMapScheduleGroup>>,
     /// The action map's associated emergency schedule group.
     ///
     /// JSON `emergencyActionMapScheduleGroup`.
-    pub emergency_action_map_schedule_group: Option<ActionMapScheduleGroup>,
+    pub emergency_action_map_schedule_group: Option<Box<ActionMapScheduleGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14986,29 +16405,40 @@ pub struct PatchActionMapScheduleGroups {
 impl PatchActionMapScheduleGroups {
     /// Sets [`Self::action_map_schedule_group`].
     pub fn set_action_map_schedule_group(mut self, v: ActionMapScheduleGroup) -> Self {
-        self.action_map_schedule_group = Some(v);
+        self.action_map_schedule_group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::emergency_action_map_schedule_group`].
     pub fn set_emergency_action_map_schedule_group(mut self, v: ActionMapScheduleGroup) -> Self {
-        self.emergency_action_map_schedule_group = Some(v);
+        self.emergency_action_map_schedule_group = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PatchActionMapScheduleGroups {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchActionMapScheduleGroups {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actionMapScheduleGroup" => r.read_into(&mut v.action_map_schedule_group),
-                "emergencyActionMapScheduleGroup" => r.read_into(&mut v.emergency_action_map_schedule_group),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actionMapScheduleGroup" => r.read_into(&mut self.action_map_schedule_group),
+                "emergencyActionMapScheduleGroup" => r.read_into(&mut self.emergency_action_map_schedule_group),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15034,7 +16464,7 @@ pub struct PatchActionTarget {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `serviceLevel`.
-    pub service_level: Option<ServiceLevel>,
+    pub service_level: Option<Box<ServiceLevel>>,
     /// JSON `shortAbandonThreshold`.
     pub short_abandon_threshold: Option<f64>,
     /// JSON `selfUri`.
@@ -15056,7 +16486,7 @@ impl PatchActionTarget {
     }
     /// Sets [`Self::service_level`].
     pub fn set_service_level(mut self, v: ServiceLevel) -> Self {
-        self.service_level = Some(v);
+        self.service_level = Some(Box::new(v));
         self
     }
     /// Sets [`Self::short_abandon_threshold`].
@@ -15073,20 +16503,31 @@ impl PatchActionTarget {
 
 impl FromJson for PatchActionTarget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchActionTarget {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "serviceLevel" => r.read_into(&mut v.service_level),
-                "shortAbandonThreshold" => r.read_into(&mut v.short_abandon_threshold),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "serviceLevel" => r.read_into(&mut self.service_level),
+                "shortAbandonThreshold" => r.read_into(&mut self.short_abandon_threshold),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15135,7 +16576,7 @@ pub struct PatchActionTemplate {
     /// Properties used to configure an action of type content offer
     ///
     /// JSON `contentOffer`.
-    pub content_offer: Option<PatchContentOffer>,
+    pub content_offer: Option<Box<PatchContentOffer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15168,28 +16609,39 @@ impl PatchActionTemplate {
     }
     /// Sets [`Self::content_offer`].
     pub fn set_content_offer(mut self, v: PatchContentOffer) -> Self {
-        self.content_offer = Some(v);
+        self.content_offer = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PatchActionTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchActionTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "state" => r.read_into(&mut v.state),
-                "contentOffer" => r.read_into(&mut v.content_offer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "state" => r.read_into(&mut self.state),
+                "contentOffer" => r.read_into(&mut self.content_offer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15351,17 +16803,28 @@ impl PatchAssociatedValueField {
 
 impl FromJson for PatchAssociatedValueField {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchAssociatedValueField {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dataType" => r.read_into(&mut v.data_type),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dataType" => r.read_into(&mut self.data_type),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15465,18 +16928,29 @@ impl PatchCallToAction {
 
 impl FromJson for PatchCallToAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchCallToAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "url" => r.read_into(&mut v.url),
-                "target" => r.read_into(&mut v.target),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "url" => r.read_into(&mut self.url),
+                "target" => r.read_into(&mut self.target),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15572,17 +17046,28 @@ impl PatchCloseButtonStyleProperties {
 
 impl FromJson for PatchCloseButtonStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchCloseButtonStyleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "color" => r.read_into(&mut v.color),
-                "opacity" => r.read_into(&mut v.opacity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "color" => r.read_into(&mut self.color),
+                "opacity" => r.read_into(&mut self.opacity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15630,11 +17115,11 @@ pub struct PatchContentOffer {
     /// Properties customizing the call to action button on the content offer.
     ///
     /// JSON `callToAction`.
-    pub call_to_action: Option<PatchCallToAction>,
+    pub call_to_action: Option<Box<PatchCallToAction>>,
     /// Properties customizing the styling of the content offer.
     ///
     /// JSON `style`.
-    pub style: Option<PatchContentOfferStylingConfiguration>,
+    pub style: Option<Box<PatchContentOfferStylingConfiguration>>,
     /// Image description text for accessibility compliance and assistive technology support.
     ///
     /// JSON `imageAltText`.
@@ -15676,12 +17161,12 @@ impl PatchContentOffer {
     }
     /// Sets [`Self::call_to_action`].
     pub fn set_call_to_action(mut self, v: PatchCallToAction) -> Self {
-        self.call_to_action = Some(v);
+        self.call_to_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::style`].
     pub fn set_style(mut self, v: PatchContentOfferStylingConfiguration) -> Self {
-        self.style = Some(v);
+        self.style = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image_alt_text`].
@@ -15693,24 +17178,35 @@ impl PatchContentOffer {
 
 impl FromJson for PatchContentOffer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchContentOffer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "imageUrl" => r.read_into(&mut v.image_url),
-                "displayMode" => r.read_into(&mut v.display_mode),
-                "layoutMode" => r.read_into(&mut v.layout_mode),
-                "title" => r.read_into(&mut v.title),
-                "headline" => r.read_into(&mut v.headline),
-                "body" => r.read_into(&mut v.body),
-                "callToAction" => r.read_into(&mut v.call_to_action),
-                "style" => r.read_into(&mut v.style),
-                "imageAltText" => r.read_into(&mut v.image_alt_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                "displayMode" => r.read_into(&mut self.display_mode),
+                "layoutMode" => r.read_into(&mut self.layout_mode),
+                "title" => r.read_into(&mut self.title),
+                "headline" => r.read_into(&mut self.headline),
+                "body" => r.read_into(&mut self.body),
+                "callToAction" => r.read_into(&mut self.call_to_action),
+                "style" => r.read_into(&mut self.style),
+                "imageAltText" => r.read_into(&mut self.image_alt_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15888,18 +17384,29 @@ impl PatchContentOfferStyleProperties {
 
 impl FromJson for PatchContentOfferStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchContentOfferStyleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "padding" => r.read_into(&mut v.padding),
-                "color" => r.read_into(&mut v.color),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "padding" => r.read_into(&mut self.padding),
+                "color" => r.read_into(&mut self.color),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15924,31 +17431,31 @@ pub struct PatchContentOfferStylingConfiguration {
     /// Properties for customizing the positioning of the content offer.
     ///
     /// JSON `position`.
-    pub position: Option<PatchContentPositionProperties>,
+    pub position: Option<Box<PatchContentPositionProperties>>,
     /// Properties for customizing the appearance of the content offer.
     ///
     /// JSON `offer`.
-    pub offer: Option<PatchContentOfferStyleProperties>,
+    pub offer: Option<Box<PatchContentOfferStyleProperties>>,
     /// Properties for customizing the appearance of the close button.
     ///
     /// JSON `closeButton`.
-    pub close_button: Option<PatchCloseButtonStyleProperties>,
+    pub close_button: Option<Box<PatchCloseButtonStyleProperties>>,
     /// Properties for customizing the appearance of the CTA button.
     ///
     /// JSON `ctaButton`.
-    pub cta_button: Option<PatchCtaButtonStyleProperties>,
+    pub cta_button: Option<Box<PatchCtaButtonStyleProperties>>,
     /// Properties for customizing the appearance of the title text.
     ///
     /// JSON `title`.
-    pub title: Option<PatchTextStyleProperties>,
+    pub title: Option<Box<PatchTextStyleProperties>>,
     /// Properties for customizing the appearance of the headline text.
     ///
     /// JSON `headline`.
-    pub headline: Option<PatchTextStyleProperties>,
+    pub headline: Option<Box<PatchTextStyleProperties>>,
     /// Properties for customizing the appearance of the body text.
     ///
     /// JSON `body`.
-    pub body: Option<PatchTextStyleProperties>,
+    pub body: Option<Box<PatchTextStyleProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15956,59 +17463,70 @@ pub struct PatchContentOfferStylingConfiguration {
 impl PatchContentOfferStylingConfiguration {
     /// Sets [`Self::position`].
     pub fn set_position(mut self, v: PatchContentPositionProperties) -> Self {
-        self.position = Some(v);
+        self.position = Some(Box::new(v));
         self
     }
     /// Sets [`Self::offer`].
     pub fn set_offer(mut self, v: PatchContentOfferStyleProperties) -> Self {
-        self.offer = Some(v);
+        self.offer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::close_button`].
     pub fn set_close_button(mut self, v: PatchCloseButtonStyleProperties) -> Self {
-        self.close_button = Some(v);
+        self.close_button = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cta_button`].
     pub fn set_cta_button(mut self, v: PatchCtaButtonStyleProperties) -> Self {
-        self.cta_button = Some(v);
+        self.cta_button = Some(Box::new(v));
         self
     }
     /// Sets [`Self::title`].
     pub fn set_title(mut self, v: PatchTextStyleProperties) -> Self {
-        self.title = Some(v);
+        self.title = Some(Box::new(v));
         self
     }
     /// Sets [`Self::headline`].
     pub fn set_headline(mut self, v: PatchTextStyleProperties) -> Self {
-        self.headline = Some(v);
+        self.headline = Some(Box::new(v));
         self
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: PatchTextStyleProperties) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PatchContentOfferStylingConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchContentOfferStylingConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "position" => r.read_into(&mut v.position),
-                "offer" => r.read_into(&mut v.offer),
-                "closeButton" => r.read_into(&mut v.close_button),
-                "ctaButton" => r.read_into(&mut v.cta_button),
-                "title" => r.read_into(&mut v.title),
-                "headline" => r.read_into(&mut v.headline),
-                "body" => r.read_into(&mut v.body),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "position" => r.read_into(&mut self.position),
+                "offer" => r.read_into(&mut self.offer),
+                "closeButton" => r.read_into(&mut self.close_button),
+                "ctaButton" => r.read_into(&mut self.cta_button),
+                "title" => r.read_into(&mut self.title),
+                "headline" => r.read_into(&mut self.headline),
+                "body" => r.read_into(&mut self.body),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16079,19 +17597,30 @@ impl PatchContentPositionProperties {
 
 impl FromJson for PatchContentPositionProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchContentPositionProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "top" => r.read_into(&mut v.top),
-                "bottom" => r.read_into(&mut v.bottom),
-                "left" => r.read_into(&mut v.left),
-                "right" => r.read_into(&mut v.right),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "top" => r.read_into(&mut self.top),
+                "bottom" => r.read_into(&mut self.bottom),
+                "left" => r.read_into(&mut self.left),
+                "right" => r.read_into(&mut self.right),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16132,16 +17661,27 @@ impl PatchContext {
 
 impl FromJson for PatchContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "patterns" => r.read_into(&mut v.patterns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "patterns" => r.read_into(&mut self.patterns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16179,16 +17719,27 @@ impl PatchContextPattern {
 
 impl FromJson for PatchContextPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchContextPattern {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteria" => r.read_into(&mut v.criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteria" => r.read_into(&mut self.criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16253,19 +17804,30 @@ impl PatchCriteria {
 
 impl FromJson for PatchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "values" => r.read_into(&mut v.values),
-                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
-                "operator" => r.read_into(&mut v.operator),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "values" => r.read_into(&mut self.values),
+                "shouldIgnoreCase" => r.read_into(&mut self.should_ignore_case),
+                "operator" => r.read_into(&mut self.operator),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16429,20 +17991,31 @@ impl PatchCtaButtonStyleProperties {
 
 impl FromJson for PatchCtaButtonStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchCtaButtonStyleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "color" => r.read_into(&mut v.color),
-                "font" => r.read_into(&mut v.font),
-                "fontSize" => r.read_into(&mut v.font_size),
-                "textAlign" => r.read_into(&mut v.text_align),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "color" => r.read_into(&mut self.color),
+                "font" => r.read_into(&mut self.font),
+                "fontSize" => r.read_into(&mut self.font_size),
+                "textAlign" => r.read_into(&mut self.text_align),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16571,20 +18144,31 @@ impl PatchEntityTypeCriteria {
 
 impl FromJson for PatchEntityTypeCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchEntityTypeCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "values" => r.read_into(&mut v.values),
-                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
-                "operator" => r.read_into(&mut v.operator),
-                "entityType" => r.read_into(&mut v.entity_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "values" => r.read_into(&mut self.values),
+                "shouldIgnoreCase" => r.read_into(&mut self.should_ignore_case),
+                "operator" => r.read_into(&mut self.operator),
+                "entityType" => r.read_into(&mut self.entity_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16756,16 +18340,27 @@ impl PatchExternalSegment {
 
 impl FromJson for PatchExternalSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchExternalSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16803,16 +18398,27 @@ impl PatchJourney {
 
 impl FromJson for PatchJourney {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchJourney {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "patterns" => r.read_into(&mut v.patterns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "patterns" => r.read_into(&mut self.patterns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16886,20 +18492,31 @@ impl PatchJourneyPattern {
 
 impl FromJson for PatchJourneyPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchJourneyPattern {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteria" => r.read_into(&mut v.criteria),
-                "count" => r.read_into(&mut v.count),
-                "streamType" => r.read_into(&mut v.stream_type),
-                "sessionType" => r.read_into(&mut v.session_type),
-                "eventName" => r.read_into(&mut v.event_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteria" => r.read_into(&mut self.criteria),
+                "count" => r.read_into(&mut self.count),
+                "streamType" => r.read_into(&mut self.stream_type),
+                "sessionType" => r.read_into(&mut self.session_type),
+                "eventName" => r.read_into(&mut self.event_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17003,15 +18620,15 @@ pub struct PatchOutcome {
     /// The context of the outcome.
     ///
     /// JSON `context`.
-    pub context: Option<PatchContext>,
+    pub context: Option<Box<PatchContext>>,
     /// The pattern of rules defining the filter of the outcome.
     ///
     /// JSON `journey`.
-    pub journey: Option<PatchJourney>,
+    pub journey: Option<Box<PatchJourney>>,
     /// The field from the event indicating the associated value.
     ///
     /// JSON `associatedValueField`.
-    pub associated_value_field: Option<PatchAssociatedValueField>,
+    pub associated_value_field: Option<Box<PatchAssociatedValueField>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -17044,40 +18661,51 @@ impl PatchOutcome {
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: PatchContext) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey`].
     pub fn set_journey(mut self, v: PatchJourney) -> Self {
-        self.journey = Some(v);
+        self.journey = Some(Box::new(v));
         self
     }
     /// Sets [`Self::associated_value_field`].
     pub fn set_associated_value_field(mut self, v: PatchAssociatedValueField) -> Self {
-        self.associated_value_field = Some(v);
+        self.associated_value_field = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PatchOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchOutcome {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "isActive" => r.read_into(&mut v.is_active),
-                "displayName" => r.read_into(&mut v.display_name),
-                "version" => r.read_into(&mut v.version),
-                "description" => r.read_into(&mut v.description),
-                "isPositive" => r.read_into(&mut v.is_positive),
-                "context" => r.read_into(&mut v.context),
-                "journey" => r.read_into(&mut v.journey),
-                "associatedValueField" => r.read_into(&mut v.associated_value_field),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "isActive" => r.read_into(&mut self.is_active),
+                "displayName" => r.read_into(&mut self.display_name),
+                "version" => r.read_into(&mut self.version),
+                "description" => r.read_into(&mut self.description),
+                "isPositive" => r.read_into(&mut self.is_positive),
+                "context" => r.read_into(&mut self.context),
+                "journey" => r.read_into(&mut self.journey),
+                "associatedValueField" => r.read_into(&mut self.associated_value_field),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17131,15 +18759,15 @@ pub struct PatchSegment {
     /// The context of the segment.
     ///
     /// JSON `context`.
-    pub context: Option<PatchContext>,
+    pub context: Option<Box<PatchContext>>,
     /// The pattern of rules defining the segment.
     ///
     /// JSON `journey`.
-    pub journey: Option<PatchJourney>,
+    pub journey: Option<Box<PatchJourney>>,
     /// Details of an entity corresponding to this segment in an external system.
     ///
     /// JSON `externalSegment`.
-    pub external_segment: Option<PatchExternalSegment>,
+    pub external_segment: Option<Box<PatchExternalSegment>>,
     /// Time, in days, from when the segment is assigned until it is automatically unassigned.
     ///
     /// JSON `assignmentExpirationDays`.
@@ -17181,17 +18809,17 @@ impl PatchSegment {
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: PatchContext) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey`].
     pub fn set_journey(mut self, v: PatchJourney) -> Self {
-        self.journey = Some(v);
+        self.journey = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_segment`].
     pub fn set_external_segment(mut self, v: PatchExternalSegment) -> Self {
-        self.external_segment = Some(v);
+        self.external_segment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignment_expiration_days`].
@@ -17203,25 +18831,36 @@ impl PatchSegment {
 
 impl FromJson for PatchSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "isActive" => r.read_into(&mut v.is_active),
-                "displayName" => r.read_into(&mut v.display_name),
-                "version" => r.read_into(&mut v.version),
-                "description" => r.read_into(&mut v.description),
-                "color" => r.read_into(&mut v.color),
-                "shouldDisplayToAgent" => r.read_into(&mut v.should_display_to_agent),
-                "context" => r.read_into(&mut v.context),
-                "journey" => r.read_into(&mut v.journey),
-                "externalSegment" => r.read_into(&mut v.external_segment),
-                "assignmentExpirationDays" => r.read_into(&mut v.assignment_expiration_days),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "isActive" => r.read_into(&mut self.is_active),
+                "displayName" => r.read_into(&mut self.display_name),
+                "version" => r.read_into(&mut self.version),
+                "description" => r.read_into(&mut self.description),
+                "color" => r.read_into(&mut self.color),
+                "shouldDisplayToAgent" => r.read_into(&mut self.should_display_to_agent),
+                "context" => r.read_into(&mut self.context),
+                "journey" => r.read_into(&mut self.journey),
+                "externalSegment" => r.read_into(&mut self.external_segment),
+                "assignmentExpirationDays" => r.read_into(&mut self.assignment_expiration_days),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17295,19 +18934,30 @@ impl PatchTextStyleProperties {
 
 impl FromJson for PatchTextStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchTextStyleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "color" => r.read_into(&mut v.color),
-                "font" => r.read_into(&mut v.font),
-                "fontSize" => r.read_into(&mut v.font_size),
-                "textAlign" => r.read_into(&mut v.text_align),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "color" => r.read_into(&mut self.color),
+                "font" => r.read_into(&mut self.font),
+                "fontSize" => r.read_into(&mut self.font_size),
+                "textAlign" => r.read_into(&mut self.text_align),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17388,7 +19038,7 @@ pub struct PatchWebMessagingOfferFields {
     /// Flow to be invoked, overrides default flow when specified.
     ///
     /// JSON `architectFlow`.
-    pub architect_flow: Option<AddressableEntityRef>,
+    pub architect_flow: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -17401,24 +19051,35 @@ impl PatchWebMessagingOfferFields {
     }
     /// Sets [`Self::architect_flow`].
     pub fn set_architect_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.architect_flow = Some(v);
+        self.architect_flow = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PatchWebMessagingOfferFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchWebMessagingOfferFields {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "offerText" => r.read_into(&mut v.offer_text),
-                "architectFlow" => r.read_into(&mut v.architect_flow),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "offerText" => r.read_into(&mut self.offer_text),
+                "architectFlow" => r.read_into(&mut self.architect_flow),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17457,16 +19118,27 @@ impl RequestContext {
 
 impl FromJson for RequestContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "patterns" => r.read_into(&mut v.patterns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "patterns" => r.read_into(&mut self.patterns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17506,16 +19178,27 @@ impl RequestContextPattern {
 
 impl FromJson for RequestContextPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestContextPattern {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteria" => r.read_into(&mut v.criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteria" => r.read_into(&mut self.criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17584,19 +19267,30 @@ impl RequestCriteria {
 
 impl FromJson for RequestCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "values" => r.read_into(&mut v.values),
-                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
-                "operator" => r.read_into(&mut v.operator),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "values" => r.read_into(&mut self.values),
+                "shouldIgnoreCase" => r.read_into(&mut self.should_ignore_case),
+                "operator" => r.read_into(&mut self.operator),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17813,25 +19507,36 @@ impl RequestDevice {
 
 impl FromJson for RequestDevice {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestDevice {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "category" => r.read_into(&mut v.category),
-                "type" => r.read_into(&mut v.r#type),
-                "isMobile" => r.read_into(&mut v.is_mobile),
-                "screenHeight" => r.read_into(&mut v.screen_height),
-                "screenWidth" => r.read_into(&mut v.screen_width),
-                "screenDensity" => r.read_into(&mut v.screen_density),
-                "fingerprint" => r.read_into(&mut v.fingerprint),
-                "osFamily" => r.read_into(&mut v.os_family),
-                "osVersion" => r.read_into(&mut v.os_version),
-                "manufacturer" => r.read_into(&mut v.manufacturer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "category" => r.read_into(&mut self.category),
+                "type" => r.read_into(&mut self.r#type),
+                "isMobile" => r.read_into(&mut self.is_mobile),
+                "screenHeight" => r.read_into(&mut self.screen_height),
+                "screenWidth" => r.read_into(&mut self.screen_width),
+                "screenDensity" => r.read_into(&mut self.screen_density),
+                "fingerprint" => r.read_into(&mut self.fingerprint),
+                "osFamily" => r.read_into(&mut self.os_family),
+                "osVersion" => r.read_into(&mut self.os_version),
+                "manufacturer" => r.read_into(&mut self.manufacturer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17975,20 +19680,31 @@ impl RequestEntityTypeCriteria {
 
 impl FromJson for RequestEntityTypeCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestEntityTypeCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "values" => r.read_into(&mut v.values),
-                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
-                "operator" => r.read_into(&mut v.operator),
-                "entityType" => r.read_into(&mut v.entity_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "values" => r.read_into(&mut self.values),
+                "shouldIgnoreCase" => r.read_into(&mut self.should_ignore_case),
+                "operator" => r.read_into(&mut self.operator),
+                "entityType" => r.read_into(&mut self.entity_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18182,18 +19898,29 @@ impl RequestExternalSegment {
 
 impl FromJson for RequestExternalSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestExternalSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18280,16 +20007,27 @@ impl RequestJourney {
 
 impl FromJson for RequestJourney {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestJourney {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "patterns" => r.read_into(&mut v.patterns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "patterns" => r.read_into(&mut self.patterns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18371,20 +20109,31 @@ impl RequestJourneyPattern {
 
 impl FromJson for RequestJourneyPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestJourneyPattern {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteria" => r.read_into(&mut v.criteria),
-                "count" => r.read_into(&mut v.count),
-                "streamType" => r.read_into(&mut v.stream_type),
-                "sessionType" => r.read_into(&mut v.session_type),
-                "eventName" => r.read_into(&mut v.event_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteria" => r.read_into(&mut self.criteria),
+                "count" => r.read_into(&mut self.count),
+                "streamType" => r.read_into(&mut self.stream_type),
+                "sessionType" => r.read_into(&mut self.session_type),
+                "eventName" => r.read_into(&mut self.event_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18512,19 +20261,30 @@ impl RequestPage {
 
 impl FromJson for RequestPage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestPage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "title" => r.read_into(&mut v.title),
-                "keywords" => r.read_into(&mut v.keywords),
-                "lang" => r.read_into(&mut v.lang),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "title" => r.read_into(&mut self.title),
+                "keywords" => r.read_into(&mut self.keywords),
+                "lang" => r.read_into(&mut self.lang),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18647,24 +20407,35 @@ impl ResponsePage {
 
 impl FromJson for ResponsePage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponsePage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "title" => r.read_into(&mut v.title),
-                "domain" => r.read_into(&mut v.domain),
-                "fragment" => r.read_into(&mut v.fragment),
-                "hostname" => r.read_into(&mut v.hostname),
-                "keywords" => r.read_into(&mut v.keywords),
-                "lang" => r.read_into(&mut v.lang),
-                "pathname" => r.read_into(&mut v.pathname),
-                "queryString" => r.read_into(&mut v.query_string),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "title" => r.read_into(&mut self.title),
+                "domain" => r.read_into(&mut self.domain),
+                "fragment" => r.read_into(&mut self.fragment),
+                "hostname" => r.read_into(&mut self.hostname),
+                "keywords" => r.read_into(&mut self.keywords),
+                "lang" => r.read_into(&mut self.lang),
+                "pathname" => r.read_into(&mut self.pathname),
+                "queryString" => r.read_into(&mut self.query_string),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18697,7 +20468,7 @@ pub struct SegmentAssignmentEvent {
     /// Required.
     ///
     /// JSON `segment`.
-    pub segment: Option<AddressableEntityRef>,
+    pub segment: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -18705,23 +20476,34 @@ pub struct SegmentAssignmentEvent {
 impl SegmentAssignmentEvent {
     /// Sets [`Self::segment`].
     pub fn set_segment(mut self, v: AddressableEntityRef) -> Self {
-        self.segment = Some(v);
+        self.segment = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SegmentAssignmentEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentAssignmentEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segment" => r.read_into(&mut v.segment),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segment" => r.read_into(&mut self.segment),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18768,17 +20550,28 @@ impl SegmentEstimateCount {
 
 impl FromJson for SegmentEstimateCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentEstimateCount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segmentId" => r.read_into(&mut v.segment_id),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segmentId" => r.read_into(&mut self.segment_id),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18878,25 +20671,36 @@ impl SegmentListing {
 
 impl FromJson for SegmentListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18970,19 +20774,30 @@ impl TextStyleProperties {
 
 impl FromJson for TextStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextStyleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "color" => r.read_into(&mut v.color),
-                "font" => r.read_into(&mut v.font),
-                "fontSize" => r.read_into(&mut v.font_size),
-                "textAlign" => r.read_into(&mut v.text_align),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "color" => r.read_into(&mut self.color),
+                "font" => r.read_into(&mut self.font),
+                "fontSize" => r.read_into(&mut self.font_size),
+                "textAlign" => r.read_into(&mut self.text_align),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19114,20 +20929,31 @@ impl Touchpoint {
 
 impl FromJson for Touchpoint {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Touchpoint {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "associatedValue" => r.read_into(&mut v.associated_value),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "associatedValue" => r.read_into(&mut self.associated_value),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19280,22 +21106,33 @@ impl TouchpointResponse {
 
 impl FromJson for TouchpointResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TouchpointResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "associatedValue" => r.read_into(&mut v.associated_value),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "state" => r.read_into(&mut v.state),
-                "message" => r.read_into(&mut v.message),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "associatedValue" => r.read_into(&mut self.associated_value),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "state" => r.read_into(&mut self.state),
+                "message" => r.read_into(&mut self.message),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19432,7 +21269,7 @@ pub struct UnprocessedExternalEvent {
     /// Required.
     ///
     /// JSON `event`.
-    pub event: Option<ExternalEvent>,
+    pub event: Option<Box<ExternalEvent>>,
     /// The index of the event in the original request.
     ///
     /// Required.
@@ -19462,7 +21299,7 @@ pub struct UnprocessedExternalEvent {
 impl UnprocessedExternalEvent {
     /// Sets [`Self::event`].
     pub fn set_event(mut self, v: ExternalEvent) -> Self {
-        self.event = Some(v);
+        self.event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::original_request_index`].
@@ -19489,20 +21326,31 @@ impl UnprocessedExternalEvent {
 
 impl FromJson for UnprocessedExternalEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnprocessedExternalEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "event" => r.read_into(&mut v.event),
-                "originalRequestIndex" => r.read_into(&mut v.original_request_index),
-                "isRetryable" => r.read_into(&mut v.is_retryable),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "statusCode" => r.read_into(&mut v.status_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "event" => r.read_into(&mut self.event),
+                "originalRequestIndex" => r.read_into(&mut self.original_request_index),
+                "isRetryable" => r.read_into(&mut self.is_retryable),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "statusCode" => r.read_into(&mut self.status_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19557,17 +21405,28 @@ impl UpdateExternalEventRequest {
 
 impl FromJson for UpdateExternalEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateExternalEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "displayName" => r.read_into(&mut v.display_name),
-                "rank" => r.read_into(&mut v.rank),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "displayName" => r.read_into(&mut self.display_name),
+                "rank" => r.read_into(&mut self.rank),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19642,20 +21501,31 @@ impl UpdateExternalEventResponse {
 
 impl FromJson for UpdateExternalEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateExternalEventResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "eventName" => r.read_into(&mut v.event_name),
-                "displayName" => r.read_into(&mut v.display_name),
-                "rank" => r.read_into(&mut v.rank),
-                "activationStatus" => r.read_into(&mut v.activation_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "eventName" => r.read_into(&mut self.event_name),
+                "displayName" => r.read_into(&mut self.display_name),
+                "rank" => r.read_into(&mut self.rank),
+                "activationStatus" => r.read_into(&mut self.activation_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19753,17 +21623,28 @@ impl UpdateExternalEventsConfigurationRequest {
 
 impl FromJson for UpdateExternalEventsConfigurationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateExternalEventsConfigurationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19815,17 +21696,28 @@ impl UrlCondition {
 
 impl FromJson for UrlCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UrlCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "values" => r.read_into(&mut v.values),
-                "operator" => r.read_into(&mut v.operator),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "values" => r.read_into(&mut self.values),
+                "operator" => r.read_into(&mut self.operator),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19938,13 +21830,13 @@ pub struct WebActionEvent {
     /// Required.
     ///
     /// JSON `action`.
-    pub action: Option<EventAction>,
+    pub action: Option<Box<EventAction>>,
     /// The action map that triggered the action.
     ///
     /// Required.
     ///
     /// JSON `actionMap`.
-    pub action_map: Option<ActionEventActionMap>,
+    pub action_map: Option<Box<ActionEventActionMap>>,
     /// Milliseconds elapsed until the action is disposed.
     ///
     /// JSON `timeToDisposition`.
@@ -19968,17 +21860,17 @@ pub struct WebActionEvent {
     /// Required.
     ///
     /// JSON `browser`.
-    pub browser: Option<Browser>,
+    pub browser: Option<Box<Browser>>,
     /// Customer's device.
     ///
     /// Required.
     ///
     /// JSON `device`.
-    pub device: Option<Device>,
+    pub device: Option<Box<Device>>,
     /// Customer's geolocation.
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<JourneyGeolocation>,
+    pub geolocation: Option<Box<JourneyGeolocation>>,
     /// Visitor's IP address.
     ///
     /// JSON `ipAddress`.
@@ -19990,11 +21882,11 @@ pub struct WebActionEvent {
     /// Marketing / traffic source information.
     ///
     /// JSON `mktCampaign`.
-    pub mkt_campaign: Option<JourneyCampaign>,
+    pub mkt_campaign: Option<Box<JourneyCampaign>>,
     /// Visit's referrer.
     ///
     /// JSON `visitReferrer`.
-    pub visit_referrer: Option<Referrer>,
+    pub visit_referrer: Option<Box<Referrer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -20002,12 +21894,12 @@ pub struct WebActionEvent {
 impl WebActionEvent {
     /// Sets [`Self::action`].
     pub fn set_action(mut self, v: EventAction) -> Self {
-        self.action = Some(v);
+        self.action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::action_map`].
     pub fn set_action_map(mut self, v: ActionEventActionMap) -> Self {
-        self.action_map = Some(v);
+        self.action_map = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time_to_disposition`].
@@ -20032,17 +21924,17 @@ impl WebActionEvent {
     }
     /// Sets [`Self::browser`].
     pub fn set_browser(mut self, v: Browser) -> Self {
-        self.browser = Some(v);
+        self.browser = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: Device) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: JourneyGeolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ip_address`].
@@ -20057,40 +21949,51 @@ impl WebActionEvent {
     }
     /// Sets [`Self::mkt_campaign`].
     pub fn set_mkt_campaign(mut self, v: JourneyCampaign) -> Self {
-        self.mkt_campaign = Some(v);
+        self.mkt_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::visit_referrer`].
     pub fn set_visit_referrer(mut self, v: Referrer) -> Self {
-        self.visit_referrer = Some(v);
+        self.visit_referrer = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WebActionEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebActionEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "actionMap" => r.read_into(&mut v.action_map),
-                "timeToDisposition" => r.read_into(&mut v.time_to_disposition),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "userAgentString" => r.read_into(&mut v.user_agent_string),
-                "browser" => r.read_into(&mut v.browser),
-                "device" => r.read_into(&mut v.device),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "ipAddress" => r.read_into(&mut v.ip_address),
-                "ipOrganization" => r.read_into(&mut v.ip_organization),
-                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
-                "visitReferrer" => r.read_into(&mut v.visit_referrer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "actionMap" => r.read_into(&mut self.action_map),
+                "timeToDisposition" => r.read_into(&mut self.time_to_disposition),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "userAgentString" => r.read_into(&mut self.user_agent_string),
+                "browser" => r.read_into(&mut self.browser),
+                "device" => r.read_into(&mut self.device),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "ipAddress" => r.read_into(&mut self.ip_address),
+                "ipOrganization" => r.read_into(&mut self.ip_organization),
+                "mktCampaign" => r.read_into(&mut self.mkt_campaign),
+                "visitReferrer" => r.read_into(&mut self.visit_referrer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20145,7 +22048,7 @@ pub struct WebEvent {
     /// Required.
     ///
     /// JSON `page`.
-    pub page: Option<JourneyPage>,
+    pub page: Option<Box<JourneyPage>>,
     /// HTTP User-Agent string (see https://tools.ietf.org/html/rfc1945#section-10.15).
     ///
     /// Required.
@@ -20157,17 +22060,17 @@ pub struct WebEvent {
     /// Required.
     ///
     /// JSON `browser`.
-    pub browser: Option<Browser>,
+    pub browser: Option<Box<Browser>>,
     /// Customer's device.
     ///
     /// Required.
     ///
     /// JSON `device`.
-    pub device: Option<Device>,
+    pub device: Option<Box<Device>>,
     /// Customer's geolocation.
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<JourneyGeolocation>,
+    pub geolocation: Option<Box<JourneyGeolocation>>,
     /// Customer's IP address. May be null if the business configures the tracker to not collect IP addresses.
     ///
     /// JSON `ipAddress`.
@@ -20179,11 +22082,11 @@ pub struct WebEvent {
     /// Marketing / traffic source information.
     ///
     /// JSON `mktCampaign`.
-    pub mkt_campaign: Option<JourneyCampaign>,
+    pub mkt_campaign: Option<Box<JourneyCampaign>>,
     /// Identifies the page URL that originally generated the request for the current page being viewed.
     ///
     /// JSON `referrer`.
-    pub referrer: Option<Referrer>,
+    pub referrer: Option<Box<Referrer>>,
     /// User-defined attributes associated with a particular event.
     ///
     /// Required.
@@ -20228,7 +22131,7 @@ impl WebEvent {
     }
     /// Sets [`Self::page`].
     pub fn set_page(mut self, v: JourneyPage) -> Self {
-        self.page = Some(v);
+        self.page = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user_agent_string`].
@@ -20238,17 +22141,17 @@ impl WebEvent {
     }
     /// Sets [`Self::browser`].
     pub fn set_browser(mut self, v: Browser) -> Self {
-        self.browser = Some(v);
+        self.browser = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: Device) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: JourneyGeolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ip_address`].
@@ -20263,12 +22166,12 @@ impl WebEvent {
     }
     /// Sets [`Self::mkt_campaign`].
     pub fn set_mkt_campaign(mut self, v: JourneyCampaign) -> Self {
-        self.mkt_campaign = Some(v);
+        self.mkt_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::referrer`].
     pub fn set_referrer(mut self, v: Referrer) -> Self {
-        self.referrer = Some(v);
+        self.referrer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -20295,31 +22198,42 @@ impl WebEvent {
 
 impl FromJson for WebEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventName" => r.read_into(&mut v.event_name),
-                "totalEventCount" => r.read_into(&mut v.total_event_count),
-                "totalPageviewCount" => r.read_into(&mut v.total_pageview_count),
-                "page" => r.read_into(&mut v.page),
-                "userAgentString" => r.read_into(&mut v.user_agent_string),
-                "browser" => r.read_into(&mut v.browser),
-                "device" => r.read_into(&mut v.device),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "ipAddress" => r.read_into(&mut v.ip_address),
-                "ipOrganization" => r.read_into(&mut v.ip_organization),
-                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
-                "referrer" => r.read_into(&mut v.referrer),
-                "attributes" => r.read_into(&mut v.attributes),
-                "traits" => r.read_into(&mut v.traits),
-                "searchQuery" => r.read_into(&mut v.search_query),
-                "authenticated" => r.read_into(&mut v.authenticated),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventName" => r.read_into(&mut self.event_name),
+                "totalEventCount" => r.read_into(&mut self.total_event_count),
+                "totalPageviewCount" => r.read_into(&mut self.total_pageview_count),
+                "page" => r.read_into(&mut self.page),
+                "userAgentString" => r.read_into(&mut self.user_agent_string),
+                "browser" => r.read_into(&mut self.browser),
+                "device" => r.read_into(&mut self.device),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "ipAddress" => r.read_into(&mut self.ip_address),
+                "ipOrganization" => r.read_into(&mut self.ip_organization),
+                "mktCampaign" => r.read_into(&mut self.mkt_campaign),
+                "referrer" => r.read_into(&mut self.referrer),
+                "attributes" => r.read_into(&mut self.attributes),
+                "traits" => r.read_into(&mut self.traits),
+                "searchQuery" => r.read_into(&mut self.search_query),
+                "authenticated" => r.read_into(&mut self.authenticated),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20394,18 +22308,29 @@ impl WebEventBrowser {
 
 impl FromJson for WebEventBrowser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebEventBrowser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "family" => r.read_into(&mut v.family),
-                "version" => r.read_into(&mut v.version),
-                "lang" => r.read_into(&mut v.lang),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "family" => r.read_into(&mut self.family),
+                "version" => r.read_into(&mut self.version),
+                "lang" => r.read_into(&mut self.lang),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20525,24 +22450,35 @@ impl WebEventDevice {
 
 impl FromJson for WebEventDevice {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebEventDevice {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "category" => r.read_into(&mut v.category),
-                "type" => r.read_into(&mut v.r#type),
-                "isMobile" => r.read_into(&mut v.is_mobile),
-                "screenHeight" => r.read_into(&mut v.screen_height),
-                "screenWidth" => r.read_into(&mut v.screen_width),
-                "screenDensity" => r.read_into(&mut v.screen_density),
-                "osFamily" => r.read_into(&mut v.os_family),
-                "osVersion" => r.read_into(&mut v.os_version),
-                "manufacturer" => r.read_into(&mut v.manufacturer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "category" => r.read_into(&mut self.category),
+                "type" => r.read_into(&mut self.r#type),
+                "isMobile" => r.read_into(&mut self.is_mobile),
+                "screenHeight" => r.read_into(&mut self.screen_height),
+                "screenWidth" => r.read_into(&mut self.screen_width),
+                "screenDensity" => r.read_into(&mut self.screen_density),
+                "osFamily" => r.read_into(&mut self.os_family),
+                "osVersion" => r.read_into(&mut self.os_version),
+                "manufacturer" => r.read_into(&mut self.manufacturer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20642,7 +22578,7 @@ pub struct WebEventRequest {
     /// Required.
     ///
     /// JSON `page`.
-    pub page: Option<RequestPage>,
+    pub page: Option<Box<RequestPage>>,
     /// Override for HTTP User-Agent string from request header (see https://tools.ietf.org/html/rfc1945#section-10.15).
     ///
     /// JSON `userAgentString`.
@@ -20650,11 +22586,11 @@ pub struct WebEventRequest {
     /// Customer's browser.
     ///
     /// JSON `browser`.
-    pub browser: Option<WebEventBrowser>,
+    pub browser: Option<Box<WebEventBrowser>>,
     /// Customer's device.
     ///
     /// JSON `device`.
-    pub device: Option<WebEventDevice>,
+    pub device: Option<Box<WebEventDevice>>,
     /// Represents the keywords in a customer search query.
     ///
     /// JSON `searchQuery`.
@@ -20702,7 +22638,7 @@ impl WebEventRequest {
     }
     /// Sets [`Self::page`].
     pub fn set_page(mut self, v: RequestPage) -> Self {
-        self.page = Some(v);
+        self.page = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user_agent_string`].
@@ -20712,12 +22648,12 @@ impl WebEventRequest {
     }
     /// Sets [`Self::browser`].
     pub fn set_browser(mut self, v: WebEventBrowser) -> Self {
-        self.browser = Some(v);
+        self.browser = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: WebEventDevice) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search_query`].
@@ -20759,28 +22695,39 @@ impl WebEventRequest {
 
 impl FromJson for WebEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "customerCookieId" => r.read_into(&mut v.customer_cookie_id),
-                "eventName" => r.read_into(&mut v.event_name),
-                "page" => r.read_into(&mut v.page),
-                "userAgentString" => r.read_into(&mut v.user_agent_string),
-                "browser" => r.read_into(&mut v.browser),
-                "device" => r.read_into(&mut v.device),
-                "searchQuery" => r.read_into(&mut v.search_query),
-                "ipAddress" => r.read_into(&mut v.ip_address),
-                "referrerUrl" => r.read_into(&mut v.referrer_url),
-                "attributes" => r.read_into(&mut v.attributes),
-                "traits" => r.read_into(&mut v.traits),
-                "externalId" => r.read_into(&mut v.external_id),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "customerCookieId" => r.read_into(&mut self.customer_cookie_id),
+                "eventName" => r.read_into(&mut self.event_name),
+                "page" => r.read_into(&mut self.page),
+                "userAgentString" => r.read_into(&mut self.user_agent_string),
+                "browser" => r.read_into(&mut self.browser),
+                "device" => r.read_into(&mut self.device),
+                "searchQuery" => r.read_into(&mut self.search_query),
+                "ipAddress" => r.read_into(&mut self.ip_address),
+                "referrerUrl" => r.read_into(&mut self.referrer_url),
+                "attributes" => r.read_into(&mut self.attributes),
+                "traits" => r.read_into(&mut self.traits),
+                "externalId" => r.read_into(&mut self.external_id),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20835,7 +22782,7 @@ pub struct WebEventResponse {
     /// Required.
     ///
     /// JSON `page`.
-    pub page: Option<ResponsePage>,
+    pub page: Option<Box<ResponsePage>>,
     /// HTTP User-Agent string (see https://tools.ietf.org/html/rfc1945#section-10.15).
     ///
     /// Required.
@@ -20847,13 +22794,13 @@ pub struct WebEventResponse {
     /// Required.
     ///
     /// JSON `browser`.
-    pub browser: Option<WebEventBrowser>,
+    pub browser: Option<Box<WebEventBrowser>>,
     /// Customer's device.
     ///
     /// Required.
     ///
     /// JSON `device`.
-    pub device: Option<WebEventDevice>,
+    pub device: Option<Box<WebEventDevice>>,
     /// Represents the keywords in a customer search query.
     ///
     /// JSON `searchQuery`.
@@ -20865,21 +22812,21 @@ pub struct WebEventResponse {
     /// Customer's geolocation.
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<JourneyGeolocation>,
+    pub geolocation: Option<Box<JourneyGeolocation>>,
     /// Urchin Tracking Module (UTM) parameters used to track the effectiveness of online marketing campaigns.
     ///
     /// JSON `mktCampaign`.
-    pub mkt_campaign: Option<JourneyCampaign>,
+    pub mkt_campaign: Option<Box<JourneyCampaign>>,
     /// The session that the event belongs to.
     ///
     /// Required.
     ///
     /// JSON `session`.
-    pub session: Option<WebEventResponseSession>,
+    pub session: Option<Box<WebEventResponseSession>>,
     /// Identifies the web page that originally generated the request for the current page being viewed.
     ///
     /// JSON `referrer`.
-    pub referrer: Option<Referrer>,
+    pub referrer: Option<Box<Referrer>>,
     /// User-defined attributes associated with a particular event. These attributes provide additional context about the event. For example, items_in_cart or subscription_level.
     ///
     /// Required.
@@ -20930,7 +22877,7 @@ impl WebEventResponse {
     }
     /// Sets [`Self::page`].
     pub fn set_page(mut self, v: ResponsePage) -> Self {
-        self.page = Some(v);
+        self.page = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user_agent_string`].
@@ -20940,12 +22887,12 @@ impl WebEventResponse {
     }
     /// Sets [`Self::browser`].
     pub fn set_browser(mut self, v: WebEventBrowser) -> Self {
-        self.browser = Some(v);
+        self.browser = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: WebEventDevice) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search_query`].
@@ -20960,22 +22907,22 @@ impl WebEventResponse {
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: JourneyGeolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::mkt_campaign`].
     pub fn set_mkt_campaign(mut self, v: JourneyCampaign) -> Self {
-        self.mkt_campaign = Some(v);
+        self.mkt_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session`].
     pub fn set_session(mut self, v: WebEventResponseSession) -> Self {
-        self.session = Some(v);
+        self.session = Some(Box::new(v));
         self
     }
     /// Sets [`Self::referrer`].
     pub fn set_referrer(mut self, v: Referrer) -> Self {
-        self.referrer = Some(v);
+        self.referrer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -21007,33 +22954,44 @@ impl WebEventResponse {
 
 impl FromJson for WebEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebEventResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "customerId" => r.read_into(&mut v.customer_id),
-                "eventName" => r.read_into(&mut v.event_name),
-                "customerIdType" => r.read_into(&mut v.customer_id_type),
-                "page" => r.read_into(&mut v.page),
-                "userAgentString" => r.read_into(&mut v.user_agent_string),
-                "browser" => r.read_into(&mut v.browser),
-                "device" => r.read_into(&mut v.device),
-                "searchQuery" => r.read_into(&mut v.search_query),
-                "ipOrganization" => r.read_into(&mut v.ip_organization),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
-                "session" => r.read_into(&mut v.session),
-                "referrer" => r.read_into(&mut v.referrer),
-                "attributes" => r.read_into(&mut v.attributes),
-                "traits" => r.read_into(&mut v.traits),
-                "authenticated" => r.read_into(&mut v.authenticated),
-                "externalId" => r.read_into(&mut v.external_id),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "customerId" => r.read_into(&mut self.customer_id),
+                "eventName" => r.read_into(&mut self.event_name),
+                "customerIdType" => r.read_into(&mut self.customer_id_type),
+                "page" => r.read_into(&mut self.page),
+                "userAgentString" => r.read_into(&mut self.user_agent_string),
+                "browser" => r.read_into(&mut self.browser),
+                "device" => r.read_into(&mut self.device),
+                "searchQuery" => r.read_into(&mut self.search_query),
+                "ipOrganization" => r.read_into(&mut self.ip_organization),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "mktCampaign" => r.read_into(&mut self.mkt_campaign),
+                "session" => r.read_into(&mut self.session),
+                "referrer" => r.read_into(&mut self.referrer),
+                "attributes" => r.read_into(&mut self.attributes),
+                "traits" => r.read_into(&mut self.traits),
+                "authenticated" => r.read_into(&mut self.authenticated),
+                "externalId" => r.read_into(&mut self.external_id),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21095,7 +23053,7 @@ pub struct WebEventResponseSession {
     /// The referrer of the first event in the web session.
     ///
     /// JSON `referrer`.
-    pub referrer: Option<Referrer>,
+    pub referrer: Option<Box<Referrer>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -21133,7 +23091,7 @@ impl WebEventResponseSession {
     }
     /// Sets [`Self::referrer`].
     pub fn set_referrer(mut self, v: Referrer) -> Self {
-        self.referrer = Some(v);
+        self.referrer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -21150,22 +23108,33 @@ impl WebEventResponseSession {
 
 impl FromJson for WebEventResponseSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebEventResponseSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "durationInSeconds" => r.read_into(&mut v.duration_in_seconds),
-                "eventCount" => r.read_into(&mut v.event_count),
-                "pageviewCount" => r.read_into(&mut v.pageview_count),
-                "referrer" => r.read_into(&mut v.referrer),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "durationInSeconds" => r.read_into(&mut self.duration_in_seconds),
+                "eventCount" => r.read_into(&mut self.event_count),
+                "pageviewCount" => r.read_into(&mut self.pageview_count),
+                "referrer" => r.read_into(&mut self.referrer),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21198,7 +23167,7 @@ pub struct WebMessagingOfferFields {
     /// Flow to be invoked, overrides default flow when specified.
     ///
     /// JSON `architectFlow`.
-    pub architect_flow: Option<AddressableEntityRef>,
+    pub architect_flow: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -21211,24 +23180,35 @@ impl WebMessagingOfferFields {
     }
     /// Sets [`Self::architect_flow`].
     pub fn set_architect_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.architect_flow = Some(v);
+        self.architect_flow = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WebMessagingOfferFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingOfferFields {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "offerText" => r.read_into(&mut v.offer_text),
-                "architectFlow" => r.read_into(&mut v.architect_flow),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "offerText" => r.read_into(&mut self.offer_text),
+                "architectFlow" => r.read_into(&mut self.architect_flow),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21267,16 +23247,27 @@ impl WebMessagingOfferProperties {
 
 impl FromJson for WebMessagingOfferProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingOfferProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "offerText" => r.read_into(&mut v.offer_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "offerText" => r.read_into(&mut self.offer_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

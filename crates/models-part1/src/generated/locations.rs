@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -52,11 +52,11 @@ pub struct LocationCreateDefinition {
     /// Emergency number for the location
     ///
     /// JSON `emergencyNumber`.
-    pub emergency_number: Option<LocationEmergencyNumber>,
+    pub emergency_number: Option<Box<LocationEmergencyNumber>>,
     /// Address of the location
     ///
     /// JSON `address`.
-    pub address: Option<LocationAddress>,
+    pub address: Option<Box<LocationAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -94,35 +94,46 @@ impl LocationCreateDefinition {
     }
     /// Sets [`Self::emergency_number`].
     pub fn set_emergency_number(mut self, v: LocationEmergencyNumber) -> Self {
-        self.emergency_number = Some(v);
+        self.emergency_number = Some(Box::new(v));
         self
     }
     /// Sets [`Self::address`].
     pub fn set_address(mut self, v: LocationAddress) -> Self {
-        self.address = Some(v);
+        self.address = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LocationCreateDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocationCreateDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "state" => r.read_into(&mut v.state),
-                "path" => r.read_into(&mut v.path),
-                "notes" => r.read_into(&mut v.notes),
-                "contactUser" => r.read_into(&mut v.contact_user),
-                "emergencyNumber" => r.read_into(&mut v.emergency_number),
-                "address" => r.read_into(&mut v.address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "state" => r.read_into(&mut self.state),
+                "path" => r.read_into(&mut self.path),
+                "notes" => r.read_into(&mut self.notes),
+                "contactUser" => r.read_into(&mut self.contact_user),
+                "emergencyNumber" => r.read_into(&mut self.emergency_number),
+                "address" => r.read_into(&mut self.address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -275,25 +286,36 @@ impl LocationEntityListing {
 
 impl FromJson for LocationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -353,11 +375,11 @@ pub struct LocationUpdateDefinition {
     /// Emergency number for the location
     ///
     /// JSON `emergencyNumber`.
-    pub emergency_number: Option<LocationEmergencyNumber>,
+    pub emergency_number: Option<Box<LocationEmergencyNumber>>,
     /// Address of the location
     ///
     /// JSON `address`.
-    pub address: Option<LocationAddress>,
+    pub address: Option<Box<LocationAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -395,35 +417,46 @@ impl LocationUpdateDefinition {
     }
     /// Sets [`Self::emergency_number`].
     pub fn set_emergency_number(mut self, v: LocationEmergencyNumber) -> Self {
-        self.emergency_number = Some(v);
+        self.emergency_number = Some(Box::new(v));
         self
     }
     /// Sets [`Self::address`].
     pub fn set_address(mut self, v: LocationAddress) -> Self {
-        self.address = Some(v);
+        self.address = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LocationUpdateDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocationUpdateDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "state" => r.read_into(&mut v.state),
-                "path" => r.read_into(&mut v.path),
-                "notes" => r.read_into(&mut v.notes),
-                "contactUser" => r.read_into(&mut v.contact_user),
-                "emergencyNumber" => r.read_into(&mut v.emergency_number),
-                "address" => r.read_into(&mut v.address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "state" => r.read_into(&mut self.state),
+                "path" => r.read_into(&mut self.path),
+                "notes" => r.read_into(&mut self.notes),
+                "contactUser" => r.read_into(&mut self.contact_user),
+                "emergencyNumber" => r.read_into(&mut self.emergency_number),
+                "address" => r.read_into(&mut self.address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

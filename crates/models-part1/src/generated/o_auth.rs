@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -24,13 +24,13 @@ use time::{Date, OffsetDateTime};
 #[non_exhaustive]
 pub struct OAuthAuthorization {
     /// JSON `client`.
-    pub client: Option<OAuthClient>,
+    pub client: Option<Box<OAuthClient>>,
     /// JSON `scope`.
     pub scope: Option<Vec<String>>,
     /// JSON `roles`.
     pub roles: Option<Vec<String>>,
     /// JSON `resourceOwner`.
-    pub resource_owner: Option<DomainEntityRef>,
+    pub resource_owner: Option<Box<DomainEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -40,9 +40,9 @@ pub struct OAuthAuthorization {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// JSON `pending`.
     pub pending: Option<bool>,
     /// JSON `state`.
@@ -58,7 +58,7 @@ pub struct OAuthAuthorization {
 impl OAuthAuthorization {
     /// Sets [`Self::client`].
     pub fn set_client(mut self, v: OAuthClient) -> Self {
-        self.client = Some(v);
+        self.client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scope`].
@@ -73,7 +73,7 @@ impl OAuthAuthorization {
     }
     /// Sets [`Self::resource_owner`].
     pub fn set_resource_owner(mut self, v: DomainEntityRef) -> Self {
-        self.resource_owner = Some(v);
+        self.resource_owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -88,12 +88,12 @@ impl OAuthAuthorization {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::pending`].
@@ -115,26 +115,37 @@ impl OAuthAuthorization {
 
 impl FromJson for OAuthAuthorization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthAuthorization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "client" => r.read_into(&mut v.client),
-                "scope" => r.read_into(&mut v.scope),
-                "roles" => r.read_into(&mut v.roles),
-                "resourceOwner" => r.read_into(&mut v.resource_owner),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "pending" => r.read_into(&mut v.pending),
-                "state" => r.read_into(&mut v.state),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "client" => r.read_into(&mut self.client),
+                "scope" => r.read_into(&mut self.scope),
+                "roles" => r.read_into(&mut self.roles),
+                "resourceOwner" => r.read_into(&mut self.resource_owner),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "pending" => r.read_into(&mut self.pending),
+                "state" => r.read_into(&mut self.state),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -249,18 +260,29 @@ impl OAuthAuthorizationListing {
 
 impl FromJson for OAuthAuthorizationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthAuthorizationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -321,11 +343,11 @@ pub struct OAuthClient {
     /// User that created this client
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User that last modified this client
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// The OAuth Grant/Client type supported by this client. Code Authorization Grant/Client type - Preferred client type where the Client ID and Secret are required to create tokens. Used where the secret can be secured. PKCE-Enabled Code Authorization grant type - Code grant type which requires PKCE challenge and verifier to create tokens. Used in public clients for increased security. Implicit grant type - Client ID only is required to create tokens. Used in browser and mobile apps where the secret can not be secured. SAML2-Bearer extension grant type - SAML2 assertion provider for user authentication at the token endpoint. Client Credential grant type - Used to created access tokens that are tied only to the client.
     ///
     /// Required.
@@ -404,12 +426,12 @@ impl OAuthClient {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authorized_grant_type`].
@@ -446,32 +468,43 @@ impl OAuthClient {
 
 impl FromJson for OAuthClient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthClient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "accessTokenValiditySeconds" => r.read_into(&mut v.access_token_validity_seconds),
-                "description" => r.read_into(&mut v.description),
-                "registeredRedirectUri" => r.read_into(&mut v.registered_redirect_uri),
-                "secret" => r.read_into(&mut v.secret),
-                "roleIds" => r.read_into(&mut v.role_ids),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "authorizedGrantType" => r.read_into(&mut v.authorized_grant_type),
-                "scope" => r.read_into(&mut v.scope),
-                "roleDivisions" => r.read_into(&mut v.role_divisions),
-                "state" => r.read_into(&mut v.state),
-                "dateToDelete" => r.read_into(&mut v.date_to_delete),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "accessTokenValiditySeconds" => r.read_into(&mut self.access_token_validity_seconds),
+                "description" => r.read_into(&mut self.description),
+                "registeredRedirectUri" => r.read_into(&mut self.registered_redirect_uri),
+                "secret" => r.read_into(&mut self.secret),
+                "roleIds" => r.read_into(&mut self.role_ids),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "authorizedGrantType" => r.read_into(&mut self.authorized_grant_type),
+                "scope" => r.read_into(&mut self.scope),
+                "roleDivisions" => r.read_into(&mut self.role_divisions),
+                "state" => r.read_into(&mut self.state),
+                "dateToDelete" => r.read_into(&mut self.date_to_delete),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -696,25 +729,36 @@ impl OAuthClientEntityListing {
 
 impl FromJson for OAuthClientEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthClientEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -844,25 +888,36 @@ impl OAuthClientRequest {
 
 impl FromJson for OAuthClientRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthClientRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "accessTokenValiditySeconds" => r.read_into(&mut v.access_token_validity_seconds),
-                "description" => r.read_into(&mut v.description),
-                "registeredRedirectUri" => r.read_into(&mut v.registered_redirect_uri),
-                "roleIds" => r.read_into(&mut v.role_ids),
-                "authorizedGrantType" => r.read_into(&mut v.authorized_grant_type),
-                "scope" => r.read_into(&mut v.scope),
-                "roleDivisions" => r.read_into(&mut v.role_divisions),
-                "state" => r.read_into(&mut v.state),
-                "dateToDelete" => r.read_into(&mut v.date_to_delete),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "accessTokenValiditySeconds" => r.read_into(&mut self.access_token_validity_seconds),
+                "description" => r.read_into(&mut self.description),
+                "registeredRedirectUri" => r.read_into(&mut self.registered_redirect_uri),
+                "roleIds" => r.read_into(&mut self.role_ids),
+                "authorizedGrantType" => r.read_into(&mut self.authorized_grant_type),
+                "scope" => r.read_into(&mut self.scope),
+                "roleDivisions" => r.read_into(&mut self.role_divisions),
+                "state" => r.read_into(&mut self.state),
+                "dateToDelete" => r.read_into(&mut self.date_to_delete),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1035,18 +1090,29 @@ impl OAuthScope {
 
 impl FromJson for OAuthScope {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthScope {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "description" => r.read_into(&mut v.description),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "description" => r.read_into(&mut self.description),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1098,18 +1164,29 @@ impl OAuthScopeListing {
 
 impl FromJson for OAuthScopeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthScopeListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -43,16 +43,27 @@ impl EventAggregatesQueryRequest {
 
 impl FromJson for EventAggregatesQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventAggregatesQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -99,17 +110,28 @@ impl EventAggregatesResponse {
 
 impl FromJson for EventAggregatesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventAggregatesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "eventDefinitionAggregates" => r.read_into(&mut v.event_definition_aggregates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "eventDefinitionAggregates" => r.read_into(&mut self.event_definition_aggregates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -166,18 +188,29 @@ impl EventDefinition {
 
 impl FromJson for EventDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -202,7 +235,7 @@ pub struct EventDefinitionAggregates {
     /// Event definition.
     ///
     /// JSON `eventDefinition`.
-    pub event_definition: Option<AddressableEntityRef>,
+    pub event_definition: Option<Box<AddressableEntityRef>>,
     /// How many events have occurred.
     ///
     /// JSON `eventCount`.
@@ -214,7 +247,7 @@ pub struct EventDefinitionAggregates {
 impl EventDefinitionAggregates {
     /// Sets [`Self::event_definition`].
     pub fn set_event_definition(mut self, v: AddressableEntityRef) -> Self {
-        self.event_definition = Some(v);
+        self.event_definition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::event_count`].
@@ -226,17 +259,28 @@ impl EventDefinitionAggregates {
 
 impl FromJson for EventDefinitionAggregates {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventDefinitionAggregates {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventDefinition" => r.read_into(&mut v.event_definition),
-                "eventCount" => r.read_into(&mut v.event_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventDefinition" => r.read_into(&mut self.event_definition),
+                "eventCount" => r.read_into(&mut self.event_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -273,16 +317,27 @@ impl EventDefinitionListing {
 
 impl FromJson for EventDefinitionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventDefinitionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -349,19 +404,30 @@ impl EventQueryRequest {
 
 impl FromJson for EventQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "eventDefinitionIds" => r.read_into(&mut v.event_definition_ids),
-                "searchTerm" => r.read_into(&mut v.search_term),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "eventDefinitionIds" => r.read_into(&mut self.event_definition_ids),
+                "searchTerm" => r.read_into(&mut self.search_term),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -468,19 +534,30 @@ impl EventQueryResponse {
 
 impl FromJson for EventQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -506,7 +583,7 @@ pub struct OperationalEvent {
     /// The event that occurred.
     ///
     /// JSON `eventDefinition`.
-    pub event_definition: Option<AddressableEntityRef>,
+    pub event_definition: Option<Box<AddressableEntityRef>>,
     /// The unique identifier for the entity
     ///
     /// JSON `entityId`.
@@ -538,7 +615,7 @@ pub struct OperationalEvent {
     /// The link to a conversation
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The date when the event created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -570,7 +647,7 @@ pub struct OperationalEvent {
 impl OperationalEvent {
     /// Sets [`Self::event_definition`].
     pub fn set_event_definition(mut self, v: AddressableEntityRef) -> Self {
-        self.event_definition = Some(v);
+        self.event_definition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entity_id`].
@@ -610,7 +687,7 @@ impl OperationalEvent {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -647,30 +724,41 @@ impl OperationalEvent {
 
 impl FromJson for OperationalEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OperationalEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventDefinition" => r.read_into(&mut v.event_definition),
-                "entityId" => r.read_into(&mut v.entity_id),
-                "entityToken" => r.read_into(&mut v.entity_token),
-                "entityName" => r.read_into(&mut v.entity_name),
-                "previousValue" => r.read_into(&mut v.previous_value),
-                "currentValue" => r.read_into(&mut v.current_value),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "parentEntityId" => r.read_into(&mut v.parent_entity_id),
-                "conversation" => r.read_into(&mut v.conversation),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "entityModifiedBy" => r.read_into(&mut v.entity_modified_by),
-                "entityVersion" => r.read_into(&mut v.entity_version),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventDefinition" => r.read_into(&mut self.event_definition),
+                "entityId" => r.read_into(&mut self.entity_id),
+                "entityToken" => r.read_into(&mut self.entity_token),
+                "entityName" => r.read_into(&mut self.entity_name),
+                "previousValue" => r.read_into(&mut self.previous_value),
+                "currentValue" => r.read_into(&mut self.current_value),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "parentEntityId" => r.read_into(&mut self.parent_entity_id),
+                "conversation" => r.read_into(&mut self.conversation),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "entityModifiedBy" => r.read_into(&mut self.entity_modified_by),
+                "entityVersion" => r.read_into(&mut self.entity_version),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

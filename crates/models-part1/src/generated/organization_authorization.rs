@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -32,7 +32,7 @@ pub struct ClonedUser {
     /// The ID of the trustor organization this clone exists in.
     ///
     /// JSON `trustor`.
-    pub trustor: Option<DomainEntityRef>,
+    pub trustor: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -54,7 +54,7 @@ impl ClonedUser {
     }
     /// Sets [`Self::trustor`].
     pub fn set_trustor(mut self, v: DomainEntityRef) -> Self {
-        self.trustor = Some(v);
+        self.trustor = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -66,19 +66,30 @@ impl ClonedUser {
 
 impl FromJson for ClonedUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClonedUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "trustor" => r.read_into(&mut v.trustor),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "trustor" => r.read_into(&mut self.trustor),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -131,18 +142,29 @@ impl ClonedUserEntityListing {
 
 impl FromJson for ClonedUserEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClonedUserEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -195,17 +217,28 @@ impl Facet {
 
 impl FromJson for Facet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Facet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -279,19 +312,30 @@ impl Filter {
 
 impl FromJson for Filter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Filter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -370,20 +414,31 @@ impl TrustCreate {
 
 impl FromJson for TrustCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pairingId" => r.read_into(&mut v.pairing_id),
-                "enabled" => r.read_into(&mut v.enabled),
-                "users" => r.read_into(&mut v.users),
-                "groups" => r.read_into(&mut v.groups),
-                "dateExpired" => r.read_into(&mut v.date_expired),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pairingId" => r.read_into(&mut self.pairing_id),
+                "enabled" => r.read_into(&mut self.enabled),
+                "users" => r.read_into(&mut self.users),
+                "groups" => r.read_into(&mut self.groups),
+                "dateExpired" => r.read_into(&mut self.date_expired),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -486,25 +541,36 @@ impl TrustEntityListing {
 
 impl FromJson for TrustEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -610,7 +676,7 @@ pub struct TrustGroup {
     /// The user that added trusted group.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<OrgUser>,
+    pub created_by: Option<Box<OrgUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -708,41 +774,52 @@ impl TrustGroup {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: OrgUser) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrustGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "state" => r.read_into(&mut v.state),
-                "version" => r.read_into(&mut v.version),
-                "type" => r.read_into(&mut v.r#type),
-                "images" => r.read_into(&mut v.images),
-                "addresses" => r.read_into(&mut v.addresses),
-                "rulesVisible" => r.read_into(&mut v.rules_visible),
-                "visibility" => r.read_into(&mut v.visibility),
-                "rolesEnabled" => r.read_into(&mut v.roles_enabled),
-                "includeOwners" => r.read_into(&mut v.include_owners),
-                "callsEnabled" => r.read_into(&mut v.calls_enabled),
-                "email" => r.read_into(&mut v.email),
-                "owners" => r.read_into(&mut v.owners),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "state" => r.read_into(&mut self.state),
+                "version" => r.read_into(&mut self.version),
+                "type" => r.read_into(&mut self.r#type),
+                "images" => r.read_into(&mut self.images),
+                "addresses" => r.read_into(&mut self.addresses),
+                "rulesVisible" => r.read_into(&mut self.rules_visible),
+                "visibility" => r.read_into(&mut self.visibility),
+                "rolesEnabled" => r.read_into(&mut self.roles_enabled),
+                "includeOwners" => r.read_into(&mut self.include_owners),
+                "callsEnabled" => r.read_into(&mut self.calls_enabled),
+                "email" => r.read_into(&mut self.email),
+                "owners" => r.read_into(&mut self.owners),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1008,25 +1085,36 @@ impl TrustGroupEntityListing {
 
 impl FromJson for TrustGroupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustGroupEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1068,7 +1156,7 @@ pub struct TrustMemberCreate {
     /// The list of trustor organization roles granting this user or group access paired with the divisions for those roles.
     ///
     /// JSON `roleDivisions`.
-    pub role_divisions: Option<RoleDivisionGrants>,
+    pub role_divisions: Option<Box<RoleDivisionGrants>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1086,25 +1174,36 @@ impl TrustMemberCreate {
     }
     /// Sets [`Self::role_divisions`].
     pub fn set_role_divisions(mut self, v: RoleDivisionGrants) -> Self {
-        self.role_divisions = Some(v);
+        self.role_divisions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrustMemberCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustMemberCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "roleIds" => r.read_into(&mut v.role_ids),
-                "roleDivisions" => r.read_into(&mut v.role_divisions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "roleIds" => r.read_into(&mut self.role_ids),
+                "roleDivisions" => r.read_into(&mut self.role_divisions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1133,7 +1232,7 @@ pub struct TrustRequest {
     /// User who created this request.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<OrgUser>,
+    pub created_by: Option<Box<OrgUser>>,
     /// Date request was created. There is a 48 hour expiration on all requests. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1143,7 +1242,7 @@ pub struct TrustRequest {
     /// Required.
     ///
     /// JSON `trustee`.
-    pub trustee: Option<Organization>,
+    pub trustee: Option<Box<Organization>>,
     /// The list of trustee users that are requesting access.
     ///
     /// JSON `users`.
@@ -1168,7 +1267,7 @@ impl TrustRequest {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: OrgUser) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1178,7 +1277,7 @@ impl TrustRequest {
     }
     /// Sets [`Self::trustee`].
     pub fn set_trustee(mut self, v: Organization) -> Self {
-        self.trustee = Some(v);
+        self.trustee = Some(Box::new(v));
         self
     }
     /// Sets [`Self::users`].
@@ -1200,22 +1299,33 @@ impl TrustRequest {
 
 impl FromJson for TrustRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "trustee" => r.read_into(&mut v.trustee),
-                "users" => r.read_into(&mut v.users),
-                "groups" => r.read_into(&mut v.groups),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "trustee" => r.read_into(&mut self.trustee),
+                "users" => r.read_into(&mut self.users),
+                "groups" => r.read_into(&mut self.groups),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1268,17 +1378,28 @@ impl TrustRequestCreate {
 
 impl FromJson for TrustRequestCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustRequestCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userIds" => r.read_into(&mut v.user_ids),
-                "groupIds" => r.read_into(&mut v.group_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userIds" => r.read_into(&mut self.user_ids),
+                "groupIds" => r.read_into(&mut self.group_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1328,17 +1449,28 @@ impl TrustUpdate {
 
 impl FromJson for TrustUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "dateExpired" => r.read_into(&mut v.date_expired),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "dateExpired" => r.read_into(&mut self.date_expired),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1368,9 +1500,9 @@ pub struct TrustUser {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// JSON `chat`.
-    pub chat: Option<Chat>,
+    pub chat: Option<Box<Chat>>,
     /// JSON `department`.
     pub department: Option<String>,
     /// JSON `email`.
@@ -1392,7 +1524,7 @@ pub struct TrustUser {
     /// JSON `username`.
     pub username: Option<String>,
     /// JSON `manager`.
-    pub manager: Option<User>,
+    pub manager: Option<Box<User>>,
     /// JSON `images`.
     pub images: Option<Vec<Image>>,
     /// Required when updating a user, this value should be the current version of the user.  The current version can be obtained with a GET on the user before doing a PATCH.
@@ -1404,9 +1536,9 @@ pub struct TrustUser {
     /// JSON `certifications`.
     pub certifications: Option<Vec<String>>,
     /// JSON `biography`.
-    pub biography: Option<Biography>,
+    pub biography: Option<Box<Biography>>,
     /// JSON `employerInfo`.
-    pub employer_info: Option<EmployerInfo>,
+    pub employer_info: Option<Box<EmployerInfo>>,
     /// Preferred full name of the agent
     ///
     /// JSON `preferredName`.
@@ -1414,35 +1546,35 @@ pub struct TrustUser {
     /// ACD routing status
     ///
     /// JSON `routingStatus`.
-    pub routing_status: Option<RoutingStatus>,
+    pub routing_status: Option<Box<RoutingStatus>>,
     /// Active presence
     ///
     /// JSON `presence`.
-    pub presence: Option<UserPresence>,
+    pub presence: Option<Box<UserPresence>>,
     /// Integration presence
     ///
     /// JSON `integrationPresence`.
-    pub integration_presence: Option<UserPresence>,
+    pub integration_presence: Option<Box<UserPresence>>,
     /// Summary of conversion statistics for conversation types.
     ///
     /// JSON `conversationSummary`.
-    pub conversation_summary: Option<UserConversationSummary>,
+    pub conversation_summary: Option<Box<UserConversationSummary>>,
     /// Determine if out of office is enabled
     ///
     /// JSON `outOfOffice`.
-    pub out_of_office: Option<OutOfOffice>,
+    pub out_of_office: Option<Box<OutOfOffice>>,
     /// Current geolocation position
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<Geolocation>,
+    pub geolocation: Option<Box<Geolocation>>,
     /// Effective, default, and last station information
     ///
     /// JSON `station`.
-    pub station: Option<UserStations>,
+    pub station: Option<Box<UserStations>>,
     /// Roles and permissions assigned to the user
     ///
     /// JSON `authorization`.
-    pub authorization: Option<UserAuthorization>,
+    pub authorization: Option<Box<UserAuthorization>>,
     /// Profile skills possessed by the user
     ///
     /// JSON `profileSkills`.
@@ -1458,11 +1590,11 @@ pub struct TrustUser {
     /// The team the user is a member of
     ///
     /// JSON `team`.
-    pub team: Option<Team>,
+    pub team: Option<Box<Team>>,
     /// The WFM work plan bid rank settings for the user
     ///
     /// JSON `workPlanBidRanks`.
-    pub work_plan_bid_ranks: Option<WorkPlanBidRanks>,
+    pub work_plan_bid_ranks: Option<Box<WorkPlanBidRanks>>,
     /// Routing (ACD) skills possessed by the user
     ///
     /// JSON `skills`.
@@ -1480,7 +1612,7 @@ pub struct TrustUser {
     /// JSON `languagePreference`.
     pub language_preference: Option<String>,
     /// JSON `lastTokenIssued`.
-    pub last_token_issued: Option<OAuthLastTokenIssued>,
+    pub last_token_issued: Option<Box<OAuthLastTokenIssued>>,
     /// The last time the user logged in using username and password. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateLastLogin`.
@@ -1490,7 +1622,7 @@ pub struct TrustUser {
     /// JSON `dateWelcomeSent`.
     pub date_welcome_sent: Option<OffsetDateTime>,
     /// JSON `trustUserDetails`.
-    pub trust_user_details: Option<TrustUserDetails>,
+    pub trust_user_details: Option<Box<TrustUserDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1508,12 +1640,12 @@ impl TrustUser {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat`].
     pub fn set_chat(mut self, v: Chat) -> Self {
-        self.chat = Some(v);
+        self.chat = Some(Box::new(v));
         self
     }
     /// Sets [`Self::department`].
@@ -1553,7 +1685,7 @@ impl TrustUser {
     }
     /// Sets [`Self::manager`].
     pub fn set_manager(mut self, v: User) -> Self {
-        self.manager = Some(v);
+        self.manager = Some(Box::new(v));
         self
     }
     /// Sets [`Self::images`].
@@ -1573,12 +1705,12 @@ impl TrustUser {
     }
     /// Sets [`Self::biography`].
     pub fn set_biography(mut self, v: Biography) -> Self {
-        self.biography = Some(v);
+        self.biography = Some(Box::new(v));
         self
     }
     /// Sets [`Self::employer_info`].
     pub fn set_employer_info(mut self, v: EmployerInfo) -> Self {
-        self.employer_info = Some(v);
+        self.employer_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::preferred_name`].
@@ -1588,42 +1720,42 @@ impl TrustUser {
     }
     /// Sets [`Self::routing_status`].
     pub fn set_routing_status(mut self, v: RoutingStatus) -> Self {
-        self.routing_status = Some(v);
+        self.routing_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: UserPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_presence`].
     pub fn set_integration_presence(mut self, v: UserPresence) -> Self {
-        self.integration_presence = Some(v);
+        self.integration_presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_summary`].
     pub fn set_conversation_summary(mut self, v: UserConversationSummary) -> Self {
-        self.conversation_summary = Some(v);
+        self.conversation_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::out_of_office`].
     pub fn set_out_of_office(mut self, v: OutOfOffice) -> Self {
-        self.out_of_office = Some(v);
+        self.out_of_office = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: Geolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::station`].
     pub fn set_station(mut self, v: UserStations) -> Self {
-        self.station = Some(v);
+        self.station = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authorization`].
     pub fn set_authorization(mut self, v: UserAuthorization) -> Self {
-        self.authorization = Some(v);
+        self.authorization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::profile_skills`].
@@ -1643,12 +1775,12 @@ impl TrustUser {
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: Team) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::work_plan_bid_ranks`].
     pub fn set_work_plan_bid_ranks(mut self, v: WorkPlanBidRanks) -> Self {
-        self.work_plan_bid_ranks = Some(v);
+        self.work_plan_bid_ranks = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skills`].
@@ -1673,7 +1805,7 @@ impl TrustUser {
     }
     /// Sets [`Self::last_token_issued`].
     pub fn set_last_token_issued(mut self, v: OAuthLastTokenIssued) -> Self {
-        self.last_token_issued = Some(v);
+        self.last_token_issued = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_last_login`].
@@ -1688,61 +1820,72 @@ impl TrustUser {
     }
     /// Sets [`Self::trust_user_details`].
     pub fn set_trust_user_details(mut self, v: TrustUserDetails) -> Self {
-        self.trust_user_details = Some(v);
+        self.trust_user_details = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrustUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "chat" => r.read_into(&mut v.chat),
-                "department" => r.read_into(&mut v.department),
-                "email" => r.read_into(&mut v.email),
-                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
-                "addresses" => r.read_into(&mut v.addresses),
-                "state" => r.read_into(&mut v.state),
-                "title" => r.read_into(&mut v.title),
-                "username" => r.read_into(&mut v.username),
-                "manager" => r.read_into(&mut v.manager),
-                "images" => r.read_into(&mut v.images),
-                "version" => r.read_into(&mut v.version),
-                "certifications" => r.read_into(&mut v.certifications),
-                "biography" => r.read_into(&mut v.biography),
-                "employerInfo" => r.read_into(&mut v.employer_info),
-                "preferredName" => r.read_into(&mut v.preferred_name),
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "presence" => r.read_into(&mut v.presence),
-                "integrationPresence" => r.read_into(&mut v.integration_presence),
-                "conversationSummary" => r.read_into(&mut v.conversation_summary),
-                "outOfOffice" => r.read_into(&mut v.out_of_office),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "station" => r.read_into(&mut v.station),
-                "authorization" => r.read_into(&mut v.authorization),
-                "profileSkills" => r.read_into(&mut v.profile_skills),
-                "locations" => r.read_into(&mut v.locations),
-                "groups" => r.read_into(&mut v.groups),
-                "team" => r.read_into(&mut v.team),
-                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
-                "skills" => r.read_into(&mut v.skills),
-                "languages" => r.read_into(&mut v.languages),
-                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
-                "languagePreference" => r.read_into(&mut v.language_preference),
-                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
-                "dateLastLogin" => r.read_into(&mut v.date_last_login),
-                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
-                "trustUserDetails" => r.read_into(&mut v.trust_user_details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "chat" => r.read_into(&mut self.chat),
+                "department" => r.read_into(&mut self.department),
+                "email" => r.read_into(&mut self.email),
+                "primaryContactInfo" => r.read_into(&mut self.primary_contact_info),
+                "addresses" => r.read_into(&mut self.addresses),
+                "state" => r.read_into(&mut self.state),
+                "title" => r.read_into(&mut self.title),
+                "username" => r.read_into(&mut self.username),
+                "manager" => r.read_into(&mut self.manager),
+                "images" => r.read_into(&mut self.images),
+                "version" => r.read_into(&mut self.version),
+                "certifications" => r.read_into(&mut self.certifications),
+                "biography" => r.read_into(&mut self.biography),
+                "employerInfo" => r.read_into(&mut self.employer_info),
+                "preferredName" => r.read_into(&mut self.preferred_name),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "presence" => r.read_into(&mut self.presence),
+                "integrationPresence" => r.read_into(&mut self.integration_presence),
+                "conversationSummary" => r.read_into(&mut self.conversation_summary),
+                "outOfOffice" => r.read_into(&mut self.out_of_office),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "station" => r.read_into(&mut self.station),
+                "authorization" => r.read_into(&mut self.authorization),
+                "profileSkills" => r.read_into(&mut self.profile_skills),
+                "locations" => r.read_into(&mut self.locations),
+                "groups" => r.read_into(&mut self.groups),
+                "team" => r.read_into(&mut self.team),
+                "workPlanBidRanks" => r.read_into(&mut self.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut self.skills),
+                "languages" => r.read_into(&mut self.languages),
+                "acdAutoAnswer" => r.read_into(&mut self.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut self.language_preference),
+                "lastTokenIssued" => r.read_into(&mut self.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut self.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut self.date_welcome_sent),
+                "trustUserDetails" => r.read_into(&mut self.trust_user_details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1858,7 +2001,7 @@ pub struct TrustUserDetails {
     /// User that added trusted user.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<OrgUser>,
+    pub created_by: Option<Box<OrgUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1871,24 +2014,35 @@ impl TrustUserDetails {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: OrgUser) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrustUserDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustUserDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1988,25 +2142,36 @@ impl TrustUserEntityListing {
 
 impl FromJson for TrustUserEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustUserEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2068,11 +2233,11 @@ pub struct Trustee {
     /// User that created trust.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<OrgUser>,
+    pub created_by: Option<Box<OrgUser>>,
     /// Organization associated with this trust.
     ///
     /// JSON `organization`.
-    pub organization: Option<Organization>,
+    pub organization: Option<Box<Organization>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2119,12 +2284,12 @@ impl Trustee {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: OrgUser) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::organization`].
     pub fn set_organization(mut self, v: Organization) -> Self {
-        self.organization = Some(v);
+        self.organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2136,25 +2301,36 @@ impl Trustee {
 
 impl FromJson for Trustee {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Trustee {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "enabled" => r.read_into(&mut v.enabled),
-                "usesDefaultRole" => r.read_into(&mut v.uses_default_role),
-                "hasFullAccess" => r.read_into(&mut v.has_full_access),
-                "isTrustedUser" => r.read_into(&mut v.is_trusted_user),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateExpired" => r.read_into(&mut v.date_expired),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "organization" => r.read_into(&mut v.organization),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "enabled" => r.read_into(&mut self.enabled),
+                "usesDefaultRole" => r.read_into(&mut self.uses_default_role),
+                "hasFullAccess" => r.read_into(&mut self.has_full_access),
+                "isTrustedUser" => r.read_into(&mut self.is_trusted_user),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateExpired" => r.read_into(&mut self.date_expired),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "organization" => r.read_into(&mut self.organization),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2259,22 +2435,33 @@ impl TrusteeAuditQueryRequest {
 
 impl FromJson for TrusteeAuditQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrusteeAuditQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "trusteeOrganizationIds" => r.read_into(&mut v.trustee_organization_ids),
-                "trusteeUserIds" => r.read_into(&mut v.trustee_user_ids),
-                "startDate" => r.read_into(&mut v.start_date),
-                "endDate" => r.read_into(&mut v.end_date),
-                "queryPhrase" => r.read_into(&mut v.query_phrase),
-                "facets" => r.read_into(&mut v.facets),
-                "filters" => r.read_into(&mut v.filters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "trusteeOrganizationIds" => r.read_into(&mut self.trustee_organization_ids),
+                "trusteeUserIds" => r.read_into(&mut self.trustee_user_ids),
+                "startDate" => r.read_into(&mut self.start_date),
+                "endDate" => r.read_into(&mut self.end_date),
+                "queryPhrase" => r.read_into(&mut self.query_phrase),
+                "facets" => r.read_into(&mut self.facets),
+                "filters" => r.read_into(&mut self.filters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2316,16 +2503,27 @@ impl TrusteeReferenceList {
 
 impl FromJson for TrusteeReferenceList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrusteeReferenceList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2421,22 +2619,33 @@ impl TrustorAuditQueryRequest {
 
 impl FromJson for TrustorAuditQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustorAuditQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "trustorOrganizationId" => r.read_into(&mut v.trustor_organization_id),
-                "trusteeUserIds" => r.read_into(&mut v.trustee_user_ids),
-                "startDate" => r.read_into(&mut v.start_date),
-                "endDate" => r.read_into(&mut v.end_date),
-                "queryPhrase" => r.read_into(&mut v.query_phrase),
-                "facets" => r.read_into(&mut v.facets),
-                "filters" => r.read_into(&mut v.filters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "trustorOrganizationId" => r.read_into(&mut self.trustor_organization_id),
+                "trusteeUserIds" => r.read_into(&mut self.trustee_user_ids),
+                "startDate" => r.read_into(&mut self.start_date),
+                "endDate" => r.read_into(&mut self.end_date),
+                "queryPhrase" => r.read_into(&mut self.query_phrase),
+                "facets" => r.read_into(&mut self.facets),
+                "filters" => r.read_into(&mut self.filters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

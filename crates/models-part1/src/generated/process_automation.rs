@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -28,7 +28,7 @@ pub struct CreateScheduledTriggerRequest {
     /// Required.
     ///
     /// JSON `target`.
-    pub target: Option<TriggerTarget>,
+    pub target: Option<Box<TriggerTarget>>,
     /// Boolean indicating if scheduled trigger is enabled
     ///
     /// Required.
@@ -46,7 +46,7 @@ pub struct CreateScheduledTriggerRequest {
     /// Required.
     ///
     /// JSON `schedule`.
-    pub schedule: Option<TriggerSchedule>,
+    pub schedule: Option<Box<TriggerSchedule>>,
     /// Description of the trigger. Can be up to 512 characters in length.
     ///
     /// JSON `description`.
@@ -58,7 +58,7 @@ pub struct CreateScheduledTriggerRequest {
 impl CreateScheduledTriggerRequest {
     /// Sets [`Self::target`].
     pub fn set_target(mut self, v: TriggerTarget) -> Self {
-        self.target = Some(v);
+        self.target = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enabled`].
@@ -73,7 +73,7 @@ impl CreateScheduledTriggerRequest {
     }
     /// Sets [`Self::schedule`].
     pub fn set_schedule(mut self, v: TriggerSchedule) -> Self {
-        self.schedule = Some(v);
+        self.schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -85,20 +85,31 @@ impl CreateScheduledTriggerRequest {
 
 impl FromJson for CreateScheduledTriggerRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateScheduledTriggerRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "enabled" => r.read_into(&mut v.enabled),
-                "name" => r.read_into(&mut v.name),
-                "schedule" => r.read_into(&mut v.schedule),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "enabled" => r.read_into(&mut self.enabled),
+                "name" => r.read_into(&mut self.name),
+                "schedule" => r.read_into(&mut self.schedule),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -127,7 +138,7 @@ pub struct CreateTriggerRequest {
     /// Required.
     ///
     /// JSON `target`.
-    pub target: Option<TriggerTarget>,
+    pub target: Option<Box<TriggerTarget>>,
     /// Boolean indicating if Trigger is enabled
     ///
     /// Required.
@@ -169,7 +180,7 @@ pub struct CreateTriggerRequest {
 impl CreateTriggerRequest {
     /// Sets [`Self::target`].
     pub fn set_target(mut self, v: TriggerTarget) -> Self {
-        self.target = Some(v);
+        self.target = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enabled`].
@@ -211,23 +222,34 @@ impl CreateTriggerRequest {
 
 impl FromJson for CreateTriggerRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateTriggerRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "enabled" => r.read_into(&mut v.enabled),
-                "matchCriteria" => r.read_into(&mut v.match_criteria),
-                "name" => r.read_into(&mut v.name),
-                "topicName" => r.read_into(&mut v.topic_name),
-                "eventTTLSeconds" => r.read_into(&mut v.event_ttl_seconds),
-                "delayBySeconds" => r.read_into(&mut v.delay_by_seconds),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "enabled" => r.read_into(&mut self.enabled),
+                "matchCriteria" => r.read_into(&mut self.match_criteria),
+                "name" => r.read_into(&mut self.name),
+                "topicName" => r.read_into(&mut self.topic_name),
+                "eventTTLSeconds" => r.read_into(&mut self.event_ttl_seconds),
+                "delayBySeconds" => r.read_into(&mut self.delay_by_seconds),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -299,19 +321,30 @@ impl MatchCriteria {
 
 impl FromJson for MatchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MatchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jsonPath" => r.read_into(&mut v.json_path),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jsonPath" => r.read_into(&mut self.json_path),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -493,22 +526,33 @@ impl MatchCriteriaTestResult {
 
 impl FromJson for MatchCriteriaTestResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MatchCriteriaTestResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jsonPath" => r.read_into(&mut v.json_path),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "values" => r.read_into(&mut v.values),
-                "generatedJsonPathCondition" => r.read_into(&mut v.generated_json_path_condition),
-                "match" => r.read_into(&mut v.r#match),
-                "jsonPathExtraction" => r.read_into(&mut v.json_path_extraction),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jsonPath" => r.read_into(&mut self.json_path),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "values" => r.read_into(&mut self.values),
+                "generatedJsonPathCondition" => r.read_into(&mut self.generated_json_path_condition),
+                "match" => r.read_into(&mut self.r#match),
+                "jsonPathExtraction" => r.read_into(&mut self.json_path_extraction),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -648,17 +692,28 @@ impl MatchTestResult {
 
 impl FromJson for MatchTestResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MatchTestResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "path" => r.read_into(&mut v.path),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "path" => r.read_into(&mut self.path),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -690,7 +745,7 @@ pub struct ScheduledTrigger {
     /// The target to invoke when the scheduled trigger fires
     ///
     /// JSON `target`.
-    pub target: Option<TriggerTarget>,
+    pub target: Option<Box<TriggerTarget>>,
     /// Version of this scheduled trigger
     ///
     /// JSON `version`.
@@ -702,7 +757,7 @@ pub struct ScheduledTrigger {
     /// The schedule configuration for when this trigger should fire
     ///
     /// JSON `schedule`.
-    pub schedule: Option<TriggerSchedule>,
+    pub schedule: Option<Box<TriggerSchedule>>,
     /// Description of the trigger. Can be up to 512 characters in length.
     ///
     /// JSON `description`.
@@ -728,7 +783,7 @@ impl ScheduledTrigger {
     }
     /// Sets [`Self::target`].
     pub fn set_target(mut self, v: TriggerTarget) -> Self {
-        self.target = Some(v);
+        self.target = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -743,7 +798,7 @@ impl ScheduledTrigger {
     }
     /// Sets [`Self::schedule`].
     pub fn set_schedule(mut self, v: TriggerSchedule) -> Self {
-        self.schedule = Some(v);
+        self.schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -760,23 +815,34 @@ impl ScheduledTrigger {
 
 impl FromJson for ScheduledTrigger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduledTrigger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "target" => r.read_into(&mut v.target),
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "schedule" => r.read_into(&mut v.schedule),
-                "description" => r.read_into(&mut v.description),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "target" => r.read_into(&mut self.target),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "schedule" => r.read_into(&mut self.schedule),
+                "description" => r.read_into(&mut self.description),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -840,19 +906,30 @@ impl ScheduledTriggerEntityListing {
 
 impl FromJson for ScheduledTriggerEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduledTriggerEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -920,19 +997,30 @@ impl TestMatchesEventOperation {
 
 impl FromJson for TestMatchesEventOperation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestMatchesEventOperation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "step" => r.read_into(&mut v.step),
-                "matchedTriggers" => r.read_into(&mut v.matched_triggers),
-                "unmatchedTriggers" => r.read_into(&mut v.unmatched_triggers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "step" => r.read_into(&mut self.step),
+                "matchedTriggers" => r.read_into(&mut self.matched_triggers),
+                "unmatchedTriggers" => r.read_into(&mut self.unmatched_triggers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1000,19 +1088,30 @@ impl TestMatchesOperation {
 
 impl FromJson for TestMatchesOperation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestMatchesOperation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "step" => r.read_into(&mut v.step),
-                "matches" => r.read_into(&mut v.matches),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "step" => r.read_into(&mut self.step),
+                "matches" => r.read_into(&mut self.matches),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1038,11 +1137,11 @@ pub struct TestModeEventResults {
     /// Information about the validation of the schema of the event body passed in to test mode
     ///
     /// JSON `schemaValidation`.
-    pub schema_validation: Option<TestSchemaOperation>,
+    pub schema_validation: Option<Box<TestSchemaOperation>>,
     /// Information about matched and unmatched triggers
     ///
     /// JSON `triggerMatchValidation`.
-    pub trigger_match_validation: Option<TestMatchesEventOperation>,
+    pub trigger_match_validation: Option<Box<TestMatchesEventOperation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1050,29 +1149,40 @@ pub struct TestModeEventResults {
 impl TestModeEventResults {
     /// Sets [`Self::schema_validation`].
     pub fn set_schema_validation(mut self, v: TestSchemaOperation) -> Self {
-        self.schema_validation = Some(v);
+        self.schema_validation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::trigger_match_validation`].
     pub fn set_trigger_match_validation(mut self, v: TestMatchesEventOperation) -> Self {
-        self.trigger_match_validation = Some(v);
+        self.trigger_match_validation = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TestModeEventResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestModeEventResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaValidation" => r.read_into(&mut v.schema_validation),
-                "triggerMatchValidation" => r.read_into(&mut v.trigger_match_validation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaValidation" => r.read_into(&mut self.schema_validation),
+                "triggerMatchValidation" => r.read_into(&mut self.trigger_match_validation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1096,15 +1206,15 @@ pub struct TestModeResults {
     /// Information about the validation of the schema of the event body passed in to test mode
     ///
     /// JSON `schemaValidation`.
-    pub schema_validation: Option<TestSchemaOperation>,
+    pub schema_validation: Option<Box<TestSchemaOperation>>,
     /// Information about the validation of the trigger target
     ///
     /// JSON `targetValidation`.
-    pub target_validation: Option<TestTargetOperation>,
+    pub target_validation: Option<Box<TestTargetOperation>>,
     /// Information about the json path matching criteria
     ///
     /// JSON `jsonPathValidation`.
-    pub json_path_validation: Option<TestMatchesOperation>,
+    pub json_path_validation: Option<Box<TestMatchesOperation>>,
     /// Whether the trigger would have matched on the provided event body
     ///
     /// JSON `triggerMatches`.
@@ -1116,17 +1226,17 @@ pub struct TestModeResults {
 impl TestModeResults {
     /// Sets [`Self::schema_validation`].
     pub fn set_schema_validation(mut self, v: TestSchemaOperation) -> Self {
-        self.schema_validation = Some(v);
+        self.schema_validation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::target_validation`].
     pub fn set_target_validation(mut self, v: TestTargetOperation) -> Self {
-        self.target_validation = Some(v);
+        self.target_validation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::json_path_validation`].
     pub fn set_json_path_validation(mut self, v: TestMatchesOperation) -> Self {
-        self.json_path_validation = Some(v);
+        self.json_path_validation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::trigger_matches`].
@@ -1138,19 +1248,30 @@ impl TestModeResults {
 
 impl FromJson for TestModeResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestModeResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaValidation" => r.read_into(&mut v.schema_validation),
-                "targetValidation" => r.read_into(&mut v.target_validation),
-                "jsonPathValidation" => r.read_into(&mut v.json_path_validation),
-                "triggerMatches" => r.read_into(&mut v.trigger_matches),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaValidation" => r.read_into(&mut self.schema_validation),
+                "targetValidation" => r.read_into(&mut self.target_validation),
+                "jsonPathValidation" => r.read_into(&mut self.json_path_validation),
+                "triggerMatches" => r.read_into(&mut self.trigger_matches),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1218,19 +1339,30 @@ impl TestModeTrigger {
 
 impl FromJson for TestModeTrigger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestModeTrigger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "enabled" => r.read_into(&mut v.enabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "enabled" => r.read_into(&mut self.enabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1298,19 +1430,30 @@ impl TestSchemaOperation {
 
 impl FromJson for TestSchemaOperation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestSchemaOperation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "step" => r.read_into(&mut v.step),
-                "matches" => r.read_into(&mut v.matches),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "step" => r.read_into(&mut self.step),
+                "matches" => r.read_into(&mut self.matches),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1378,19 +1521,30 @@ impl TestTargetOperation {
 
 impl FromJson for TestTargetOperation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestTargetOperation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "step" => r.read_into(&mut v.step),
-                "matches" => r.read_into(&mut v.matches),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "step" => r.read_into(&mut self.step),
+                "matches" => r.read_into(&mut self.matches),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1450,19 +1604,30 @@ impl TopicCursorEntityListing {
 
 impl FromJson for TopicCursorEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicCursorEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1500,7 +1665,7 @@ pub struct Trigger {
     /// The target to invoke when a matching event is received
     ///
     /// JSON `target`.
-    pub target: Option<TriggerTarget>,
+    pub target: Option<Box<TriggerTarget>>,
     /// Version of this trigger
     ///
     /// JSON `version`.
@@ -1551,7 +1716,7 @@ impl Trigger {
     }
     /// Sets [`Self::target`].
     pub fn set_target(mut self, v: TriggerTarget) -> Self {
-        self.target = Some(v);
+        self.target = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -1593,26 +1758,37 @@ impl Trigger {
 
 impl FromJson for Trigger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Trigger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "topicName" => r.read_into(&mut v.topic_name),
-                "target" => r.read_into(&mut v.target),
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "matchCriteria" => r.read_into(&mut v.match_criteria),
-                "eventTTLSeconds" => r.read_into(&mut v.event_ttl_seconds),
-                "delayBySeconds" => r.read_into(&mut v.delay_by_seconds),
-                "description" => r.read_into(&mut v.description),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "topicName" => r.read_into(&mut self.topic_name),
+                "target" => r.read_into(&mut self.target),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "matchCriteria" => r.read_into(&mut self.match_criteria),
+                "eventTTLSeconds" => r.read_into(&mut self.event_ttl_seconds),
+                "delayBySeconds" => r.read_into(&mut self.delay_by_seconds),
+                "description" => r.read_into(&mut self.description),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1679,19 +1855,30 @@ impl TriggerEntityListing {
 
 impl FromJson for TriggerEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TriggerEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1777,21 +1964,32 @@ impl TriggerSchedule {
 
 impl FromJson for TriggerSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TriggerSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "minutes" => r.read_into(&mut v.minutes),
-                "hours" => r.read_into(&mut v.hours),
-                "daysOfMonth" => r.read_into(&mut v.days_of_month),
-                "months" => r.read_into(&mut v.months),
-                "daysOfWeek" => r.read_into(&mut v.days_of_week),
-                "timezone" => r.read_into(&mut v.timezone),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "minutes" => r.read_into(&mut self.minutes),
+                "hours" => r.read_into(&mut self.hours),
+                "daysOfMonth" => r.read_into(&mut self.days_of_month),
+                "months" => r.read_into(&mut self.months),
+                "daysOfWeek" => r.read_into(&mut self.days_of_week),
+                "timezone" => r.read_into(&mut self.timezone),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1827,7 +2025,7 @@ pub struct TriggerTarget {
     /// Optional config for the target.
     ///
     /// JSON `workflowTargetSettings`.
-    pub workflow_target_settings: Option<WorkflowTargetSettings>,
+    pub workflow_target_settings: Option<Box<WorkflowTargetSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1845,25 +2043,36 @@ impl TriggerTarget {
     }
     /// Sets [`Self::workflow_target_settings`].
     pub fn set_workflow_target_settings(mut self, v: WorkflowTargetSettings) -> Self {
-        self.workflow_target_settings = Some(v);
+        self.workflow_target_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TriggerTarget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TriggerTarget {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "id" => r.read_into(&mut v.id),
-                "workflowTargetSettings" => r.read_into(&mut v.workflow_target_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "id" => r.read_into(&mut self.id),
+                "workflowTargetSettings" => r.read_into(&mut self.workflow_target_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1945,7 +2154,7 @@ pub struct UpdateScheduledTriggerRequest {
     /// Required.
     ///
     /// JSON `target`.
-    pub target: Option<TriggerTarget>,
+    pub target: Option<Box<TriggerTarget>>,
     /// The name of the scheduled trigger. Can be up to 162 characters in length.
     ///
     /// Required.
@@ -1957,7 +2166,7 @@ pub struct UpdateScheduledTriggerRequest {
     /// Required.
     ///
     /// JSON `schedule`.
-    pub schedule: Option<TriggerSchedule>,
+    pub schedule: Option<Box<TriggerSchedule>>,
     /// Description of the trigger. Can be up to 512 characters in length.
     ///
     /// JSON `description`.
@@ -1979,7 +2188,7 @@ impl UpdateScheduledTriggerRequest {
     }
     /// Sets [`Self::target`].
     pub fn set_target(mut self, v: TriggerTarget) -> Self {
-        self.target = Some(v);
+        self.target = Some(Box::new(v));
         self
     }
     /// Sets [`Self::name`].
@@ -1989,7 +2198,7 @@ impl UpdateScheduledTriggerRequest {
     }
     /// Sets [`Self::schedule`].
     pub fn set_schedule(mut self, v: TriggerSchedule) -> Self {
-        self.schedule = Some(v);
+        self.schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -2001,21 +2210,32 @@ impl UpdateScheduledTriggerRequest {
 
 impl FromJson for UpdateScheduledTriggerRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateScheduledTriggerRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "schedule" => r.read_into(&mut v.schedule),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "schedule" => r.read_into(&mut self.schedule),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2057,7 +2277,7 @@ pub struct UpdateTriggerRequest {
     /// Required.
     ///
     /// JSON `target`.
-    pub target: Option<TriggerTarget>,
+    pub target: Option<Box<TriggerTarget>>,
     /// The configuration for when a trigger is considered to be a match for an event
     ///
     /// JSON `matchCriteria`.
@@ -2103,7 +2323,7 @@ impl UpdateTriggerRequest {
     }
     /// Sets [`Self::target`].
     pub fn set_target(mut self, v: TriggerTarget) -> Self {
-        self.target = Some(v);
+        self.target = Some(Box::new(v));
         self
     }
     /// Sets [`Self::match_criteria`].
@@ -2140,24 +2360,35 @@ impl UpdateTriggerRequest {
 
 impl FromJson for UpdateTriggerRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateTriggerRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "target" => r.read_into(&mut v.target),
-                "matchCriteria" => r.read_into(&mut v.match_criteria),
-                "name" => r.read_into(&mut v.name),
-                "topicName" => r.read_into(&mut v.topic_name),
-                "eventTTLSeconds" => r.read_into(&mut v.event_ttl_seconds),
-                "delayBySeconds" => r.read_into(&mut v.delay_by_seconds),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "target" => r.read_into(&mut self.target),
+                "matchCriteria" => r.read_into(&mut self.match_criteria),
+                "name" => r.read_into(&mut self.name),
+                "topicName" => r.read_into(&mut self.topic_name),
+                "eventTTLSeconds" => r.read_into(&mut self.event_ttl_seconds),
+                "delayBySeconds" => r.read_into(&mut self.delay_by_seconds),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2203,16 +2434,27 @@ impl WorkflowTargetSettings {
 
 impl FromJson for WorkflowTargetSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkflowTargetSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dataFormat" => r.read_into(&mut v.data_format),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dataFormat" => r.read_into(&mut self.data_format),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

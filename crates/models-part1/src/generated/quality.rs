@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -30,7 +30,7 @@ pub struct AgentActivity {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `agent`.
-    pub agent: Option<User>,
+    pub agent: Option<Box<User>>,
     /// JSON `numEvaluations`.
     pub num_evaluations: Option<i64>,
     /// JSON `averageEvaluationScore`.
@@ -72,7 +72,7 @@ impl AgentActivity {
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: User) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::num_evaluations`].
@@ -134,29 +134,40 @@ impl AgentActivity {
 
 impl FromJson for AgentActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentActivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "agent" => r.read_into(&mut v.agent),
-                "numEvaluations" => r.read_into(&mut v.num_evaluations),
-                "averageEvaluationScore" => r.read_into(&mut v.average_evaluation_score),
-                "numCriticalEvaluations" => r.read_into(&mut v.num_critical_evaluations),
-                "averageCriticalScore" => r.read_into(&mut v.average_critical_score),
-                "highestEvaluationScore" => r.read_into(&mut v.highest_evaluation_score),
-                "lowestEvaluationScore" => r.read_into(&mut v.lowest_evaluation_score),
-                "highestCriticalScore" => r.read_into(&mut v.highest_critical_score),
-                "lowestCriticalScore" => r.read_into(&mut v.lowest_critical_score),
-                "agentEvaluatorActivityList" => r.read_into(&mut v.agent_evaluator_activity_list),
-                "numEvaluationsWithoutViewPermission" => r.read_into(&mut v.num_evaluations_without_view_permission),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "agent" => r.read_into(&mut self.agent),
+                "numEvaluations" => r.read_into(&mut self.num_evaluations),
+                "averageEvaluationScore" => r.read_into(&mut self.average_evaluation_score),
+                "numCriticalEvaluations" => r.read_into(&mut self.num_critical_evaluations),
+                "averageCriticalScore" => r.read_into(&mut self.average_critical_score),
+                "highestEvaluationScore" => r.read_into(&mut self.highest_evaluation_score),
+                "lowestEvaluationScore" => r.read_into(&mut self.lowest_evaluation_score),
+                "highestCriticalScore" => r.read_into(&mut self.highest_critical_score),
+                "lowestCriticalScore" => r.read_into(&mut self.lowest_critical_score),
+                "agentEvaluatorActivityList" => r.read_into(&mut self.agent_evaluator_activity_list),
+                "numEvaluationsWithoutViewPermission" => r.read_into(&mut self.num_evaluations_without_view_permission),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -268,25 +279,36 @@ impl AgentActivityEntityListing {
 
 impl FromJson for AgentActivityEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentActivityEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -322,9 +344,9 @@ pub struct AgentEvaluatorActivity {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `agent`.
-    pub agent: Option<User>,
+    pub agent: Option<Box<User>>,
     /// JSON `evaluator`.
-    pub evaluator: Option<User>,
+    pub evaluator: Option<Box<User>>,
     /// JSON `numEvaluations`.
     pub num_evaluations: Option<i64>,
     /// JSON `averageEvaluationScore`.
@@ -352,12 +374,12 @@ impl AgentEvaluatorActivity {
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: User) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluator`].
     pub fn set_evaluator(mut self, v: User) -> Self {
-        self.evaluator = Some(v);
+        self.evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::num_evaluations`].
@@ -384,23 +406,34 @@ impl AgentEvaluatorActivity {
 
 impl FromJson for AgentEvaluatorActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentEvaluatorActivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "agent" => r.read_into(&mut v.agent),
-                "evaluator" => r.read_into(&mut v.evaluator),
-                "numEvaluations" => r.read_into(&mut v.num_evaluations),
-                "averageEvaluationScore" => r.read_into(&mut v.average_evaluation_score),
-                "numEvaluationsWithoutViewPermission" => r.read_into(&mut v.num_evaluations_without_view_permission),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "agent" => r.read_into(&mut self.agent),
+                "evaluator" => r.read_into(&mut self.evaluator),
+                "numEvaluations" => r.read_into(&mut self.num_evaluations),
+                "averageEvaluationScore" => r.read_into(&mut self.average_evaluation_score),
+                "numEvaluationsWithoutViewPermission" => r.read_into(&mut self.num_evaluations_without_view_permission),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -470,7 +503,7 @@ pub struct AgentScoringRule {
     /// The evaluator for evaluations created by this rule.
     ///
     /// JSON `evaluator`.
-    pub evaluator: Option<AddressableEntityRef>,
+    pub evaluator: Option<Box<AddressableEntityRef>>,
     /// Which agent(s) to score. Valid values: First, Last, Each.
     ///
     /// JSON `agentToScore`.
@@ -534,7 +567,7 @@ impl AgentScoringRule {
     }
     /// Sets [`Self::evaluator`].
     pub fn set_evaluator(mut self, v: AddressableEntityRef) -> Self {
-        self.evaluator = Some(v);
+        self.evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_to_score`].
@@ -561,28 +594,39 @@ impl AgentScoringRule {
 
 impl FromJson for AgentScoringRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentScoringRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "programId" => r.read_into(&mut v.program_id),
-                "samplingType" => r.read_into(&mut v.sampling_type),
-                "samplingPercentage" => r.read_into(&mut v.sampling_percentage),
-                "submissionType" => r.read_into(&mut v.submission_type),
-                "evaluationFormContextId" => r.read_into(&mut v.evaluation_form_context_id),
-                "enabled" => r.read_into(&mut v.enabled),
-                "published" => r.read_into(&mut v.published),
-                "evaluator" => r.read_into(&mut v.evaluator),
-                "agentToScore" => r.read_into(&mut v.agent_to_score),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "programId" => r.read_into(&mut self.program_id),
+                "samplingType" => r.read_into(&mut self.sampling_type),
+                "samplingPercentage" => r.read_into(&mut self.sampling_percentage),
+                "submissionType" => r.read_into(&mut self.submission_type),
+                "evaluationFormContextId" => r.read_into(&mut self.evaluation_form_context_id),
+                "enabled" => r.read_into(&mut self.enabled),
+                "published" => r.read_into(&mut self.published),
+                "evaluator" => r.read_into(&mut self.evaluator),
+                "agentToScore" => r.read_into(&mut self.agent_to_score),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -838,25 +882,36 @@ impl AgentScoringRuleEntityListing {
 
 impl FromJson for AgentScoringRuleEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentScoringRuleEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -892,17 +947,17 @@ pub struct CalibrationCreate {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `calibrator`.
-    pub calibrator: Option<User>,
+    pub calibrator: Option<Box<User>>,
     /// JSON `agent`.
-    pub agent: Option<User>,
+    pub agent: Option<Box<User>>,
     /// The conversation to use for the calibration.
     ///
     /// Required.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationForm>,
+    pub evaluation_form: Option<Box<EvaluationForm>>,
     /// JSON `contextId`.
     pub context_id: Option<String>,
     /// JSON `averageScore`.
@@ -920,9 +975,9 @@ pub struct CalibrationCreate {
     /// JSON `evaluators`.
     pub evaluators: Option<Vec<User>>,
     /// JSON `scoringIndex`.
-    pub scoring_index: Option<Evaluation>,
+    pub scoring_index: Option<Box<Evaluation>>,
     /// JSON `expertEvaluator`.
-    pub expert_evaluator: Option<User>,
+    pub expert_evaluator: Option<Box<User>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -944,22 +999,22 @@ impl CalibrationCreate {
     }
     /// Sets [`Self::calibrator`].
     pub fn set_calibrator(mut self, v: User) -> Self {
-        self.calibrator = Some(v);
+        self.calibrator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: User) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::context_id`].
@@ -999,12 +1054,12 @@ impl CalibrationCreate {
     }
     /// Sets [`Self::scoring_index`].
     pub fn set_scoring_index(mut self, v: Evaluation) -> Self {
-        self.scoring_index = Some(v);
+        self.scoring_index = Some(Box::new(v));
         self
     }
     /// Sets [`Self::expert_evaluator`].
     pub fn set_expert_evaluator(mut self, v: User) -> Self {
-        self.expert_evaluator = Some(v);
+        self.expert_evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1016,31 +1071,42 @@ impl CalibrationCreate {
 
 impl FromJson for CalibrationCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CalibrationCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "calibrator" => r.read_into(&mut v.calibrator),
-                "agent" => r.read_into(&mut v.agent),
-                "conversation" => r.read_into(&mut v.conversation),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "contextId" => r.read_into(&mut v.context_id),
-                "averageScore" => r.read_into(&mut v.average_score),
-                "highScore" => r.read_into(&mut v.high_score),
-                "lowScore" => r.read_into(&mut v.low_score),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "evaluations" => r.read_into(&mut v.evaluations),
-                "evaluators" => r.read_into(&mut v.evaluators),
-                "scoringIndex" => r.read_into(&mut v.scoring_index),
-                "expertEvaluator" => r.read_into(&mut v.expert_evaluator),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "calibrator" => r.read_into(&mut self.calibrator),
+                "agent" => r.read_into(&mut self.agent),
+                "conversation" => r.read_into(&mut self.conversation),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "contextId" => r.read_into(&mut self.context_id),
+                "averageScore" => r.read_into(&mut self.average_score),
+                "highScore" => r.read_into(&mut self.high_score),
+                "lowScore" => r.read_into(&mut self.low_score),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "evaluations" => r.read_into(&mut self.evaluations),
+                "evaluators" => r.read_into(&mut self.evaluators),
+                "scoringIndex" => r.read_into(&mut self.scoring_index),
+                "expertEvaluator" => r.read_into(&mut self.expert_evaluator),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1154,25 +1220,36 @@ impl CalibrationEntityListing {
 
 impl FromJson for CalibrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CalibrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1250,19 +1327,30 @@ impl CreateSurveyRequest {
 
 impl FromJson for CreateSurveyRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateSurveyRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "surveyFormContextId" => r.read_into(&mut v.survey_form_context_id),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "surveyFormContextId" => r.read_into(&mut self.survey_form_context_id),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1292,19 +1380,19 @@ pub struct CreateSurveyResponse {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// Survey form used for this survey.
     ///
     /// JSON `surveyForm`.
-    pub survey_form: Option<SurveyForm>,
+    pub survey_form: Option<Box<SurveyForm>>,
     /// JSON `agent`.
-    pub agent: Option<DomainEntityRef>,
+    pub agent: Option<Box<DomainEntityRef>>,
     /// JSON `status`.
     pub status: Option<CreateSurveyResponseStatus>,
     /// JSON `queue`.
-    pub queue: Option<QueueReference>,
+    pub queue: Option<Box<QueueReference>>,
     /// JSON `answers`.
-    pub answers: Option<SurveyScoringSet>,
+    pub answers: Option<Box<SurveyScoringSet>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `completedDate`.
@@ -1312,11 +1400,11 @@ pub struct CreateSurveyResponse {
     /// Additional information about what happened when the survey is in Error status.
     ///
     /// JSON `surveyErrorDetails`.
-    pub survey_error_details: Option<SurveyErrorDetails>,
+    pub survey_error_details: Option<Box<SurveyErrorDetails>>,
     /// The team that the agent belongs to
     ///
     /// JSON `agentTeam`.
-    pub agent_team: Option<Team>,
+    pub agent_team: Option<Box<Team>>,
     /// Type of the survey
     ///
     /// JSON `surveyType`.
@@ -1328,7 +1416,7 @@ pub struct CreateSurveyResponse {
     /// An Architect flow that executed in order to collect the answers for this survey.
     ///
     /// JSON `flow`.
-    pub flow: Option<AddressableEntityRef>,
+    pub flow: Option<Box<AddressableEntityRef>>,
     /// The URL for the customer survey.
     ///
     /// JSON `customerSurveyUrl`.
@@ -1354,17 +1442,17 @@ impl CreateSurveyResponse {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_form`].
     pub fn set_survey_form(mut self, v: SurveyForm) -> Self {
-        self.survey_form = Some(v);
+        self.survey_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: DomainEntityRef) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -1374,12 +1462,12 @@ impl CreateSurveyResponse {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: QueueReference) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: SurveyScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::completed_date`].
@@ -1389,12 +1477,12 @@ impl CreateSurveyResponse {
     }
     /// Sets [`Self::survey_error_details`].
     pub fn set_survey_error_details(mut self, v: SurveyErrorDetails) -> Self {
-        self.survey_error_details = Some(v);
+        self.survey_error_details = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_team`].
     pub fn set_agent_team(mut self, v: Team) -> Self {
-        self.agent_team = Some(v);
+        self.agent_team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_type`].
@@ -1409,7 +1497,7 @@ impl CreateSurveyResponse {
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_survey_url`].
@@ -1426,31 +1514,42 @@ impl CreateSurveyResponse {
 
 impl FromJson for CreateSurveyResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateSurveyResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversation" => r.read_into(&mut v.conversation),
-                "surveyForm" => r.read_into(&mut v.survey_form),
-                "agent" => r.read_into(&mut v.agent),
-                "status" => r.read_into(&mut v.status),
-                "queue" => r.read_into(&mut v.queue),
-                "answers" => r.read_into(&mut v.answers),
-                "completedDate" => r.read_into(&mut v.completed_date),
-                "surveyErrorDetails" => r.read_into(&mut v.survey_error_details),
-                "agentTeam" => r.read_into(&mut v.agent_team),
-                "surveyType" => r.read_into(&mut v.survey_type),
-                "missingRequiredAnswer" => r.read_into(&mut v.missing_required_answer),
-                "flow" => r.read_into(&mut v.flow),
-                "customerSurveyUrl" => r.read_into(&mut v.customer_survey_url),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversation" => r.read_into(&mut self.conversation),
+                "surveyForm" => r.read_into(&mut self.survey_form),
+                "agent" => r.read_into(&mut self.agent),
+                "status" => r.read_into(&mut self.status),
+                "queue" => r.read_into(&mut self.queue),
+                "answers" => r.read_into(&mut self.answers),
+                "completedDate" => r.read_into(&mut self.completed_date),
+                "surveyErrorDetails" => r.read_into(&mut self.survey_error_details),
+                "agentTeam" => r.read_into(&mut self.agent_team),
+                "surveyType" => r.read_into(&mut self.survey_type),
+                "missingRequiredAnswer" => r.read_into(&mut self.missing_required_answer),
+                "flow" => r.read_into(&mut self.flow),
+                "customerSurveyUrl" => r.read_into(&mut self.customer_survey_url),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1678,25 +1777,36 @@ impl DomainEntityListingSurveyForm {
 
 impl FromJson for DomainEntityListingSurveyForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainEntityListingSurveyForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1792,21 +1902,32 @@ impl EvaluationAggregationQueryMe {
 
 impl FromJson for EvaluationAggregationQueryMe {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationAggregationQueryMe {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "metrics" => r.read_into(&mut v.metrics),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "contextId" => r.read_into(&mut v.context_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "metrics" => r.read_into(&mut self.metrics),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "contextId" => r.read_into(&mut self.context_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1893,33 +2014,33 @@ pub struct EvaluationCreateBody {
     /// Evaluation form used for evaluation (must be included for a successful request)
     ///
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationCreateEvalForm>,
+    pub evaluation_form: Option<Box<EvaluationCreateEvalForm>>,
     /// User ID of the evaluator (must be included for a successful request)
     ///
     /// JSON `evaluator`.
-    pub evaluator: Option<EvaluationCreateUser>,
+    pub evaluator: Option<Box<EvaluationCreateUser>>,
     /// User ID of the agent (must be included for a successful request)
     ///
     /// JSON `agent`.
-    pub agent: Option<EvaluationCreateUser>,
+    pub agent: Option<Box<EvaluationCreateUser>>,
     /// JSON `agentHasRead`.
     pub agent_has_read: Option<bool>,
     /// JSON `answers`.
-    pub answers: Option<EvaluationScoringSet>,
+    pub answers: Option<Box<EvaluationScoringSet>>,
     /// JSON `calibration`.
-    pub calibration: Option<EvaluationCreateCalibration>,
+    pub calibration: Option<Box<EvaluationCreateCalibration>>,
     /// JSON `evaluationContextId`.
     pub evaluation_context_id: Option<String>,
     /// JSON `conversation`.
-    pub conversation: Option<EvaluationCreateConversation>,
+    pub conversation: Option<Box<EvaluationCreateConversation>>,
     /// JSON `resourceType`.
     pub resource_type: Option<EvaluationCreateBodyResourceType>,
     /// JSON `evaluationSource`.
-    pub evaluation_source: Option<EvaluationSource>,
+    pub evaluation_source: Option<Box<EvaluationSource>>,
     /// JSON `rescore`.
     pub rescore: Option<bool>,
     /// JSON `queue`.
-    pub queue: Option<EvaluationCreateQueue>,
+    pub queue: Option<Box<EvaluationCreateQueue>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `releaseDate`.
@@ -1933,7 +2054,7 @@ pub struct EvaluationCreateBody {
     /// JSON `dateAssigneeChanged`.
     pub date_assignee_changed: Option<OffsetDateTime>,
     /// JSON `assignee`.
-    pub assignee: Option<EvaluationCreateUser>,
+    pub assignee: Option<Box<EvaluationCreateUser>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1950,17 +2071,17 @@ impl EvaluationCreateBody {
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationCreateEvalForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluator`].
     pub fn set_evaluator(mut self, v: EvaluationCreateUser) -> Self {
-        self.evaluator = Some(v);
+        self.evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: EvaluationCreateUser) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_has_read`].
@@ -1970,12 +2091,12 @@ impl EvaluationCreateBody {
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: EvaluationScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calibration`].
     pub fn set_calibration(mut self, v: EvaluationCreateCalibration) -> Self {
-        self.calibration = Some(v);
+        self.calibration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_context_id`].
@@ -1985,7 +2106,7 @@ impl EvaluationCreateBody {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: EvaluationCreateConversation) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resource_type`].
@@ -1995,7 +2116,7 @@ impl EvaluationCreateBody {
     }
     /// Sets [`Self::evaluation_source`].
     pub fn set_evaluation_source(mut self, v: EvaluationSource) -> Self {
-        self.evaluation_source = Some(v);
+        self.evaluation_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rescore`].
@@ -2005,7 +2126,7 @@ impl EvaluationCreateBody {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: EvaluationCreateQueue) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::release_date`].
@@ -2030,7 +2151,7 @@ impl EvaluationCreateBody {
     }
     /// Sets [`Self::assignee`].
     pub fn set_assignee(mut self, v: EvaluationCreateUser) -> Self {
-        self.assignee = Some(v);
+        self.assignee = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2042,34 +2163,45 @@ impl EvaluationCreateBody {
 
 impl FromJson for EvaluationCreateBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationCreateBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "evaluator" => r.read_into(&mut v.evaluator),
-                "agent" => r.read_into(&mut v.agent),
-                "agentHasRead" => r.read_into(&mut v.agent_has_read),
-                "answers" => r.read_into(&mut v.answers),
-                "calibration" => r.read_into(&mut v.calibration),
-                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
-                "conversation" => r.read_into(&mut v.conversation),
-                "resourceType" => r.read_into(&mut v.resource_type),
-                "evaluationSource" => r.read_into(&mut v.evaluation_source),
-                "rescore" => r.read_into(&mut v.rescore),
-                "queue" => r.read_into(&mut v.queue),
-                "releaseDate" => r.read_into(&mut v.release_date),
-                "status" => r.read_into(&mut v.status),
-                "neverRelease" => r.read_into(&mut v.never_release),
-                "dateAssigneeChanged" => r.read_into(&mut v.date_assignee_changed),
-                "assignee" => r.read_into(&mut v.assignee),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "evaluator" => r.read_into(&mut self.evaluator),
+                "agent" => r.read_into(&mut self.agent),
+                "agentHasRead" => r.read_into(&mut self.agent_has_read),
+                "answers" => r.read_into(&mut self.answers),
+                "calibration" => r.read_into(&mut self.calibration),
+                "evaluationContextId" => r.read_into(&mut self.evaluation_context_id),
+                "conversation" => r.read_into(&mut self.conversation),
+                "resourceType" => r.read_into(&mut self.resource_type),
+                "evaluationSource" => r.read_into(&mut self.evaluation_source),
+                "rescore" => r.read_into(&mut self.rescore),
+                "queue" => r.read_into(&mut self.queue),
+                "releaseDate" => r.read_into(&mut self.release_date),
+                "status" => r.read_into(&mut self.status),
+                "neverRelease" => r.read_into(&mut self.never_release),
+                "dateAssigneeChanged" => r.read_into(&mut self.date_assignee_changed),
+                "assignee" => r.read_into(&mut self.assignee),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2236,17 +2368,28 @@ impl EvaluationCreateCalibration {
 
 impl FromJson for EvaluationCreateCalibration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationCreateCalibration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2294,17 +2437,28 @@ impl EvaluationCreateConversation {
 
 impl FromJson for EvaluationCreateConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationCreateConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2352,17 +2506,28 @@ impl EvaluationCreateEvalForm {
 
 impl FromJson for EvaluationCreateEvalForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationCreateEvalForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2410,17 +2575,28 @@ impl EvaluationCreateQueue {
 
 impl FromJson for EvaluationCreateQueue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationCreateQueue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2470,17 +2646,28 @@ impl EvaluationCreateUser {
 
 impl FromJson for EvaluationCreateUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationCreateUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2580,25 +2767,36 @@ impl EvaluationEntityListing {
 
 impl FromJson for EvaluationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2628,9 +2826,9 @@ impl ToJson for EvaluationEntityListing {
 #[non_exhaustive]
 pub struct EvaluationFormAndScoringSet {
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationForm>,
+    pub evaluation_form: Option<Box<EvaluationForm>>,
     /// JSON `answers`.
-    pub answers: Option<EvaluationScoringSet>,
+    pub answers: Option<Box<EvaluationScoringSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2638,29 +2836,40 @@ pub struct EvaluationFormAndScoringSet {
 impl EvaluationFormAndScoringSet {
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: EvaluationScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EvaluationFormAndScoringSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationFormAndScoringSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "answers" => r.read_into(&mut v.answers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "answers" => r.read_into(&mut self.answers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2690,7 +2899,7 @@ pub struct EvaluationFormDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Unique Id for all versions of this form
     ///
     /// Required.
@@ -2726,7 +2935,7 @@ impl EvaluationFormDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::context_id`].
@@ -2753,22 +2962,33 @@ impl EvaluationFormDivisionView {
 
 impl FromJson for EvaluationFormDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationFormDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "contextId" => r.read_into(&mut v.context_id),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "dialect" => r.read_into(&mut v.dialect),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "contextId" => r.read_into(&mut self.context_id),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "dialect" => r.read_into(&mut self.dialect),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2873,25 +3093,36 @@ impl EvaluationFormDivisionViewListing {
 
 impl FromJson for EvaluationFormDivisionViewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationFormDivisionViewListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2933,7 +3164,7 @@ pub struct EvaluationFormResponse {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `modifiedDate`.
@@ -2953,11 +3184,11 @@ pub struct EvaluationFormResponse {
     /// Settings for evaluations associated with this form
     ///
     /// JSON `evaluationSettings`.
-    pub evaluation_settings: Option<EvaluationSettings>,
+    pub evaluation_settings: Option<Box<EvaluationSettings>>,
     /// A list of the published versions of this form. Not populated by default, its availability depends on the endpoint. Use the 'expand=publishHistory' query parameter to retrieve this data where applicable (refer to the endpoint description to see if it is applicable).
     ///
     /// JSON `publishedVersions`.
-    pub published_versions: Option<DomainEntityListingEvaluationForm>,
+    pub published_versions: Option<Box<DomainEntityListingEvaluationForm>>,
     /// The name of the form's most recently published version
     ///
     /// JSON `latestVersionFormName`.
@@ -2965,7 +3196,7 @@ pub struct EvaluationFormResponse {
     /// AI scoring settings for the evaluation form.
     ///
     /// JSON `aiScoring`.
-    pub ai_scoring: Option<AiScoringSettings>,
+    pub ai_scoring: Option<Box<AiScoringSettings>>,
     /// The language dialect for this evaluation form. Supported dialects: ar, cs, da, de, en-US, es, fi, fr, fr-CA, he, hi, it, ja, ko, nl, no, pl, pt-BR, pt-PT, ru, sv, th, tr, uk, zh-CN, zh-TW
     ///
     /// JSON `dialect`.
@@ -2991,7 +3222,7 @@ impl EvaluationFormResponse {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_date`].
@@ -3021,12 +3252,12 @@ impl EvaluationFormResponse {
     }
     /// Sets [`Self::evaluation_settings`].
     pub fn set_evaluation_settings(mut self, v: EvaluationSettings) -> Self {
-        self.evaluation_settings = Some(v);
+        self.evaluation_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::published_versions`].
     pub fn set_published_versions(mut self, v: DomainEntityListingEvaluationForm) -> Self {
-        self.published_versions = Some(v);
+        self.published_versions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::latest_version_form_name`].
@@ -3036,7 +3267,7 @@ impl EvaluationFormResponse {
     }
     /// Sets [`Self::ai_scoring`].
     pub fn set_ai_scoring(mut self, v: AiScoringSettings) -> Self {
-        self.ai_scoring = Some(v);
+        self.ai_scoring = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dialect`].
@@ -3053,29 +3284,40 @@ impl EvaluationFormResponse {
 
 impl FromJson for EvaluationFormResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationFormResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "published" => r.read_into(&mut v.published),
-                "contextId" => r.read_into(&mut v.context_id),
-                "questionGroups" => r.read_into(&mut v.question_groups),
-                "weightMode" => r.read_into(&mut v.weight_mode),
-                "evaluationSettings" => r.read_into(&mut v.evaluation_settings),
-                "publishedVersions" => r.read_into(&mut v.published_versions),
-                "latestVersionFormName" => r.read_into(&mut v.latest_version_form_name),
-                "aiScoring" => r.read_into(&mut v.ai_scoring),
-                "dialect" => r.read_into(&mut v.dialect),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "published" => r.read_into(&mut self.published),
+                "contextId" => r.read_into(&mut self.context_id),
+                "questionGroups" => r.read_into(&mut self.question_groups),
+                "weightMode" => r.read_into(&mut self.weight_mode),
+                "evaluationSettings" => r.read_into(&mut self.evaluation_settings),
+                "publishedVersions" => r.read_into(&mut self.published_versions),
+                "latestVersionFormName" => r.read_into(&mut self.latest_version_form_name),
+                "aiScoring" => r.read_into(&mut self.ai_scoring),
+                "dialect" => r.read_into(&mut self.dialect),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3234,25 +3476,36 @@ impl EvaluationFormResponseEntityListing {
 
 impl FromJson for EvaluationFormResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationFormResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3288,7 +3541,7 @@ pub struct EvaluationFormSearchResponse {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `modifiedDate`.
@@ -3308,11 +3561,11 @@ pub struct EvaluationFormSearchResponse {
     /// Settings for evaluations associated with this form
     ///
     /// JSON `evaluationSettings`.
-    pub evaluation_settings: Option<EvaluationSettings>,
+    pub evaluation_settings: Option<Box<EvaluationSettings>>,
     /// A list of the published versions of this form. Not populated by default, its availability depends on the endpoint. Use the 'expand=publishHistory' query parameter to retrieve this data where applicable (refer to the endpoint description to see if it is applicable).
     ///
     /// JSON `publishedVersions`.
-    pub published_versions: Option<DomainEntityListingEvaluationForm>,
+    pub published_versions: Option<Box<DomainEntityListingEvaluationForm>>,
     /// The name of the form's most recently published version
     ///
     /// JSON `latestVersionFormName`.
@@ -3320,7 +3573,7 @@ pub struct EvaluationFormSearchResponse {
     /// AI scoring settings for the evaluation form.
     ///
     /// JSON `aiScoring`.
-    pub ai_scoring: Option<AiScoringSettings>,
+    pub ai_scoring: Option<Box<AiScoringSettings>>,
     /// The language dialect for this evaluation form. Supported dialects: ar, cs, da, de, en-US, es, fi, fr, fr-CA, he, hi, it, ja, ko, nl, no, pl, pt-BR, pt-PT, ru, sv, th, tr, uk, zh-CN, zh-TW
     ///
     /// JSON `dialect`.
@@ -3341,7 +3594,7 @@ impl EvaluationFormSearchResponse {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_date`].
@@ -3371,12 +3624,12 @@ impl EvaluationFormSearchResponse {
     }
     /// Sets [`Self::evaluation_settings`].
     pub fn set_evaluation_settings(mut self, v: EvaluationSettings) -> Self {
-        self.evaluation_settings = Some(v);
+        self.evaluation_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::published_versions`].
     pub fn set_published_versions(mut self, v: DomainEntityListingEvaluationForm) -> Self {
-        self.published_versions = Some(v);
+        self.published_versions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::latest_version_form_name`].
@@ -3386,7 +3639,7 @@ impl EvaluationFormSearchResponse {
     }
     /// Sets [`Self::ai_scoring`].
     pub fn set_ai_scoring(mut self, v: AiScoringSettings) -> Self {
-        self.ai_scoring = Some(v);
+        self.ai_scoring = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dialect`].
@@ -3403,28 +3656,39 @@ impl EvaluationFormSearchResponse {
 
 impl FromJson for EvaluationFormSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationFormSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "published" => r.read_into(&mut v.published),
-                "contextId" => r.read_into(&mut v.context_id),
-                "questionGroups" => r.read_into(&mut v.question_groups),
-                "weightMode" => r.read_into(&mut v.weight_mode),
-                "evaluationSettings" => r.read_into(&mut v.evaluation_settings),
-                "publishedVersions" => r.read_into(&mut v.published_versions),
-                "latestVersionFormName" => r.read_into(&mut v.latest_version_form_name),
-                "aiScoring" => r.read_into(&mut v.ai_scoring),
-                "dialect" => r.read_into(&mut v.dialect),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "published" => r.read_into(&mut self.published),
+                "contextId" => r.read_into(&mut self.context_id),
+                "questionGroups" => r.read_into(&mut self.question_groups),
+                "weightMode" => r.read_into(&mut self.weight_mode),
+                "evaluationSettings" => r.read_into(&mut self.evaluation_settings),
+                "publishedVersions" => r.read_into(&mut self.published_versions),
+                "latestVersionFormName" => r.read_into(&mut self.latest_version_form_name),
+                "aiScoring" => r.read_into(&mut self.ai_scoring),
+                "dialect" => r.read_into(&mut self.dialect),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3510,25 +3774,25 @@ pub struct EvaluationResponse {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// Evaluation form used for evaluation.
     ///
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationFormResponse>,
+    pub evaluation_form: Option<Box<EvaluationFormResponse>>,
     /// JSON `evaluator`.
-    pub evaluator: Option<User>,
+    pub evaluator: Option<Box<User>>,
     /// JSON `agent`.
-    pub agent: Option<User>,
+    pub agent: Option<Box<User>>,
     /// JSON `calibration`.
-    pub calibration: Option<AddressableEntityRef>,
+    pub calibration: Option<Box<AddressableEntityRef>>,
     /// JSON `status`.
     pub status: Option<EvaluationResponseStatus>,
     /// JSON `answers`.
-    pub answers: Option<EvaluationScoringSet>,
+    pub answers: Option<Box<EvaluationScoringSet>>,
     /// JSON `agentHasRead`.
     pub agent_has_read: Option<bool>,
     /// JSON `assignee`.
-    pub assignee: Option<User>,
+    pub assignee: Option<Box<User>>,
     /// Indicates whether an assignee is applicable for the evaluation. Set to false when assignee is not applicable.
     ///
     /// JSON `assigneeApplicable`.
@@ -3558,7 +3822,7 @@ pub struct EvaluationResponse {
     /// JSON `revisionCreatedDate`.
     pub revision_created_date: Option<OffsetDateTime>,
     /// JSON `queue`.
-    pub queue: Option<Queue>,
+    pub queue: Option<Box<Queue>>,
     /// List of different communication types used in conversation.
     ///
     /// JSON `mediaType`.
@@ -3616,7 +3880,7 @@ pub struct EvaluationResponse {
     /// The source that created the evaluation.
     ///
     /// JSON `evaluationSource`.
-    pub evaluation_source: Option<EvaluationSource>,
+    pub evaluation_source: Option<Box<EvaluationSource>>,
     /// The number of times this evaluation has been disputed
     ///
     /// JSON `disputeCount`.
@@ -3628,7 +3892,7 @@ pub struct EvaluationResponse {
     /// List of all versions of the evaluation
     ///
     /// JSON `versionHistory`.
-    pub version_history: Option<PagelessDomainEntityListingEvaluationVersion>,
+    pub version_history: Option<Box<PagelessDomainEntityListingEvaluationVersion>>,
     /// Is true when the evaluation review was declined
     ///
     /// JSON `declinedReview`.
@@ -3640,11 +3904,11 @@ pub struct EvaluationResponse {
     /// The previous evaluation version
     ///
     /// JSON `retractedEvaluation`.
-    pub retracted_evaluation: Option<EvaluationReference>,
+    pub retracted_evaluation: Option<Box<EvaluationReference>>,
     /// AI scoring details for the evaluation.
     ///
     /// JSON `aiScoring`.
-    pub ai_scoring: Option<AiScoring>,
+    pub ai_scoring: Option<Box<AiScoring>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3666,27 +3930,27 @@ impl EvaluationResponse {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationFormResponse) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluator`].
     pub fn set_evaluator(mut self, v: User) -> Self {
-        self.evaluator = Some(v);
+        self.evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: User) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calibration`].
     pub fn set_calibration(mut self, v: AddressableEntityRef) -> Self {
-        self.calibration = Some(v);
+        self.calibration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -3696,7 +3960,7 @@ impl EvaluationResponse {
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: EvaluationScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_has_read`].
@@ -3706,7 +3970,7 @@ impl EvaluationResponse {
     }
     /// Sets [`Self::assignee`].
     pub fn set_assignee(mut self, v: User) -> Self {
-        self.assignee = Some(v);
+        self.assignee = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignee_applicable`].
@@ -3746,7 +4010,7 @@ impl EvaluationResponse {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: Queue) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -3821,7 +4085,7 @@ impl EvaluationResponse {
     }
     /// Sets [`Self::evaluation_source`].
     pub fn set_evaluation_source(mut self, v: EvaluationSource) -> Self {
-        self.evaluation_source = Some(v);
+        self.evaluation_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dispute_count`].
@@ -3836,7 +4100,7 @@ impl EvaluationResponse {
     }
     /// Sets [`Self::version_history`].
     pub fn set_version_history(mut self, v: PagelessDomainEntityListingEvaluationVersion) -> Self {
-        self.version_history = Some(v);
+        self.version_history = Some(Box::new(v));
         self
     }
     /// Sets [`Self::declined_review`].
@@ -3851,12 +4115,12 @@ impl EvaluationResponse {
     }
     /// Sets [`Self::retracted_evaluation`].
     pub fn set_retracted_evaluation(mut self, v: EvaluationReference) -> Self {
-        self.retracted_evaluation = Some(v);
+        self.retracted_evaluation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ai_scoring`].
     pub fn set_ai_scoring(mut self, v: AiScoring) -> Self {
-        self.ai_scoring = Some(v);
+        self.ai_scoring = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3868,57 +4132,68 @@ impl EvaluationResponse {
 
 impl FromJson for EvaluationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversation" => r.read_into(&mut v.conversation),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "evaluator" => r.read_into(&mut v.evaluator),
-                "agent" => r.read_into(&mut v.agent),
-                "calibration" => r.read_into(&mut v.calibration),
-                "status" => r.read_into(&mut v.status),
-                "answers" => r.read_into(&mut v.answers),
-                "agentHasRead" => r.read_into(&mut v.agent_has_read),
-                "assignee" => r.read_into(&mut v.assignee),
-                "assigneeApplicable" => r.read_into(&mut v.assignee_applicable),
-                "releaseDate" => r.read_into(&mut v.release_date),
-                "assignedDate" => r.read_into(&mut v.assigned_date),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "changedDate" => r.read_into(&mut v.changed_date),
-                "submittedDate" => r.read_into(&mut v.submitted_date),
-                "revisionCreatedDate" => r.read_into(&mut v.revision_created_date),
-                "queue" => r.read_into(&mut v.queue),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "rescore" => r.read_into(&mut v.rescore),
-                "conversationDate" => r.read_into(&mut v.conversation_date),
-                "conversationEndDate" => r.read_into(&mut v.conversation_end_date),
-                "neverRelease" => r.read_into(&mut v.never_release),
-                "assigned" => r.read_into(&mut v.assigned),
-                "dateAssigneeChanged" => r.read_into(&mut v.date_assignee_changed),
-                "resourceId" => r.read_into(&mut v.resource_id),
-                "resourceType" => r.read_into(&mut v.resource_type),
-                "redacted" => r.read_into(&mut v.redacted),
-                "isScoringIndex" => r.read_into(&mut v.is_scoring_index),
-                "authorizedActions" => r.read_into(&mut v.authorized_actions),
-                "hasAssistanceFailed" => r.read_into(&mut v.has_assistance_failed),
-                "evaluationSource" => r.read_into(&mut v.evaluation_source),
-                "disputeCount" => r.read_into(&mut v.dispute_count),
-                "version" => r.read_into(&mut v.version),
-                "versionHistory" => r.read_into(&mut v.version_history),
-                "declinedReview" => r.read_into(&mut v.declined_review),
-                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
-                "retractedEvaluation" => r.read_into(&mut v.retracted_evaluation),
-                "aiScoring" => r.read_into(&mut v.ai_scoring),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversation" => r.read_into(&mut self.conversation),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "evaluator" => r.read_into(&mut self.evaluator),
+                "agent" => r.read_into(&mut self.agent),
+                "calibration" => r.read_into(&mut self.calibration),
+                "status" => r.read_into(&mut self.status),
+                "answers" => r.read_into(&mut self.answers),
+                "agentHasRead" => r.read_into(&mut self.agent_has_read),
+                "assignee" => r.read_into(&mut self.assignee),
+                "assigneeApplicable" => r.read_into(&mut self.assignee_applicable),
+                "releaseDate" => r.read_into(&mut self.release_date),
+                "assignedDate" => r.read_into(&mut self.assigned_date),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "changedDate" => r.read_into(&mut self.changed_date),
+                "submittedDate" => r.read_into(&mut self.submitted_date),
+                "revisionCreatedDate" => r.read_into(&mut self.revision_created_date),
+                "queue" => r.read_into(&mut self.queue),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "rescore" => r.read_into(&mut self.rescore),
+                "conversationDate" => r.read_into(&mut self.conversation_date),
+                "conversationEndDate" => r.read_into(&mut self.conversation_end_date),
+                "neverRelease" => r.read_into(&mut self.never_release),
+                "assigned" => r.read_into(&mut self.assigned),
+                "dateAssigneeChanged" => r.read_into(&mut self.date_assignee_changed),
+                "resourceId" => r.read_into(&mut self.resource_id),
+                "resourceType" => r.read_into(&mut self.resource_type),
+                "redacted" => r.read_into(&mut self.redacted),
+                "isScoringIndex" => r.read_into(&mut self.is_scoring_index),
+                "authorizedActions" => r.read_into(&mut self.authorized_actions),
+                "hasAssistanceFailed" => r.read_into(&mut self.has_assistance_failed),
+                "evaluationSource" => r.read_into(&mut self.evaluation_source),
+                "disputeCount" => r.read_into(&mut self.dispute_count),
+                "version" => r.read_into(&mut self.version),
+                "versionHistory" => r.read_into(&mut self.version_history),
+                "declinedReview" => r.read_into(&mut self.declined_review),
+                "evaluationContextId" => r.read_into(&mut self.evaluation_context_id),
+                "retractedEvaluation" => r.read_into(&mut self.retracted_evaluation),
+                "aiScoring" => r.read_into(&mut self.ai_scoring),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4207,28 +4482,39 @@ impl EvaluationSearchAggregationBucket {
 
 impl FromJson for EvaluationSearchAggregationBucket {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSearchAggregationBucket {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "keyAsString" => r.read_into(&mut v.key_as_string),
-                "documentCount" => r.read_into(&mut v.document_count),
-                "keyValue" => r.read_into(&mut v.key_value),
-                "from" => r.read_into(&mut v.from),
-                "to" => r.read_into(&mut v.to),
-                "value" => r.read_into(&mut v.value),
-                "count" => r.read_into(&mut v.count),
-                "minimum" => r.read_into(&mut v.minimum),
-                "maximum" => r.read_into(&mut v.maximum),
-                "average" => r.read_into(&mut v.average),
-                "sum" => r.read_into(&mut v.sum),
-                "subAggregations" => r.read_into(&mut v.sub_aggregations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "keyAsString" => r.read_into(&mut self.key_as_string),
+                "documentCount" => r.read_into(&mut self.document_count),
+                "keyValue" => r.read_into(&mut self.key_value),
+                "from" => r.read_into(&mut self.from),
+                "to" => r.read_into(&mut self.to),
+                "value" => r.read_into(&mut self.value),
+                "count" => r.read_into(&mut self.count),
+                "minimum" => r.read_into(&mut self.minimum),
+                "maximum" => r.read_into(&mut self.maximum),
+                "average" => r.read_into(&mut self.average),
+                "sum" => r.read_into(&mut self.sum),
+                "subAggregations" => r.read_into(&mut self.sub_aggregations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4347,23 +4633,34 @@ impl EvaluationSearchAggregationDTO {
 
 impl FromJson for EvaluationSearchAggregationDTO {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSearchAggregationDTO {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "field" => r.read_into(&mut v.field),
-                "type" => r.read_into(&mut v.r#type),
-                "size" => r.read_into(&mut v.size),
-                "calendarInterval" => r.read_into(&mut v.calendar_interval),
-                "format" => r.read_into(&mut v.format),
-                "ranges" => r.read_into(&mut v.ranges),
-                "subAggregations" => r.read_into(&mut v.sub_aggregations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "field" => r.read_into(&mut self.field),
+                "type" => r.read_into(&mut self.r#type),
+                "size" => r.read_into(&mut self.size),
+                "calendarInterval" => r.read_into(&mut self.calendar_interval),
+                "format" => r.read_into(&mut self.format),
+                "ranges" => r.read_into(&mut self.ranges),
+                "subAggregations" => r.read_into(&mut self.sub_aggregations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4718,24 +5015,35 @@ impl EvaluationSearchAggregationResponse {
 
 impl FromJson for EvaluationSearchAggregationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSearchAggregationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "count" => r.read_into(&mut v.count),
-                "minimum" => r.read_into(&mut v.minimum),
-                "maximum" => r.read_into(&mut v.maximum),
-                "average" => r.read_into(&mut v.average),
-                "sum" => r.read_into(&mut v.sum),
-                "documentCountErrorUpperBound" => r.read_into(&mut v.document_count_error_upper_bound),
-                "sumOtherDocumentCount" => r.read_into(&mut v.sum_other_document_count),
-                "buckets" => r.read_into(&mut v.buckets),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "count" => r.read_into(&mut self.count),
+                "minimum" => r.read_into(&mut self.minimum),
+                "maximum" => r.read_into(&mut self.maximum),
+                "average" => r.read_into(&mut self.average),
+                "sum" => r.read_into(&mut self.sum),
+                "documentCountErrorUpperBound" => r.read_into(&mut self.document_count_error_upper_bound),
+                "sumOtherDocumentCount" => r.read_into(&mut self.sum_other_document_count),
+                "buckets" => r.read_into(&mut self.buckets),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4839,22 +5147,33 @@ impl EvaluationSearchCriteriaDTO {
 
 impl FromJson for EvaluationSearchCriteriaDTO {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSearchCriteriaDTO {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "field" => r.read_into(&mut v.field),
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "field" => r.read_into(&mut self.field),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5164,25 +5483,25 @@ pub struct EvaluationSearchItemResponse {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// Evaluation form used for evaluation.
     ///
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationFormSearchResponse>,
+    pub evaluation_form: Option<Box<EvaluationFormSearchResponse>>,
     /// JSON `evaluator`.
-    pub evaluator: Option<User>,
+    pub evaluator: Option<Box<User>>,
     /// JSON `agent`.
-    pub agent: Option<User>,
+    pub agent: Option<Box<User>>,
     /// JSON `calibration`.
-    pub calibration: Option<AddressableEntityRef>,
+    pub calibration: Option<Box<AddressableEntityRef>>,
     /// JSON `status`.
     pub status: Option<EvaluationSearchItemResponseStatus>,
     /// JSON `answers`.
-    pub answers: Option<EvaluationScoringSet>,
+    pub answers: Option<Box<EvaluationScoringSet>>,
     /// JSON `agentHasRead`.
     pub agent_has_read: Option<bool>,
     /// JSON `assignee`.
-    pub assignee: Option<User>,
+    pub assignee: Option<Box<User>>,
     /// Indicates whether an assignee is applicable for the evaluation. Set to false when assignee is not applicable.
     ///
     /// JSON `assigneeApplicable`.
@@ -5212,7 +5531,7 @@ pub struct EvaluationSearchItemResponse {
     /// JSON `revisionCreatedDate`.
     pub revision_created_date: Option<OffsetDateTime>,
     /// JSON `queue`.
-    pub queue: Option<Queue>,
+    pub queue: Option<Box<Queue>>,
     /// List of different communication types used in conversation.
     ///
     /// JSON `mediaType`.
@@ -5270,7 +5589,7 @@ pub struct EvaluationSearchItemResponse {
     /// The source that created the evaluation.
     ///
     /// JSON `evaluationSource`.
-    pub evaluation_source: Option<EvaluationSource>,
+    pub evaluation_source: Option<Box<EvaluationSource>>,
     /// The number of times this evaluation has been disputed
     ///
     /// JSON `disputeCount`.
@@ -5282,7 +5601,7 @@ pub struct EvaluationSearchItemResponse {
     /// List of all versions of the evaluation
     ///
     /// JSON `versionHistory`.
-    pub version_history: Option<PagelessDomainEntityListingEvaluationVersion>,
+    pub version_history: Option<Box<PagelessDomainEntityListingEvaluationVersion>>,
     /// Is true when the evaluation review was declined
     ///
     /// JSON `declinedReview`.
@@ -5294,11 +5613,11 @@ pub struct EvaluationSearchItemResponse {
     /// The previous evaluation version
     ///
     /// JSON `retractedEvaluation`.
-    pub retracted_evaluation: Option<EvaluationReference>,
+    pub retracted_evaluation: Option<Box<EvaluationReference>>,
     /// AI scoring details for the evaluation.
     ///
     /// JSON `aiScoring`.
-    pub ai_scoring: Option<AiScoring>,
+    pub ai_scoring: Option<Box<AiScoring>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5320,27 +5639,27 @@ impl EvaluationSearchItemResponse {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationFormSearchResponse) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluator`].
     pub fn set_evaluator(mut self, v: User) -> Self {
-        self.evaluator = Some(v);
+        self.evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: User) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calibration`].
     pub fn set_calibration(mut self, v: AddressableEntityRef) -> Self {
-        self.calibration = Some(v);
+        self.calibration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -5350,7 +5669,7 @@ impl EvaluationSearchItemResponse {
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: EvaluationScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_has_read`].
@@ -5360,7 +5679,7 @@ impl EvaluationSearchItemResponse {
     }
     /// Sets [`Self::assignee`].
     pub fn set_assignee(mut self, v: User) -> Self {
-        self.assignee = Some(v);
+        self.assignee = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignee_applicable`].
@@ -5400,7 +5719,7 @@ impl EvaluationSearchItemResponse {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: Queue) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -5475,7 +5794,7 @@ impl EvaluationSearchItemResponse {
     }
     /// Sets [`Self::evaluation_source`].
     pub fn set_evaluation_source(mut self, v: EvaluationSource) -> Self {
-        self.evaluation_source = Some(v);
+        self.evaluation_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dispute_count`].
@@ -5490,7 +5809,7 @@ impl EvaluationSearchItemResponse {
     }
     /// Sets [`Self::version_history`].
     pub fn set_version_history(mut self, v: PagelessDomainEntityListingEvaluationVersion) -> Self {
-        self.version_history = Some(v);
+        self.version_history = Some(Box::new(v));
         self
     }
     /// Sets [`Self::declined_review`].
@@ -5505,12 +5824,12 @@ impl EvaluationSearchItemResponse {
     }
     /// Sets [`Self::retracted_evaluation`].
     pub fn set_retracted_evaluation(mut self, v: EvaluationReference) -> Self {
-        self.retracted_evaluation = Some(v);
+        self.retracted_evaluation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ai_scoring`].
     pub fn set_ai_scoring(mut self, v: AiScoring) -> Self {
-        self.ai_scoring = Some(v);
+        self.ai_scoring = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5522,57 +5841,68 @@ impl EvaluationSearchItemResponse {
 
 impl FromJson for EvaluationSearchItemResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSearchItemResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversation" => r.read_into(&mut v.conversation),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "evaluator" => r.read_into(&mut v.evaluator),
-                "agent" => r.read_into(&mut v.agent),
-                "calibration" => r.read_into(&mut v.calibration),
-                "status" => r.read_into(&mut v.status),
-                "answers" => r.read_into(&mut v.answers),
-                "agentHasRead" => r.read_into(&mut v.agent_has_read),
-                "assignee" => r.read_into(&mut v.assignee),
-                "assigneeApplicable" => r.read_into(&mut v.assignee_applicable),
-                "releaseDate" => r.read_into(&mut v.release_date),
-                "assignedDate" => r.read_into(&mut v.assigned_date),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "changedDate" => r.read_into(&mut v.changed_date),
-                "submittedDate" => r.read_into(&mut v.submitted_date),
-                "revisionCreatedDate" => r.read_into(&mut v.revision_created_date),
-                "queue" => r.read_into(&mut v.queue),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "rescore" => r.read_into(&mut v.rescore),
-                "conversationDate" => r.read_into(&mut v.conversation_date),
-                "conversationEndDate" => r.read_into(&mut v.conversation_end_date),
-                "neverRelease" => r.read_into(&mut v.never_release),
-                "assigned" => r.read_into(&mut v.assigned),
-                "dateAssigneeChanged" => r.read_into(&mut v.date_assignee_changed),
-                "resourceId" => r.read_into(&mut v.resource_id),
-                "resourceType" => r.read_into(&mut v.resource_type),
-                "redacted" => r.read_into(&mut v.redacted),
-                "isScoringIndex" => r.read_into(&mut v.is_scoring_index),
-                "authorizedActions" => r.read_into(&mut v.authorized_actions),
-                "hasAssistanceFailed" => r.read_into(&mut v.has_assistance_failed),
-                "evaluationSource" => r.read_into(&mut v.evaluation_source),
-                "disputeCount" => r.read_into(&mut v.dispute_count),
-                "version" => r.read_into(&mut v.version),
-                "versionHistory" => r.read_into(&mut v.version_history),
-                "declinedReview" => r.read_into(&mut v.declined_review),
-                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
-                "retractedEvaluation" => r.read_into(&mut v.retracted_evaluation),
-                "aiScoring" => r.read_into(&mut v.ai_scoring),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversation" => r.read_into(&mut self.conversation),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "evaluator" => r.read_into(&mut self.evaluator),
+                "agent" => r.read_into(&mut self.agent),
+                "calibration" => r.read_into(&mut self.calibration),
+                "status" => r.read_into(&mut self.status),
+                "answers" => r.read_into(&mut self.answers),
+                "agentHasRead" => r.read_into(&mut self.agent_has_read),
+                "assignee" => r.read_into(&mut self.assignee),
+                "assigneeApplicable" => r.read_into(&mut self.assignee_applicable),
+                "releaseDate" => r.read_into(&mut self.release_date),
+                "assignedDate" => r.read_into(&mut self.assigned_date),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "changedDate" => r.read_into(&mut self.changed_date),
+                "submittedDate" => r.read_into(&mut self.submitted_date),
+                "revisionCreatedDate" => r.read_into(&mut self.revision_created_date),
+                "queue" => r.read_into(&mut self.queue),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "rescore" => r.read_into(&mut self.rescore),
+                "conversationDate" => r.read_into(&mut self.conversation_date),
+                "conversationEndDate" => r.read_into(&mut self.conversation_end_date),
+                "neverRelease" => r.read_into(&mut self.never_release),
+                "assigned" => r.read_into(&mut self.assigned),
+                "dateAssigneeChanged" => r.read_into(&mut self.date_assignee_changed),
+                "resourceId" => r.read_into(&mut self.resource_id),
+                "resourceType" => r.read_into(&mut self.resource_type),
+                "redacted" => r.read_into(&mut self.redacted),
+                "isScoringIndex" => r.read_into(&mut self.is_scoring_index),
+                "authorizedActions" => r.read_into(&mut self.authorized_actions),
+                "hasAssistanceFailed" => r.read_into(&mut self.has_assistance_failed),
+                "evaluationSource" => r.read_into(&mut self.evaluation_source),
+                "disputeCount" => r.read_into(&mut self.dispute_count),
+                "version" => r.read_into(&mut self.version),
+                "versionHistory" => r.read_into(&mut self.version_history),
+                "declinedReview" => r.read_into(&mut self.declined_review),
+                "evaluationContextId" => r.read_into(&mut self.evaluation_context_id),
+                "retractedEvaluation" => r.read_into(&mut self.retracted_evaluation),
+                "aiScoring" => r.read_into(&mut self.ai_scoring),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5809,22 +6139,33 @@ impl EvaluationSearchRequestDTO {
 
 impl FromJson for EvaluationSearchRequestDTO {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSearchRequestDTO {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "aggregations" => r.read_into(&mut v.aggregations),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "systemSubmitted" => r.read_into(&mut v.system_submitted),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "aggregations" => r.read_into(&mut self.aggregations),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "systemSubmitted" => r.read_into(&mut self.system_submitted),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5997,19 +6338,30 @@ impl EvaluationSearchResponse {
 
 impl FromJson for EvaluationSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "results" => r.read_into(&mut v.results),
-                "aggregations" => r.read_into(&mut v.aggregations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "results" => r.read_into(&mut self.results),
+                "aggregations" => r.read_into(&mut self.aggregations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6119,23 +6471,34 @@ impl EvaluationSearchSubAggregationDTO {
 
 impl FromJson for EvaluationSearchSubAggregationDTO {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSearchSubAggregationDTO {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "field" => r.read_into(&mut v.field),
-                "type" => r.read_into(&mut v.r#type),
-                "size" => r.read_into(&mut v.size),
-                "calendarInterval" => r.read_into(&mut v.calendar_interval),
-                "format" => r.read_into(&mut v.format),
-                "ranges" => r.read_into(&mut v.ranges),
-                "subAggregations" => r.read_into(&mut v.sub_aggregations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "field" => r.read_into(&mut self.field),
+                "type" => r.read_into(&mut self.r#type),
+                "size" => r.read_into(&mut self.size),
+                "calendarInterval" => r.read_into(&mut self.calendar_interval),
+                "format" => r.read_into(&mut self.format),
+                "ranges" => r.read_into(&mut self.ranges),
+                "subAggregations" => r.read_into(&mut self.sub_aggregations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6407,7 +6770,7 @@ pub struct EvaluatorActivity {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `evaluator`.
-    pub evaluator: Option<User>,
+    pub evaluator: Option<Box<User>>,
     /// JSON `numEvaluationsAssigned`.
     pub num_evaluations_assigned: Option<i64>,
     /// JSON `numEvaluationsStarted`.
@@ -6443,7 +6806,7 @@ impl EvaluatorActivity {
     }
     /// Sets [`Self::evaluator`].
     pub fn set_evaluator(mut self, v: User) -> Self {
-        self.evaluator = Some(v);
+        self.evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::num_evaluations_assigned`].
@@ -6490,26 +6853,37 @@ impl EvaluatorActivity {
 
 impl FromJson for EvaluatorActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluatorActivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "evaluator" => r.read_into(&mut v.evaluator),
-                "numEvaluationsAssigned" => r.read_into(&mut v.num_evaluations_assigned),
-                "numEvaluationsStarted" => r.read_into(&mut v.num_evaluations_started),
-                "numEvaluationsCompleted" => r.read_into(&mut v.num_evaluations_completed),
-                "numCalibrationsAssigned" => r.read_into(&mut v.num_calibrations_assigned),
-                "numCalibrationsStarted" => r.read_into(&mut v.num_calibrations_started),
-                "numCalibrationsCompleted" => r.read_into(&mut v.num_calibrations_completed),
-                "numEvaluationsWithoutViewPermission" => r.read_into(&mut v.num_evaluations_without_view_permission),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "evaluator" => r.read_into(&mut self.evaluator),
+                "numEvaluationsAssigned" => r.read_into(&mut self.num_evaluations_assigned),
+                "numEvaluationsStarted" => r.read_into(&mut self.num_evaluations_started),
+                "numEvaluationsCompleted" => r.read_into(&mut self.num_evaluations_completed),
+                "numCalibrationsAssigned" => r.read_into(&mut self.num_calibrations_assigned),
+                "numCalibrationsStarted" => r.read_into(&mut self.num_calibrations_started),
+                "numCalibrationsCompleted" => r.read_into(&mut self.num_calibrations_completed),
+                "numEvaluationsWithoutViewPermission" => r.read_into(&mut self.num_evaluations_without_view_permission),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6618,25 +6992,36 @@ impl EvaluatorActivityEntityListing {
 
 impl FromJson for EvaluatorActivityEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluatorActivityEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6683,16 +7068,27 @@ impl FlowDiagnosticInfo {
 
 impl FromJson for FlowDiagnosticInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowDiagnosticInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "lastActionId" => r.read_into(&mut v.last_action_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "lastActionId" => r.read_into(&mut self.last_action_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6743,17 +7139,28 @@ impl PublishForm {
 
 impl FromJson for PublishForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PublishForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "published" => r.read_into(&mut v.published),
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "published" => r.read_into(&mut self.published),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6814,18 +7221,29 @@ impl QMAuditQueryRequest {
 
 impl FromJson for QMAuditQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QMAuditQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "filters" => r.read_into(&mut v.filters),
-                "sort" => r.read_into(&mut v.sort),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "filters" => r.read_into(&mut self.filters),
+                "sort" => r.read_into(&mut self.sort),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6862,11 +7280,11 @@ pub struct QualityAuditLogMessage {
     /// User associated with this audit message.
     ///
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// Client associated with this audit message.
     ///
     /// JSON `client`.
-    pub client: Option<AddressableEntityRef>,
+    pub client: Option<Box<AddressableEntityRef>>,
     /// List of IP addresses of systems that originated or handled the request.
     ///
     /// JSON `remoteIps`.
@@ -6890,7 +7308,7 @@ pub struct QualityAuditLogMessage {
     /// Message describing the event being audited.
     ///
     /// JSON `messageInfo`.
-    pub message_info: Option<MessageInfo>,
+    pub message_info: Option<Box<MessageInfo>>,
     /// Action that took place.
     ///
     /// JSON `action`.
@@ -6898,7 +7316,7 @@ pub struct QualityAuditLogMessage {
     /// Entity that was impacted.
     ///
     /// JSON `entity`.
-    pub entity: Option<DomainEntityRef>,
+    pub entity: Option<Box<DomainEntityRef>>,
     /// Type of the entity that was impacted.
     ///
     /// JSON `entityType`.
@@ -6933,12 +7351,12 @@ impl QualityAuditLogMessage {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::client`].
     pub fn set_client(mut self, v: AddressableEntityRef) -> Self {
-        self.client = Some(v);
+        self.client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::remote_ips`].
@@ -6968,7 +7386,7 @@ impl QualityAuditLogMessage {
     }
     /// Sets [`Self::message_info`].
     pub fn set_message_info(mut self, v: MessageInfo) -> Self {
-        self.message_info = Some(v);
+        self.message_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::action`].
@@ -6978,7 +7396,7 @@ impl QualityAuditLogMessage {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: DomainEntityRef) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entity_type`].
@@ -7000,31 +7418,42 @@ impl QualityAuditLogMessage {
 
 impl FromJson for QualityAuditLogMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QualityAuditLogMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "userHomeOrgId" => r.read_into(&mut v.user_home_org_id),
-                "userTrusteeOrgId" => r.read_into(&mut v.user_trustee_org_id),
-                "user" => r.read_into(&mut v.user),
-                "client" => r.read_into(&mut v.client),
-                "remoteIps" => r.read_into(&mut v.remote_ips),
-                "serviceName" => r.read_into(&mut v.service_name),
-                "level" => r.read_into(&mut v.level),
-                "status" => r.read_into(&mut v.status),
-                "eventDate" => r.read_into(&mut v.event_date),
-                "messageInfo" => r.read_into(&mut v.message_info),
-                "action" => r.read_into(&mut v.action),
-                "entity" => r.read_into(&mut v.entity),
-                "entityType" => r.read_into(&mut v.entity_type),
-                "propertyChanges" => r.read_into(&mut v.property_changes),
-                "context" => r.read_into(&mut v.context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "userHomeOrgId" => r.read_into(&mut self.user_home_org_id),
+                "userTrusteeOrgId" => r.read_into(&mut self.user_trustee_org_id),
+                "user" => r.read_into(&mut self.user),
+                "client" => r.read_into(&mut self.client),
+                "remoteIps" => r.read_into(&mut self.remote_ips),
+                "serviceName" => r.read_into(&mut self.service_name),
+                "level" => r.read_into(&mut self.level),
+                "status" => r.read_into(&mut self.status),
+                "eventDate" => r.read_into(&mut self.event_date),
+                "messageInfo" => r.read_into(&mut self.message_info),
+                "action" => r.read_into(&mut self.action),
+                "entity" => r.read_into(&mut self.entity),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "propertyChanges" => r.read_into(&mut self.property_changes),
+                "context" => r.read_into(&mut self.context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7431,19 +7860,30 @@ impl QualityAuditQueryExecutionResultsResponse {
 
 impl FromJson for QualityAuditQueryExecutionResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QualityAuditQueryExecutionResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "cursor" => r.read_into(&mut v.cursor),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "cursor" => r.read_into(&mut self.cursor),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7529,21 +7969,32 @@ impl QualityAuditQueryExecutionStatusResponse {
 
 impl FromJson for QualityAuditQueryExecutionStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QualityAuditQueryExecutionStatusResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "interval" => r.read_into(&mut v.interval),
-                "filters" => r.read_into(&mut v.filters),
-                "sort" => r.read_into(&mut v.sort),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "interval" => r.read_into(&mut self.interval),
+                "filters" => r.read_into(&mut self.filters),
+                "sort" => r.read_into(&mut self.sort),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7658,17 +8109,28 @@ impl QualityAuditQueryFilter {
 
 impl FromJson for QualityAuditQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QualityAuditQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "property" => r.read_into(&mut v.property),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "property" => r.read_into(&mut self.property),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7787,17 +8249,28 @@ impl QueryApiSearchAggregationRange {
 
 impl FromJson for QueryApiSearchAggregationRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryApiSearchAggregationRange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "to" => r.read_into(&mut v.to),
-                "from" => r.read_into(&mut v.from),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "to" => r.read_into(&mut self.to),
+                "from" => r.read_into(&mut self.from),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7827,11 +8300,11 @@ pub struct ScorableSurvey {
     /// Survey form used for this survey.
     ///
     /// JSON `surveyForm`.
-    pub survey_form: Option<SurveyForm>,
+    pub survey_form: Option<Box<SurveyForm>>,
     /// JSON `status`.
     pub status: Option<ScorableSurveyStatus>,
     /// JSON `answers`.
-    pub answers: Option<SurveyScoringSet>,
+    pub answers: Option<Box<SurveyScoringSet>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7853,7 +8326,7 @@ impl ScorableSurvey {
     }
     /// Sets [`Self::survey_form`].
     pub fn set_survey_form(mut self, v: SurveyForm) -> Self {
-        self.survey_form = Some(v);
+        self.survey_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -7863,7 +8336,7 @@ impl ScorableSurvey {
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: SurveyScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7875,21 +8348,32 @@ impl ScorableSurvey {
 
 impl FromJson for ScorableSurvey {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScorableSurvey {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "surveyForm" => r.read_into(&mut v.survey_form),
-                "status" => r.read_into(&mut v.status),
-                "answers" => r.read_into(&mut v.answers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "surveyForm" => r.read_into(&mut self.survey_form),
+                "status" => r.read_into(&mut self.status),
+                "answers" => r.read_into(&mut self.answers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7988,19 +8472,19 @@ pub struct Survey {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// Survey form used for this survey.
     ///
     /// JSON `surveyForm`.
-    pub survey_form: Option<SurveyForm>,
+    pub survey_form: Option<Box<SurveyForm>>,
     /// JSON `agent`.
-    pub agent: Option<DomainEntityRef>,
+    pub agent: Option<Box<DomainEntityRef>>,
     /// JSON `status`.
     pub status: Option<SurveyStatus>,
     /// JSON `queue`.
-    pub queue: Option<QueueReference>,
+    pub queue: Option<Box<QueueReference>>,
     /// JSON `answers`.
-    pub answers: Option<SurveyScoringSet>,
+    pub answers: Option<Box<SurveyScoringSet>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `completedDate`.
@@ -8008,11 +8492,11 @@ pub struct Survey {
     /// Additional information about what happened when the survey is in Error status.
     ///
     /// JSON `surveyErrorDetails`.
-    pub survey_error_details: Option<SurveyErrorDetails>,
+    pub survey_error_details: Option<Box<SurveyErrorDetails>>,
     /// The team that the agent belongs to
     ///
     /// JSON `agentTeam`.
-    pub agent_team: Option<Team>,
+    pub agent_team: Option<Box<Team>>,
     /// Type of the survey
     ///
     /// JSON `surveyType`.
@@ -8024,7 +8508,7 @@ pub struct Survey {
     /// An Architect flow that executed in order to collect the answers for this survey.
     ///
     /// JSON `flow`.
-    pub flow: Option<AddressableEntityRef>,
+    pub flow: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8046,17 +8530,17 @@ impl Survey {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_form`].
     pub fn set_survey_form(mut self, v: SurveyForm) -> Self {
-        self.survey_form = Some(v);
+        self.survey_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: DomainEntityRef) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -8066,12 +8550,12 @@ impl Survey {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: QueueReference) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: SurveyScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::completed_date`].
@@ -8081,12 +8565,12 @@ impl Survey {
     }
     /// Sets [`Self::survey_error_details`].
     pub fn set_survey_error_details(mut self, v: SurveyErrorDetails) -> Self {
-        self.survey_error_details = Some(v);
+        self.survey_error_details = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_team`].
     pub fn set_agent_team(mut self, v: Team) -> Self {
-        self.agent_team = Some(v);
+        self.agent_team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_type`].
@@ -8101,7 +8585,7 @@ impl Survey {
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8113,30 +8597,41 @@ impl Survey {
 
 impl FromJson for Survey {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Survey {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversation" => r.read_into(&mut v.conversation),
-                "surveyForm" => r.read_into(&mut v.survey_form),
-                "agent" => r.read_into(&mut v.agent),
-                "status" => r.read_into(&mut v.status),
-                "queue" => r.read_into(&mut v.queue),
-                "answers" => r.read_into(&mut v.answers),
-                "completedDate" => r.read_into(&mut v.completed_date),
-                "surveyErrorDetails" => r.read_into(&mut v.survey_error_details),
-                "agentTeam" => r.read_into(&mut v.agent_team),
-                "surveyType" => r.read_into(&mut v.survey_type),
-                "missingRequiredAnswer" => r.read_into(&mut v.missing_required_answer),
-                "flow" => r.read_into(&mut v.flow),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversation" => r.read_into(&mut self.conversation),
+                "surveyForm" => r.read_into(&mut self.survey_form),
+                "agent" => r.read_into(&mut self.agent),
+                "status" => r.read_into(&mut self.status),
+                "queue" => r.read_into(&mut self.queue),
+                "answers" => r.read_into(&mut self.answers),
+                "completedDate" => r.read_into(&mut self.completed_date),
+                "surveyErrorDetails" => r.read_into(&mut self.survey_error_details),
+                "agentTeam" => r.read_into(&mut self.agent_team),
+                "surveyType" => r.read_into(&mut self.survey_type),
+                "missingRequiredAnswer" => r.read_into(&mut self.missing_required_answer),
+                "flow" => r.read_into(&mut self.flow),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8287,7 +8782,7 @@ pub struct SurveyErrorDetails {
     /// Additional information about any errors that occurred in the survey invite flow.
     ///
     /// JSON `flowDiagnosticInfo`.
-    pub flow_diagnostic_info: Option<FlowDiagnosticInfo>,
+    pub flow_diagnostic_info: Option<Box<FlowDiagnosticInfo>>,
     /// An error code indicating the reason for the survey failure.
     ///
     /// JSON `surveyErrorReason`.
@@ -8299,7 +8794,7 @@ pub struct SurveyErrorDetails {
 impl SurveyErrorDetails {
     /// Sets [`Self::flow_diagnostic_info`].
     pub fn set_flow_diagnostic_info(mut self, v: FlowDiagnosticInfo) -> Self {
-        self.flow_diagnostic_info = Some(v);
+        self.flow_diagnostic_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_error_reason`].
@@ -8311,17 +8806,28 @@ impl SurveyErrorDetails {
 
 impl FromJson for SurveyErrorDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyErrorDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flowDiagnosticInfo" => r.read_into(&mut v.flow_diagnostic_info),
-                "surveyErrorReason" => r.read_into(&mut v.survey_error_reason),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flowDiagnosticInfo" => r.read_into(&mut self.flow_diagnostic_info),
+                "surveyErrorReason" => r.read_into(&mut self.survey_error_reason),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8355,7 +8861,7 @@ pub struct SurveyForm {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Last modified date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `modifiedDate`.
@@ -8395,7 +8901,7 @@ pub struct SurveyForm {
     /// List of published version of this form
     ///
     /// JSON `publishedVersions`.
-    pub published_versions: Option<DomainEntityListingSurveyForm>,
+    pub published_versions: Option<Box<DomainEntityListingSurveyForm>>,
     /// Is this form redacted
     ///
     /// JSON `redacted`.
@@ -8421,7 +8927,7 @@ impl SurveyForm {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_date`].
@@ -8466,7 +8972,7 @@ impl SurveyForm {
     }
     /// Sets [`Self::published_versions`].
     pub fn set_published_versions(mut self, v: DomainEntityListingSurveyForm) -> Self {
-        self.published_versions = Some(v);
+        self.published_versions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::redacted`].
@@ -8483,29 +8989,40 @@ impl SurveyForm {
 
 impl FromJson for SurveyForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "published" => r.read_into(&mut v.published),
-                "disabled" => r.read_into(&mut v.disabled),
-                "contextId" => r.read_into(&mut v.context_id),
-                "language" => r.read_into(&mut v.language),
-                "header" => r.read_into(&mut v.header),
-                "footer" => r.read_into(&mut v.footer),
-                "questionGroups" => r.read_into(&mut v.question_groups),
-                "publishedVersions" => r.read_into(&mut v.published_versions),
-                "redacted" => r.read_into(&mut v.redacted),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "published" => r.read_into(&mut self.published),
+                "disabled" => r.read_into(&mut self.disabled),
+                "contextId" => r.read_into(&mut self.context_id),
+                "language" => r.read_into(&mut self.language),
+                "header" => r.read_into(&mut self.header),
+                "footer" => r.read_into(&mut self.footer),
+                "questionGroups" => r.read_into(&mut self.question_groups),
+                "publishedVersions" => r.read_into(&mut self.published_versions),
+                "redacted" => r.read_into(&mut self.redacted),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8539,9 +9056,9 @@ impl ToJson for SurveyForm {
 #[non_exhaustive]
 pub struct SurveyFormAndScoringSet {
     /// JSON `surveyForm`.
-    pub survey_form: Option<SurveyForm>,
+    pub survey_form: Option<Box<SurveyForm>>,
     /// JSON `answers`.
-    pub answers: Option<SurveyScoringSet>,
+    pub answers: Option<Box<SurveyScoringSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8549,29 +9066,40 @@ pub struct SurveyFormAndScoringSet {
 impl SurveyFormAndScoringSet {
     /// Sets [`Self::survey_form`].
     pub fn set_survey_form(mut self, v: SurveyForm) -> Self {
-        self.survey_form = Some(v);
+        self.survey_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: SurveyScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SurveyFormAndScoringSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyFormAndScoringSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "surveyForm" => r.read_into(&mut v.survey_form),
-                "answers" => r.read_into(&mut v.answers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "surveyForm" => r.read_into(&mut self.survey_form),
+                "answers" => r.read_into(&mut self.answers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8601,7 +9129,7 @@ pub struct SurveyFormDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Language for survey viewer localization. Currently localized languages: da, de, en-US, es, fi, fr, it, ja, ko, nl, no, pl, pt-BR, sv, th, tr, zh-CH, zh-TW
     ///
     /// Required.
@@ -8639,7 +9167,7 @@ impl SurveyFormDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language`].
@@ -8666,22 +9194,33 @@ impl SurveyFormDivisionView {
 
 impl FromJson for SurveyFormDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyFormDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "language" => r.read_into(&mut v.language),
-                "contextId" => r.read_into(&mut v.context_id),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "language" => r.read_into(&mut self.language),
+                "contextId" => r.read_into(&mut self.context_id),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8786,25 +9325,36 @@ impl SurveyFormDivisionViewListing {
 
 impl FromJson for SurveyFormDivisionViewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyFormDivisionViewListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8912,25 +9462,36 @@ impl SurveyFormEntityListing {
 
 impl FromJson for SurveyFormEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyFormEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8974,7 +9535,7 @@ pub struct SurveyQuestion {
     /// JSON `naEnabled`.
     pub na_enabled: Option<bool>,
     /// JSON `visibilityCondition`.
-    pub visibility_condition: Option<VisibilityCondition>,
+    pub visibility_condition: Option<Box<VisibilityCondition>>,
     /// Options from which to choose an answer for this question. Only used by Multiple Choice type questions.
     ///
     /// JSON `answerOptions`.
@@ -9024,7 +9585,7 @@ impl SurveyQuestion {
     }
     /// Sets [`Self::visibility_condition`].
     pub fn set_visibility_condition(mut self, v: VisibilityCondition) -> Self {
-        self.visibility_condition = Some(v);
+        self.visibility_condition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answer_options`].
@@ -9046,25 +9607,36 @@ impl SurveyQuestion {
 
 impl FromJson for SurveyQuestion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyQuestion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contextId" => r.read_into(&mut v.context_id),
-                "text" => r.read_into(&mut v.text),
-                "helpText" => r.read_into(&mut v.help_text),
-                "type" => r.read_into(&mut v.r#type),
-                "naEnabled" => r.read_into(&mut v.na_enabled),
-                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
-                "answerOptions" => r.read_into(&mut v.answer_options),
-                "maxResponseCharacters" => r.read_into(&mut v.max_response_characters),
-                "explanationPrompt" => r.read_into(&mut v.explanation_prompt),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contextId" => r.read_into(&mut self.context_id),
+                "text" => r.read_into(&mut self.text),
+                "helpText" => r.read_into(&mut self.help_text),
+                "type" => r.read_into(&mut self.r#type),
+                "naEnabled" => r.read_into(&mut self.na_enabled),
+                "visibilityCondition" => r.read_into(&mut self.visibility_condition),
+                "answerOptions" => r.read_into(&mut self.answer_options),
+                "maxResponseCharacters" => r.read_into(&mut self.max_response_characters),
+                "explanationPrompt" => r.read_into(&mut self.explanation_prompt),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9167,7 +9739,7 @@ pub struct SurveyQuestionGroup {
     /// JSON `questions`.
     pub questions: Option<Vec<SurveyQuestion>>,
     /// JSON `visibilityCondition`.
-    pub visibility_condition: Option<VisibilityCondition>,
+    pub visibility_condition: Option<Box<VisibilityCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9205,29 +9777,40 @@ impl SurveyQuestionGroup {
     }
     /// Sets [`Self::visibility_condition`].
     pub fn set_visibility_condition(mut self, v: VisibilityCondition) -> Self {
-        self.visibility_condition = Some(v);
+        self.visibility_condition = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SurveyQuestionGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyQuestionGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contextId" => r.read_into(&mut v.context_id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "naEnabled" => r.read_into(&mut v.na_enabled),
-                "questions" => r.read_into(&mut v.questions),
-                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contextId" => r.read_into(&mut self.context_id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "naEnabled" => r.read_into(&mut self.na_enabled),
+                "questions" => r.read_into(&mut self.questions),
+                "visibilityCondition" => r.read_into(&mut self.visibility_condition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9312,21 +9895,32 @@ impl SurveyQuestionGroupScore {
 
 impl FromJson for SurveyQuestionGroupScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyQuestionGroupScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "questionGroupId" => r.read_into(&mut v.question_group_id),
-                "totalScore" => r.read_into(&mut v.total_score),
-                "maxTotalScore" => r.read_into(&mut v.max_total_score),
-                "markedNA" => r.read_into(&mut v.marked_na),
-                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
-                "questionScores" => r.read_into(&mut v.question_scores),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "questionGroupId" => r.read_into(&mut self.question_group_id),
+                "totalScore" => r.read_into(&mut self.total_score),
+                "maxTotalScore" => r.read_into(&mut self.max_total_score),
+                "markedNA" => r.read_into(&mut self.marked_na),
+                "systemMarkedNA" => r.read_into(&mut self.system_marked_na),
+                "questionScores" => r.read_into(&mut self.question_scores),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9431,24 +10025,35 @@ impl SurveyQuestionScore {
 
 impl FromJson for SurveyQuestionScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyQuestionScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "questionId" => r.read_into(&mut v.question_id),
-                "answerId" => r.read_into(&mut v.answer_id),
-                "score" => r.read_into(&mut v.score),
-                "markedNA" => r.read_into(&mut v.marked_na),
-                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
-                "assistedAnswerId" => r.read_into(&mut v.assisted_answer_id),
-                "npsScore" => r.read_into(&mut v.nps_score),
-                "npsTextAnswer" => r.read_into(&mut v.nps_text_answer),
-                "freeTextAnswer" => r.read_into(&mut v.free_text_answer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "questionId" => r.read_into(&mut self.question_id),
+                "answerId" => r.read_into(&mut self.answer_id),
+                "score" => r.read_into(&mut self.score),
+                "markedNA" => r.read_into(&mut self.marked_na),
+                "systemMarkedNA" => r.read_into(&mut self.system_marked_na),
+                "assistedAnswerId" => r.read_into(&mut self.assisted_answer_id),
+                "npsScore" => r.read_into(&mut self.nps_score),
+                "npsTextAnswer" => r.read_into(&mut self.nps_text_answer),
+                "freeTextAnswer" => r.read_into(&mut self.free_text_answer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9506,18 +10111,29 @@ impl SurveyScoringSet {
 
 impl FromJson for SurveyScoringSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyScoringSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalScore" => r.read_into(&mut v.total_score),
-                "npsScore" => r.read_into(&mut v.nps_score),
-                "questionGroupScores" => r.read_into(&mut v.question_group_scores),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalScore" => r.read_into(&mut self.total_score),
+                "npsScore" => r.read_into(&mut self.nps_score),
+                "questionGroupScores" => r.read_into(&mut self.question_group_scores),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

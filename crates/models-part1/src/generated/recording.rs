@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -53,18 +53,29 @@ impl AcknowledgeScreenRecordingRequest {
 
 impl FromJson for AcknowledgeScreenRecordingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AcknowledgeScreenRecordingRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "participantJid" => r.read_into(&mut v.participant_jid),
-                "roomId" => r.read_into(&mut v.room_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "participantJid" => r.read_into(&mut self.participant_jid),
+                "roomId" => r.read_into(&mut self.room_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -121,7 +132,7 @@ pub struct Annotation {
     /// User that created this annotation (if any).
     ///
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// Text of annotation. Maximum character limit is 500.
     ///
     /// JSON `description`.
@@ -194,7 +205,7 @@ impl Annotation {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -226,30 +237,41 @@ impl Annotation {
 
 impl FromJson for Annotation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Annotation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "location" => r.read_into(&mut v.location),
-                "durationMs" => r.read_into(&mut v.duration_ms),
-                "absoluteLocation" => r.read_into(&mut v.absolute_location),
-                "absoluteDurationMs" => r.read_into(&mut v.absolute_duration_ms),
-                "recordingLocation" => r.read_into(&mut v.recording_location),
-                "recordingDurationMs" => r.read_into(&mut v.recording_duration_ms),
-                "user" => r.read_into(&mut v.user),
-                "description" => r.read_into(&mut v.description),
-                "reason" => r.read_into(&mut v.reason),
-                "annotations" => r.read_into(&mut v.annotations),
-                "realtimeLocation" => r.read_into(&mut v.realtime_location),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "location" => r.read_into(&mut self.location),
+                "durationMs" => r.read_into(&mut self.duration_ms),
+                "absoluteLocation" => r.read_into(&mut self.absolute_location),
+                "absoluteDurationMs" => r.read_into(&mut self.absolute_duration_ms),
+                "recordingLocation" => r.read_into(&mut self.recording_location),
+                "recordingDurationMs" => r.read_into(&mut self.recording_duration_ms),
+                "user" => r.read_into(&mut self.user),
+                "description" => r.read_into(&mut self.description),
+                "reason" => r.read_into(&mut self.reason),
+                "annotations" => r.read_into(&mut self.annotations),
+                "realtimeLocation" => r.read_into(&mut self.realtime_location),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -361,17 +383,28 @@ impl ArchiveRetention {
 
 impl FromJson for ArchiveRetention {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ArchiveRetention {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "days" => r.read_into(&mut v.days),
-                "storageMedium" => r.read_into(&mut v.storage_medium),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "days" => r.read_into(&mut self.days),
+                "storageMedium" => r.read_into(&mut self.storage_medium),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -489,20 +522,31 @@ impl BatchDownloadJobResult {
 
 impl FromJson for BatchDownloadJobResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchDownloadJobResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                "resultUrl" => r.read_into(&mut v.result_url),
-                "contentType" => r.read_into(&mut v.content_type),
-                "errorMsg" => r.read_into(&mut v.error_msg),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                "resultUrl" => r.read_into(&mut self.result_url),
+                "contentType" => r.read_into(&mut self.content_type),
+                "errorMsg" => r.read_into(&mut self.error_msg),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -607,23 +651,34 @@ impl BatchDownloadJobStatusResult {
 
 impl FromJson for BatchDownloadJobStatusResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchDownloadJobStatusResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "jobId" => r.read_into(&mut v.job_id),
-                "expectedResultCount" => r.read_into(&mut v.expected_result_count),
-                "resultCount" => r.read_into(&mut v.result_count),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "status" => r.read_into(&mut v.status),
-                "results" => r.read_into(&mut v.results),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "jobId" => r.read_into(&mut self.job_id),
+                "expectedResultCount" => r.read_into(&mut self.expected_result_count),
+                "resultCount" => r.read_into(&mut self.result_count),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "status" => r.read_into(&mut self.status),
+                "results" => r.read_into(&mut self.results),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -717,16 +772,27 @@ impl BatchDownloadJobSubmission {
 
 impl FromJson for BatchDownloadJobSubmission {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchDownloadJobSubmission {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "batchDownloadRequestList" => r.read_into(&mut v.batch_download_request_list),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "batchDownloadRequestList" => r.read_into(&mut self.batch_download_request_list),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -773,17 +839,28 @@ impl BatchDownloadJobSubmissionResult {
 
 impl FromJson for BatchDownloadJobSubmissionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchDownloadJobSubmissionResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -831,17 +908,28 @@ impl BatchDownloadRequest {
 
 impl FromJson for BatchDownloadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchDownloadRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -916,20 +1004,31 @@ impl ButtonResponse {
 
 impl FromJson for ButtonResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ButtonResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                "messageType" => r.read_into(&mut v.message_type),
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                "messageType" => r.read_into(&mut self.message_type),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1064,13 +1163,13 @@ impl ToJson for ButtonResponseMessageType {
 #[non_exhaustive]
 pub struct CalibrationAssignment {
     /// JSON `calibrator`.
-    pub calibrator: Option<User>,
+    pub calibrator: Option<Box<User>>,
     /// JSON `evaluators`.
     pub evaluators: Option<Vec<User>>,
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationForm>,
+    pub evaluation_form: Option<Box<EvaluationForm>>,
     /// JSON `expertEvaluator`.
-    pub expert_evaluator: Option<User>,
+    pub expert_evaluator: Option<Box<User>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1078,7 +1177,7 @@ pub struct CalibrationAssignment {
 impl CalibrationAssignment {
     /// Sets [`Self::calibrator`].
     pub fn set_calibrator(mut self, v: User) -> Self {
-        self.calibrator = Some(v);
+        self.calibrator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluators`].
@@ -1088,31 +1187,42 @@ impl CalibrationAssignment {
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::expert_evaluator`].
     pub fn set_expert_evaluator(mut self, v: User) -> Self {
-        self.expert_evaluator = Some(v);
+        self.expert_evaluator = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CalibrationAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CalibrationAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "calibrator" => r.read_into(&mut v.calibrator),
-                "evaluators" => r.read_into(&mut v.evaluators),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "expertEvaluator" => r.read_into(&mut v.expert_evaluator),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "calibrator" => r.read_into(&mut self.calibrator),
+                "evaluators" => r.read_into(&mut self.evaluators),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "expertEvaluator" => r.read_into(&mut self.expert_evaluator),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1138,11 +1248,11 @@ pub struct CallMediaPolicy {
     /// Actions applied when specified conditions are met
     ///
     /// JSON `actions`.
-    pub actions: Option<PolicyActions>,
+    pub actions: Option<Box<PolicyActions>>,
     /// Conditions for when actions should be applied
     ///
     /// JSON `conditions`.
-    pub conditions: Option<CallMediaPolicyConditions>,
+    pub conditions: Option<Box<CallMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1150,29 +1260,40 @@ pub struct CallMediaPolicy {
 impl CallMediaPolicy {
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: PolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: CallMediaPolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CallMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallMediaPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1206,7 +1327,7 @@ pub struct CallMediaPolicyConditions {
     /// JSON `languages`.
     pub languages: Option<Vec<Language>>,
     /// JSON `timeAllowed`.
-    pub time_allowed: Option<TimeAllowed>,
+    pub time_allowed: Option<Box<TimeAllowed>>,
     /// Teams to match conversations against
     ///
     /// JSON `teams`.
@@ -1214,7 +1335,7 @@ pub struct CallMediaPolicyConditions {
     /// JSON `directions`.
     pub directions: Option<Vec<String>>,
     /// JSON `duration`.
-    pub duration: Option<DurationCondition>,
+    pub duration: Option<Box<DurationCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1247,7 +1368,7 @@ impl CallMediaPolicyConditions {
     }
     /// Sets [`Self::time_allowed`].
     pub fn set_time_allowed(mut self, v: TimeAllowed) -> Self {
-        self.time_allowed = Some(v);
+        self.time_allowed = Some(Box::new(v));
         self
     }
     /// Sets [`Self::teams`].
@@ -1262,31 +1383,42 @@ impl CallMediaPolicyConditions {
     }
     /// Sets [`Self::duration`].
     pub fn set_duration(mut self, v: DurationCondition) -> Self {
-        self.duration = Some(v);
+        self.duration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CallMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallMediaPolicyConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "forUsers" => r.read_into(&mut v.for_users),
-                "dateRanges" => r.read_into(&mut v.date_ranges),
-                "forQueues" => r.read_into(&mut v.for_queues),
-                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
-                "languages" => r.read_into(&mut v.languages),
-                "timeAllowed" => r.read_into(&mut v.time_allowed),
-                "teams" => r.read_into(&mut v.teams),
-                "directions" => r.read_into(&mut v.directions),
-                "duration" => r.read_into(&mut v.duration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "forUsers" => r.read_into(&mut self.for_users),
+                "dateRanges" => r.read_into(&mut self.date_ranges),
+                "forQueues" => r.read_into(&mut self.for_queues),
+                "wrapupCodes" => r.read_into(&mut self.wrapup_codes),
+                "languages" => r.read_into(&mut self.languages),
+                "timeAllowed" => r.read_into(&mut self.time_allowed),
+                "teams" => r.read_into(&mut self.teams),
+                "directions" => r.read_into(&mut self.directions),
+                "duration" => r.read_into(&mut self.duration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1329,7 +1461,7 @@ pub struct Card {
     /// The default action to be taken.
     ///
     /// JSON `defaultAction`.
-    pub default_action: Option<CardAction>,
+    pub default_action: Option<Box<CardAction>>,
     /// List of possible action objects.
     ///
     /// JSON `actions`.
@@ -1356,7 +1488,7 @@ impl Card {
     }
     /// Sets [`Self::default_action`].
     pub fn set_default_action(mut self, v: CardAction) -> Self {
-        self.default_action = Some(v);
+        self.default_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::actions`].
@@ -1368,20 +1500,31 @@ impl Card {
 
 impl FromJson for Card {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Card {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "url" => r.read_into(&mut v.url),
-                "defaultAction" => r.read_into(&mut v.default_action),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "url" => r.read_into(&mut self.url),
+                "defaultAction" => r.read_into(&mut self.default_action),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1459,20 +1602,31 @@ impl CardAction {
 
 impl FromJson for CardAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CardAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                "url" => r.read_into(&mut v.url),
-                "isSelected" => r.read_into(&mut v.is_selected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                "url" => r.read_into(&mut self.url),
+                "isSelected" => r.read_into(&mut self.is_selected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1546,11 +1700,11 @@ pub struct ChatMediaPolicy {
     /// Actions applied when specified conditions are met
     ///
     /// JSON `actions`.
-    pub actions: Option<PolicyActions>,
+    pub actions: Option<Box<PolicyActions>>,
     /// Conditions for when actions should be applied
     ///
     /// JSON `conditions`.
-    pub conditions: Option<ChatMediaPolicyConditions>,
+    pub conditions: Option<Box<ChatMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1558,29 +1712,40 @@ pub struct ChatMediaPolicy {
 impl ChatMediaPolicy {
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: PolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: ChatMediaPolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ChatMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatMediaPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1614,13 +1779,13 @@ pub struct ChatMediaPolicyConditions {
     /// JSON `languages`.
     pub languages: Option<Vec<Language>>,
     /// JSON `timeAllowed`.
-    pub time_allowed: Option<TimeAllowed>,
+    pub time_allowed: Option<Box<TimeAllowed>>,
     /// Teams to match conversations against
     ///
     /// JSON `teams`.
     pub teams: Option<Vec<Team>>,
     /// JSON `duration`.
-    pub duration: Option<DurationCondition>,
+    pub duration: Option<Box<DurationCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1653,7 +1818,7 @@ impl ChatMediaPolicyConditions {
     }
     /// Sets [`Self::time_allowed`].
     pub fn set_time_allowed(mut self, v: TimeAllowed) -> Self {
-        self.time_allowed = Some(v);
+        self.time_allowed = Some(Box::new(v));
         self
     }
     /// Sets [`Self::teams`].
@@ -1663,30 +1828,41 @@ impl ChatMediaPolicyConditions {
     }
     /// Sets [`Self::duration`].
     pub fn set_duration(mut self, v: DurationCondition) -> Self {
-        self.duration = Some(v);
+        self.duration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ChatMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatMediaPolicyConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "forUsers" => r.read_into(&mut v.for_users),
-                "dateRanges" => r.read_into(&mut v.date_ranges),
-                "forQueues" => r.read_into(&mut v.for_queues),
-                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
-                "languages" => r.read_into(&mut v.languages),
-                "timeAllowed" => r.read_into(&mut v.time_allowed),
-                "teams" => r.read_into(&mut v.teams),
-                "duration" => r.read_into(&mut v.duration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "forUsers" => r.read_into(&mut self.for_users),
+                "dateRanges" => r.read_into(&mut self.date_ranges),
+                "forQueues" => r.read_into(&mut self.for_queues),
+                "wrapupCodes" => r.read_into(&mut self.wrapup_codes),
+                "languages" => r.read_into(&mut self.languages),
+                "timeAllowed" => r.read_into(&mut self.time_allowed),
+                "teams" => r.read_into(&mut self.teams),
+                "duration" => r.read_into(&mut self.duration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1754,7 +1930,7 @@ pub struct ChatMessage {
     /// The user information for the sender (if available)
     ///
     /// JSON `user`.
-    pub user: Option<ChatMessageUser>,
+    pub user: Option<Box<ChatMessageUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1817,34 +1993,45 @@ impl ChatMessage {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: ChatMessageUser) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ChatMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "body" => r.read_into(&mut v.body),
-                "id" => r.read_into(&mut v.id),
-                "to" => r.read_into(&mut v.to),
-                "from" => r.read_into(&mut v.from),
-                "utc" => r.read_into(&mut v.utc),
-                "chat" => r.read_into(&mut v.chat),
-                "message" => r.read_into(&mut v.message),
-                "type" => r.read_into(&mut v.r#type),
-                "bodyType" => r.read_into(&mut v.body_type),
-                "senderCommunicationId" => r.read_into(&mut v.sender_communication_id),
-                "participantPurpose" => r.read_into(&mut v.participant_purpose),
-                "user" => r.read_into(&mut v.user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "body" => r.read_into(&mut self.body),
+                "id" => r.read_into(&mut self.id),
+                "to" => r.read_into(&mut self.to),
+                "from" => r.read_into(&mut self.from),
+                "utc" => r.read_into(&mut self.utc),
+                "chat" => r.read_into(&mut self.chat),
+                "message" => r.read_into(&mut self.message),
+                "type" => r.read_into(&mut self.r#type),
+                "bodyType" => r.read_into(&mut self.body_type),
+                "senderCommunicationId" => r.read_into(&mut self.sender_communication_id),
+                "participantPurpose" => r.read_into(&mut self.participant_purpose),
+                "user" => r.read_into(&mut self.user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1986,20 +2173,31 @@ impl ChatMessageUser {
 
 impl FromJson for ChatMessageUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatMessageUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "displayName" => r.read_into(&mut v.display_name),
-                "username" => r.read_into(&mut v.username),
-                "images" => r.read_into(&mut v.images),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "displayName" => r.read_into(&mut self.display_name),
+                "username" => r.read_into(&mut self.username),
+                "images" => r.read_into(&mut self.images),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2043,16 +2241,27 @@ impl ConversationDeletionProtectionQuery {
 
 impl FromJson for ConversationDeletionProtectionQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationDeletionProtectionQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationIds" => r.read_into(&mut v.conversation_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationIds" => r.read_into(&mut self.conversation_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2075,11 +2284,11 @@ pub struct CrossPlatformCallMediaPolicy {
     /// Actions applied when specified conditions are met
     ///
     /// JSON `actions`.
-    pub actions: Option<CrossPlatformPolicyActions>,
+    pub actions: Option<Box<CrossPlatformPolicyActions>>,
     /// Conditions for when actions should be applied
     ///
     /// JSON `conditions`.
-    pub conditions: Option<CallMediaPolicyConditions>,
+    pub conditions: Option<Box<CallMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2087,29 +2296,40 @@ pub struct CrossPlatformCallMediaPolicy {
 impl CrossPlatformCallMediaPolicy {
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: CrossPlatformPolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: CallMediaPolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CrossPlatformCallMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformCallMediaPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2133,11 +2353,11 @@ pub struct CrossPlatformChatMediaPolicy {
     /// Actions applied when specified conditions are met
     ///
     /// JSON `actions`.
-    pub actions: Option<CrossPlatformPolicyActions>,
+    pub actions: Option<Box<CrossPlatformPolicyActions>>,
     /// Conditions for when actions should be applied
     ///
     /// JSON `conditions`.
-    pub conditions: Option<ChatMediaPolicyConditions>,
+    pub conditions: Option<Box<ChatMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2145,29 +2365,40 @@ pub struct CrossPlatformChatMediaPolicy {
 impl CrossPlatformChatMediaPolicy {
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: CrossPlatformPolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: ChatMediaPolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CrossPlatformChatMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformChatMediaPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2191,11 +2422,11 @@ pub struct CrossPlatformEmailMediaPolicy {
     /// Actions applied when specified conditions are met
     ///
     /// JSON `actions`.
-    pub actions: Option<CrossPlatformPolicyActions>,
+    pub actions: Option<Box<CrossPlatformPolicyActions>>,
     /// Conditions for when actions should be applied
     ///
     /// JSON `conditions`.
-    pub conditions: Option<EmailMediaPolicyConditions>,
+    pub conditions: Option<Box<EmailMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2203,29 +2434,40 @@ pub struct CrossPlatformEmailMediaPolicy {
 impl CrossPlatformEmailMediaPolicy {
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: CrossPlatformPolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: EmailMediaPolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CrossPlatformEmailMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformEmailMediaPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2249,19 +2491,19 @@ pub struct CrossPlatformMediaPolicies {
     /// Conditions and actions for calls
     ///
     /// JSON `callPolicy`.
-    pub call_policy: Option<CrossPlatformCallMediaPolicy>,
+    pub call_policy: Option<Box<CrossPlatformCallMediaPolicy>>,
     /// Conditions and actions for chats
     ///
     /// JSON `chatPolicy`.
-    pub chat_policy: Option<CrossPlatformChatMediaPolicy>,
+    pub chat_policy: Option<Box<CrossPlatformChatMediaPolicy>>,
     /// Conditions and actions for emails
     ///
     /// JSON `emailPolicy`.
-    pub email_policy: Option<CrossPlatformEmailMediaPolicy>,
+    pub email_policy: Option<Box<CrossPlatformEmailMediaPolicy>>,
     /// Conditions and actions for messages
     ///
     /// JSON `messagePolicy`.
-    pub message_policy: Option<CrossPlatformMessageMediaPolicy>,
+    pub message_policy: Option<Box<CrossPlatformMessageMediaPolicy>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2269,41 +2511,52 @@ pub struct CrossPlatformMediaPolicies {
 impl CrossPlatformMediaPolicies {
     /// Sets [`Self::call_policy`].
     pub fn set_call_policy(mut self, v: CrossPlatformCallMediaPolicy) -> Self {
-        self.call_policy = Some(v);
+        self.call_policy = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat_policy`].
     pub fn set_chat_policy(mut self, v: CrossPlatformChatMediaPolicy) -> Self {
-        self.chat_policy = Some(v);
+        self.chat_policy = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_policy`].
     pub fn set_email_policy(mut self, v: CrossPlatformEmailMediaPolicy) -> Self {
-        self.email_policy = Some(v);
+        self.email_policy = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_policy`].
     pub fn set_message_policy(mut self, v: CrossPlatformMessageMediaPolicy) -> Self {
-        self.message_policy = Some(v);
+        self.message_policy = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CrossPlatformMediaPolicies {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformMediaPolicies {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callPolicy" => r.read_into(&mut v.call_policy),
-                "chatPolicy" => r.read_into(&mut v.chat_policy),
-                "emailPolicy" => r.read_into(&mut v.email_policy),
-                "messagePolicy" => r.read_into(&mut v.message_policy),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callPolicy" => r.read_into(&mut self.call_policy),
+                "chatPolicy" => r.read_into(&mut self.chat_policy),
+                "emailPolicy" => r.read_into(&mut self.email_policy),
+                "messagePolicy" => r.read_into(&mut self.message_policy),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2329,11 +2582,11 @@ pub struct CrossPlatformMessageMediaPolicy {
     /// Actions applied when specified conditions are met
     ///
     /// JSON `actions`.
-    pub actions: Option<CrossPlatformPolicyActions>,
+    pub actions: Option<Box<CrossPlatformPolicyActions>>,
     /// Conditions for when actions should be applied
     ///
     /// JSON `conditions`.
-    pub conditions: Option<MessageMediaPolicyConditions>,
+    pub conditions: Option<Box<MessageMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2341,29 +2594,40 @@ pub struct CrossPlatformMessageMediaPolicy {
 impl CrossPlatformMessageMediaPolicy {
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: CrossPlatformPolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: MessageMediaPolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CrossPlatformMessageMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformMessageMediaPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2407,17 +2671,17 @@ pub struct CrossPlatformPolicy {
     /// Conditions and actions per media type
     ///
     /// JSON `mediaPolicies`.
-    pub media_policies: Option<CrossPlatformMediaPolicies>,
+    pub media_policies: Option<Box<CrossPlatformMediaPolicies>>,
     /// Conditions
     ///
     /// JSON `conditions`.
-    pub conditions: Option<PolicyConditions>,
+    pub conditions: Option<Box<PolicyConditions>>,
     /// Actions
     ///
     /// JSON `actions`.
-    pub actions: Option<CrossPlatformPolicyActions>,
+    pub actions: Option<Box<CrossPlatformPolicyActions>>,
     /// JSON `policyErrors`.
-    pub policy_errors: Option<PolicyErrors>,
+    pub policy_errors: Option<Box<PolicyErrors>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2464,22 +2728,22 @@ impl CrossPlatformPolicy {
     }
     /// Sets [`Self::media_policies`].
     pub fn set_media_policies(mut self, v: CrossPlatformMediaPolicies) -> Self {
-        self.media_policies = Some(v);
+        self.media_policies = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: PolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: CrossPlatformPolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::policy_errors`].
     pub fn set_policy_errors(mut self, v: PolicyErrors) -> Self {
-        self.policy_errors = Some(v);
+        self.policy_errors = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2491,27 +2755,38 @@ impl CrossPlatformPolicy {
 
 impl FromJson for CrossPlatformPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "order" => r.read_into(&mut v.order),
-                "description" => r.read_into(&mut v.description),
-                "enabled" => r.read_into(&mut v.enabled),
-                "mediaPolicies" => r.read_into(&mut v.media_policies),
-                "conditions" => r.read_into(&mut v.conditions),
-                "actions" => r.read_into(&mut v.actions),
-                "policyErrors" => r.read_into(&mut v.policy_errors),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "order" => r.read_into(&mut self.order),
+                "description" => r.read_into(&mut self.description),
+                "enabled" => r.read_into(&mut self.enabled),
+                "mediaPolicies" => r.read_into(&mut self.media_policies),
+                "conditions" => r.read_into(&mut self.conditions),
+                "actions" => r.read_into(&mut self.actions),
+                "policyErrors" => r.read_into(&mut self.policy_errors),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2563,11 +2838,11 @@ pub struct CrossPlatformPolicyActions {
     /// JSON `assignCalibrations`.
     pub assign_calibrations: Option<Vec<CalibrationAssignment>>,
     /// JSON `retentionDuration`.
-    pub retention_duration: Option<RetentionDuration>,
+    pub retention_duration: Option<Box<RetentionDuration>>,
     /// Policy action for exporting recordings using an integration to 3rd party s3.
     ///
     /// JSON `integrationExport`.
-    pub integration_export: Option<IntegrationExport>,
+    pub integration_export: Option<Box<IntegrationExport>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2610,36 +2885,47 @@ impl CrossPlatformPolicyActions {
     }
     /// Sets [`Self::retention_duration`].
     pub fn set_retention_duration(mut self, v: RetentionDuration) -> Self {
-        self.retention_duration = Some(v);
+        self.retention_duration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_export`].
     pub fn set_integration_export(mut self, v: IntegrationExport) -> Self {
-        self.integration_export = Some(v);
+        self.integration_export = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CrossPlatformPolicyActions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformPolicyActions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "retainRecording" => r.read_into(&mut v.retain_recording),
-                "deleteRecording" => r.read_into(&mut v.delete_recording),
-                "alwaysDelete" => r.read_into(&mut v.always_delete),
-                "assignEvaluations" => r.read_into(&mut v.assign_evaluations),
-                "assignMeteredEvaluations" => r.read_into(&mut v.assign_metered_evaluations),
-                "assignMeteredAssignmentByAgent" => r.read_into(&mut v.assign_metered_assignment_by_agent),
-                "assignCalibrations" => r.read_into(&mut v.assign_calibrations),
-                "retentionDuration" => r.read_into(&mut v.retention_duration),
-                "integrationExport" => r.read_into(&mut v.integration_export),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "retainRecording" => r.read_into(&mut self.retain_recording),
+                "deleteRecording" => r.read_into(&mut self.delete_recording),
+                "alwaysDelete" => r.read_into(&mut self.always_delete),
+                "assignEvaluations" => r.read_into(&mut self.assign_evaluations),
+                "assignMeteredEvaluations" => r.read_into(&mut self.assign_metered_evaluations),
+                "assignMeteredAssignmentByAgent" => r.read_into(&mut self.assign_metered_assignment_by_agent),
+                "assignCalibrations" => r.read_into(&mut self.assign_calibrations),
+                "retentionDuration" => r.read_into(&mut self.retention_duration),
+                "integrationExport" => r.read_into(&mut self.integration_export),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2694,17 +2980,17 @@ pub struct CrossPlatformPolicyCreate {
     /// Conditions and actions per media type
     ///
     /// JSON `mediaPolicies`.
-    pub media_policies: Option<CrossPlatformMediaPolicies>,
+    pub media_policies: Option<Box<CrossPlatformMediaPolicies>>,
     /// Conditions
     ///
     /// JSON `conditions`.
-    pub conditions: Option<PolicyConditions>,
+    pub conditions: Option<Box<PolicyConditions>>,
     /// Actions
     ///
     /// JSON `actions`.
-    pub actions: Option<CrossPlatformPolicyActions>,
+    pub actions: Option<Box<CrossPlatformPolicyActions>>,
     /// JSON `policyErrors`.
-    pub policy_errors: Option<PolicyErrors>,
+    pub policy_errors: Option<Box<PolicyErrors>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2751,22 +3037,22 @@ impl CrossPlatformPolicyCreate {
     }
     /// Sets [`Self::media_policies`].
     pub fn set_media_policies(mut self, v: CrossPlatformMediaPolicies) -> Self {
-        self.media_policies = Some(v);
+        self.media_policies = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: PolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: CrossPlatformPolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::policy_errors`].
     pub fn set_policy_errors(mut self, v: PolicyErrors) -> Self {
-        self.policy_errors = Some(v);
+        self.policy_errors = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2778,27 +3064,38 @@ impl CrossPlatformPolicyCreate {
 
 impl FromJson for CrossPlatformPolicyCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformPolicyCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "order" => r.read_into(&mut v.order),
-                "description" => r.read_into(&mut v.description),
-                "enabled" => r.read_into(&mut v.enabled),
-                "mediaPolicies" => r.read_into(&mut v.media_policies),
-                "conditions" => r.read_into(&mut v.conditions),
-                "actions" => r.read_into(&mut v.actions),
-                "policyErrors" => r.read_into(&mut v.policy_errors),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "order" => r.read_into(&mut self.order),
+                "description" => r.read_into(&mut self.description),
+                "enabled" => r.read_into(&mut self.enabled),
+                "mediaPolicies" => r.read_into(&mut self.media_policies),
+                "conditions" => r.read_into(&mut self.conditions),
+                "actions" => r.read_into(&mut self.actions),
+                "policyErrors" => r.read_into(&mut self.policy_errors),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2845,16 +3142,27 @@ impl CrossPlatformPolicyUpdate {
 
 impl FromJson for CrossPlatformPolicyUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CrossPlatformPolicyUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2930,20 +3238,31 @@ impl DatePicker {
 
 impl FromJson for DatePicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DatePicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "datePickerAvailableDateTimes" => r.read_into(&mut v.date_picker_available_date_times),
-                "dateSelected" => r.read_into(&mut v.date_selected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "datePickerAvailableDateTimes" => r.read_into(&mut self.date_picker_available_date_times),
+                "dateSelected" => r.read_into(&mut self.date_selected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2994,17 +3313,28 @@ impl DatePickerAvailableDateTime {
 
 impl FromJson for DatePickerAvailableDateTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DatePickerAvailableDateTime {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "duration" => r.read_into(&mut v.duration),
-                "dateTime" => r.read_into(&mut v.date_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "duration" => r.read_into(&mut self.duration),
+                "dateTime" => r.read_into(&mut self.date_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3041,16 +3371,27 @@ impl DeleteRetention {
 
 impl FromJson for DeleteRetention {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DeleteRetention {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "days" => r.read_into(&mut v.days),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "days" => r.read_into(&mut self.days),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3107,19 +3448,30 @@ impl DurationCondition {
 
 impl FromJson for DurationCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DurationCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "durationTarget" => r.read_into(&mut v.duration_target),
-                "durationOperator" => r.read_into(&mut v.duration_operator),
-                "durationRange" => r.read_into(&mut v.duration_range),
-                "durationMode" => r.read_into(&mut v.duration_mode),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "durationTarget" => r.read_into(&mut self.duration_target),
+                "durationOperator" => r.read_into(&mut self.duration_operator),
+                "durationRange" => r.read_into(&mut self.duration_range),
+                "durationMode" => r.read_into(&mut self.duration_mode),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3284,20 +3636,31 @@ impl EmailAttachment {
 
 impl FromJson for EmailAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailAttachment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "contentPath" => r.read_into(&mut v.content_path),
-                "contentType" => r.read_into(&mut v.content_type),
-                "attachmentId" => r.read_into(&mut v.attachment_id),
-                "contentLength" => r.read_into(&mut v.content_length),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "contentPath" => r.read_into(&mut self.content_path),
+                "contentType" => r.read_into(&mut self.content_type),
+                "attachmentId" => r.read_into(&mut self.attachment_id),
+                "contentLength" => r.read_into(&mut self.content_length),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3324,11 +3687,11 @@ pub struct EmailMediaPolicy {
     /// Actions applied when specified conditions are met
     ///
     /// JSON `actions`.
-    pub actions: Option<PolicyActions>,
+    pub actions: Option<Box<PolicyActions>>,
     /// Conditions for when actions should be applied
     ///
     /// JSON `conditions`.
-    pub conditions: Option<EmailMediaPolicyConditions>,
+    pub conditions: Option<Box<EmailMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3336,29 +3699,40 @@ pub struct EmailMediaPolicy {
 impl EmailMediaPolicy {
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: PolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: EmailMediaPolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EmailMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailMediaPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3392,7 +3766,7 @@ pub struct EmailMediaPolicyConditions {
     /// JSON `languages`.
     pub languages: Option<Vec<Language>>,
     /// JSON `timeAllowed`.
-    pub time_allowed: Option<TimeAllowed>,
+    pub time_allowed: Option<Box<TimeAllowed>>,
     /// Teams to match conversations against
     ///
     /// JSON `teams`.
@@ -3431,7 +3805,7 @@ impl EmailMediaPolicyConditions {
     }
     /// Sets [`Self::time_allowed`].
     pub fn set_time_allowed(mut self, v: TimeAllowed) -> Self {
-        self.time_allowed = Some(v);
+        self.time_allowed = Some(Box::new(v));
         self
     }
     /// Sets [`Self::teams`].
@@ -3448,23 +3822,34 @@ impl EmailMediaPolicyConditions {
 
 impl FromJson for EmailMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailMediaPolicyConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "forUsers" => r.read_into(&mut v.for_users),
-                "dateRanges" => r.read_into(&mut v.date_ranges),
-                "forQueues" => r.read_into(&mut v.for_queues),
-                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
-                "languages" => r.read_into(&mut v.languages),
-                "timeAllowed" => r.read_into(&mut v.time_allowed),
-                "teams" => r.read_into(&mut v.teams),
-                "customerParticipation" => r.read_into(&mut v.customer_participation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "forUsers" => r.read_into(&mut self.for_users),
+                "dateRanges" => r.read_into(&mut self.date_ranges),
+                "forQueues" => r.read_into(&mut self.for_queues),
+                "wrapupCodes" => r.read_into(&mut self.wrapup_codes),
+                "languages" => r.read_into(&mut self.languages),
+                "timeAllowed" => r.read_into(&mut self.time_allowed),
+                "teams" => r.read_into(&mut self.teams),
+                "customerParticipation" => r.read_into(&mut self.customer_participation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3555,11 +3940,11 @@ pub struct EncryptionKey {
     /// user that requested generation of public key
     ///
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// Local configuration
     ///
     /// JSON `localEncryptionConfiguration`.
-    pub local_encryption_configuration: Option<LocalEncryptionConfiguration>,
+    pub local_encryption_configuration: Option<Box<LocalEncryptionConfiguration>>,
     /// Key type used in this configuration
     ///
     /// JSON `keyConfigurationType`.
@@ -3599,12 +3984,12 @@ impl EncryptionKey {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::local_encryption_configuration`].
     pub fn set_local_encryption_configuration(mut self, v: LocalEncryptionConfiguration) -> Self {
-        self.local_encryption_configuration = Some(v);
+        self.local_encryption_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::key_configuration_type`].
@@ -3626,24 +4011,35 @@ impl EncryptionKey {
 
 impl FromJson for EncryptionKey {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EncryptionKey {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "createDate" => r.read_into(&mut v.create_date),
-                "keydataSummary" => r.read_into(&mut v.keydata_summary),
-                "user" => r.read_into(&mut v.user),
-                "localEncryptionConfiguration" => r.read_into(&mut v.local_encryption_configuration),
-                "keyConfigurationType" => r.read_into(&mut v.key_configuration_type),
-                "kmsKeyArn" => r.read_into(&mut v.kms_key_arn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "createDate" => r.read_into(&mut self.create_date),
+                "keydataSummary" => r.read_into(&mut self.keydata_summary),
+                "user" => r.read_into(&mut self.user),
+                "localEncryptionConfiguration" => r.read_into(&mut self.local_encryption_configuration),
+                "keyConfigurationType" => r.read_into(&mut self.key_configuration_type),
+                "kmsKeyArn" => r.read_into(&mut self.kms_key_arn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3805,25 +4201,36 @@ impl EncryptionKeyEntityListing {
 
 impl FromJson for EncryptionKeyEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EncryptionKeyEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3865,7 +4272,7 @@ pub struct Endpoint {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -3911,11 +4318,11 @@ pub struct Endpoint {
     /// Required.
     ///
     /// JSON `schema`.
-    pub schema: Option<DomainEntityRef>,
+    pub schema: Option<Box<DomainEntityRef>>,
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// JSON `site`.
-    pub site: Option<DomainEntityRef>,
+    pub site: Option<Box<DomainEntityRef>>,
     /// JSON `dids`.
     pub dids: Option<Vec<String>>,
     /// The URI for this object
@@ -3939,7 +4346,7 @@ impl Endpoint {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -3999,7 +4406,7 @@ impl Endpoint {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: DomainEntityRef) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enabled`].
@@ -4009,7 +4416,7 @@ impl Endpoint {
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: DomainEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dids`].
@@ -4026,34 +4433,45 @@ impl Endpoint {
 
 impl FromJson for Endpoint {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Endpoint {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "count" => r.read_into(&mut v.count),
-                "properties" => r.read_into(&mut v.properties),
-                "schema" => r.read_into(&mut v.schema),
-                "enabled" => r.read_into(&mut v.enabled),
-                "site" => r.read_into(&mut v.site),
-                "dids" => r.read_into(&mut v.dids),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "count" => r.read_into(&mut self.count),
+                "properties" => r.read_into(&mut self.properties),
+                "schema" => r.read_into(&mut self.schema),
+                "enabled" => r.read_into(&mut self.enabled),
+                "site" => r.read_into(&mut self.site),
+                "dids" => r.read_into(&mut self.dids),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4143,9 +4561,9 @@ impl ToJson for EndpointState {
 #[non_exhaustive]
 pub struct EvaluationAssignment {
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationForm>,
+    pub evaluation_form: Option<Box<EvaluationForm>>,
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4153,29 +4571,40 @@ pub struct EvaluationAssignment {
 impl EvaluationAssignment {
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EvaluationAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "user" => r.read_into(&mut v.user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "user" => r.read_into(&mut self.user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4216,16 +4645,27 @@ impl ExecuteRecordingJobsQuery {
 
 impl FromJson for ExecuteRecordingJobsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExecuteRecordingJobsQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4289,7 +4729,7 @@ impl ToJson for ExecuteRecordingJobsQueryState {
 #[non_exhaustive]
 pub struct FailedDeleteProtectionUpdate {
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// JSON `errorMessage`.
     pub error_message: Option<String>,
     /// JSON `errorCode`.
@@ -4301,7 +4741,7 @@ pub struct FailedDeleteProtectionUpdate {
 impl FailedDeleteProtectionUpdate {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error_message`].
@@ -4318,18 +4758,29 @@ impl FailedDeleteProtectionUpdate {
 
 impl FromJson for FailedDeleteProtectionUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FailedDeleteProtectionUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "errorCode" => r.read_into(&mut v.error_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "errorCode" => r.read_into(&mut self.error_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4430,25 +4881,36 @@ impl FailedRecordingEntityListing {
 
 impl FromJson for FailedRecordingEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FailedRecordingEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4480,9 +4942,9 @@ pub struct InitiateScreenRecording {
     /// JSON `recordACW`.
     pub record_acw: Option<bool>,
     /// JSON `archiveRetention`.
-    pub archive_retention: Option<ArchiveRetention>,
+    pub archive_retention: Option<Box<ArchiveRetention>>,
     /// JSON `deleteRetention`.
-    pub delete_retention: Option<DeleteRetention>,
+    pub delete_retention: Option<Box<DeleteRetention>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4495,30 +4957,41 @@ impl InitiateScreenRecording {
     }
     /// Sets [`Self::archive_retention`].
     pub fn set_archive_retention(mut self, v: ArchiveRetention) -> Self {
-        self.archive_retention = Some(v);
+        self.archive_retention = Some(Box::new(v));
         self
     }
     /// Sets [`Self::delete_retention`].
     pub fn set_delete_retention(mut self, v: DeleteRetention) -> Self {
-        self.delete_retention = Some(v);
+        self.delete_retention = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InitiateScreenRecording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InitiateScreenRecording {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "recordACW" => r.read_into(&mut v.record_acw),
-                "archiveRetention" => r.read_into(&mut v.archive_retention),
-                "deleteRetention" => r.read_into(&mut v.delete_retention),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "recordACW" => r.read_into(&mut self.record_acw),
+                "archiveRetention" => r.read_into(&mut self.archive_retention),
+                "deleteRetention" => r.read_into(&mut self.delete_retention),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4545,7 +5018,7 @@ pub struct IntegrationExport {
     /// Required.
     ///
     /// JSON `integration`.
-    pub integration: Option<DomainEntityRef>,
+    pub integration: Option<Box<DomainEntityRef>>,
     /// True if the policy should export screen recordings in addition to the other conversation media. Default = true
     ///
     /// JSON `shouldExportScreenRecordings`.
@@ -4557,7 +5030,7 @@ pub struct IntegrationExport {
 impl IntegrationExport {
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: DomainEntityRef) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::should_export_screen_recordings`].
@@ -4569,17 +5042,28 @@ impl IntegrationExport {
 
 impl FromJson for IntegrationExport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntegrationExport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "integration" => r.read_into(&mut v.integration),
-                "shouldExportScreenRecordings" => r.read_into(&mut v.should_export_screen_recordings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "integration" => r.read_into(&mut self.integration),
+                "shouldExportScreenRecordings" => r.read_into(&mut self.should_export_screen_recordings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4627,17 +5111,28 @@ impl InteractiveApplication {
 
 impl FromJson for InteractiveApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InteractiveApplication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4703,19 +5198,30 @@ impl KeyRotationSchedule {
 
 impl FromJson for KeyRotationSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KeyRotationSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "period" => r.read_into(&mut v.period),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "period" => r.read_into(&mut self.period),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4853,20 +5359,31 @@ impl ListPicker {
 
 impl FromJson for ListPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ListPicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "header" => r.read_into(&mut v.header),
-                "sections" => r.read_into(&mut v.sections),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "header" => r.read_into(&mut self.header),
+                "sections" => r.read_into(&mut self.sections),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4941,19 +5458,30 @@ impl ListPickerItem {
 
 impl FromJson for ListPickerItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ListPickerItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "title" => r.read_into(&mut v.title),
-                "selected" => r.read_into(&mut v.selected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "title" => r.read_into(&mut self.title),
+                "selected" => r.read_into(&mut self.selected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5018,18 +5546,29 @@ impl ListPickerSection {
 
 impl FromJson for ListPickerSection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ListPickerSection {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "items" => r.read_into(&mut v.items),
-                "multipleSelection" => r.read_into(&mut v.multiple_selection),
-                "title" => r.read_into(&mut v.title),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "items" => r.read_into(&mut self.items),
+                "multipleSelection" => r.read_into(&mut self.multiple_selection),
+                "title" => r.read_into(&mut self.title),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5118,21 +5657,32 @@ impl LocalEncryptionConfiguration {
 
 impl FromJson for LocalEncryptionConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocalEncryptionConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "url" => r.read_into(&mut v.url),
-                "apiId" => r.read_into(&mut v.api_id),
-                "apiKey" => r.read_into(&mut v.api_key),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "url" => r.read_into(&mut self.url),
+                "apiId" => r.read_into(&mut self.api_id),
+                "apiKey" => r.read_into(&mut self.api_key),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5199,18 +5749,29 @@ impl LocalEncryptionKeyRequest {
 
 impl FromJson for LocalEncryptionKeyRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocalEncryptionKeyRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "configId" => r.read_into(&mut v.config_id),
-                "publicKey" => r.read_into(&mut v.public_key),
-                "keypairId" => r.read_into(&mut v.keypair_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "configId" => r.read_into(&mut self.config_id),
+                "publicKey" => r.read_into(&mut self.public_key),
+                "keypairId" => r.read_into(&mut self.keypair_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5250,16 +5811,27 @@ impl ManageDeleteProtectionResult {
 
 impl FromJson for ManageDeleteProtectionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ManageDeleteProtectionResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "failedUpdates" => r.read_into(&mut v.failed_updates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "failedUpdates" => r.read_into(&mut self.failed_updates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5282,19 +5854,19 @@ pub struct MediaPolicies {
     /// Conditions and actions for calls
     ///
     /// JSON `callPolicy`.
-    pub call_policy: Option<CallMediaPolicy>,
+    pub call_policy: Option<Box<CallMediaPolicy>>,
     /// Conditions and actions for chats
     ///
     /// JSON `chatPolicy`.
-    pub chat_policy: Option<ChatMediaPolicy>,
+    pub chat_policy: Option<Box<ChatMediaPolicy>>,
     /// Conditions and actions for emails
     ///
     /// JSON `emailPolicy`.
-    pub email_policy: Option<EmailMediaPolicy>,
+    pub email_policy: Option<Box<EmailMediaPolicy>>,
     /// Conditions and actions for messages
     ///
     /// JSON `messagePolicy`.
-    pub message_policy: Option<MessageMediaPolicy>,
+    pub message_policy: Option<Box<MessageMediaPolicy>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5302,41 +5874,52 @@ pub struct MediaPolicies {
 impl MediaPolicies {
     /// Sets [`Self::call_policy`].
     pub fn set_call_policy(mut self, v: CallMediaPolicy) -> Self {
-        self.call_policy = Some(v);
+        self.call_policy = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat_policy`].
     pub fn set_chat_policy(mut self, v: ChatMediaPolicy) -> Self {
-        self.chat_policy = Some(v);
+        self.chat_policy = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_policy`].
     pub fn set_email_policy(mut self, v: EmailMediaPolicy) -> Self {
-        self.email_policy = Some(v);
+        self.email_policy = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_policy`].
     pub fn set_message_policy(mut self, v: MessageMediaPolicy) -> Self {
-        self.message_policy = Some(v);
+        self.message_policy = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MediaPolicies {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaPolicies {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callPolicy" => r.read_into(&mut v.call_policy),
-                "chatPolicy" => r.read_into(&mut v.chat_policy),
-                "emailPolicy" => r.read_into(&mut v.email_policy),
-                "messagePolicy" => r.read_into(&mut v.message_policy),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callPolicy" => r.read_into(&mut self.call_policy),
+                "chatPolicy" => r.read_into(&mut self.chat_policy),
+                "emailPolicy" => r.read_into(&mut self.email_policy),
+                "messagePolicy" => r.read_into(&mut self.message_policy),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5382,17 +5965,28 @@ impl MediaResult {
 
 impl FromJson for MediaResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaUri" => r.read_into(&mut v.media_uri),
-                "waveformData" => r.read_into(&mut v.waveform_data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaUri" => r.read_into(&mut self.media_uri),
+                "waveformData" => r.read_into(&mut self.waveform_data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5467,20 +6061,31 @@ impl MessageMediaAttachment {
 
 impl FromJson for MessageMediaAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMediaAttachment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "contentLength" => r.read_into(&mut v.content_length),
-                "name" => r.read_into(&mut v.name),
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "contentLength" => r.read_into(&mut self.content_length),
+                "name" => r.read_into(&mut self.name),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5558,11 +6163,11 @@ pub struct MessageMediaPolicy {
     /// Actions applied when specified conditions are met
     ///
     /// JSON `actions`.
-    pub actions: Option<PolicyActions>,
+    pub actions: Option<Box<PolicyActions>>,
     /// Conditions for when actions should be applied
     ///
     /// JSON `conditions`.
-    pub conditions: Option<MessageMediaPolicyConditions>,
+    pub conditions: Option<Box<MessageMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5570,29 +6175,40 @@ pub struct MessageMediaPolicy {
 impl MessageMediaPolicy {
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: PolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: MessageMediaPolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MessageMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMediaPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5626,7 +6242,7 @@ pub struct MessageMediaPolicyConditions {
     /// JSON `languages`.
     pub languages: Option<Vec<Language>>,
     /// JSON `timeAllowed`.
-    pub time_allowed: Option<TimeAllowed>,
+    pub time_allowed: Option<Box<TimeAllowed>>,
     /// Teams to match conversations against
     ///
     /// JSON `teams`.
@@ -5665,7 +6281,7 @@ impl MessageMediaPolicyConditions {
     }
     /// Sets [`Self::time_allowed`].
     pub fn set_time_allowed(mut self, v: TimeAllowed) -> Self {
-        self.time_allowed = Some(v);
+        self.time_allowed = Some(Box::new(v));
         self
     }
     /// Sets [`Self::teams`].
@@ -5682,23 +6298,34 @@ impl MessageMediaPolicyConditions {
 
 impl FromJson for MessageMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMediaPolicyConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "forUsers" => r.read_into(&mut v.for_users),
-                "dateRanges" => r.read_into(&mut v.date_ranges),
-                "forQueues" => r.read_into(&mut v.for_queues),
-                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
-                "languages" => r.read_into(&mut v.languages),
-                "timeAllowed" => r.read_into(&mut v.time_allowed),
-                "teams" => r.read_into(&mut v.teams),
-                "customerParticipation" => r.read_into(&mut v.customer_participation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "forUsers" => r.read_into(&mut self.for_users),
+                "dateRanges" => r.read_into(&mut self.date_ranges),
+                "forQueues" => r.read_into(&mut self.for_queues),
+                "wrapupCodes" => r.read_into(&mut self.wrapup_codes),
+                "languages" => r.read_into(&mut self.languages),
+                "timeAllowed" => r.read_into(&mut self.time_allowed),
+                "teams" => r.read_into(&mut self.teams),
+                "customerParticipation" => r.read_into(&mut self.customer_participation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5799,17 +6426,28 @@ impl MessageStickerAttachment {
 
 impl FromJson for MessageStickerAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageStickerAttachment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5837,9 +6475,9 @@ pub struct MeteredAssignmentByAgent {
     /// JSON `maxNumberEvaluations`.
     pub max_number_evaluations: Option<i64>,
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationForm>,
+    pub evaluation_form: Option<Box<EvaluationForm>>,
     /// JSON `timeInterval`.
-    pub time_interval: Option<TimeInterval>,
+    pub time_interval: Option<Box<TimeInterval>>,
     /// JSON `timeZone`.
     pub time_zone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
@@ -5864,12 +6502,12 @@ impl MeteredAssignmentByAgent {
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time_interval`].
     pub fn set_time_interval(mut self, v: TimeInterval) -> Self {
-        self.time_interval = Some(v);
+        self.time_interval = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time_zone`].
@@ -5881,21 +6519,32 @@ impl MeteredAssignmentByAgent {
 
 impl FromJson for MeteredAssignmentByAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MeteredAssignmentByAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
-                "evaluators" => r.read_into(&mut v.evaluators),
-                "maxNumberEvaluations" => r.read_into(&mut v.max_number_evaluations),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "timeInterval" => r.read_into(&mut v.time_interval),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "evaluationContextId" => r.read_into(&mut self.evaluation_context_id),
+                "evaluators" => r.read_into(&mut self.evaluators),
+                "maxNumberEvaluations" => r.read_into(&mut self.max_number_evaluations),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "timeInterval" => r.read_into(&mut self.time_interval),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5927,11 +6576,11 @@ pub struct MeteredEvaluationAssignment {
     /// JSON `maxNumberEvaluations`.
     pub max_number_evaluations: Option<i64>,
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationForm>,
+    pub evaluation_form: Option<Box<EvaluationForm>>,
     /// JSON `assignToActiveUser`.
     pub assign_to_active_user: Option<bool>,
     /// JSON `timeInterval`.
-    pub time_interval: Option<TimeInterval>,
+    pub time_interval: Option<Box<TimeInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5954,7 +6603,7 @@ impl MeteredEvaluationAssignment {
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assign_to_active_user`].
@@ -5964,28 +6613,39 @@ impl MeteredEvaluationAssignment {
     }
     /// Sets [`Self::time_interval`].
     pub fn set_time_interval(mut self, v: TimeInterval) -> Self {
-        self.time_interval = Some(v);
+        self.time_interval = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MeteredEvaluationAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MeteredEvaluationAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
-                "evaluators" => r.read_into(&mut v.evaluators),
-                "maxNumberEvaluations" => r.read_into(&mut v.max_number_evaluations),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "assignToActiveUser" => r.read_into(&mut v.assign_to_active_user),
-                "timeInterval" => r.read_into(&mut v.time_interval),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "evaluationContextId" => r.read_into(&mut self.evaluation_context_id),
+                "evaluators" => r.read_into(&mut self.evaluators),
+                "maxNumberEvaluations" => r.read_into(&mut self.max_number_evaluations),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "assignToActiveUser" => r.read_into(&mut self.assign_to_active_user),
+                "timeInterval" => r.read_into(&mut self.time_interval),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6037,9 +6697,9 @@ pub struct OrphanRecording {
     /// JSON `fileState`.
     pub file_state: Option<OrphanRecordingFileState>,
     /// JSON `providerEndpoint`.
-    pub provider_endpoint: Option<Endpoint>,
+    pub provider_endpoint: Option<Box<Endpoint>>,
     /// JSON `recording`.
-    pub recording: Option<Recording>,
+    pub recording: Option<Box<Recording>>,
     /// The status of the orphaned recording's conversation.
     ///
     /// JSON `orphanStatus`.
@@ -6111,12 +6771,12 @@ impl OrphanRecording {
     }
     /// Sets [`Self::provider_endpoint`].
     pub fn set_provider_endpoint(mut self, v: Endpoint) -> Self {
-        self.provider_endpoint = Some(v);
+        self.provider_endpoint = Some(Box::new(v));
         self
     }
     /// Sets [`Self::recording`].
     pub fn set_recording(mut self, v: Recording) -> Self {
-        self.recording = Some(v);
+        self.recording = Some(Box::new(v));
         self
     }
     /// Sets [`Self::orphan_status`].
@@ -6143,31 +6803,42 @@ impl OrphanRecording {
 
 impl FromJson for OrphanRecording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrphanRecording {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "createdTime" => r.read_into(&mut v.created_time),
-                "recoveredTime" => r.read_into(&mut v.recovered_time),
-                "providerType" => r.read_into(&mut v.provider_type),
-                "mediaSizeBytes" => r.read_into(&mut v.media_size_bytes),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "mediaSubtype" => r.read_into(&mut v.media_subtype),
-                "mediaSubject" => r.read_into(&mut v.media_subject),
-                "fileState" => r.read_into(&mut v.file_state),
-                "providerEndpoint" => r.read_into(&mut v.provider_endpoint),
-                "recording" => r.read_into(&mut v.recording),
-                "orphanStatus" => r.read_into(&mut v.orphan_status),
-                "sourceOrphaningId" => r.read_into(&mut v.source_orphaning_id),
-                "region" => r.read_into(&mut v.region),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "createdTime" => r.read_into(&mut self.created_time),
+                "recoveredTime" => r.read_into(&mut self.recovered_time),
+                "providerType" => r.read_into(&mut self.provider_type),
+                "mediaSizeBytes" => r.read_into(&mut self.media_size_bytes),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "mediaSubtype" => r.read_into(&mut self.media_subtype),
+                "mediaSubject" => r.read_into(&mut self.media_subject),
+                "fileState" => r.read_into(&mut self.file_state),
+                "providerEndpoint" => r.read_into(&mut self.provider_endpoint),
+                "recording" => r.read_into(&mut self.recording),
+                "orphanStatus" => r.read_into(&mut self.orphan_status),
+                "sourceOrphaningId" => r.read_into(&mut self.source_orphaning_id),
+                "region" => r.read_into(&mut self.region),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6699,25 +7370,36 @@ impl OrphanRecordingListing {
 
 impl FromJson for OrphanRecordingListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrphanRecordingListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6800,20 +7482,31 @@ impl OrphanUpdateRequest {
 
 impl FromJson for OrphanUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrphanUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "archiveDate" => r.read_into(&mut v.archive_date),
-                "deleteDate" => r.read_into(&mut v.delete_date),
-                "exportDate" => r.read_into(&mut v.export_date),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "archiveDate" => r.read_into(&mut self.archive_date),
+                "deleteDate" => r.read_into(&mut self.delete_date),
+                "exportDate" => r.read_into(&mut self.export_date),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6864,17 +7557,28 @@ impl PaymentLineItem {
 
 impl FromJson for PaymentLineItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PaymentLineItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "price" => r.read_into(&mut v.price),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "price" => r.read_into(&mut self.price),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6960,21 +7664,32 @@ impl PaymentRequest {
 
 impl FromJson for PaymentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PaymentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "paymentPlatform" => r.read_into(&mut v.payment_platform),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "currencyCode" => r.read_into(&mut v.currency_code),
-                "orderTotal" => r.read_into(&mut v.order_total),
-                "lineItems" => r.read_into(&mut v.line_items),
-                "shippingOptions" => r.read_into(&mut v.shipping_options),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "paymentPlatform" => r.read_into(&mut self.payment_platform),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "currencyCode" => r.read_into(&mut self.currency_code),
+                "orderTotal" => r.read_into(&mut self.order_total),
+                "lineItems" => r.read_into(&mut self.line_items),
+                "shippingOptions" => r.read_into(&mut self.shipping_options),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7078,18 +7793,29 @@ impl PaymentResponse {
 
 impl FromJson for PaymentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PaymentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                "paymentStatus" => r.read_into(&mut v.payment_status),
-                "failureReason" => r.read_into(&mut v.failure_reason),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                "paymentStatus" => r.read_into(&mut self.payment_status),
+                "failureReason" => r.read_into(&mut self.failure_reason),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7181,17 +7907,17 @@ pub struct Policy {
     /// Conditions and actions per media type
     ///
     /// JSON `mediaPolicies`.
-    pub media_policies: Option<MediaPolicies>,
+    pub media_policies: Option<Box<MediaPolicies>>,
     /// Conditions
     ///
     /// JSON `conditions`.
-    pub conditions: Option<PolicyConditions>,
+    pub conditions: Option<Box<PolicyConditions>>,
     /// Actions
     ///
     /// JSON `actions`.
-    pub actions: Option<PolicyActions>,
+    pub actions: Option<Box<PolicyActions>>,
     /// JSON `policyErrors`.
-    pub policy_errors: Option<PolicyErrors>,
+    pub policy_errors: Option<Box<PolicyErrors>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7238,22 +7964,22 @@ impl Policy {
     }
     /// Sets [`Self::media_policies`].
     pub fn set_media_policies(mut self, v: MediaPolicies) -> Self {
-        self.media_policies = Some(v);
+        self.media_policies = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: PolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: PolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::policy_errors`].
     pub fn set_policy_errors(mut self, v: PolicyErrors) -> Self {
-        self.policy_errors = Some(v);
+        self.policy_errors = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7265,27 +7991,38 @@ impl Policy {
 
 impl FromJson for Policy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Policy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "order" => r.read_into(&mut v.order),
-                "description" => r.read_into(&mut v.description),
-                "enabled" => r.read_into(&mut v.enabled),
-                "mediaPolicies" => r.read_into(&mut v.media_policies),
-                "conditions" => r.read_into(&mut v.conditions),
-                "actions" => r.read_into(&mut v.actions),
-                "policyErrors" => r.read_into(&mut v.policy_errors),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "order" => r.read_into(&mut self.order),
+                "description" => r.read_into(&mut self.description),
+                "enabled" => r.read_into(&mut self.enabled),
+                "mediaPolicies" => r.read_into(&mut self.media_policies),
+                "conditions" => r.read_into(&mut self.conditions),
+                "actions" => r.read_into(&mut self.actions),
+                "policyErrors" => r.read_into(&mut self.policy_errors),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7339,13 +8076,13 @@ pub struct PolicyActions {
     /// JSON `assignSurveys`.
     pub assign_surveys: Option<Vec<SurveyAssignment>>,
     /// JSON `retentionDuration`.
-    pub retention_duration: Option<RetentionDuration>,
+    pub retention_duration: Option<Box<RetentionDuration>>,
     /// JSON `initiateScreenRecording`.
-    pub initiate_screen_recording: Option<InitiateScreenRecording>,
+    pub initiate_screen_recording: Option<Box<InitiateScreenRecording>>,
     /// Policy action for exporting recordings using an integration to 3rd party s3.
     ///
     /// JSON `integrationExport`.
-    pub integration_export: Option<IntegrationExport>,
+    pub integration_export: Option<Box<IntegrationExport>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7393,43 +8130,54 @@ impl PolicyActions {
     }
     /// Sets [`Self::retention_duration`].
     pub fn set_retention_duration(mut self, v: RetentionDuration) -> Self {
-        self.retention_duration = Some(v);
+        self.retention_duration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::initiate_screen_recording`].
     pub fn set_initiate_screen_recording(mut self, v: InitiateScreenRecording) -> Self {
-        self.initiate_screen_recording = Some(v);
+        self.initiate_screen_recording = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_export`].
     pub fn set_integration_export(mut self, v: IntegrationExport) -> Self {
-        self.integration_export = Some(v);
+        self.integration_export = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PolicyActions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PolicyActions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "retainRecording" => r.read_into(&mut v.retain_recording),
-                "deleteRecording" => r.read_into(&mut v.delete_recording),
-                "alwaysDelete" => r.read_into(&mut v.always_delete),
-                "assignEvaluations" => r.read_into(&mut v.assign_evaluations),
-                "assignMeteredEvaluations" => r.read_into(&mut v.assign_metered_evaluations),
-                "assignMeteredAssignmentByAgent" => r.read_into(&mut v.assign_metered_assignment_by_agent),
-                "assignCalibrations" => r.read_into(&mut v.assign_calibrations),
-                "assignSurveys" => r.read_into(&mut v.assign_surveys),
-                "retentionDuration" => r.read_into(&mut v.retention_duration),
-                "initiateScreenRecording" => r.read_into(&mut v.initiate_screen_recording),
-                "integrationExport" => r.read_into(&mut v.integration_export),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "retainRecording" => r.read_into(&mut self.retain_recording),
+                "deleteRecording" => r.read_into(&mut self.delete_recording),
+                "alwaysDelete" => r.read_into(&mut self.always_delete),
+                "assignEvaluations" => r.read_into(&mut self.assign_evaluations),
+                "assignMeteredEvaluations" => r.read_into(&mut self.assign_metered_evaluations),
+                "assignMeteredAssignmentByAgent" => r.read_into(&mut self.assign_metered_assignment_by_agent),
+                "assignCalibrations" => r.read_into(&mut self.assign_calibrations),
+                "assignSurveys" => r.read_into(&mut self.assign_surveys),
+                "retentionDuration" => r.read_into(&mut self.retention_duration),
+                "initiateScreenRecording" => r.read_into(&mut self.initiate_screen_recording),
+                "integrationExport" => r.read_into(&mut self.integration_export),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7472,11 +8220,11 @@ pub struct PolicyConditions {
     /// JSON `forQueues`.
     pub for_queues: Option<Vec<Queue>>,
     /// JSON `duration`.
-    pub duration: Option<DurationCondition>,
+    pub duration: Option<Box<DurationCondition>>,
     /// JSON `wrapupCodes`.
     pub wrapup_codes: Option<Vec<WrapupCode>>,
     /// JSON `timeAllowed`.
-    pub time_allowed: Option<TimeAllowed>,
+    pub time_allowed: Option<Box<TimeAllowed>>,
     /// Teams to match conversations against
     ///
     /// JSON `teams`.
@@ -7517,7 +8265,7 @@ impl PolicyConditions {
     }
     /// Sets [`Self::duration`].
     pub fn set_duration(mut self, v: DurationCondition) -> Self {
-        self.duration = Some(v);
+        self.duration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_codes`].
@@ -7527,7 +8275,7 @@ impl PolicyConditions {
     }
     /// Sets [`Self::time_allowed`].
     pub fn set_time_allowed(mut self, v: TimeAllowed) -> Self {
-        self.time_allowed = Some(v);
+        self.time_allowed = Some(Box::new(v));
         self
     }
     /// Sets [`Self::teams`].
@@ -7544,25 +8292,36 @@ impl PolicyConditions {
 
 impl FromJson for PolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PolicyConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "forUsers" => r.read_into(&mut v.for_users),
-                "directions" => r.read_into(&mut v.directions),
-                "dateRanges" => r.read_into(&mut v.date_ranges),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "forQueues" => r.read_into(&mut v.for_queues),
-                "duration" => r.read_into(&mut v.duration),
-                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
-                "timeAllowed" => r.read_into(&mut v.time_allowed),
-                "teams" => r.read_into(&mut v.teams),
-                "customerParticipation" => r.read_into(&mut v.customer_participation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "forUsers" => r.read_into(&mut self.for_users),
+                "directions" => r.read_into(&mut self.directions),
+                "dateRanges" => r.read_into(&mut self.date_ranges),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "forQueues" => r.read_into(&mut self.for_queues),
+                "duration" => r.read_into(&mut self.duration),
+                "wrapupCodes" => r.read_into(&mut self.wrapup_codes),
+                "timeAllowed" => r.read_into(&mut self.time_allowed),
+                "teams" => r.read_into(&mut self.teams),
+                "customerParticipation" => r.read_into(&mut self.customer_participation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7665,17 +8424,17 @@ pub struct PolicyCreate {
     /// Conditions and actions per media type
     ///
     /// JSON `mediaPolicies`.
-    pub media_policies: Option<MediaPolicies>,
+    pub media_policies: Option<Box<MediaPolicies>>,
     /// Conditions
     ///
     /// JSON `conditions`.
-    pub conditions: Option<PolicyConditions>,
+    pub conditions: Option<Box<PolicyConditions>>,
     /// Actions
     ///
     /// JSON `actions`.
-    pub actions: Option<PolicyActions>,
+    pub actions: Option<Box<PolicyActions>>,
     /// JSON `policyErrors`.
-    pub policy_errors: Option<PolicyErrors>,
+    pub policy_errors: Option<Box<PolicyErrors>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7722,22 +8481,22 @@ impl PolicyCreate {
     }
     /// Sets [`Self::media_policies`].
     pub fn set_media_policies(mut self, v: MediaPolicies) -> Self {
-        self.media_policies = Some(v);
+        self.media_policies = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: PolicyConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: PolicyActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::policy_errors`].
     pub fn set_policy_errors(mut self, v: PolicyErrors) -> Self {
-        self.policy_errors = Some(v);
+        self.policy_errors = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7749,27 +8508,38 @@ impl PolicyCreate {
 
 impl FromJson for PolicyCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PolicyCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "order" => r.read_into(&mut v.order),
-                "description" => r.read_into(&mut v.description),
-                "enabled" => r.read_into(&mut v.enabled),
-                "mediaPolicies" => r.read_into(&mut v.media_policies),
-                "conditions" => r.read_into(&mut v.conditions),
-                "actions" => r.read_into(&mut v.actions),
-                "policyErrors" => r.read_into(&mut v.policy_errors),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "order" => r.read_into(&mut self.order),
+                "description" => r.read_into(&mut self.description),
+                "enabled" => r.read_into(&mut self.enabled),
+                "mediaPolicies" => r.read_into(&mut self.media_policies),
+                "conditions" => r.read_into(&mut self.conditions),
+                "actions" => r.read_into(&mut self.actions),
+                "policyErrors" => r.read_into(&mut self.policy_errors),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7879,25 +8649,36 @@ impl PolicyEntityListing {
 
 impl FromJson for PolicyEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PolicyEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7986,22 +8767,33 @@ impl PolicyErrorMessage {
 
 impl FromJson for PolicyErrorMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PolicyErrorMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "statusCode" => r.read_into(&mut v.status_code),
-                "userMessage" => r.read_into(&mut v.user_message),
-                "userParamsMessage" => r.read_into(&mut v.user_params_message),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "correlationId" => r.read_into(&mut v.correlation_id),
-                "userParams" => r.read_into(&mut v.user_params),
-                "insertDate" => r.read_into(&mut v.insert_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "statusCode" => r.read_into(&mut self.status_code),
+                "userMessage" => r.read_into(&mut self.user_message),
+                "userParamsMessage" => r.read_into(&mut self.user_params_message),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "correlationId" => r.read_into(&mut self.correlation_id),
+                "userParams" => r.read_into(&mut self.user_params),
+                "insertDate" => r.read_into(&mut self.insert_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8043,16 +8835,27 @@ impl PolicyErrors {
 
 impl FromJson for PolicyErrors {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PolicyErrors {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "policyErrorMessages" => r.read_into(&mut v.policy_error_messages),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "policyErrorMessages" => r.read_into(&mut self.policy_error_messages),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8088,16 +8891,27 @@ impl PolicyUpdate {
 
 impl FromJson for PolicyUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PolicyUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8126,9 +8940,9 @@ pub struct PolicyUser {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// JSON `chat`.
-    pub chat: Option<Chat>,
+    pub chat: Option<Box<Chat>>,
     /// JSON `department`.
     pub department: Option<String>,
     /// JSON `email`.
@@ -8150,7 +8964,7 @@ pub struct PolicyUser {
     /// JSON `username`.
     pub username: Option<String>,
     /// JSON `manager`.
-    pub manager: Option<User>,
+    pub manager: Option<Box<User>>,
     /// JSON `images`.
     pub images: Option<Vec<Image>>,
     /// Required when updating a user, this value should be the current version of the user.  The current version can be obtained with a GET on the user before doing a PATCH.
@@ -8162,9 +8976,9 @@ pub struct PolicyUser {
     /// JSON `certifications`.
     pub certifications: Option<Vec<String>>,
     /// JSON `biography`.
-    pub biography: Option<Biography>,
+    pub biography: Option<Box<Biography>>,
     /// JSON `employerInfo`.
-    pub employer_info: Option<EmployerInfo>,
+    pub employer_info: Option<Box<EmployerInfo>>,
     /// Preferred full name of the agent
     ///
     /// JSON `preferredName`.
@@ -8172,35 +8986,35 @@ pub struct PolicyUser {
     /// ACD routing status
     ///
     /// JSON `routingStatus`.
-    pub routing_status: Option<RoutingStatus>,
+    pub routing_status: Option<Box<RoutingStatus>>,
     /// Active presence
     ///
     /// JSON `presence`.
-    pub presence: Option<UserPresence>,
+    pub presence: Option<Box<UserPresence>>,
     /// Integration presence
     ///
     /// JSON `integrationPresence`.
-    pub integration_presence: Option<UserPresence>,
+    pub integration_presence: Option<Box<UserPresence>>,
     /// Summary of conversion statistics for conversation types.
     ///
     /// JSON `conversationSummary`.
-    pub conversation_summary: Option<UserConversationSummary>,
+    pub conversation_summary: Option<Box<UserConversationSummary>>,
     /// Determine if out of office is enabled
     ///
     /// JSON `outOfOffice`.
-    pub out_of_office: Option<OutOfOffice>,
+    pub out_of_office: Option<Box<OutOfOffice>>,
     /// Current geolocation position
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<Geolocation>,
+    pub geolocation: Option<Box<Geolocation>>,
     /// Effective, default, and last station information
     ///
     /// JSON `station`.
-    pub station: Option<UserStations>,
+    pub station: Option<Box<UserStations>>,
     /// Roles and permissions assigned to the user
     ///
     /// JSON `authorization`.
-    pub authorization: Option<UserAuthorization>,
+    pub authorization: Option<Box<UserAuthorization>>,
     /// Profile skills possessed by the user
     ///
     /// JSON `profileSkills`.
@@ -8216,11 +9030,11 @@ pub struct PolicyUser {
     /// The team the user is a member of
     ///
     /// JSON `team`.
-    pub team: Option<Team>,
+    pub team: Option<Box<Team>>,
     /// The WFM work plan bid rank settings for the user
     ///
     /// JSON `workPlanBidRanks`.
-    pub work_plan_bid_ranks: Option<WorkPlanBidRanks>,
+    pub work_plan_bid_ranks: Option<Box<WorkPlanBidRanks>>,
     /// Routing (ACD) skills possessed by the user
     ///
     /// JSON `skills`.
@@ -8238,7 +9052,7 @@ pub struct PolicyUser {
     /// JSON `languagePreference`.
     pub language_preference: Option<String>,
     /// JSON `lastTokenIssued`.
-    pub last_token_issued: Option<OAuthLastTokenIssued>,
+    pub last_token_issued: Option<Box<OAuthLastTokenIssued>>,
     /// The last time the user logged in using username and password. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateLastLogin`.
@@ -8268,12 +9082,12 @@ impl PolicyUser {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat`].
     pub fn set_chat(mut self, v: Chat) -> Self {
-        self.chat = Some(v);
+        self.chat = Some(Box::new(v));
         self
     }
     /// Sets [`Self::department`].
@@ -8313,7 +9127,7 @@ impl PolicyUser {
     }
     /// Sets [`Self::manager`].
     pub fn set_manager(mut self, v: User) -> Self {
-        self.manager = Some(v);
+        self.manager = Some(Box::new(v));
         self
     }
     /// Sets [`Self::images`].
@@ -8333,12 +9147,12 @@ impl PolicyUser {
     }
     /// Sets [`Self::biography`].
     pub fn set_biography(mut self, v: Biography) -> Self {
-        self.biography = Some(v);
+        self.biography = Some(Box::new(v));
         self
     }
     /// Sets [`Self::employer_info`].
     pub fn set_employer_info(mut self, v: EmployerInfo) -> Self {
-        self.employer_info = Some(v);
+        self.employer_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::preferred_name`].
@@ -8348,42 +9162,42 @@ impl PolicyUser {
     }
     /// Sets [`Self::routing_status`].
     pub fn set_routing_status(mut self, v: RoutingStatus) -> Self {
-        self.routing_status = Some(v);
+        self.routing_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: UserPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_presence`].
     pub fn set_integration_presence(mut self, v: UserPresence) -> Self {
-        self.integration_presence = Some(v);
+        self.integration_presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_summary`].
     pub fn set_conversation_summary(mut self, v: UserConversationSummary) -> Self {
-        self.conversation_summary = Some(v);
+        self.conversation_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::out_of_office`].
     pub fn set_out_of_office(mut self, v: OutOfOffice) -> Self {
-        self.out_of_office = Some(v);
+        self.out_of_office = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: Geolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::station`].
     pub fn set_station(mut self, v: UserStations) -> Self {
-        self.station = Some(v);
+        self.station = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authorization`].
     pub fn set_authorization(mut self, v: UserAuthorization) -> Self {
-        self.authorization = Some(v);
+        self.authorization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::profile_skills`].
@@ -8403,12 +9217,12 @@ impl PolicyUser {
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: Team) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::work_plan_bid_ranks`].
     pub fn set_work_plan_bid_ranks(mut self, v: WorkPlanBidRanks) -> Self {
-        self.work_plan_bid_ranks = Some(v);
+        self.work_plan_bid_ranks = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skills`].
@@ -8433,7 +9247,7 @@ impl PolicyUser {
     }
     /// Sets [`Self::last_token_issued`].
     pub fn set_last_token_issued(mut self, v: OAuthLastTokenIssued) -> Self {
-        self.last_token_issued = Some(v);
+        self.last_token_issued = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_last_login`].
@@ -8455,54 +9269,65 @@ impl PolicyUser {
 
 impl FromJson for PolicyUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PolicyUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "chat" => r.read_into(&mut v.chat),
-                "department" => r.read_into(&mut v.department),
-                "email" => r.read_into(&mut v.email),
-                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
-                "addresses" => r.read_into(&mut v.addresses),
-                "state" => r.read_into(&mut v.state),
-                "title" => r.read_into(&mut v.title),
-                "username" => r.read_into(&mut v.username),
-                "manager" => r.read_into(&mut v.manager),
-                "images" => r.read_into(&mut v.images),
-                "version" => r.read_into(&mut v.version),
-                "certifications" => r.read_into(&mut v.certifications),
-                "biography" => r.read_into(&mut v.biography),
-                "employerInfo" => r.read_into(&mut v.employer_info),
-                "preferredName" => r.read_into(&mut v.preferred_name),
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "presence" => r.read_into(&mut v.presence),
-                "integrationPresence" => r.read_into(&mut v.integration_presence),
-                "conversationSummary" => r.read_into(&mut v.conversation_summary),
-                "outOfOffice" => r.read_into(&mut v.out_of_office),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "station" => r.read_into(&mut v.station),
-                "authorization" => r.read_into(&mut v.authorization),
-                "profileSkills" => r.read_into(&mut v.profile_skills),
-                "locations" => r.read_into(&mut v.locations),
-                "groups" => r.read_into(&mut v.groups),
-                "team" => r.read_into(&mut v.team),
-                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
-                "skills" => r.read_into(&mut v.skills),
-                "languages" => r.read_into(&mut v.languages),
-                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
-                "languagePreference" => r.read_into(&mut v.language_preference),
-                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
-                "dateLastLogin" => r.read_into(&mut v.date_last_login),
-                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "chat" => r.read_into(&mut self.chat),
+                "department" => r.read_into(&mut self.department),
+                "email" => r.read_into(&mut self.email),
+                "primaryContactInfo" => r.read_into(&mut self.primary_contact_info),
+                "addresses" => r.read_into(&mut self.addresses),
+                "state" => r.read_into(&mut self.state),
+                "title" => r.read_into(&mut self.title),
+                "username" => r.read_into(&mut self.username),
+                "manager" => r.read_into(&mut self.manager),
+                "images" => r.read_into(&mut self.images),
+                "version" => r.read_into(&mut self.version),
+                "certifications" => r.read_into(&mut self.certifications),
+                "biography" => r.read_into(&mut self.biography),
+                "employerInfo" => r.read_into(&mut self.employer_info),
+                "preferredName" => r.read_into(&mut self.preferred_name),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "presence" => r.read_into(&mut self.presence),
+                "integrationPresence" => r.read_into(&mut self.integration_presence),
+                "conversationSummary" => r.read_into(&mut self.conversation_summary),
+                "outOfOffice" => r.read_into(&mut self.out_of_office),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "station" => r.read_into(&mut self.station),
+                "authorization" => r.read_into(&mut self.authorization),
+                "profileSkills" => r.read_into(&mut self.profile_skills),
+                "locations" => r.read_into(&mut self.locations),
+                "groups" => r.read_into(&mut self.groups),
+                "team" => r.read_into(&mut self.team),
+                "workPlanBidRanks" => r.read_into(&mut self.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut self.skills),
+                "languages" => r.read_into(&mut self.languages),
+                "acdAutoAnswer" => r.read_into(&mut self.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut self.language_preference),
+                "lastTokenIssued" => r.read_into(&mut self.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut self.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut self.date_welcome_sent),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8654,19 +9479,30 @@ impl PublishedSurveyFormReference {
 
 impl FromJson for PublishedSurveyFormReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PublishedSurveyFormReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "contextId" => r.read_into(&mut v.context_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "contextId" => r.read_into(&mut self.context_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8743,20 +9579,31 @@ impl QuickReply {
 
 impl FromJson for QuickReply {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QuickReply {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                "url" => r.read_into(&mut v.url),
-                "action" => r.read_into(&mut v.action),
-                "isSelected" => r.read_into(&mut v.is_selected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                "url" => r.read_into(&mut self.url),
+                "action" => r.read_into(&mut self.action),
+                "isSelected" => r.read_into(&mut self.is_selected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8850,17 +9697,28 @@ impl ReceivedReplyMessage {
 
 impl FromJson for ReceivedReplyMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReceivedReplyMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9195,50 +10053,61 @@ impl Recording {
 
 impl FromJson for Recording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Recording {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "path" => r.read_into(&mut v.path),
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "media" => r.read_into(&mut v.media),
-                "mediaSubtype" => r.read_into(&mut v.media_subtype),
-                "mediaSubject" => r.read_into(&mut v.media_subject),
-                "annotations" => r.read_into(&mut v.annotations),
-                "transcript" => r.read_into(&mut v.transcript),
-                "emailTranscript" => r.read_into(&mut v.email_transcript),
-                "messagingTranscript" => r.read_into(&mut v.messaging_transcript),
-                "fileState" => r.read_into(&mut v.file_state),
-                "restoreExpirationTime" => r.read_into(&mut v.restore_expiration_time),
-                "mediaUris" => r.read_into(&mut v.media_uris),
-                "estimatedTranscodeTimeMs" => r.read_into(&mut v.estimated_transcode_time_ms),
-                "actualTranscodeTimeMs" => r.read_into(&mut v.actual_transcode_time_ms),
-                "archiveDate" => r.read_into(&mut v.archive_date),
-                "archiveMedium" => r.read_into(&mut v.archive_medium),
-                "deleteDate" => r.read_into(&mut v.delete_date),
-                "exportDate" => r.read_into(&mut v.export_date),
-                "exportedDate" => r.read_into(&mut v.exported_date),
-                "outputDurationMs" => r.read_into(&mut v.output_duration_ms),
-                "outputSizeInBytes" => r.read_into(&mut v.output_size_in_bytes),
-                "maxAllowedRestorationsForOrg" => r.read_into(&mut v.max_allowed_restorations_for_org),
-                "remainingRestorationsAllowedForOrg" => r.read_into(&mut v.remaining_restorations_allowed_for_org),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "users" => r.read_into(&mut v.users),
-                "recordingFileRole" => r.read_into(&mut v.recording_file_role),
-                "recordingErrorStatus" => r.read_into(&mut v.recording_error_status),
-                "originalRecordingStartTime" => r.read_into(&mut v.original_recording_start_time),
-                "creationTime" => r.read_into(&mut v.creation_time),
-                "associatedConversationIds" => r.read_into(&mut v.associated_conversation_ids),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "path" => r.read_into(&mut self.path),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "media" => r.read_into(&mut self.media),
+                "mediaSubtype" => r.read_into(&mut self.media_subtype),
+                "mediaSubject" => r.read_into(&mut self.media_subject),
+                "annotations" => r.read_into(&mut self.annotations),
+                "transcript" => r.read_into(&mut self.transcript),
+                "emailTranscript" => r.read_into(&mut self.email_transcript),
+                "messagingTranscript" => r.read_into(&mut self.messaging_transcript),
+                "fileState" => r.read_into(&mut self.file_state),
+                "restoreExpirationTime" => r.read_into(&mut self.restore_expiration_time),
+                "mediaUris" => r.read_into(&mut self.media_uris),
+                "estimatedTranscodeTimeMs" => r.read_into(&mut self.estimated_transcode_time_ms),
+                "actualTranscodeTimeMs" => r.read_into(&mut self.actual_transcode_time_ms),
+                "archiveDate" => r.read_into(&mut self.archive_date),
+                "archiveMedium" => r.read_into(&mut self.archive_medium),
+                "deleteDate" => r.read_into(&mut self.delete_date),
+                "exportDate" => r.read_into(&mut self.export_date),
+                "exportedDate" => r.read_into(&mut self.exported_date),
+                "outputDurationMs" => r.read_into(&mut self.output_duration_ms),
+                "outputSizeInBytes" => r.read_into(&mut self.output_size_in_bytes),
+                "maxAllowedRestorationsForOrg" => r.read_into(&mut self.max_allowed_restorations_for_org),
+                "remainingRestorationsAllowedForOrg" => r.read_into(&mut self.remaining_restorations_allowed_for_org),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "users" => r.read_into(&mut self.users),
+                "recordingFileRole" => r.read_into(&mut self.recording_file_role),
+                "recordingErrorStatus" => r.read_into(&mut self.recording_error_status),
+                "originalRecordingStartTime" => r.read_into(&mut self.original_recording_start_time),
+                "creationTime" => r.read_into(&mut self.creation_time),
+                "associatedConversationIds" => r.read_into(&mut self.associated_conversation_ids),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9614,21 +10483,32 @@ impl RecordingAttachment {
 
 impl FromJson for RecordingAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingAttachment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "url" => r.read_into(&mut v.url),
-                "mime" => r.read_into(&mut v.mime),
-                "text" => r.read_into(&mut v.text),
-                "fileName" => r.read_into(&mut v.file_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "url" => r.read_into(&mut self.url),
+                "mime" => r.read_into(&mut self.mime),
+                "text" => r.read_into(&mut self.text),
+                "fileName" => r.read_into(&mut self.file_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9748,18 +10628,29 @@ impl RecordingContentStory {
 
 impl FromJson for RecordingContentStory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingContentStory {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "url" => r.read_into(&mut v.url),
-                "replyToId" => r.read_into(&mut v.reply_to_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "url" => r.read_into(&mut self.url),
+                "replyToId" => r.read_into(&mut self.reply_to_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9841,11 +10732,11 @@ pub struct RecordingEmailMessage {
     /// JSON `bcc`.
     pub bcc: Option<Vec<EmailAddress>>,
     /// JSON `from`.
-    pub from: Option<EmailAddress>,
+    pub from: Option<Box<EmailAddress>>,
     /// Indicates the address to which the author of the message suggests that replies be sent
     ///
     /// JSON `replyTo`.
-    pub reply_to: Option<EmailAddress>,
+    pub reply_to: Option<Box<EmailAddress>>,
     /// JSON `subject`.
     pub subject: Option<String>,
     /// JSON `attachments`.
@@ -9891,12 +10782,12 @@ impl RecordingEmailMessage {
     }
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: EmailAddress) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_to`].
     pub fn set_reply_to(mut self, v: EmailAddress) -> Self {
-        self.reply_to = Some(v);
+        self.reply_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::subject`].
@@ -9918,26 +10809,37 @@ impl RecordingEmailMessage {
 
 impl FromJson for RecordingEmailMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingEmailMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "htmlBody" => r.read_into(&mut v.html_body),
-                "textBody" => r.read_into(&mut v.text_body),
-                "id" => r.read_into(&mut v.id),
-                "to" => r.read_into(&mut v.to),
-                "cc" => r.read_into(&mut v.cc),
-                "bcc" => r.read_into(&mut v.bcc),
-                "from" => r.read_into(&mut v.from),
-                "replyTo" => r.read_into(&mut v.reply_to),
-                "subject" => r.read_into(&mut v.subject),
-                "attachments" => r.read_into(&mut v.attachments),
-                "time" => r.read_into(&mut v.time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "htmlBody" => r.read_into(&mut self.html_body),
+                "textBody" => r.read_into(&mut self.text_body),
+                "id" => r.read_into(&mut self.id),
+                "to" => r.read_into(&mut self.to),
+                "cc" => r.read_into(&mut self.cc),
+                "bcc" => r.read_into(&mut self.bcc),
+                "from" => r.read_into(&mut self.from),
+                "replyTo" => r.read_into(&mut self.reply_to),
+                "subject" => r.read_into(&mut self.subject),
+                "attachments" => r.read_into(&mut self.attachments),
+                "time" => r.read_into(&mut self.time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9994,7 +10896,7 @@ pub struct RecordingEncryptionConfiguration {
     /// The error message related to the configuration
     ///
     /// JSON `lastError`.
-    pub last_error: Option<ErrorBody>,
+    pub last_error: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -10031,7 +10933,7 @@ impl RecordingEncryptionConfiguration {
     }
     /// Sets [`Self::last_error`].
     pub fn set_last_error(mut self, v: ErrorBody) -> Self {
-        self.last_error = Some(v);
+        self.last_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -10043,22 +10945,33 @@ impl RecordingEncryptionConfiguration {
 
 impl FromJson for RecordingEncryptionConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingEncryptionConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "url" => r.read_into(&mut v.url),
-                "apiId" => r.read_into(&mut v.api_id),
-                "apiKey" => r.read_into(&mut v.api_key),
-                "keyConfigurationType" => r.read_into(&mut v.key_configuration_type),
-                "lastError" => r.read_into(&mut v.last_error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "url" => r.read_into(&mut self.url),
+                "apiId" => r.read_into(&mut self.api_id),
+                "apiKey" => r.read_into(&mut self.api_key),
+                "keyConfigurationType" => r.read_into(&mut self.key_configuration_type),
+                "lastError" => r.read_into(&mut self.last_error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10169,18 +11082,29 @@ impl RecordingEncryptionConfigurationListing {
 
 impl FromJson for RecordingEncryptionConfigurationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingEncryptionConfigurationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10205,7 +11129,7 @@ pub struct RecordingForm {
     /// The introduction component, used to give an intro into what the form entails.
     ///
     /// JSON `introduction`.
-    pub introduction: Option<RecordingIntroduction>,
+    pub introduction: Option<Box<RecordingIntroduction>>,
     /// Form pages.
     ///
     /// JSON `formPages`.
@@ -10213,11 +11137,11 @@ pub struct RecordingForm {
     /// Defines the initial prompt message structure containing title and subtitle fields that are displayed to the end user when a form requires completion.
     ///
     /// JSON `receivedMessage`.
-    pub received_message: Option<ReceivedReplyMessage>,
+    pub received_message: Option<Box<ReceivedReplyMessage>>,
     /// The reply message after the user has filled out the form received.
     ///
     /// JSON `replyMessage`.
-    pub reply_message: Option<ReceivedReplyMessage>,
+    pub reply_message: Option<Box<ReceivedReplyMessage>>,
     /// Content of the payload included in the Form response.
     ///
     /// JSON `response`.
@@ -10237,7 +11161,7 @@ pub struct RecordingForm {
 impl RecordingForm {
     /// Sets [`Self::introduction`].
     pub fn set_introduction(mut self, v: RecordingIntroduction) -> Self {
-        self.introduction = Some(v);
+        self.introduction = Some(Box::new(v));
         self
     }
     /// Sets [`Self::form_pages`].
@@ -10247,12 +11171,12 @@ impl RecordingForm {
     }
     /// Sets [`Self::received_message`].
     pub fn set_received_message(mut self, v: ReceivedReplyMessage) -> Self {
-        self.received_message = Some(v);
+        self.received_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_message`].
     pub fn set_reply_message(mut self, v: ReceivedReplyMessage) -> Self {
-        self.reply_message = Some(v);
+        self.reply_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::response`].
@@ -10274,22 +11198,33 @@ impl RecordingForm {
 
 impl FromJson for RecordingForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "introduction" => r.read_into(&mut v.introduction),
-                "formPages" => r.read_into(&mut v.form_pages),
-                "receivedMessage" => r.read_into(&mut v.received_message),
-                "replyMessage" => r.read_into(&mut v.reply_message),
-                "response" => r.read_into(&mut v.response),
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                "cannedResponseId" => r.read_into(&mut v.canned_response_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "introduction" => r.read_into(&mut self.introduction),
+                "formPages" => r.read_into(&mut self.form_pages),
+                "receivedMessage" => r.read_into(&mut self.received_message),
+                "replyMessage" => r.read_into(&mut self.reply_message),
+                "response" => r.read_into(&mut self.response),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                "cannedResponseId" => r.read_into(&mut self.canned_response_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10351,18 +11286,29 @@ impl RecordingFormPage {
 
 impl FromJson for RecordingFormPage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingFormPage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "pageComponents" => r.read_into(&mut v.page_components),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "pageComponents" => r.read_into(&mut self.page_components),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10391,19 +11337,19 @@ pub struct RecordingFormPageComponent {
     /// Date Picker content.
     ///
     /// JSON `datePicker`.
-    pub date_picker: Option<DatePicker>,
+    pub date_picker: Option<Box<DatePicker>>,
     /// Wheel Picker content.
     ///
     /// JSON `wheelPicker`.
-    pub wheel_picker: Option<RecordingWheelPicker>,
+    pub wheel_picker: Option<Box<RecordingWheelPicker>>,
     /// List Picker content.
     ///
     /// JSON `listPicker`.
-    pub list_picker: Option<ListPicker>,
+    pub list_picker: Option<Box<ListPicker>>,
     /// Input content.
     ///
     /// JSON `input`.
-    pub input: Option<RecordingInput>,
+    pub input: Option<Box<RecordingInput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10416,42 +11362,53 @@ impl RecordingFormPageComponent {
     }
     /// Sets [`Self::date_picker`].
     pub fn set_date_picker(mut self, v: DatePicker) -> Self {
-        self.date_picker = Some(v);
+        self.date_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wheel_picker`].
     pub fn set_wheel_picker(mut self, v: RecordingWheelPicker) -> Self {
-        self.wheel_picker = Some(v);
+        self.wheel_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list_picker`].
     pub fn set_list_picker(mut self, v: ListPicker) -> Self {
-        self.list_picker = Some(v);
+        self.list_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input`].
     pub fn set_input(mut self, v: RecordingInput) -> Self {
-        self.input = Some(v);
+        self.input = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RecordingFormPageComponent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingFormPageComponent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "formComponentType" => r.read_into(&mut v.form_component_type),
-                "datePicker" => r.read_into(&mut v.date_picker),
-                "wheelPicker" => r.read_into(&mut v.wheel_picker),
-                "listPicker" => r.read_into(&mut v.list_picker),
-                "input" => r.read_into(&mut v.input),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "formComponentType" => r.read_into(&mut self.form_component_type),
+                "datePicker" => r.read_into(&mut self.date_picker),
+                "wheelPicker" => r.read_into(&mut self.wheel_picker),
+                "listPicker" => r.read_into(&mut self.list_picker),
+                "input" => r.read_into(&mut self.input),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10537,7 +11494,7 @@ pub struct RecordingFormResponseComponent {
     /// The content object capturing component response from the original message.
     ///
     /// JSON `component`.
-    pub component: Option<RecordingFormResponseContent>,
+    pub component: Option<Box<RecordingFormResponseContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10550,24 +11507,35 @@ impl RecordingFormResponseComponent {
     }
     /// Sets [`Self::component`].
     pub fn set_component(mut self, v: RecordingFormResponseContent) -> Self {
-        self.component = Some(v);
+        self.component = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RecordingFormResponseComponent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingFormResponseComponent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "component" => r.read_into(&mut v.component),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "component" => r.read_into(&mut self.component),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10595,7 +11563,7 @@ pub struct RecordingFormResponseContent {
     /// Button response content.
     ///
     /// JSON `buttonResponse`.
-    pub button_response: Option<ButtonResponse>,
+    pub button_response: Option<Box<ButtonResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10608,24 +11576,35 @@ impl RecordingFormResponseContent {
     }
     /// Sets [`Self::button_response`].
     pub fn set_button_response(mut self, v: ButtonResponse) -> Self {
-        self.button_response = Some(v);
+        self.button_response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RecordingFormResponseContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingFormResponseContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentType" => r.read_into(&mut v.content_type),
-                "buttonResponse" => r.read_into(&mut v.button_response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentType" => r.read_into(&mut self.content_type),
+                "buttonResponse" => r.read_into(&mut self.button_response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10734,19 +11713,30 @@ impl RecordingInput {
 
 impl FromJson for RecordingInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "responseText" => r.read_into(&mut v.response_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "responseText" => r.read_into(&mut self.response_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10796,17 +11786,28 @@ impl RecordingIntroduction {
 
 impl FromJson for RecordingIntroduction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingIntroduction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10834,7 +11835,7 @@ pub struct RecordingJob {
     /// Details of the user created the job
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// The current state of the job.
     ///
     /// Required.
@@ -10844,7 +11845,7 @@ pub struct RecordingJob {
     /// Original query of the job.
     ///
     /// JSON `recordingJobsQuery`.
-    pub recording_jobs_query: Option<RecordingJobsQuery>,
+    pub recording_jobs_query: Option<Box<RecordingJobsQuery>>,
     /// Date when the job was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -10897,7 +11898,7 @@ impl RecordingJob {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::state`].
@@ -10907,7 +11908,7 @@ impl RecordingJob {
     }
     /// Sets [`Self::recording_jobs_query`].
     pub fn set_recording_jobs_query(mut self, v: RecordingJobsQuery) -> Self {
-        self.recording_jobs_query = Some(v);
+        self.recording_jobs_query = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -10964,29 +11965,40 @@ impl RecordingJob {
 
 impl FromJson for RecordingJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "user" => r.read_into(&mut v.user),
-                "state" => r.read_into(&mut v.state),
-                "recordingJobsQuery" => r.read_into(&mut v.recording_jobs_query),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "totalConversations" => r.read_into(&mut v.total_conversations),
-                "totalRecordings" => r.read_into(&mut v.total_recordings),
-                "totalSkippedRecordings" => r.read_into(&mut v.total_skipped_recordings),
-                "totalFailedRecordings" => r.read_into(&mut v.total_failed_recordings),
-                "totalProcessedRecordings" => r.read_into(&mut v.total_processed_recordings),
-                "percentProgress" => r.read_into(&mut v.percent_progress),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "failedRecordings" => r.read_into(&mut v.failed_recordings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "user" => r.read_into(&mut self.user),
+                "state" => r.read_into(&mut self.state),
+                "recordingJobsQuery" => r.read_into(&mut self.recording_jobs_query),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "totalConversations" => r.read_into(&mut self.total_conversations),
+                "totalRecordings" => r.read_into(&mut self.total_recordings),
+                "totalSkippedRecordings" => r.read_into(&mut self.total_skipped_recordings),
+                "totalFailedRecordings" => r.read_into(&mut self.total_failed_recordings),
+                "totalProcessedRecordings" => r.read_into(&mut self.total_processed_recordings),
+                "percentProgress" => r.read_into(&mut self.percent_progress),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "failedRecordings" => r.read_into(&mut self.failed_recordings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11161,25 +12173,36 @@ impl RecordingJobEntityListing {
 
 impl FromJson for RecordingJobEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingJobEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11211,11 +12234,11 @@ pub struct RecordingJobFailedRecording {
     /// Conversation
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// Recording
     ///
     /// JSON `recording`.
-    pub recording: Option<AddressableEntityRef>,
+    pub recording: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11223,29 +12246,40 @@ pub struct RecordingJobFailedRecording {
 impl RecordingJobFailedRecording {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::recording`].
     pub fn set_recording(mut self, v: AddressableEntityRef) -> Self {
-        self.recording = Some(v);
+        self.recording = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RecordingJobFailedRecording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingJobFailedRecording {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "recording" => r.read_into(&mut v.recording),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "recording" => r.read_into(&mut self.recording),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11315,7 +12349,7 @@ pub struct RecordingJobsQuery {
     /// Conversation Query. Note: After the recording is created, it might take up to 48 hours for the recording to be included in the submitted job query.  This result depends on the analytics data lake job completion. See also: https://developer.genesys.cloud/analyticsdatamanagement/analytics/jobs/conversation-details-job#data-availability.
     ///
     /// JSON `conversationQuery`.
-    pub conversation_query: Option<AsyncConversationQuery>,
+    pub conversation_query: Option<Box<AsyncConversationQuery>>,
     /// As an alternative to conversationQuery, specify the date and time range of conversations that are older than 5 years to query.Results will include all conversations that had activity during the interval. This is supported only when querying for conversations older than 5 years;conversationQuery must not be provided when this is provided. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss.Interval duration must not exceed 6 months. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss
     ///
     /// JSON `agedConversationInterval`.
@@ -11382,7 +12416,7 @@ impl RecordingJobsQuery {
     }
     /// Sets [`Self::conversation_query`].
     pub fn set_conversation_query(mut self, v: AsyncConversationQuery) -> Self {
-        self.conversation_query = Some(v);
+        self.conversation_query = Some(Box::new(v));
         self
     }
     /// Sets [`Self::aged_conversation_interval`].
@@ -11394,28 +12428,39 @@ impl RecordingJobsQuery {
 
 impl FromJson for RecordingJobsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingJobsQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "actionDate" => r.read_into(&mut v.action_date),
-                "actionAge" => r.read_into(&mut v.action_age),
-                "screenRecordingActionDate" => r.read_into(&mut v.screen_recording_action_date),
-                "screenRecordingActionAge" => r.read_into(&mut v.screen_recording_action_age),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "includeRecordingsWithSensitiveData" => r.read_into(&mut v.include_recordings_with_sensitive_data),
-                "includeScreenRecordings" => r.read_into(&mut v.include_screen_recordings),
-                "includePolicyBasedRecordings" => r.read_into(&mut v.include_policy_based_recordings),
-                "includeSnippetRecordings" => r.read_into(&mut v.include_snippet_recordings),
-                "clearExport" => r.read_into(&mut v.clear_export),
-                "conversationQuery" => r.read_into(&mut v.conversation_query),
-                "agedConversationInterval" => r.read_into(&mut v.aged_conversation_interval),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "actionDate" => r.read_into(&mut self.action_date),
+                "actionAge" => r.read_into(&mut self.action_age),
+                "screenRecordingActionDate" => r.read_into(&mut self.screen_recording_action_date),
+                "screenRecordingActionAge" => r.read_into(&mut self.screen_recording_action_age),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "includeRecordingsWithSensitiveData" => r.read_into(&mut self.include_recordings_with_sensitive_data),
+                "includeScreenRecordings" => r.read_into(&mut self.include_screen_recordings),
+                "includePolicyBasedRecordings" => r.read_into(&mut self.include_policy_based_recordings),
+                "includeSnippetRecordings" => r.read_into(&mut self.include_snippet_recordings),
+                "clearExport" => r.read_into(&mut self.clear_export),
+                "conversationQuery" => r.read_into(&mut self.conversation_query),
+                "agedConversationInterval" => r.read_into(&mut self.aged_conversation_interval),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11552,20 +12597,31 @@ impl RecordingLocation {
 
 impl FromJson for RecordingLocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingLocation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "address" => r.read_into(&mut v.address),
-                "text" => r.read_into(&mut v.text),
-                "latitude" => r.read_into(&mut v.latitude),
-                "longitude" => r.read_into(&mut v.longitude),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "address" => r.read_into(&mut self.address),
+                "text" => r.read_into(&mut self.text),
+                "latitude" => r.read_into(&mut self.latitude),
+                "longitude" => r.read_into(&mut self.longitude),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11634,19 +12690,30 @@ impl RecordingMessageReceipt {
 
 impl FromJson for RecordingMessageReceipt {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingMessageReceipt {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "receiptTime" => r.read_into(&mut v.receipt_time),
-                "status" => r.read_into(&mut v.status),
-                "reasons" => r.read_into(&mut v.reasons),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "receiptTime" => r.read_into(&mut self.receipt_time),
+                "status" => r.read_into(&mut self.status),
+                "reasons" => r.read_into(&mut self.reasons),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11759,17 +12826,28 @@ impl RecordingMessageReceiptReason {
 
 impl FromJson for RecordingMessageReceiptReason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingMessageReceiptReason {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11888,11 +12966,11 @@ pub struct RecordingMessagingMessage {
     /// The user who sent this message.
     ///
     /// JSON `fromUser`.
-    pub from_user: Option<User>,
+    pub from_user: Option<Box<User>>,
     /// The PureCloud external contact sender details.
     ///
     /// JSON `fromExternalContact`.
-    pub from_external_contact: Option<ExternalContact>,
+    pub from_external_contact: Option<Box<ExternalContact>>,
     /// The message recipient.
     ///
     /// JSON `to`.
@@ -11920,11 +12998,11 @@ pub struct RecordingMessagingMessage {
     /// A globally unique identifier for the queue involved in this communication.
     ///
     /// JSON `queue`.
-    pub queue: Option<AddressableEntityRef>,
+    pub queue: Option<Box<AddressableEntityRef>>,
     /// A globally unique identifier for the workflow involved in this communication.
     ///
     /// JSON `workflow`.
-    pub workflow: Option<AddressableEntityRef>,
+    pub workflow: Option<Box<AddressableEntityRef>>,
     /// The content of this message.
     ///
     /// JSON `messageText`.
@@ -11944,7 +13022,7 @@ pub struct RecordingMessagingMessage {
     /// Button Response selected by user for this message.
     ///
     /// JSON `buttonResponse`.
-    pub button_response: Option<ButtonResponse>,
+    pub button_response: Option<Box<ButtonResponse>>,
     /// List of Button Response selected by user for this message.
     ///
     /// JSON `buttonResponses`.
@@ -11952,7 +13030,7 @@ pub struct RecordingMessagingMessage {
     /// Ephemeral story content.
     ///
     /// JSON `story`.
-    pub story: Option<RecordingContentStory>,
+    pub story: Option<Box<RecordingContentStory>>,
     /// List of cards offered for this message
     ///
     /// JSON `cards`.
@@ -11960,15 +13038,15 @@ pub struct RecordingMessagingMessage {
     /// Template notification content.
     ///
     /// JSON `notificationTemplate`.
-    pub notification_template: Option<RecordingNotificationTemplate>,
+    pub notification_template: Option<Box<RecordingNotificationTemplate>>,
     /// DatePicker content object.
     ///
     /// JSON `datePicker`.
-    pub date_picker: Option<DatePicker>,
+    pub date_picker: Option<Box<DatePicker>>,
     /// ListPicker content object.
     ///
     /// JSON `listPicker`.
-    pub list_picker: Option<ListPicker>,
+    pub list_picker: Option<Box<ListPicker>>,
     /// Indicates the content type for this message
     ///
     /// JSON `contentType`.
@@ -11984,27 +13062,27 @@ pub struct RecordingMessagingMessage {
     /// InteractiveApplication content.
     ///
     /// JSON `interactiveApplication`.
-    pub interactive_application: Option<InteractiveApplication>,
+    pub interactive_application: Option<Box<InteractiveApplication>>,
     /// Payment request content.
     ///
     /// JSON `paymentRequest`.
-    pub payment_request: Option<PaymentRequest>,
+    pub payment_request: Option<Box<PaymentRequest>>,
     /// Payment response content.
     ///
     /// JSON `paymentResponse`.
-    pub payment_response: Option<PaymentResponse>,
+    pub payment_response: Option<Box<PaymentResponse>>,
     /// Form content.
     ///
     /// JSON `form`.
-    pub form: Option<RecordingForm>,
+    pub form: Option<Box<RecordingForm>>,
     /// Roadside Assistance content.
     ///
     /// JSON `roadsideAssistance`.
-    pub roadside_assistance: Option<RecordingRoadsideAssistance>,
+    pub roadside_assistance: Option<Box<RecordingRoadsideAssistance>>,
     /// Rich Link content.
     ///
     /// JSON `richLink`.
-    pub rich_link: Option<RichLink>,
+    pub rich_link: Option<Box<RichLink>>,
     /// List of message receipts
     ///
     /// JSON `messageReceipts`.
@@ -12012,7 +13090,7 @@ pub struct RecordingMessagingMessage {
     /// Notification Response content.
     ///
     /// JSON `notificationResponse`.
-    pub notification_response: Option<RecordingNotificationResponse>,
+    pub notification_response: Option<Box<RecordingNotificationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -12025,12 +13103,12 @@ impl RecordingMessagingMessage {
     }
     /// Sets [`Self::from_user`].
     pub fn set_from_user(mut self, v: User) -> Self {
-        self.from_user = Some(v);
+        self.from_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from_external_contact`].
     pub fn set_from_external_contact(mut self, v: ExternalContact) -> Self {
-        self.from_external_contact = Some(v);
+        self.from_external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::to`].
@@ -12065,12 +13143,12 @@ impl RecordingMessagingMessage {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AddressableEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::workflow`].
     pub fn set_workflow(mut self, v: AddressableEntityRef) -> Self {
-        self.workflow = Some(v);
+        self.workflow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_text`].
@@ -12095,7 +13173,7 @@ impl RecordingMessagingMessage {
     }
     /// Sets [`Self::button_response`].
     pub fn set_button_response(mut self, v: ButtonResponse) -> Self {
-        self.button_response = Some(v);
+        self.button_response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::button_responses`].
@@ -12105,7 +13183,7 @@ impl RecordingMessagingMessage {
     }
     /// Sets [`Self::story`].
     pub fn set_story(mut self, v: RecordingContentStory) -> Self {
-        self.story = Some(v);
+        self.story = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cards`].
@@ -12115,17 +13193,17 @@ impl RecordingMessagingMessage {
     }
     /// Sets [`Self::notification_template`].
     pub fn set_notification_template(mut self, v: RecordingNotificationTemplate) -> Self {
-        self.notification_template = Some(v);
+        self.notification_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_picker`].
     pub fn set_date_picker(mut self, v: DatePicker) -> Self {
-        self.date_picker = Some(v);
+        self.date_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list_picker`].
     pub fn set_list_picker(mut self, v: ListPicker) -> Self {
-        self.list_picker = Some(v);
+        self.list_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content_type`].
@@ -12145,32 +13223,32 @@ impl RecordingMessagingMessage {
     }
     /// Sets [`Self::interactive_application`].
     pub fn set_interactive_application(mut self, v: InteractiveApplication) -> Self {
-        self.interactive_application = Some(v);
+        self.interactive_application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::payment_request`].
     pub fn set_payment_request(mut self, v: PaymentRequest) -> Self {
-        self.payment_request = Some(v);
+        self.payment_request = Some(Box::new(v));
         self
     }
     /// Sets [`Self::payment_response`].
     pub fn set_payment_response(mut self, v: PaymentResponse) -> Self {
-        self.payment_response = Some(v);
+        self.payment_response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::form`].
     pub fn set_form(mut self, v: RecordingForm) -> Self {
-        self.form = Some(v);
+        self.form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::roadside_assistance`].
     pub fn set_roadside_assistance(mut self, v: RecordingRoadsideAssistance) -> Self {
-        self.roadside_assistance = Some(v);
+        self.roadside_assistance = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rich_link`].
     pub fn set_rich_link(mut self, v: RichLink) -> Self {
-        self.rich_link = Some(v);
+        self.rich_link = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_receipts`].
@@ -12180,55 +13258,66 @@ impl RecordingMessagingMessage {
     }
     /// Sets [`Self::notification_response`].
     pub fn set_notification_response(mut self, v: RecordingNotificationResponse) -> Self {
-        self.notification_response = Some(v);
+        self.notification_response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RecordingMessagingMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingMessagingMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "from" => r.read_into(&mut v.from),
-                "fromUser" => r.read_into(&mut v.from_user),
-                "fromExternalContact" => r.read_into(&mut v.from_external_contact),
-                "to" => r.read_into(&mut v.to),
-                "timestamp" => r.read_into(&mut v.timestamp),
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "purpose" => r.read_into(&mut v.purpose),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "queue" => r.read_into(&mut v.queue),
-                "workflow" => r.read_into(&mut v.workflow),
-                "messageText" => r.read_into(&mut v.message_text),
-                "messageMediaAttachments" => r.read_into(&mut v.message_media_attachments),
-                "messageStickerAttachments" => r.read_into(&mut v.message_sticker_attachments),
-                "quickReplies" => r.read_into(&mut v.quick_replies),
-                "buttonResponse" => r.read_into(&mut v.button_response),
-                "buttonResponses" => r.read_into(&mut v.button_responses),
-                "story" => r.read_into(&mut v.story),
-                "cards" => r.read_into(&mut v.cards),
-                "notificationTemplate" => r.read_into(&mut v.notification_template),
-                "datePicker" => r.read_into(&mut v.date_picker),
-                "listPicker" => r.read_into(&mut v.list_picker),
-                "contentType" => r.read_into(&mut v.content_type),
-                "socialVisibility" => r.read_into(&mut v.social_visibility),
-                "events" => r.read_into(&mut v.events),
-                "interactiveApplication" => r.read_into(&mut v.interactive_application),
-                "paymentRequest" => r.read_into(&mut v.payment_request),
-                "paymentResponse" => r.read_into(&mut v.payment_response),
-                "form" => r.read_into(&mut v.form),
-                "roadsideAssistance" => r.read_into(&mut v.roadside_assistance),
-                "richLink" => r.read_into(&mut v.rich_link),
-                "messageReceipts" => r.read_into(&mut v.message_receipts),
-                "notificationResponse" => r.read_into(&mut v.notification_response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "from" => r.read_into(&mut self.from),
+                "fromUser" => r.read_into(&mut self.from_user),
+                "fromExternalContact" => r.read_into(&mut self.from_external_contact),
+                "to" => r.read_into(&mut self.to),
+                "timestamp" => r.read_into(&mut self.timestamp),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "purpose" => r.read_into(&mut self.purpose),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "queue" => r.read_into(&mut self.queue),
+                "workflow" => r.read_into(&mut self.workflow),
+                "messageText" => r.read_into(&mut self.message_text),
+                "messageMediaAttachments" => r.read_into(&mut self.message_media_attachments),
+                "messageStickerAttachments" => r.read_into(&mut self.message_sticker_attachments),
+                "quickReplies" => r.read_into(&mut self.quick_replies),
+                "buttonResponse" => r.read_into(&mut self.button_response),
+                "buttonResponses" => r.read_into(&mut self.button_responses),
+                "story" => r.read_into(&mut self.story),
+                "cards" => r.read_into(&mut self.cards),
+                "notificationTemplate" => r.read_into(&mut self.notification_template),
+                "datePicker" => r.read_into(&mut self.date_picker),
+                "listPicker" => r.read_into(&mut self.list_picker),
+                "contentType" => r.read_into(&mut self.content_type),
+                "socialVisibility" => r.read_into(&mut self.social_visibility),
+                "events" => r.read_into(&mut self.events),
+                "interactiveApplication" => r.read_into(&mut self.interactive_application),
+                "paymentRequest" => r.read_into(&mut self.payment_request),
+                "paymentResponse" => r.read_into(&mut self.payment_response),
+                "form" => r.read_into(&mut self.form),
+                "roadsideAssistance" => r.read_into(&mut self.roadside_assistance),
+                "richLink" => r.read_into(&mut self.rich_link),
+                "messageReceipts" => r.read_into(&mut self.message_receipts),
+                "notificationResponse" => r.read_into(&mut self.notification_response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12653,37 +13742,48 @@ impl RecordingMetadata {
 
 impl FromJson for RecordingMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "path" => r.read_into(&mut v.path),
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "media" => r.read_into(&mut v.media),
-                "mediaSubtype" => r.read_into(&mut v.media_subtype),
-                "mediaSubject" => r.read_into(&mut v.media_subject),
-                "annotations" => r.read_into(&mut v.annotations),
-                "fileState" => r.read_into(&mut v.file_state),
-                "restoreExpirationTime" => r.read_into(&mut v.restore_expiration_time),
-                "archiveDate" => r.read_into(&mut v.archive_date),
-                "archiveMedium" => r.read_into(&mut v.archive_medium),
-                "deleteDate" => r.read_into(&mut v.delete_date),
-                "exportDate" => r.read_into(&mut v.export_date),
-                "exportedDate" => r.read_into(&mut v.exported_date),
-                "maxAllowedRestorationsForOrg" => r.read_into(&mut v.max_allowed_restorations_for_org),
-                "remainingRestorationsAllowedForOrg" => r.read_into(&mut v.remaining_restorations_allowed_for_org),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "region" => r.read_into(&mut v.region),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "path" => r.read_into(&mut self.path),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "media" => r.read_into(&mut self.media),
+                "mediaSubtype" => r.read_into(&mut self.media_subtype),
+                "mediaSubject" => r.read_into(&mut self.media_subject),
+                "annotations" => r.read_into(&mut self.annotations),
+                "fileState" => r.read_into(&mut self.file_state),
+                "restoreExpirationTime" => r.read_into(&mut self.restore_expiration_time),
+                "archiveDate" => r.read_into(&mut self.archive_date),
+                "archiveMedium" => r.read_into(&mut self.archive_medium),
+                "deleteDate" => r.read_into(&mut self.delete_date),
+                "exportDate" => r.read_into(&mut self.export_date),
+                "exportedDate" => r.read_into(&mut self.exported_date),
+                "maxAllowedRestorationsForOrg" => r.read_into(&mut self.max_allowed_restorations_for_org),
+                "remainingRestorationsAllowedForOrg" => r.read_into(&mut self.remaining_restorations_allowed_for_org),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "region" => r.read_into(&mut self.region),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13057,19 +14157,30 @@ impl RecordingNotificationResponse {
 
 impl FromJson for RecordingNotificationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingNotificationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                "referenceId" => r.read_into(&mut v.reference_id),
-                "notificationStatus" => r.read_into(&mut v.notification_status),
-                "notificationText" => r.read_into(&mut v.notification_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                "referenceId" => r.read_into(&mut self.reference_id),
+                "notificationStatus" => r.read_into(&mut self.notification_status),
+                "notificationText" => r.read_into(&mut self.notification_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13150,11 +14261,11 @@ pub struct RecordingNotificationTemplate {
     /// The template header.
     ///
     /// JSON `header`.
-    pub header: Option<RecordingTemplateHeader>,
+    pub header: Option<Box<RecordingTemplateHeader>>,
     /// The template body.
     ///
     /// JSON `body`.
-    pub body: Option<RecordingTemplateBody>,
+    pub body: Option<Box<RecordingTemplateBody>>,
     /// Template buttons
     ///
     /// JSON `buttons`.
@@ -13162,11 +14273,11 @@ pub struct RecordingNotificationTemplate {
     /// The template carousel
     ///
     /// JSON `carousel`.
-    pub carousel: Option<RecordingTemplateCarousel>,
+    pub carousel: Option<Box<RecordingTemplateCarousel>>,
     /// The template footer.
     ///
     /// JSON `footer`.
-    pub footer: Option<RecordingTemplateFooter>,
+    pub footer: Option<Box<RecordingTemplateFooter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -13184,12 +14295,12 @@ impl RecordingNotificationTemplate {
     }
     /// Sets [`Self::header`].
     pub fn set_header(mut self, v: RecordingTemplateHeader) -> Self {
-        self.header = Some(v);
+        self.header = Some(Box::new(v));
         self
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: RecordingTemplateBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::buttons`].
@@ -13199,34 +14310,45 @@ impl RecordingNotificationTemplate {
     }
     /// Sets [`Self::carousel`].
     pub fn set_carousel(mut self, v: RecordingTemplateCarousel) -> Self {
-        self.carousel = Some(v);
+        self.carousel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::footer`].
     pub fn set_footer(mut self, v: RecordingTemplateFooter) -> Self {
-        self.footer = Some(v);
+        self.footer = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RecordingNotificationTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingNotificationTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "language" => r.read_into(&mut v.language),
-                "header" => r.read_into(&mut v.header),
-                "body" => r.read_into(&mut v.body),
-                "buttons" => r.read_into(&mut v.buttons),
-                "carousel" => r.read_into(&mut v.carousel),
-                "footer" => r.read_into(&mut v.footer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "language" => r.read_into(&mut self.language),
+                "header" => r.read_into(&mut self.header),
+                "body" => r.read_into(&mut self.body),
+                "buttons" => r.read_into(&mut self.buttons),
+                "carousel" => r.read_into(&mut self.carousel),
+                "footer" => r.read_into(&mut self.footer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13329,23 +14451,34 @@ impl RecordingRetention {
 
 impl FromJson for RecordingRetention {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingRetention {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                "archiveDate" => r.read_into(&mut v.archive_date),
-                "archiveMedium" => r.read_into(&mut v.archive_medium),
-                "deleteDate" => r.read_into(&mut v.delete_date),
-                "exportDate" => r.read_into(&mut v.export_date),
-                "exportedDate" => r.read_into(&mut v.exported_date),
-                "creationTime" => r.read_into(&mut v.creation_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                "archiveDate" => r.read_into(&mut self.archive_date),
+                "archiveMedium" => r.read_into(&mut self.archive_medium),
+                "deleteDate" => r.read_into(&mut self.delete_date),
+                "exportDate" => r.read_into(&mut self.export_date),
+                "exportedDate" => r.read_into(&mut self.exported_date),
+                "creationTime" => r.read_into(&mut self.creation_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13452,19 +14585,30 @@ impl RecordingRetentionCursorEntityListing {
 
 impl FromJson for RecordingRetentionCursorEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingRetentionCursorEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13502,7 +14646,7 @@ pub struct RecordingRoadsideAssistance {
     /// User Location object.
     ///
     /// JSON `location`.
-    pub location: Option<RecordingLocation>,
+    pub location: Option<Box<RecordingLocation>>,
     /// The counter of the message.
     ///
     /// JSON `messageNumber`.
@@ -13529,7 +14673,7 @@ impl RecordingRoadsideAssistance {
     }
     /// Sets [`Self::location`].
     pub fn set_location(mut self, v: RecordingLocation) -> Self {
-        self.location = Some(v);
+        self.location = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_number`].
@@ -13541,20 +14685,31 @@ impl RecordingRoadsideAssistance {
 
 impl FromJson for RecordingRoadsideAssistance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingRoadsideAssistance {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "isDevicePhoneNumber" => r.read_into(&mut v.is_device_phone_number),
-                "location" => r.read_into(&mut v.location),
-                "messageNumber" => r.read_into(&mut v.message_number),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "isDevicePhoneNumber" => r.read_into(&mut self.is_device_phone_number),
+                "location" => r.read_into(&mut self.location),
+                "messageNumber" => r.read_into(&mut self.message_number),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13641,21 +14796,32 @@ impl RecordingSettings {
 
 impl FromJson for RecordingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "maxSimultaneousStreams" => r.read_into(&mut v.max_simultaneous_streams),
-                "maxConfigurableScreenRecordingStreams" => r.read_into(&mut v.max_configurable_screen_recording_streams),
-                "regionalRecordingStorageEnabled" => r.read_into(&mut v.regional_recording_storage_enabled),
-                "recordingPlaybackUrlTtl" => r.read_into(&mut v.recording_playback_url_ttl),
-                "recordingBatchDownloadUrlTtl" => r.read_into(&mut v.recording_batch_download_url_ttl),
-                "stopRecordingWhenOnlyExternalParticipants" => r.read_into(&mut v.stop_recording_when_only_external_participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "maxSimultaneousStreams" => r.read_into(&mut self.max_simultaneous_streams),
+                "maxConfigurableScreenRecordingStreams" => r.read_into(&mut self.max_configurable_screen_recording_streams),
+                "regionalRecordingStorageEnabled" => r.read_into(&mut self.regional_recording_storage_enabled),
+                "recordingPlaybackUrlTtl" => r.read_into(&mut self.recording_playback_url_ttl),
+                "recordingBatchDownloadUrlTtl" => r.read_into(&mut self.recording_batch_download_url_ttl),
+                "stopRecordingWhenOnlyExternalParticipants" => r.read_into(&mut self.stop_recording_when_only_external_participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13698,16 +14864,27 @@ impl RecordingTemplateBody {
 
 impl FromJson for RecordingTemplateBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingTemplateBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13790,21 +14967,32 @@ impl RecordingTemplateButton {
 
 impl FromJson for RecordingTemplateButton {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingTemplateButton {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "index" => r.read_into(&mut v.index),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "url" => r.read_into(&mut v.url),
-                "isSelected" => r.read_into(&mut v.is_selected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "index" => r.read_into(&mut self.index),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "url" => r.read_into(&mut self.url),
+                "isSelected" => r.read_into(&mut self.is_selected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13883,11 +15071,11 @@ pub struct RecordingTemplateCard {
     /// The template header.
     ///
     /// JSON `header`.
-    pub header: Option<RecordingTemplateHeader>,
+    pub header: Option<Box<RecordingTemplateHeader>>,
     /// The template body.
     ///
     /// JSON `body`.
-    pub body: Option<RecordingTemplateBody>,
+    pub body: Option<Box<RecordingTemplateBody>>,
     /// Template buttons.
     ///
     /// JSON `buttons`.
@@ -13899,12 +15087,12 @@ pub struct RecordingTemplateCard {
 impl RecordingTemplateCard {
     /// Sets [`Self::header`].
     pub fn set_header(mut self, v: RecordingTemplateHeader) -> Self {
-        self.header = Some(v);
+        self.header = Some(Box::new(v));
         self
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: RecordingTemplateBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::buttons`].
@@ -13916,18 +15104,29 @@ impl RecordingTemplateCard {
 
 impl FromJson for RecordingTemplateCard {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingTemplateCard {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "header" => r.read_into(&mut v.header),
-                "body" => r.read_into(&mut v.body),
-                "buttons" => r.read_into(&mut v.buttons),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "header" => r.read_into(&mut self.header),
+                "body" => r.read_into(&mut self.body),
+                "buttons" => r.read_into(&mut self.buttons),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13967,16 +15166,27 @@ impl RecordingTemplateCarousel {
 
 impl FromJson for RecordingTemplateCarousel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingTemplateCarousel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "cards" => r.read_into(&mut v.cards),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "cards" => r.read_into(&mut self.cards),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14014,16 +15224,27 @@ impl RecordingTemplateFooter {
 
 impl FromJson for RecordingTemplateFooter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingTemplateFooter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14054,7 +15275,7 @@ pub struct RecordingTemplateHeader {
     /// Media template header image.
     ///
     /// JSON `media`.
-    pub media: Option<RecordingAttachment>,
+    pub media: Option<Box<RecordingAttachment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14072,25 +15293,36 @@ impl RecordingTemplateHeader {
     }
     /// Sets [`Self::media`].
     pub fn set_media(mut self, v: RecordingAttachment) -> Self {
-        self.media = Some(v);
+        self.media = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RecordingTemplateHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingTemplateHeader {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "media" => r.read_into(&mut v.media),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "media" => r.read_into(&mut self.media),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14211,20 +15443,31 @@ impl RecordingUploadReport {
 
 impl FromJson for RecordingUploadReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingUploadReport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "state" => r.read_into(&mut v.state),
-                "signedUrl" => r.read_into(&mut v.signed_url),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "state" => r.read_into(&mut self.state),
+                "signedUrl" => r.read_into(&mut self.signed_url),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14328,17 +15571,28 @@ impl RecordingUploadReportRequest {
 
 impl FromJson for RecordingUploadReportRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingUploadReportRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateSince" => r.read_into(&mut v.date_since),
-                "uploadStatus" => r.read_into(&mut v.upload_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateSince" => r.read_into(&mut self.date_since),
+                "uploadStatus" => r.read_into(&mut self.upload_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14441,17 +15695,28 @@ impl RecordingWheelPicker {
 
 impl FromJson for RecordingWheelPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingWheelPicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "items" => r.read_into(&mut v.items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "items" => r.read_into(&mut self.items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14517,19 +15782,30 @@ impl RecordingWheelPickerItem {
 
 impl FromJson for RecordingWheelPickerItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordingWheelPickerItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "value" => r.read_into(&mut v.value),
-                "isSelected" => r.read_into(&mut v.is_selected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "value" => r.read_into(&mut self.value),
+                "isSelected" => r.read_into(&mut self.is_selected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14553,9 +15829,9 @@ impl ToJson for RecordingWheelPickerItem {
 #[non_exhaustive]
 pub struct RetentionDuration {
     /// JSON `archiveRetention`.
-    pub archive_retention: Option<ArchiveRetention>,
+    pub archive_retention: Option<Box<ArchiveRetention>>,
     /// JSON `deleteRetention`.
-    pub delete_retention: Option<DeleteRetention>,
+    pub delete_retention: Option<Box<DeleteRetention>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14563,29 +15839,40 @@ pub struct RetentionDuration {
 impl RetentionDuration {
     /// Sets [`Self::archive_retention`].
     pub fn set_archive_retention(mut self, v: ArchiveRetention) -> Self {
-        self.archive_retention = Some(v);
+        self.archive_retention = Some(Box::new(v));
         self
     }
     /// Sets [`Self::delete_retention`].
     pub fn set_delete_retention(mut self, v: DeleteRetention) -> Self {
-        self.delete_retention = Some(v);
+        self.delete_retention = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RetentionDuration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RetentionDuration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "archiveRetention" => r.read_into(&mut v.archive_retention),
-                "deleteRetention" => r.read_into(&mut v.delete_retention),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "archiveRetention" => r.read_into(&mut self.archive_retention),
+                "deleteRetention" => r.read_into(&mut self.delete_retention),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14613,7 +15900,7 @@ pub struct RichLink {
     /// Header for the Rich Link.
     ///
     /// JSON `header`.
-    pub header: Option<RichLinkHeader>,
+    pub header: Option<Box<RichLinkHeader>>,
     /// Footer text for the Rich Link.
     ///
     /// JSON `footer`.
@@ -14642,7 +15929,7 @@ impl RichLink {
     }
     /// Sets [`Self::header`].
     pub fn set_header(mut self, v: RichLinkHeader) -> Self {
-        self.header = Some(v);
+        self.header = Some(Box::new(v));
         self
     }
     /// Sets [`Self::footer`].
@@ -14669,21 +15956,32 @@ impl RichLink {
 
 impl FromJson for RichLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RichLink {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "header" => r.read_into(&mut v.header),
-                "footer" => r.read_into(&mut v.footer),
-                "text" => r.read_into(&mut v.text),
-                "url" => r.read_into(&mut v.url),
-                "urlLabel" => r.read_into(&mut v.url_label),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "header" => r.read_into(&mut self.header),
+                "footer" => r.read_into(&mut self.footer),
+                "text" => r.read_into(&mut self.text),
+                "url" => r.read_into(&mut self.url),
+                "urlLabel" => r.read_into(&mut self.url_label),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14744,18 +16042,29 @@ impl RichLinkHeader {
 
 impl FromJson for RichLinkHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RichLinkHeader {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14850,16 +16159,27 @@ impl ScreenRecordingActiveSessions {
 
 impl FromJson for ScreenRecordingActiveSessions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenRecordingActiveSessions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14937,22 +16257,33 @@ impl ScreenRecordingMetaData {
 
 impl FromJson for ScreenRecordingMetaData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenRecordingMetaData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "trackId" => r.read_into(&mut v.track_id),
-                "mediaId" => r.read_into(&mut v.media_id),
-                "screenId" => r.read_into(&mut v.screen_id),
-                "originX" => r.read_into(&mut v.origin_x),
-                "originY" => r.read_into(&mut v.origin_y),
-                "primary" => r.read_into(&mut v.primary),
-                "main" => r.read_into(&mut v.main),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "trackId" => r.read_into(&mut self.track_id),
+                "mediaId" => r.read_into(&mut self.media_id),
+                "screenId" => r.read_into(&mut self.screen_id),
+                "originX" => r.read_into(&mut self.origin_x),
+                "originY" => r.read_into(&mut self.origin_y),
+                "primary" => r.read_into(&mut self.primary),
+                "main" => r.read_into(&mut self.main),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15008,18 +16339,29 @@ impl ScreenRecordingMetaDataRequest {
 
 impl FromJson for ScreenRecordingMetaDataRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenRecordingMetaDataRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "participantJid" => r.read_into(&mut v.participant_jid),
-                "roomId" => r.read_into(&mut v.room_id),
-                "metaData" => r.read_into(&mut v.meta_data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "participantJid" => r.read_into(&mut self.participant_jid),
+                "roomId" => r.read_into(&mut self.room_id),
+                "metaData" => r.read_into(&mut self.meta_data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15044,11 +16386,11 @@ pub struct SurveyAssignment {
     /// The survey form used for this survey.
     ///
     /// JSON `surveyForm`.
-    pub survey_form: Option<PublishedSurveyFormReference>,
+    pub survey_form: Option<Box<PublishedSurveyFormReference>>,
     /// The URI reference to the flow associated with this survey.
     ///
     /// JSON `flow`.
-    pub flow: Option<DomainEntityRef>,
+    pub flow: Option<Box<DomainEntityRef>>,
     /// An ISO 8601 repeated interval consisting of the number of repetitions, the start datetime, and the interval (e.g. R2/2018-03-01T13:00:00Z/P1M10DT2H30M). Total duration must not exceed 90 days.
     ///
     /// JSON `inviteTimeInterval`.
@@ -15074,12 +16416,12 @@ pub struct SurveyAssignment {
 impl SurveyAssignment {
     /// Sets [`Self::survey_form`].
     pub fn set_survey_form(mut self, v: PublishedSurveyFormReference) -> Self {
-        self.survey_form = Some(v);
+        self.survey_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: DomainEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::invite_time_interval`].
@@ -15106,21 +16448,32 @@ impl SurveyAssignment {
 
 impl FromJson for SurveyAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SurveyAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "surveyForm" => r.read_into(&mut v.survey_form),
-                "flow" => r.read_into(&mut v.flow),
-                "inviteTimeInterval" => r.read_into(&mut v.invite_time_interval),
-                "sendingUser" => r.read_into(&mut v.sending_user),
-                "sendingDomain" => r.read_into(&mut v.sending_domain),
-                "useThreadingTimelineForSendTime" => r.read_into(&mut v.use_threading_timeline_for_send_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "surveyForm" => r.read_into(&mut self.survey_form),
+                "flow" => r.read_into(&mut self.flow),
+                "inviteTimeInterval" => r.read_into(&mut self.invite_time_interval),
+                "sendingUser" => r.read_into(&mut self.sending_user),
+                "sendingDomain" => r.read_into(&mut self.sending_domain),
+                "useThreadingTimelineForSendTime" => r.read_into(&mut self.use_threading_timeline_for_send_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15175,18 +16528,29 @@ impl TimeAllowed {
 
 impl FromJson for TimeAllowed {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TimeAllowed {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeSlots" => r.read_into(&mut v.time_slots),
-                "timeZoneId" => r.read_into(&mut v.time_zone_id),
-                "empty" => r.read_into(&mut v.empty),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeSlots" => r.read_into(&mut self.time_slots),
+                "timeZoneId" => r.read_into(&mut self.time_zone_id),
+                "empty" => r.read_into(&mut self.empty),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15245,19 +16609,30 @@ impl TimeInterval {
 
 impl FromJson for TimeInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TimeInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "months" => r.read_into(&mut v.months),
-                "weeks" => r.read_into(&mut v.weeks),
-                "days" => r.read_into(&mut v.days),
-                "hours" => r.read_into(&mut v.hours),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "months" => r.read_into(&mut self.months),
+                "weeks" => r.read_into(&mut self.weeks),
+                "days" => r.read_into(&mut self.days),
+                "hours" => r.read_into(&mut self.hours),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15316,18 +16691,29 @@ impl TimeSlot {
 
 impl FromJson for TimeSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TimeSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startTime" => r.read_into(&mut v.start_time),
-                "stopTime" => r.read_into(&mut v.stop_time),
-                "day" => r.read_into(&mut v.day),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startTime" => r.read_into(&mut self.start_time),
+                "stopTime" => r.read_into(&mut self.stop_time),
+                "day" => r.read_into(&mut self.day),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

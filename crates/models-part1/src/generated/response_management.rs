@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -76,19 +76,30 @@ impl AppleInvitation {
 
 impl FromJson for AppleInvitation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleInvitation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "businessName" => r.read_into(&mut v.business_name),
-                "transcriptMessage" => r.read_into(&mut v.transcript_message),
-                "templateType" => r.read_into(&mut v.template_type),
-                "locale" => r.read_into(&mut v.locale),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "businessName" => r.read_into(&mut self.business_name),
+                "transcriptMessage" => r.read_into(&mut self.transcript_message),
+                "templateType" => r.read_into(&mut self.template_type),
+                "locale" => r.read_into(&mut self.locale),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -199,19 +210,30 @@ impl Button {
 
 impl FromJson for Button {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Button {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "content" => r.read_into(&mut v.content),
-                "contentText" => r.read_into(&mut v.content_text),
-                "payload" => r.read_into(&mut v.payload),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "content" => r.read_into(&mut self.content),
+                "contentText" => r.read_into(&mut self.content_text),
+                "payload" => r.read_into(&mut self.payload),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -316,17 +338,28 @@ impl CardBodyText {
 
 impl FromJson for CardBodyText {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CardBodyText {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "content" => r.read_into(&mut v.content),
-                "contentType" => r.read_into(&mut v.content_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "content" => r.read_into(&mut self.content),
+                "contentType" => r.read_into(&mut self.content_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -410,16 +443,27 @@ impl Carousel {
 
 impl FromJson for Carousel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Carousel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "cards" => r.read_into(&mut v.cards),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "cards" => r.read_into(&mut self.cards),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -444,7 +488,7 @@ pub struct CarouselCard {
     /// Required.
     ///
     /// JSON `header`.
-    pub header: Option<MessageHeader>,
+    pub header: Option<Box<MessageHeader>>,
     /// List of buttons to be included in the whatsApp carousel messages template
     ///
     /// Required.
@@ -454,7 +498,7 @@ pub struct CarouselCard {
     /// Optional card body text to be included in the whatsApp carousel messages template
     ///
     /// JSON `cardBodyText`.
-    pub card_body_text: Option<CardBodyText>,
+    pub card_body_text: Option<Box<CardBodyText>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -462,7 +506,7 @@ pub struct CarouselCard {
 impl CarouselCard {
     /// Sets [`Self::header`].
     pub fn set_header(mut self, v: MessageHeader) -> Self {
-        self.header = Some(v);
+        self.header = Some(Box::new(v));
         self
     }
     /// Sets [`Self::buttons`].
@@ -472,25 +516,36 @@ impl CarouselCard {
     }
     /// Sets [`Self::card_body_text`].
     pub fn set_card_body_text(mut self, v: CardBodyText) -> Self {
-        self.card_body_text = Some(v);
+        self.card_body_text = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CarouselCard {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CarouselCard {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "header" => r.read_into(&mut v.header),
-                "buttons" => r.read_into(&mut v.buttons),
-                "cardBodyText" => r.read_into(&mut v.card_body_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "header" => r.read_into(&mut self.header),
+                "buttons" => r.read_into(&mut self.buttons),
+                "cardBodyText" => r.read_into(&mut self.card_body_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -550,18 +605,29 @@ impl CreateResponseAssetRequest {
 
 impl FromJson for CreateResponseAssetRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateResponseAssetRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "contentMd5" => r.read_into(&mut v.content_md5),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "contentMd5" => r.read_into(&mut self.content_md5),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -619,18 +685,29 @@ impl CreateResponseAssetResponse {
 
 impl FromJson for CreateResponseAssetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateResponseAssetResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "url" => r.read_into(&mut v.url),
-                "headers" => r.read_into(&mut v.headers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "url" => r.read_into(&mut self.url),
+                "headers" => r.read_into(&mut self.headers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -731,25 +808,36 @@ impl DomainEntityListingResponseDivisionView {
 
 impl FromJson for DomainEntityListingResponseDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainEntityListingResponseDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -805,17 +893,28 @@ impl FooterTemplate {
 
 impl FromJson for FooterTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FooterTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "applicableResources" => r.read_into(&mut v.applicable_resources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "applicableResources" => r.read_into(&mut self.applicable_resources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -890,17 +989,17 @@ pub struct Form {
     /// Required.
     ///
     /// JSON `receivedMessage`.
-    pub received_message: Option<FormMessage>,
+    pub received_message: Option<Box<FormMessage>>,
     /// Message displayed as reply
     ///
     /// Required.
     ///
     /// JSON `replyMessage`.
-    pub reply_message: Option<FormMessage>,
+    pub reply_message: Option<Box<FormMessage>>,
     /// Introduction section of the form
     ///
     /// JSON `introduction`.
-    pub introduction: Option<FormIntroduction>,
+    pub introduction: Option<Box<FormIntroduction>>,
     /// Pages of the form
     ///
     /// Required.
@@ -925,17 +1024,17 @@ impl Form {
     }
     /// Sets [`Self::received_message`].
     pub fn set_received_message(mut self, v: FormMessage) -> Self {
-        self.received_message = Some(v);
+        self.received_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_message`].
     pub fn set_reply_message(mut self, v: FormMessage) -> Self {
-        self.reply_message = Some(v);
+        self.reply_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::introduction`].
     pub fn set_introduction(mut self, v: FormIntroduction) -> Self {
-        self.introduction = Some(v);
+        self.introduction = Some(Box::new(v));
         self
     }
     /// Sets [`Self::form_pages`].
@@ -952,21 +1051,32 @@ impl Form {
 
 impl FromJson for Form {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Form {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "formDescription" => r.read_into(&mut v.form_description),
-                "receivedMessage" => r.read_into(&mut v.received_message),
-                "replyMessage" => r.read_into(&mut v.reply_message),
-                "introduction" => r.read_into(&mut v.introduction),
-                "formPages" => r.read_into(&mut v.form_pages),
-                "showSummary" => r.read_into(&mut v.show_summary),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "formDescription" => r.read_into(&mut self.form_description),
+                "receivedMessage" => r.read_into(&mut self.received_message),
+                "replyMessage" => r.read_into(&mut self.reply_message),
+                "introduction" => r.read_into(&mut self.introduction),
+                "formPages" => r.read_into(&mut self.form_pages),
+                "showSummary" => r.read_into(&mut self.show_summary),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1038,19 +1148,30 @@ impl FormDatePicker {
 
 impl FromJson for FormDatePicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormDatePicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "dateDisplayFormat" => r.read_into(&mut v.date_display_format),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "dateDisplayFormat" => r.read_into(&mut self.date_display_format),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1124,19 +1245,30 @@ impl FormIntroduction {
 
 impl FromJson for FormIntroduction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormIntroduction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "buttonText" => r.read_into(&mut v.button_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "buttonText" => r.read_into(&mut self.button_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1188,17 +1320,28 @@ impl FormListPicker {
 
 impl FromJson for FormListPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormListPicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "sections" => r.read_into(&mut v.sections),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "sections" => r.read_into(&mut self.sections),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1257,18 +1400,29 @@ impl FormListPickerItem {
 
 impl FromJson for FormListPickerItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormListPickerItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1330,18 +1484,29 @@ impl FormListPickerSection {
 
 impl FromJson for FormListPickerSection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormListPickerSection {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "multipleSelection" => r.read_into(&mut v.multiple_selection),
-                "items" => r.read_into(&mut v.items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "multipleSelection" => r.read_into(&mut self.multiple_selection),
+                "items" => r.read_into(&mut self.items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1401,18 +1566,29 @@ impl FormMessage {
 
 impl FromJson for FormMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1476,18 +1652,29 @@ impl FormPage {
 
 impl FromJson for FormPage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormPage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "pageComponents" => r.read_into(&mut v.page_components),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "pageComponents" => r.read_into(&mut self.page_components),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1518,19 +1705,19 @@ pub struct FormPageComponent {
     /// List picker configuration
     ///
     /// JSON `listPicker`.
-    pub list_picker: Option<FormListPicker>,
+    pub list_picker: Option<Box<FormListPicker>>,
     /// Date picker configuration
     ///
     /// JSON `datePicker`.
-    pub date_picker: Option<FormDatePicker>,
+    pub date_picker: Option<Box<FormDatePicker>>,
     /// Input field configuration
     ///
     /// JSON `input`.
-    pub input: Option<Input>,
+    pub input: Option<Box<Input>>,
     /// Wheel picker configuration
     ///
     /// JSON `wheelPicker`.
-    pub wheel_picker: Option<WheelPicker>,
+    pub wheel_picker: Option<Box<WheelPicker>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1543,42 +1730,53 @@ impl FormPageComponent {
     }
     /// Sets [`Self::list_picker`].
     pub fn set_list_picker(mut self, v: FormListPicker) -> Self {
-        self.list_picker = Some(v);
+        self.list_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_picker`].
     pub fn set_date_picker(mut self, v: FormDatePicker) -> Self {
-        self.date_picker = Some(v);
+        self.date_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input`].
     pub fn set_input(mut self, v: Input) -> Self {
-        self.input = Some(v);
+        self.input = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wheel_picker`].
     pub fn set_wheel_picker(mut self, v: WheelPicker) -> Self {
-        self.wheel_picker = Some(v);
+        self.wheel_picker = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FormPageComponent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormPageComponent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "formComponentType" => r.read_into(&mut v.form_component_type),
-                "listPicker" => r.read_into(&mut v.list_picker),
-                "datePicker" => r.read_into(&mut v.date_picker),
-                "input" => r.read_into(&mut v.input),
-                "wheelPicker" => r.read_into(&mut v.wheel_picker),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "formComponentType" => r.read_into(&mut self.form_component_type),
+                "listPicker" => r.read_into(&mut self.list_picker),
+                "datePicker" => r.read_into(&mut self.date_picker),
+                "input" => r.read_into(&mut self.input),
+                "wheelPicker" => r.read_into(&mut self.wheel_picker),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1742,23 +1940,34 @@ impl Input {
 
 impl FromJson for Input {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Input {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "placeholderText" => r.read_into(&mut v.placeholder_text),
-                "isMultipleLine" => r.read_into(&mut v.is_multiple_line),
-                "isRequired" => r.read_into(&mut v.is_required),
-                "keyboardType" => r.read_into(&mut v.keyboard_type),
-                "autoCompleteType" => r.read_into(&mut v.auto_complete_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "placeholderText" => r.read_into(&mut self.placeholder_text),
+                "isMultipleLine" => r.read_into(&mut self.is_multiple_line),
+                "isRequired" => r.read_into(&mut self.is_required),
+                "keyboardType" => r.read_into(&mut self.keyboard_type),
+                "autoCompleteType" => r.read_into(&mut self.auto_complete_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2064,7 +2273,7 @@ pub struct Library {
     /// User that created the library.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// The date and time the response was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -2076,7 +2285,7 @@ pub struct Library {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2103,7 +2312,7 @@ impl Library {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2118,7 +2327,7 @@ impl Library {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2130,23 +2339,34 @@ impl Library {
 
 impl FromJson for Library {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Library {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "responseType" => r.read_into(&mut v.response_type),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "responseType" => r.read_into(&mut self.response_type),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2256,16 +2476,27 @@ impl LibraryBatchRequest {
 
 impl FromJson for LibraryBatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LibraryBatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "libraryIds" => r.read_into(&mut v.library_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "libraryIds" => r.read_into(&mut self.library_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2319,18 +2550,29 @@ impl LibraryDivisionView {
 
 impl FromJson for LibraryDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LibraryDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2431,25 +2673,36 @@ impl LibraryDivisionViewEntityListing {
 
 impl FromJson for LibraryDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LibraryDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2557,25 +2810,36 @@ impl LibraryEntityListing {
 
 impl FromJson for LibraryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LibraryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2631,17 +2895,28 @@ impl MessageFooter {
 
 impl FromJson for MessageFooter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageFooter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2732,17 +3007,28 @@ impl MessageHeader {
 
 impl FromJson for MessageHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageHeader {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2821,7 +3107,7 @@ pub struct MessagingTemplate {
     /// Defines a messaging template for a WhatsApp messaging channel
     ///
     /// JSON `whatsApp`.
-    pub whats_app: Option<WhatsAppDefinition>,
+    pub whats_app: Option<Box<WhatsAppDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2829,23 +3115,34 @@ pub struct MessagingTemplate {
 impl MessagingTemplate {
     /// Sets [`Self::whats_app`].
     pub fn set_whats_app(mut self, v: WhatsAppDefinition) -> Self {
-        self.whats_app = Some(v);
+        self.whats_app = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MessagingTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "whatsApp" => r.read_into(&mut v.whats_app),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "whatsApp" => r.read_into(&mut self.whats_app),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2880,7 +3177,7 @@ pub struct QueryCriteriaGroup {
     /// A single item
     ///
     /// JSON `criteria`.
-    pub criteria: Option<QueryCriteriaItem>,
+    pub criteria: Option<Box<QueryCriteriaItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2903,26 +3200,37 @@ impl QueryCriteriaGroup {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: QueryCriteriaItem) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for QueryCriteriaGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryCriteriaGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "and" => r.read_into(&mut v.and),
-                "or" => r.read_into(&mut v.or),
-                "not" => r.read_into(&mut v.not),
-                "criteria" => r.read_into(&mut v.criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "and" => r.read_into(&mut self.and),
+                "or" => r.read_into(&mut self.or),
+                "not" => r.read_into(&mut self.not),
+                "criteria" => r.read_into(&mut self.criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2985,18 +3293,29 @@ impl QueryCriteriaItem {
 
 impl FromJson for QueryCriteriaItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryCriteriaItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3156,16 +3475,27 @@ impl QueryCriteriaQuery {
 
 impl FromJson for QueryCriteriaQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryCriteriaQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3208,7 +3538,7 @@ pub struct Response {
     /// User that created the response
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// The date and time the response was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -3224,7 +3554,7 @@ pub struct Response {
     /// Metadata about the text substitutions in json schema format.
     ///
     /// JSON `substitutionsSchema`.
-    pub substitutions_schema: Option<JsonSchemaDocument>,
+    pub substitutions_schema: Option<Box<JsonSchemaDocument>>,
     /// The response type represented by the response.
     ///
     /// JSON `responseType`.
@@ -3232,7 +3562,7 @@ pub struct Response {
     /// An optional messaging template definition for responseType.MessagingTemplate.
     ///
     /// JSON `messagingTemplate`.
-    pub messaging_template: Option<MessagingTemplate>,
+    pub messaging_template: Option<Box<MessagingTemplate>>,
     /// Assets used in the response
     ///
     /// JSON `assets`.
@@ -3240,15 +3570,15 @@ pub struct Response {
     /// Footer template definition for responseType.Footer.
     ///
     /// JSON `footer`.
-    pub footer: Option<FooterTemplate>,
+    pub footer: Option<Box<FooterTemplate>>,
     /// Form template definition for responseType.Form.
     ///
     /// JSON `form`.
-    pub form: Option<Form>,
+    pub form: Option<Box<Form>>,
     /// Apple Messages for Business invitation template definition for responseType.AppleInvitation.
     ///
     /// JSON `appleInvitation`.
-    pub apple_invitation: Option<AppleInvitation>,
+    pub apple_invitation: Option<Box<AppleInvitation>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3285,7 +3615,7 @@ impl Response {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -3305,7 +3635,7 @@ impl Response {
     }
     /// Sets [`Self::substitutions_schema`].
     pub fn set_substitutions_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.substitutions_schema = Some(v);
+        self.substitutions_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::response_type`].
@@ -3315,7 +3645,7 @@ impl Response {
     }
     /// Sets [`Self::messaging_template`].
     pub fn set_messaging_template(mut self, v: MessagingTemplate) -> Self {
-        self.messaging_template = Some(v);
+        self.messaging_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assets`].
@@ -3325,17 +3655,17 @@ impl Response {
     }
     /// Sets [`Self::footer`].
     pub fn set_footer(mut self, v: FooterTemplate) -> Self {
-        self.footer = Some(v);
+        self.footer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::form`].
     pub fn set_form(mut self, v: Form) -> Self {
-        self.form = Some(v);
+        self.form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_invitation`].
     pub fn set_apple_invitation(mut self, v: AppleInvitation) -> Self {
-        self.apple_invitation = Some(v);
+        self.apple_invitation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3347,32 +3677,43 @@ impl Response {
 
 impl FromJson for Response {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Response {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "libraries" => r.read_into(&mut v.libraries),
-                "texts" => r.read_into(&mut v.texts),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "interactionType" => r.read_into(&mut v.interaction_type),
-                "substitutions" => r.read_into(&mut v.substitutions),
-                "substitutionsSchema" => r.read_into(&mut v.substitutions_schema),
-                "responseType" => r.read_into(&mut v.response_type),
-                "messagingTemplate" => r.read_into(&mut v.messaging_template),
-                "assets" => r.read_into(&mut v.assets),
-                "footer" => r.read_into(&mut v.footer),
-                "form" => r.read_into(&mut v.form),
-                "appleInvitation" => r.read_into(&mut v.apple_invitation),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "libraries" => r.read_into(&mut self.libraries),
+                "texts" => r.read_into(&mut self.texts),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "interactionType" => r.read_into(&mut self.interaction_type),
+                "substitutions" => r.read_into(&mut self.substitutions),
+                "substitutionsSchema" => r.read_into(&mut self.substitutions_schema),
+                "responseType" => r.read_into(&mut self.response_type),
+                "messagingTemplate" => r.read_into(&mut self.messaging_template),
+                "assets" => r.read_into(&mut self.assets),
+                "footer" => r.read_into(&mut self.footer),
+                "form" => r.read_into(&mut self.form),
+                "appleInvitation" => r.read_into(&mut self.apple_invitation),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3531,7 +3872,7 @@ pub struct ResponseAsset {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// response asset size in bytes
     ///
     /// JSON `contentLength`.
@@ -3551,7 +3892,7 @@ pub struct ResponseAsset {
     /// User who created the response asset
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// Last modified date of the response asset. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -3559,7 +3900,7 @@ pub struct ResponseAsset {
     /// User who last modified the response asset
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Canned responses actively using this asset
     ///
     /// JSON `responses`.
@@ -3585,7 +3926,7 @@ impl ResponseAsset {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content_length`].
@@ -3610,7 +3951,7 @@ impl ResponseAsset {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -3620,7 +3961,7 @@ impl ResponseAsset {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::responses`].
@@ -3637,27 +3978,38 @@ impl ResponseAsset {
 
 impl FromJson for ResponseAsset {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseAsset {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "contentLength" => r.read_into(&mut v.content_length),
-                "contentLocation" => r.read_into(&mut v.content_location),
-                "contentType" => r.read_into(&mut v.content_type),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "responses" => r.read_into(&mut v.responses),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "contentLength" => r.read_into(&mut self.content_length),
+                "contentLocation" => r.read_into(&mut self.content_location),
+                "contentType" => r.read_into(&mut self.content_type),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "responses" => r.read_into(&mut self.responses),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3726,18 +4078,29 @@ impl ResponseAssetBulkRequest {
 
 impl FromJson for ResponseAssetBulkRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseAssetBulkRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assetIds" => r.read_into(&mut v.asset_ids),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assetIds" => r.read_into(&mut self.asset_ids),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3833,17 +4196,28 @@ impl ResponseAssetEntityListing {
 
 impl FromJson for ResponseAssetEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseAssetEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "notFound" => r.read_into(&mut v.not_found),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "notFound" => r.read_into(&mut self.not_found),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3927,21 +4301,32 @@ impl ResponseAssetFilter {
 
 impl FromJson for ResponseAssetFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseAssetFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "fields" => r.read_into(&mut v.fields),
-                "value" => r.read_into(&mut v.value),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "fields" => r.read_into(&mut self.fields),
+                "value" => r.read_into(&mut self.value),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4062,17 +4447,28 @@ impl ResponseAssetRequest {
 
 impl FromJson for ResponseAssetRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseAssetRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "divisionId" => r.read_into(&mut v.division_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "divisionId" => r.read_into(&mut self.division_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4149,20 +4545,31 @@ impl ResponseAssetSearchRequest {
 
 impl FromJson for ResponseAssetSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseAssetSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4287,20 +4694,31 @@ impl ResponseAssetSearchResults {
 
 impl FromJson for ResponseAssetSearchResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseAssetSearchResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4369,19 +4787,30 @@ impl ResponseAssetStatus {
 
 impl FromJson for ResponseAssetStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseAssetStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4476,15 +4905,15 @@ pub struct ResponseDivisionView {
     /// Metadata about the text substitutions in json schema format.
     ///
     /// JSON `substitutionsSchema`.
-    pub substitutions_schema: Option<JsonSchemaDocument>,
+    pub substitutions_schema: Option<Box<JsonSchemaDocument>>,
     /// An optional messaging template definition for responseType.MessagingTemplate.
     ///
     /// JSON `messagingTemplate`.
-    pub messaging_template: Option<MessagingTemplate>,
+    pub messaging_template: Option<Box<MessagingTemplate>>,
     /// Form template definition for responseType.Form.
     ///
     /// JSON `form`.
-    pub form: Option<Form>,
+    pub form: Option<Box<Form>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4521,17 +4950,17 @@ impl ResponseDivisionView {
     }
     /// Sets [`Self::substitutions_schema`].
     pub fn set_substitutions_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.substitutions_schema = Some(v);
+        self.substitutions_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_template`].
     pub fn set_messaging_template(mut self, v: MessagingTemplate) -> Self {
-        self.messaging_template = Some(v);
+        self.messaging_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::form`].
     pub fn set_form(mut self, v: Form) -> Self {
-        self.form = Some(v);
+        self.form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4543,24 +4972,35 @@ impl ResponseDivisionView {
 
 impl FromJson for ResponseDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "responseType" => r.read_into(&mut v.response_type),
-                "libraries" => r.read_into(&mut v.libraries),
-                "substitutions" => r.read_into(&mut v.substitutions),
-                "substitutionsSchema" => r.read_into(&mut v.substitutions_schema),
-                "messagingTemplate" => r.read_into(&mut v.messaging_template),
-                "form" => r.read_into(&mut v.form),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "responseType" => r.read_into(&mut self.response_type),
+                "libraries" => r.read_into(&mut self.libraries),
+                "substitutions" => r.read_into(&mut self.substitutions),
+                "substitutionsSchema" => r.read_into(&mut self.substitutions_schema),
+                "messagingTemplate" => r.read_into(&mut self.messaging_template),
+                "form" => r.read_into(&mut self.form),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4656,7 +5096,7 @@ pub struct ResponseDivisionViewQueryResults {
     /// Required.
     ///
     /// JSON `results`.
-    pub results: Option<DomainEntityListingResponseDivisionView>,
+    pub results: Option<Box<DomainEntityListingResponseDivisionView>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4664,23 +5104,34 @@ pub struct ResponseDivisionViewQueryResults {
 impl ResponseDivisionViewQueryResults {
     /// Sets [`Self::results`].
     pub fn set_results(mut self, v: DomainEntityListingResponseDivisionView) -> Self {
-        self.results = Some(v);
+        self.results = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ResponseDivisionViewQueryResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseDivisionViewQueryResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4781,25 +5232,36 @@ impl ResponseEntityList {
 
 impl FromJson for ResponseEntityList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseEntityList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4907,25 +5369,36 @@ impl ResponseEntityListing {
 
 impl FromJson for ResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4996,18 +5469,29 @@ impl ResponseFilter {
 
 impl FromJson for ResponseFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5137,19 +5621,30 @@ impl ResponseQueryRequest {
 
 impl FromJson for ResponseQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queryPhrase" => r.read_into(&mut v.query_phrase),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "filters" => r.read_into(&mut v.filters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queryPhrase" => r.read_into(&mut self.query_phrase),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "filters" => r.read_into(&mut self.filters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5177,7 +5672,7 @@ pub struct ResponseQueryResults {
     /// Required.
     ///
     /// JSON `results`.
-    pub results: Option<ResponseEntityList>,
+    pub results: Option<Box<ResponseEntityList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5185,23 +5680,34 @@ pub struct ResponseQueryResults {
 impl ResponseQueryResults {
     /// Sets [`Self::results`].
     pub fn set_results(mut self, v: ResponseEntityList) -> Self {
-        self.results = Some(v);
+        self.results = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ResponseQueryResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseQueryResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5259,18 +5765,29 @@ impl ResponseSubstitution {
 
 impl FromJson for ResponseSubstitution {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseSubstitution {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "description" => r.read_into(&mut v.description),
-                "defaultValue" => r.read_into(&mut v.default_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "description" => r.read_into(&mut self.description),
+                "defaultValue" => r.read_into(&mut self.default_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5330,18 +5847,29 @@ impl ResponseText {
 
 impl FromJson for ResponseText {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseText {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "content" => r.read_into(&mut v.content),
-                "contentType" => r.read_into(&mut v.content_type),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "content" => r.read_into(&mut self.content),
+                "contentType" => r.read_into(&mut self.content_type),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5498,19 +6026,30 @@ impl RmsAssetAddressableRef {
 
 impl FromJson for RmsAssetAddressableRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RmsAssetAddressableRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "assetUsage" => r.read_into(&mut v.asset_usage),
-                "contentLocation" => r.read_into(&mut v.content_location),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "assetUsage" => r.read_into(&mut self.asset_usage),
+                "contentLocation" => r.read_into(&mut self.content_location),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5603,17 +6142,28 @@ impl StatusInfo {
 
 impl FromJson for StatusInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StatusInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5657,11 +6207,11 @@ pub struct WhatsAppDefinition {
     /// Footer for the message in the standard WhatsApp messages channel
     ///
     /// JSON `messageFooter`.
-    pub message_footer: Option<MessageFooter>,
+    pub message_footer: Option<Box<MessageFooter>>,
     /// Header for the message in the standard WhatsApp messages channel
     ///
     /// JSON `header`.
-    pub header: Option<MessageHeader>,
+    pub header: Option<Box<MessageHeader>>,
     /// WhatsApp integration ID for whatsApp carousels
     ///
     /// JSON `integrationId`.
@@ -5677,11 +6227,11 @@ pub struct WhatsAppDefinition {
     /// Status information about the template
     ///
     /// JSON `statusInfo`.
-    pub status_info: Option<StatusInfo>,
+    pub status_info: Option<Box<StatusInfo>>,
     /// Definition for whatsApp carousels template.
     ///
     /// JSON `carousel`.
-    pub carousel: Option<Carousel>,
+    pub carousel: Option<Box<Carousel>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5709,12 +6259,12 @@ impl WhatsAppDefinition {
     }
     /// Sets [`Self::message_footer`].
     pub fn set_message_footer(mut self, v: MessageFooter) -> Self {
-        self.message_footer = Some(v);
+        self.message_footer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::header`].
     pub fn set_header(mut self, v: MessageHeader) -> Self {
-        self.header = Some(v);
+        self.header = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_id`].
@@ -5734,38 +6284,49 @@ impl WhatsAppDefinition {
     }
     /// Sets [`Self::status_info`].
     pub fn set_status_info(mut self, v: StatusInfo) -> Self {
-        self.status_info = Some(v);
+        self.status_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::carousel`].
     pub fn set_carousel(mut self, v: Carousel) -> Self {
-        self.carousel = Some(v);
+        self.carousel = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WhatsAppDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "namespace" => r.read_into(&mut v.namespace),
-                "language" => r.read_into(&mut v.language),
-                "buttons" => r.read_into(&mut v.buttons),
-                "messageFooter" => r.read_into(&mut v.message_footer),
-                "header" => r.read_into(&mut v.header),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "category" => r.read_into(&mut v.category),
-                "templateStatus" => r.read_into(&mut v.template_status),
-                "statusInfo" => r.read_into(&mut v.status_info),
-                "carousel" => r.read_into(&mut v.carousel),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "namespace" => r.read_into(&mut self.namespace),
+                "language" => r.read_into(&mut self.language),
+                "buttons" => r.read_into(&mut self.buttons),
+                "messageFooter" => r.read_into(&mut self.message_footer),
+                "header" => r.read_into(&mut self.header),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "category" => r.read_into(&mut self.category),
+                "templateStatus" => r.read_into(&mut self.template_status),
+                "statusInfo" => r.read_into(&mut self.status_info),
+                "carousel" => r.read_into(&mut self.carousel),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5867,17 +6428,28 @@ impl WheelPicker {
 
 impl FromJson for WheelPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WheelPicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "items" => r.read_into(&mut v.items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "items" => r.read_into(&mut self.items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5936,18 +6508,29 @@ impl WheelPickerItem {
 
 impl FromJson for WheelPickerItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WheelPickerItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

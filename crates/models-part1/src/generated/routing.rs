@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -53,18 +53,29 @@ impl AssessmentJobListing {
 
 impl FromJson for AssessmentJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssessmentJobListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -123,19 +134,30 @@ impl AssessmentListing {
 
 impl FromJson for AssessmentListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssessmentListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -176,16 +198,27 @@ impl AuthorizedDomains {
 
 impl FromJson for AuthorizedDomains {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthorizedDomains {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outbound" => r.read_into(&mut v.outbound),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outbound" => r.read_into(&mut self.outbound),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -232,17 +265,28 @@ impl AvailableMediaType {
 
 impl FromJson for AvailableMediaType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AvailableMediaType {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaType" => r.read_into(&mut v.media_type),
-                "availableSubTypes" => r.read_into(&mut v.available_sub_types),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "availableSubTypes" => r.read_into(&mut self.available_sub_types),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -279,16 +323,27 @@ impl AvailableMediaTypeEntityListing {
 
 impl FromJson for AvailableMediaTypeEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AvailableMediaTypeEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -389,23 +444,34 @@ impl BenefitAssessment {
 
 impl FromJson for BenefitAssessment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BenefitAssessment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "queues" => r.read_into(&mut v.queues),
-                "kpiAssessments" => r.read_into(&mut v.kpi_assessments),
-                "state" => r.read_into(&mut v.state),
-                "jobId" => r.read_into(&mut v.job_id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "queues" => r.read_into(&mut self.queues),
+                "kpiAssessments" => r.read_into(&mut self.kpi_assessments),
+                "state" => r.read_into(&mut self.state),
+                "jobId" => r.read_into(&mut self.job_id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -537,20 +603,31 @@ impl BenefitAssessmentJob {
 
 impl FromJson for BenefitAssessmentJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BenefitAssessmentJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -648,17 +725,28 @@ impl Check {
 
 impl FromJson for Check {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Check {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "result" => r.read_into(&mut v.result),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "result" => r.read_into(&mut self.result),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -893,22 +981,33 @@ impl ComparisonPeriod {
 
 impl FromJson for ComparisonPeriod {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ComparisonPeriod {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "kpi" => r.read_into(&mut v.kpi),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "dateEnded" => r.read_into(&mut v.date_ended),
-                "percentageBenefit" => r.read_into(&mut v.percentage_benefit),
-                "kpiResults" => r.read_into(&mut v.kpi_results),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "kpi" => r.read_into(&mut self.kpi),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "dateEnded" => r.read_into(&mut self.date_ended),
+                "percentageBenefit" => r.read_into(&mut self.percentage_benefit),
+                "kpiResults" => r.read_into(&mut self.kpi_results),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -964,18 +1063,29 @@ impl ComparisonPeriodListing {
 
 impl FromJson for ComparisonPeriodListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ComparisonPeriodListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1039,18 +1149,29 @@ impl Compliance {
 
 impl FromJson for Compliance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Compliance {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "stopSettings" => r.read_into(&mut v.stop_settings),
-                "optInSettings" => r.read_into(&mut v.opt_in_settings),
-                "helpSettings" => r.read_into(&mut v.help_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "stopSettings" => r.read_into(&mut self.stop_settings),
+                "optInSettings" => r.read_into(&mut self.opt_in_settings),
+                "helpSettings" => r.read_into(&mut self.help_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1092,16 +1213,27 @@ impl ComplianceResponse {
 
 impl FromJson for ComplianceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ComplianceResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1139,16 +1271,27 @@ impl ContactCenterSettings {
 
 impl FromJson for ContactCenterSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactCenterSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "removeSkillsFromBlindTransfer" => r.read_into(&mut v.remove_skills_from_blind_transfer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "removeSkillsFromBlindTransfer" => r.read_into(&mut self.remove_skills_from_blind_transfer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1186,16 +1329,27 @@ impl CreateBenefitAssessmentJobRequest {
 
 impl FromJson for CreateBenefitAssessmentJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateBenefitAssessmentJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1235,16 +1389,27 @@ impl CreateBenefitAssessmentRequest {
 
 impl FromJson for CreateBenefitAssessmentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateBenefitAssessmentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueIds" => r.read_into(&mut v.queue_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueIds" => r.read_into(&mut self.queue_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1283,7 +1448,7 @@ pub struct CreateKpiRequest {
     /// Defines what wrap up codes are mapped to Key Performance Indicator.
     ///
     /// JSON `wrapUpCodeConfig`.
-    pub wrap_up_code_config: Option<WrapUpCodeConfig>,
+    pub wrap_up_code_config: Option<Box<WrapUpCodeConfig>>,
     /// The source of the Key Performance Indicator.
     ///
     /// Required.
@@ -1312,7 +1477,7 @@ impl CreateKpiRequest {
     }
     /// Sets [`Self::wrap_up_code_config`].
     pub fn set_wrap_up_code_config(mut self, v: WrapUpCodeConfig) -> Self {
-        self.wrap_up_code_config = Some(v);
+        self.wrap_up_code_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source`].
@@ -1324,20 +1489,31 @@ impl CreateKpiRequest {
 
 impl FromJson for CreateKpiRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateKpiRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "kpiType" => r.read_into(&mut v.kpi_type),
-                "wrapUpCodeConfig" => r.read_into(&mut v.wrap_up_code_config),
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "kpiType" => r.read_into(&mut self.kpi_type),
+                "wrapUpCodeConfig" => r.read_into(&mut self.wrap_up_code_config),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1486,11 +1662,11 @@ pub struct CreatePredictorRequest {
     /// The predictor schedule that determines when the predictor is used for routing interactions.
     ///
     /// JSON `schedule`.
-    pub schedule: Option<PredictorSchedule>,
+    pub schedule: Option<Box<PredictorSchedule>>,
     /// The predictor balancing configuration to enable workload balancing
     ///
     /// JSON `workloadBalancingConfig`.
-    pub workload_balancing_config: Option<PredictorWorkloadBalancing>,
+    pub workload_balancing_config: Option<Box<PredictorWorkloadBalancing>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1513,32 +1689,43 @@ impl CreatePredictorRequest {
     }
     /// Sets [`Self::schedule`].
     pub fn set_schedule(mut self, v: PredictorSchedule) -> Self {
-        self.schedule = Some(v);
+        self.schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::workload_balancing_config`].
     pub fn set_workload_balancing_config(mut self, v: PredictorWorkloadBalancing) -> Self {
-        self.workload_balancing_config = Some(v);
+        self.workload_balancing_config = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CreatePredictorRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreatePredictorRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueIds" => r.read_into(&mut v.queue_ids),
-                "kpi" => r.read_into(&mut v.kpi),
-                "routingTimeoutSeconds" => r.read_into(&mut v.routing_timeout_seconds),
-                "schedule" => r.read_into(&mut v.schedule),
-                "workloadBalancingConfig" => r.read_into(&mut v.workload_balancing_config),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueIds" => r.read_into(&mut self.queue_ids),
+                "kpi" => r.read_into(&mut self.kpi),
+                "routingTimeoutSeconds" => r.read_into(&mut self.routing_timeout_seconds),
+                "schedule" => r.read_into(&mut self.schedule),
+                "workloadBalancingConfig" => r.read_into(&mut self.workload_balancing_config),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1575,7 +1762,7 @@ pub struct CreateQueueRequest {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The queue description.
     ///
     /// JSON `description`.
@@ -1611,7 +1798,7 @@ pub struct CreateQueueRequest {
     /// The media settings for the queue.
     ///
     /// JSON `mediaSettings`.
-    pub media_settings: Option<QueueMediaSettings>,
+    pub media_settings: Option<Box<QueueMediaSettings>>,
     /// The routing rules for the queue, used for Preferred Agent Routing.
     ///
     /// JSON `routingRules`.
@@ -1619,15 +1806,15 @@ pub struct CreateQueueRequest {
     /// The Conditional Group Routing settings for the queue.
     ///
     /// JSON `conditionalGroupRouting`.
-    pub conditional_group_routing: Option<ConditionalGroupRouting>,
+    pub conditional_group_routing: Option<Box<ConditionalGroupRouting>>,
     /// The Conditional Group Activation settings for the queue.
     ///
     /// JSON `conditionalGroupActivation`.
-    pub conditional_group_activation: Option<ConditionalGroupActivation>,
+    pub conditional_group_activation: Option<Box<ConditionalGroupActivation>>,
     /// The bullseye settings for the queue.
     ///
     /// JSON `bullseye`.
-    pub bullseye: Option<Bullseye>,
+    pub bullseye: Option<Box<Bullseye>>,
     /// The Scoring Method for the queue.
     ///
     /// JSON `scoringMethod`.
@@ -1639,7 +1826,7 @@ pub struct CreateQueueRequest {
     /// The ACW settings for the queue.
     ///
     /// JSON `acwSettings`.
-    pub acw_settings: Option<AcwSettings>,
+    pub acw_settings: Option<Box<AcwSettings>>,
     /// The skill evaluation method to use when routing conversations.
     ///
     /// JSON `skillEvaluationMethod`.
@@ -1651,23 +1838,23 @@ pub struct CreateQueueRequest {
     /// The in-queue flow to use for call conversations waiting in queue.
     ///
     /// JSON `queueFlow`.
-    pub queue_flow: Option<DomainEntityRef>,
+    pub queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for email conversations waiting in queue.
     ///
     /// JSON `emailInQueueFlow`.
-    pub email_in_queue_flow: Option<DomainEntityRef>,
+    pub email_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for message conversations waiting in queue.
     ///
     /// JSON `messageInQueueFlow`.
-    pub message_in_queue_flow: Option<DomainEntityRef>,
+    pub message_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The prompt used for whisper on the queue, if configured.
     ///
     /// JSON `whisperPrompt`.
-    pub whisper_prompt: Option<DomainEntityRef>,
+    pub whisper_prompt: Option<Box<DomainEntityRef>>,
     /// The audio to be played when calls on this queue are on hold. If not configured, the default on-hold music will play.
     ///
     /// JSON `onHoldPrompt`.
-    pub on_hold_prompt: Option<DomainEntityRef>,
+    pub on_hold_prompt: Option<Box<DomainEntityRef>>,
     /// The canonical language code (e.g. en-US) used for the default media language on the queue.
     ///
     /// JSON `defaultMediaLanguage`.
@@ -1679,7 +1866,7 @@ pub struct CreateQueueRequest {
     /// Canned response library IDs and mode with which they are associated with the queue
     ///
     /// JSON `cannedResponseLibraries`.
-    pub canned_response_libraries: Option<CannedResponseLibraries>,
+    pub canned_response_libraries: Option<Box<CannedResponseLibraries>>,
     /// Indicates whether voice transcription is enabled for this queue.
     ///
     /// JSON `enableTranscription`.
@@ -1695,11 +1882,11 @@ pub struct CreateQueueRequest {
     /// The Agent Owned Routing settings for the queue
     ///
     /// JSON `agentOwnedRouting`.
-    pub agent_owned_routing: Option<AgentOwnedRouting>,
+    pub agent_owned_routing: Option<Box<AgentOwnedRouting>>,
     /// The Direct Routing settings for the queue
     ///
     /// JSON `directRouting`.
-    pub direct_routing: Option<DirectRouting>,
+    pub direct_routing: Option<Box<DirectRouting>>,
     /// The name to use for caller identification for outbound calls from this queue.
     ///
     /// JSON `callingPartyName`.
@@ -1715,11 +1902,11 @@ pub struct CreateQueueRequest {
     /// The messaging addresses for the queue.
     ///
     /// JSON `outboundMessagingAddresses`.
-    pub outbound_messaging_addresses: Option<QueueMessagingAddresses>,
+    pub outbound_messaging_addresses: Option<Box<QueueMessagingAddresses>>,
     /// The default email address to use for outbound email from this queue.
     ///
     /// JSON `outboundEmailAddress`.
-    pub outbound_email_address: Option<QueueEmailAddress>,
+    pub outbound_email_address: Option<Box<QueueEmailAddress>>,
     /// The ID of an associated external queue.
     ///
     /// JSON `peerId`.
@@ -1753,7 +1940,7 @@ impl CreateQueueRequest {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1798,7 +1985,7 @@ impl CreateQueueRequest {
     }
     /// Sets [`Self::media_settings`].
     pub fn set_media_settings(mut self, v: QueueMediaSettings) -> Self {
-        self.media_settings = Some(v);
+        self.media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::routing_rules`].
@@ -1808,17 +1995,17 @@ impl CreateQueueRequest {
     }
     /// Sets [`Self::conditional_group_routing`].
     pub fn set_conditional_group_routing(mut self, v: ConditionalGroupRouting) -> Self {
-        self.conditional_group_routing = Some(v);
+        self.conditional_group_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditional_group_activation`].
     pub fn set_conditional_group_activation(mut self, v: ConditionalGroupActivation) -> Self {
-        self.conditional_group_activation = Some(v);
+        self.conditional_group_activation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bullseye`].
     pub fn set_bullseye(mut self, v: Bullseye) -> Self {
-        self.bullseye = Some(v);
+        self.bullseye = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scoring_method`].
@@ -1833,7 +2020,7 @@ impl CreateQueueRequest {
     }
     /// Sets [`Self::acw_settings`].
     pub fn set_acw_settings(mut self, v: AcwSettings) -> Self {
-        self.acw_settings = Some(v);
+        self.acw_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skill_evaluation_method`].
@@ -1848,27 +2035,27 @@ impl CreateQueueRequest {
     }
     /// Sets [`Self::queue_flow`].
     pub fn set_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.queue_flow = Some(v);
+        self.queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_in_queue_flow`].
     pub fn set_email_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.email_in_queue_flow = Some(v);
+        self.email_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_in_queue_flow`].
     pub fn set_message_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.message_in_queue_flow = Some(v);
+        self.message_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whisper_prompt`].
     pub fn set_whisper_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.whisper_prompt = Some(v);
+        self.whisper_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::on_hold_prompt`].
     pub fn set_on_hold_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.on_hold_prompt = Some(v);
+        self.on_hold_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_media_language`].
@@ -1883,7 +2070,7 @@ impl CreateQueueRequest {
     }
     /// Sets [`Self::canned_response_libraries`].
     pub fn set_canned_response_libraries(mut self, v: CannedResponseLibraries) -> Self {
-        self.canned_response_libraries = Some(v);
+        self.canned_response_libraries = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enable_transcription`].
@@ -1903,12 +2090,12 @@ impl CreateQueueRequest {
     }
     /// Sets [`Self::agent_owned_routing`].
     pub fn set_agent_owned_routing(mut self, v: AgentOwnedRouting) -> Self {
-        self.agent_owned_routing = Some(v);
+        self.agent_owned_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::direct_routing`].
     pub fn set_direct_routing(mut self, v: DirectRouting) -> Self {
-        self.direct_routing = Some(v);
+        self.direct_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calling_party_name`].
@@ -1928,12 +2115,12 @@ impl CreateQueueRequest {
     }
     /// Sets [`Self::outbound_messaging_addresses`].
     pub fn set_outbound_messaging_addresses(mut self, v: QueueMessagingAddresses) -> Self {
-        self.outbound_messaging_addresses = Some(v);
+        self.outbound_messaging_addresses = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_email_address`].
     pub fn set_outbound_email_address(mut self, v: QueueEmailAddress) -> Self {
-        self.outbound_email_address = Some(v);
+        self.outbound_email_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer_id`].
@@ -1960,58 +2147,69 @@ impl CreateQueueRequest {
 
 impl FromJson for CreateQueueRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateQueueRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "userMemberCount" => r.read_into(&mut v.user_member_count),
-                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
-                "mediaSettings" => r.read_into(&mut v.media_settings),
-                "routingRules" => r.read_into(&mut v.routing_rules),
-                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
-                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
-                "bullseye" => r.read_into(&mut v.bullseye),
-                "scoringMethod" => r.read_into(&mut v.scoring_method),
-                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
-                "acwSettings" => r.read_into(&mut v.acw_settings),
-                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
-                "memberGroups" => r.read_into(&mut v.member_groups),
-                "queueFlow" => r.read_into(&mut v.queue_flow),
-                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
-                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
-                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
-                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
-                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
-                "autoAnswerOnly" => r.read_into(&mut v.auto_answer_only),
-                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
-                "enableTranscription" => r.read_into(&mut v.enable_transcription),
-                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
-                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
-                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
-                "directRouting" => r.read_into(&mut v.direct_routing),
-                "callingPartyName" => r.read_into(&mut v.calling_party_name),
-                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
-                "defaultScripts" => r.read_into(&mut v.default_scripts),
-                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
-                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
-                "sourceQueueId" => r.read_into(&mut v.source_queue_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "userMemberCount" => r.read_into(&mut self.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut self.joined_member_count),
+                "mediaSettings" => r.read_into(&mut self.media_settings),
+                "routingRules" => r.read_into(&mut self.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut self.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut self.conditional_group_activation),
+                "bullseye" => r.read_into(&mut self.bullseye),
+                "scoringMethod" => r.read_into(&mut self.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut self.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut self.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut self.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut self.member_groups),
+                "queueFlow" => r.read_into(&mut self.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut self.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut self.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut self.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut self.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut self.default_media_language),
+                "autoAnswerOnly" => r.read_into(&mut self.auto_answer_only),
+                "cannedResponseLibraries" => r.read_into(&mut self.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut self.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut self.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut self.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut self.agent_owned_routing),
+                "directRouting" => r.read_into(&mut self.direct_routing),
+                "callingPartyName" => r.read_into(&mut self.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut self.calling_party_number),
+                "defaultScripts" => r.read_into(&mut self.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut self.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut self.outbound_email_address),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut self.suppress_in_queue_call_recording),
+                "sourceQueueId" => r.read_into(&mut self.source_queue_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2251,17 +2449,28 @@ impl CreateRoutingSkill {
 
 impl FromJson for CreateRoutingSkill {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateRoutingSkill {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "divisionId" => r.read_into(&mut v.division_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "divisionId" => r.read_into(&mut self.division_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2291,7 +2500,7 @@ pub struct CreateUtilizationLabelRequest {
     /// Org level utilization settings for the new label. If not specified, default utilization settings will be applied.
     ///
     /// JSON `utilization`.
-    pub utilization: Option<LabelUtilizationRequest>,
+    pub utilization: Option<Box<LabelUtilizationRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2304,24 +2513,35 @@ impl CreateUtilizationLabelRequest {
     }
     /// Sets [`Self::utilization`].
     pub fn set_utilization(mut self, v: LabelUtilizationRequest) -> Self {
-        self.utilization = Some(v);
+        self.utilization = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CreateUtilizationLabelRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateUtilizationLabelRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "utilization" => r.read_into(&mut v.utilization),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "utilization" => r.read_into(&mut self.utilization),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2360,16 +2580,27 @@ impl CustomSmtpServerRequest {
 
 impl FromJson for CustomSmtpServerRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomSmtpServerRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2440,19 +2671,30 @@ impl DmarcResult {
 
 impl FromJson for DmarcResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DmarcResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "detectedPolicy" => r.read_into(&mut v.detected_policy),
-                "dateChecked" => r.read_into(&mut v.date_checked),
-                "records" => r.read_into(&mut v.records),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "detectedPolicy" => r.read_into(&mut self.detected_policy),
+                "dateChecked" => r.read_into(&mut self.date_checked),
+                "records" => r.read_into(&mut self.records),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2617,18 +2859,29 @@ impl DnsRecordEntry {
 
 impl FromJson for DnsRecordEntry {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DnsRecordEntry {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "host" => r.read_into(&mut v.host),
-                "recordContents" => r.read_into(&mut v.record_contents),
-                "verificationStatus" => r.read_into(&mut v.verification_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "host" => r.read_into(&mut self.host),
+                "recordContents" => r.read_into(&mut self.record_contents),
+                "verificationStatus" => r.read_into(&mut self.verification_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2708,7 +2961,7 @@ pub struct Domains {
     /// The authorized domains settings for email processing.
     ///
     /// JSON `authorizedDomains`.
-    pub authorized_domains: Option<AuthorizedDomains>,
+    pub authorized_domains: Option<Box<AuthorizedDomains>>,
     /// Allow reply and forward to recipients included in the previous email, ignoring the authorized domains list
     ///
     /// JSON `allowExistingEmailParticipants`.
@@ -2724,7 +2977,7 @@ pub struct Domains {
 impl Domains {
     /// Sets [`Self::authorized_domains`].
     pub fn set_authorized_domains(mut self, v: AuthorizedDomains) -> Self {
-        self.authorized_domains = Some(v);
+        self.authorized_domains = Some(Box::new(v));
         self
     }
     /// Sets [`Self::allow_existing_email_participants`].
@@ -2741,18 +2994,29 @@ impl Domains {
 
 impl FromJson for Domains {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Domains {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "authorizedDomains" => r.read_into(&mut v.authorized_domains),
-                "allowExistingEmailParticipants" => r.read_into(&mut v.allow_existing_email_participants),
-                "allowOutboundToAnyDomainAcd" => r.read_into(&mut v.allow_outbound_to_any_domain_acd),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "authorizedDomains" => r.read_into(&mut self.authorized_domains),
+                "allowExistingEmailParticipants" => r.read_into(&mut self.allow_existing_email_participants),
+                "allowOutboundToAnyDomainAcd" => r.read_into(&mut self.allow_outbound_to_any_domain_acd),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2801,17 +3065,28 @@ impl EmailErrorInfo {
 
 impl FromJson for EmailErrorInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailErrorInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2833,9 +3108,9 @@ impl ToJson for EmailErrorInfo {
 #[non_exhaustive]
 pub struct EmailOutboundDomainResult {
     /// JSON `dnsCnameBounceRecord`.
-    pub dns_cname_bounce_record: Option<DnsRecordEntry>,
+    pub dns_cname_bounce_record: Option<Box<DnsRecordEntry>>,
     /// JSON `dnsTxtSendingRecord`.
-    pub dns_txt_sending_record: Option<DnsRecordEntry>,
+    pub dns_txt_sending_record: Option<Box<DnsRecordEntry>>,
     /// JSON `domainName`.
     pub domain_name: Option<String>,
     /// JSON `senderStatus`.
@@ -2845,11 +3120,11 @@ pub struct EmailOutboundDomainResult {
     /// The email settings associated with this domain.
     ///
     /// JSON `emailSetting`.
-    pub email_setting: Option<EmailSetting>,
+    pub email_setting: Option<Box<EmailSetting>>,
     /// The DMARC verification status for this domain.
     ///
     /// JSON `dmarcVerificationResult`.
-    pub dmarc_verification_result: Option<DmarcResult>,
+    pub dmarc_verification_result: Option<Box<DmarcResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2857,12 +3132,12 @@ pub struct EmailOutboundDomainResult {
 impl EmailOutboundDomainResult {
     /// Sets [`Self::dns_cname_bounce_record`].
     pub fn set_dns_cname_bounce_record(mut self, v: DnsRecordEntry) -> Self {
-        self.dns_cname_bounce_record = Some(v);
+        self.dns_cname_bounce_record = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dns_txt_sending_record`].
     pub fn set_dns_txt_sending_record(mut self, v: DnsRecordEntry) -> Self {
-        self.dns_txt_sending_record = Some(v);
+        self.dns_txt_sending_record = Some(Box::new(v));
         self
     }
     /// Sets [`Self::domain_name`].
@@ -2882,34 +3157,45 @@ impl EmailOutboundDomainResult {
     }
     /// Sets [`Self::email_setting`].
     pub fn set_email_setting(mut self, v: EmailSetting) -> Self {
-        self.email_setting = Some(v);
+        self.email_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dmarc_verification_result`].
     pub fn set_dmarc_verification_result(mut self, v: DmarcResult) -> Self {
-        self.dmarc_verification_result = Some(v);
+        self.dmarc_verification_result = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EmailOutboundDomainResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailOutboundDomainResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dnsCnameBounceRecord" => r.read_into(&mut v.dns_cname_bounce_record),
-                "dnsTxtSendingRecord" => r.read_into(&mut v.dns_txt_sending_record),
-                "domainName" => r.read_into(&mut v.domain_name),
-                "senderStatus" => r.read_into(&mut v.sender_status),
-                "senderType" => r.read_into(&mut v.sender_type),
-                "emailSetting" => r.read_into(&mut v.email_setting),
-                "dmarcVerificationResult" => r.read_into(&mut v.dmarc_verification_result),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dnsCnameBounceRecord" => r.read_into(&mut self.dns_cname_bounce_record),
+                "dnsTxtSendingRecord" => r.read_into(&mut self.dns_txt_sending_record),
+                "domainName" => r.read_into(&mut self.domain_name),
+                "senderStatus" => r.read_into(&mut self.sender_status),
+                "senderType" => r.read_into(&mut self.sender_type),
+                "emailSetting" => r.read_into(&mut self.email_setting),
+                "dmarcVerificationResult" => r.read_into(&mut self.dmarc_verification_result),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3064,7 +3350,7 @@ pub struct EmailSetting {
     /// The domain list settings.
     ///
     /// JSON `domains`.
-    pub domains: Option<Domains>,
+    pub domains: Option<Box<Domains>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3086,7 +3372,7 @@ impl EmailSetting {
     }
     /// Sets [`Self::domains`].
     pub fn set_domains(mut self, v: Domains) -> Self {
-        self.domains = Some(v);
+        self.domains = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3098,19 +3384,30 @@ impl EmailSetting {
 
 impl FromJson for EmailSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "domains" => r.read_into(&mut v.domains),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "domains" => r.read_into(&mut self.domains),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3212,25 +3509,36 @@ impl EmailSettingEntityListing {
 
 impl FromJson for EmailSettingEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailSettingEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3295,18 +3603,29 @@ impl EmailSettingReference {
 
 impl FromJson for EmailSettingReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailSettingReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3346,16 +3665,27 @@ impl EmailSetup {
 
 impl FromJson for EmailSetup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailSetup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rootDomain" => r.read_into(&mut v.root_domain),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rootDomain" => r.read_into(&mut self.root_domain),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3395,16 +3725,27 @@ impl EstimatedWaitTimePredictions {
 
 impl FromJson for EstimatedWaitTimePredictions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EstimatedWaitTimePredictions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3427,7 +3768,7 @@ pub struct GraphApiSettings {
     /// The Graph API server integration to use for emails.
     ///
     /// JSON `integration`.
-    pub integration: Option<DomainEntityRef>,
+    pub integration: Option<Box<DomainEntityRef>>,
     /// Graph API Server Status
     ///
     /// JSON `status`.
@@ -3435,7 +3776,7 @@ pub struct GraphApiSettings {
     /// Additional Graph API Server error information
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<EmailErrorInfo>,
+    pub error_info: Option<Box<EmailErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3443,7 +3784,7 @@ pub struct GraphApiSettings {
 impl GraphApiSettings {
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: DomainEntityRef) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -3453,25 +3794,36 @@ impl GraphApiSettings {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: EmailErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GraphApiSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GraphApiSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "integration" => r.read_into(&mut v.integration),
-                "status" => r.read_into(&mut v.status),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "integration" => r.read_into(&mut self.integration),
+                "status" => r.read_into(&mut self.status),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3563,7 +3915,7 @@ pub struct HelpSettings {
     /// Required.
     ///
     /// JSON `response`.
-    pub response: Option<ComplianceResponse>,
+    pub response: Option<Box<ComplianceResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3576,24 +3928,35 @@ impl HelpSettings {
     }
     /// Sets [`Self::response`].
     pub fn set_response(mut self, v: ComplianceResponse) -> Self {
-        self.response = Some(v);
+        self.response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for HelpSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for HelpSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "keyword" => r.read_into(&mut v.keyword),
-                "response" => r.read_into(&mut v.response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "keyword" => r.read_into(&mut self.keyword),
+                "response" => r.read_into(&mut self.response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3615,7 +3978,7 @@ impl ToJson for HelpSettings {
 #[non_exhaustive]
 pub struct IdentityResolutionQueueConfig {
     /// JSON `callOnBehalfOfQueue`.
-    pub call_on_behalf_of_queue: Option<OutboundQueueIdentityResolutionConfig>,
+    pub call_on_behalf_of_queue: Option<Box<OutboundQueueIdentityResolutionConfig>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3623,23 +3986,34 @@ pub struct IdentityResolutionQueueConfig {
 impl IdentityResolutionQueueConfig {
     /// Sets [`Self::call_on_behalf_of_queue`].
     pub fn set_call_on_behalf_of_queue(mut self, v: OutboundQueueIdentityResolutionConfig) -> Self {
-        self.call_on_behalf_of_queue = Some(v);
+        self.call_on_behalf_of_queue = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for IdentityResolutionQueueConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdentityResolutionQueueConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callOnBehalfOfQueue" => r.read_into(&mut v.call_on_behalf_of_queue),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callOnBehalfOfQueue" => r.read_into(&mut self.call_on_behalf_of_queue),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3662,7 +4036,7 @@ pub struct ImapSettings {
     /// The IMAP server integration to use for ingesting emails.
     ///
     /// JSON `integration`.
-    pub integration: Option<DomainEntityRef>,
+    pub integration: Option<Box<DomainEntityRef>>,
     /// Imap Server Status
     ///
     /// JSON `status`.
@@ -3670,7 +4044,7 @@ pub struct ImapSettings {
     /// Additional Imap Server error information
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<EmailErrorInfo>,
+    pub error_info: Option<Box<EmailErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3678,7 +4052,7 @@ pub struct ImapSettings {
 impl ImapSettings {
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: DomainEntityRef) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -3688,25 +4062,36 @@ impl ImapSettings {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: EmailErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ImapSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ImapSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "integration" => r.read_into(&mut v.integration),
-                "status" => r.read_into(&mut v.status),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "integration" => r.read_into(&mut self.integration),
+                "status" => r.read_into(&mut self.status),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3808,27 +4193,27 @@ pub struct InboundDomain {
     /// The DNS settings if the inbound domain is using a custom Mail From. These settings can only be used on InboundDomains where subDomain is false.
     ///
     /// JSON `mailFromSettings`.
-    pub mail_from_settings: Option<MailFromResult>,
+    pub mail_from_settings: Option<Box<MailFromResult>>,
     /// The custom SMTP server integration to use when sending outbound emails from this domain.
     ///
     /// JSON `customSMTPServer`.
-    pub custom_smtp_server: Option<DomainEntityRef>,
+    pub custom_smtp_server: Option<Box<DomainEntityRef>>,
     /// The IMAP server integration and settings to use for processing inbound emails.
     ///
     /// JSON `imapSettings`.
-    pub imap_settings: Option<ImapSettings>,
+    pub imap_settings: Option<Box<ImapSettings>>,
     /// The GraphAPI server integration and settings to use for processing inbound and outbound emails.
     ///
     /// JSON `graphApiSettings`.
-    pub graph_api_settings: Option<GraphApiSettings>,
+    pub graph_api_settings: Option<Box<GraphApiSettings>>,
     /// The email settings associated with this domain.
     ///
     /// JSON `emailSetting`.
-    pub email_setting: Option<EmailSetting>,
+    pub email_setting: Option<Box<EmailSetting>>,
     /// The DMARC verification status for this domain.
     ///
     /// JSON `dmarcVerificationResult`.
-    pub dmarc_verification_result: Option<DmarcResult>,
+    pub dmarc_verification_result: Option<Box<DmarcResult>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3860,32 +4245,32 @@ impl InboundDomain {
     }
     /// Sets [`Self::mail_from_settings`].
     pub fn set_mail_from_settings(mut self, v: MailFromResult) -> Self {
-        self.mail_from_settings = Some(v);
+        self.mail_from_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_smtp_server`].
     pub fn set_custom_smtp_server(mut self, v: DomainEntityRef) -> Self {
-        self.custom_smtp_server = Some(v);
+        self.custom_smtp_server = Some(Box::new(v));
         self
     }
     /// Sets [`Self::imap_settings`].
     pub fn set_imap_settings(mut self, v: ImapSettings) -> Self {
-        self.imap_settings = Some(v);
+        self.imap_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::graph_api_settings`].
     pub fn set_graph_api_settings(mut self, v: GraphApiSettings) -> Self {
-        self.graph_api_settings = Some(v);
+        self.graph_api_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_setting`].
     pub fn set_email_setting(mut self, v: EmailSetting) -> Self {
-        self.email_setting = Some(v);
+        self.email_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dmarc_verification_result`].
     pub fn set_dmarc_verification_result(mut self, v: DmarcResult) -> Self {
-        self.dmarc_verification_result = Some(v);
+        self.dmarc_verification_result = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3897,26 +4282,37 @@ impl InboundDomain {
 
 impl FromJson for InboundDomain {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InboundDomain {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "mxRecordStatus" => r.read_into(&mut v.mx_record_status),
-                "subDomain" => r.read_into(&mut v.sub_domain),
-                "mailFromSettings" => r.read_into(&mut v.mail_from_settings),
-                "customSMTPServer" => r.read_into(&mut v.custom_smtp_server),
-                "imapSettings" => r.read_into(&mut v.imap_settings),
-                "graphApiSettings" => r.read_into(&mut v.graph_api_settings),
-                "emailSetting" => r.read_into(&mut v.email_setting),
-                "dmarcVerificationResult" => r.read_into(&mut v.dmarc_verification_result),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "mxRecordStatus" => r.read_into(&mut self.mx_record_status),
+                "subDomain" => r.read_into(&mut self.sub_domain),
+                "mailFromSettings" => r.read_into(&mut self.mail_from_settings),
+                "customSMTPServer" => r.read_into(&mut self.custom_smtp_server),
+                "imapSettings" => r.read_into(&mut self.imap_settings),
+                "graphApiSettings" => r.read_into(&mut self.graph_api_settings),
+                "emailSetting" => r.read_into(&mut self.email_setting),
+                "dmarcVerificationResult" => r.read_into(&mut self.dmarc_verification_result),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4010,23 +4406,23 @@ pub struct InboundDomainCreateRequest {
     /// The DNS settings if the inbound domain is using a custom Mail From. These settings can only be used on InboundDomains where subDomain is false.
     ///
     /// JSON `mailFromSettings`.
-    pub mail_from_settings: Option<MailFromResult>,
+    pub mail_from_settings: Option<Box<MailFromResult>>,
     /// The custom SMTP server integration to use when sending outbound emails from this domain.
     ///
     /// JSON `customSMTPServer`.
-    pub custom_smtp_server: Option<DomainEntityRef>,
+    pub custom_smtp_server: Option<Box<DomainEntityRef>>,
     /// The IMAP server integration and settings to use for processing inbound emails.
     ///
     /// JSON `imapSettings`.
-    pub imap_settings: Option<ImapSettings>,
+    pub imap_settings: Option<Box<ImapSettings>>,
     /// The GraphAPI server integration and settings to use for processing inbound and outbound emails.
     ///
     /// JSON `graphApiSettings`.
-    pub graph_api_settings: Option<GraphApiSettings>,
+    pub graph_api_settings: Option<Box<GraphApiSettings>>,
     /// The email settings to associate with this domain.
     ///
     /// JSON `emailSetting`.
-    pub email_setting: Option<EmailSettingReference>,
+    pub email_setting: Option<Box<EmailSettingReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4044,49 +4440,60 @@ impl InboundDomainCreateRequest {
     }
     /// Sets [`Self::mail_from_settings`].
     pub fn set_mail_from_settings(mut self, v: MailFromResult) -> Self {
-        self.mail_from_settings = Some(v);
+        self.mail_from_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_smtp_server`].
     pub fn set_custom_smtp_server(mut self, v: DomainEntityRef) -> Self {
-        self.custom_smtp_server = Some(v);
+        self.custom_smtp_server = Some(Box::new(v));
         self
     }
     /// Sets [`Self::imap_settings`].
     pub fn set_imap_settings(mut self, v: ImapSettings) -> Self {
-        self.imap_settings = Some(v);
+        self.imap_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::graph_api_settings`].
     pub fn set_graph_api_settings(mut self, v: GraphApiSettings) -> Self {
-        self.graph_api_settings = Some(v);
+        self.graph_api_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_setting`].
     pub fn set_email_setting(mut self, v: EmailSettingReference) -> Self {
-        self.email_setting = Some(v);
+        self.email_setting = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InboundDomainCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InboundDomainCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "subDomain" => r.read_into(&mut v.sub_domain),
-                "mailFromSettings" => r.read_into(&mut v.mail_from_settings),
-                "customSMTPServer" => r.read_into(&mut v.custom_smtp_server),
-                "imapSettings" => r.read_into(&mut v.imap_settings),
-                "graphApiSettings" => r.read_into(&mut v.graph_api_settings),
-                "emailSetting" => r.read_into(&mut v.email_setting),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "subDomain" => r.read_into(&mut self.sub_domain),
+                "mailFromSettings" => r.read_into(&mut self.mail_from_settings),
+                "customSMTPServer" => r.read_into(&mut self.custom_smtp_server),
+                "imapSettings" => r.read_into(&mut self.imap_settings),
+                "graphApiSettings" => r.read_into(&mut self.graph_api_settings),
+                "emailSetting" => r.read_into(&mut self.email_setting),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4191,25 +4598,36 @@ impl InboundDomainEntityListing {
 
 impl FromJson for InboundDomainEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InboundDomainEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4241,23 +4659,23 @@ pub struct InboundDomainPatchRequest {
     /// The DNS settings if the inbound domain is using a custom Mail From. These settings can only be used on InboundDomains where subDomain is false.
     ///
     /// JSON `mailFromSettings`.
-    pub mail_from_settings: Option<MailFromResult>,
+    pub mail_from_settings: Option<Box<MailFromResult>>,
     /// The custom SMTP server integration to use when sending outbound emails from this domain.
     ///
     /// JSON `customSMTPServer`.
-    pub custom_smtp_server: Option<DomainEntityRef>,
+    pub custom_smtp_server: Option<Box<DomainEntityRef>>,
     /// The IMAP server integration and settings to use for processing inbound emails.
     ///
     /// JSON `imapSettings`.
-    pub imap_settings: Option<ImapSettings>,
+    pub imap_settings: Option<Box<ImapSettings>>,
     /// The GraphAPI server integration and settings to use for processing inbound and outbound emails.
     ///
     /// JSON `graphApiSettings`.
-    pub graph_api_settings: Option<GraphApiSettings>,
+    pub graph_api_settings: Option<Box<GraphApiSettings>>,
     /// The email settings to associate with this domain.
     ///
     /// JSON `emailSetting`.
-    pub email_setting: Option<EmailSettingReference>,
+    pub email_setting: Option<Box<EmailSettingReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4265,47 +4683,58 @@ pub struct InboundDomainPatchRequest {
 impl InboundDomainPatchRequest {
     /// Sets [`Self::mail_from_settings`].
     pub fn set_mail_from_settings(mut self, v: MailFromResult) -> Self {
-        self.mail_from_settings = Some(v);
+        self.mail_from_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_smtp_server`].
     pub fn set_custom_smtp_server(mut self, v: DomainEntityRef) -> Self {
-        self.custom_smtp_server = Some(v);
+        self.custom_smtp_server = Some(Box::new(v));
         self
     }
     /// Sets [`Self::imap_settings`].
     pub fn set_imap_settings(mut self, v: ImapSettings) -> Self {
-        self.imap_settings = Some(v);
+        self.imap_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::graph_api_settings`].
     pub fn set_graph_api_settings(mut self, v: GraphApiSettings) -> Self {
-        self.graph_api_settings = Some(v);
+        self.graph_api_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_setting`].
     pub fn set_email_setting(mut self, v: EmailSettingReference) -> Self {
-        self.email_setting = Some(v);
+        self.email_setting = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InboundDomainPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InboundDomainPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mailFromSettings" => r.read_into(&mut v.mail_from_settings),
-                "customSMTPServer" => r.read_into(&mut v.custom_smtp_server),
-                "imapSettings" => r.read_into(&mut v.imap_settings),
-                "graphApiSettings" => r.read_into(&mut v.graph_api_settings),
-                "emailSetting" => r.read_into(&mut v.email_setting),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mailFromSettings" => r.read_into(&mut self.mail_from_settings),
+                "customSMTPServer" => r.read_into(&mut self.custom_smtp_server),
+                "imapSettings" => r.read_into(&mut self.imap_settings),
+                "graphApiSettings" => r.read_into(&mut self.graph_api_settings),
+                "emailSetting" => r.read_into(&mut self.email_setting),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4408,25 +4837,36 @@ impl InboundRouteEntityListing {
 
 impl FromJson for InboundRouteEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InboundRouteEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4494,11 +4934,11 @@ pub struct KeyPerformanceIndicator {
     /// Defines what wrap up codes are mapped to Key Performance Indicator.
     ///
     /// JSON `wrapUpCodeConfig`.
-    pub wrap_up_code_config: Option<WrapUpCodeConfig>,
+    pub wrap_up_code_config: Option<Box<WrapUpCodeConfig>>,
     /// Defines what outcome ids are mapped to Key Performance Indicator.
     ///
     /// JSON `outcomeConfig`.
-    pub outcome_config: Option<OutcomeConfig>,
+    pub outcome_config: Option<Box<OutcomeConfig>>,
     /// The status of the Key Performance Indicator.
     ///
     /// JSON `status`.
@@ -4567,12 +5007,12 @@ impl KeyPerformanceIndicator {
     }
     /// Sets [`Self::wrap_up_code_config`].
     pub fn set_wrap_up_code_config(mut self, v: WrapUpCodeConfig) -> Self {
-        self.wrap_up_code_config = Some(v);
+        self.wrap_up_code_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outcome_config`].
     pub fn set_outcome_config(mut self, v: OutcomeConfig) -> Self {
-        self.outcome_config = Some(v);
+        self.outcome_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -4599,30 +5039,41 @@ impl KeyPerformanceIndicator {
 
 impl FromJson for KeyPerformanceIndicator {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KeyPerformanceIndicator {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "optimizationType" => r.read_into(&mut v.optimization_type),
-                "problemType" => r.read_into(&mut v.problem_type),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "description" => r.read_into(&mut v.description),
-                "kpiType" => r.read_into(&mut v.kpi_type),
-                "source" => r.read_into(&mut v.source),
-                "wrapUpCodeConfig" => r.read_into(&mut v.wrap_up_code_config),
-                "outcomeConfig" => r.read_into(&mut v.outcome_config),
-                "status" => r.read_into(&mut v.status),
-                "kpiGroup" => r.read_into(&mut v.kpi_group),
-                "queues" => r.read_into(&mut v.queues),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "optimizationType" => r.read_into(&mut self.optimization_type),
+                "problemType" => r.read_into(&mut self.problem_type),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "description" => r.read_into(&mut self.description),
+                "kpiType" => r.read_into(&mut self.kpi_type),
+                "source" => r.read_into(&mut self.source),
+                "wrapUpCodeConfig" => r.read_into(&mut self.wrap_up_code_config),
+                "outcomeConfig" => r.read_into(&mut self.outcome_config),
+                "status" => r.read_into(&mut self.status),
+                "kpiGroup" => r.read_into(&mut self.kpi_group),
+                "queues" => r.read_into(&mut self.queues),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4994,18 +5445,29 @@ impl KeyPerformanceIndicatorAssessment {
 
 impl FromJson for KeyPerformanceIndicatorAssessment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KeyPerformanceIndicatorAssessment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "kpi" => r.read_into(&mut v.kpi),
-                "assessmentResult" => r.read_into(&mut v.assessment_result),
-                "checks" => r.read_into(&mut v.checks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "kpi" => r.read_into(&mut self.kpi),
+                "assessmentResult" => r.read_into(&mut self.assessment_result),
+                "checks" => r.read_into(&mut self.checks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5102,16 +5564,27 @@ impl KeyPerformanceIndicatorEntityListing {
 
 impl FromJson for KeyPerformanceIndicatorEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KeyPerformanceIndicatorEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5158,17 +5631,28 @@ impl KeyPerformanceIndicatorType {
 
 impl FromJson for KeyPerformanceIndicatorType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KeyPerformanceIndicatorType {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "sources" => r.read_into(&mut v.sources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "sources" => r.read_into(&mut self.sources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5315,21 +5799,32 @@ impl KpiResult {
 
 impl FromJson for KpiResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KpiResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "kpiTotalOn" => r.read_into(&mut v.kpi_total_on),
-                "kpiTotalOff" => r.read_into(&mut v.kpi_total_off),
-                "interactionCountOn" => r.read_into(&mut v.interaction_count_on),
-                "interactionCountOff" => r.read_into(&mut v.interaction_count_off),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "percentageBenefit" => r.read_into(&mut v.percentage_benefit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "kpiTotalOn" => r.read_into(&mut self.kpi_total_on),
+                "kpiTotalOff" => r.read_into(&mut self.kpi_total_off),
+                "interactionCountOn" => r.read_into(&mut self.interaction_count_on),
+                "interactionCountOff" => r.read_into(&mut self.interaction_count_off),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "percentageBenefit" => r.read_into(&mut self.percentage_benefit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5443,18 +5938,29 @@ impl MailFromResult {
 
 impl FromJson for MailFromResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MailFromResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "records" => r.read_into(&mut v.records),
-                "mailFromDomain" => r.read_into(&mut v.mail_from_domain),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "records" => r.read_into(&mut self.records),
+                "mailFromDomain" => r.read_into(&mut self.mail_from_domain),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5542,7 +6048,7 @@ pub struct OptInSettings {
     /// Required.
     ///
     /// JSON `response`.
-    pub response: Option<ComplianceResponse>,
+    pub response: Option<Box<ComplianceResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5555,24 +6061,35 @@ impl OptInSettings {
     }
     /// Sets [`Self::response`].
     pub fn set_response(mut self, v: ComplianceResponse) -> Self {
-        self.response = Some(v);
+        self.response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OptInSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OptInSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "keyword" => r.read_into(&mut v.keyword),
-                "response" => r.read_into(&mut v.response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "keyword" => r.read_into(&mut self.keyword),
+                "response" => r.read_into(&mut self.response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5604,11 +6121,11 @@ pub struct OutboundDomain {
     /// CNAME registration Status
     ///
     /// JSON `cnameVerificationResult`.
-    pub cname_verification_result: Option<VerificationResult>,
+    pub cname_verification_result: Option<Box<VerificationResult>>,
     /// DKIM registration Status
     ///
     /// JSON `dkimVerificationResult`.
-    pub dkim_verification_result: Option<VerificationResult>,
+    pub dkim_verification_result: Option<Box<VerificationResult>>,
     /// Sender Type
     ///
     /// JSON `senderType`.
@@ -5616,11 +6133,11 @@ pub struct OutboundDomain {
     /// The email settings associated with this domain.
     ///
     /// JSON `emailSetting`.
-    pub email_setting: Option<EmailSetting>,
+    pub email_setting: Option<Box<EmailSetting>>,
     /// The DMARC verification status for this domain.
     ///
     /// JSON `dmarcVerificationResult`.
-    pub dmarc_verification_result: Option<DmarcResult>,
+    pub dmarc_verification_result: Option<Box<DmarcResult>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5642,12 +6159,12 @@ impl OutboundDomain {
     }
     /// Sets [`Self::cname_verification_result`].
     pub fn set_cname_verification_result(mut self, v: VerificationResult) -> Self {
-        self.cname_verification_result = Some(v);
+        self.cname_verification_result = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dkim_verification_result`].
     pub fn set_dkim_verification_result(mut self, v: VerificationResult) -> Self {
-        self.dkim_verification_result = Some(v);
+        self.dkim_verification_result = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sender_type`].
@@ -5657,12 +6174,12 @@ impl OutboundDomain {
     }
     /// Sets [`Self::email_setting`].
     pub fn set_email_setting(mut self, v: EmailSetting) -> Self {
-        self.email_setting = Some(v);
+        self.email_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dmarc_verification_result`].
     pub fn set_dmarc_verification_result(mut self, v: DmarcResult) -> Self {
-        self.dmarc_verification_result = Some(v);
+        self.dmarc_verification_result = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5674,23 +6191,34 @@ impl OutboundDomain {
 
 impl FromJson for OutboundDomain {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundDomain {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "cnameVerificationResult" => r.read_into(&mut v.cname_verification_result),
-                "dkimVerificationResult" => r.read_into(&mut v.dkim_verification_result),
-                "senderType" => r.read_into(&mut v.sender_type),
-                "emailSetting" => r.read_into(&mut v.email_setting),
-                "dmarcVerificationResult" => r.read_into(&mut v.dmarc_verification_result),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "cnameVerificationResult" => r.read_into(&mut self.cname_verification_result),
+                "dkimVerificationResult" => r.read_into(&mut self.dkim_verification_result),
+                "senderType" => r.read_into(&mut self.sender_type),
+                "emailSetting" => r.read_into(&mut self.email_setting),
+                "dmarcVerificationResult" => r.read_into(&mut self.dmarc_verification_result),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5785,7 +6313,7 @@ pub struct OutboundDomainCreateRequest {
     /// The email settings to associate with this domain.
     ///
     /// JSON `emailSetting`.
-    pub email_setting: Option<EmailSettingReference>,
+    pub email_setting: Option<Box<EmailSettingReference>>,
     /// The domain such as: example.com
     ///
     /// Required.
@@ -5809,7 +6337,7 @@ impl OutboundDomainCreateRequest {
     }
     /// Sets [`Self::email_setting`].
     pub fn set_email_setting(mut self, v: EmailSettingReference) -> Self {
-        self.email_setting = Some(v);
+        self.email_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::name`].
@@ -5821,19 +6349,30 @@ impl OutboundDomainCreateRequest {
 
 impl FromJson for OutboundDomainCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundDomainCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "senderType" => r.read_into(&mut v.sender_type),
-                "emailSetting" => r.read_into(&mut v.email_setting),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "senderType" => r.read_into(&mut self.sender_type),
+                "emailSetting" => r.read_into(&mut self.email_setting),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5990,25 +6529,36 @@ impl OutboundDomainEntityListing {
 
 impl FromJson for OutboundDomainEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundDomainEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6040,7 +6590,7 @@ pub struct OutboundDomainPatchRequest {
     /// The custom SMTP server integration to use when sending outbound emails from this domain.
     ///
     /// JSON `customSMTPServer`.
-    pub custom_smtp_server: Option<CustomSmtpServerRequest>,
+    pub custom_smtp_server: Option<Box<CustomSmtpServerRequest>>,
     /// Sender Type
     ///
     /// JSON `senderType`.
@@ -6048,7 +6598,7 @@ pub struct OutboundDomainPatchRequest {
     /// The email settings to associate with this domain.
     ///
     /// JSON `emailSetting`.
-    pub email_setting: Option<EmailSettingReference>,
+    pub email_setting: Option<Box<EmailSettingReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6056,7 +6606,7 @@ pub struct OutboundDomainPatchRequest {
 impl OutboundDomainPatchRequest {
     /// Sets [`Self::custom_smtp_server`].
     pub fn set_custom_smtp_server(mut self, v: CustomSmtpServerRequest) -> Self {
-        self.custom_smtp_server = Some(v);
+        self.custom_smtp_server = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sender_type`].
@@ -6066,25 +6616,36 @@ impl OutboundDomainPatchRequest {
     }
     /// Sets [`Self::email_setting`].
     pub fn set_email_setting(mut self, v: EmailSettingReference) -> Self {
-        self.email_setting = Some(v);
+        self.email_setting = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OutboundDomainPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundDomainPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "customSMTPServer" => r.read_into(&mut v.custom_smtp_server),
-                "senderType" => r.read_into(&mut v.sender_type),
-                "emailSetting" => r.read_into(&mut v.email_setting),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "customSMTPServer" => r.read_into(&mut self.custom_smtp_server),
+                "senderType" => r.read_into(&mut self.sender_type),
+                "emailSetting" => r.read_into(&mut self.email_setting),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6164,7 +6725,7 @@ pub struct OutboundQueueIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -6182,7 +6743,7 @@ pub struct OutboundQueueIdentityResolutionConfig {
 impl OutboundQueueIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -6199,18 +6760,29 @@ impl OutboundQueueIdentityResolutionConfig {
 
 impl FromJson for OutboundQueueIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundQueueIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6250,16 +6822,27 @@ impl OutcomeConfig {
 
 impl FromJson for OutcomeConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6286,11 +6869,11 @@ pub struct PatchPredictorRequest {
     /// The predictor schedule that determines when the predictor is used for routing interactions.
     ///
     /// JSON `schedule`.
-    pub schedule: Option<PredictorSchedule>,
+    pub schedule: Option<Box<PredictorSchedule>>,
     /// The predictor balancing configuration to enable workload balancing
     ///
     /// JSON `workloadBalancingConfig`.
-    pub workload_balancing_config: Option<PredictorWorkloadBalancing>,
+    pub workload_balancing_config: Option<Box<PredictorWorkloadBalancing>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6303,30 +6886,41 @@ impl PatchPredictorRequest {
     }
     /// Sets [`Self::schedule`].
     pub fn set_schedule(mut self, v: PredictorSchedule) -> Self {
-        self.schedule = Some(v);
+        self.schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::workload_balancing_config`].
     pub fn set_workload_balancing_config(mut self, v: PredictorWorkloadBalancing) -> Self {
-        self.workload_balancing_config = Some(v);
+        self.workload_balancing_config = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PatchPredictorRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchPredictorRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routingTimeoutSeconds" => r.read_into(&mut v.routing_timeout_seconds),
-                "schedule" => r.read_into(&mut v.schedule),
-                "workloadBalancingConfig" => r.read_into(&mut v.workload_balancing_config),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routingTimeoutSeconds" => r.read_into(&mut self.routing_timeout_seconds),
+                "schedule" => r.read_into(&mut self.schedule),
+                "workloadBalancingConfig" => r.read_into(&mut self.workload_balancing_config),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6367,7 +6961,7 @@ pub struct PredictionResults {
     /// This specifies the interaction label scoped to this estimated wait time calculation
     ///
     /// JSON `label`.
-    pub label: Option<AddressableEntityRef>,
+    pub label: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6390,26 +6984,37 @@ impl PredictionResults {
     }
     /// Sets [`Self::label`].
     pub fn set_label(mut self, v: AddressableEntityRef) -> Self {
-        self.label = Some(v);
+        self.label = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PredictionResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictionResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intent" => r.read_into(&mut v.intent),
-                "formula" => r.read_into(&mut v.formula),
-                "estimatedWaitTimeSeconds" => r.read_into(&mut v.estimated_wait_time_seconds),
-                "label" => r.read_into(&mut v.label),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intent" => r.read_into(&mut self.intent),
+                "formula" => r.read_into(&mut self.formula),
+                "estimatedWaitTimeSeconds" => r.read_into(&mut self.estimated_wait_time_seconds),
+                "label" => r.read_into(&mut self.label),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6589,7 +7194,7 @@ pub struct Predictor {
     /// The predictor schedule that determines when the predictor is used for routing interactions.
     ///
     /// JSON `schedule`.
-    pub schedule: Option<PredictorSchedule>,
+    pub schedule: Option<Box<PredictorSchedule>>,
     /// The predictor state.
     ///
     /// JSON `state`.
@@ -6605,7 +7210,7 @@ pub struct Predictor {
     /// The predictor balancing configuration to enable workload balancing.
     ///
     /// JSON `workloadBalancingConfig`.
-    pub workload_balancing_config: Option<PredictorWorkloadBalancing>,
+    pub workload_balancing_config: Option<Box<PredictorWorkloadBalancing>>,
     /// Predictor error code - optional details on why the predictor went into error state.
     ///
     /// JSON `errorCode`.
@@ -6645,7 +7250,7 @@ impl Predictor {
     }
     /// Sets [`Self::schedule`].
     pub fn set_schedule(mut self, v: PredictorSchedule) -> Self {
-        self.schedule = Some(v);
+        self.schedule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::state`].
@@ -6665,7 +7270,7 @@ impl Predictor {
     }
     /// Sets [`Self::workload_balancing_config`].
     pub fn set_workload_balancing_config(mut self, v: PredictorWorkloadBalancing) -> Self {
-        self.workload_balancing_config = Some(v);
+        self.workload_balancing_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error_code`].
@@ -6687,27 +7292,38 @@ impl Predictor {
 
 impl FromJson for Predictor {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Predictor {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "queues" => r.read_into(&mut v.queues),
-                "kpi" => r.read_into(&mut v.kpi),
-                "routingTimeoutSeconds" => r.read_into(&mut v.routing_timeout_seconds),
-                "schedule" => r.read_into(&mut v.schedule),
-                "state" => r.read_into(&mut v.state),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "workloadBalancingConfig" => r.read_into(&mut v.workload_balancing_config),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "models" => r.read_into(&mut v.models),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "queues" => r.read_into(&mut self.queues),
+                "kpi" => r.read_into(&mut self.kpi),
+                "routingTimeoutSeconds" => r.read_into(&mut self.routing_timeout_seconds),
+                "schedule" => r.read_into(&mut self.schedule),
+                "state" => r.read_into(&mut self.state),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "workloadBalancingConfig" => r.read_into(&mut self.workload_balancing_config),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "models" => r.read_into(&mut self.models),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6826,19 +7442,30 @@ impl PredictorListing {
 
 impl FromJson for PredictorListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6931,22 +7558,33 @@ impl PredictorModel {
 
 impl FromJson for PredictorModel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorModel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "kpi" => r.read_into(&mut v.kpi),
-                "queues" => r.read_into(&mut v.queues),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateTrained" => r.read_into(&mut v.date_trained),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "features" => r.read_into(&mut v.features),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "kpi" => r.read_into(&mut self.kpi),
+                "queues" => r.read_into(&mut self.queues),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateTrained" => r.read_into(&mut self.date_trained),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "features" => r.read_into(&mut self.features),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7068,19 +7706,30 @@ impl PredictorModelBrief {
 
 impl FromJson for PredictorModelBrief {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorModelBrief {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaType" => r.read_into(&mut v.media_type),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "retrainingErrors" => r.read_into(&mut v.retraining_errors),
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "retrainingErrors" => r.read_into(&mut self.retraining_errors),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7245,18 +7894,29 @@ impl PredictorModelFeature {
 
 impl FromJson for PredictorModelFeature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorModelFeature {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "percentageImportance" => r.read_into(&mut v.percentage_importance),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "percentageImportance" => r.read_into(&mut self.percentage_importance),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7345,16 +8005,27 @@ impl PredictorModelFeatureListing {
 
 impl FromJson for PredictorModelFeatureListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorModelFeatureListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7414,18 +8085,29 @@ impl PredictorModelRetrainingError {
 
 impl FromJson for PredictorModelRetrainingError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorModelRetrainingError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "dateOfFirstOccurrence" => r.read_into(&mut v.date_of_first_occurrence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "dateOfFirstOccurrence" => r.read_into(&mut self.date_of_first_occurrence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7521,17 +8203,28 @@ impl PredictorModels {
 
 impl FromJson for PredictorModels {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorModels {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "predictorModels" => r.read_into(&mut v.predictor_models),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "predictorModels" => r.read_into(&mut self.predictor_models),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7581,17 +8274,28 @@ impl PredictorSchedule {
 
 impl FromJson for PredictorSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "scheduleType" => r.read_into(&mut v.schedule_type),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "scheduleType" => r.read_into(&mut self.schedule_type),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7697,18 +8401,29 @@ impl PredictorWorkloadBalancing {
 
 impl FromJson for PredictorWorkloadBalancing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictorWorkloadBalancing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "minimumOccupancy" => r.read_into(&mut v.minimum_occupancy),
-                "maximumOccupancy" => r.read_into(&mut v.maximum_occupancy),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "minimumOccupancy" => r.read_into(&mut self.minimum_occupancy),
+                "maximumOccupancy" => r.read_into(&mut self.maximum_occupancy),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7809,25 +8524,36 @@ impl QueueEntityListing {
 
 impl FromJson for QueueEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7863,7 +8589,7 @@ pub struct QueueMember {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// JSON `ringNumber`.
     pub ring_number: Option<i64>,
     /// JSON `joined`.
@@ -7871,7 +8597,7 @@ pub struct QueueMember {
     /// JSON `memberBy`.
     pub member_by: Option<String>,
     /// JSON `routingStatus`.
-    pub routing_status: Option<RoutingStatus>,
+    pub routing_status: Option<Box<RoutingStatus>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7893,7 +8619,7 @@ impl QueueMember {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ring_number`].
@@ -7913,7 +8639,7 @@ impl QueueMember {
     }
     /// Sets [`Self::routing_status`].
     pub fn set_routing_status(mut self, v: RoutingStatus) -> Self {
-        self.routing_status = Some(v);
+        self.routing_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7925,23 +8651,34 @@ impl QueueMember {
 
 impl FromJson for QueueMember {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueMember {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "user" => r.read_into(&mut v.user),
-                "ringNumber" => r.read_into(&mut v.ring_number),
-                "joined" => r.read_into(&mut v.joined),
-                "memberBy" => r.read_into(&mut v.member_by),
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "user" => r.read_into(&mut self.user),
+                "ringNumber" => r.read_into(&mut self.ring_number),
+                "joined" => r.read_into(&mut self.joined),
+                "memberBy" => r.read_into(&mut self.member_by),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8026,22 +8763,33 @@ impl QueueMemberEntityListing {
 
 impl FromJson for QueueMemberEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueMemberEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8146,25 +8894,36 @@ impl QueueMemberEntityListingV1 {
 
 impl FromJson for QueueMemberEntityListingV1 {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueMemberEntityListingV1 {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8206,7 +8965,7 @@ pub struct QueueRequest {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The queue description.
     ///
     /// JSON `description`.
@@ -8242,7 +9001,7 @@ pub struct QueueRequest {
     /// The media settings for the queue.
     ///
     /// JSON `mediaSettings`.
-    pub media_settings: Option<QueueMediaSettings>,
+    pub media_settings: Option<Box<QueueMediaSettings>>,
     /// The routing rules for the queue, used for Preferred Agent Routing.
     ///
     /// JSON `routingRules`.
@@ -8250,15 +9009,15 @@ pub struct QueueRequest {
     /// The Conditional Group Routing settings for the queue.
     ///
     /// JSON `conditionalGroupRouting`.
-    pub conditional_group_routing: Option<ConditionalGroupRouting>,
+    pub conditional_group_routing: Option<Box<ConditionalGroupRouting>>,
     /// The Conditional Group Activation settings for the queue.
     ///
     /// JSON `conditionalGroupActivation`.
-    pub conditional_group_activation: Option<ConditionalGroupActivation>,
+    pub conditional_group_activation: Option<Box<ConditionalGroupActivation>>,
     /// The bullseye settings for the queue.
     ///
     /// JSON `bullseye`.
-    pub bullseye: Option<Bullseye>,
+    pub bullseye: Option<Box<Bullseye>>,
     /// The Scoring Method for the queue.
     ///
     /// JSON `scoringMethod`.
@@ -8270,7 +9029,7 @@ pub struct QueueRequest {
     /// The ACW settings for the queue.
     ///
     /// JSON `acwSettings`.
-    pub acw_settings: Option<AcwSettings>,
+    pub acw_settings: Option<Box<AcwSettings>>,
     /// The skill evaluation method to use when routing conversations.
     ///
     /// JSON `skillEvaluationMethod`.
@@ -8282,23 +9041,23 @@ pub struct QueueRequest {
     /// The in-queue flow to use for call conversations waiting in queue.
     ///
     /// JSON `queueFlow`.
-    pub queue_flow: Option<DomainEntityRef>,
+    pub queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for email conversations waiting in queue.
     ///
     /// JSON `emailInQueueFlow`.
-    pub email_in_queue_flow: Option<DomainEntityRef>,
+    pub email_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for message conversations waiting in queue.
     ///
     /// JSON `messageInQueueFlow`.
-    pub message_in_queue_flow: Option<DomainEntityRef>,
+    pub message_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The prompt used for whisper on the queue, if configured.
     ///
     /// JSON `whisperPrompt`.
-    pub whisper_prompt: Option<DomainEntityRef>,
+    pub whisper_prompt: Option<Box<DomainEntityRef>>,
     /// The audio to be played when calls on this queue are on hold. If not configured, the default on-hold music will play.
     ///
     /// JSON `onHoldPrompt`.
-    pub on_hold_prompt: Option<DomainEntityRef>,
+    pub on_hold_prompt: Option<Box<DomainEntityRef>>,
     /// The canonical language code (e.g. en-US) used for the default media language on the queue.
     ///
     /// JSON `defaultMediaLanguage`.
@@ -8310,7 +9069,7 @@ pub struct QueueRequest {
     /// Canned response library IDs and mode with which they are associated with the queue
     ///
     /// JSON `cannedResponseLibraries`.
-    pub canned_response_libraries: Option<CannedResponseLibraries>,
+    pub canned_response_libraries: Option<Box<CannedResponseLibraries>>,
     /// Indicates whether voice transcription is enabled for this queue.
     ///
     /// JSON `enableTranscription`.
@@ -8326,11 +9085,11 @@ pub struct QueueRequest {
     /// The Agent Owned Routing settings for the queue
     ///
     /// JSON `agentOwnedRouting`.
-    pub agent_owned_routing: Option<AgentOwnedRouting>,
+    pub agent_owned_routing: Option<Box<AgentOwnedRouting>>,
     /// The Direct Routing settings for the queue
     ///
     /// JSON `directRouting`.
-    pub direct_routing: Option<DirectRouting>,
+    pub direct_routing: Option<Box<DirectRouting>>,
     /// The name to use for caller identification for outbound calls from this queue.
     ///
     /// JSON `callingPartyName`.
@@ -8346,11 +9105,11 @@ pub struct QueueRequest {
     /// The messaging addresses for the queue.
     ///
     /// JSON `outboundMessagingAddresses`.
-    pub outbound_messaging_addresses: Option<QueueMessagingAddresses>,
+    pub outbound_messaging_addresses: Option<Box<QueueMessagingAddresses>>,
     /// The default email address to use for outbound email from this queue.
     ///
     /// JSON `outboundEmailAddress`.
-    pub outbound_email_address: Option<QueueEmailAddress>,
+    pub outbound_email_address: Option<Box<QueueEmailAddress>>,
     /// The ID of an associated external queue.
     ///
     /// JSON `peerId`.
@@ -8380,7 +9139,7 @@ impl QueueRequest {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -8425,7 +9184,7 @@ impl QueueRequest {
     }
     /// Sets [`Self::media_settings`].
     pub fn set_media_settings(mut self, v: QueueMediaSettings) -> Self {
-        self.media_settings = Some(v);
+        self.media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::routing_rules`].
@@ -8435,17 +9194,17 @@ impl QueueRequest {
     }
     /// Sets [`Self::conditional_group_routing`].
     pub fn set_conditional_group_routing(mut self, v: ConditionalGroupRouting) -> Self {
-        self.conditional_group_routing = Some(v);
+        self.conditional_group_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditional_group_activation`].
     pub fn set_conditional_group_activation(mut self, v: ConditionalGroupActivation) -> Self {
-        self.conditional_group_activation = Some(v);
+        self.conditional_group_activation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bullseye`].
     pub fn set_bullseye(mut self, v: Bullseye) -> Self {
-        self.bullseye = Some(v);
+        self.bullseye = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scoring_method`].
@@ -8460,7 +9219,7 @@ impl QueueRequest {
     }
     /// Sets [`Self::acw_settings`].
     pub fn set_acw_settings(mut self, v: AcwSettings) -> Self {
-        self.acw_settings = Some(v);
+        self.acw_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skill_evaluation_method`].
@@ -8475,27 +9234,27 @@ impl QueueRequest {
     }
     /// Sets [`Self::queue_flow`].
     pub fn set_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.queue_flow = Some(v);
+        self.queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_in_queue_flow`].
     pub fn set_email_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.email_in_queue_flow = Some(v);
+        self.email_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_in_queue_flow`].
     pub fn set_message_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.message_in_queue_flow = Some(v);
+        self.message_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whisper_prompt`].
     pub fn set_whisper_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.whisper_prompt = Some(v);
+        self.whisper_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::on_hold_prompt`].
     pub fn set_on_hold_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.on_hold_prompt = Some(v);
+        self.on_hold_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_media_language`].
@@ -8510,7 +9269,7 @@ impl QueueRequest {
     }
     /// Sets [`Self::canned_response_libraries`].
     pub fn set_canned_response_libraries(mut self, v: CannedResponseLibraries) -> Self {
-        self.canned_response_libraries = Some(v);
+        self.canned_response_libraries = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enable_transcription`].
@@ -8530,12 +9289,12 @@ impl QueueRequest {
     }
     /// Sets [`Self::agent_owned_routing`].
     pub fn set_agent_owned_routing(mut self, v: AgentOwnedRouting) -> Self {
-        self.agent_owned_routing = Some(v);
+        self.agent_owned_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::direct_routing`].
     pub fn set_direct_routing(mut self, v: DirectRouting) -> Self {
-        self.direct_routing = Some(v);
+        self.direct_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calling_party_name`].
@@ -8555,12 +9314,12 @@ impl QueueRequest {
     }
     /// Sets [`Self::outbound_messaging_addresses`].
     pub fn set_outbound_messaging_addresses(mut self, v: QueueMessagingAddresses) -> Self {
-        self.outbound_messaging_addresses = Some(v);
+        self.outbound_messaging_addresses = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_email_address`].
     pub fn set_outbound_email_address(mut self, v: QueueEmailAddress) -> Self {
-        self.outbound_email_address = Some(v);
+        self.outbound_email_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer_id`].
@@ -8582,57 +9341,68 @@ impl QueueRequest {
 
 impl FromJson for QueueRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "userMemberCount" => r.read_into(&mut v.user_member_count),
-                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
-                "mediaSettings" => r.read_into(&mut v.media_settings),
-                "routingRules" => r.read_into(&mut v.routing_rules),
-                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
-                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
-                "bullseye" => r.read_into(&mut v.bullseye),
-                "scoringMethod" => r.read_into(&mut v.scoring_method),
-                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
-                "acwSettings" => r.read_into(&mut v.acw_settings),
-                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
-                "memberGroups" => r.read_into(&mut v.member_groups),
-                "queueFlow" => r.read_into(&mut v.queue_flow),
-                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
-                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
-                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
-                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
-                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
-                "autoAnswerOnly" => r.read_into(&mut v.auto_answer_only),
-                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
-                "enableTranscription" => r.read_into(&mut v.enable_transcription),
-                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
-                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
-                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
-                "directRouting" => r.read_into(&mut v.direct_routing),
-                "callingPartyName" => r.read_into(&mut v.calling_party_name),
-                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
-                "defaultScripts" => r.read_into(&mut v.default_scripts),
-                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
-                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "userMemberCount" => r.read_into(&mut self.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut self.joined_member_count),
+                "mediaSettings" => r.read_into(&mut self.media_settings),
+                "routingRules" => r.read_into(&mut self.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut self.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut self.conditional_group_activation),
+                "bullseye" => r.read_into(&mut self.bullseye),
+                "scoringMethod" => r.read_into(&mut self.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut self.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut self.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut self.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut self.member_groups),
+                "queueFlow" => r.read_into(&mut self.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut self.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut self.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut self.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut self.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut self.default_media_language),
+                "autoAnswerOnly" => r.read_into(&mut self.auto_answer_only),
+                "cannedResponseLibraries" => r.read_into(&mut self.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut self.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut self.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut self.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut self.agent_owned_routing),
+                "directRouting" => r.read_into(&mut self.direct_routing),
+                "callingPartyName" => r.read_into(&mut self.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut self.calling_party_number),
+                "defaultScripts" => r.read_into(&mut self.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut self.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut self.outbound_email_address),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut self.suppress_in_queue_call_recording),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8851,7 +9621,7 @@ pub struct Recipient {
     /// An automate flow object which defines the set of actions to be taken, when a message is received by this recipient.
     ///
     /// JSON `flow`.
-    pub flow: Option<Flow>,
+    pub flow: Option<Box<Flow>>,
     /// Date this recipient was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -8863,11 +9633,11 @@ pub struct Recipient {
     /// User that created this recipient
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// User that modified this recipient
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<User>,
+    pub modified_by: Option<Box<User>>,
     /// The messenger type for this recipient
     ///
     /// JSON `messengerType`.
@@ -8893,7 +9663,7 @@ impl Recipient {
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: Flow) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -8908,12 +9678,12 @@ impl Recipient {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: User) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messenger_type`].
@@ -8930,24 +9700,35 @@ impl Recipient {
 
 impl FromJson for Recipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Recipient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "flow" => r.read_into(&mut v.flow),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "messengerType" => r.read_into(&mut v.messenger_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "flow" => r.read_into(&mut self.flow),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "messengerType" => r.read_into(&mut self.messenger_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9068,16 +9849,27 @@ impl RecipientFlow {
 
 impl FromJson for RecipientFlow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecipientFlow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9176,25 +9968,36 @@ impl RecipientListing {
 
 impl FromJson for RecipientListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecipientListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9226,7 +10029,7 @@ pub struct RecipientRequest {
     /// An automate flow object which defines the set of actions to be taken, when a message is received by this recipient.
     ///
     /// JSON `flow`.
-    pub flow: Option<RecipientFlow>,
+    pub flow: Option<Box<RecipientFlow>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9234,23 +10037,34 @@ pub struct RecipientRequest {
 impl RecipientRequest {
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: RecipientFlow) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RecipientRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecipientRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flow" => r.read_into(&mut v.flow),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flow" => r.read_into(&mut self.flow),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9312,18 +10126,29 @@ impl Record {
 
 impl FromJson for Record {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Record {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9372,17 +10197,28 @@ impl RequestScoredAgent {
 
 impl FromJson for RequestScoredAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestScoredAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "score" => r.read_into(&mut v.score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "score" => r.read_into(&mut self.score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9406,7 +10242,7 @@ pub struct RouteIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -9424,7 +10260,7 @@ pub struct RouteIdentityResolutionConfig {
 impl RouteIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -9441,18 +10277,29 @@ impl RouteIdentityResolutionConfig {
 
 impl FromJson for RouteIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RouteIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9535,21 +10382,32 @@ impl RoutingConversationAttributesRequest {
 
 impl FromJson for RoutingConversationAttributesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingConversationAttributesRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "priority" => r.read_into(&mut v.priority),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "skillExpression" => r.read_into(&mut v.skill_expression),
-                "languageId" => r.read_into(&mut v.language_id),
-                "labelId" => r.read_into(&mut v.label_id),
-                "requestScoredAgents" => r.read_into(&mut v.request_scored_agents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "priority" => r.read_into(&mut self.priority),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "skillExpression" => r.read_into(&mut self.skill_expression),
+                "languageId" => r.read_into(&mut self.language_id),
+                "labelId" => r.read_into(&mut self.label_id),
+                "requestScoredAgents" => r.read_into(&mut self.request_scored_agents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9585,11 +10443,11 @@ pub struct RoutingConversationAttributesResponse {
     /// Current language on in-queue conversation
     ///
     /// JSON `language`.
-    pub language: Option<Language>,
+    pub language: Option<Box<Language>>,
     /// Current label on in-queue conversation
     ///
     /// JSON `label`.
-    pub label: Option<UtilizationLabel>,
+    pub label: Option<Box<UtilizationLabel>>,
     /// Current scored agents on in-queue conversation
     ///
     /// JSON `scoredAgents`.
@@ -9619,12 +10477,12 @@ impl RoutingConversationAttributesResponse {
     }
     /// Sets [`Self::language`].
     pub fn set_language(mut self, v: Language) -> Self {
-        self.language = Some(v);
+        self.language = Some(Box::new(v));
         self
     }
     /// Sets [`Self::label`].
     pub fn set_label(mut self, v: UtilizationLabel) -> Self {
-        self.label = Some(v);
+        self.label = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scored_agents`].
@@ -9646,22 +10504,33 @@ impl RoutingConversationAttributesResponse {
 
 impl FromJson for RoutingConversationAttributesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingConversationAttributesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "priority" => r.read_into(&mut v.priority),
-                "skills" => r.read_into(&mut v.skills),
-                "language" => r.read_into(&mut v.language),
-                "label" => r.read_into(&mut v.label),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                "skillExpression" => r.read_into(&mut v.skill_expression),
-                "skillExpressionId" => r.read_into(&mut v.skill_expression_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "priority" => r.read_into(&mut self.priority),
+                "skills" => r.read_into(&mut self.skills),
+                "language" => r.read_into(&mut self.language),
+                "label" => r.read_into(&mut self.label),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                "skillExpression" => r.read_into(&mut self.skill_expression),
+                "skillExpressionId" => r.read_into(&mut self.skill_expression_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9705,16 +10574,27 @@ impl RoutingSettings {
 
 impl FromJson for RoutingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "resetAgentScoreOnPresenceChange" => r.read_into(&mut v.reset_agent_score_on_presence_change),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "resetAgentScoreOnPresenceChange" => r.read_into(&mut self.reset_agent_score_on_presence_change),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9750,16 +10630,27 @@ impl SMSAvailablePhoneNumberEntityListing {
 
 impl FromJson for SMSAvailablePhoneNumberEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SMSAvailablePhoneNumberEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9858,25 +10749,36 @@ impl SkillEntityListing {
 
 impl FromJson for SkillEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9957,20 +10859,31 @@ impl SkillExpression {
 
 impl FromJson for SkillExpression {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillExpression {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "expression" => r.read_into(&mut v.expression),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "expression" => r.read_into(&mut self.expression),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10014,16 +10927,27 @@ impl SkillExpressionData {
 
 impl FromJson for SkillExpressionData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillExpressionData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "expression" => r.read_into(&mut v.expression),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "expression" => r.read_into(&mut self.expression),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10122,25 +11046,36 @@ impl SkillExpressionEntityListing {
 
 impl FromJson for SkillExpressionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillExpressionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10205,18 +11140,29 @@ impl SkillExpressionValidationError {
 
 impl FromJson for SkillExpressionValidationError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillExpressionValidationError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "position" => r.read_into(&mut v.position),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "position" => r.read_into(&mut self.position),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10292,20 +11238,31 @@ impl SkillExpressionValidationResult {
 
 impl FromJson for SkillExpressionValidationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillExpressionValidationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "valid" => r.read_into(&mut v.valid),
-                "expression" => r.read_into(&mut v.expression),
-                "skills" => r.read_into(&mut v.skills),
-                "errors" => r.read_into(&mut v.errors),
-                "hint" => r.read_into(&mut v.hint),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "valid" => r.read_into(&mut self.valid),
+                "expression" => r.read_into(&mut self.expression),
+                "skills" => r.read_into(&mut self.skills),
+                "errors" => r.read_into(&mut self.errors),
+                "hint" => r.read_into(&mut self.hint),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10342,7 +11299,7 @@ pub struct SkillGroupDefinition {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// Group description
     ///
     /// JSON `description`.
@@ -10380,7 +11337,7 @@ impl SkillGroupDefinition {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -10412,23 +11369,34 @@ impl SkillGroupDefinition {
 
 impl FromJson for SkillGroupDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10492,19 +11460,30 @@ impl SkillGroupEntityListing {
 
 impl FromJson for SkillGroupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10543,16 +11522,27 @@ impl SkillGroupMemberDivisionList {
 
 impl FromJson for SkillGroupMemberDivisionList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupMemberDivisionList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10595,17 +11585,28 @@ impl SkillGroupMemberDivisions {
 
 impl FromJson for SkillGroupMemberDivisions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupMemberDivisions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "addDivisionIds" => r.read_into(&mut v.add_division_ids),
-                "removeDivisionIds" => r.read_into(&mut v.remove_division_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "addDivisionIds" => r.read_into(&mut self.add_division_ids),
+                "removeDivisionIds" => r.read_into(&mut self.remove_division_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10663,19 +11664,30 @@ impl SkillGroupMemberEntityListing {
 
 impl FromJson for SkillGroupMemberEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupMemberEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10711,7 +11723,7 @@ pub struct SkillGroupWithMemberDivisions {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// Group description
     ///
     /// JSON `description`.
@@ -10763,7 +11775,7 @@ impl SkillGroupWithMemberDivisions {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -10810,26 +11822,37 @@ impl SkillGroupWithMemberDivisions {
 
 impl FromJson for SkillGroupWithMemberDivisions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupWithMemberDivisions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "status" => r.read_into(&mut v.status),
-                "skillConditions" => r.read_into(&mut v.skill_conditions),
-                "memberDivisions" => r.read_into(&mut v.member_divisions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "status" => r.read_into(&mut self.status),
+                "skillConditions" => r.read_into(&mut self.skill_conditions),
+                "memberDivisions" => r.read_into(&mut self.member_divisions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10942,18 +11965,29 @@ impl SkillReference {
 
 impl FromJson for SkillReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "isLanguageSkill" => r.read_into(&mut v.is_language_skill),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "isLanguageSkill" => r.read_into(&mut self.is_language_skill),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11063,24 +12097,35 @@ impl SmsAddress {
 
 impl FromJson for SmsAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "street" => r.read_into(&mut v.street),
-                "city" => r.read_into(&mut v.city),
-                "region" => r.read_into(&mut v.region),
-                "postalCode" => r.read_into(&mut v.postal_code),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "validated" => r.read_into(&mut v.validated),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "street" => r.read_into(&mut self.street),
+                "city" => r.read_into(&mut self.city),
+                "region" => r.read_into(&mut self.region),
+                "postalCode" => r.read_into(&mut self.postal_code),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "validated" => r.read_into(&mut self.validated),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11187,25 +12232,36 @@ impl SmsAddressEntityListing {
 
 impl FromJson for SmsAddressEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsAddressEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11336,24 +12392,35 @@ impl SmsAddressProvision {
 
 impl FromJson for SmsAddressProvision {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsAddressProvision {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "street" => r.read_into(&mut v.street),
-                "city" => r.read_into(&mut v.city),
-                "region" => r.read_into(&mut v.region),
-                "postalCode" => r.read_into(&mut v.postal_code),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "autoCorrectAddress" => r.read_into(&mut v.auto_correct_address),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "street" => r.read_into(&mut self.street),
+                "city" => r.read_into(&mut self.city),
+                "region" => r.read_into(&mut self.region),
+                "postalCode" => r.read_into(&mut self.postal_code),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "autoCorrectAddress" => r.read_into(&mut self.auto_correct_address),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11419,18 +12486,29 @@ impl SmsAlphanumericProvision {
 
 impl FromJson for SmsAlphanumericProvision {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsAlphanumericProvision {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11549,25 +12627,36 @@ impl SmsAvailablePhoneNumber {
 
 impl FromJson for SmsAvailablePhoneNumber {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsAvailablePhoneNumber {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "region" => r.read_into(&mut v.region),
-                "city" => r.read_into(&mut v.city),
-                "capabilities" => r.read_into(&mut v.capabilities),
-                "phoneNumberType" => r.read_into(&mut v.phone_number_type),
-                "addressRequirement" => r.read_into(&mut v.address_requirement),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "region" => r.read_into(&mut self.region),
+                "city" => r.read_into(&mut self.city),
+                "capabilities" => r.read_into(&mut self.capabilities),
+                "phoneNumberType" => r.read_into(&mut self.phone_number_type),
+                "addressRequirement" => r.read_into(&mut self.address_requirement),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11713,7 +12802,7 @@ pub struct SmsIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -11731,7 +12820,7 @@ pub struct SmsIdentityResolutionConfig {
 impl SmsIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -11748,18 +12837,29 @@ impl SmsIdentityResolutionConfig {
 
 impl FromJson for SmsIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11824,11 +12924,11 @@ pub struct SmsPhoneNumber {
     /// User that provisioned this phone number
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// User that last modified this phone number
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<User>,
+    pub modified_by: Option<Box<User>>,
     /// Version number required for updates.
     ///
     /// Required.
@@ -11854,7 +12954,7 @@ pub struct SmsPhoneNumber {
     /// The id of an address attached to this phone number.
     ///
     /// JSON `addressId`.
-    pub address_id: Option<SmsAddress>,
+    pub address_id: Option<Box<SmsAddress>>,
     /// BillingType of this phone number, if the phoneNumberType is shortcode.
     ///
     /// JSON `shortCodeBillingType`.
@@ -11862,7 +12962,7 @@ pub struct SmsPhoneNumber {
     /// Status of latest asynchronous provisioning action
     ///
     /// JSON `provisioningStatus`.
-    pub provisioning_status: Option<SmsProvisioningStatus>,
+    pub provisioning_status: Option<Box<SmsProvisioningStatus>>,
     /// Localized country name for the country code this phone number belongs too
     ///
     /// JSON `country`.
@@ -11882,15 +12982,15 @@ pub struct SmsPhoneNumber {
     /// The Genesys Cloud integration this phone number belongs to.
     ///
     /// JSON `integration`.
-    pub integration: Option<DomainEntityRef>,
+    pub integration: Option<Box<DomainEntityRef>>,
     /// Compliance configuration for short codes, including help, stop and opt in.
     ///
     /// JSON `compliance`.
-    pub compliance: Option<Compliance>,
+    pub compliance: Option<Box<Compliance>>,
     /// Defines the media SupportedContent profile configured for an MMS capable phone number. If no custom profile is assigned, the phone number uses the system's "SMS Default" profile. The "SMS Default" profile allows all media types (*/*) for inbound messages and specific image types (image/gif, image/jpeg, image/png) for outbound messages. When the "SMS Default" profile is in use, this field will contain the profile name and media types, but will not have an 'id' or 'selfUri' field. To customize media filtering, assign a custom supported content profile using the PATCH endpoint.
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -11952,12 +13052,12 @@ impl SmsPhoneNumber {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: User) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -11987,7 +13087,7 @@ impl SmsPhoneNumber {
     }
     /// Sets [`Self::address_id`].
     pub fn set_address_id(mut self, v: SmsAddress) -> Self {
-        self.address_id = Some(v);
+        self.address_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::short_code_billing_type`].
@@ -11997,7 +13097,7 @@ impl SmsPhoneNumber {
     }
     /// Sets [`Self::provisioning_status`].
     pub fn set_provisioning_status(mut self, v: SmsProvisioningStatus) -> Self {
-        self.provisioning_status = Some(v);
+        self.provisioning_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::country`].
@@ -12022,17 +13122,17 @@ impl SmsPhoneNumber {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: DomainEntityRef) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::compliance`].
     pub fn set_compliance(mut self, v: Compliance) -> Self {
-        self.compliance = Some(v);
+        self.compliance = Some(Box::new(v));
         self
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12044,43 +13144,54 @@ impl SmsPhoneNumber {
 
 impl FromJson for SmsPhoneNumber {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsPhoneNumber {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "phoneNumberType" => r.read_into(&mut v.phone_number_type),
-                "provisionedThroughPureCloud" => r.read_into(&mut v.provisioned_through_pure_cloud),
-                "phoneNumberStatus" => r.read_into(&mut v.phone_number_status),
-                "capabilities" => r.read_into(&mut v.capabilities),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "purchaseDate" => r.read_into(&mut v.purchase_date),
-                "cancellationDate" => r.read_into(&mut v.cancellation_date),
-                "renewalDate" => r.read_into(&mut v.renewal_date),
-                "autoRenewable" => r.read_into(&mut v.auto_renewable),
-                "addressId" => r.read_into(&mut v.address_id),
-                "shortCodeBillingType" => r.read_into(&mut v.short_code_billing_type),
-                "provisioningStatus" => r.read_into(&mut v.provisioning_status),
-                "country" => r.read_into(&mut v.country),
-                "supportsSms" => r.read_into(&mut v.supports_sms),
-                "supportsMms" => r.read_into(&mut v.supports_mms),
-                "supportsVoice" => r.read_into(&mut v.supports_voice),
-                "integration" => r.read_into(&mut v.integration),
-                "compliance" => r.read_into(&mut v.compliance),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "phoneNumberType" => r.read_into(&mut self.phone_number_type),
+                "provisionedThroughPureCloud" => r.read_into(&mut self.provisioned_through_pure_cloud),
+                "phoneNumberStatus" => r.read_into(&mut self.phone_number_status),
+                "capabilities" => r.read_into(&mut self.capabilities),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "purchaseDate" => r.read_into(&mut self.purchase_date),
+                "cancellationDate" => r.read_into(&mut self.cancellation_date),
+                "renewalDate" => r.read_into(&mut self.renewal_date),
+                "autoRenewable" => r.read_into(&mut self.auto_renewable),
+                "addressId" => r.read_into(&mut self.address_id),
+                "shortCodeBillingType" => r.read_into(&mut self.short_code_billing_type),
+                "provisioningStatus" => r.read_into(&mut self.provisioning_status),
+                "country" => r.read_into(&mut self.country),
+                "supportsSms" => r.read_into(&mut self.supports_sms),
+                "supportsMms" => r.read_into(&mut self.supports_mms),
+                "supportsVoice" => r.read_into(&mut self.supports_voice),
+                "integration" => r.read_into(&mut self.integration),
+                "compliance" => r.read_into(&mut self.compliance),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12418,25 +13529,36 @@ impl SmsPhoneNumberEntityListing {
 
 impl FromJson for SmsPhoneNumberEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsPhoneNumberEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12496,11 +13618,11 @@ pub struct SmsPhoneNumberImport {
     /// Compliance configuration for short codes, including help, stop and opt in.
     ///
     /// JSON `compliance`.
-    pub compliance: Option<Compliance>,
+    pub compliance: Option<Box<Compliance>>,
     /// Defines the media SupportedContent profile configured for an MMS capable phone number.
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -12537,12 +13659,12 @@ impl SmsPhoneNumberImport {
     }
     /// Sets [`Self::compliance`].
     pub fn set_compliance(mut self, v: Compliance) -> Self {
-        self.compliance = Some(v);
+        self.compliance = Some(Box::new(v));
         self
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12554,23 +13676,34 @@ impl SmsPhoneNumberImport {
 
 impl FromJson for SmsPhoneNumberImport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsPhoneNumberImport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "phoneNumberType" => r.read_into(&mut v.phone_number_type),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "compliance" => r.read_into(&mut v.compliance),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "phoneNumberType" => r.read_into(&mut self.phone_number_type),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "compliance" => r.read_into(&mut self.compliance),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12659,7 +13792,7 @@ pub struct SmsPhoneNumberPatchRequest {
     /// Defines the media SupportedContent profile configured for an MMS capable phone number.
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -12676,7 +13809,7 @@ impl SmsPhoneNumberPatchRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12688,18 +13821,29 @@ impl SmsPhoneNumberPatchRequest {
 
 impl FromJson for SmsPhoneNumberPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsPhoneNumberPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12752,7 +13896,7 @@ pub struct SmsPhoneNumberProvision {
     /// Defines the media SupportedContent profile configured for an MMS capable phone number.
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -12794,7 +13938,7 @@ impl SmsPhoneNumberProvision {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12806,23 +13950,34 @@ impl SmsPhoneNumberProvision {
 
 impl FromJson for SmsPhoneNumberProvision {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsPhoneNumberProvision {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "phoneNumberType" => r.read_into(&mut v.phone_number_type),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "name" => r.read_into(&mut v.name),
-                "addressId" => r.read_into(&mut v.address_id),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "phoneNumberType" => r.read_into(&mut self.phone_number_type),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "name" => r.read_into(&mut self.name),
+                "addressId" => r.read_into(&mut self.address_id),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12915,7 +14070,7 @@ pub struct SmsProvisioningStatus {
     /// Any error associated with a Failed state
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// The phone number version associated with the provisioning action
     ///
     /// JSON `version`.
@@ -12937,7 +14092,7 @@ impl SmsProvisioningStatus {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -12949,19 +14104,30 @@ impl SmsProvisioningStatus {
 
 impl FromJson for SmsProvisioningStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsProvisioningStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "state" => r.read_into(&mut v.state),
-                "error" => r.read_into(&mut v.error),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "state" => r.read_into(&mut self.state),
+                "error" => r.read_into(&mut self.error),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13101,7 +14267,7 @@ pub struct StopSettings {
     /// Required.
     ///
     /// JSON `response`.
-    pub response: Option<ComplianceResponse>,
+    pub response: Option<Box<ComplianceResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -13114,24 +14280,35 @@ impl StopSettings {
     }
     /// Sets [`Self::response`].
     pub fn set_response(mut self, v: ComplianceResponse) -> Self {
-        self.response = Some(v);
+        self.response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for StopSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StopSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "keyword" => r.read_into(&mut v.keyword),
-                "response" => r.read_into(&mut v.response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "keyword" => r.read_into(&mut self.keyword),
+                "response" => r.read_into(&mut self.response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13167,7 +14344,7 @@ pub struct TestMessage {
     /// Required.
     ///
     /// JSON `from`.
-    pub from: Option<EmailAddress>,
+    pub from: Option<Box<EmailAddress>>,
     /// The subject of the email message.
     ///
     /// JSON `subject`.
@@ -13203,7 +14380,7 @@ impl TestMessage {
     }
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: EmailAddress) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::subject`].
@@ -13230,22 +14407,33 @@ impl TestMessage {
 
 impl FromJson for TestMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "to" => r.read_into(&mut v.to),
-                "from" => r.read_into(&mut v.from),
-                "subject" => r.read_into(&mut v.subject),
-                "textBody" => r.read_into(&mut v.text_body),
-                "htmlBody" => r.read_into(&mut v.html_body),
-                "time" => r.read_into(&mut v.time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "to" => r.read_into(&mut self.to),
+                "from" => r.read_into(&mut self.from),
+                "subject" => r.read_into(&mut self.subject),
+                "textBody" => r.read_into(&mut self.text_body),
+                "htmlBody" => r.read_into(&mut self.html_body),
+                "time" => r.read_into(&mut self.time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13338,21 +14526,32 @@ impl TranscriptionSettings {
 
 impl FromJson for TranscriptionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transcription" => r.read_into(&mut v.transcription),
-                "transcriptionConfidenceThreshold" => r.read_into(&mut v.transcription_confidence_threshold),
-                "lowLatencyTranscriptionEnabled" => r.read_into(&mut v.low_latency_transcription_enabled),
-                "contentSearchEnabled" => r.read_into(&mut v.content_search_enabled),
-                "pciDssRedactionEnabled" => r.read_into(&mut v.pci_dss_redaction_enabled),
-                "piiRedactionEnabled" => r.read_into(&mut v.pii_redaction_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transcription" => r.read_into(&mut self.transcription),
+                "transcriptionConfidenceThreshold" => r.read_into(&mut self.transcription_confidence_threshold),
+                "lowLatencyTranscriptionEnabled" => r.read_into(&mut self.low_latency_transcription_enabled),
+                "contentSearchEnabled" => r.read_into(&mut self.content_search_enabled),
+                "pciDssRedactionEnabled" => r.read_into(&mut self.pci_dss_redaction_enabled),
+                "piiRedactionEnabled" => r.read_into(&mut self.pii_redaction_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13464,18 +14663,29 @@ impl UpdateKpiRequest {
 
 impl FromJson for UpdateKpiRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateKpiRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13562,16 +14772,27 @@ impl UpdateSkillDivisionRequest {
 
 impl FromJson for UpdateSkillDivisionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateSkillDivisionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "divisionId" => r.read_into(&mut v.division_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "divisionId" => r.read_into(&mut self.division_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13611,16 +14832,27 @@ impl UpdateUtilizationLabelRequest {
 
 impl FromJson for UpdateUtilizationLabelRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateUtilizationLabelRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13674,18 +14906,29 @@ impl UtilizationLabel {
 
 impl FromJson for UtilizationLabel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UtilizationLabel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13786,25 +15029,36 @@ impl UtilizationLabelEntityListing {
 
 impl FromJson for UtilizationLabelEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UtilizationLabelEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13869,18 +15123,29 @@ impl UtilizationResponse {
 
 impl FromJson for UtilizationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UtilizationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "utilization" => r.read_into(&mut v.utilization),
-                "labelUtilizations" => r.read_into(&mut v.label_utilizations),
-                "maxInboundCalls" => r.read_into(&mut v.max_inbound_calls),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "utilization" => r.read_into(&mut self.utilization),
+                "labelUtilizations" => r.read_into(&mut self.label_utilizations),
+                "maxInboundCalls" => r.read_into(&mut self.max_inbound_calls),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13929,17 +15194,28 @@ impl VerificationResult {
 
 impl FromJson for VerificationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VerificationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "records" => r.read_into(&mut v.records),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "records" => r.read_into(&mut self.records),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14035,16 +15311,27 @@ impl WrapUpCodeConfig {
 
 impl FromJson for WrapUpCodeConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapUpCodeConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14082,16 +15369,27 @@ impl WrapUpCodeReference {
 
 impl FromJson for WrapUpCodeReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapUpCodeReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14190,25 +15488,36 @@ impl WrapupCodeEntityListing {
 
 impl FromJson for WrapupCodeEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapupCodeEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14250,7 +15559,7 @@ pub struct WrapupCodeRequest {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// The wrap-up code description.
     ///
     /// JSON `description`.
@@ -14292,7 +15601,7 @@ impl WrapupCodeRequest {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -14329,24 +15638,35 @@ impl WrapupCodeRequest {
 
 impl FromJson for WrapupCodeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapupCodeRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -214,35 +214,46 @@ impl DocumentationResult {
 
 impl FromJson for DocumentationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "categories" => r.read_into(&mut v.categories),
-                "description" => r.read_into(&mut v.description),
-                "content" => r.read_into(&mut v.content),
-                "excerpt" => r.read_into(&mut v.excerpt),
-                "link" => r.read_into(&mut v.link),
-                "modified" => r.read_into(&mut v.modified),
-                "name" => r.read_into(&mut v.name),
-                "service" => r.read_into(&mut v.service),
-                "slug" => r.read_into(&mut v.slug),
-                "title" => r.read_into(&mut v.title),
-                "get_type" => r.read_into(&mut v.get_type),
-                "facet_feature" => r.read_into(&mut v.facet_feature),
-                "facet_role" => r.read_into(&mut v.facet_role),
-                "facet_service" => r.read_into(&mut v.facet_service),
-                "faq_categories" => r.read_into(&mut v.faq_categories),
-                "releasenote_category" => r.read_into(&mut v.releasenote_category),
-                "releasenote_tag" => r.read_into(&mut v.releasenote_tag),
-                "service-area" => r.read_into(&mut v.service_area),
-                "video_categories" => r.read_into(&mut v.video_categories),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "categories" => r.read_into(&mut self.categories),
+                "description" => r.read_into(&mut self.description),
+                "content" => r.read_into(&mut self.content),
+                "excerpt" => r.read_into(&mut self.excerpt),
+                "link" => r.read_into(&mut self.link),
+                "modified" => r.read_into(&mut self.modified),
+                "name" => r.read_into(&mut self.name),
+                "service" => r.read_into(&mut self.service),
+                "slug" => r.read_into(&mut self.slug),
+                "title" => r.read_into(&mut self.title),
+                "get_type" => r.read_into(&mut self.get_type),
+                "facet_feature" => r.read_into(&mut self.facet_feature),
+                "facet_role" => r.read_into(&mut self.facet_role),
+                "facet_service" => r.read_into(&mut self.facet_service),
+                "faq_categories" => r.read_into(&mut self.faq_categories),
+                "releasenote_category" => r.read_into(&mut self.releasenote_category),
+                "releasenote_tag" => r.read_into(&mut self.releasenote_tag),
+                "service-area" => r.read_into(&mut self.service_area),
+                "video_categories" => r.read_into(&mut self.video_categories),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -373,24 +384,35 @@ impl DocumentationSearchCriteria {
 
 impl FromJson for DocumentationSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentationSearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                "group" => r.read_into(&mut v.group),
-                "dateFormat" => r.read_into(&mut v.date_format),
-                "type" => r.read_into(&mut v.r#type),
-                "fields" => r.read_into(&mut v.fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                "group" => r.read_into(&mut self.group),
+                "dateFormat" => r.read_into(&mut self.date_format),
+                "type" => r.read_into(&mut self.r#type),
+                "fields" => r.read_into(&mut self.fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -605,21 +627,32 @@ impl DocumentationSearchRequest {
 
 impl FromJson for DocumentationSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentationSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sort" => r.read_into(&mut v.sort),
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sort" => r.read_into(&mut self.sort),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -797,24 +830,35 @@ impl DocumentationSearchResponse {
 
 impl FromJson for DocumentationSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentationSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "previousPage" => r.read_into(&mut v.previous_page),
-                "currentPage" => r.read_into(&mut v.current_page),
-                "nextPage" => r.read_into(&mut v.next_page),
-                "types" => r.read_into(&mut v.types),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "previousPage" => r.read_into(&mut self.previous_page),
+                "currentPage" => r.read_into(&mut self.current_page),
+                "nextPage" => r.read_into(&mut self.next_page),
+                "types" => r.read_into(&mut self.types),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -905,21 +949,32 @@ impl DocumentationV2SearchAggregation {
 
 impl FromJson for DocumentationV2SearchAggregation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentationV2SearchAggregation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                "size" => r.read_into(&mut v.size),
-                "order" => r.read_into(&mut v.order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                "size" => r.read_into(&mut self.size),
+                "order" => r.read_into(&mut self.order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1079,24 +1134,35 @@ impl DocumentationV2SearchCriteria {
 
 impl FromJson for DocumentationV2SearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentationV2SearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                "group" => r.read_into(&mut v.group),
-                "dateFormat" => r.read_into(&mut v.date_format),
-                "type" => r.read_into(&mut v.r#type),
-                "fields" => r.read_into(&mut v.fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                "group" => r.read_into(&mut self.group),
+                "dateFormat" => r.read_into(&mut self.date_format),
+                "type" => r.read_into(&mut self.r#type),
+                "fields" => r.read_into(&mut self.fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1305,23 +1371,34 @@ impl DocumentationV2SearchRequest {
 
 impl FromJson for DocumentationV2SearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentationV2SearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sort" => r.read_into(&mut v.sort),
-                "types" => r.read_into(&mut v.types),
-                "query" => r.read_into(&mut v.query),
-                "aggregations" => r.read_into(&mut v.aggregations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sort" => r.read_into(&mut self.sort),
+                "types" => r.read_into(&mut self.types),
+                "query" => r.read_into(&mut self.query),
+                "aggregations" => r.read_into(&mut self.aggregations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1446,19 +1523,30 @@ impl GKNDocumentationResult {
 
 impl FromJson for GKNDocumentationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GKNDocumentationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "content" => r.read_into(&mut v.content),
-                "link" => r.read_into(&mut v.link),
-                "title" => r.read_into(&mut v.title),
-                "_type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "content" => r.read_into(&mut self.content),
+                "link" => r.read_into(&mut self.link),
+                "title" => r.read_into(&mut self.title),
+                "_type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1573,24 +1661,35 @@ impl GKNDocumentationSearchCriteria {
 
 impl FromJson for GKNDocumentationSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GKNDocumentationSearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                "group" => r.read_into(&mut v.group),
-                "dateFormat" => r.read_into(&mut v.date_format),
-                "type" => r.read_into(&mut v.r#type),
-                "fields" => r.read_into(&mut v.fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                "group" => r.read_into(&mut self.group),
+                "dateFormat" => r.read_into(&mut self.date_format),
+                "type" => r.read_into(&mut self.r#type),
+                "fields" => r.read_into(&mut self.fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1773,21 +1872,32 @@ impl GKNDocumentationSearchRequest {
 
 impl FromJson for GKNDocumentationSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GKNDocumentationSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sort" => r.read_into(&mut v.sort),
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sort" => r.read_into(&mut self.sort),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1965,24 +2075,35 @@ impl GKNDocumentationSearchResponse {
 
 impl FromJson for GKNDocumentationSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GKNDocumentationSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "previousPage" => r.read_into(&mut v.previous_page),
-                "currentPage" => r.read_into(&mut v.current_page),
-                "nextPage" => r.read_into(&mut v.next_page),
-                "types" => r.read_into(&mut v.types),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "previousPage" => r.read_into(&mut self.previous_page),
+                "currentPage" => r.read_into(&mut self.current_page),
+                "nextPage" => r.read_into(&mut self.next_page),
+                "types" => r.read_into(&mut self.types),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -52,17 +52,28 @@ impl ContentModeration {
 
 impl FromJson for ContentModeration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentModeration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flag" => r.read_into(&mut v.flag),
-                "categories" => r.read_into(&mut v.categories),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flag" => r.read_into(&mut self.flag),
+                "categories" => r.read_into(&mut self.categories),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -165,17 +176,28 @@ impl ContentReaction {
 
 impl FromJson for ContentReaction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentReaction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "reactionType" => r.read_into(&mut v.reaction_type),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "reactionType" => r.read_into(&mut self.reaction_type),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -307,16 +329,27 @@ impl DataIngestionRuleStatusPatchRequest {
 
 impl FromJson for DataIngestionRuleStatusPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataIngestionRuleStatusPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -419,18 +452,29 @@ impl DataIngestionRulesMetadata {
 
 impl FromJson for DataIngestionRulesMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataIngestionRulesMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "countByStatus" => r.read_into(&mut v.count_by_status),
-                "platform" => r.read_into(&mut v.platform),
-                "totalCount" => r.read_into(&mut v.total_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "countByStatus" => r.read_into(&mut self.count_by_status),
+                "platform" => r.read_into(&mut self.platform),
+                "totalCount" => r.read_into(&mut self.total_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -487,23 +531,23 @@ pub struct EscalationRuleRequest {
     /// The target integration configuration used for an open message escalation.
     ///
     /// JSON `openEscalation`.
-    pub open_escalation: Option<EscalationTarget>,
+    pub open_escalation: Option<Box<EscalationTarget>>,
     /// The target integration configuration used for a Facebook message escalation.
     ///
     /// JSON `facebookEscalation`.
-    pub facebook_escalation: Option<EscalationTarget>,
+    pub facebook_escalation: Option<Box<EscalationTarget>>,
     /// The target integration configuration used for an Instagram message escalation.
     ///
     /// JSON `instagramEscalation`.
-    pub instagram_escalation: Option<EscalationTarget>,
+    pub instagram_escalation: Option<Box<EscalationTarget>>,
     /// The target integration configuration used for a X (formerly Twitter) message escalation.
     ///
     /// JSON `twitterEscalation`.
-    pub twitter_escalation: Option<EscalationTarget>,
+    pub twitter_escalation: Option<Box<EscalationTarget>>,
     /// The target integration configuration used for a Google Business Profile message escalation.
     ///
     /// JSON `googleBusinessProfileEscalation`.
-    pub google_business_profile_escalation: Option<EscalationTarget>,
+    pub google_business_profile_escalation: Option<Box<EscalationTarget>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -541,53 +585,64 @@ impl EscalationRuleRequest {
     }
     /// Sets [`Self::open_escalation`].
     pub fn set_open_escalation(mut self, v: EscalationTarget) -> Self {
-        self.open_escalation = Some(v);
+        self.open_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::facebook_escalation`].
     pub fn set_facebook_escalation(mut self, v: EscalationTarget) -> Self {
-        self.facebook_escalation = Some(v);
+        self.facebook_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::instagram_escalation`].
     pub fn set_instagram_escalation(mut self, v: EscalationTarget) -> Self {
-        self.instagram_escalation = Some(v);
+        self.instagram_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::twitter_escalation`].
     pub fn set_twitter_escalation(mut self, v: EscalationTarget) -> Self {
-        self.twitter_escalation = Some(v);
+        self.twitter_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::google_business_profile_escalation`].
     pub fn set_google_business_profile_escalation(mut self, v: EscalationTarget) -> Self {
-        self.google_business_profile_escalation = Some(v);
+        self.google_business_profile_escalation = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EscalationRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EscalationRuleRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "matchCriteria" => r.read_into(&mut v.match_criteria),
-                "priority" => r.read_into(&mut v.priority),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "openEscalation" => r.read_into(&mut v.open_escalation),
-                "facebookEscalation" => r.read_into(&mut v.facebook_escalation),
-                "instagramEscalation" => r.read_into(&mut v.instagram_escalation),
-                "twitterEscalation" => r.read_into(&mut v.twitter_escalation),
-                "googleBusinessProfileEscalation" => r.read_into(&mut v.google_business_profile_escalation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "matchCriteria" => r.read_into(&mut self.match_criteria),
+                "priority" => r.read_into(&mut self.priority),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "openEscalation" => r.read_into(&mut self.open_escalation),
+                "facebookEscalation" => r.read_into(&mut self.facebook_escalation),
+                "instagramEscalation" => r.read_into(&mut self.instagram_escalation),
+                "twitterEscalation" => r.read_into(&mut self.twitter_escalation),
+                "googleBusinessProfileEscalation" => r.read_into(&mut self.google_business_profile_escalation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -707,23 +762,23 @@ pub struct EscalationRuleResponse {
     /// The target integration configuration used for an open message escalation.
     ///
     /// JSON `openEscalation`.
-    pub open_escalation: Option<EscalationTarget>,
+    pub open_escalation: Option<Box<EscalationTarget>>,
     /// The target integration configuration used for a Facebook message escalation.
     ///
     /// JSON `facebookEscalation`.
-    pub facebook_escalation: Option<EscalationTarget>,
+    pub facebook_escalation: Option<Box<EscalationTarget>>,
     /// The target integration configuration used for an Instagram message escalation.
     ///
     /// JSON `instagramEscalation`.
-    pub instagram_escalation: Option<EscalationTarget>,
+    pub instagram_escalation: Option<Box<EscalationTarget>>,
     /// The target integration configuration used for a X (formerly Twitter) message escalation.
     ///
     /// JSON `twitterEscalation`.
-    pub twitter_escalation: Option<EscalationTarget>,
+    pub twitter_escalation: Option<Box<EscalationTarget>>,
     /// The target integration configuration used for a Google Business Profile message escalation.
     ///
     /// JSON `googleBusinessProfileEscalation`.
-    pub google_business_profile_escalation: Option<EscalationTarget>,
+    pub google_business_profile_escalation: Option<Box<EscalationTarget>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -780,27 +835,27 @@ impl EscalationRuleResponse {
     }
     /// Sets [`Self::open_escalation`].
     pub fn set_open_escalation(mut self, v: EscalationTarget) -> Self {
-        self.open_escalation = Some(v);
+        self.open_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::facebook_escalation`].
     pub fn set_facebook_escalation(mut self, v: EscalationTarget) -> Self {
-        self.facebook_escalation = Some(v);
+        self.facebook_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::instagram_escalation`].
     pub fn set_instagram_escalation(mut self, v: EscalationTarget) -> Self {
-        self.instagram_escalation = Some(v);
+        self.instagram_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::twitter_escalation`].
     pub fn set_twitter_escalation(mut self, v: EscalationTarget) -> Self {
-        self.twitter_escalation = Some(v);
+        self.twitter_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::google_business_profile_escalation`].
     pub fn set_google_business_profile_escalation(mut self, v: EscalationTarget) -> Self {
-        self.google_business_profile_escalation = Some(v);
+        self.google_business_profile_escalation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -812,30 +867,41 @@ impl EscalationRuleResponse {
 
 impl FromJson for EscalationRuleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EscalationRuleResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "matchCriteria" => r.read_into(&mut v.match_criteria),
-                "priority" => r.read_into(&mut v.priority),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "status" => r.read_into(&mut v.status),
-                "openEscalation" => r.read_into(&mut v.open_escalation),
-                "facebookEscalation" => r.read_into(&mut v.facebook_escalation),
-                "instagramEscalation" => r.read_into(&mut v.instagram_escalation),
-                "twitterEscalation" => r.read_into(&mut v.twitter_escalation),
-                "googleBusinessProfileEscalation" => r.read_into(&mut v.google_business_profile_escalation),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "matchCriteria" => r.read_into(&mut self.match_criteria),
+                "priority" => r.read_into(&mut self.priority),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "status" => r.read_into(&mut self.status),
+                "openEscalation" => r.read_into(&mut self.open_escalation),
+                "facebookEscalation" => r.read_into(&mut self.facebook_escalation),
+                "instagramEscalation" => r.read_into(&mut self.instagram_escalation),
+                "twitterEscalation" => r.read_into(&mut self.twitter_escalation),
+                "googleBusinessProfileEscalation" => r.read_into(&mut self.google_business_profile_escalation),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -931,7 +997,7 @@ pub struct EscalationTarget {
     /// Set the integration ID.Only valid when type is OverrideIntegration.
     ///
     /// JSON `override`.
-    pub r#override: Option<OverrideEscalationTarget>,
+    pub r#override: Option<Box<OverrideEscalationTarget>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -949,25 +1015,36 @@ impl EscalationTarget {
     }
     /// Sets [`Self::r#override`].
     pub fn set_override(mut self, v: OverrideEscalationTarget) -> Self {
-        self.r#override = Some(v);
+        self.r#override = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EscalationTarget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EscalationTarget {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "targetType" => r.read_into(&mut v.target_type),
-                "destination" => r.read_into(&mut v.destination),
-                "override" => r.read_into(&mut v.r#override),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "targetType" => r.read_into(&mut self.target_type),
+                "destination" => r.read_into(&mut self.destination),
+                "override" => r.read_into(&mut self.r#override),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1117,18 +1194,29 @@ impl FacebookDataIngestionRuleRequest {
 
 impl FromJson for FacebookDataIngestionRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookDataIngestionRuleRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1185,7 +1273,7 @@ pub struct FacebookDataIngestionRuleResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// Id of the Integration when source is owned (Authenticated). This entity is created using the /conversations/messaging/integrations/facebook resource. Optional when configuring non-owned pages.
     ///
     /// JSON `integrationId`.
@@ -1241,7 +1329,7 @@ impl FacebookDataIngestionRuleResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_id`].
@@ -1258,26 +1346,37 @@ impl FacebookDataIngestionRuleResponse {
 
 impl FromJson for FacebookDataIngestionRuleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookDataIngestionRuleResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1405,7 +1504,7 @@ pub struct FacebookDataIngestionRuleVersionResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// Id of the Integration when source is owned (Authenticated). This entity is created using the /conversations/messaging/integrations/facebook resource. Optional when configuring non-owned pages.
     ///
     /// JSON `integrationId`.
@@ -1461,7 +1560,7 @@ impl FacebookDataIngestionRuleVersionResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_id`].
@@ -1478,26 +1577,37 @@ impl FacebookDataIngestionRuleVersionResponse {
 
 impl FromJson for FacebookDataIngestionRuleVersionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookDataIngestionRuleVersionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1669,25 +1779,36 @@ impl FacebookDataIngestionRuleVersionResponseEntityListing {
 
 impl FromJson for FacebookDataIngestionRuleVersionResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookDataIngestionRuleVersionResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1751,7 +1872,7 @@ pub struct GenericDataIngestionRuleResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// ISO 3166-1 alpha-2 country codes where Data Ingestion Rules should apply. Defaults to worldwide.
     ///
     /// JSON `countries`.
@@ -1807,7 +1928,7 @@ impl GenericDataIngestionRuleResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::countries`].
@@ -1824,26 +1945,37 @@ impl GenericDataIngestionRuleResponse {
 
 impl FromJson for GenericDataIngestionRuleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenericDataIngestionRuleResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "countries" => r.read_into(&mut v.countries),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "countries" => r.read_into(&mut self.countries),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2015,25 +2147,36 @@ impl GenericDataIngestionRuleResponseEntityListing {
 
 impl FromJson for GenericDataIngestionRuleResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenericDataIngestionRuleResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2083,7 +2226,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleRequest {
     /// Required.
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<DomainEntityRef>,
+    pub external_source: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2106,26 +2249,37 @@ impl GoogleBusinessProfileDataIngestionRuleRequest {
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: DomainEntityRef) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GoogleBusinessProfileDataIngestionRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileDataIngestionRuleRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "externalSource" => r.read_into(&mut v.external_source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "externalSource" => r.read_into(&mut self.external_source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2183,7 +2337,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// The Integration Id from which public social posts are ingested. This entity is created using the /conversations/messaging/integrations/open/extensions/googlebusinessprofile resource
     ///
     /// JSON `integrationId`.
@@ -2191,7 +2345,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleResponse {
     /// The external source associated with this data ingestion rule, which is used when performing identity resolution
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<DomainEntityRef>,
+    pub external_source: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2243,7 +2397,7 @@ impl GoogleBusinessProfileDataIngestionRuleResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_id`].
@@ -2253,7 +2407,7 @@ impl GoogleBusinessProfileDataIngestionRuleResponse {
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: DomainEntityRef) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2265,27 +2419,38 @@ impl GoogleBusinessProfileDataIngestionRuleResponse {
 
 impl FromJson for GoogleBusinessProfileDataIngestionRuleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileDataIngestionRuleResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "externalSource" => r.read_into(&mut v.external_source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "externalSource" => r.read_into(&mut self.external_source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2414,7 +2579,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleVersionResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// The Integration Id from which public social posts are ingested. This entity is created using the /conversations/messaging/integrations/open/extensions/googlebusinessprofile resource
     ///
     /// JSON `integrationId`.
@@ -2422,7 +2587,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleVersionResponse {
     /// The external source associated with this data ingestion rule, which is used when performing identity resolution
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<DomainEntityRef>,
+    pub external_source: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2474,7 +2639,7 @@ impl GoogleBusinessProfileDataIngestionRuleVersionResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_id`].
@@ -2484,7 +2649,7 @@ impl GoogleBusinessProfileDataIngestionRuleVersionResponse {
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: DomainEntityRef) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2496,27 +2661,38 @@ impl GoogleBusinessProfileDataIngestionRuleVersionResponse {
 
 impl FromJson for GoogleBusinessProfileDataIngestionRuleVersionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileDataIngestionRuleVersionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "externalSource" => r.read_into(&mut v.external_source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "externalSource" => r.read_into(&mut self.external_source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2689,25 +2865,36 @@ impl GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing {
 
 impl FromJson for GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2776,18 +2963,29 @@ impl InstagramDataIngestionRuleRequest {
 
 impl FromJson for InstagramDataIngestionRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramDataIngestionRuleRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2844,7 +3042,7 @@ pub struct InstagramDataIngestionRuleResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// The Integration Id from which public social posts are ingested. This entity is created using the /conversations/messaging/integrations/instagram resource
     ///
     /// JSON `integrationId`.
@@ -2900,7 +3098,7 @@ impl InstagramDataIngestionRuleResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_id`].
@@ -2917,26 +3115,37 @@ impl InstagramDataIngestionRuleResponse {
 
 impl FromJson for InstagramDataIngestionRuleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramDataIngestionRuleResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3064,7 +3273,7 @@ pub struct InstagramDataIngestionRuleVersionResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// The Integration Id from which public social posts are ingested. This entity is created using the /conversations/messaging/integrations/instagram resource
     ///
     /// JSON `integrationId`.
@@ -3120,7 +3329,7 @@ impl InstagramDataIngestionRuleVersionResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_id`].
@@ -3137,26 +3346,37 @@ impl InstagramDataIngestionRuleVersionResponse {
 
 impl FromJson for InstagramDataIngestionRuleVersionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramDataIngestionRuleVersionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3328,25 +3548,36 @@ impl InstagramDataIngestionRuleVersionResponseEntityListing {
 
 impl FromJson for InstagramDataIngestionRuleVersionResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramDataIngestionRuleVersionResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3384,7 +3615,7 @@ pub struct ManualEscalationRequest {
     /// The escalation target to which the specified social media normalized message should be routed.
     ///
     /// JSON `escalationTarget`.
-    pub escalation_target: Option<EscalationTarget>,
+    pub escalation_target: Option<Box<EscalationTarget>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3397,24 +3628,35 @@ impl ManualEscalationRequest {
     }
     /// Sets [`Self::escalation_target`].
     pub fn set_escalation_target(mut self, v: EscalationTarget) -> Self {
-        self.escalation_target = Some(v);
+        self.escalation_target = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ManualEscalationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ManualEscalationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "socialMediaNormalizedMessageId" => r.read_into(&mut v.social_media_normalized_message_id),
-                "escalationTarget" => r.read_into(&mut v.escalation_target),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "socialMediaNormalizedMessageId" => r.read_into(&mut self.social_media_normalized_message_id),
+                "escalationTarget" => r.read_into(&mut self.escalation_target),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3446,7 +3688,7 @@ pub struct ManualEscalationResponse {
     /// The target integration configuration used for an social media message.
     ///
     /// JSON `escalationTarget`.
-    pub escalation_target: Option<EscalationTarget>,
+    pub escalation_target: Option<Box<EscalationTarget>>,
     /// Escalation Status of the message.
     ///
     /// JSON `escalationStatus`.
@@ -3468,7 +3710,7 @@ impl ManualEscalationResponse {
     }
     /// Sets [`Self::escalation_target`].
     pub fn set_escalation_target(mut self, v: EscalationTarget) -> Self {
-        self.escalation_target = Some(v);
+        self.escalation_target = Some(Box::new(v));
         self
     }
     /// Sets [`Self::escalation_status`].
@@ -3480,19 +3722,30 @@ impl ManualEscalationResponse {
 
 impl FromJson for ManualEscalationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ManualEscalationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "socialMediaNormalizedMessageId" => r.read_into(&mut v.social_media_normalized_message_id),
-                "conversationNormalizedMessageId" => r.read_into(&mut v.conversation_normalized_message_id),
-                "escalationTarget" => r.read_into(&mut v.escalation_target),
-                "escalationStatus" => r.read_into(&mut v.escalation_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "socialMediaNormalizedMessageId" => r.read_into(&mut self.social_media_normalized_message_id),
+                "conversationNormalizedMessageId" => r.read_into(&mut self.conversation_normalized_message_id),
+                "escalationTarget" => r.read_into(&mut self.escalation_target),
+                "escalationStatus" => r.read_into(&mut self.escalation_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3593,7 +3846,7 @@ pub struct OpenDataIngestionRuleRequest {
     /// Required.
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<DomainEntityRef>,
+    pub external_source: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3611,25 +3864,36 @@ impl OpenDataIngestionRuleRequest {
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: DomainEntityRef) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenDataIngestionRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenDataIngestionRuleRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "externalSource" => r.read_into(&mut v.external_source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "externalSource" => r.read_into(&mut self.external_source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3686,11 +3950,11 @@ pub struct OpenDataIngestionRuleResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// The external source associated with this open data ingestion rule, which is used when performing identity resolution
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<DomainEntityRef>,
+    pub external_source: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3742,12 +4006,12 @@ impl OpenDataIngestionRuleResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: DomainEntityRef) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3759,26 +4023,37 @@ impl OpenDataIngestionRuleResponse {
 
 impl FromJson for OpenDataIngestionRuleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenDataIngestionRuleResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "externalSource" => r.read_into(&mut v.external_source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "externalSource" => r.read_into(&mut self.external_source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3906,11 +4181,11 @@ pub struct OpenDataIngestionRuleVersionResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// The external source associated with this open data ingestion rule, which is used when performing identity resolution
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<DomainEntityRef>,
+    pub external_source: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3962,12 +4237,12 @@ impl OpenDataIngestionRuleVersionResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: DomainEntityRef) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3979,26 +4254,37 @@ impl OpenDataIngestionRuleVersionResponse {
 
 impl FromJson for OpenDataIngestionRuleVersionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenDataIngestionRuleVersionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "externalSource" => r.read_into(&mut v.external_source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "externalSource" => r.read_into(&mut self.external_source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4170,25 +4456,36 @@ impl OpenDataIngestionRuleVersionResponseEntityListing {
 
 impl FromJson for OpenDataIngestionRuleVersionResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenDataIngestionRuleVersionResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4238,13 +4535,13 @@ pub struct OpenSocialMediaChannel {
     /// Information about the recipient the message is sent to.
     ///
     /// JSON `to`.
-    pub to: Option<OpenSocialMediaRecipient>,
+    pub to: Option<Box<OpenSocialMediaRecipient>>,
     /// Information about the recipient the message is received from.
     ///
     /// Required.
     ///
     /// JSON `from`.
-    pub from: Option<OpenSocialMediaRecipient>,
+    pub from: Option<Box<OpenSocialMediaRecipient>>,
     /// Original time of the event. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -4254,13 +4551,13 @@ pub struct OpenSocialMediaChannel {
     /// Information about the channel.
     ///
     /// JSON `metadata`.
-    pub metadata: Option<ConversationChannelMetadata>,
+    pub metadata: Option<Box<ConversationChannelMetadata>>,
     /// Meta data of this public post. For example, used to define where in the thread the post exists.
     ///
     /// Required.
     ///
     /// JSON `publicMetadata`.
-    pub public_metadata: Option<OpenSocialMediaPublicMetadata>,
+    pub public_metadata: Option<Box<OpenSocialMediaPublicMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4288,12 +4585,12 @@ impl OpenSocialMediaChannel {
     }
     /// Sets [`Self::to`].
     pub fn set_to(mut self, v: OpenSocialMediaRecipient) -> Self {
-        self.to = Some(v);
+        self.to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: OpenSocialMediaRecipient) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time`].
@@ -4303,36 +4600,47 @@ impl OpenSocialMediaChannel {
     }
     /// Sets [`Self::metadata`].
     pub fn set_metadata(mut self, v: ConversationChannelMetadata) -> Self {
-        self.metadata = Some(v);
+        self.metadata = Some(Box::new(v));
         self
     }
     /// Sets [`Self::public_metadata`].
     pub fn set_public_metadata(mut self, v: OpenSocialMediaPublicMetadata) -> Self {
-        self.public_metadata = Some(v);
+        self.public_metadata = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenSocialMediaChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "platform" => r.read_into(&mut v.platform),
-                "type" => r.read_into(&mut v.r#type),
-                "messageId" => r.read_into(&mut v.message_id),
-                "to" => r.read_into(&mut v.to),
-                "from" => r.read_into(&mut v.from),
-                "time" => r.read_into(&mut v.time),
-                "metadata" => r.read_into(&mut v.metadata),
-                "publicMetadata" => r.read_into(&mut v.public_metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "platform" => r.read_into(&mut self.platform),
+                "type" => r.read_into(&mut self.r#type),
+                "messageId" => r.read_into(&mut self.message_id),
+                "to" => r.read_into(&mut self.to),
+                "from" => r.read_into(&mut self.from),
+                "time" => r.read_into(&mut self.time),
+                "metadata" => r.read_into(&mut self.metadata),
+                "publicMetadata" => r.read_into(&mut self.public_metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4455,15 +4763,15 @@ pub struct OpenSocialMediaMessageContent {
     /// Attachment content.
     ///
     /// JSON `attachment`.
-    pub attachment: Option<ConversationContentAttachment>,
+    pub attachment: Option<Box<ConversationContentAttachment>>,
     /// A content type containing text.
     ///
     /// JSON `text`.
-    pub text: Option<ConversationContentText>,
+    pub text: Option<Box<ConversationContentText>>,
     /// A set of reactions to a message.
     ///
     /// JSON `reaction`.
-    pub reaction: Option<ConversationContentReaction>,
+    pub reaction: Option<Box<ConversationContentReaction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4476,36 +4784,47 @@ impl OpenSocialMediaMessageContent {
     }
     /// Sets [`Self::attachment`].
     pub fn set_attachment(mut self, v: ConversationContentAttachment) -> Self {
-        self.attachment = Some(v);
+        self.attachment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: ConversationContentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reaction`].
     pub fn set_reaction(mut self, v: ConversationContentReaction) -> Self {
-        self.reaction = Some(v);
+        self.reaction = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenSocialMediaMessageContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaMessageContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentType" => r.read_into(&mut v.content_type),
-                "attachment" => r.read_into(&mut v.attachment),
-                "text" => r.read_into(&mut v.text),
-                "reaction" => r.read_into(&mut v.reaction),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentType" => r.read_into(&mut self.content_type),
+                "attachment" => r.read_into(&mut self.attachment),
+                "text" => r.read_into(&mut self.text),
+                "reaction" => r.read_into(&mut self.reaction),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4588,7 +4907,7 @@ pub struct OpenSocialMediaNormalizedMessage {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenSocialMediaChannel>,
+    pub channel: Option<Box<OpenSocialMediaChannel>>,
     /// Message text.
     ///
     /// JSON `text`.
@@ -4621,7 +4940,7 @@ impl OpenSocialMediaNormalizedMessage {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenSocialMediaChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::text`].
@@ -4653,22 +4972,33 @@ impl OpenSocialMediaNormalizedMessage {
 
 impl FromJson for OpenSocialMediaNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaNormalizedMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "text" => r.read_into(&mut v.text),
-                "type" => r.read_into(&mut v.r#type),
-                "content" => r.read_into(&mut v.content),
-                "metadata" => r.read_into(&mut v.metadata),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "text" => r.read_into(&mut self.text),
+                "type" => r.read_into(&mut self.r#type),
+                "content" => r.read_into(&mut self.content),
+                "metadata" => r.read_into(&mut self.metadata),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4802,21 +5132,32 @@ impl OpenSocialMediaPublicMetadata {
 
 impl FromJson for OpenSocialMediaPublicMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaPublicMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rootId" => r.read_into(&mut v.root_id),
-                "replyToId" => r.read_into(&mut v.reply_to_id),
-                "source" => r.read_into(&mut v.source),
-                "url" => r.read_into(&mut v.url),
-                "mentionIds" => r.read_into(&mut v.mention_ids),
-                "tagIds" => r.read_into(&mut v.tag_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rootId" => r.read_into(&mut self.root_id),
+                "replyToId" => r.read_into(&mut self.reply_to_id),
+                "source" => r.read_into(&mut self.source),
+                "url" => r.read_into(&mut self.url),
+                "mentionIds" => r.read_into(&mut self.mention_ids),
+                "tagIds" => r.read_into(&mut self.tag_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4862,7 +5203,7 @@ pub struct OpenSocialMediaReactionsChannel {
     /// Information about the recipient the message is sent to.
     ///
     /// JSON `to`.
-    pub to: Option<OpenSocialMediaRecipient>,
+    pub to: Option<Box<OpenSocialMediaRecipient>>,
     /// Original time of the event. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -4896,7 +5237,7 @@ impl OpenSocialMediaReactionsChannel {
     }
     /// Sets [`Self::to`].
     pub fn set_to(mut self, v: OpenSocialMediaRecipient) -> Self {
-        self.to = Some(v);
+        self.to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time`].
@@ -4908,21 +5249,32 @@ impl OpenSocialMediaReactionsChannel {
 
 impl FromJson for OpenSocialMediaReactionsChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaReactionsChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "platform" => r.read_into(&mut v.platform),
-                "type" => r.read_into(&mut v.r#type),
-                "messageId" => r.read_into(&mut v.message_id),
-                "to" => r.read_into(&mut v.to),
-                "time" => r.read_into(&mut v.time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "platform" => r.read_into(&mut self.platform),
+                "type" => r.read_into(&mut self.r#type),
+                "messageId" => r.read_into(&mut self.message_id),
+                "to" => r.read_into(&mut self.to),
+                "time" => r.read_into(&mut self.time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5053,16 +5405,27 @@ impl OpenSocialMediaReactionsEvent {
 
 impl FromJson for OpenSocialMediaReactionsEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaReactionsEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "reactions" => r.read_into(&mut v.reactions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "reactions" => r.read_into(&mut self.reactions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5091,7 +5454,7 @@ pub struct OpenSocialMediaReactionsNormalizedEvent {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenSocialMediaReactionsChannel>,
+    pub channel: Option<Box<OpenSocialMediaReactionsChannel>>,
     /// List of event elements.
     ///
     /// Required.
@@ -5114,7 +5477,7 @@ impl OpenSocialMediaReactionsNormalizedEvent {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenSocialMediaReactionsChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::events`].
@@ -5131,19 +5494,30 @@ impl OpenSocialMediaReactionsNormalizedEvent {
 
 impl FromJson for OpenSocialMediaReactionsNormalizedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaReactionsNormalizedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "events" => r.read_into(&mut v.events),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "events" => r.read_into(&mut self.events),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5186,16 +5560,27 @@ impl OpenSocialMediaReactionsRequest {
 
 impl FromJson for OpenSocialMediaReactionsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaReactionsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "events" => r.read_into(&mut v.events),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "events" => r.read_into(&mut self.events),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5289,22 +5674,33 @@ impl OpenSocialMediaRecipient {
 
 impl FromJson for OpenSocialMediaRecipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaRecipient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "idType" => r.read_into(&mut v.id_type),
-                "firstName" => r.read_into(&mut v.first_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "nickname" => r.read_into(&mut v.nickname),
-                "image" => r.read_into(&mut v.image),
-                "additionalIds" => r.read_into(&mut v.additional_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "idType" => r.read_into(&mut self.id_type),
+                "firstName" => r.read_into(&mut self.first_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "nickname" => r.read_into(&mut self.nickname),
+                "image" => r.read_into(&mut self.image),
+                "additionalIds" => r.read_into(&mut self.additional_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5416,17 +5812,28 @@ impl OpenSocialMediaRecipientAdditionalIdentifier {
 
 impl FromJson for OpenSocialMediaRecipientAdditionalIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialMediaRecipientAdditionalIdentifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5581,25 +5988,36 @@ impl OpenSocialNormalizedMessageEntityListing {
 
 impl FromJson for OpenSocialNormalizedMessageEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialNormalizedMessageEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5707,25 +6125,36 @@ impl OpenSocialReactionsNormalizedEventEntityListing {
 
 impl FromJson for OpenSocialReactionsNormalizedEventEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenSocialReactionsNormalizedEventEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5774,16 +6203,27 @@ impl OverrideEscalationTarget {
 
 impl FromJson for OverrideEscalationTarget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OverrideEscalationTarget {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "integrationId" => r.read_into(&mut v.integration_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5882,25 +6322,36 @@ impl SocialEscalationResponseEntityListing {
 
 impl FromJson for SocialEscalationResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialEscalationResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5954,17 +6405,28 @@ impl SocialMediaAggregateDataContainer {
 
 impl FromJson for SocialMediaAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5990,7 +6452,7 @@ pub struct SocialMediaAggregateMetricData {
     /// JSON `qualifier`.
     pub qualifier: Option<String>,
     /// JSON `stats`.
-    pub stats: Option<SocialMediaStatisticalSummary>,
+    pub stats: Option<Box<SocialMediaStatisticalSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6008,25 +6470,36 @@ impl SocialMediaAggregateMetricData {
     }
     /// Sets [`Self::stats`].
     pub fn set_stats(mut self, v: SocialMediaStatisticalSummary) -> Self {
-        self.stats = Some(v);
+        self.stats = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SocialMediaAggregateMetricData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaAggregateMetricData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "qualifier" => r.read_into(&mut v.qualifier),
-                "stats" => r.read_into(&mut v.stats),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "qualifier" => r.read_into(&mut self.qualifier),
+                "stats" => r.read_into(&mut self.stats),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6073,17 +6546,28 @@ impl SocialMediaAsyncAggregateQueryResponse {
 
 impl FromJson for SocialMediaAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6125,7 +6609,7 @@ pub struct SocialMediaAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<SocialMediaQueryFilter>,
+    pub filter: Option<Box<SocialMediaQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -6163,7 +6647,7 @@ impl SocialMediaAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: SocialMediaQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -6180,22 +6664,33 @@ impl SocialMediaAsyncAggregationQuery {
 
 impl FromJson for SocialMediaAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6234,7 +6729,7 @@ pub struct SocialMediaAsyncDetailQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<SocialMediaQueryFilter>,
+    pub filter: Option<Box<SocialMediaQueryFilter>>,
     /// The number of results per page
     ///
     /// JSON `pageSize`.
@@ -6260,7 +6755,7 @@ impl SocialMediaAsyncDetailQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: SocialMediaQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::page_size`].
@@ -6277,20 +6772,31 @@ impl SocialMediaAsyncDetailQuery {
 
 impl FromJson for SocialMediaAsyncDetailQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaAsyncDetailQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "filter" => r.read_into(&mut v.filter),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "order" => r.read_into(&mut v.order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "filter" => r.read_into(&mut self.filter),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "order" => r.read_into(&mut self.order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6386,17 +6892,28 @@ impl SocialMediaAsyncDetailQueryResponse {
 
 impl FromJson for SocialMediaAsyncDetailQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaAsyncDetailQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6440,17 +6957,28 @@ impl SocialMediaDetailDataContainer {
 
 impl FromJson for SocialMediaDetailDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaDetailDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "messages" => r.read_into(&mut v.messages),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "messages" => r.read_into(&mut self.messages),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6474,11 +7002,11 @@ pub struct SocialMediaDetailMessageContainer {
     /// JSON `id`.
     pub id: Option<String>,
     /// JSON `normalizedMessage`.
-    pub normalized_message: Option<ConversationNormalizedMessage>,
+    pub normalized_message: Option<Box<ConversationNormalizedMessage>>,
     /// JSON `escalationInfo`.
-    pub escalation_info: Option<SocialMediaMessageEscalationInfo>,
+    pub escalation_info: Option<Box<SocialMediaMessageEscalationInfo>>,
     /// JSON `contentModeration`.
-    pub content_moderation: Option<ContentModeration>,
+    pub content_moderation: Option<Box<ContentModeration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6491,36 +7019,47 @@ impl SocialMediaDetailMessageContainer {
     }
     /// Sets [`Self::normalized_message`].
     pub fn set_normalized_message(mut self, v: ConversationNormalizedMessage) -> Self {
-        self.normalized_message = Some(v);
+        self.normalized_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::escalation_info`].
     pub fn set_escalation_info(mut self, v: SocialMediaMessageEscalationInfo) -> Self {
-        self.escalation_info = Some(v);
+        self.escalation_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content_moderation`].
     pub fn set_content_moderation(mut self, v: ContentModeration) -> Self {
-        self.content_moderation = Some(v);
+        self.content_moderation = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SocialMediaDetailMessageContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaDetailMessageContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "normalizedMessage" => r.read_into(&mut v.normalized_message),
-                "escalationInfo" => r.read_into(&mut v.escalation_info),
-                "contentModeration" => r.read_into(&mut v.content_moderation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "normalizedMessage" => r.read_into(&mut self.normalized_message),
+                "escalationInfo" => r.read_into(&mut self.escalation_info),
+                "contentModeration" => r.read_into(&mut self.content_moderation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6559,16 +7098,27 @@ impl SocialMediaMessageEscalationInfo {
 
 impl FromJson for SocialMediaMessageEscalationInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaMessageEscalationInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "escalationStatus" => r.read_into(&mut v.escalation_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "escalationStatus" => r.read_into(&mut self.escalation_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6682,17 +7232,28 @@ impl SocialMediaQueryClause {
 
 impl FromJson for SocialMediaQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6798,18 +7359,29 @@ impl SocialMediaQueryFilter {
 
 impl FromJson for SocialMediaQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6897,7 +7469,7 @@ pub struct SocialMediaQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6925,27 +7497,38 @@ impl SocialMediaQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SocialMediaQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7213,17 +7796,28 @@ impl SocialMediaStatisticalResponse {
 
 impl FromJson for SocialMediaStatisticalResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaStatisticalResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "metrics" => r.read_into(&mut v.metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "metrics" => r.read_into(&mut self.metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7365,31 +7959,42 @@ impl SocialMediaStatisticalSummary {
 
 impl FromJson for SocialMediaStatisticalSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaStatisticalSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "max" => r.read_into(&mut v.max),
-                "min" => r.read_into(&mut v.min),
-                "count" => r.read_into(&mut v.count),
-                "countNegative" => r.read_into(&mut v.count_negative),
-                "countPositive" => r.read_into(&mut v.count_positive),
-                "countNeutral" => r.read_into(&mut v.count_neutral),
-                "countUnknown" => r.read_into(&mut v.count_unknown),
-                "sum" => r.read_into(&mut v.sum),
-                "average" => r.read_into(&mut v.average),
-                "current" => r.read_into(&mut v.current),
-                "ratio" => r.read_into(&mut v.ratio),
-                "numerator" => r.read_into(&mut v.numerator),
-                "denominator" => r.read_into(&mut v.denominator),
-                "target" => r.read_into(&mut v.target),
-                "p95" => r.read_into(&mut v.p95),
-                "p99" => r.read_into(&mut v.p99),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "max" => r.read_into(&mut self.max),
+                "min" => r.read_into(&mut self.min),
+                "count" => r.read_into(&mut self.count),
+                "countNegative" => r.read_into(&mut self.count_negative),
+                "countPositive" => r.read_into(&mut self.count_positive),
+                "countNeutral" => r.read_into(&mut self.count_neutral),
+                "countUnknown" => r.read_into(&mut self.count_unknown),
+                "sum" => r.read_into(&mut self.sum),
+                "average" => r.read_into(&mut self.average),
+                "current" => r.read_into(&mut self.current),
+                "ratio" => r.read_into(&mut self.ratio),
+                "numerator" => r.read_into(&mut self.numerator),
+                "denominator" => r.read_into(&mut self.denominator),
+                "target" => r.read_into(&mut self.target),
+                "p95" => r.read_into(&mut self.p95),
+                "p99" => r.read_into(&mut self.p99),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7460,18 +8065,29 @@ impl SocialTopicPatchRequest {
 
 impl FromJson for SocialTopicPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialTopicPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "divisionId" => r.read_into(&mut v.division_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "divisionId" => r.read_into(&mut self.division_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7533,18 +8149,29 @@ impl SocialTopicRequest {
 
 impl FromJson for SocialTopicRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialTopicRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "divisionId" => r.read_into(&mut v.division_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "divisionId" => r.read_into(&mut self.division_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7647,23 +8274,34 @@ impl SocialTopicResponse {
 
 impl FromJson for SocialTopicResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialTopicResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "status" => r.read_into(&mut v.status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "status" => r.read_into(&mut self.status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7831,24 +8469,35 @@ impl SocialTopicWithDataIngestionRuleMetadataResponse {
 
 impl FromJson for SocialTopicWithDataIngestionRuleMetadataResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialTopicWithDataIngestionRuleMetadataResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "status" => r.read_into(&mut v.status),
-                "dataIngestionRulesMetadata" => r.read_into(&mut v.data_ingestion_rules_metadata),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "status" => r.read_into(&mut self.status),
+                "dataIngestionRulesMetadata" => r.read_into(&mut self.data_ingestion_rules_metadata),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8006,25 +8655,36 @@ impl SocialTopicWithDataIngestionRuleMetadataResponseEntityListing {
 
 impl FromJson for SocialTopicWithDataIngestionRuleMetadataResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialTopicWithDataIngestionRuleMetadataResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8089,18 +8749,29 @@ impl TweetUsage {
 
 impl FromJson for TweetUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TweetUsage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ingestionLimit" => r.read_into(&mut v.ingestion_limit),
-                "tweetCount" => r.read_into(&mut v.tweet_count),
-                "dateStart" => r.read_into(&mut v.date_start),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ingestionLimit" => r.read_into(&mut self.ingestion_limit),
+                "tweetCount" => r.read_into(&mut self.tweet_count),
+                "dateStart" => r.read_into(&mut self.date_start),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8151,17 +8822,28 @@ impl TwitterDataHistoricalTweetRequest {
 
 impl FromJson for TwitterDataHistoricalTweetRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterDataHistoricalTweetRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "searchTerms" => r.read_into(&mut v.search_terms),
-                "countries" => r.read_into(&mut v.countries),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "searchTerms" => r.read_into(&mut self.search_terms),
+                "countries" => r.read_into(&mut self.countries),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8193,7 +8875,7 @@ pub struct TwitterDataHistoricalTweetResponse {
     /// The tweet usage of the org
     ///
     /// JSON `usageStatistics`.
-    pub usage_statistics: Option<TweetUsage>,
+    pub usage_statistics: Option<Box<TweetUsage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8211,25 +8893,36 @@ impl TwitterDataHistoricalTweetResponse {
     }
     /// Sets [`Self::usage_statistics`].
     pub fn set_usage_statistics(mut self, v: TweetUsage) -> Self {
-        self.usage_statistics = Some(v);
+        self.usage_statistics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TwitterDataHistoricalTweetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterDataHistoricalTweetResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "matchingTweets" => r.read_into(&mut v.matching_tweets),
-                "previousNumberOfDays" => r.read_into(&mut v.previous_number_of_days),
-                "usageStatistics" => r.read_into(&mut v.usage_statistics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "matchingTweets" => r.read_into(&mut self.matching_tweets),
+                "previousNumberOfDays" => r.read_into(&mut self.previous_number_of_days),
+                "usageStatistics" => r.read_into(&mut self.usage_statistics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8300,19 +8993,30 @@ impl TwitterDataIngestionRuleRequest {
 
 impl FromJson for TwitterDataIngestionRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterDataIngestionRuleRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "searchTerms" => r.read_into(&mut v.search_terms),
-                "countries" => r.read_into(&mut v.countries),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "searchTerms" => r.read_into(&mut self.search_terms),
+                "countries" => r.read_into(&mut self.countries),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8370,7 +9074,7 @@ pub struct TwitterDataIngestionRuleResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// Search terms for X (formally Twitter).
     ///
     /// JSON `searchTerms`.
@@ -8430,7 +9134,7 @@ impl TwitterDataIngestionRuleResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search_terms`].
@@ -8452,27 +9156,38 @@ impl TwitterDataIngestionRuleResponse {
 
 impl FromJson for TwitterDataIngestionRuleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterDataIngestionRuleResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "searchTerms" => r.read_into(&mut v.search_terms),
-                "countries" => r.read_into(&mut v.countries),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "searchTerms" => r.read_into(&mut self.search_terms),
+                "countries" => r.read_into(&mut self.countries),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8601,7 +9316,7 @@ pub struct TwitterDataIngestionRuleVersionResponse {
     /// The Info about ingestion rule.
     ///
     /// JSON `ingestionRuleInfo`.
-    pub ingestion_rule_info: Option<MessageInfo>,
+    pub ingestion_rule_info: Option<Box<MessageInfo>>,
     /// Search terms for X (formally Twitter).
     ///
     /// JSON `searchTerms`.
@@ -8661,7 +9376,7 @@ impl TwitterDataIngestionRuleVersionResponse {
     }
     /// Sets [`Self::ingestion_rule_info`].
     pub fn set_ingestion_rule_info(mut self, v: MessageInfo) -> Self {
-        self.ingestion_rule_info = Some(v);
+        self.ingestion_rule_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search_terms`].
@@ -8683,27 +9398,38 @@ impl TwitterDataIngestionRuleVersionResponse {
 
 impl FromJson for TwitterDataIngestionRuleVersionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterDataIngestionRuleVersionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "platform" => r.read_into(&mut v.platform),
-                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
-                "searchTerms" => r.read_into(&mut v.search_terms),
-                "countries" => r.read_into(&mut v.countries),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "platform" => r.read_into(&mut self.platform),
+                "ingestionRuleInfo" => r.read_into(&mut self.ingestion_rule_info),
+                "searchTerms" => r.read_into(&mut self.search_terms),
+                "countries" => r.read_into(&mut self.countries),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8876,25 +9602,36 @@ impl TwitterDataIngestionRuleVersionResponseEntityListing {
 
 impl FromJson for TwitterDataIngestionRuleVersionResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterDataIngestionRuleVersionResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

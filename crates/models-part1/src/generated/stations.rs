@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -42,9 +42,9 @@ pub struct Station {
     /// JSON `webRtcUserId`.
     pub web_rtc_user_id: Option<String>,
     /// JSON `primaryEdge`.
-    pub primary_edge: Option<DomainEntityRef>,
+    pub primary_edge: Option<Box<DomainEntityRef>>,
     /// JSON `secondaryEdge`.
-    pub secondary_edge: Option<DomainEntityRef>,
+    pub secondary_edge: Option<Box<DomainEntityRef>>,
     /// JSON `type`.
     pub r#type: Option<String>,
     /// JSON `lineAppearanceId`.
@@ -110,12 +110,12 @@ impl Station {
     }
     /// Sets [`Self::primary_edge`].
     pub fn set_primary_edge(mut self, v: DomainEntityRef) -> Self {
-        self.primary_edge = Some(v);
+        self.primary_edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::secondary_edge`].
     pub fn set_secondary_edge(mut self, v: DomainEntityRef) -> Self {
-        self.secondary_edge = Some(v);
+        self.secondary_edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -162,31 +162,42 @@ impl Station {
 
 impl FromJson for Station {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Station {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "userId" => r.read_into(&mut v.user_id),
-                "webRtcUserId" => r.read_into(&mut v.web_rtc_user_id),
-                "primaryEdge" => r.read_into(&mut v.primary_edge),
-                "secondaryEdge" => r.read_into(&mut v.secondary_edge),
-                "type" => r.read_into(&mut v.r#type),
-                "lineAppearanceId" => r.read_into(&mut v.line_appearance_id),
-                "webRtcMediaDscp" => r.read_into(&mut v.web_rtc_media_dscp),
-                "webRtcPersistentEnabled" => r.read_into(&mut v.web_rtc_persistent_enabled),
-                "webRtcForceTurn" => r.read_into(&mut v.web_rtc_force_turn),
-                "webRtcCallAppearances" => r.read_into(&mut v.web_rtc_call_appearances),
-                "webRtcRequireMediaHelper" => r.read_into(&mut v.web_rtc_require_media_helper),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "userId" => r.read_into(&mut self.user_id),
+                "webRtcUserId" => r.read_into(&mut self.web_rtc_user_id),
+                "primaryEdge" => r.read_into(&mut self.primary_edge),
+                "secondaryEdge" => r.read_into(&mut self.secondary_edge),
+                "type" => r.read_into(&mut self.r#type),
+                "lineAppearanceId" => r.read_into(&mut self.line_appearance_id),
+                "webRtcMediaDscp" => r.read_into(&mut self.web_rtc_media_dscp),
+                "webRtcPersistentEnabled" => r.read_into(&mut self.web_rtc_persistent_enabled),
+                "webRtcForceTurn" => r.read_into(&mut self.web_rtc_force_turn),
+                "webRtcCallAppearances" => r.read_into(&mut self.web_rtc_call_appearances),
+                "webRtcRequireMediaHelper" => r.read_into(&mut self.web_rtc_require_media_helper),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -356,26 +367,37 @@ impl StationEntityListing {
 
 impl FromJson for StationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -26,7 +26,7 @@ pub struct AutoStatusTransitionDetail {
     /// Next status of auto status transition.
     ///
     /// JSON `nextStatus`.
-    pub next_status: Option<WorkitemStatusReference>,
+    pub next_status: Option<Box<WorkitemStatusReference>>,
     /// Date at which auto status transition occurs. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateOfTransition`.
@@ -34,7 +34,7 @@ pub struct AutoStatusTransitionDetail {
     /// This property will be set if auto status transition is failed.
     ///
     /// JSON `errorDetails`.
-    pub error_details: Option<TaskManagementErrorDetails>,
+    pub error_details: Option<Box<TaskManagementErrorDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -42,7 +42,7 @@ pub struct AutoStatusTransitionDetail {
 impl AutoStatusTransitionDetail {
     /// Sets [`Self::next_status`].
     pub fn set_next_status(mut self, v: WorkitemStatusReference) -> Self {
-        self.next_status = Some(v);
+        self.next_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_of_transition`].
@@ -52,25 +52,36 @@ impl AutoStatusTransitionDetail {
     }
     /// Sets [`Self::error_details`].
     pub fn set_error_details(mut self, v: TaskManagementErrorDetails) -> Self {
-        self.error_details = Some(v);
+        self.error_details = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AutoStatusTransitionDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AutoStatusTransitionDetail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "nextStatus" => r.read_into(&mut v.next_status),
-                "dateOfTransition" => r.read_into(&mut v.date_of_transition),
-                "errorDetails" => r.read_into(&mut v.error_details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "nextStatus" => r.read_into(&mut self.next_status),
+                "dateOfTransition" => r.read_into(&mut self.date_of_transition),
+                "errorDetails" => r.read_into(&mut self.error_details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -191,25 +202,36 @@ impl BulkJob {
 
 impl FromJson for BulkJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "action" => r.read_into(&mut v.action),
-                "totalCount" => r.read_into(&mut v.total_count),
-                "successfulCount" => r.read_into(&mut v.successful_count),
-                "failedCount" => r.read_into(&mut v.failed_count),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "dateFinished" => r.read_into(&mut v.date_finished),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "action" => r.read_into(&mut self.action),
+                "totalCount" => r.read_into(&mut self.total_count),
+                "successfulCount" => r.read_into(&mut self.successful_count),
+                "failedCount" => r.read_into(&mut self.failed_count),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "dateFinished" => r.read_into(&mut self.date_finished),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -372,16 +394,27 @@ impl BulkJobAddRequest {
 
 impl FromJson for BulkJobAddRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobAddRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -437,18 +470,29 @@ impl BulkJobAddResponse {
 
 impl FromJson for BulkJobAddResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobAddResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -473,11 +517,11 @@ pub struct BulkJobAddResult {
     /// Error details if the operation failed.
     ///
     /// JSON `error`.
-    pub error: Option<BulkJobError>,
+    pub error: Option<Box<BulkJobError>>,
     /// The result of the operation if it succeeded. For Workitem Bulk Add this is a summary.
     ///
     /// JSON `entity`.
-    pub entity: Option<BulkJobAddWorkitemSummary>,
+    pub entity: Option<Box<BulkJobAddWorkitemSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -485,29 +529,40 @@ pub struct BulkJobAddResult {
 impl BulkJobAddResult {
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkJobError) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: BulkJobAddWorkitemSummary) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkJobAddResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobAddResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "error" => r.read_into(&mut v.error),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "error" => r.read_into(&mut self.error),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -537,11 +592,11 @@ pub struct BulkJobAddWorkitemSummary {
     /// The workbin of the workitem.
     ///
     /// JSON `workbin`.
-    pub workbin: Option<WorkbinReference>,
+    pub workbin: Option<Box<WorkbinReference>>,
     /// The worktype of the workitem.
     ///
     /// JSON `type`.
-    pub r#type: Option<WorktypeReference>,
+    pub r#type: Option<Box<WorktypeReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -563,12 +618,12 @@ impl BulkJobAddWorkitemSummary {
     }
     /// Sets [`Self::workbin`].
     pub fn set_workbin(mut self, v: WorkbinReference) -> Self {
-        self.workbin = Some(v);
+        self.workbin = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
     pub fn set_type(mut self, v: WorktypeReference) -> Self {
-        self.r#type = Some(v);
+        self.r#type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -580,20 +635,31 @@ impl BulkJobAddWorkitemSummary {
 
 impl FromJson for BulkJobAddWorkitemSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobAddWorkitemSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "workbin" => r.read_into(&mut v.workbin),
-                "type" => r.read_into(&mut v.r#type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "workbin" => r.read_into(&mut self.workbin),
+                "type" => r.read_into(&mut self.r#type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -635,16 +701,27 @@ impl BulkJobEntity {
 
 impl FromJson for BulkJobEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -691,17 +768,28 @@ impl BulkJobError {
 
 impl FromJson for BulkJobError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -742,16 +830,27 @@ impl BulkJobTerminateRequest {
 
 impl FromJson for BulkJobTerminateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobTerminateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -774,11 +873,11 @@ pub struct BulkJobTerminateResult {
     /// Error details if the operation failed.
     ///
     /// JSON `error`.
-    pub error: Option<BulkJobError>,
+    pub error: Option<Box<BulkJobError>>,
     /// The result of the operation if it succeeded. For Workitem Bulk Terminate this is a summary.
     ///
     /// JSON `entity`.
-    pub entity: Option<BulkJobTerminateResultEntity>,
+    pub entity: Option<Box<BulkJobTerminateResultEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -786,29 +885,40 @@ pub struct BulkJobTerminateResult {
 impl BulkJobTerminateResult {
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkJobError) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: BulkJobTerminateResultEntity) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkJobTerminateResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobTerminateResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "error" => r.read_into(&mut v.error),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "error" => r.read_into(&mut self.error),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -856,17 +966,28 @@ impl BulkJobTerminateResultEntity {
 
 impl FromJson for BulkJobTerminateResultEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobTerminateResultEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -923,18 +1044,29 @@ impl BulkJobTerminateResultsResponse {
 
 impl FromJson for BulkJobTerminateResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobTerminateResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -976,16 +1108,27 @@ impl BulkJobUpdate {
 
 impl FromJson for BulkJobUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1096,20 +1239,31 @@ impl BulkJobsListing {
 
 impl FromJson for BulkJobsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkJobsListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1178,19 +1332,30 @@ impl ExternalContactReference {
 
 impl FromJson for ExternalContactReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalContactReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "firstName" => r.read_into(&mut v.first_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "firstName" => r.read_into(&mut self.first_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1240,17 +1405,28 @@ impl TaskManagementErrorDetails {
 
 impl FromJson for TaskManagementErrorDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementErrorDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1282,7 +1458,7 @@ pub struct Workbin {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// Workbin description
     ///
     /// JSON `description`.
@@ -1298,7 +1474,7 @@ pub struct Workbin {
     /// The id of the User who modified the Workbin.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1320,7 +1496,7 @@ impl Workbin {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1340,7 +1516,7 @@ impl Workbin {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1352,23 +1528,34 @@ impl Workbin {
 
 impl FromJson for Workbin {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Workbin {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1439,20 +1626,31 @@ impl WorkbinChangeListing {
 
 impl FromJson for WorkbinChangeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinChangeListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1514,18 +1712,29 @@ impl WorkbinCreate {
 
 impl FromJson for WorkbinCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "divisionId" => r.read_into(&mut v.division_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "divisionId" => r.read_into(&mut self.division_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1548,13 +1757,13 @@ impl ToJson for WorkbinCreate {
 #[non_exhaustive]
 pub struct WorkbinDelta {
     /// JSON `name`.
-    pub name: Option<WorkitemsAttributeChangeString>,
+    pub name: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `description`.
-    pub description: Option<WorkitemsAttributeChangeString>,
+    pub description: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `dateModified`.
-    pub date_modified: Option<WorkitemsAttributeChangeInstant>,
+    pub date_modified: Option<Box<WorkitemsAttributeChangeInstant>>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<WorkitemsAttributeChangeString>,
+    pub modified_by: Option<Box<WorkitemsAttributeChangeString>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1562,41 +1771,52 @@ pub struct WorkbinDelta {
 impl WorkbinDelta {
     /// Sets [`Self::name`].
     pub fn set_name(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.name = Some(v);
+        self.name = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
     pub fn set_description(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.description = Some(v);
+        self.description = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
     pub fn set_date_modified(mut self, v: WorkitemsAttributeChangeInstant) -> Self {
-        self.date_modified = Some(v);
+        self.date_modified = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkbinDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1672,21 +1892,32 @@ impl WorkbinQueryEntityListing {
 
 impl FromJson for WorkbinQueryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinQueryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1736,7 +1967,7 @@ pub struct WorkbinQueryRequest {
     /// Sort
     ///
     /// JSON `sort`.
-    pub sort: Option<WorkbinQuerySort>,
+    pub sort: Option<Box<WorkbinQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1769,28 +2000,39 @@ impl WorkbinQueryRequest {
     }
     /// Sets [`Self::sort`].
     pub fn set_sort(mut self, v: WorkbinQuerySort) -> Self {
-        self.sort = Some(v);
+        self.sort = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkbinQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "select" => r.read_into(&mut v.select),
-                "filters" => r.read_into(&mut v.filters),
-                "attributes" => r.read_into(&mut v.attributes),
-                "after" => r.read_into(&mut v.after),
-                "sort" => r.read_into(&mut v.sort),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "select" => r.read_into(&mut self.select),
+                "filters" => r.read_into(&mut self.filters),
+                "attributes" => r.read_into(&mut self.attributes),
+                "after" => r.read_into(&mut self.after),
+                "sort" => r.read_into(&mut self.sort),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1885,17 +2127,28 @@ impl WorkbinQuerySort {
 
 impl FromJson for WorkbinQuerySort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinQuerySort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "ascending" => r.read_into(&mut v.ascending),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "ascending" => r.read_into(&mut self.ascending),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1997,18 +2250,29 @@ impl WorkbinReference {
 
 impl FromJson for WorkbinReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2057,17 +2321,28 @@ impl WorkbinUpdate {
 
 impl FromJson for WorkbinUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2099,7 +2374,7 @@ pub struct WorkbinVersion {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// Workbin description
     ///
     /// JSON `description`.
@@ -2115,7 +2390,7 @@ pub struct WorkbinVersion {
     /// The id of the User who modified the Workbin.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// Version
     ///
     /// JSON `version`.
@@ -2141,7 +2416,7 @@ impl WorkbinVersion {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -2161,7 +2436,7 @@ impl WorkbinVersion {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -2178,24 +2453,35 @@ impl WorkbinVersion {
 
 impl FromJson for WorkbinVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2267,20 +2553,31 @@ impl WorkbinVersionListing {
 
 impl FromJson for WorkbinVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkbinVersionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2315,11 +2612,11 @@ pub struct Workitem {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The Worktype of the Workitem.
     ///
     /// JSON `type`.
-    pub r#type: Option<WorktypeReference>,
+    pub r#type: Option<Box<WorktypeReference>>,
     /// The description of the Workitem.
     ///
     /// JSON `description`.
@@ -2327,11 +2624,11 @@ pub struct Workitem {
     /// The language of the Workitem.
     ///
     /// JSON `language`.
-    pub language: Option<WorkitemLanguageReference>,
+    pub language: Option<Box<WorkitemLanguageReference>>,
     /// The utilization label of the Workitem.
     ///
     /// JSON `utilizationLabel`.
-    pub utilization_label: Option<WorkitemUtilizationLabelReference>,
+    pub utilization_label: Option<Box<WorkitemUtilizationLabelReference>>,
     /// The priority of the Workitem. The valid range is between -25,000,000 and 25,000,000.
     ///
     /// JSON `priority`.
@@ -2363,7 +2660,7 @@ pub struct Workitem {
     /// The current Status of the Workitem.
     ///
     /// JSON `status`.
-    pub status: Option<WorkitemStatusReference>,
+    pub status: Option<Box<WorkitemStatusReference>>,
     /// The Category of the current Status of the Workitem.
     ///
     /// JSON `statusCategory`.
@@ -2379,19 +2676,19 @@ pub struct Workitem {
     /// The Workbin that contains the Workitem.
     ///
     /// JSON `workbin`.
-    pub workbin: Option<WorkbinReference>,
+    pub workbin: Option<Box<WorkbinReference>>,
     /// The reporter of the Workitem.
     ///
     /// JSON `reporter`.
-    pub reporter: Option<UserReferenceWithName>,
+    pub reporter: Option<Box<UserReferenceWithName>>,
     /// The assignee of the Workitem.
     ///
     /// JSON `assignee`.
-    pub assignee: Option<UserReferenceWithName>,
+    pub assignee: Option<Box<UserReferenceWithName>>,
     /// The external contact of the Workitem.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<ExternalContactReference>,
+    pub external_contact: Option<Box<ExternalContactReference>>,
     /// The external tag of the Workitem.
     ///
     /// JSON `externalTag`.
@@ -2399,11 +2696,11 @@ pub struct Workitem {
     /// The User who modified the Workitem.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The Workitems queue.
     ///
     /// JSON `queue`.
-    pub queue: Option<WorkitemQueueReference>,
+    pub queue: Option<Box<WorkitemQueueReference>>,
     /// The assignment state of the workitem.
     ///
     /// JSON `assignmentState`.
@@ -2431,7 +2728,7 @@ pub struct Workitem {
     /// The schema defining the custom fields of the Workitem. The schema is inherited from the Workitems Worktype at creation time.
     ///
     /// JSON `schema`.
-    pub schema: Option<WorkitemSchema>,
+    pub schema: Option<Box<WorkitemSchema>>,
     /// Custom fields defined in the schema referenced by the Workitem.
     ///
     /// JSON `customFields`.
@@ -2439,7 +2736,7 @@ pub struct Workitem {
     /// Auto status transition details of Workitem.
     ///
     /// JSON `autoStatusTransitionDetail`.
-    pub auto_status_transition_detail: Option<AutoStatusTransitionDetail>,
+    pub auto_status_transition_detail: Option<Box<AutoStatusTransitionDetail>>,
     /// A list of scored agents for the Workitem.
     ///
     /// JSON `scoredAgents`.
@@ -2447,7 +2744,7 @@ pub struct Workitem {
     /// The script that will be executed for the Workitem.
     ///
     /// JSON `script`.
-    pub script: Option<WorkitemScriptReference>,
+    pub script: Option<Box<WorkitemScriptReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2469,12 +2766,12 @@ impl Workitem {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
     pub fn set_type(mut self, v: WorktypeReference) -> Self {
-        self.r#type = Some(v);
+        self.r#type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -2484,12 +2781,12 @@ impl Workitem {
     }
     /// Sets [`Self::language`].
     pub fn set_language(mut self, v: WorkitemLanguageReference) -> Self {
-        self.language = Some(v);
+        self.language = Some(Box::new(v));
         self
     }
     /// Sets [`Self::utilization_label`].
     pub fn set_utilization_label(mut self, v: WorkitemUtilizationLabelReference) -> Self {
-        self.utilization_label = Some(v);
+        self.utilization_label = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -2529,7 +2826,7 @@ impl Workitem {
     }
     /// Sets [`Self::status`].
     pub fn set_status(mut self, v: WorkitemStatusReference) -> Self {
-        self.status = Some(v);
+        self.status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status_category`].
@@ -2549,22 +2846,22 @@ impl Workitem {
     }
     /// Sets [`Self::workbin`].
     pub fn set_workbin(mut self, v: WorkbinReference) -> Self {
-        self.workbin = Some(v);
+        self.workbin = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reporter`].
     pub fn set_reporter(mut self, v: UserReferenceWithName) -> Self {
-        self.reporter = Some(v);
+        self.reporter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignee`].
     pub fn set_assignee(mut self, v: UserReferenceWithName) -> Self {
-        self.assignee = Some(v);
+        self.assignee = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: ExternalContactReference) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_tag`].
@@ -2574,12 +2871,12 @@ impl Workitem {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: WorkitemQueueReference) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignment_state`].
@@ -2614,7 +2911,7 @@ impl Workitem {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: WorkitemSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_fields`].
@@ -2624,7 +2921,7 @@ impl Workitem {
     }
     /// Sets [`Self::auto_status_transition_detail`].
     pub fn set_auto_status_transition_detail(mut self, v: AutoStatusTransitionDetail) -> Self {
-        self.auto_status_transition_detail = Some(v);
+        self.auto_status_transition_detail = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scored_agents`].
@@ -2634,7 +2931,7 @@ impl Workitem {
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: WorkitemScriptReference) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2646,52 +2943,63 @@ impl Workitem {
 
 impl FromJson for Workitem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Workitem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "type" => r.read_into(&mut v.r#type),
-                "description" => r.read_into(&mut v.description),
-                "language" => r.read_into(&mut v.language),
-                "utilizationLabel" => r.read_into(&mut v.utilization_label),
-                "priority" => r.read_into(&mut v.priority),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateDue" => r.read_into(&mut v.date_due),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "ttl" => r.read_into(&mut v.ttl),
-                "status" => r.read_into(&mut v.status),
-                "statusCategory" => r.read_into(&mut v.status_category),
-                "dateStatusChanged" => r.read_into(&mut v.date_status_changed),
-                "dateClosed" => r.read_into(&mut v.date_closed),
-                "workbin" => r.read_into(&mut v.workbin),
-                "reporter" => r.read_into(&mut v.reporter),
-                "assignee" => r.read_into(&mut v.assignee),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "queue" => r.read_into(&mut v.queue),
-                "assignmentState" => r.read_into(&mut v.assignment_state),
-                "dateAssignmentStateChanged" => r.read_into(&mut v.date_assignment_state_changed),
-                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
-                "skills" => r.read_into(&mut v.skills),
-                "preferredAgents" => r.read_into(&mut v.preferred_agents),
-                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
-                "schema" => r.read_into(&mut v.schema),
-                "customFields" => r.read_into(&mut v.custom_fields),
-                "autoStatusTransitionDetail" => r.read_into(&mut v.auto_status_transition_detail),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                "script" => r.read_into(&mut v.script),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "type" => r.read_into(&mut self.r#type),
+                "description" => r.read_into(&mut self.description),
+                "language" => r.read_into(&mut self.language),
+                "utilizationLabel" => r.read_into(&mut self.utilization_label),
+                "priority" => r.read_into(&mut self.priority),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateDue" => r.read_into(&mut self.date_due),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "ttl" => r.read_into(&mut self.ttl),
+                "status" => r.read_into(&mut self.status),
+                "statusCategory" => r.read_into(&mut self.status_category),
+                "dateStatusChanged" => r.read_into(&mut self.date_status_changed),
+                "dateClosed" => r.read_into(&mut self.date_closed),
+                "workbin" => r.read_into(&mut self.workbin),
+                "reporter" => r.read_into(&mut self.reporter),
+                "assignee" => r.read_into(&mut self.assignee),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "queue" => r.read_into(&mut self.queue),
+                "assignmentState" => r.read_into(&mut self.assignment_state),
+                "dateAssignmentStateChanged" => r.read_into(&mut self.date_assignment_state_changed),
+                "alertTimeoutSeconds" => r.read_into(&mut self.alert_timeout_seconds),
+                "skills" => r.read_into(&mut self.skills),
+                "preferredAgents" => r.read_into(&mut self.preferred_agents),
+                "autoStatusTransition" => r.read_into(&mut self.auto_status_transition),
+                "schema" => r.read_into(&mut self.schema),
+                "customFields" => r.read_into(&mut self.custom_fields),
+                "autoStatusTransitionDetail" => r.read_into(&mut self.auto_status_transition_detail),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                "script" => r.read_into(&mut self.script),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2941,20 +3249,31 @@ impl WorkitemChangeListing {
 
 impl FromJson for WorkitemChangeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemChangeListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3162,34 +3481,45 @@ impl WorkitemCommonCreate {
 
 impl FromJson for WorkitemCommonCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemCommonCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "priority" => r.read_into(&mut v.priority),
-                "dateDue" => r.read_into(&mut v.date_due),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "ttl" => r.read_into(&mut v.ttl),
-                "statusId" => r.read_into(&mut v.status_id),
-                "workbinId" => r.read_into(&mut v.workbin_id),
-                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
-                "description" => r.read_into(&mut v.description),
-                "typeId" => r.read_into(&mut v.type_id),
-                "customFields" => r.read_into(&mut v.custom_fields),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "assigneeId" => r.read_into(&mut v.assignee_id),
-                "languageId" => r.read_into(&mut v.language_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "scriptId" => r.read_into(&mut v.script_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "priority" => r.read_into(&mut self.priority),
+                "dateDue" => r.read_into(&mut self.date_due),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "ttl" => r.read_into(&mut self.ttl),
+                "statusId" => r.read_into(&mut self.status_id),
+                "workbinId" => r.read_into(&mut self.workbin_id),
+                "autoStatusTransition" => r.read_into(&mut self.auto_status_transition),
+                "description" => r.read_into(&mut self.description),
+                "typeId" => r.read_into(&mut self.type_id),
+                "customFields" => r.read_into(&mut self.custom_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "assigneeId" => r.read_into(&mut self.assignee_id),
+                "languageId" => r.read_into(&mut self.language_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "scriptId" => r.read_into(&mut self.script_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3447,38 +3777,49 @@ impl WorkitemCreate {
 
 impl FromJson for WorkitemCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "priority" => r.read_into(&mut v.priority),
-                "dateDue" => r.read_into(&mut v.date_due),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "ttl" => r.read_into(&mut v.ttl),
-                "statusId" => r.read_into(&mut v.status_id),
-                "workbinId" => r.read_into(&mut v.workbin_id),
-                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
-                "description" => r.read_into(&mut v.description),
-                "typeId" => r.read_into(&mut v.type_id),
-                "customFields" => r.read_into(&mut v.custom_fields),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "assigneeId" => r.read_into(&mut v.assignee_id),
-                "languageId" => r.read_into(&mut v.language_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "wrapupCode" => r.read_into(&mut v.wrapup_code),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                "preferredAgentIds" => r.read_into(&mut v.preferred_agent_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "priority" => r.read_into(&mut self.priority),
+                "dateDue" => r.read_into(&mut self.date_due),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "ttl" => r.read_into(&mut self.ttl),
+                "statusId" => r.read_into(&mut self.status_id),
+                "workbinId" => r.read_into(&mut self.workbin_id),
+                "autoStatusTransition" => r.read_into(&mut self.auto_status_transition),
+                "description" => r.read_into(&mut self.description),
+                "typeId" => r.read_into(&mut self.type_id),
+                "customFields" => r.read_into(&mut self.custom_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "assigneeId" => r.read_into(&mut self.assignee_id),
+                "languageId" => r.read_into(&mut self.language_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "wrapupCode" => r.read_into(&mut self.wrapup_code),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                "preferredAgentIds" => r.read_into(&mut self.preferred_agent_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3551,17 +3892,28 @@ impl WorkitemDateBasedCondition {
 
 impl FromJson for WorkitemDateBasedCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemDateBasedCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attribute" => r.read_into(&mut v.attribute),
-                "relativeMinutesToInvocation" => r.read_into(&mut v.relative_minutes_to_invocation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attribute" => r.read_into(&mut self.attribute),
+                "relativeMinutesToInvocation" => r.read_into(&mut self.relative_minutes_to_invocation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3664,17 +4016,28 @@ impl WorkitemDateBasedConditionUpdate {
 
 impl FromJson for WorkitemDateBasedConditionUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemDateBasedConditionUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attribute" => r.read_into(&mut v.attribute),
-                "relativeMinutesToInvocation" => r.read_into(&mut v.relative_minutes_to_invocation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attribute" => r.read_into(&mut self.attribute),
+                "relativeMinutesToInvocation" => r.read_into(&mut self.relative_minutes_to_invocation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3763,15 +4126,15 @@ pub struct WorkitemDateBasedRule {
     /// The rules action. If the condition criteria is met this action will be executed.
     ///
     /// JSON `action`.
-    pub action: Option<WorkitemRuleAction>,
+    pub action: Option<Box<WorkitemRuleAction>>,
     /// The Worktype containing the rule.
     ///
     /// JSON `worktype`.
-    pub worktype: Option<WorktypeReference>,
+    pub worktype: Option<Box<WorktypeReference>>,
     /// The rules condition. If the condition criteria is met the rules action will be executed.
     ///
     /// JSON `condition`.
-    pub condition: Option<WorkitemDateBasedCondition>,
+    pub condition: Option<Box<WorkitemDateBasedCondition>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3798,17 +4161,17 @@ impl WorkitemDateBasedRule {
     }
     /// Sets [`Self::action`].
     pub fn set_action(mut self, v: WorkitemRuleAction) -> Self {
-        self.action = Some(v);
+        self.action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::worktype`].
     pub fn set_worktype(mut self, v: WorktypeReference) -> Self {
-        self.worktype = Some(v);
+        self.worktype = Some(Box::new(v));
         self
     }
     /// Sets [`Self::condition`].
     pub fn set_condition(mut self, v: WorkitemDateBasedCondition) -> Self {
-        self.condition = Some(v);
+        self.condition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3820,22 +4183,33 @@ impl WorkitemDateBasedRule {
 
 impl FromJson for WorkitemDateBasedRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemDateBasedRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "action" => r.read_into(&mut v.action),
-                "worktype" => r.read_into(&mut v.worktype),
-                "condition" => r.read_into(&mut v.condition),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "action" => r.read_into(&mut self.action),
+                "worktype" => r.read_into(&mut self.worktype),
+                "condition" => r.read_into(&mut self.condition),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3923,7 +4297,7 @@ pub struct WorkitemDateBasedRuleCreate {
     /// Required.
     ///
     /// JSON `condition`.
-    pub condition: Option<WorkitemDateBasedCondition>,
+    pub condition: Option<Box<WorkitemDateBasedCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3936,24 +4310,35 @@ impl WorkitemDateBasedRuleCreate {
     }
     /// Sets [`Self::condition`].
     pub fn set_condition(mut self, v: WorkitemDateBasedCondition) -> Self {
-        self.condition = Some(v);
+        self.condition = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemDateBasedRuleCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemDateBasedRuleCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "condition" => r.read_into(&mut v.condition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "condition" => r.read_into(&mut self.condition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4018,20 +4403,31 @@ impl WorkitemDateBasedRuleListing {
 
 impl FromJson for WorkitemDateBasedRuleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemDateBasedRuleListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4062,7 +4458,7 @@ pub struct WorkitemDateBasedRuleUpdate {
     /// The rules condition. If the condition criteria is met the rules action will be executed.
     ///
     /// JSON `condition`.
-    pub condition: Option<WorkitemDateBasedConditionUpdate>,
+    pub condition: Option<Box<WorkitemDateBasedConditionUpdate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4075,24 +4471,35 @@ impl WorkitemDateBasedRuleUpdate {
     }
     /// Sets [`Self::condition`].
     pub fn set_condition(mut self, v: WorkitemDateBasedConditionUpdate) -> Self {
-        self.condition = Some(v);
+        self.condition = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemDateBasedRuleUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemDateBasedRuleUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "condition" => r.read_into(&mut v.condition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "condition" => r.read_into(&mut self.condition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4114,67 +4521,67 @@ impl ToJson for WorkitemDateBasedRuleUpdate {
 #[non_exhaustive]
 pub struct WorkitemDelta {
     /// JSON `name`.
-    pub name: Option<WorkitemsAttributeChangeString>,
+    pub name: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `description`.
-    pub description: Option<WorkitemsAttributeChangeString>,
+    pub description: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `languageId`.
-    pub language_id: Option<WorkitemsAttributeChangeString>,
+    pub language_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `utilizationLabelId`.
-    pub utilization_label_id: Option<WorkitemsAttributeChangeString>,
+    pub utilization_label_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `priority`.
-    pub priority: Option<WorkitemsAttributeChangeInteger>,
+    pub priority: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `skillIds`.
-    pub skill_ids: Option<WorkitemsAttributeChangeList>,
+    pub skill_ids: Option<Box<WorkitemsAttributeChangeList>>,
     /// JSON `preferredAgentIds`.
-    pub preferred_agent_ids: Option<WorkitemsAttributeChangeList>,
+    pub preferred_agent_ids: Option<Box<WorkitemsAttributeChangeList>>,
     /// JSON `dateDue`.
-    pub date_due: Option<WorkitemsAttributeChangeInstant>,
+    pub date_due: Option<Box<WorkitemsAttributeChangeInstant>>,
     /// JSON `dateExpires`.
-    pub date_expires: Option<WorkitemsAttributeChangeInstant>,
+    pub date_expires: Option<Box<WorkitemsAttributeChangeInstant>>,
     /// JSON `durationSeconds`.
-    pub duration_seconds: Option<WorkitemsAttributeChangeInteger>,
+    pub duration_seconds: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `statusId`.
-    pub status_id: Option<WorkitemsAttributeChangeString>,
+    pub status_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `reporterId`.
-    pub reporter_id: Option<WorkitemsAttributeChangeString>,
+    pub reporter_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `externalContactId`.
-    pub external_contact_id: Option<WorkitemsAttributeChangeString>,
+    pub external_contact_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `assigneeId`.
-    pub assignee_id: Option<WorkitemsAttributeChangeString>,
+    pub assignee_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `workbinId`.
-    pub workbin_id: Option<WorkitemsAttributeChangeString>,
+    pub workbin_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `queueId`.
-    pub queue_id: Option<WorkitemsAttributeChangeString>,
+    pub queue_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `externalTag`.
-    pub external_tag: Option<WorkitemsAttributeChangeString>,
+    pub external_tag: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `wrapupId`.
-    pub wrapup_id: Option<WorkitemsAttributeChangeString>,
+    pub wrapup_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `wrapup`.
-    pub wrapup: Option<WorkitemsAttributeChangeWrapupDelta>,
+    pub wrapup: Option<Box<WorkitemsAttributeChangeWrapupDelta>>,
     /// JSON `ttl`.
-    pub ttl: Option<WorkitemsAttributeChangeInteger>,
+    pub ttl: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `dateClosed`.
-    pub date_closed: Option<WorkitemsAttributeChangeInstant>,
+    pub date_closed: Option<Box<WorkitemsAttributeChangeInstant>>,
     /// JSON `assignmentState`.
-    pub assignment_state: Option<WorkitemsAttributeChangeString>,
+    pub assignment_state: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `autoStatusTransition`.
-    pub auto_status_transition: Option<WorkitemsAttributeChangeBoolean>,
+    pub auto_status_transition: Option<Box<WorkitemsAttributeChangeBoolean>>,
     /// JSON `customFields`.
-    pub custom_fields: Option<WorkitemsAttributeChangeMap>,
+    pub custom_fields: Option<Box<WorkitemsAttributeChangeMap>>,
     /// JSON `dateModified`.
-    pub date_modified: Option<WorkitemsAttributeChangeInstant>,
+    pub date_modified: Option<Box<WorkitemsAttributeChangeInstant>>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<WorkitemsAttributeChangeString>,
+    pub modified_by: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `statusCategory`.
-    pub status_category: Option<WorkitemsAttributeChangeWorkitemStatusCategory>,
+    pub status_category: Option<Box<WorkitemsAttributeChangeWorkitemStatusCategory>>,
     /// JSON `scriptId`.
-    pub script_id: Option<WorkitemsAttributeChangeString>,
+    pub script_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `dateAssignmentStateChanged`.
-    pub date_assignment_state_changed: Option<WorkitemsAttributeChangeInstant>,
+    pub date_assignment_state_changed: Option<Box<WorkitemsAttributeChangeInstant>>,
     /// JSON `alertTimeoutSeconds`.
-    pub alert_timeout_seconds: Option<WorkitemsAttributeChangeInteger>,
+    pub alert_timeout_seconds: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `scoredAgents`.
-    pub scored_agents: Option<WorkitemsAttributeChangeListWorkitemScoredAgentDelta>,
+    pub scored_agents: Option<Box<WorkitemsAttributeChangeListWorkitemScoredAgentDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4182,203 +4589,214 @@ pub struct WorkitemDelta {
 impl WorkitemDelta {
     /// Sets [`Self::name`].
     pub fn set_name(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.name = Some(v);
+        self.name = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
     pub fn set_description(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.description = Some(v);
+        self.description = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language_id`].
     pub fn set_language_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.language_id = Some(v);
+        self.language_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::utilization_label_id`].
     pub fn set_utilization_label_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.utilization_label_id = Some(v);
+        self.utilization_label_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
     pub fn set_priority(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.priority = Some(v);
+        self.priority = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skill_ids`].
     pub fn set_skill_ids(mut self, v: WorkitemsAttributeChangeList) -> Self {
-        self.skill_ids = Some(v);
+        self.skill_ids = Some(Box::new(v));
         self
     }
     /// Sets [`Self::preferred_agent_ids`].
     pub fn set_preferred_agent_ids(mut self, v: WorkitemsAttributeChangeList) -> Self {
-        self.preferred_agent_ids = Some(v);
+        self.preferred_agent_ids = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_due`].
     pub fn set_date_due(mut self, v: WorkitemsAttributeChangeInstant) -> Self {
-        self.date_due = Some(v);
+        self.date_due = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_expires`].
     pub fn set_date_expires(mut self, v: WorkitemsAttributeChangeInstant) -> Self {
-        self.date_expires = Some(v);
+        self.date_expires = Some(Box::new(v));
         self
     }
     /// Sets [`Self::duration_seconds`].
     pub fn set_duration_seconds(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.duration_seconds = Some(v);
+        self.duration_seconds = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status_id`].
     pub fn set_status_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.status_id = Some(v);
+        self.status_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reporter_id`].
     pub fn set_reporter_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.reporter_id = Some(v);
+        self.reporter_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact_id`].
     pub fn set_external_contact_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.external_contact_id = Some(v);
+        self.external_contact_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignee_id`].
     pub fn set_assignee_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.assignee_id = Some(v);
+        self.assignee_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::workbin_id`].
     pub fn set_workbin_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.workbin_id = Some(v);
+        self.workbin_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue_id`].
     pub fn set_queue_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.queue_id = Some(v);
+        self.queue_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_tag`].
     pub fn set_external_tag(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.external_tag = Some(v);
+        self.external_tag = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_id`].
     pub fn set_wrapup_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.wrapup_id = Some(v);
+        self.wrapup_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: WorkitemsAttributeChangeWrapupDelta) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ttl`].
     pub fn set_ttl(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.ttl = Some(v);
+        self.ttl = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_closed`].
     pub fn set_date_closed(mut self, v: WorkitemsAttributeChangeInstant) -> Self {
-        self.date_closed = Some(v);
+        self.date_closed = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignment_state`].
     pub fn set_assignment_state(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.assignment_state = Some(v);
+        self.assignment_state = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_status_transition`].
     pub fn set_auto_status_transition(mut self, v: WorkitemsAttributeChangeBoolean) -> Self {
-        self.auto_status_transition = Some(v);
+        self.auto_status_transition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_fields`].
     pub fn set_custom_fields(mut self, v: WorkitemsAttributeChangeMap) -> Self {
-        self.custom_fields = Some(v);
+        self.custom_fields = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
     pub fn set_date_modified(mut self, v: WorkitemsAttributeChangeInstant) -> Self {
-        self.date_modified = Some(v);
+        self.date_modified = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status_category`].
     pub fn set_status_category(mut self, v: WorkitemsAttributeChangeWorkitemStatusCategory) -> Self {
-        self.status_category = Some(v);
+        self.status_category = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script_id`].
     pub fn set_script_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.script_id = Some(v);
+        self.script_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_assignment_state_changed`].
     pub fn set_date_assignment_state_changed(mut self, v: WorkitemsAttributeChangeInstant) -> Self {
-        self.date_assignment_state_changed = Some(v);
+        self.date_assignment_state_changed = Some(Box::new(v));
         self
     }
     /// Sets [`Self::alert_timeout_seconds`].
     pub fn set_alert_timeout_seconds(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.alert_timeout_seconds = Some(v);
+        self.alert_timeout_seconds = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scored_agents`].
     pub fn set_scored_agents(mut self, v: WorkitemsAttributeChangeListWorkitemScoredAgentDelta) -> Self {
-        self.scored_agents = Some(v);
+        self.scored_agents = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "languageId" => r.read_into(&mut v.language_id),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "priority" => r.read_into(&mut v.priority),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "preferredAgentIds" => r.read_into(&mut v.preferred_agent_ids),
-                "dateDue" => r.read_into(&mut v.date_due),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "statusId" => r.read_into(&mut v.status_id),
-                "reporterId" => r.read_into(&mut v.reporter_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "assigneeId" => r.read_into(&mut v.assignee_id),
-                "workbinId" => r.read_into(&mut v.workbin_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "wrapupId" => r.read_into(&mut v.wrapup_id),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "ttl" => r.read_into(&mut v.ttl),
-                "dateClosed" => r.read_into(&mut v.date_closed),
-                "assignmentState" => r.read_into(&mut v.assignment_state),
-                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
-                "customFields" => r.read_into(&mut v.custom_fields),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "statusCategory" => r.read_into(&mut v.status_category),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "dateAssignmentStateChanged" => r.read_into(&mut v.date_assignment_state_changed),
-                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "languageId" => r.read_into(&mut self.language_id),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "priority" => r.read_into(&mut self.priority),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "preferredAgentIds" => r.read_into(&mut self.preferred_agent_ids),
+                "dateDue" => r.read_into(&mut self.date_due),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "statusId" => r.read_into(&mut self.status_id),
+                "reporterId" => r.read_into(&mut self.reporter_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "assigneeId" => r.read_into(&mut self.assignee_id),
+                "workbinId" => r.read_into(&mut self.workbin_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "wrapupId" => r.read_into(&mut self.wrapup_id),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "ttl" => r.read_into(&mut self.ttl),
+                "dateClosed" => r.read_into(&mut self.date_closed),
+                "assignmentState" => r.read_into(&mut self.assignment_state),
+                "autoStatusTransition" => r.read_into(&mut self.auto_status_transition),
+                "customFields" => r.read_into(&mut self.custom_fields),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "statusCategory" => r.read_into(&mut self.status_category),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "dateAssignmentStateChanged" => r.read_into(&mut self.date_assignment_state_changed),
+                "alertTimeoutSeconds" => r.read_into(&mut self.alert_timeout_seconds),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4481,19 +4899,30 @@ impl WorkitemFilter {
 
 impl FromJson for WorkitemFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4676,18 +5105,29 @@ impl WorkitemFlowReference {
 
 impl FromJson for WorkitemFlowReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemFlowReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4743,18 +5183,29 @@ impl WorkitemLanguageReference {
 
 impl FromJson for WorkitemLanguageReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemLanguageReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4796,16 +5247,27 @@ impl WorkitemManualAssign {
 
 impl FromJson for WorkitemManualAssign {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemManualAssign {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4881,20 +5343,31 @@ impl WorkitemOnAttributeChangeCondition {
 
 impl FromJson for WorkitemOnAttributeChangeCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnAttributeChangeCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attribute" => r.read_into(&mut v.attribute),
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attribute" => r.read_into(&mut self.attribute),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5104,20 +5577,31 @@ impl WorkitemOnAttributeChangeConditionUpdate {
 
 impl FromJson for WorkitemOnAttributeChangeConditionUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnAttributeChangeConditionUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attribute" => r.read_into(&mut v.attribute),
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attribute" => r.read_into(&mut self.attribute),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5284,15 +5768,15 @@ pub struct WorkitemOnAttributeChangeRule {
     /// The rules action. If the condition criteria is met this action will be executed.
     ///
     /// JSON `action`.
-    pub action: Option<WorkitemRuleAction>,
+    pub action: Option<Box<WorkitemRuleAction>>,
     /// The Worktype containing the rule.
     ///
     /// JSON `worktype`.
-    pub worktype: Option<WorktypeReference>,
+    pub worktype: Option<Box<WorktypeReference>>,
     /// The rules condition. If the condition criteria is met the rules action will be executed.
     ///
     /// JSON `condition`.
-    pub condition: Option<WorkitemOnAttributeChangeCondition>,
+    pub condition: Option<Box<WorkitemOnAttributeChangeCondition>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5319,17 +5803,17 @@ impl WorkitemOnAttributeChangeRule {
     }
     /// Sets [`Self::action`].
     pub fn set_action(mut self, v: WorkitemRuleAction) -> Self {
-        self.action = Some(v);
+        self.action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::worktype`].
     pub fn set_worktype(mut self, v: WorktypeReference) -> Self {
-        self.worktype = Some(v);
+        self.worktype = Some(Box::new(v));
         self
     }
     /// Sets [`Self::condition`].
     pub fn set_condition(mut self, v: WorkitemOnAttributeChangeCondition) -> Self {
-        self.condition = Some(v);
+        self.condition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5341,22 +5825,33 @@ impl WorkitemOnAttributeChangeRule {
 
 impl FromJson for WorkitemOnAttributeChangeRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnAttributeChangeRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "action" => r.read_into(&mut v.action),
-                "worktype" => r.read_into(&mut v.worktype),
-                "condition" => r.read_into(&mut v.condition),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "action" => r.read_into(&mut self.action),
+                "worktype" => r.read_into(&mut self.worktype),
+                "condition" => r.read_into(&mut self.condition),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5444,7 +5939,7 @@ pub struct WorkitemOnAttributeChangeRuleCreate {
     /// Required.
     ///
     /// JSON `condition`.
-    pub condition: Option<WorkitemOnAttributeChangeCondition>,
+    pub condition: Option<Box<WorkitemOnAttributeChangeCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5457,24 +5952,35 @@ impl WorkitemOnAttributeChangeRuleCreate {
     }
     /// Sets [`Self::condition`].
     pub fn set_condition(mut self, v: WorkitemOnAttributeChangeCondition) -> Self {
-        self.condition = Some(v);
+        self.condition = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemOnAttributeChangeRuleCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnAttributeChangeRuleCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "condition" => r.read_into(&mut v.condition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "condition" => r.read_into(&mut self.condition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5539,20 +6045,31 @@ impl WorkitemOnAttributeChangeRuleListing {
 
 impl FromJson for WorkitemOnAttributeChangeRuleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnAttributeChangeRuleListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5583,7 +6100,7 @@ pub struct WorkitemOnAttributeChangeRuleUpdate {
     /// The rules condition. If the condition criteria is met the rules action will be executed.
     ///
     /// JSON `condition`.
-    pub condition: Option<WorkitemOnAttributeChangeConditionUpdate>,
+    pub condition: Option<Box<WorkitemOnAttributeChangeConditionUpdate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5596,24 +6113,35 @@ impl WorkitemOnAttributeChangeRuleUpdate {
     }
     /// Sets [`Self::condition`].
     pub fn set_condition(mut self, v: WorkitemOnAttributeChangeConditionUpdate) -> Self {
-        self.condition = Some(v);
+        self.condition = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemOnAttributeChangeRuleUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnAttributeChangeRuleUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "condition" => r.read_into(&mut v.condition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "condition" => r.read_into(&mut self.condition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5647,11 +6175,11 @@ pub struct WorkitemOnCreateRule {
     /// The rules action. If the condition criteria is met this action will be executed.
     ///
     /// JSON `action`.
-    pub action: Option<WorkitemRuleAction>,
+    pub action: Option<Box<WorkitemRuleAction>>,
     /// The Worktype containing the rule.
     ///
     /// JSON `worktype`.
-    pub worktype: Option<WorktypeReference>,
+    pub worktype: Option<Box<WorktypeReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5678,12 +6206,12 @@ impl WorkitemOnCreateRule {
     }
     /// Sets [`Self::action`].
     pub fn set_action(mut self, v: WorkitemRuleAction) -> Self {
-        self.action = Some(v);
+        self.action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::worktype`].
     pub fn set_worktype(mut self, v: WorktypeReference) -> Self {
-        self.worktype = Some(v);
+        self.worktype = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5695,21 +6223,32 @@ impl WorkitemOnCreateRule {
 
 impl FromJson for WorkitemOnCreateRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnCreateRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "action" => r.read_into(&mut v.action),
-                "worktype" => r.read_into(&mut v.worktype),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "action" => r.read_into(&mut self.action),
+                "worktype" => r.read_into(&mut self.worktype),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5805,16 +6344,27 @@ impl WorkitemOnCreateRuleCreate {
 
 impl FromJson for WorkitemOnCreateRuleCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnCreateRuleCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5878,20 +6428,31 @@ impl WorkitemOnCreateRuleListing {
 
 impl FromJson for WorkitemOnCreateRuleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnCreateRuleListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5933,16 +6494,27 @@ impl WorkitemOnCreateRuleUpdate {
 
 impl FromJson for WorkitemOnCreateRuleUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemOnCreateRuleUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6006,20 +6578,31 @@ impl WorkitemPagedEntityListing {
 
 impl FromJson for WorkitemPagedEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemPagedEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6094,21 +6677,32 @@ impl WorkitemPostQueryEntityListing {
 
 impl FromJson for WorkitemPostQueryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemPostQueryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6162,7 +6756,7 @@ pub struct WorkitemQueryJobCreate {
     /// Sort
     ///
     /// JSON `sort`.
-    pub sort: Option<WorkitemQueryJobSort>,
+    pub sort: Option<Box<WorkitemQueryJobSort>>,
     /// Interval start date to use to filter results based on create date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateIntervalStart`.
@@ -6208,7 +6802,7 @@ impl WorkitemQueryJobCreate {
     }
     /// Sets [`Self::sort`].
     pub fn set_sort(mut self, v: WorkitemQueryJobSort) -> Self {
-        self.sort = Some(v);
+        self.sort = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_interval_start`].
@@ -6225,24 +6819,35 @@ impl WorkitemQueryJobCreate {
 
 impl FromJson for WorkitemQueryJobCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryJobCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "filters" => r.read_into(&mut v.filters),
-                "queryFilters" => r.read_into(&mut v.query_filters),
-                "expands" => r.read_into(&mut v.expands),
-                "attributes" => r.read_into(&mut v.attributes),
-                "sort" => r.read_into(&mut v.sort),
-                "dateIntervalStart" => r.read_into(&mut v.date_interval_start),
-                "dateIntervalEnd" => r.read_into(&mut v.date_interval_end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "filters" => r.read_into(&mut self.filters),
+                "queryFilters" => r.read_into(&mut self.query_filters),
+                "expands" => r.read_into(&mut self.expands),
+                "attributes" => r.read_into(&mut self.attributes),
+                "sort" => r.read_into(&mut self.sort),
+                "dateIntervalStart" => r.read_into(&mut self.date_interval_start),
+                "dateIntervalEnd" => r.read_into(&mut self.date_interval_end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6297,17 +6902,28 @@ impl WorkitemQueryJobError {
 
 impl FromJson for WorkitemQueryJobError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryJobError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6370,18 +6986,29 @@ impl WorkitemQueryJobFilter {
 
 impl FromJson for WorkitemQueryJobFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryJobFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6522,18 +7149,29 @@ impl WorkitemQueryJobQueryFilters {
 
 impl FromJson for WorkitemQueryJobQueryFilters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryJobQueryFilters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "operator" => r.read_into(&mut v.operator),
-                "criteria" => r.read_into(&mut v.criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "operator" => r.read_into(&mut self.operator),
+                "criteria" => r.read_into(&mut self.criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6674,17 +7312,28 @@ impl WorkitemQueryJobQueryFiltersCriteria {
 
 impl FromJson for WorkitemQueryJobQueryFiltersCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryJobQueryFiltersCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operator" => r.read_into(&mut v.operator),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operator" => r.read_into(&mut self.operator),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6792,18 +7441,29 @@ impl WorkitemQueryJobQueryFiltersPredicate {
 
 impl FromJson for WorkitemQueryJobQueryFiltersPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryJobQueryFiltersPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6927,7 +7587,7 @@ pub struct WorkitemQueryJobResponse {
     /// The error associated with the query job, if the state is Failed
     ///
     /// JSON `error`.
-    pub error: Option<WorkitemQueryJobError>,
+    pub error: Option<Box<WorkitemQueryJobError>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -6959,7 +7619,7 @@ impl WorkitemQueryJobResponse {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: WorkitemQueryJobError) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -6971,21 +7631,32 @@ impl WorkitemQueryJobResponse {
 
 impl FromJson for WorkitemQueryJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "dateFinished" => r.read_into(&mut v.date_finished),
-                "error" => r.read_into(&mut v.error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "dateFinished" => r.read_into(&mut self.date_finished),
+                "error" => r.read_into(&mut self.error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7101,18 +7772,29 @@ impl WorkitemQueryJobSort {
 
 impl FromJson for WorkitemQueryJobSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryJobSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "ascending" => r.read_into(&mut v.ascending),
-                "customField" => r.read_into(&mut v.custom_field),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "ascending" => r.read_into(&mut self.ascending),
+                "customField" => r.read_into(&mut self.custom_field),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7214,7 +7896,7 @@ pub struct WorkitemQueryPostRequest {
     /// Sort
     ///
     /// JSON `sort`.
-    pub sort: Option<WorkitemQuerySort>,
+    pub sort: Option<Box<WorkitemQuerySort>>,
     /// List of entity attributes to be expanded in the result.
     ///
     /// JSON `expands`.
@@ -7251,7 +7933,7 @@ impl WorkitemQueryPostRequest {
     }
     /// Sets [`Self::sort`].
     pub fn set_sort(mut self, v: WorkitemQuerySort) -> Self {
-        self.sort = Some(v);
+        self.sort = Some(Box::new(v));
         self
     }
     /// Sets [`Self::expands`].
@@ -7263,22 +7945,33 @@ impl WorkitemQueryPostRequest {
 
 impl FromJson for WorkitemQueryPostRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueryPostRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "select" => r.read_into(&mut v.select),
-                "filters" => r.read_into(&mut v.filters),
-                "attributes" => r.read_into(&mut v.attributes),
-                "after" => r.read_into(&mut v.after),
-                "sort" => r.read_into(&mut v.sort),
-                "expands" => r.read_into(&mut v.expands),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "select" => r.read_into(&mut self.select),
+                "filters" => r.read_into(&mut self.filters),
+                "attributes" => r.read_into(&mut self.attributes),
+                "after" => r.read_into(&mut self.after),
+                "sort" => r.read_into(&mut self.sort),
+                "expands" => r.read_into(&mut self.expands),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7374,17 +8067,28 @@ impl WorkitemQuerySort {
 
 impl FromJson for WorkitemQuerySort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQuerySort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "ascending" => r.read_into(&mut v.ascending),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "ascending" => r.read_into(&mut self.ascending),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7486,18 +8190,29 @@ impl WorkitemQueueReference {
 
 impl FromJson for WorkitemQueueReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemQueueReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7553,18 +8268,29 @@ impl WorkitemRoutingSkillReference {
 
 impl FromJson for WorkitemRoutingSkillReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemRoutingSkillReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7602,16 +8328,27 @@ impl WorkitemRuleAction {
 
 impl FromJson for WorkitemRuleAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemRuleAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7692,16 +8429,27 @@ impl WorkitemRuleSettings {
 
 impl FromJson for WorkitemRuleSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemRuleSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flowRulesEnabled" => r.read_into(&mut v.flow_rules_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flowRulesEnabled" => r.read_into(&mut self.flow_rules_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7766,19 +8514,30 @@ impl WorkitemSchema {
 
 impl FromJson for WorkitemSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7804,7 +8563,7 @@ pub struct WorkitemScoredAgent {
     /// The agent
     ///
     /// JSON `agent`.
-    pub agent: Option<UserReference>,
+    pub agent: Option<Box<UserReference>>,
     /// Agent's score for the workitem, from 0 - 100, higher being better
     ///
     /// JSON `score`.
@@ -7816,7 +8575,7 @@ pub struct WorkitemScoredAgent {
 impl WorkitemScoredAgent {
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: UserReference) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::score`].
@@ -7828,17 +8587,28 @@ impl WorkitemScoredAgent {
 
 impl FromJson for WorkitemScoredAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemScoredAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "agent" => r.read_into(&mut v.agent),
-                "score" => r.read_into(&mut v.score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "agent" => r.read_into(&mut self.agent),
+                "score" => r.read_into(&mut self.score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7882,17 +8652,28 @@ impl WorkitemScoredAgentDelta {
 
 impl FromJson for WorkitemScoredAgentDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemScoredAgentDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "score" => r.read_into(&mut v.score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "score" => r.read_into(&mut self.score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7940,17 +8721,28 @@ impl WorkitemScoredAgentRequest {
 
 impl FromJson for WorkitemScoredAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemScoredAgentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "score" => r.read_into(&mut v.score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "score" => r.read_into(&mut self.score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8005,18 +8797,29 @@ impl WorkitemScriptReference {
 
 impl FromJson for WorkitemScriptReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemScriptReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8059,7 +8862,7 @@ pub struct WorkitemStatus {
     /// Default destination status to which this Status will transition to if auto status transition enabled.
     ///
     /// JSON `defaultDestinationStatus`.
-    pub default_destination_status: Option<WorkitemStatusReference>,
+    pub default_destination_status: Option<Box<WorkitemStatusReference>>,
     /// Delay in seconds for auto status transition
     ///
     /// JSON `statusTransitionDelaySeconds`.
@@ -8071,7 +8874,7 @@ pub struct WorkitemStatus {
     /// The Worktype containing the Status.
     ///
     /// JSON `worktype`.
-    pub worktype: Option<WorktypeReference>,
+    pub worktype: Option<Box<WorktypeReference>>,
     /// Terminate workitem on selection of status. Applicable only for statuses in the Closed category.
     ///
     /// JSON `autoTerminateWorkitem`.
@@ -8112,7 +8915,7 @@ impl WorkitemStatus {
     }
     /// Sets [`Self::default_destination_status`].
     pub fn set_default_destination_status(mut self, v: WorkitemStatusReference) -> Self {
-        self.default_destination_status = Some(v);
+        self.default_destination_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status_transition_delay_seconds`].
@@ -8127,7 +8930,7 @@ impl WorkitemStatus {
     }
     /// Sets [`Self::worktype`].
     pub fn set_worktype(mut self, v: WorktypeReference) -> Self {
-        self.worktype = Some(v);
+        self.worktype = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_terminate_workitem`].
@@ -8144,26 +8947,37 @@ impl WorkitemStatus {
 
 impl FromJson for WorkitemStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "category" => r.read_into(&mut v.category),
-                "destinationStatuses" => r.read_into(&mut v.destination_statuses),
-                "description" => r.read_into(&mut v.description),
-                "defaultDestinationStatus" => r.read_into(&mut v.default_destination_status),
-                "statusTransitionDelaySeconds" => r.read_into(&mut v.status_transition_delay_seconds),
-                "statusTransitionTime" => r.read_into(&mut v.status_transition_time),
-                "worktype" => r.read_into(&mut v.worktype),
-                "autoTerminateWorkitem" => r.read_into(&mut v.auto_terminate_workitem),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "category" => r.read_into(&mut self.category),
+                "destinationStatuses" => r.read_into(&mut self.destination_statuses),
+                "description" => r.read_into(&mut self.description),
+                "defaultDestinationStatus" => r.read_into(&mut self.default_destination_status),
+                "statusTransitionDelaySeconds" => r.read_into(&mut self.status_transition_delay_seconds),
+                "statusTransitionTime" => r.read_into(&mut self.status_transition_time),
+                "worktype" => r.read_into(&mut self.worktype),
+                "autoTerminateWorkitem" => r.read_into(&mut self.auto_terminate_workitem),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8337,23 +9151,34 @@ impl WorkitemStatusCreate {
 
 impl FromJson for WorkitemStatusCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemStatusCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "category" => r.read_into(&mut v.category),
-                "destinationStatusIds" => r.read_into(&mut v.destination_status_ids),
-                "description" => r.read_into(&mut v.description),
-                "defaultDestinationStatusId" => r.read_into(&mut v.default_destination_status_id),
-                "statusTransitionDelaySeconds" => r.read_into(&mut v.status_transition_delay_seconds),
-                "statusTransitionTime" => r.read_into(&mut v.status_transition_time),
-                "autoTerminateWorkitem" => r.read_into(&mut v.auto_terminate_workitem),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "category" => r.read_into(&mut self.category),
+                "destinationStatusIds" => r.read_into(&mut self.destination_status_ids),
+                "description" => r.read_into(&mut self.description),
+                "defaultDestinationStatusId" => r.read_into(&mut self.default_destination_status_id),
+                "statusTransitionDelaySeconds" => r.read_into(&mut self.status_transition_delay_seconds),
+                "statusTransitionTime" => r.read_into(&mut self.status_transition_time),
+                "autoTerminateWorkitem" => r.read_into(&mut self.auto_terminate_workitem),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8469,18 +9294,29 @@ impl WorkitemStatusListing {
 
 impl FromJson for WorkitemStatusListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemStatusListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8536,18 +9372,29 @@ impl WorkitemStatusReference {
 
 impl FromJson for WorkitemStatusReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemStatusReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8641,22 +9488,33 @@ impl WorkitemStatusUpdate {
 
 impl FromJson for WorkitemStatusUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemStatusUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "destinationStatusIds" => r.read_into(&mut v.destination_status_ids),
-                "description" => r.read_into(&mut v.description),
-                "defaultDestinationStatusId" => r.read_into(&mut v.default_destination_status_id),
-                "statusTransitionDelaySeconds" => r.read_into(&mut v.status_transition_delay_seconds),
-                "statusTransitionTime" => r.read_into(&mut v.status_transition_time),
-                "autoTerminateWorkitem" => r.read_into(&mut v.auto_terminate_workitem),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "destinationStatusIds" => r.read_into(&mut self.destination_status_ids),
+                "description" => r.read_into(&mut self.description),
+                "defaultDestinationStatusId" => r.read_into(&mut self.default_destination_status_id),
+                "statusTransitionDelaySeconds" => r.read_into(&mut self.status_transition_delay_seconds),
+                "statusTransitionTime" => r.read_into(&mut self.status_transition_time),
+                "autoTerminateWorkitem" => r.read_into(&mut self.auto_terminate_workitem),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8700,16 +9558,27 @@ impl WorkitemTerminate {
 
 impl FromJson for WorkitemTerminate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemTerminate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "statusId" => r.read_into(&mut v.status_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "statusId" => r.read_into(&mut self.status_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8954,39 +9823,50 @@ impl WorkitemUpdate {
 
 impl FromJson for WorkitemUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "priority" => r.read_into(&mut v.priority),
-                "dateDue" => r.read_into(&mut v.date_due),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "ttl" => r.read_into(&mut v.ttl),
-                "statusId" => r.read_into(&mut v.status_id),
-                "workbinId" => r.read_into(&mut v.workbin_id),
-                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
-                "description" => r.read_into(&mut v.description),
-                "dateClosed" => r.read_into(&mut v.date_closed),
-                "assignmentState" => r.read_into(&mut v.assignment_state),
-                "assignmentOperation" => r.read_into(&mut v.assignment_operation),
-                "customFields" => r.read_into(&mut v.custom_fields),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "assigneeId" => r.read_into(&mut v.assignee_id),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "languageId" => r.read_into(&mut v.language_id),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "preferredAgentIds" => r.read_into(&mut v.preferred_agent_ids),
-                "scriptId" => r.read_into(&mut v.script_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "priority" => r.read_into(&mut self.priority),
+                "dateDue" => r.read_into(&mut self.date_due),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "ttl" => r.read_into(&mut self.ttl),
+                "statusId" => r.read_into(&mut self.status_id),
+                "workbinId" => r.read_into(&mut self.workbin_id),
+                "autoStatusTransition" => r.read_into(&mut self.auto_status_transition),
+                "description" => r.read_into(&mut self.description),
+                "dateClosed" => r.read_into(&mut self.date_closed),
+                "assignmentState" => r.read_into(&mut self.assignment_state),
+                "assignmentOperation" => r.read_into(&mut self.assignment_operation),
+                "customFields" => r.read_into(&mut self.custom_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "assigneeId" => r.read_into(&mut self.assignee_id),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "languageId" => r.read_into(&mut self.language_id),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "preferredAgentIds" => r.read_into(&mut self.preferred_agent_ids),
+                "scriptId" => r.read_into(&mut self.script_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9194,17 +10074,28 @@ impl WorkitemUtilizationLabelReference {
 
 impl FromJson for WorkitemUtilizationLabelReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemUtilizationLabelReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9236,11 +10127,11 @@ pub struct WorkitemVersion {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The Worktype of the Workitem.
     ///
     /// JSON `type`.
-    pub r#type: Option<WorktypeReference>,
+    pub r#type: Option<Box<WorktypeReference>>,
     /// The description of the Workitem.
     ///
     /// JSON `description`.
@@ -9248,11 +10139,11 @@ pub struct WorkitemVersion {
     /// The language of the Workitem.
     ///
     /// JSON `language`.
-    pub language: Option<WorkitemLanguageReference>,
+    pub language: Option<Box<WorkitemLanguageReference>>,
     /// The utilization label of the Workitem.
     ///
     /// JSON `utilizationLabel`.
-    pub utilization_label: Option<WorkitemUtilizationLabelReference>,
+    pub utilization_label: Option<Box<WorkitemUtilizationLabelReference>>,
     /// The priority of the Workitem. The valid range is between -25,000,000 and 25,000,000.
     ///
     /// JSON `priority`.
@@ -9284,7 +10175,7 @@ pub struct WorkitemVersion {
     /// The current Status of the Workitem.
     ///
     /// JSON `status`.
-    pub status: Option<WorkitemStatusReference>,
+    pub status: Option<Box<WorkitemStatusReference>>,
     /// The Category of the current Status of the Workitem.
     ///
     /// JSON `statusCategory`.
@@ -9300,19 +10191,19 @@ pub struct WorkitemVersion {
     /// The Workbin that contains the Workitem.
     ///
     /// JSON `workbin`.
-    pub workbin: Option<WorkbinReference>,
+    pub workbin: Option<Box<WorkbinReference>>,
     /// The reporter of the Workitem.
     ///
     /// JSON `reporter`.
-    pub reporter: Option<UserReferenceWithName>,
+    pub reporter: Option<Box<UserReferenceWithName>>,
     /// The assignee of the Workitem.
     ///
     /// JSON `assignee`.
-    pub assignee: Option<UserReferenceWithName>,
+    pub assignee: Option<Box<UserReferenceWithName>>,
     /// The external contact of the Workitem.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<ExternalContactReference>,
+    pub external_contact: Option<Box<ExternalContactReference>>,
     /// The external tag of the Workitem.
     ///
     /// JSON `externalTag`.
@@ -9320,11 +10211,11 @@ pub struct WorkitemVersion {
     /// The User who modified the Workitem.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The Workitems queue.
     ///
     /// JSON `queue`.
-    pub queue: Option<WorkitemQueueReference>,
+    pub queue: Option<Box<WorkitemQueueReference>>,
     /// The assignment state of the workitem.
     ///
     /// JSON `assignmentState`.
@@ -9352,7 +10243,7 @@ pub struct WorkitemVersion {
     /// The schema defining the custom fields of the Workitem. The schema is inherited from the Workitems Worktype at creation time.
     ///
     /// JSON `schema`.
-    pub schema: Option<WorkitemSchema>,
+    pub schema: Option<Box<WorkitemSchema>>,
     /// Custom fields defined in the schema referenced by the Workitem.
     ///
     /// JSON `customFields`.
@@ -9360,7 +10251,7 @@ pub struct WorkitemVersion {
     /// Auto status transition details of Workitem.
     ///
     /// JSON `autoStatusTransitionDetail`.
-    pub auto_status_transition_detail: Option<AutoStatusTransitionDetail>,
+    pub auto_status_transition_detail: Option<Box<AutoStatusTransitionDetail>>,
     /// A list of scored agents for the Workitem.
     ///
     /// JSON `scoredAgents`.
@@ -9368,7 +10259,7 @@ pub struct WorkitemVersion {
     /// The script that will be executed for the Workitem.
     ///
     /// JSON `script`.
-    pub script: Option<WorkitemScriptReference>,
+    pub script: Option<Box<WorkitemScriptReference>>,
     /// Version
     ///
     /// JSON `version`.
@@ -9394,12 +10285,12 @@ impl WorkitemVersion {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
     pub fn set_type(mut self, v: WorktypeReference) -> Self {
-        self.r#type = Some(v);
+        self.r#type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -9409,12 +10300,12 @@ impl WorkitemVersion {
     }
     /// Sets [`Self::language`].
     pub fn set_language(mut self, v: WorkitemLanguageReference) -> Self {
-        self.language = Some(v);
+        self.language = Some(Box::new(v));
         self
     }
     /// Sets [`Self::utilization_label`].
     pub fn set_utilization_label(mut self, v: WorkitemUtilizationLabelReference) -> Self {
-        self.utilization_label = Some(v);
+        self.utilization_label = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -9454,7 +10345,7 @@ impl WorkitemVersion {
     }
     /// Sets [`Self::status`].
     pub fn set_status(mut self, v: WorkitemStatusReference) -> Self {
-        self.status = Some(v);
+        self.status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status_category`].
@@ -9474,22 +10365,22 @@ impl WorkitemVersion {
     }
     /// Sets [`Self::workbin`].
     pub fn set_workbin(mut self, v: WorkbinReference) -> Self {
-        self.workbin = Some(v);
+        self.workbin = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reporter`].
     pub fn set_reporter(mut self, v: UserReferenceWithName) -> Self {
-        self.reporter = Some(v);
+        self.reporter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignee`].
     pub fn set_assignee(mut self, v: UserReferenceWithName) -> Self {
-        self.assignee = Some(v);
+        self.assignee = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: ExternalContactReference) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_tag`].
@@ -9499,12 +10390,12 @@ impl WorkitemVersion {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: WorkitemQueueReference) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignment_state`].
@@ -9539,7 +10430,7 @@ impl WorkitemVersion {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: WorkitemSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_fields`].
@@ -9549,7 +10440,7 @@ impl WorkitemVersion {
     }
     /// Sets [`Self::auto_status_transition_detail`].
     pub fn set_auto_status_transition_detail(mut self, v: AutoStatusTransitionDetail) -> Self {
-        self.auto_status_transition_detail = Some(v);
+        self.auto_status_transition_detail = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scored_agents`].
@@ -9559,7 +10450,7 @@ impl WorkitemVersion {
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: WorkitemScriptReference) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -9576,53 +10467,64 @@ impl WorkitemVersion {
 
 impl FromJson for WorkitemVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "type" => r.read_into(&mut v.r#type),
-                "description" => r.read_into(&mut v.description),
-                "language" => r.read_into(&mut v.language),
-                "utilizationLabel" => r.read_into(&mut v.utilization_label),
-                "priority" => r.read_into(&mut v.priority),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateDue" => r.read_into(&mut v.date_due),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "ttl" => r.read_into(&mut v.ttl),
-                "status" => r.read_into(&mut v.status),
-                "statusCategory" => r.read_into(&mut v.status_category),
-                "dateStatusChanged" => r.read_into(&mut v.date_status_changed),
-                "dateClosed" => r.read_into(&mut v.date_closed),
-                "workbin" => r.read_into(&mut v.workbin),
-                "reporter" => r.read_into(&mut v.reporter),
-                "assignee" => r.read_into(&mut v.assignee),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "queue" => r.read_into(&mut v.queue),
-                "assignmentState" => r.read_into(&mut v.assignment_state),
-                "dateAssignmentStateChanged" => r.read_into(&mut v.date_assignment_state_changed),
-                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
-                "skills" => r.read_into(&mut v.skills),
-                "preferredAgents" => r.read_into(&mut v.preferred_agents),
-                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
-                "schema" => r.read_into(&mut v.schema),
-                "customFields" => r.read_into(&mut v.custom_fields),
-                "autoStatusTransitionDetail" => r.read_into(&mut v.auto_status_transition_detail),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                "script" => r.read_into(&mut v.script),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "type" => r.read_into(&mut self.r#type),
+                "description" => r.read_into(&mut self.description),
+                "language" => r.read_into(&mut self.language),
+                "utilizationLabel" => r.read_into(&mut self.utilization_label),
+                "priority" => r.read_into(&mut self.priority),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateDue" => r.read_into(&mut self.date_due),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "ttl" => r.read_into(&mut self.ttl),
+                "status" => r.read_into(&mut self.status),
+                "statusCategory" => r.read_into(&mut self.status_category),
+                "dateStatusChanged" => r.read_into(&mut self.date_status_changed),
+                "dateClosed" => r.read_into(&mut self.date_closed),
+                "workbin" => r.read_into(&mut self.workbin),
+                "reporter" => r.read_into(&mut self.reporter),
+                "assignee" => r.read_into(&mut self.assignee),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "queue" => r.read_into(&mut self.queue),
+                "assignmentState" => r.read_into(&mut self.assignment_state),
+                "dateAssignmentStateChanged" => r.read_into(&mut self.date_assignment_state_changed),
+                "alertTimeoutSeconds" => r.read_into(&mut self.alert_timeout_seconds),
+                "skills" => r.read_into(&mut self.skills),
+                "preferredAgents" => r.read_into(&mut self.preferred_agents),
+                "autoStatusTransition" => r.read_into(&mut self.auto_status_transition),
+                "schema" => r.read_into(&mut self.schema),
+                "customFields" => r.read_into(&mut self.custom_fields),
+                "autoStatusTransitionDetail" => r.read_into(&mut self.auto_status_transition_detail),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                "script" => r.read_into(&mut self.script),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9873,20 +10775,31 @@ impl WorkitemVersionListing {
 
 impl FromJson for WorkitemVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemVersionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9913,19 +10826,19 @@ pub struct WorkitemWrapup {
     /// Workitem that the wrapup code has been added to.
     ///
     /// JSON `workitem`.
-    pub workitem: Option<WorkitemReference>,
+    pub workitem: Option<Box<WorkitemReference>>,
     /// The wrapup code used in the workitem.
     ///
     /// JSON `wrapupCode`.
-    pub wrapup_code: Option<WrapupIdReference>,
+    pub wrapup_code: Option<Box<WrapupIdReference>>,
     /// The user who added the wrapup code to the workitem.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The user for whom wrapup code was added. This may be the same as modifiedBy.
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The modified date of the Workitem when the wrapup code was added. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -9937,22 +10850,22 @@ pub struct WorkitemWrapup {
 impl WorkitemWrapup {
     /// Sets [`Self::workitem`].
     pub fn set_workitem(mut self, v: WorkitemReference) -> Self {
-        self.workitem = Some(v);
+        self.workitem = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_code`].
     pub fn set_wrapup_code(mut self, v: WrapupIdReference) -> Self {
-        self.wrapup_code = Some(v);
+        self.wrapup_code = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -9964,20 +10877,31 @@ impl WorkitemWrapup {
 
 impl FromJson for WorkitemWrapup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemWrapup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "workitem" => r.read_into(&mut v.workitem),
-                "wrapupCode" => r.read_into(&mut v.wrapup_code),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "user" => r.read_into(&mut v.user),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "workitem" => r.read_into(&mut self.workitem),
+                "wrapupCode" => r.read_into(&mut self.wrapup_code),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "user" => r.read_into(&mut self.user),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10038,19 +10962,30 @@ impl WorkitemWrapupEntityListing {
 
 impl FromJson for WorkitemWrapupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemWrapupEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10104,17 +11039,28 @@ impl WorkitemWrapupUpdate {
 
 impl FromJson for WorkitemWrapupUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemWrapupUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "wrapupCode" => r.read_into(&mut v.wrapup_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "wrapupCode" => r.read_into(&mut self.wrapup_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10209,17 +11155,28 @@ impl WorkitemsAttributeChangeBoolean {
 
 impl FromJson for WorkitemsAttributeChangeBoolean {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeBoolean {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10267,17 +11224,28 @@ impl WorkitemsAttributeChangeInstant {
 
 impl FromJson for WorkitemsAttributeChangeInstant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeInstant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10325,17 +11293,28 @@ impl WorkitemsAttributeChangeInteger {
 
 impl FromJson for WorkitemsAttributeChangeInteger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeInteger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10383,17 +11362,28 @@ impl WorkitemsAttributeChangeList {
 
 impl FromJson for WorkitemsAttributeChangeList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10441,17 +11431,28 @@ impl WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
 
 impl FromJson for WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10499,17 +11500,28 @@ impl WorkitemsAttributeChangeMap {
 
 impl FromJson for WorkitemsAttributeChangeMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeMap {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10557,17 +11569,28 @@ impl WorkitemsAttributeChangeString {
 
 impl FromJson for WorkitemsAttributeChangeString {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeString {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10591,11 +11614,11 @@ pub struct WorkitemsAttributeChangeWorkitemRuleSettings {
     /// New property value
     ///
     /// JSON `newValue`.
-    pub new_value: Option<WorkitemRuleSettings>,
+    pub new_value: Option<Box<WorkitemRuleSettings>>,
     /// Old property value
     ///
     /// JSON `oldValue`.
-    pub old_value: Option<WorkitemRuleSettings>,
+    pub old_value: Option<Box<WorkitemRuleSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10603,29 +11626,40 @@ pub struct WorkitemsAttributeChangeWorkitemRuleSettings {
 impl WorkitemsAttributeChangeWorkitemRuleSettings {
     /// Sets [`Self::new_value`].
     pub fn set_new_value(mut self, v: WorkitemRuleSettings) -> Self {
-        self.new_value = Some(v);
+        self.new_value = Some(Box::new(v));
         self
     }
     /// Sets [`Self::old_value`].
     pub fn set_old_value(mut self, v: WorkitemRuleSettings) -> Self {
-        self.old_value = Some(v);
+        self.old_value = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemsAttributeChangeWorkitemRuleSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeWorkitemRuleSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10673,17 +11707,28 @@ impl WorkitemsAttributeChangeWorkitemStatusCategory {
 
 impl FromJson for WorkitemsAttributeChangeWorkitemStatusCategory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeWorkitemStatusCategory {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10825,11 +11870,11 @@ pub struct WorkitemsAttributeChangeWrapupDelta {
     /// New property value
     ///
     /// JSON `newValue`.
-    pub new_value: Option<WrapupDelta>,
+    pub new_value: Option<Box<WrapupDelta>>,
     /// Old property value
     ///
     /// JSON `oldValue`.
-    pub old_value: Option<WrapupDelta>,
+    pub old_value: Option<Box<WrapupDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10837,29 +11882,40 @@ pub struct WorkitemsAttributeChangeWrapupDelta {
 impl WorkitemsAttributeChangeWrapupDelta {
     /// Sets [`Self::new_value`].
     pub fn set_new_value(mut self, v: WrapupDelta) -> Self {
-        self.new_value = Some(v);
+        self.new_value = Some(Box::new(v));
         self
     }
     /// Sets [`Self::old_value`].
     pub fn set_old_value(mut self, v: WrapupDelta) -> Self {
-        self.old_value = Some(v);
+        self.old_value = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemsAttributeChangeWrapupDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsAttributeChangeWrapupDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newValue" => r.read_into(&mut v.new_value),
-                "oldValue" => r.read_into(&mut v.old_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newValue" => r.read_into(&mut self.new_value),
+                "oldValue" => r.read_into(&mut self.old_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10887,11 +11943,11 @@ pub struct WorkitemsChangeWorkbinDelta {
     /// modifiedBy
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The changes that originated this version
     ///
     /// JSON `delta`.
-    pub delta: Option<WorkbinDelta>,
+    pub delta: Option<Box<WorkbinDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10904,30 +11960,41 @@ impl WorkitemsChangeWorkbinDelta {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::delta`].
     pub fn set_delta(mut self, v: WorkbinDelta) -> Self {
-        self.delta = Some(v);
+        self.delta = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemsChangeWorkbinDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsChangeWorkbinDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "delta" => r.read_into(&mut v.delta),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "delta" => r.read_into(&mut self.delta),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10956,11 +12023,11 @@ pub struct WorkitemsChangeWorkitemDelta {
     /// modifiedBy
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The changes that originated this version
     ///
     /// JSON `delta`.
-    pub delta: Option<WorkitemDelta>,
+    pub delta: Option<Box<WorkitemDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10973,30 +12040,41 @@ impl WorkitemsChangeWorkitemDelta {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::delta`].
     pub fn set_delta(mut self, v: WorkitemDelta) -> Self {
-        self.delta = Some(v);
+        self.delta = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemsChangeWorkitemDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsChangeWorkitemDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "delta" => r.read_into(&mut v.delta),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "delta" => r.read_into(&mut self.delta),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11025,11 +12103,11 @@ pub struct WorkitemsChangeWorktypeDelta {
     /// modifiedBy
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The changes that originated this version
     ///
     /// JSON `delta`.
-    pub delta: Option<WorktypeDelta>,
+    pub delta: Option<Box<WorktypeDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11042,30 +12120,41 @@ impl WorkitemsChangeWorktypeDelta {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::delta`].
     pub fn set_delta(mut self, v: WorktypeDelta) -> Self {
-        self.delta = Some(v);
+        self.delta = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemsChangeWorktypeDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemsChangeWorktypeDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "delta" => r.read_into(&mut v.delta),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "delta" => r.read_into(&mut self.delta),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11098,7 +12187,7 @@ pub struct Worktype {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The description of the Worktype.
     ///
     /// JSON `description`.
@@ -11114,11 +12203,11 @@ pub struct Worktype {
     /// The default Workbin for Workitems created from the Worktype.
     ///
     /// JSON `defaultWorkbin`.
-    pub default_workbin: Option<WorkbinReference>,
+    pub default_workbin: Option<Box<WorkbinReference>>,
     /// The default status for Workitems created from the Worktype.
     ///
     /// JSON `defaultStatus`.
-    pub default_status: Option<WorkitemStatusReference>,
+    pub default_status: Option<Box<WorkitemStatusReference>>,
     /// The list of possible statuses for Workitems created from the Worktype.
     ///
     /// JSON `statuses`.
@@ -11142,7 +12231,7 @@ pub struct Worktype {
     /// The default language for Workitems created from the Worktype.
     ///
     /// JSON `defaultLanguage`.
-    pub default_language: Option<WorkitemLanguageReference>,
+    pub default_language: Option<Box<WorkitemLanguageReference>>,
     /// The default time to time to live in seconds for Workitems created from the Worktype.
     ///
     /// JSON `defaultTtlSeconds`.
@@ -11150,11 +12239,11 @@ pub struct Worktype {
     /// The id of the User who modified the Worktype.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The default queue for Workitems created from the Worktype.
     ///
     /// JSON `defaultQueue`.
-    pub default_queue: Option<WorkitemQueueReference>,
+    pub default_queue: Option<Box<WorkitemQueueReference>>,
     /// The default skills for Workitems created from the Worktype.
     ///
     /// JSON `defaultSkills`.
@@ -11166,7 +12255,7 @@ pub struct Worktype {
     /// The schema defining the custom attributes for Workitems created from the Worktype.
     ///
     /// JSON `schema`.
-    pub schema: Option<WorkitemSchema>,
+    pub schema: Option<Box<WorkitemSchema>>,
     /// The target service level for Workitems created from the Worktype. The default value is 100.
     ///
     /// JSON `serviceLevelTarget`.
@@ -11174,15 +12263,15 @@ pub struct Worktype {
     /// Settings for the worktypes rules.
     ///
     /// JSON `ruleSettings`.
-    pub rule_settings: Option<WorkitemRuleSettings>,
+    pub rule_settings: Option<Box<WorkitemRuleSettings>>,
     /// The flow associated with the Worktype.
     ///
     /// JSON `flow`.
-    pub flow: Option<WorkitemFlowReference>,
+    pub flow: Option<Box<WorkitemFlowReference>>,
     /// The default script for Workitems created from the Worktype.
     ///
     /// JSON `defaultScript`.
-    pub default_script: Option<WorkitemScriptReference>,
+    pub default_script: Option<Box<WorkitemScriptReference>>,
     /// When set to true, will allow Workitems to be associated with External Contacts that are not assigned to any division. Default value is true.
     ///
     /// JSON `unassignedDivisionContactsEnabled`.
@@ -11208,7 +12297,7 @@ impl Worktype {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -11228,12 +12317,12 @@ impl Worktype {
     }
     /// Sets [`Self::default_workbin`].
     pub fn set_default_workbin(mut self, v: WorkbinReference) -> Self {
-        self.default_workbin = Some(v);
+        self.default_workbin = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_status`].
     pub fn set_default_status(mut self, v: WorkitemStatusReference) -> Self {
-        self.default_status = Some(v);
+        self.default_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::statuses`].
@@ -11263,7 +12352,7 @@ impl Worktype {
     }
     /// Sets [`Self::default_language`].
     pub fn set_default_language(mut self, v: WorkitemLanguageReference) -> Self {
-        self.default_language = Some(v);
+        self.default_language = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_ttl_seconds`].
@@ -11273,12 +12362,12 @@ impl Worktype {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_queue`].
     pub fn set_default_queue(mut self, v: WorkitemQueueReference) -> Self {
-        self.default_queue = Some(v);
+        self.default_queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_skills`].
@@ -11293,7 +12382,7 @@ impl Worktype {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: WorkitemSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::service_level_target`].
@@ -11303,17 +12392,17 @@ impl Worktype {
     }
     /// Sets [`Self::rule_settings`].
     pub fn set_rule_settings(mut self, v: WorkitemRuleSettings) -> Self {
-        self.rule_settings = Some(v);
+        self.rule_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: WorkitemFlowReference) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_script`].
     pub fn set_default_script(mut self, v: WorkitemScriptReference) -> Self {
-        self.default_script = Some(v);
+        self.default_script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unassigned_division_contacts_enabled`].
@@ -11330,41 +12419,52 @@ impl Worktype {
 
 impl FromJson for Worktype {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Worktype {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "defaultWorkbin" => r.read_into(&mut v.default_workbin),
-                "defaultStatus" => r.read_into(&mut v.default_status),
-                "statuses" => r.read_into(&mut v.statuses),
-                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
-                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
-                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
-                "defaultPriority" => r.read_into(&mut v.default_priority),
-                "defaultLanguage" => r.read_into(&mut v.default_language),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "defaultQueue" => r.read_into(&mut v.default_queue),
-                "defaultSkills" => r.read_into(&mut v.default_skills),
-                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
-                "schema" => r.read_into(&mut v.schema),
-                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
-                "ruleSettings" => r.read_into(&mut v.rule_settings),
-                "flow" => r.read_into(&mut v.flow),
-                "defaultScript" => r.read_into(&mut v.default_script),
-                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "defaultWorkbin" => r.read_into(&mut self.default_workbin),
+                "defaultStatus" => r.read_into(&mut self.default_status),
+                "statuses" => r.read_into(&mut self.statuses),
+                "defaultDurationSeconds" => r.read_into(&mut self.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut self.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut self.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut self.default_priority),
+                "defaultLanguage" => r.read_into(&mut self.default_language),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "defaultQueue" => r.read_into(&mut self.default_queue),
+                "defaultSkills" => r.read_into(&mut self.default_skills),
+                "assignmentEnabled" => r.read_into(&mut self.assignment_enabled),
+                "schema" => r.read_into(&mut self.schema),
+                "serviceLevelTarget" => r.read_into(&mut self.service_level_target),
+                "ruleSettings" => r.read_into(&mut self.rule_settings),
+                "flow" => r.read_into(&mut self.flow),
+                "defaultScript" => r.read_into(&mut self.default_script),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut self.unassigned_division_contacts_enabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11453,20 +12553,31 @@ impl WorktypeChangeListing {
 
 impl FromJson for WorktypeChangeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeChangeListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11537,7 +12648,7 @@ pub struct WorktypeCreate {
     /// Settings for the worktypes rules.
     ///
     /// JSON `ruleSettings`.
-    pub rule_settings: Option<WorkitemRuleSettings>,
+    pub rule_settings: Option<Box<WorkitemRuleSettings>>,
     /// When set to true, will allow Workitems to be associated with External Contacts that are not assigned to any division. Default value is true.
     ///
     /// JSON `unassignedDivisionContactsEnabled`.
@@ -11631,7 +12742,7 @@ impl WorktypeCreate {
     }
     /// Sets [`Self::rule_settings`].
     pub fn set_rule_settings(mut self, v: WorkitemRuleSettings) -> Self {
-        self.rule_settings = Some(v);
+        self.rule_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unassigned_division_contacts_enabled`].
@@ -11683,35 +12794,46 @@ impl WorktypeCreate {
 
 impl FromJson for WorktypeCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "defaultWorkbinId" => r.read_into(&mut v.default_workbin_id),
-                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
-                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
-                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
-                "defaultPriority" => r.read_into(&mut v.default_priority),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
-                "ruleSettings" => r.read_into(&mut v.rule_settings),
-                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
-                "description" => r.read_into(&mut v.description),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "disableDefaultStatusCreation" => r.read_into(&mut v.disable_default_status_creation),
-                "schemaVersion" => r.read_into(&mut v.schema_version),
-                "defaultQueueId" => r.read_into(&mut v.default_queue_id),
-                "defaultLanguageId" => r.read_into(&mut v.default_language_id),
-                "defaultSkillIds" => r.read_into(&mut v.default_skill_ids),
-                "defaultScriptId" => r.read_into(&mut v.default_script_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "defaultWorkbinId" => r.read_into(&mut self.default_workbin_id),
+                "defaultDurationSeconds" => r.read_into(&mut self.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut self.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut self.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut self.default_priority),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "assignmentEnabled" => r.read_into(&mut self.assignment_enabled),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "serviceLevelTarget" => r.read_into(&mut self.service_level_target),
+                "ruleSettings" => r.read_into(&mut self.rule_settings),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut self.unassigned_division_contacts_enabled),
+                "description" => r.read_into(&mut self.description),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "disableDefaultStatusCreation" => r.read_into(&mut self.disable_default_status_creation),
+                "schemaVersion" => r.read_into(&mut self.schema_version),
+                "defaultQueueId" => r.read_into(&mut self.default_queue_id),
+                "defaultLanguageId" => r.read_into(&mut self.default_language_id),
+                "defaultSkillIds" => r.read_into(&mut self.default_skill_ids),
+                "defaultScriptId" => r.read_into(&mut self.default_script_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11751,51 +12873,51 @@ impl ToJson for WorktypeCreate {
 #[non_exhaustive]
 pub struct WorktypeDelta {
     /// JSON `name`.
-    pub name: Option<WorkitemsAttributeChangeString>,
+    pub name: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `description`.
-    pub description: Option<WorkitemsAttributeChangeString>,
+    pub description: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `statuses`.
-    pub statuses: Option<WorkitemsAttributeChangeList>,
+    pub statuses: Option<Box<WorkitemsAttributeChangeList>>,
     /// JSON `defaultWorkbinId`.
-    pub default_workbin_id: Option<WorkitemsAttributeChangeString>,
+    pub default_workbin_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `defaultDurationSeconds`.
-    pub default_duration_seconds: Option<WorkitemsAttributeChangeInteger>,
+    pub default_duration_seconds: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `defaultExpirationSeconds`.
-    pub default_expiration_seconds: Option<WorkitemsAttributeChangeInteger>,
+    pub default_expiration_seconds: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `defaultDueDurationSeconds`.
-    pub default_due_duration_seconds: Option<WorkitemsAttributeChangeInteger>,
+    pub default_due_duration_seconds: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `defaultPriority`.
-    pub default_priority: Option<WorkitemsAttributeChangeInteger>,
+    pub default_priority: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `defaultSkillIds`.
-    pub default_skill_ids: Option<WorkitemsAttributeChangeList>,
+    pub default_skill_ids: Option<Box<WorkitemsAttributeChangeList>>,
     /// JSON `defaultStatusId`.
-    pub default_status_id: Option<WorkitemsAttributeChangeString>,
+    pub default_status_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `defaultLanguageId`.
-    pub default_language_id: Option<WorkitemsAttributeChangeString>,
+    pub default_language_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `defaultTtlSeconds`.
-    pub default_ttl_seconds: Option<WorkitemsAttributeChangeInteger>,
+    pub default_ttl_seconds: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `assignmentEnabled`.
-    pub assignment_enabled: Option<WorkitemsAttributeChangeBoolean>,
+    pub assignment_enabled: Option<Box<WorkitemsAttributeChangeBoolean>>,
     /// JSON `defaultQueueId`.
-    pub default_queue_id: Option<WorkitemsAttributeChangeString>,
+    pub default_queue_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `schemaId`.
-    pub schema_id: Option<WorkitemsAttributeChangeString>,
+    pub schema_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `schemaVersion`.
-    pub schema_version: Option<WorkitemsAttributeChangeString>,
+    pub schema_version: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `serviceLevelTarget`.
-    pub service_level_target: Option<WorkitemsAttributeChangeInteger>,
+    pub service_level_target: Option<Box<WorkitemsAttributeChangeInteger>>,
     /// JSON `dateModified`.
-    pub date_modified: Option<WorkitemsAttributeChangeInstant>,
+    pub date_modified: Option<Box<WorkitemsAttributeChangeInstant>>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<WorkitemsAttributeChangeString>,
+    pub modified_by: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `defaultScriptId`.
-    pub default_script_id: Option<WorkitemsAttributeChangeString>,
+    pub default_script_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `flowId`.
-    pub flow_id: Option<WorkitemsAttributeChangeString>,
+    pub flow_id: Option<Box<WorkitemsAttributeChangeString>>,
     /// JSON `ruleSettings`.
-    pub rule_settings: Option<WorkitemsAttributeChangeWorkitemRuleSettings>,
+    pub rule_settings: Option<Box<WorkitemsAttributeChangeWorkitemRuleSettings>>,
     /// JSON `unassignedDivisionContactsEnabled`.
-    pub unassigned_division_contacts_enabled: Option<WorkitemsAttributeChangeBoolean>,
+    pub unassigned_division_contacts_enabled: Option<Box<WorkitemsAttributeChangeBoolean>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11803,155 +12925,166 @@ pub struct WorktypeDelta {
 impl WorktypeDelta {
     /// Sets [`Self::name`].
     pub fn set_name(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.name = Some(v);
+        self.name = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
     pub fn set_description(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.description = Some(v);
+        self.description = Some(Box::new(v));
         self
     }
     /// Sets [`Self::statuses`].
     pub fn set_statuses(mut self, v: WorkitemsAttributeChangeList) -> Self {
-        self.statuses = Some(v);
+        self.statuses = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_workbin_id`].
     pub fn set_default_workbin_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.default_workbin_id = Some(v);
+        self.default_workbin_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_duration_seconds`].
     pub fn set_default_duration_seconds(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.default_duration_seconds = Some(v);
+        self.default_duration_seconds = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_expiration_seconds`].
     pub fn set_default_expiration_seconds(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.default_expiration_seconds = Some(v);
+        self.default_expiration_seconds = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_due_duration_seconds`].
     pub fn set_default_due_duration_seconds(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.default_due_duration_seconds = Some(v);
+        self.default_due_duration_seconds = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_priority`].
     pub fn set_default_priority(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.default_priority = Some(v);
+        self.default_priority = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_skill_ids`].
     pub fn set_default_skill_ids(mut self, v: WorkitemsAttributeChangeList) -> Self {
-        self.default_skill_ids = Some(v);
+        self.default_skill_ids = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_status_id`].
     pub fn set_default_status_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.default_status_id = Some(v);
+        self.default_status_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_language_id`].
     pub fn set_default_language_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.default_language_id = Some(v);
+        self.default_language_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_ttl_seconds`].
     pub fn set_default_ttl_seconds(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.default_ttl_seconds = Some(v);
+        self.default_ttl_seconds = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignment_enabled`].
     pub fn set_assignment_enabled(mut self, v: WorkitemsAttributeChangeBoolean) -> Self {
-        self.assignment_enabled = Some(v);
+        self.assignment_enabled = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_queue_id`].
     pub fn set_default_queue_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.default_queue_id = Some(v);
+        self.default_queue_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schema_id`].
     pub fn set_schema_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.schema_id = Some(v);
+        self.schema_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schema_version`].
     pub fn set_schema_version(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.schema_version = Some(v);
+        self.schema_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::service_level_target`].
     pub fn set_service_level_target(mut self, v: WorkitemsAttributeChangeInteger) -> Self {
-        self.service_level_target = Some(v);
+        self.service_level_target = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
     pub fn set_date_modified(mut self, v: WorkitemsAttributeChangeInstant) -> Self {
-        self.date_modified = Some(v);
+        self.date_modified = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_script_id`].
     pub fn set_default_script_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.default_script_id = Some(v);
+        self.default_script_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_id`].
     pub fn set_flow_id(mut self, v: WorkitemsAttributeChangeString) -> Self {
-        self.flow_id = Some(v);
+        self.flow_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rule_settings`].
     pub fn set_rule_settings(mut self, v: WorkitemsAttributeChangeWorkitemRuleSettings) -> Self {
-        self.rule_settings = Some(v);
+        self.rule_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unassigned_division_contacts_enabled`].
     pub fn set_unassigned_division_contacts_enabled(mut self, v: WorkitemsAttributeChangeBoolean) -> Self {
-        self.unassigned_division_contacts_enabled = Some(v);
+        self.unassigned_division_contacts_enabled = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorktypeDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "statuses" => r.read_into(&mut v.statuses),
-                "defaultWorkbinId" => r.read_into(&mut v.default_workbin_id),
-                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
-                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
-                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
-                "defaultPriority" => r.read_into(&mut v.default_priority),
-                "defaultSkillIds" => r.read_into(&mut v.default_skill_ids),
-                "defaultStatusId" => r.read_into(&mut v.default_status_id),
-                "defaultLanguageId" => r.read_into(&mut v.default_language_id),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
-                "defaultQueueId" => r.read_into(&mut v.default_queue_id),
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "schemaVersion" => r.read_into(&mut v.schema_version),
-                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "defaultScriptId" => r.read_into(&mut v.default_script_id),
-                "flowId" => r.read_into(&mut v.flow_id),
-                "ruleSettings" => r.read_into(&mut v.rule_settings),
-                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "statuses" => r.read_into(&mut self.statuses),
+                "defaultWorkbinId" => r.read_into(&mut self.default_workbin_id),
+                "defaultDurationSeconds" => r.read_into(&mut self.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut self.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut self.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut self.default_priority),
+                "defaultSkillIds" => r.read_into(&mut self.default_skill_ids),
+                "defaultStatusId" => r.read_into(&mut self.default_status_id),
+                "defaultLanguageId" => r.read_into(&mut self.default_language_id),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "assignmentEnabled" => r.read_into(&mut self.assignment_enabled),
+                "defaultQueueId" => r.read_into(&mut self.default_queue_id),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "schemaVersion" => r.read_into(&mut self.schema_version),
+                "serviceLevelTarget" => r.read_into(&mut self.service_level_target),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "defaultScriptId" => r.read_into(&mut self.default_script_id),
+                "flowId" => r.read_into(&mut self.flow_id),
+                "ruleSettings" => r.read_into(&mut self.rule_settings),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut self.unassigned_division_contacts_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12046,21 +13179,32 @@ impl WorktypeQueryEntityListing {
 
 impl FromJson for WorktypeQueryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeQueryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12114,7 +13258,7 @@ pub struct WorktypeQueryRequest {
     /// Sort
     ///
     /// JSON `sort`.
-    pub sort: Option<WorktypeQuerySort>,
+    pub sort: Option<Box<WorktypeQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -12152,29 +13296,40 @@ impl WorktypeQueryRequest {
     }
     /// Sets [`Self::sort`].
     pub fn set_sort(mut self, v: WorktypeQuerySort) -> Self {
-        self.sort = Some(v);
+        self.sort = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorktypeQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "select" => r.read_into(&mut v.select),
-                "filters" => r.read_into(&mut v.filters),
-                "attributes" => r.read_into(&mut v.attributes),
-                "after" => r.read_into(&mut v.after),
-                "expands" => r.read_into(&mut v.expands),
-                "sort" => r.read_into(&mut v.sort),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "select" => r.read_into(&mut self.select),
+                "filters" => r.read_into(&mut self.filters),
+                "attributes" => r.read_into(&mut self.attributes),
+                "after" => r.read_into(&mut self.after),
+                "expands" => r.read_into(&mut self.expands),
+                "sort" => r.read_into(&mut self.sort),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12313,17 +13468,28 @@ impl WorktypeQuerySort {
 
 impl FromJson for WorktypeQuerySort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeQuerySort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "ascending" => r.read_into(&mut v.ascending),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "ascending" => r.read_into(&mut self.ascending),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12434,7 +13600,7 @@ pub struct WorktypeUpdate {
     /// Settings for the worktypes rules.
     ///
     /// JSON `ruleSettings`.
-    pub rule_settings: Option<WorkitemRuleSettings>,
+    pub rule_settings: Option<Box<WorkitemRuleSettings>>,
     /// When set to true, will allow Workitems to be associated with External Contacts that are not assigned to any division. Default value is true.
     ///
     /// JSON `unassignedDivisionContactsEnabled`.
@@ -12524,7 +13690,7 @@ impl WorktypeUpdate {
     }
     /// Sets [`Self::rule_settings`].
     pub fn set_rule_settings(mut self, v: WorkitemRuleSettings) -> Self {
-        self.rule_settings = Some(v);
+        self.rule_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unassigned_division_contacts_enabled`].
@@ -12571,34 +13737,45 @@ impl WorktypeUpdate {
 
 impl FromJson for WorktypeUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "defaultWorkbinId" => r.read_into(&mut v.default_workbin_id),
-                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
-                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
-                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
-                "defaultPriority" => r.read_into(&mut v.default_priority),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
-                "ruleSettings" => r.read_into(&mut v.rule_settings),
-                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
-                "description" => r.read_into(&mut v.description),
-                "defaultStatusId" => r.read_into(&mut v.default_status_id),
-                "schemaVersion" => r.read_into(&mut v.schema_version),
-                "defaultLanguageId" => r.read_into(&mut v.default_language_id),
-                "defaultSkillIds" => r.read_into(&mut v.default_skill_ids),
-                "defaultQueueId" => r.read_into(&mut v.default_queue_id),
-                "defaultScriptId" => r.read_into(&mut v.default_script_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "defaultWorkbinId" => r.read_into(&mut self.default_workbin_id),
+                "defaultDurationSeconds" => r.read_into(&mut self.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut self.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut self.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut self.default_priority),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "assignmentEnabled" => r.read_into(&mut self.assignment_enabled),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "serviceLevelTarget" => r.read_into(&mut self.service_level_target),
+                "ruleSettings" => r.read_into(&mut self.rule_settings),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut self.unassigned_division_contacts_enabled),
+                "description" => r.read_into(&mut self.description),
+                "defaultStatusId" => r.read_into(&mut self.default_status_id),
+                "schemaVersion" => r.read_into(&mut self.schema_version),
+                "defaultLanguageId" => r.read_into(&mut self.default_language_id),
+                "defaultSkillIds" => r.read_into(&mut self.default_skill_ids),
+                "defaultQueueId" => r.read_into(&mut self.default_queue_id),
+                "defaultScriptId" => r.read_into(&mut self.default_script_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12647,7 +13824,7 @@ pub struct WorktypeVersion {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The description of the Worktype.
     ///
     /// JSON `description`.
@@ -12663,11 +13840,11 @@ pub struct WorktypeVersion {
     /// The default Workbin for Workitems created from the Worktype.
     ///
     /// JSON `defaultWorkbin`.
-    pub default_workbin: Option<WorkbinReference>,
+    pub default_workbin: Option<Box<WorkbinReference>>,
     /// The default status for Workitems created from the Worktype.
     ///
     /// JSON `defaultStatus`.
-    pub default_status: Option<WorkitemStatusReference>,
+    pub default_status: Option<Box<WorkitemStatusReference>>,
     /// The list of possible statuses for Workitems created from the Worktype.
     ///
     /// JSON `statuses`.
@@ -12691,7 +13868,7 @@ pub struct WorktypeVersion {
     /// The default language for Workitems created from the Worktype.
     ///
     /// JSON `defaultLanguage`.
-    pub default_language: Option<WorkitemLanguageReference>,
+    pub default_language: Option<Box<WorkitemLanguageReference>>,
     /// The default time to time to live in seconds for Workitems created from the Worktype.
     ///
     /// JSON `defaultTtlSeconds`.
@@ -12699,11 +13876,11 @@ pub struct WorktypeVersion {
     /// The id of the User who modified the Worktype.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The default queue for Workitems created from the Worktype.
     ///
     /// JSON `defaultQueue`.
-    pub default_queue: Option<WorkitemQueueReference>,
+    pub default_queue: Option<Box<WorkitemQueueReference>>,
     /// The default skills for Workitems created from the Worktype.
     ///
     /// JSON `defaultSkills`.
@@ -12715,7 +13892,7 @@ pub struct WorktypeVersion {
     /// The schema defining the custom attributes for Workitems created from the Worktype.
     ///
     /// JSON `schema`.
-    pub schema: Option<WorkitemSchema>,
+    pub schema: Option<Box<WorkitemSchema>>,
     /// The target service level for Workitems created from the Worktype. The default value is 100.
     ///
     /// JSON `serviceLevelTarget`.
@@ -12723,15 +13900,15 @@ pub struct WorktypeVersion {
     /// Settings for the worktypes rules.
     ///
     /// JSON `ruleSettings`.
-    pub rule_settings: Option<WorkitemRuleSettings>,
+    pub rule_settings: Option<Box<WorkitemRuleSettings>>,
     /// The flow associated with the Worktype.
     ///
     /// JSON `flow`.
-    pub flow: Option<WorkitemFlowReference>,
+    pub flow: Option<Box<WorkitemFlowReference>>,
     /// The default script for Workitems created from the Worktype.
     ///
     /// JSON `defaultScript`.
-    pub default_script: Option<WorkitemScriptReference>,
+    pub default_script: Option<Box<WorkitemScriptReference>>,
     /// When set to true, will allow Workitems to be associated with External Contacts that are not assigned to any division. Default value is true.
     ///
     /// JSON `unassignedDivisionContactsEnabled`.
@@ -12761,7 +13938,7 @@ impl WorktypeVersion {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -12781,12 +13958,12 @@ impl WorktypeVersion {
     }
     /// Sets [`Self::default_workbin`].
     pub fn set_default_workbin(mut self, v: WorkbinReference) -> Self {
-        self.default_workbin = Some(v);
+        self.default_workbin = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_status`].
     pub fn set_default_status(mut self, v: WorkitemStatusReference) -> Self {
-        self.default_status = Some(v);
+        self.default_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::statuses`].
@@ -12816,7 +13993,7 @@ impl WorktypeVersion {
     }
     /// Sets [`Self::default_language`].
     pub fn set_default_language(mut self, v: WorkitemLanguageReference) -> Self {
-        self.default_language = Some(v);
+        self.default_language = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_ttl_seconds`].
@@ -12826,12 +14003,12 @@ impl WorktypeVersion {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_queue`].
     pub fn set_default_queue(mut self, v: WorkitemQueueReference) -> Self {
-        self.default_queue = Some(v);
+        self.default_queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_skills`].
@@ -12846,7 +14023,7 @@ impl WorktypeVersion {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: WorkitemSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::service_level_target`].
@@ -12856,17 +14033,17 @@ impl WorktypeVersion {
     }
     /// Sets [`Self::rule_settings`].
     pub fn set_rule_settings(mut self, v: WorkitemRuleSettings) -> Self {
-        self.rule_settings = Some(v);
+        self.rule_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: WorkitemFlowReference) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_script`].
     pub fn set_default_script(mut self, v: WorkitemScriptReference) -> Self {
-        self.default_script = Some(v);
+        self.default_script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unassigned_division_contacts_enabled`].
@@ -12888,42 +14065,53 @@ impl WorktypeVersion {
 
 impl FromJson for WorktypeVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "defaultWorkbin" => r.read_into(&mut v.default_workbin),
-                "defaultStatus" => r.read_into(&mut v.default_status),
-                "statuses" => r.read_into(&mut v.statuses),
-                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
-                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
-                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
-                "defaultPriority" => r.read_into(&mut v.default_priority),
-                "defaultLanguage" => r.read_into(&mut v.default_language),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "defaultQueue" => r.read_into(&mut v.default_queue),
-                "defaultSkills" => r.read_into(&mut v.default_skills),
-                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
-                "schema" => r.read_into(&mut v.schema),
-                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
-                "ruleSettings" => r.read_into(&mut v.rule_settings),
-                "flow" => r.read_into(&mut v.flow),
-                "defaultScript" => r.read_into(&mut v.default_script),
-                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "defaultWorkbin" => r.read_into(&mut self.default_workbin),
+                "defaultStatus" => r.read_into(&mut self.default_status),
+                "statuses" => r.read_into(&mut self.statuses),
+                "defaultDurationSeconds" => r.read_into(&mut self.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut self.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut self.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut self.default_priority),
+                "defaultLanguage" => r.read_into(&mut self.default_language),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "defaultQueue" => r.read_into(&mut self.default_queue),
+                "defaultSkills" => r.read_into(&mut self.default_skills),
+                "assignmentEnabled" => r.read_into(&mut self.assignment_enabled),
+                "schema" => r.read_into(&mut self.schema),
+                "serviceLevelTarget" => r.read_into(&mut self.service_level_target),
+                "ruleSettings" => r.read_into(&mut self.rule_settings),
+                "flow" => r.read_into(&mut self.flow),
+                "defaultScript" => r.read_into(&mut self.default_script),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut self.unassigned_division_contacts_enabled),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13013,20 +14201,31 @@ impl WorktypeVersionListing {
 
 impl FromJson for WorktypeVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorktypeVersionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13080,18 +14279,29 @@ impl WrapupDelta {
 
 impl FromJson for WrapupDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapupDelta {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "code" => r.read_into(&mut v.code),
-                "userId" => r.read_into(&mut v.user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "code" => r.read_into(&mut self.code),
+                "userId" => r.read_into(&mut self.user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13194,18 +14404,29 @@ impl WrapupIdReference {
 
 impl FromJson for WrapupIdReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapupIdReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -30,11 +30,11 @@ pub struct AgentGreeting {
     /// The agent greeting prompt to use when inbound calls are connected
     ///
     /// JSON `inboundPrompt`.
-    pub inbound_prompt: Option<Prompt>,
+    pub inbound_prompt: Option<Box<Prompt>>,
     /// The agent greeting prompt to use when outbound calls are connected
     ///
     /// JSON `outboundPrompt`.
-    pub outbound_prompt: Option<Prompt>,
+    pub outbound_prompt: Option<Box<Prompt>>,
     /// The default language to use for the agent greeting inbound prompt
     ///
     /// JSON `inboundPromptDefaultLanguage`.
@@ -59,12 +59,12 @@ impl AgentGreeting {
     }
     /// Sets [`Self::inbound_prompt`].
     pub fn set_inbound_prompt(mut self, v: Prompt) -> Self {
-        self.inbound_prompt = Some(v);
+        self.inbound_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_prompt`].
     pub fn set_outbound_prompt(mut self, v: Prompt) -> Self {
-        self.outbound_prompt = Some(v);
+        self.outbound_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::inbound_prompt_default_language`].
@@ -86,21 +86,32 @@ impl AgentGreeting {
 
 impl FromJson for AgentGreeting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentGreeting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "inboundPrompt" => r.read_into(&mut v.inbound_prompt),
-                "outboundPrompt" => r.read_into(&mut v.outbound_prompt),
-                "inboundPromptDefaultLanguage" => r.read_into(&mut v.inbound_prompt_default_language),
-                "outboundPromptDefaultLanguage" => r.read_into(&mut v.outbound_prompt_default_language),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "inboundPrompt" => r.read_into(&mut self.inbound_prompt),
+                "outboundPrompt" => r.read_into(&mut self.outbound_prompt),
+                "inboundPromptDefaultLanguage" => r.read_into(&mut self.inbound_prompt_default_language),
+                "outboundPromptDefaultLanguage" => r.read_into(&mut self.outbound_prompt_default_language),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -148,7 +159,7 @@ pub struct BulkEntityErrorPrefix {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<Prefix>,
+    pub entity: Option<Box<Prefix>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -181,28 +192,39 @@ impl BulkEntityErrorPrefix {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Prefix) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorPrefix {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorPrefix {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -247,16 +269,27 @@ impl BulkPrefixesRequest {
 
 impl FromJson for BulkPrefixesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkPrefixesRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -312,18 +345,29 @@ impl BulkPrefixesResponse {
 
 impl FromJson for BulkPrefixesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkPrefixesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -356,11 +400,11 @@ pub struct BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<Prefix>,
+    pub entity: Option<Box<Prefix>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorPrefix>,
+    pub error: Option<Box<BulkEntityErrorPrefix>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -382,12 +426,12 @@ impl BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: Prefix) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorPrefix) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -399,20 +443,31 @@ impl BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
 
 impl FromJson for BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -474,18 +529,29 @@ impl CallSimulationResult {
 
 impl FromJson for CallSimulationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallSimulationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "allowed" => r.read_into(&mut v.allowed),
-                "level" => r.read_into(&mut v.level),
-                "matchedPrefix" => r.read_into(&mut v.matched_prefix),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "allowed" => r.read_into(&mut self.allowed),
+                "level" => r.read_into(&mut self.level),
+                "matchedPrefix" => r.read_into(&mut self.matched_prefix),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -609,19 +675,30 @@ impl Callheader {
 
 impl FromJson for Callheader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Callheader {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "headers" => r.read_into(&mut v.headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "headers" => r.read_into(&mut self.headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -687,19 +764,30 @@ impl Callmessage {
 
 impl FromJson for Callmessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Callmessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "message" => r.read_into(&mut v.message),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "message" => r.read_into(&mut self.message),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -753,17 +841,28 @@ impl CreateOrganizationLink {
 
 impl FromJson for CreateOrganizationLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateOrganizationLink {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "targetOrganizationId" => r.read_into(&mut v.target_organization_id),
-                "targetRegion" => r.read_into(&mut v.target_region),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "targetOrganizationId" => r.read_into(&mut self.target_organization_id),
+                "targetRegion" => r.read_into(&mut self.target_region),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -826,18 +925,29 @@ impl DisasterRecoveryAllRoutingRequest {
 
 impl FromJson for DisasterRecoveryAllRoutingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DisasterRecoveryAllRoutingRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceOrganizationId" => r.read_into(&mut v.source_organization_id),
-                "switchOrganizationId" => r.read_into(&mut v.switch_organization_id),
-                "targetRegion" => r.read_into(&mut v.target_region),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceOrganizationId" => r.read_into(&mut self.source_organization_id),
+                "switchOrganizationId" => r.read_into(&mut self.switch_organization_id),
+                "targetRegion" => r.read_into(&mut self.target_region),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1325,66 +1435,77 @@ impl HomerRecord {
 
 impl FromJson for HomerRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for HomerRecord {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "date" => r.read_into(&mut v.date),
-                "milliTs" => r.read_into(&mut v.milli_ts),
-                "microTs" => r.read_into(&mut v.micro_ts),
-                "method" => r.read_into(&mut v.method),
-                "replyReason" => r.read_into(&mut v.reply_reason),
-                "ruri" => r.read_into(&mut v.ruri),
-                "ruriUser" => r.read_into(&mut v.ruri_user),
-                "ruriDomain" => r.read_into(&mut v.ruri_domain),
-                "fromUser" => r.read_into(&mut v.from_user),
-                "fromDomain" => r.read_into(&mut v.from_domain),
-                "fromTag" => r.read_into(&mut v.from_tag),
-                "toUser" => r.read_into(&mut v.to_user),
-                "toDomain" => r.read_into(&mut v.to_domain),
-                "toTag" => r.read_into(&mut v.to_tag),
-                "pidUser" => r.read_into(&mut v.pid_user),
-                "contactUser" => r.read_into(&mut v.contact_user),
-                "authUser" => r.read_into(&mut v.auth_user),
-                "callid" => r.read_into(&mut v.callid),
-                "callidAleg" => r.read_into(&mut v.callid_aleg),
-                "via1" => r.read_into(&mut v.via1),
-                "via1Branch" => r.read_into(&mut v.via1_branch),
-                "cseq" => r.read_into(&mut v.cseq),
-                "diversion" => r.read_into(&mut v.diversion),
-                "reason" => r.read_into(&mut v.reason),
-                "contentType" => r.read_into(&mut v.content_type),
-                "auth" => r.read_into(&mut v.auth),
-                "userAgent" => r.read_into(&mut v.user_agent),
-                "sourceIp" => r.read_into(&mut v.source_ip),
-                "sourcePort" => r.read_into(&mut v.source_port),
-                "destinationIp" => r.read_into(&mut v.destination_ip),
-                "destinationPort" => r.read_into(&mut v.destination_port),
-                "contactIp" => r.read_into(&mut v.contact_ip),
-                "contactPort" => r.read_into(&mut v.contact_port),
-                "originatorIp" => r.read_into(&mut v.originator_ip),
-                "originatorPort" => r.read_into(&mut v.originator_port),
-                "correlationId" => r.read_into(&mut v.correlation_id),
-                "proto" => r.read_into(&mut v.proto),
-                "family" => r.read_into(&mut v.family),
-                "rtpStat" => r.read_into(&mut v.rtp_stat),
-                "type" => r.read_into(&mut v.r#type),
-                "node" => r.read_into(&mut v.node),
-                "trans" => r.read_into(&mut v.trans),
-                "dbnode" => r.read_into(&mut v.dbnode),
-                "msg" => r.read_into(&mut v.msg),
-                "sourceAlias" => r.read_into(&mut v.source_alias),
-                "destinationAlias" => r.read_into(&mut v.destination_alias),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "date" => r.read_into(&mut self.date),
+                "milliTs" => r.read_into(&mut self.milli_ts),
+                "microTs" => r.read_into(&mut self.micro_ts),
+                "method" => r.read_into(&mut self.method),
+                "replyReason" => r.read_into(&mut self.reply_reason),
+                "ruri" => r.read_into(&mut self.ruri),
+                "ruriUser" => r.read_into(&mut self.ruri_user),
+                "ruriDomain" => r.read_into(&mut self.ruri_domain),
+                "fromUser" => r.read_into(&mut self.from_user),
+                "fromDomain" => r.read_into(&mut self.from_domain),
+                "fromTag" => r.read_into(&mut self.from_tag),
+                "toUser" => r.read_into(&mut self.to_user),
+                "toDomain" => r.read_into(&mut self.to_domain),
+                "toTag" => r.read_into(&mut self.to_tag),
+                "pidUser" => r.read_into(&mut self.pid_user),
+                "contactUser" => r.read_into(&mut self.contact_user),
+                "authUser" => r.read_into(&mut self.auth_user),
+                "callid" => r.read_into(&mut self.callid),
+                "callidAleg" => r.read_into(&mut self.callid_aleg),
+                "via1" => r.read_into(&mut self.via1),
+                "via1Branch" => r.read_into(&mut self.via1_branch),
+                "cseq" => r.read_into(&mut self.cseq),
+                "diversion" => r.read_into(&mut self.diversion),
+                "reason" => r.read_into(&mut self.reason),
+                "contentType" => r.read_into(&mut self.content_type),
+                "auth" => r.read_into(&mut self.auth),
+                "userAgent" => r.read_into(&mut self.user_agent),
+                "sourceIp" => r.read_into(&mut self.source_ip),
+                "sourcePort" => r.read_into(&mut self.source_port),
+                "destinationIp" => r.read_into(&mut self.destination_ip),
+                "destinationPort" => r.read_into(&mut self.destination_port),
+                "contactIp" => r.read_into(&mut self.contact_ip),
+                "contactPort" => r.read_into(&mut self.contact_port),
+                "originatorIp" => r.read_into(&mut self.originator_ip),
+                "originatorPort" => r.read_into(&mut self.originator_port),
+                "correlationId" => r.read_into(&mut self.correlation_id),
+                "proto" => r.read_into(&mut self.proto),
+                "family" => r.read_into(&mut self.family),
+                "rtpStat" => r.read_into(&mut self.rtp_stat),
+                "type" => r.read_into(&mut self.r#type),
+                "node" => r.read_into(&mut self.node),
+                "trans" => r.read_into(&mut self.trans),
+                "dbnode" => r.read_into(&mut self.dbnode),
+                "msg" => r.read_into(&mut self.msg),
+                "sourceAlias" => r.read_into(&mut self.source_alias),
+                "destinationAlias" => r.read_into(&mut self.destination_alias),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1490,18 +1611,29 @@ impl MediaRegions {
 
 impl FromJson for MediaRegions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaRegions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "awsHomeRegion" => r.read_into(&mut v.aws_home_region),
-                "awsCoreRegions" => r.read_into(&mut v.aws_core_regions),
-                "awsSatelliteRegions" => r.read_into(&mut v.aws_satellite_regions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "awsHomeRegion" => r.read_into(&mut self.aws_home_region),
+                "awsCoreRegions" => r.read_into(&mut self.aws_core_regions),
+                "awsSatelliteRegions" => r.read_into(&mut self.aws_satellite_regions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1604,23 +1736,34 @@ impl NumberRouting {
 
 impl FromJson for NumberRouting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NumberRouting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "numberId" => r.read_into(&mut v.number_id),
-                "ownerOrganizationId" => r.read_into(&mut v.owner_organization_id),
-                "carrierCode" => r.read_into(&mut v.carrier_code),
-                "pendingOrganizationId" => r.read_into(&mut v.pending_organization_id),
-                "region" => r.read_into(&mut v.region),
-                "status" => r.read_into(&mut v.status),
-                "activeOrganizationId" => r.read_into(&mut v.active_organization_id),
-                "linkedOrganizationIds" => r.read_into(&mut v.linked_organization_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "numberId" => r.read_into(&mut self.number_id),
+                "ownerOrganizationId" => r.read_into(&mut self.owner_organization_id),
+                "carrierCode" => r.read_into(&mut self.carrier_code),
+                "pendingOrganizationId" => r.read_into(&mut self.pending_organization_id),
+                "region" => r.read_into(&mut self.region),
+                "status" => r.read_into(&mut self.status),
+                "activeOrganizationId" => r.read_into(&mut self.active_organization_id),
+                "linkedOrganizationIds" => r.read_into(&mut self.linked_organization_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1735,19 +1878,30 @@ impl NumberRoutingListing {
 
 impl FromJson for NumberRoutingListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NumberRoutingListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1806,18 +1960,29 @@ impl NumberRoutingRequest {
 
 impl FromJson for NumberRoutingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NumberRoutingRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "organizationId" => r.read_into(&mut v.organization_id),
-                "numberId" => r.read_into(&mut v.number_id),
-                "targetRegion" => r.read_into(&mut v.target_region),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "organizationId" => r.read_into(&mut self.organization_id),
+                "numberId" => r.read_into(&mut self.number_id),
+                "targetRegion" => r.read_into(&mut self.target_region),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1859,16 +2024,27 @@ impl NumberRoutingResetOrganizationRequest {
 
 impl FromJson for NumberRoutingResetOrganizationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NumberRoutingResetOrganizationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "resetOrganizationId" => r.read_into(&mut v.reset_organization_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "resetOrganizationId" => r.read_into(&mut self.reset_organization_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1996,24 +2172,35 @@ impl OrganizationCallMetrics {
 
 impl FromJson for OrganizationCallMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationCallMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "usage" => r.read_into(&mut v.usage),
-                "autoScalingTriggerPercentage" => r.read_into(&mut v.auto_scaling_trigger_percentage),
-                "cpuIntensity" => r.read_into(&mut v.cpu_intensity),
-                "memoryIntensity" => r.read_into(&mut v.memory_intensity),
-                "concurrentCallCount" => r.read_into(&mut v.concurrent_call_count),
-                "concurrentCallSessionCount" => r.read_into(&mut v.concurrent_call_session_count),
-                "maxCallCapacity" => r.read_into(&mut v.max_call_capacity),
-                "maxCallSessionCapacity" => r.read_into(&mut v.max_call_session_capacity),
-                "autoScaleInProgress" => r.read_into(&mut v.auto_scale_in_progress),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "usage" => r.read_into(&mut self.usage),
+                "autoScalingTriggerPercentage" => r.read_into(&mut self.auto_scaling_trigger_percentage),
+                "cpuIntensity" => r.read_into(&mut self.cpu_intensity),
+                "memoryIntensity" => r.read_into(&mut self.memory_intensity),
+                "concurrentCallCount" => r.read_into(&mut self.concurrent_call_count),
+                "concurrentCallSessionCount" => r.read_into(&mut self.concurrent_call_session_count),
+                "maxCallCapacity" => r.read_into(&mut self.max_call_capacity),
+                "maxCallSessionCapacity" => r.read_into(&mut self.max_call_session_capacity),
+                "autoScaleInProgress" => r.read_into(&mut self.auto_scale_in_progress),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2268,20 +2455,31 @@ impl OrganizationLink {
 
 impl FromJson for OrganizationLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationLink {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceOrganizationId" => r.read_into(&mut v.source_organization_id),
-                "targetOrganizationId" => r.read_into(&mut v.target_organization_id),
-                "sourceRegion" => r.read_into(&mut v.source_region),
-                "targetRegion" => r.read_into(&mut v.target_region),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceOrganizationId" => r.read_into(&mut self.source_organization_id),
+                "targetOrganizationId" => r.read_into(&mut self.target_organization_id),
+                "sourceRegion" => r.read_into(&mut self.source_region),
+                "targetRegion" => r.read_into(&mut self.target_region),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2380,16 +2578,27 @@ impl OrganizationLinkApprovalRequest {
 
 impl FromJson for OrganizationLinkApprovalRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationLinkApprovalRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "approval" => r.read_into(&mut v.approval),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "approval" => r.read_into(&mut self.approval),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2472,21 +2681,32 @@ impl OrganizationLinkResponse {
 
 impl FromJson for OrganizationLinkResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationLinkResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceOrganizationId" => r.read_into(&mut v.source_organization_id),
-                "targetOrganizationId" => r.read_into(&mut v.target_organization_id),
-                "sourceRegion" => r.read_into(&mut v.source_region),
-                "targetRegion" => r.read_into(&mut v.target_region),
-                "targetName" => r.read_into(&mut v.target_name),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceOrganizationId" => r.read_into(&mut self.source_organization_id),
+                "targetOrganizationId" => r.read_into(&mut self.target_organization_id),
+                "sourceRegion" => r.read_into(&mut self.source_region),
+                "targetRegion" => r.read_into(&mut self.target_region),
+                "targetName" => r.read_into(&mut self.target_name),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2613,19 +2833,30 @@ impl Prefix {
 
 impl FromJson for Prefix {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Prefix {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "countryCode" => r.read_into(&mut v.country_code),
-                "number" => r.read_into(&mut v.number),
-                "type" => r.read_into(&mut v.r#type),
-                "action" => r.read_into(&mut v.action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "number" => r.read_into(&mut self.number),
+                "type" => r.read_into(&mut self.r#type),
+                "action" => r.read_into(&mut self.action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2779,19 +3010,30 @@ impl PrefixListing {
 
 impl FromJson for PrefixListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PrefixListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2850,18 +3092,29 @@ impl PrefixListingItem {
 
 impl FromJson for PrefixListingItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PrefixListingItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "countryCode" => r.read_into(&mut v.country_code),
-                "number" => r.read_into(&mut v.number),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "number" => r.read_into(&mut self.number),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2948,16 +3201,27 @@ impl RegionResponse {
 
 impl FromJson for RegionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RegionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "regionName" => r.read_into(&mut v.region_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "regionName" => r.read_into(&mut self.region_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3078,25 +3342,36 @@ impl SIPSearchPublicRequest {
 
 impl FromJson for SIPSearchPublicRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SIPSearchPublicRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "callId" => r.read_into(&mut v.call_id),
-                "toUser" => r.read_into(&mut v.to_user),
-                "fromUser" => r.read_into(&mut v.from_user),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "callId" => r.read_into(&mut self.call_id),
+                "toUser" => r.read_into(&mut self.to_user),
+                "fromUser" => r.read_into(&mut self.from_user),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3132,11 +3407,11 @@ pub struct SelfAgentGreeting {
     /// The agent greeting prompt to use when inbound calls are connected
     ///
     /// JSON `inboundPrompt`.
-    pub inbound_prompt: Option<Prompt>,
+    pub inbound_prompt: Option<Box<Prompt>>,
     /// The agent greeting prompt to use when outbound calls are connected
     ///
     /// JSON `outboundPrompt`.
-    pub outbound_prompt: Option<Prompt>,
+    pub outbound_prompt: Option<Box<Prompt>>,
     /// The default language to use for the agent greeting inbound prompt
     ///
     /// JSON `inboundPromptDefaultLanguage`.
@@ -3161,12 +3436,12 @@ impl SelfAgentGreeting {
     }
     /// Sets [`Self::inbound_prompt`].
     pub fn set_inbound_prompt(mut self, v: Prompt) -> Self {
-        self.inbound_prompt = Some(v);
+        self.inbound_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_prompt`].
     pub fn set_outbound_prompt(mut self, v: Prompt) -> Self {
-        self.outbound_prompt = Some(v);
+        self.outbound_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::inbound_prompt_default_language`].
@@ -3188,21 +3463,32 @@ impl SelfAgentGreeting {
 
 impl FromJson for SelfAgentGreeting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SelfAgentGreeting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "inboundPrompt" => r.read_into(&mut v.inbound_prompt),
-                "outboundPrompt" => r.read_into(&mut v.outbound_prompt),
-                "inboundPromptDefaultLanguage" => r.read_into(&mut v.inbound_prompt_default_language),
-                "outboundPromptDefaultLanguage" => r.read_into(&mut v.outbound_prompt_default_language),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "inboundPrompt" => r.read_into(&mut self.inbound_prompt),
+                "outboundPrompt" => r.read_into(&mut self.outbound_prompt),
+                "inboundPromptDefaultLanguage" => r.read_into(&mut self.inbound_prompt_default_language),
+                "outboundPromptDefaultLanguage" => r.read_into(&mut self.outbound_prompt_default_language),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3270,19 +3556,30 @@ impl SignedUrlResponse {
 
 impl FromJson for SignedUrlResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SignedUrlResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "url" => r.read_into(&mut v.url),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "url" => r.read_into(&mut self.url),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3332,17 +3629,28 @@ impl SipDownloadResponse {
 
 impl FromJson for SipDownloadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SipDownloadResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "downloadId" => r.read_into(&mut v.download_id),
-                "documentId" => r.read_into(&mut v.document_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "downloadId" => r.read_into(&mut self.download_id),
+                "documentId" => r.read_into(&mut self.document_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3444,23 +3752,34 @@ impl SipSearchResult {
 
 impl FromJson for SipSearchResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SipSearchResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "sid" => r.read_into(&mut v.sid),
-                "auth" => r.read_into(&mut v.auth),
-                "message" => r.read_into(&mut v.message),
-                "data" => r.read_into(&mut v.data),
-                "count" => r.read_into(&mut v.count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "sid" => r.read_into(&mut self.sid),
+                "auth" => r.read_into(&mut self.auth),
+                "message" => r.read_into(&mut self.message),
+                "data" => r.read_into(&mut self.data),
+                "count" => r.read_into(&mut self.count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3514,17 +3833,28 @@ impl TelephonySettings {
 
 impl FromJson for TelephonySettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TelephonySettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "persistentConnectionRequired" => r.read_into(&mut v.persistent_connection_required),
-                "blockCallerIdAccessCode" => r.read_into(&mut v.block_caller_id_access_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "persistentConnectionRequired" => r.read_into(&mut self.persistent_connection_required),
+                "blockCallerIdAccessCode" => r.read_into(&mut self.block_caller_id_access_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

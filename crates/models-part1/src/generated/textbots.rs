@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -50,17 +50,28 @@ impl AmazonLexRequest {
 
 impl FromJson for AmazonLexRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AmazonLexRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "requestAttributes" => r.read_into(&mut v.request_attributes),
-                "sessionAttributes" => r.read_into(&mut v.session_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "requestAttributes" => r.read_into(&mut self.request_attributes),
+                "sessionAttributes" => r.read_into(&mut self.session_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -150,21 +161,32 @@ impl BotSearchResponse {
 
 impl FromJson for BotSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "botType" => r.read_into(&mut v.bot_type),
-                "description" => r.read_into(&mut v.description),
-                "virtualAgentEnabled" => r.read_into(&mut v.virtual_agent_enabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "botType" => r.read_into(&mut self.bot_type),
+                "description" => r.read_into(&mut self.description),
+                "virtualAgentEnabled" => r.read_into(&mut self.virtual_agent_enabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -284,16 +306,27 @@ impl BotSearchResponseEntityListing {
 
 impl FromJson for BotSearchResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotSearchResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -331,16 +364,27 @@ impl Format {
 
 impl FromJson for Format {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Format {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flags" => r.read_into(&mut v.flags),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flags" => r.read_into(&mut self.flags),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -378,16 +422,27 @@ impl GenesysBotConnector {
 
 impl FromJson for GenesysBotConnector {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenesysBotConnector {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queryParameters" => r.read_into(&mut v.query_parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queryParameters" => r.read_into(&mut self.query_parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -452,19 +507,30 @@ impl GoogleDialogflowCustomSettings {
 
 impl FromJson for GoogleDialogflowCustomSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleDialogflowCustomSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "environment" => r.read_into(&mut v.environment),
-                "eventName" => r.read_into(&mut v.event_name),
-                "webhookQueryParameters" => r.read_into(&mut v.webhook_query_parameters),
-                "eventInputParameters" => r.read_into(&mut v.event_input_parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "environment" => r.read_into(&mut self.environment),
+                "eventName" => r.read_into(&mut self.event_name),
+                "webhookQueryParameters" => r.read_into(&mut self.webhook_query_parameters),
+                "eventInputParameters" => r.read_into(&mut self.event_input_parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -514,17 +580,28 @@ impl NuanceMixDlgSettings {
 
 impl FromJson for NuanceMixDlgSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceMixDlgSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "channelId" => r.read_into(&mut v.channel_id),
-                "inputParameters" => r.read_into(&mut v.input_parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "channelId" => r.read_into(&mut self.channel_id),
+                "inputParameters" => r.read_into(&mut self.input_parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -583,18 +660,29 @@ impl PostTextMessage {
 
 impl FromJson for PostTextMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PostTextMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -706,7 +794,7 @@ pub struct PostTextRequest {
     /// Required.
     ///
     /// JSON `postTextMessage`.
-    pub post_text_message: Option<PostTextMessage>,
+    pub post_text_message: Option<Box<PostTextMessage>>,
     /// The language code the bot will run under
     ///
     /// JSON `languageCode`.
@@ -730,19 +818,19 @@ pub struct PostTextRequest {
     /// Provider specific settings, if any
     ///
     /// JSON `amazonLexRequest`.
-    pub amazon_lex_request: Option<AmazonLexRequest>,
+    pub amazon_lex_request: Option<Box<AmazonLexRequest>>,
     /// Provider specific settings, if any
     ///
     /// JSON `googleDialogflow`.
-    pub google_dialogflow: Option<GoogleDialogflowCustomSettings>,
+    pub google_dialogflow: Option<Box<GoogleDialogflowCustomSettings>>,
     /// Provider specific settings, if any
     ///
     /// JSON `genesysBotConnector`.
-    pub genesys_bot_connector: Option<GenesysBotConnector>,
+    pub genesys_bot_connector: Option<Box<GenesysBotConnector>>,
     /// Provider specific settings, if any
     ///
     /// JSON `nuanceMixDlg`.
-    pub nuance_mix_dlg: Option<NuanceMixDlgSettings>,
+    pub nuance_mix_dlg: Option<Box<NuanceMixDlgSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -770,7 +858,7 @@ impl PostTextRequest {
     }
     /// Sets [`Self::post_text_message`].
     pub fn set_post_text_message(mut self, v: PostTextMessage) -> Self {
-        self.post_text_message = Some(v);
+        self.post_text_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language_code`].
@@ -800,51 +888,62 @@ impl PostTextRequest {
     }
     /// Sets [`Self::amazon_lex_request`].
     pub fn set_amazon_lex_request(mut self, v: AmazonLexRequest) -> Self {
-        self.amazon_lex_request = Some(v);
+        self.amazon_lex_request = Some(Box::new(v));
         self
     }
     /// Sets [`Self::google_dialogflow`].
     pub fn set_google_dialogflow(mut self, v: GoogleDialogflowCustomSettings) -> Self {
-        self.google_dialogflow = Some(v);
+        self.google_dialogflow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::genesys_bot_connector`].
     pub fn set_genesys_bot_connector(mut self, v: GenesysBotConnector) -> Self {
-        self.genesys_bot_connector = Some(v);
+        self.genesys_bot_connector = Some(Box::new(v));
         self
     }
     /// Sets [`Self::nuance_mix_dlg`].
     pub fn set_nuance_mix_dlg(mut self, v: NuanceMixDlgSettings) -> Self {
-        self.nuance_mix_dlg = Some(v);
+        self.nuance_mix_dlg = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PostTextRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PostTextRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "botId" => r.read_into(&mut v.bot_id),
-                "botAlias" => r.read_into(&mut v.bot_alias),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "botSessionId" => r.read_into(&mut v.bot_session_id),
-                "postTextMessage" => r.read_into(&mut v.post_text_message),
-                "languageCode" => r.read_into(&mut v.language_code),
-                "botSessionTimeoutMinutes" => r.read_into(&mut v.bot_session_timeout_minutes),
-                "botChannels" => r.read_into(&mut v.bot_channels),
-                "botCorrelationId" => r.read_into(&mut v.bot_correlation_id),
-                "messagingPlatformType" => r.read_into(&mut v.messaging_platform_type),
-                "amazonLexRequest" => r.read_into(&mut v.amazon_lex_request),
-                "googleDialogflow" => r.read_into(&mut v.google_dialogflow),
-                "genesysBotConnector" => r.read_into(&mut v.genesys_bot_connector),
-                "nuanceMixDlg" => r.read_into(&mut v.nuance_mix_dlg),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "botId" => r.read_into(&mut self.bot_id),
+                "botAlias" => r.read_into(&mut self.bot_alias),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "botSessionId" => r.read_into(&mut self.bot_session_id),
+                "postTextMessage" => r.read_into(&mut self.post_text_message),
+                "languageCode" => r.read_into(&mut self.language_code),
+                "botSessionTimeoutMinutes" => r.read_into(&mut self.bot_session_timeout_minutes),
+                "botChannels" => r.read_into(&mut self.bot_channels),
+                "botCorrelationId" => r.read_into(&mut self.bot_correlation_id),
+                "messagingPlatformType" => r.read_into(&mut self.messaging_platform_type),
+                "amazonLexRequest" => r.read_into(&mut self.amazon_lex_request),
+                "googleDialogflow" => r.read_into(&mut self.google_dialogflow),
+                "genesysBotConnector" => r.read_into(&mut self.genesys_bot_connector),
+                "nuanceMixDlg" => r.read_into(&mut self.nuance_mix_dlg),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1089,25 +1188,36 @@ impl PostTextResponse {
 
 impl FromJson for PostTextResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PostTextResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "botState" => r.read_into(&mut v.bot_state),
-                "replyMessages" => r.read_into(&mut v.reply_messages),
-                "intentName" => r.read_into(&mut v.intent_name),
-                "slots" => r.read_into(&mut v.slots),
-                "botCorrelationId" => r.read_into(&mut v.bot_correlation_id),
-                "amazonLex" => r.read_into(&mut v.amazon_lex),
-                "googleDialogFlow" => r.read_into(&mut v.google_dialog_flow),
-                "genesysDialogEngine" => r.read_into(&mut v.genesys_dialog_engine),
-                "genesysBotConnector" => r.read_into(&mut v.genesys_bot_connector),
-                "nuanceMixDlg" => r.read_into(&mut v.nuance_mix_dlg),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "botState" => r.read_into(&mut self.bot_state),
+                "replyMessages" => r.read_into(&mut self.reply_messages),
+                "intentName" => r.read_into(&mut self.intent_name),
+                "slots" => r.read_into(&mut self.slots),
+                "botCorrelationId" => r.read_into(&mut self.bot_correlation_id),
+                "amazonLex" => r.read_into(&mut self.amazon_lex),
+                "googleDialogFlow" => r.read_into(&mut self.google_dialog_flow),
+                "genesysDialogEngine" => r.read_into(&mut self.genesys_dialog_engine),
+                "genesysBotConnector" => r.read_into(&mut self.genesys_bot_connector),
+                "nuanceMixDlg" => r.read_into(&mut self.nuance_mix_dlg),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1210,7 +1320,7 @@ pub struct TextBotChannel {
     /// Required.
     ///
     /// JSON `userAgent`.
-    pub user_agent: Option<TextBotUserAgent>,
+    pub user_agent: Option<Box<TextBotUserAgent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1233,26 +1343,37 @@ impl TextBotChannel {
     }
     /// Sets [`Self::user_agent`].
     pub fn set_user_agent(mut self, v: TextBotUserAgent) -> Self {
-        self.user_agent = Some(v);
+        self.user_agent = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TextBotChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "inputModes" => r.read_into(&mut v.input_modes),
-                "outputModes" => r.read_into(&mut v.output_modes),
-                "userAgent" => r.read_into(&mut v.user_agent),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "inputModes" => r.read_into(&mut self.input_modes),
+                "outputModes" => r.read_into(&mut self.output_modes),
+                "userAgent" => r.read_into(&mut self.user_agent),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1339,7 +1460,7 @@ pub struct TextBotDisconnectAction {
     /// Describes where in the Bot Flow the user was when the disconnect occurred.
     ///
     /// JSON `flowLocation`.
-    pub flow_location: Option<TextBotFlowLocation>,
+    pub flow_location: Option<Box<TextBotFlowLocation>>,
     /// The list of Flow Outcomes for the bot flow and their details.
     ///
     /// JSON `flowOutcomes`.
@@ -1361,7 +1482,7 @@ impl TextBotDisconnectAction {
     }
     /// Sets [`Self::flow_location`].
     pub fn set_flow_location(mut self, v: TextBotFlowLocation) -> Self {
-        self.flow_location = Some(v);
+        self.flow_location = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_outcomes`].
@@ -1373,19 +1494,30 @@ impl TextBotDisconnectAction {
 
 impl FromJson for TextBotDisconnectAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotDisconnectAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "reason" => r.read_into(&mut v.reason),
-                "reasonExtendedInfo" => r.read_into(&mut v.reason_extended_info),
-                "flowLocation" => r.read_into(&mut v.flow_location),
-                "flowOutcomes" => r.read_into(&mut v.flow_outcomes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "reason" => r.read_into(&mut self.reason),
+                "reasonExtendedInfo" => r.read_into(&mut self.reason_extended_info),
+                "flowLocation" => r.read_into(&mut self.flow_location),
+                "flowOutcomes" => r.read_into(&mut self.flow_outcomes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1498,17 +1630,28 @@ impl TextBotErrorInputEvent {
 
 impl FromJson for TextBotErrorInputEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotErrorInputEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1546,11 +1689,11 @@ pub struct TextBotExitAction {
     /// Describes where in the Bot Flow the user was when the exit occurred.
     ///
     /// JSON `flowLocation`.
-    pub flow_location: Option<TextBotFlowLocation>,
+    pub flow_location: Option<Box<TextBotFlowLocation>>,
     /// The output data for the bot flow.
     ///
     /// JSON `outputData`.
-    pub output_data: Option<TextBotInputOutputData>,
+    pub output_data: Option<Box<TextBotInputOutputData>>,
     /// The list of Flow Outcomes for the bot flow and their details.
     ///
     /// JSON `flowOutcomes`.
@@ -1577,12 +1720,12 @@ impl TextBotExitAction {
     }
     /// Sets [`Self::flow_location`].
     pub fn set_flow_location(mut self, v: TextBotFlowLocation) -> Self {
-        self.flow_location = Some(v);
+        self.flow_location = Some(Box::new(v));
         self
     }
     /// Sets [`Self::output_data`].
     pub fn set_output_data(mut self, v: TextBotInputOutputData) -> Self {
-        self.output_data = Some(v);
+        self.output_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_outcomes`].
@@ -1594,21 +1737,32 @@ impl TextBotExitAction {
 
 impl FromJson for TextBotExitAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotExitAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "reason" => r.read_into(&mut v.reason),
-                "reasonExtendedInfo" => r.read_into(&mut v.reason_extended_info),
-                "activeIntent" => r.read_into(&mut v.active_intent),
-                "flowLocation" => r.read_into(&mut v.flow_location),
-                "outputData" => r.read_into(&mut v.output_data),
-                "flowOutcomes" => r.read_into(&mut v.flow_outcomes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "reason" => r.read_into(&mut self.reason),
+                "reasonExtendedInfo" => r.read_into(&mut self.reason_extended_info),
+                "activeIntent" => r.read_into(&mut self.active_intent),
+                "flowLocation" => r.read_into(&mut self.flow_location),
+                "outputData" => r.read_into(&mut self.output_data),
+                "flowOutcomes" => r.read_into(&mut self.flow_outcomes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1712,16 +1866,27 @@ impl TextBotFlow {
 
 impl FromJson for TextBotFlow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotFlow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1746,7 +1911,7 @@ pub struct TextBotFlowLaunchRequest {
     /// Required.
     ///
     /// JSON `flow`.
-    pub flow: Option<TextBotFlow>,
+    pub flow: Option<Box<TextBotFlow>>,
     /// The ID of the external session that is associated with the bot flow.
     ///
     /// Required.
@@ -1760,13 +1925,13 @@ pub struct TextBotFlowLaunchRequest {
     /// Input values to the flow. Valid values are defined by the flow's input JSON schema.
     ///
     /// JSON `inputData`.
-    pub input_data: Option<TextBotInputOutputData>,
+    pub input_data: Option<Box<TextBotInputOutputData>>,
     /// Channel information relevant to the bot flow.
     ///
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<TextBotChannel>,
+    pub channel: Option<Box<TextBotChannel>>,
     /// The language that the bot will use in the session. Validated against list of supported languages and if the value is omitted or is invalid, the default language will be used.
     ///
     /// JSON `language`.
@@ -1778,7 +1943,7 @@ pub struct TextBotFlowLaunchRequest {
 impl TextBotFlowLaunchRequest {
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: TextBotFlow) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_session_id`].
@@ -1793,12 +1958,12 @@ impl TextBotFlowLaunchRequest {
     }
     /// Sets [`Self::input_data`].
     pub fn set_input_data(mut self, v: TextBotInputOutputData) -> Self {
-        self.input_data = Some(v);
+        self.input_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: TextBotChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language`].
@@ -1810,21 +1975,32 @@ impl TextBotFlowLaunchRequest {
 
 impl FromJson for TextBotFlowLaunchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotFlowLaunchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flow" => r.read_into(&mut v.flow),
-                "externalSessionId" => r.read_into(&mut v.external_session_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "inputData" => r.read_into(&mut v.input_data),
-                "channel" => r.read_into(&mut v.channel),
-                "language" => r.read_into(&mut v.language),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flow" => r.read_into(&mut self.flow),
+                "externalSessionId" => r.read_into(&mut self.external_session_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "inputData" => r.read_into(&mut self.input_data),
+                "channel" => r.read_into(&mut self.channel),
+                "language" => r.read_into(&mut self.language),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1869,16 +2045,27 @@ impl TextBotFlowLaunchResponse {
 
 impl FromJson for TextBotFlowLaunchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotFlowLaunchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1940,18 +2127,29 @@ impl TextBotFlowLocation {
 
 impl FromJson for TextBotFlowLocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotFlowLocation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actionName" => r.read_into(&mut v.action_name),
-                "actionNumber" => r.read_into(&mut v.action_number),
-                "sequenceName" => r.read_into(&mut v.sequence_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actionName" => r.read_into(&mut self.action_name),
+                "actionNumber" => r.read_into(&mut self.action_number),
+                "sequenceName" => r.read_into(&mut self.sequence_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2015,18 +2213,29 @@ impl TextBotFlowMilestone {
 
 impl FromJson for TextBotFlowMilestone {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotFlowMilestone {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateReached" => r.read_into(&mut v.date_reached),
-                "sequence" => r.read_into(&mut v.sequence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateReached" => r.read_into(&mut self.date_reached),
+                "sequence" => r.read_into(&mut self.sequence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2102,20 +2311,31 @@ impl TextBotFlowOutcome {
 
 impl FromJson for TextBotFlowOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotFlowOutcome {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcomeId" => r.read_into(&mut v.outcome_id),
-                "outcomeValue" => r.read_into(&mut v.outcome_value),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "milestones" => r.read_into(&mut v.milestones),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcomeId" => r.read_into(&mut self.outcome_id),
+                "outcomeValue" => r.read_into(&mut self.outcome_value),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "milestones" => r.read_into(&mut self.milestones),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2189,7 +2409,7 @@ pub struct TextBotFlowTurnRequest {
     /// The reference to a previous turn if appropriate, used to avoid race conditions.
     ///
     /// JSON `previousTurn`.
-    pub previous_turn: Option<TextBotTurnReference>,
+    pub previous_turn: Option<Box<TextBotTurnReference>>,
     /// Indicates the type of input event being requested. If appropriate, fill out the matching user input object details on this request.
     ///
     /// Required.
@@ -2199,15 +2419,15 @@ pub struct TextBotFlowTurnRequest {
     /// The data for the input event of this turn if it is a user input event. Only one inputEvent may be set.
     ///
     /// JSON `inputEventUserInput`.
-    pub input_event_user_input: Option<TextBotUserInputEvent>,
+    pub input_event_user_input: Option<Box<TextBotUserInputEvent>>,
     /// The data for the Rich Media input event of this turn if it is a Rich Media input event. Only one inputEvent may be set. Only ButtonResponse, PaymentResponse, Form, Presence are supported.
     ///
     /// JSON `inputEventRichMedia`.
-    pub input_event_rich_media: Option<TextBotsRichMediaInputEvent>,
+    pub input_event_rich_media: Option<Box<TextBotsRichMediaInputEvent>>,
     /// The data for the input event of this turn if it is an error event. Only one inputEvent may be set.
     ///
     /// JSON `inputEventError`.
-    pub input_event_error: Option<TextBotErrorInputEvent>,
+    pub input_event_error: Option<Box<TextBotErrorInputEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2215,7 +2435,7 @@ pub struct TextBotFlowTurnRequest {
 impl TextBotFlowTurnRequest {
     /// Sets [`Self::previous_turn`].
     pub fn set_previous_turn(mut self, v: TextBotTurnReference) -> Self {
-        self.previous_turn = Some(v);
+        self.previous_turn = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input_event_type`].
@@ -2225,37 +2445,48 @@ impl TextBotFlowTurnRequest {
     }
     /// Sets [`Self::input_event_user_input`].
     pub fn set_input_event_user_input(mut self, v: TextBotUserInputEvent) -> Self {
-        self.input_event_user_input = Some(v);
+        self.input_event_user_input = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input_event_rich_media`].
     pub fn set_input_event_rich_media(mut self, v: TextBotsRichMediaInputEvent) -> Self {
-        self.input_event_rich_media = Some(v);
+        self.input_event_rich_media = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input_event_error`].
     pub fn set_input_event_error(mut self, v: TextBotErrorInputEvent) -> Self {
-        self.input_event_error = Some(v);
+        self.input_event_error = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TextBotFlowTurnRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotFlowTurnRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "previousTurn" => r.read_into(&mut v.previous_turn),
-                "inputEventType" => r.read_into(&mut v.input_event_type),
-                "inputEventUserInput" => r.read_into(&mut v.input_event_user_input),
-                "inputEventRichMedia" => r.read_into(&mut v.input_event_rich_media),
-                "inputEventError" => r.read_into(&mut v.input_event_error),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "previousTurn" => r.read_into(&mut self.previous_turn),
+                "inputEventType" => r.read_into(&mut self.input_event_type),
+                "inputEventUserInput" => r.read_into(&mut self.input_event_user_input),
+                "inputEventRichMedia" => r.read_into(&mut self.input_event_rich_media),
+                "inputEventError" => r.read_into(&mut self.input_event_error),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2359,11 +2590,11 @@ pub struct TextBotFlowTurnResponse {
     /// The reference to a previous turn, if applicable.
     ///
     /// JSON `previousTurn`.
-    pub previous_turn: Option<TextBotTurnReference>,
+    pub previous_turn: Option<Box<TextBotTurnReference>>,
     /// The output prompts for this turn.
     ///
     /// JSON `prompts`.
-    pub prompts: Option<TextBotOutputPrompts>,
+    pub prompts: Option<Box<TextBotOutputPrompts>>,
     /// Indicates the suggested next action. If appropriate, the matching output event object includes additional information.
     ///
     /// Required.
@@ -2373,15 +2604,15 @@ pub struct TextBotFlowTurnResponse {
     /// The next action directive for this turn if it is a Disconnect type.
     ///
     /// JSON `nextActionDisconnect`.
-    pub next_action_disconnect: Option<TextBotDisconnectAction>,
+    pub next_action_disconnect: Option<Box<TextBotDisconnectAction>>,
     /// The next action directive for this turn if it is a WaitForInput type.
     ///
     /// JSON `nextActionWaitForInput`.
-    pub next_action_wait_for_input: Option<TextBotWaitForInputAction>,
+    pub next_action_wait_for_input: Option<Box<TextBotWaitForInputAction>>,
     /// The next action directive for this turn if it is an Exit type.
     ///
     /// JSON `nextActionExit`.
-    pub next_action_exit: Option<TextBotExitAction>,
+    pub next_action_exit: Option<Box<TextBotExitAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2394,12 +2625,12 @@ impl TextBotFlowTurnResponse {
     }
     /// Sets [`Self::previous_turn`].
     pub fn set_previous_turn(mut self, v: TextBotTurnReference) -> Self {
-        self.previous_turn = Some(v);
+        self.previous_turn = Some(Box::new(v));
         self
     }
     /// Sets [`Self::prompts`].
     pub fn set_prompts(mut self, v: TextBotOutputPrompts) -> Self {
-        self.prompts = Some(v);
+        self.prompts = Some(Box::new(v));
         self
     }
     /// Sets [`Self::next_action_type`].
@@ -2409,39 +2640,50 @@ impl TextBotFlowTurnResponse {
     }
     /// Sets [`Self::next_action_disconnect`].
     pub fn set_next_action_disconnect(mut self, v: TextBotDisconnectAction) -> Self {
-        self.next_action_disconnect = Some(v);
+        self.next_action_disconnect = Some(Box::new(v));
         self
     }
     /// Sets [`Self::next_action_wait_for_input`].
     pub fn set_next_action_wait_for_input(mut self, v: TextBotWaitForInputAction) -> Self {
-        self.next_action_wait_for_input = Some(v);
+        self.next_action_wait_for_input = Some(Box::new(v));
         self
     }
     /// Sets [`Self::next_action_exit`].
     pub fn set_next_action_exit(mut self, v: TextBotExitAction) -> Self {
-        self.next_action_exit = Some(v);
+        self.next_action_exit = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TextBotFlowTurnResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotFlowTurnResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "previousTurn" => r.read_into(&mut v.previous_turn),
-                "prompts" => r.read_into(&mut v.prompts),
-                "nextActionType" => r.read_into(&mut v.next_action_type),
-                "nextActionDisconnect" => r.read_into(&mut v.next_action_disconnect),
-                "nextActionWaitForInput" => r.read_into(&mut v.next_action_wait_for_input),
-                "nextActionExit" => r.read_into(&mut v.next_action_exit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "previousTurn" => r.read_into(&mut self.previous_turn),
+                "prompts" => r.read_into(&mut self.prompts),
+                "nextActionType" => r.read_into(&mut self.next_action_type),
+                "nextActionDisconnect" => r.read_into(&mut self.next_action_disconnect),
+                "nextActionWaitForInput" => r.read_into(&mut self.next_action_wait_for_input),
+                "nextActionExit" => r.read_into(&mut self.next_action_exit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2542,16 +2784,27 @@ impl TextBotInputOutputData {
 
 impl FromJson for TextBotInputOutputData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotInputOutputData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "variables" => r.read_into(&mut v.variables),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "variables" => r.read_into(&mut self.variables),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2574,7 +2827,7 @@ pub struct TextBotModeConstraints {
     /// Mode constraints that apply to text scenarios.
     ///
     /// JSON `text`.
-    pub text: Option<TextBotTextModeConstraints>,
+    pub text: Option<Box<TextBotTextModeConstraints>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2582,23 +2835,34 @@ pub struct TextBotModeConstraints {
 impl TextBotModeConstraints {
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: TextBotTextModeConstraints) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TextBotModeConstraints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotModeConstraints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2638,16 +2902,27 @@ impl TextBotModeOutputPrompts {
 
 impl FromJson for TextBotModeOutputPrompts {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotModeOutputPrompts {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segments" => r.read_into(&mut v.segments),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segments" => r.read_into(&mut self.segments),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2676,7 +2951,7 @@ pub struct TextBotOutputPrompts {
     /// Text output prompts, if any.
     ///
     /// JSON `textPrompts`.
-    pub text_prompts: Option<TextBotModeOutputPrompts>,
+    pub text_prompts: Option<Box<TextBotModeOutputPrompts>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2689,24 +2964,35 @@ impl TextBotOutputPrompts {
     }
     /// Sets [`Self::text_prompts`].
     pub fn set_text_prompts(mut self, v: TextBotModeOutputPrompts) -> Self {
-        self.text_prompts = Some(v);
+        self.text_prompts = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TextBotOutputPrompts {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotOutputPrompts {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outputLanguage" => r.read_into(&mut v.output_language),
-                "textPrompts" => r.read_into(&mut v.text_prompts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outputLanguage" => r.read_into(&mut self.output_language),
+                "textPrompts" => r.read_into(&mut self.text_prompts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2742,7 +3028,7 @@ pub struct TextBotPromptSegment {
     /// Additional details describing the segment’s contents, which the client should honour where possible.
     ///
     /// JSON `format`.
-    pub format: Option<Format>,
+    pub format: Option<Box<Format>>,
     /// Details to display Rich Media content. This is only populated when the segment 'type' is 'Rich Media'.
     ///
     /// JSON `content`.
@@ -2764,7 +3050,7 @@ impl TextBotPromptSegment {
     }
     /// Sets [`Self::format`].
     pub fn set_format(mut self, v: Format) -> Self {
-        self.format = Some(v);
+        self.format = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content`].
@@ -2776,19 +3062,30 @@ impl TextBotPromptSegment {
 
 impl FromJson for TextBotPromptSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotPromptSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "type" => r.read_into(&mut v.r#type),
-                "format" => r.read_into(&mut v.format),
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "type" => r.read_into(&mut self.r#type),
+                "format" => r.read_into(&mut self.format),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2891,17 +3188,28 @@ impl TextBotTextModeConstraints {
 
 impl FromJson for TextBotTextModeConstraints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotTextModeConstraints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "languagePreferences" => r.read_into(&mut v.language_preferences),
-                "noInputTimeoutMilliseconds" => r.read_into(&mut v.no_input_timeout_milliseconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "languagePreferences" => r.read_into(&mut self.language_preferences),
+                "noInputTimeoutMilliseconds" => r.read_into(&mut self.no_input_timeout_milliseconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2951,17 +3259,28 @@ impl TextBotTranscript {
 
 impl FromJson for TextBotTranscript {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotTranscript {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "confidence" => r.read_into(&mut v.confidence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "confidence" => r.read_into(&mut self.confidence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3002,16 +3321,27 @@ impl TextBotTurnReference {
 
 impl FromJson for TextBotTurnReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotTurnReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3036,7 +3366,7 @@ pub struct TextBotUserInputAlternative {
     /// Required.
     ///
     /// JSON `transcript`.
-    pub transcript: Option<TextBotTranscript>,
+    pub transcript: Option<Box<TextBotTranscript>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3044,23 +3374,34 @@ pub struct TextBotUserInputAlternative {
 impl TextBotUserInputAlternative {
     /// Sets [`Self::transcript`].
     pub fn set_transcript(mut self, v: TextBotTranscript) -> Self {
-        self.transcript = Some(v);
+        self.transcript = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TextBotUserInputAlternative {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotUserInputAlternative {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transcript" => r.read_into(&mut v.transcript),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transcript" => r.read_into(&mut self.transcript),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3111,17 +3452,28 @@ impl TextBotUserInputEvent {
 
 impl FromJson for TextBotUserInputEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotUserInputEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mode" => r.read_into(&mut v.mode),
-                "alternatives" => r.read_into(&mut v.alternatives),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mode" => r.read_into(&mut self.mode),
+                "alternatives" => r.read_into(&mut self.alternatives),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3190,7 +3542,7 @@ pub struct TextBotWaitForInputAction {
     /// Required.
     ///
     /// JSON `modeConstraints`.
-    pub mode_constraints: Option<TextBotModeConstraints>,
+    pub mode_constraints: Option<Box<TextBotModeConstraints>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3198,23 +3550,34 @@ pub struct TextBotWaitForInputAction {
 impl TextBotWaitForInputAction {
     /// Sets [`Self::mode_constraints`].
     pub fn set_mode_constraints(mut self, v: TextBotModeConstraints) -> Self {
-        self.mode_constraints = Some(v);
+        self.mode_constraints = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TextBotWaitForInputAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotWaitForInputAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "modeConstraints" => r.read_into(&mut v.mode_constraints),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "modeConstraints" => r.read_into(&mut self.mode_constraints),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3261,17 +3624,28 @@ impl TextBotsRichMediaInputEvent {
 
 impl FromJson for TextBotsRichMediaInputEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextBotsRichMediaInputEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputs" => r.read_into(&mut v.inputs),
-                "messages" => r.read_into(&mut v.messages),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputs" => r.read_into(&mut self.inputs),
+                "messages" => r.read_into(&mut self.messages),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

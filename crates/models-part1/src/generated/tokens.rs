@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -77,20 +77,31 @@ impl IdleTokenTimeout {
 
 impl FromJson for IdleTokenTimeout {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdleTokenTimeout {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "idleTokenTimeoutSeconds" => r.read_into(&mut v.idle_token_timeout_seconds),
-                "enableIdleTokenTimeout" => r.read_into(&mut v.enable_idle_token_timeout),
-                "inactivityTimeoutUnit" => r.read_into(&mut v.inactivity_timeout_unit),
-                "inactivityTimeoutGroupsEnabled" => r.read_into(&mut v.inactivity_timeout_groups_enabled),
-                "inactivityTimeoutGroupBundles" => r.read_into(&mut v.inactivity_timeout_group_bundles),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "idleTokenTimeoutSeconds" => r.read_into(&mut self.idle_token_timeout_seconds),
+                "enableIdleTokenTimeout" => r.read_into(&mut self.enable_idle_token_timeout),
+                "inactivityTimeoutUnit" => r.read_into(&mut self.inactivity_timeout_unit),
+                "inactivityTimeoutGroupsEnabled" => r.read_into(&mut self.inactivity_timeout_groups_enabled),
+                "inactivityTimeoutGroupBundles" => r.read_into(&mut self.inactivity_timeout_group_bundles),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -212,19 +223,30 @@ impl InactivityTimeoutGroupBundle {
 
 impl FromJson for InactivityTimeoutGroupBundle {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InactivityTimeoutGroupBundle {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "priority" => r.read_into(&mut v.priority),
-                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
-                "inactivityTimeoutUnit" => r.read_into(&mut v.inactivity_timeout_unit),
-                "groups" => r.read_into(&mut v.groups),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "priority" => r.read_into(&mut self.priority),
+                "timeoutSeconds" => r.read_into(&mut self.timeout_seconds),
+                "inactivityTimeoutUnit" => r.read_into(&mut self.inactivity_timeout_unit),
+                "groups" => r.read_into(&mut self.groups),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

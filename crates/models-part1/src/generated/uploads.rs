@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -29,12 +29,23 @@ pub struct Empty {
 
 impl FromJson for Empty {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Empty {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            r.read_unknown(&k, &mut v.unknown_fields)?;
+            r.read_unknown(&k, &mut self.unknown_fields)?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -107,20 +118,31 @@ impl LearningCoverArtUploadUrlRequest {
 
 impl FromJson for LearningCoverArtUploadUrlRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningCoverArtUploadUrlRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileName" => r.read_into(&mut v.file_name),
-                "contentMd5" => r.read_into(&mut v.content_md5),
-                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
-                "contentType" => r.read_into(&mut v.content_type),
-                "serverSideEncryption" => r.read_into(&mut v.server_side_encryption),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileName" => r.read_into(&mut self.file_name),
+                "contentMd5" => r.read_into(&mut self.content_md5),
+                "signedUrlTimeoutSeconds" => r.read_into(&mut self.signed_url_timeout_seconds),
+                "contentType" => r.read_into(&mut self.content_type),
+                "serverSideEncryption" => r.read_into(&mut self.server_side_encryption),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

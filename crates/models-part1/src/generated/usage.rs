@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -70,19 +70,30 @@ impl ApiUsageOrganizationQuery {
 
 impl FromJson for ApiUsageOrganizationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ApiUsageOrganizationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "metrics" => r.read_into(&mut v.metrics),
-                "groupBy" => r.read_into(&mut v.group_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "metrics" => r.read_into(&mut self.metrics),
+                "groupBy" => r.read_into(&mut self.group_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -212,20 +223,31 @@ impl ApiUsageSimpleSearch {
 
 impl FromJson for ApiUsageSimpleSearch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ApiUsageSimpleSearch {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "metrics" => r.read_into(&mut v.metrics),
-                "oauthClientNames" => r.read_into(&mut v.oauth_client_names),
-                "httpMethods" => r.read_into(&mut v.http_methods),
-                "templateUris" => r.read_into(&mut v.template_uris),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "metrics" => r.read_into(&mut self.metrics),
+                "oauthClientNames" => r.read_into(&mut self.oauth_client_names),
+                "httpMethods" => r.read_into(&mut self.http_methods),
+                "templateUris" => r.read_into(&mut self.template_uris),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -357,26 +379,37 @@ impl ClientPublicApiUsage {
 
 impl FromJson for ClientPublicApiUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClientPublicApiUsage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "date" => r.read_into(&mut v.date),
-                "platform" => r.read_into(&mut v.platform),
-                "httpMethod" => r.read_into(&mut v.http_method),
-                "templateUri" => r.read_into(&mut v.template_uri),
-                "requestCount" => r.read_into(&mut v.request_count),
-                "status200" => r.read_into(&mut v.status200),
-                "status300" => r.read_into(&mut v.status300),
-                "status400" => r.read_into(&mut v.status400),
-                "status429" => r.read_into(&mut v.status429),
-                "status500" => r.read_into(&mut v.status500),
-                "organizationId" => r.read_into(&mut v.organization_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "date" => r.read_into(&mut self.date),
+                "platform" => r.read_into(&mut self.platform),
+                "httpMethod" => r.read_into(&mut self.http_method),
+                "templateUri" => r.read_into(&mut self.template_uri),
+                "requestCount" => r.read_into(&mut self.request_count),
+                "status200" => r.read_into(&mut self.status200),
+                "status300" => r.read_into(&mut self.status300),
+                "status400" => r.read_into(&mut self.status400),
+                "status429" => r.read_into(&mut self.status429),
+                "status500" => r.read_into(&mut self.status500),
+                "organizationId" => r.read_into(&mut self.organization_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -561,24 +594,35 @@ impl ClientPublicApiUsageQueryRequest {
 
 impl FromJson for ClientPublicApiUsageQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClientPublicApiUsageQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "metrics" => r.read_into(&mut v.metrics),
-                "templateUris" => r.read_into(&mut v.template_uris),
-                "httpMethods" => r.read_into(&mut v.http_methods),
-                "platforms" => r.read_into(&mut v.platforms),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "organizationIds" => r.read_into(&mut v.organization_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "metrics" => r.read_into(&mut self.metrics),
+                "templateUris" => r.read_into(&mut self.template_uris),
+                "httpMethods" => r.read_into(&mut self.http_methods),
+                "platforms" => r.read_into(&mut self.platforms),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "organizationIds" => r.read_into(&mut self.organization_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -668,7 +712,7 @@ pub struct ClientPublicApiUsageResultsResponse {
     /// The reason for the failure. This will only be present if the query is in a FAILURE state but may not be included even if the state is FAILURE
     ///
     /// JSON `errorBody`.
-    pub error_body: Option<ErrorBody>,
+    pub error_body: Option<Box<ErrorBody>>,
     /// The uri to get the next set of results. Will only be included if there is another page to retrieve.
     ///
     /// JSON `nextUri`.
@@ -698,7 +742,7 @@ impl ClientPublicApiUsageResultsResponse {
     }
     /// Sets [`Self::error_body`].
     pub fn set_error_body(mut self, v: ErrorBody) -> Self {
-        self.error_body = Some(v);
+        self.error_body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::next_uri`].
@@ -720,21 +764,32 @@ impl ClientPublicApiUsageResultsResponse {
 
 impl FromJson for ClientPublicApiUsageResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClientPublicApiUsageResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "queryStatus" => r.read_into(&mut v.query_status),
-                "errorBody" => r.read_into(&mut v.error_body),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "queryStatus" => r.read_into(&mut self.query_status),
+                "errorBody" => r.read_into(&mut self.error_body),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -863,19 +918,30 @@ impl ClientUsageQueryResponse {
 
 impl FromJson for ClientUsageQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClientUsageQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "resultsUri" => r.read_into(&mut v.results_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "resultsUri" => r.read_into(&mut self.results_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -941,11 +1007,11 @@ pub struct OrganizationPublicApiUsage {
     /// The id of the oauthClient that made the request(s).
     ///
     /// JSON `oauthClient`.
-    pub oauth_client: Option<DomainEntityRef>,
+    pub oauth_client: Option<Box<DomainEntityRef>>,
     /// The id of the user who made the request(s).
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1003,39 +1069,50 @@ impl OrganizationPublicApiUsage {
     }
     /// Sets [`Self::oauth_client`].
     pub fn set_oauth_client(mut self, v: DomainEntityRef) -> Self {
-        self.oauth_client = Some(v);
+        self.oauth_client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OrganizationPublicApiUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationPublicApiUsage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "date" => r.read_into(&mut v.date),
-                "platform" => r.read_into(&mut v.platform),
-                "httpMethod" => r.read_into(&mut v.http_method),
-                "templateUri" => r.read_into(&mut v.template_uri),
-                "requestCount" => r.read_into(&mut v.request_count),
-                "status200" => r.read_into(&mut v.status200),
-                "status300" => r.read_into(&mut v.status300),
-                "status400" => r.read_into(&mut v.status400),
-                "status429" => r.read_into(&mut v.status429),
-                "status500" => r.read_into(&mut v.status500),
-                "oauthClient" => r.read_into(&mut v.oauth_client),
-                "user" => r.read_into(&mut v.user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "date" => r.read_into(&mut self.date),
+                "platform" => r.read_into(&mut self.platform),
+                "httpMethod" => r.read_into(&mut self.http_method),
+                "templateUri" => r.read_into(&mut self.template_uri),
+                "requestCount" => r.read_into(&mut self.request_count),
+                "status200" => r.read_into(&mut self.status200),
+                "status300" => r.read_into(&mut self.status300),
+                "status400" => r.read_into(&mut self.status400),
+                "status429" => r.read_into(&mut self.status429),
+                "status500" => r.read_into(&mut self.status500),
+                "oauthClient" => r.read_into(&mut self.oauth_client),
+                "user" => r.read_into(&mut self.user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1230,25 +1307,36 @@ impl OrganizationPublicApiUsageQueryRequest {
 
 impl FromJson for OrganizationPublicApiUsageQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationPublicApiUsageQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "metrics" => r.read_into(&mut v.metrics),
-                "templateUris" => r.read_into(&mut v.template_uris),
-                "httpMethods" => r.read_into(&mut v.http_methods),
-                "platforms" => r.read_into(&mut v.platforms),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "userIds" => r.read_into(&mut v.user_ids),
-                "oauthClientIds" => r.read_into(&mut v.oauth_client_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "metrics" => r.read_into(&mut self.metrics),
+                "templateUris" => r.read_into(&mut self.template_uris),
+                "httpMethods" => r.read_into(&mut self.http_methods),
+                "platforms" => r.read_into(&mut self.platforms),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "userIds" => r.read_into(&mut self.user_ids),
+                "oauthClientIds" => r.read_into(&mut self.oauth_client_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1339,7 +1427,7 @@ pub struct OrganizationPublicApiUsageResultsResponse {
     /// The reason for the failure. This will only be present if the query is in a FAILURE state but may not be included even if the state is FAILURE
     ///
     /// JSON `errorBody`.
-    pub error_body: Option<ErrorBody>,
+    pub error_body: Option<Box<ErrorBody>>,
     /// The uri to get the next set of results. Will only be included if there is another page to retrieve.
     ///
     /// JSON `nextUri`.
@@ -1369,7 +1457,7 @@ impl OrganizationPublicApiUsageResultsResponse {
     }
     /// Sets [`Self::error_body`].
     pub fn set_error_body(mut self, v: ErrorBody) -> Self {
-        self.error_body = Some(v);
+        self.error_body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::next_uri`].
@@ -1391,21 +1479,32 @@ impl OrganizationPublicApiUsageResultsResponse {
 
 impl FromJson for OrganizationPublicApiUsageResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationPublicApiUsageResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "queryStatus" => r.read_into(&mut v.query_status),
-                "errorBody" => r.read_into(&mut v.error_body),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "queryStatus" => r.read_into(&mut self.query_status),
+                "errorBody" => r.read_into(&mut self.error_body),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1534,19 +1633,30 @@ impl OrganizationUsageQueryResponse {
 
 impl FromJson for OrganizationUsageQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationUsageQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "resultsUri" => r.read_into(&mut v.results_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "resultsUri" => r.read_into(&mut self.results_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1596,17 +1706,28 @@ impl UsageQuerySortBy {
 
 impl FromJson for UsageQuerySortBy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UsageQuerySortBy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fieldName" => r.read_into(&mut v.field_name),
-                "order" => r.read_into(&mut v.order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fieldName" => r.read_into(&mut self.field_name),
+                "order" => r.read_into(&mut self.order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -48,11 +48,11 @@ pub struct AgentChecklist {
     /// The user who created the agent checklist.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who last modified the agent checklist.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// Date when the agent checklist was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -92,12 +92,12 @@ impl AgentChecklist {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -119,24 +119,35 @@ impl AgentChecklist {
 
 impl FromJson for AgentChecklist {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentChecklist {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "language" => r.read_into(&mut v.language),
-                "checklistItems" => r.read_into(&mut v.checklist_items),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "language" => r.read_into(&mut self.language),
+                "checklistItems" => r.read_into(&mut self.checklist_items),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -238,22 +249,33 @@ impl AgentChecklistItem {
 
 impl FromJson for AgentChecklistItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentChecklistItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "automatedCheckEnabled" => r.read_into(&mut v.automated_check_enabled),
-                "exactPhraseMatch" => r.read_into(&mut v.exact_phrase_match),
-                "important" => r.read_into(&mut v.important),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "automatedCheckEnabled" => r.read_into(&mut self.automated_check_enabled),
+                "exactPhraseMatch" => r.read_into(&mut self.exact_phrase_match),
+                "important" => r.read_into(&mut self.important),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -316,19 +338,30 @@ impl AgentChecklistListing {
 
 impl FromJson for AgentChecklistListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentChecklistListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -388,19 +421,30 @@ impl AssistantListing {
 
 impl FromJson for AssistantListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -460,19 +504,30 @@ impl AssistantQueueListing {
 
 impl FromJson for AssistantQueueListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -515,16 +570,27 @@ impl AssistantQueueUser {
 
 impl FromJson for AssistantQueueUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -564,16 +630,27 @@ impl AssistantQueueUsersBulkAddRequest {
 
 impl FromJson for AssistantQueueUsersBulkAddRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueUsersBulkAddRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -613,16 +690,27 @@ impl AssistantQueueUsersBulkRemoveRequest {
 
 impl FromJson for AssistantQueueUsersBulkRemoveRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueUsersBulkRemoveRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -665,17 +753,28 @@ impl AssistantQueueUsersJobErrorInfo {
 
 impl FromJson for AssistantQueueUsersJobErrorInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueUsersJobErrorInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -716,16 +815,27 @@ impl AssistantQueueUsersJobsRequest {
 
 impl FromJson for AssistantQueueUsersJobsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueUsersJobsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -807,7 +917,7 @@ pub struct AssistantQueueUsersJobsResponse {
     /// Error, if any, related to the job.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<AssistantQueueUsersJobErrorInfo>,
+    pub error_info: Option<Box<AssistantQueueUsersJobErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -830,26 +940,37 @@ impl AssistantQueueUsersJobsResponse {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: AssistantQueueUsersJobErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AssistantQueueUsersJobsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueUsersJobsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "status" => r.read_into(&mut v.status),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "status" => r.read_into(&mut self.status),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -943,16 +1064,27 @@ impl AssistantQueueUsersQueryRequest {
 
 impl FromJson for AssistantQueueUsersQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueUsersQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -975,7 +1107,7 @@ pub struct AssistantQueueUsersQueryResponse {
     /// The queue information.
     ///
     /// JSON `queue`.
-    pub queue: Option<AssistantQueue>,
+    pub queue: Option<Box<AssistantQueue>>,
     /// List of users in the queue for which assistant is assigned.
     ///
     /// JSON `users`.
@@ -987,7 +1119,7 @@ pub struct AssistantQueueUsersQueryResponse {
 impl AssistantQueueUsersQueryResponse {
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AssistantQueue) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::users`].
@@ -999,17 +1131,28 @@ impl AssistantQueueUsersQueryResponse {
 
 impl FromJson for AssistantQueueUsersQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueueUsersQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queue" => r.read_into(&mut v.queue),
-                "users" => r.read_into(&mut v.users),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queue" => r.read_into(&mut self.queue),
+                "users" => r.read_into(&mut self.users),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

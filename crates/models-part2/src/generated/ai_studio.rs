@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -68,19 +68,30 @@ impl AuthoringKnowledgeSettings {
 
 impl FromJson for AuthoringKnowledgeSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthoringKnowledgeSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "knowledgeId" => r.read_into(&mut v.knowledge_id),
-                "description" => r.read_into(&mut v.description),
-                "knowledgeType" => r.read_into(&mut v.knowledge_type),
-                "inheritFromExternal" => r.read_into(&mut v.inherit_from_external),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "knowledgeId" => r.read_into(&mut self.knowledge_id),
+                "description" => r.read_into(&mut self.description),
+                "knowledgeType" => r.read_into(&mut self.knowledge_type),
+                "inheritFromExternal" => r.read_into(&mut self.inherit_from_external),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -155,7 +166,7 @@ pub struct ConversationAttribute {
     /// Required.
     ///
     /// JSON `schema`.
-    pub schema: Option<ConversationAttributeSchema>,
+    pub schema: Option<Box<ConversationAttributeSchema>>,
     /// The name of the attribute within the schema that the variable value is bound to.
     ///
     /// Required.
@@ -169,7 +180,7 @@ pub struct ConversationAttribute {
 impl ConversationAttribute {
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: ConversationAttributeSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attribute_name`].
@@ -181,17 +192,28 @@ impl ConversationAttribute {
 
 impl FromJson for ConversationAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schema" => r.read_into(&mut v.schema),
-                "attributeName" => r.read_into(&mut v.attribute_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schema" => r.read_into(&mut self.schema),
+                "attributeName" => r.read_into(&mut self.attribute_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -241,17 +263,28 @@ impl ConversationAttributeSchema {
 
 impl FromJson for ConversationAttributeSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAttributeSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -303,17 +336,28 @@ impl CreateGuide {
 
 impl FromJson for CreateGuide {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateGuide {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -402,11 +446,11 @@ pub struct CreateGuideVersion {
     /// The resources associated with this version of the guide.
     ///
     /// JSON `resources`.
-    pub resources: Option<GuideVersionResources>,
+    pub resources: Option<Box<GuideVersionResources>>,
     /// The knowledge settings associated with this version of the guide.
     ///
     /// JSON `knowledgeSettings`.
-    pub knowledge_settings: Option<AuthoringKnowledgeSettings>,
+    pub knowledge_settings: Option<Box<AuthoringKnowledgeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -424,31 +468,42 @@ impl CreateGuideVersion {
     }
     /// Sets [`Self::resources`].
     pub fn set_resources(mut self, v: GuideVersionResources) -> Self {
-        self.resources = Some(v);
+        self.resources = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_settings`].
     pub fn set_knowledge_settings(mut self, v: AuthoringKnowledgeSettings) -> Self {
-        self.knowledge_settings = Some(v);
+        self.knowledge_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CreateGuideVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateGuideVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "instruction" => r.read_into(&mut v.instruction),
-                "variables" => r.read_into(&mut v.variables),
-                "resources" => r.read_into(&mut v.resources),
-                "knowledgeSettings" => r.read_into(&mut v.knowledge_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "instruction" => r.read_into(&mut self.instruction),
+                "variables" => r.read_into(&mut self.variables),
+                "resources" => r.read_into(&mut self.resources),
+                "knowledgeSettings" => r.read_into(&mut self.knowledge_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -507,18 +562,29 @@ impl CustomConversationAttributeInput {
 
 impl FromJson for CustomConversationAttributeInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomConversationAttributeInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "recordIds" => r.read_into(&mut v.record_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "recordIds" => r.read_into(&mut self.record_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -543,7 +609,7 @@ pub struct CustomConversationAttributeOutput {
     /// The Conversation Custom Attributes schema the updates were applied to.
     ///
     /// JSON `schema`.
-    pub schema: Option<ConversationAttributeSchema>,
+    pub schema: Option<Box<ConversationAttributeSchema>>,
     /// The ID of the record that was updated.
     ///
     /// JSON `recordId`.
@@ -559,7 +625,7 @@ pub struct CustomConversationAttributeOutput {
 impl CustomConversationAttributeOutput {
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: ConversationAttributeSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::record_id`].
@@ -576,18 +642,29 @@ impl CustomConversationAttributeOutput {
 
 impl FromJson for CustomConversationAttributeOutput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomConversationAttributeOutput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schema" => r.read_into(&mut v.schema),
-                "recordId" => r.read_into(&mut v.record_id),
-                "updates" => r.read_into(&mut v.updates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schema" => r.read_into(&mut self.schema),
+                "recordId" => r.read_into(&mut self.record_id),
+                "updates" => r.read_into(&mut self.updates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -645,18 +722,29 @@ impl CustomConversationAttributeUpdate {
 
 impl FromJson for CustomConversationAttributeUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomConversationAttributeUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -727,19 +815,30 @@ impl DataAction {
 
 impl FromJson for DataAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "label" => r.read_into(&mut v.label),
-                "description" => r.read_into(&mut v.description),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "label" => r.read_into(&mut self.label),
+                "description" => r.read_into(&mut self.description),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -789,17 +888,28 @@ impl GenerateGuideContentRequest {
 
 impl FromJson for GenerateGuideContentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenerateGuideContentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "description" => r.read_into(&mut v.description),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "description" => r.read_into(&mut self.description),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -831,7 +941,7 @@ pub struct GeneratedGuideContent {
     /// The generated resources content, which can be used when creating a guide version.
     ///
     /// JSON `resources`.
-    pub resources: Option<GuideVersionResources>,
+    pub resources: Option<Box<GuideVersionResources>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -849,25 +959,36 @@ impl GeneratedGuideContent {
     }
     /// Sets [`Self::resources`].
     pub fn set_resources(mut self, v: GuideVersionResources) -> Self {
-        self.resources = Some(v);
+        self.resources = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GeneratedGuideContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GeneratedGuideContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "instruction" => r.read_into(&mut v.instruction),
-                "variables" => r.read_into(&mut v.variables),
-                "resources" => r.read_into(&mut v.resources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "instruction" => r.read_into(&mut self.instruction),
+                "variables" => r.read_into(&mut self.variables),
+                "resources" => r.read_into(&mut self.resources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -920,11 +1041,11 @@ pub struct Guide {
     /// The latest saved version of the guide.
     ///
     /// JSON `latestSavedVersion`.
-    pub latest_saved_version: Option<GuideVersionRef>,
+    pub latest_saved_version: Option<Box<GuideVersionRef>>,
     /// The latest production ready version of the guide.
     ///
     /// JSON `latestProductionReadyVersion`.
-    pub latest_production_ready_version: Option<GuideVersionRef>,
+    pub latest_production_ready_version: Option<Box<GuideVersionRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -967,36 +1088,47 @@ impl Guide {
     }
     /// Sets [`Self::latest_saved_version`].
     pub fn set_latest_saved_version(mut self, v: GuideVersionRef) -> Self {
-        self.latest_saved_version = Some(v);
+        self.latest_saved_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::latest_production_ready_version`].
     pub fn set_latest_production_ready_version(mut self, v: GuideVersionRef) -> Self {
-        self.latest_production_ready_version = Some(v);
+        self.latest_production_ready_version = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Guide {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Guide {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "status" => r.read_into(&mut v.status),
-                "source" => r.read_into(&mut v.source),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "latestSavedVersion" => r.read_into(&mut v.latest_saved_version),
-                "latestProductionReadyVersion" => r.read_into(&mut v.latest_production_ready_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "status" => r.read_into(&mut self.status),
+                "source" => r.read_into(&mut self.source),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "latestSavedVersion" => r.read_into(&mut self.latest_saved_version),
+                "latestProductionReadyVersion" => r.read_into(&mut self.latest_production_ready_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1139,9 +1271,9 @@ pub struct GuideContentGenerationJob {
     /// JSON `errors`.
     pub errors: Option<Vec<ErrorBody>>,
     /// JSON `guide`.
-    pub guide: Option<AddressableEntityRef>,
+    pub guide: Option<Box<AddressableEntityRef>>,
     /// JSON `guideContent`.
-    pub guide_content: Option<GeneratedGuideContent>,
+    pub guide_content: Option<Box<GeneratedGuideContent>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1168,12 +1300,12 @@ impl GuideContentGenerationJob {
     }
     /// Sets [`Self::guide`].
     pub fn set_guide(mut self, v: AddressableEntityRef) -> Self {
-        self.guide = Some(v);
+        self.guide = Some(Box::new(v));
         self
     }
     /// Sets [`Self::guide_content`].
     pub fn set_guide_content(mut self, v: GeneratedGuideContent) -> Self {
-        self.guide_content = Some(v);
+        self.guide_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1185,21 +1317,32 @@ impl GuideContentGenerationJob {
 
 impl FromJson for GuideContentGenerationJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideContentGenerationJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "errors" => r.read_into(&mut v.errors),
-                "guide" => r.read_into(&mut v.guide),
-                "guideContent" => r.read_into(&mut v.guide_content),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "errors" => r.read_into(&mut self.errors),
+                "guide" => r.read_into(&mut self.guide),
+                "guideContent" => r.read_into(&mut self.guide_content),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1354,25 +1497,36 @@ impl GuideEntityListing {
 
 impl FromJson for GuideEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1414,7 +1568,7 @@ pub struct GuideJob {
     /// JSON `errors`.
     pub errors: Option<Vec<ErrorBody>>,
     /// JSON `guide`.
-    pub guide: Option<AddressableEntityRef>,
+    pub guide: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1441,7 +1595,7 @@ impl GuideJob {
     }
     /// Sets [`Self::guide`].
     pub fn set_guide(mut self, v: AddressableEntityRef) -> Self {
-        self.guide = Some(v);
+        self.guide = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1453,20 +1607,31 @@ impl GuideJob {
 
 impl FromJson for GuideJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "errors" => r.read_into(&mut v.errors),
-                "guide" => r.read_into(&mut v.guide),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "errors" => r.read_into(&mut self.errors),
+                "guide" => r.read_into(&mut self.guide),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1599,20 +1764,31 @@ impl GuideSessionInputEvent {
 
 impl FromJson for GuideSessionInputEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionInputEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "mode" => r.read_into(&mut v.mode),
-                "invocationId" => r.read_into(&mut v.invocation_id),
-                "invocations" => r.read_into(&mut v.invocations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "mode" => r.read_into(&mut self.mode),
+                "invocationId" => r.read_into(&mut self.invocation_id),
+                "invocations" => r.read_into(&mut self.invocations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1757,17 +1933,28 @@ impl GuideSessionMessage {
 
 impl FromJson for GuideSessionMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "role" => r.read_into(&mut v.role),
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "role" => r.read_into(&mut self.role),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1877,18 +2064,29 @@ impl GuideSessionTurnInvocationData {
 
 impl FromJson for GuideSessionTurnInvocationData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionTurnInvocationData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "actionName" => r.read_into(&mut v.action_name),
-                "output" => r.read_into(&mut v.output),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "actionName" => r.read_into(&mut self.action_name),
+                "output" => r.read_into(&mut self.output),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1946,18 +2144,29 @@ impl GuideSessionTurnInvocationParameters {
 
 impl FromJson for GuideSessionTurnInvocationParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionTurnInvocationParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2091,19 +2300,30 @@ impl GuideSessionTurnInvocationResponse {
 
 impl FromJson for GuideSessionTurnInvocationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionTurnInvocationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "group" => r.read_into(&mut v.group),
-                "actionName" => r.read_into(&mut v.action_name),
-                "parameters" => r.read_into(&mut v.parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "group" => r.read_into(&mut self.group),
+                "actionName" => r.read_into(&mut self.action_name),
+                "parameters" => r.read_into(&mut self.parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2131,7 +2351,7 @@ pub struct GuideSessionTurnRequest {
     /// Required.
     ///
     /// JSON `inputEvent`.
-    pub input_event: Option<GuideSessionInputEvent>,
+    pub input_event: Option<Box<GuideSessionInputEvent>>,
     /// The language code for this turn.
     ///
     /// Required.
@@ -2151,11 +2371,11 @@ pub struct GuideSessionTurnRequest {
     /// The knowledge settings for this turn.
     ///
     /// JSON `knowledgeSettings`.
-    pub knowledge_settings: Option<KnowledgeSettings>,
+    pub knowledge_settings: Option<Box<KnowledgeSettings>>,
     /// The context for this turn, including conversation custom attributes and messages.
     ///
     /// JSON `context`.
-    pub context: Option<GuideSessionTurnRequestContext>,
+    pub context: Option<Box<GuideSessionTurnRequestContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2163,7 +2383,7 @@ pub struct GuideSessionTurnRequest {
 impl GuideSessionTurnRequest {
     /// Sets [`Self::input_event`].
     pub fn set_input_event(mut self, v: GuideSessionInputEvent) -> Self {
-        self.input_event = Some(v);
+        self.input_event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language_code`].
@@ -2183,33 +2403,44 @@ impl GuideSessionTurnRequest {
     }
     /// Sets [`Self::knowledge_settings`].
     pub fn set_knowledge_settings(mut self, v: KnowledgeSettings) -> Self {
-        self.knowledge_settings = Some(v);
+        self.knowledge_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: GuideSessionTurnRequestContext) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GuideSessionTurnRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionTurnRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputEvent" => r.read_into(&mut v.input_event),
-                "languageCode" => r.read_into(&mut v.language_code),
-                "version" => r.read_into(&mut v.version),
-                "inputVariables" => r.read_into(&mut v.input_variables),
-                "knowledgeSettings" => r.read_into(&mut v.knowledge_settings),
-                "context" => r.read_into(&mut v.context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputEvent" => r.read_into(&mut self.input_event),
+                "languageCode" => r.read_into(&mut self.language_code),
+                "version" => r.read_into(&mut self.version),
+                "inputVariables" => r.read_into(&mut self.input_variables),
+                "knowledgeSettings" => r.read_into(&mut self.knowledge_settings),
+                "context" => r.read_into(&mut self.context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2270,18 +2501,29 @@ impl GuideSessionTurnRequestContext {
 
 impl FromJson for GuideSessionTurnRequestContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionTurnRequestContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "customConversationAttributes" => r.read_into(&mut v.custom_conversation_attributes),
-                "messages" => r.read_into(&mut v.messages),
-                "knowledgeQueryDetected" => r.read_into(&mut v.knowledge_query_detected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "customConversationAttributes" => r.read_into(&mut self.custom_conversation_attributes),
+                "messages" => r.read_into(&mut self.messages),
+                "knowledgeQueryDetected" => r.read_into(&mut self.knowledge_query_detected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2306,7 +2548,7 @@ pub struct GuideSessionTurnResponse {
     /// The response content for this turn.
     ///
     /// JSON `response`.
-    pub response: Option<GuideSessionTurnResponseData>,
+    pub response: Option<Box<GuideSessionTurnResponseData>>,
     /// The status of the turn.
     ///
     /// JSON `status`.
@@ -2330,7 +2572,7 @@ pub struct GuideSessionTurnResponse {
     /// The context for this turn, including conversation custom attribute updates.
     ///
     /// JSON `context`.
-    pub context: Option<GuideSessionTurnResponseContext>,
+    pub context: Option<Box<GuideSessionTurnResponseContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2338,7 +2580,7 @@ pub struct GuideSessionTurnResponse {
 impl GuideSessionTurnResponse {
     /// Sets [`Self::response`].
     pub fn set_response(mut self, v: GuideSessionTurnResponseData) -> Self {
-        self.response = Some(v);
+        self.response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2368,29 +2610,40 @@ impl GuideSessionTurnResponse {
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: GuideSessionTurnResponseContext) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GuideSessionTurnResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionTurnResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "response" => r.read_into(&mut v.response),
-                "status" => r.read_into(&mut v.status),
-                "result" => r.read_into(&mut v.result),
-                "outputVariables" => r.read_into(&mut v.output_variables),
-                "invocationId" => r.read_into(&mut v.invocation_id),
-                "invocations" => r.read_into(&mut v.invocations),
-                "context" => r.read_into(&mut v.context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "response" => r.read_into(&mut self.response),
+                "status" => r.read_into(&mut self.status),
+                "result" => r.read_into(&mut self.result),
+                "outputVariables" => r.read_into(&mut self.output_variables),
+                "invocationId" => r.read_into(&mut self.invocation_id),
+                "invocations" => r.read_into(&mut self.invocations),
+                "context" => r.read_into(&mut self.context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2544,16 +2797,27 @@ impl GuideSessionTurnResponseContext {
 
 impl FromJson for GuideSessionTurnResponseContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionTurnResponseContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "customConversationAttributes" => r.read_into(&mut v.custom_conversation_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "customConversationAttributes" => r.read_into(&mut self.custom_conversation_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2591,16 +2855,27 @@ impl GuideSessionTurnResponseData {
 
 impl FromJson for GuideSessionTurnResponseData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionTurnResponseData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2647,17 +2922,28 @@ impl GuideSessionVariable {
 
 impl FromJson for GuideSessionVariable {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideSessionVariable {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2683,7 +2969,7 @@ pub struct GuideVersion {
     /// The guide this version belongs to.
     ///
     /// JSON `guide`.
-    pub guide: Option<AddressableEntityRef>,
+    pub guide: Option<Box<AddressableEntityRef>>,
     /// Guide version.
     ///
     /// JSON `version`.
@@ -2711,11 +2997,11 @@ pub struct GuideVersion {
     /// The resources associated with this version of the guide.
     ///
     /// JSON `resources`.
-    pub resources: Option<GuideVersionResources>,
+    pub resources: Option<Box<GuideVersionResources>>,
     /// The knowledge settings associated with this version of the guide.
     ///
     /// JSON `knowledgeSettings`.
-    pub knowledge_settings: Option<AuthoringKnowledgeSettings>,
+    pub knowledge_settings: Option<Box<AuthoringKnowledgeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2728,7 +3014,7 @@ impl GuideVersion {
     }
     /// Sets [`Self::guide`].
     pub fn set_guide(mut self, v: AddressableEntityRef) -> Self {
-        self.guide = Some(v);
+        self.guide = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -2763,37 +3049,48 @@ impl GuideVersion {
     }
     /// Sets [`Self::resources`].
     pub fn set_resources(mut self, v: GuideVersionResources) -> Self {
-        self.resources = Some(v);
+        self.resources = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_settings`].
     pub fn set_knowledge_settings(mut self, v: AuthoringKnowledgeSettings) -> Self {
-        self.knowledge_settings = Some(v);
+        self.knowledge_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GuideVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "guide" => r.read_into(&mut v.guide),
-                "version" => r.read_into(&mut v.version),
-                "instruction" => r.read_into(&mut v.instruction),
-                "state" => r.read_into(&mut v.state),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "variables" => r.read_into(&mut v.variables),
-                "resources" => r.read_into(&mut v.resources),
-                "knowledgeSettings" => r.read_into(&mut v.knowledge_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "guide" => r.read_into(&mut self.guide),
+                "version" => r.read_into(&mut self.version),
+                "instruction" => r.read_into(&mut self.instruction),
+                "state" => r.read_into(&mut self.state),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "variables" => r.read_into(&mut self.variables),
+                "resources" => r.read_into(&mut self.resources),
+                "knowledgeSettings" => r.read_into(&mut self.knowledge_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2891,16 +3188,27 @@ impl GuideVersionPublish {
 
 impl FromJson for GuideVersionPublish {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideVersionPublish {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2980,9 +3288,9 @@ pub struct GuideVersionPublishJob {
     /// JSON `errors`.
     pub errors: Option<Vec<ErrorBody>>,
     /// JSON `guide`.
-    pub guide: Option<AddressableEntityRef>,
+    pub guide: Option<Box<AddressableEntityRef>>,
     /// JSON `guideVersion`.
-    pub guide_version: Option<GuideVersion>,
+    pub guide_version: Option<Box<GuideVersion>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3009,12 +3317,12 @@ impl GuideVersionPublishJob {
     }
     /// Sets [`Self::guide`].
     pub fn set_guide(mut self, v: AddressableEntityRef) -> Self {
-        self.guide = Some(v);
+        self.guide = Some(Box::new(v));
         self
     }
     /// Sets [`Self::guide_version`].
     pub fn set_guide_version(mut self, v: GuideVersion) -> Self {
-        self.guide_version = Some(v);
+        self.guide_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3026,21 +3334,32 @@ impl GuideVersionPublishJob {
 
 impl FromJson for GuideVersionPublishJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideVersionPublishJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "errors" => r.read_into(&mut v.errors),
-                "guide" => r.read_into(&mut v.guide),
-                "guideVersion" => r.read_into(&mut v.guide_version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "errors" => r.read_into(&mut self.errors),
+                "guide" => r.read_into(&mut self.guide),
+                "guideVersion" => r.read_into(&mut self.guide_version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3121,7 +3440,7 @@ pub struct GuideVersionPublishJobRequest {
     /// Required.
     ///
     /// JSON `guideVersion`.
-    pub guide_version: Option<GuideVersionPublish>,
+    pub guide_version: Option<Box<GuideVersionPublish>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3129,23 +3448,34 @@ pub struct GuideVersionPublishJobRequest {
 impl GuideVersionPublishJobRequest {
     /// Sets [`Self::guide_version`].
     pub fn set_guide_version(mut self, v: GuideVersionPublish) -> Self {
-        self.guide_version = Some(v);
+        self.guide_version = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GuideVersionPublishJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideVersionPublishJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "guideVersion" => r.read_into(&mut v.guide_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "guideVersion" => r.read_into(&mut self.guide_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3192,17 +3522,28 @@ impl GuideVersionRef {
 
 impl FromJson for GuideVersionRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideVersionRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3241,16 +3582,27 @@ impl GuideVersionResources {
 
 impl FromJson for GuideVersionResources {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuideVersionResources {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dataActions" => r.read_into(&mut v.data_actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dataActions" => r.read_into(&mut self.data_actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3306,18 +3658,29 @@ impl KnowledgeSettings {
 
 impl FromJson for KnowledgeSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "knowledgeId" => r.read_into(&mut v.knowledge_id),
-                "description" => r.read_into(&mut v.description),
-                "knowledgeType" => r.read_into(&mut v.knowledge_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "knowledgeId" => r.read_into(&mut self.knowledge_id),
+                "description" => r.read_into(&mut self.description),
+                "knowledgeType" => r.read_into(&mut self.knowledge_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3421,7 +3784,7 @@ pub struct SummarySetting {
     /// Displaying PII in the generated summary.
     ///
     /// JSON `maskPII`.
-    pub mask_pii: Option<SummarySettingPII>,
+    pub mask_pii: Option<Box<SummarySettingPII>>,
     /// The date and time the setting was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -3429,7 +3792,7 @@ pub struct SummarySetting {
     /// How to refer to interaction participants in the generated summary.
     ///
     /// JSON `participantLabels`.
-    pub participant_labels: Option<SummarySettingParticipantLabels>,
+    pub participant_labels: Option<Box<SummarySettingParticipantLabels>>,
     /// Set which insights to include in the generated summary by default.
     ///
     /// JSON `predefinedInsights`.
@@ -3504,7 +3867,7 @@ impl SummarySetting {
     }
     /// Sets [`Self::mask_pii`].
     pub fn set_mask_pii(mut self, v: SummarySettingPII) -> Self {
-        self.mask_pii = Some(v);
+        self.mask_pii = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -3514,7 +3877,7 @@ impl SummarySetting {
     }
     /// Sets [`Self::participant_labels`].
     pub fn set_participant_labels(mut self, v: SummarySettingParticipantLabels) -> Self {
-        self.participant_labels = Some(v);
+        self.participant_labels = Some(Box::new(v));
         self
     }
     /// Sets [`Self::predefined_insights`].
@@ -3561,33 +3924,44 @@ impl SummarySetting {
 
 impl FromJson for SummarySetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummarySetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "interactionType" => r.read_into(&mut v.interaction_type),
-                "language" => r.read_into(&mut v.language),
-                "summaryType" => r.read_into(&mut v.summary_type),
-                "format" => r.read_into(&mut v.format),
-                "maskPII" => r.read_into(&mut v.mask_pii),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "participantLabels" => r.read_into(&mut v.participant_labels),
-                "predefinedInsights" => r.read_into(&mut v.predefined_insights),
-                "customEntities" => r.read_into(&mut v.custom_entities),
-                "settingType" => r.read_into(&mut v.setting_type),
-                "prompt" => r.read_into(&mut v.prompt),
-                "serviceType" => r.read_into(&mut v.service_type),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "timeoutDuration" => r.read_into(&mut v.timeout_duration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "interactionType" => r.read_into(&mut self.interaction_type),
+                "language" => r.read_into(&mut self.language),
+                "summaryType" => r.read_into(&mut self.summary_type),
+                "format" => r.read_into(&mut self.format),
+                "maskPII" => r.read_into(&mut self.mask_pii),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "participantLabels" => r.read_into(&mut self.participant_labels),
+                "predefinedInsights" => r.read_into(&mut self.predefined_insights),
+                "customEntities" => r.read_into(&mut self.custom_entities),
+                "settingType" => r.read_into(&mut self.setting_type),
+                "prompt" => r.read_into(&mut self.prompt),
+                "serviceType" => r.read_into(&mut self.service_type),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "timeoutDuration" => r.read_into(&mut self.timeout_duration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3894,17 +4268,28 @@ impl SummarySettingCustomEntity {
 
 impl FromJson for SummarySettingCustomEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummarySettingCustomEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "label" => r.read_into(&mut v.label),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "label" => r.read_into(&mut self.label),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4004,25 +4389,36 @@ impl SummarySettingEntityListing {
 
 impl FromJson for SummarySettingEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummarySettingEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4071,16 +4467,27 @@ impl SummarySettingPII {
 
 impl FromJson for SummarySettingPII {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummarySettingPII {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "all" => r.read_into(&mut v.all),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "all" => r.read_into(&mut self.all),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4136,18 +4543,29 @@ impl SummarySettingParticipantLabels {
 
 impl FromJson for SummarySettingParticipantLabels {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummarySettingParticipantLabels {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "internal" => r.read_into(&mut v.internal),
-                "external" => r.read_into(&mut v.external),
-                "virtualAgent" => r.read_into(&mut v.virtual_agent),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "internal" => r.read_into(&mut self.internal),
+                "external" => r.read_into(&mut self.external),
+                "virtualAgent" => r.read_into(&mut self.virtual_agent),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4186,7 +4604,7 @@ pub struct SummarySettingWithTranscript {
     /// Required.
     ///
     /// JSON `summarySetting`.
-    pub summary_setting: Option<SummarySetting>,
+    pub summary_setting: Option<Box<SummarySetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4204,25 +4622,36 @@ impl SummarySettingWithTranscript {
     }
     /// Sets [`Self::summary_setting`].
     pub fn set_summary_setting(mut self, v: SummarySetting) -> Self {
-        self.summary_setting = Some(v);
+        self.summary_setting = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SummarySettingWithTranscript {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummarySettingWithTranscript {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transcript" => r.read_into(&mut v.transcript),
-                "summaryPreviewSessionId" => r.read_into(&mut v.summary_preview_session_id),
-                "summarySetting" => r.read_into(&mut v.summary_setting),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transcript" => r.read_into(&mut self.transcript),
+                "summaryPreviewSessionId" => r.read_into(&mut self.summary_preview_session_id),
+                "summarySetting" => r.read_into(&mut self.summary_setting),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4262,16 +4691,27 @@ impl UpdateGuide {
 
 impl FromJson for UpdateGuide {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateGuide {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4302,11 +4742,11 @@ pub struct UpdateGuideVersion {
     /// The resources associated with this version of the guide.
     ///
     /// JSON `resources`.
-    pub resources: Option<GuideVersionResources>,
+    pub resources: Option<Box<GuideVersionResources>>,
     /// The knowledge settings associated with this version of the guide.
     ///
     /// JSON `knowledgeSettings`.
-    pub knowledge_settings: Option<AuthoringKnowledgeSettings>,
+    pub knowledge_settings: Option<Box<AuthoringKnowledgeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4324,31 +4764,42 @@ impl UpdateGuideVersion {
     }
     /// Sets [`Self::resources`].
     pub fn set_resources(mut self, v: GuideVersionResources) -> Self {
-        self.resources = Some(v);
+        self.resources = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_settings`].
     pub fn set_knowledge_settings(mut self, v: AuthoringKnowledgeSettings) -> Self {
-        self.knowledge_settings = Some(v);
+        self.knowledge_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UpdateGuideVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateGuideVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "instruction" => r.read_into(&mut v.instruction),
-                "variables" => r.read_into(&mut v.variables),
-                "resources" => r.read_into(&mut v.resources),
-                "knowledgeSettings" => r.read_into(&mut v.knowledge_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "instruction" => r.read_into(&mut self.instruction),
+                "variables" => r.read_into(&mut self.variables),
+                "resources" => r.read_into(&mut self.resources),
+                "knowledgeSettings" => r.read_into(&mut self.knowledge_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4458,23 +4909,34 @@ impl Variable {
 
 impl FromJson for Variable {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Variable {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "scope" => r.read_into(&mut v.scope),
-                "description" => r.read_into(&mut v.description),
-                "validation" => r.read_into(&mut v.validation),
-                "listValues" => r.read_into(&mut v.list_values),
-                "listVariables" => r.read_into(&mut v.list_variables),
-                "customConversationAttributes" => r.read_into(&mut v.custom_conversation_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "scope" => r.read_into(&mut self.scope),
+                "description" => r.read_into(&mut self.description),
+                "validation" => r.read_into(&mut self.validation),
+                "listValues" => r.read_into(&mut self.list_values),
+                "listVariables" => r.read_into(&mut self.list_variables),
+                "customConversationAttributes" => r.read_into(&mut self.custom_conversation_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -102,25 +102,36 @@ impl AlertListing {
 
 impl FromJson for AlertListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AlertListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -189,18 +200,29 @@ impl AlertNotification {
 
 impl FromJson for AlertNotification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AlertNotification {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "recipient" => r.read_into(&mut v.recipient),
-                "notificationTypes" => r.read_into(&mut v.notification_types),
-                "locale" => r.read_into(&mut v.locale),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "recipient" => r.read_into(&mut self.recipient),
+                "notificationTypes" => r.read_into(&mut self.notification_types),
+                "locale" => r.read_into(&mut self.locale),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -239,7 +261,7 @@ pub struct AlertRequest {
     /// The fields need for an unread update requests
     ///
     /// JSON `unread`.
-    pub unread: Option<UnreadFields>,
+    pub unread: Option<Box<UnreadFields>>,
     /// JSON `validRequest`.
     pub valid_request: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
@@ -264,7 +286,7 @@ impl AlertRequest {
     }
     /// Sets [`Self::unread`].
     pub fn set_unread(mut self, v: UnreadFields) -> Self {
-        self.unread = Some(v);
+        self.unread = Some(Box::new(v));
         self
     }
     /// Sets [`Self::valid_request`].
@@ -276,20 +298,31 @@ impl AlertRequest {
 
 impl FromJson for AlertRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AlertRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "unread" => r.read_into(&mut v.unread),
-                "validRequest" => r.read_into(&mut v.valid_request),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "unread" => r.read_into(&mut self.unread),
+                "validRequest" => r.read_into(&mut self.valid_request),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -406,18 +439,29 @@ impl AlertRuleProperties {
 
 impl FromJson for AlertRuleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AlertRuleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -511,7 +555,7 @@ pub struct AlertSummary {
     /// The id of the conversation that triggered the alert.  Only used for alerts based on instance-based conversation metrics.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The metric type that is monitored.
     ///
     /// Required.
@@ -536,7 +580,7 @@ impl AlertSummary {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric_type`].
@@ -553,19 +597,30 @@ impl AlertSummary {
 
 impl FromJson for AlertSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AlertSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "conversation" => r.read_into(&mut v.conversation),
-                "metricType" => r.read_into(&mut v.metric_type),
-                "entitiesAreTeamMembers" => r.read_into(&mut v.entities_are_team_members),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "conversation" => r.read_into(&mut self.conversation),
+                "metricType" => r.read_into(&mut self.metric_type),
+                "entitiesAreTeamMembers" => r.read_into(&mut self.entities_are_team_members),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -644,19 +699,19 @@ pub struct AlertSummaryEntity {
     /// User id of the entity being monitored
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// Group id of the entity being monitored
     ///
     /// JSON `group`.
-    pub group: Option<AddressableEntityRef>,
+    pub group: Option<Box<AddressableEntityRef>>,
     /// Queue id of the entity being monitored
     ///
     /// JSON `queue`.
-    pub queue: Option<AddressableEntityRef>,
+    pub queue: Option<Box<AddressableEntityRef>>,
     /// Team id of the entity being monitored
     ///
     /// JSON `team`.
-    pub team: Option<AddressableEntityRef>,
+    pub team: Option<Box<AddressableEntityRef>>,
     /// Flag that indicated if the entity is current causing the alert to be triggered
     ///
     /// Required.
@@ -675,22 +730,22 @@ impl AlertSummaryEntity {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: AddressableEntityRef) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AddressableEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: AddressableEntityRef) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::alerting`].
@@ -702,21 +757,32 @@ impl AlertSummaryEntity {
 
 impl FromJson for AlertSummaryEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AlertSummaryEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entityType" => r.read_into(&mut v.entity_type),
-                "user" => r.read_into(&mut v.user),
-                "group" => r.read_into(&mut v.group),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                "alerting" => r.read_into(&mut v.alerting),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "user" => r.read_into(&mut self.user),
+                "group" => r.read_into(&mut self.group),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                "alerting" => r.read_into(&mut self.alerting),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -824,16 +890,27 @@ impl AlertingUnreadStatus {
 
 impl FromJson for AlertingUnreadStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AlertingUnreadStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "unread" => r.read_into(&mut v.unread),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "unread" => r.read_into(&mut self.unread),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -864,13 +941,13 @@ pub struct CommonAlert {
     /// Required.
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The properties of the rule that triggered the alert.
     ///
     /// Required.
     ///
     /// JSON `rule`.
-    pub rule: Option<AlertRuleProperties>,
+    pub rule: Option<Box<AlertRuleProperties>>,
     /// The collection of notification methods and the ids of users who were notified by those methods.
     ///
     /// Required.
@@ -934,7 +1011,7 @@ pub struct CommonAlert {
     /// Required.
     ///
     /// JSON `conditions`.
-    pub conditions: Option<CommonRuleConditions>,
+    pub conditions: Option<Box<CommonRuleConditions>>,
     /// The id of the conversation instance that caused the alert to trigger.
     ///
     /// JSON `conversationId`.
@@ -942,7 +1019,7 @@ pub struct CommonAlert {
     /// Summary of the alert status of the entities defined in the conditions.  Is set when rule has instance-based or team member based rule predicates
     ///
     /// JSON `alertSummary`.
-    pub alert_summary: Option<AlertSummary>,
+    pub alert_summary: Option<Box<AlertSummary>>,
     /// JSON `ruleUri`.
     pub rule_uri: Option<String>,
     /// The URI for this object
@@ -966,12 +1043,12 @@ impl CommonAlert {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rule`].
     pub fn set_rule(mut self, v: AlertRuleProperties) -> Self {
-        self.rule = Some(v);
+        self.rule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::notifications`].
@@ -1026,7 +1103,7 @@ impl CommonAlert {
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: CommonRuleConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_id`].
@@ -1036,7 +1113,7 @@ impl CommonAlert {
     }
     /// Sets [`Self::alert_summary`].
     pub fn set_alert_summary(mut self, v: AlertSummary) -> Self {
-        self.alert_summary = Some(v);
+        self.alert_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rule_uri`].
@@ -1053,34 +1130,45 @@ impl CommonAlert {
 
 impl FromJson for CommonAlert {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonAlert {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "user" => r.read_into(&mut v.user),
-                "rule" => r.read_into(&mut v.rule),
-                "notifications" => r.read_into(&mut v.notifications),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "active" => r.read_into(&mut v.active),
-                "unread" => r.read_into(&mut v.unread),
-                "waitBetweenNotificationMs" => r.read_into(&mut v.wait_between_notification_ms),
-                "muted" => r.read_into(&mut v.muted),
-                "snoozed" => r.read_into(&mut v.snoozed),
-                "dateMutedUntil" => r.read_into(&mut v.date_muted_until),
-                "dateSnoozedUntil" => r.read_into(&mut v.date_snoozed_until),
-                "conditions" => r.read_into(&mut v.conditions),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "alertSummary" => r.read_into(&mut v.alert_summary),
-                "ruleUri" => r.read_into(&mut v.rule_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "user" => r.read_into(&mut self.user),
+                "rule" => r.read_into(&mut self.rule),
+                "notifications" => r.read_into(&mut self.notifications),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "active" => r.read_into(&mut self.active),
+                "unread" => r.read_into(&mut self.unread),
+                "waitBetweenNotificationMs" => r.read_into(&mut self.wait_between_notification_ms),
+                "muted" => r.read_into(&mut self.muted),
+                "snoozed" => r.read_into(&mut self.snoozed),
+                "dateMutedUntil" => r.read_into(&mut self.date_muted_until),
+                "dateSnoozedUntil" => r.read_into(&mut self.date_snoozed_until),
+                "conditions" => r.read_into(&mut self.conditions),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "alertSummary" => r.read_into(&mut self.alert_summary),
+                "ruleUri" => r.read_into(&mut self.rule_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1133,11 +1221,11 @@ pub struct CommonAlertBulkUpdateRequest {
     /// The fields need for a mute or snooze requests
     ///
     /// JSON `muteSnooze`.
-    pub mute_snooze: Option<MuteSnoozeFields>,
+    pub mute_snooze: Option<Box<MuteSnoozeFields>>,
     /// The fields need for an unread update requests
     ///
     /// JSON `unread`.
-    pub unread: Option<UnreadFields>,
+    pub unread: Option<Box<UnreadFields>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1155,31 +1243,42 @@ impl CommonAlertBulkUpdateRequest {
     }
     /// Sets [`Self::mute_snooze`].
     pub fn set_mute_snooze(mut self, v: MuteSnoozeFields) -> Self {
-        self.mute_snooze = Some(v);
+        self.mute_snooze = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unread`].
     pub fn set_unread(mut self, v: UnreadFields) -> Self {
-        self.unread = Some(v);
+        self.unread = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CommonAlertBulkUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonAlertBulkUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "alertIds" => r.read_into(&mut v.alert_ids),
-                "muteSnooze" => r.read_into(&mut v.mute_snooze),
-                "unread" => r.read_into(&mut v.unread),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "alertIds" => r.read_into(&mut self.alert_ids),
+                "muteSnooze" => r.read_into(&mut self.mute_snooze),
+                "unread" => r.read_into(&mut self.unread),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1266,7 +1365,7 @@ pub struct CommonAllAlertUpdateRequest {
     /// The fields need for an unread update requests
     ///
     /// JSON `unread`.
-    pub unread: Option<UnreadFields>,
+    pub unread: Option<Box<UnreadFields>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1279,24 +1378,35 @@ impl CommonAllAlertUpdateRequest {
     }
     /// Sets [`Self::unread`].
     pub fn set_unread(mut self, v: UnreadFields) -> Self {
-        self.unread = Some(v);
+        self.unread = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CommonAllAlertUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonAllAlertUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "unread" => r.read_into(&mut v.unread),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "unread" => r.read_into(&mut self.unread),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1405,7 +1515,7 @@ pub struct CommonRule {
     /// The set of metric conditions that would trigger an alert.
     ///
     /// JSON `conditions`.
-    pub conditions: Option<CommonRuleConditions>,
+    pub conditions: Option<Box<CommonRuleConditions>>,
     /// The type of the rule.
     ///
     /// Required.
@@ -1419,7 +1529,7 @@ pub struct CommonRule {
     /// The entity that created the rule.
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The current version number of the rule.
     ///
     /// JSON `version`.
@@ -1478,7 +1588,7 @@ impl CommonRule {
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: CommonRuleConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -1493,7 +1603,7 @@ impl CommonRule {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -1520,30 +1630,41 @@ impl CommonRule {
 
 impl FromJson for CommonRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "enabled" => r.read_into(&mut v.enabled),
-                "notifications" => r.read_into(&mut v.notifications),
-                "sendExitingAlarmNotifications" => r.read_into(&mut v.send_exiting_alarm_notifications),
-                "waitBetweenNotificationMs" => r.read_into(&mut v.wait_between_notification_ms),
-                "conditions" => r.read_into(&mut v.conditions),
-                "type" => r.read_into(&mut v.r#type),
-                "inAlarm" => r.read_into(&mut v.in_alarm),
-                "user" => r.read_into(&mut v.user),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateLastModified" => r.read_into(&mut v.date_last_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "enabled" => r.read_into(&mut self.enabled),
+                "notifications" => r.read_into(&mut self.notifications),
+                "sendExitingAlarmNotifications" => r.read_into(&mut self.send_exiting_alarm_notifications),
+                "waitBetweenNotificationMs" => r.read_into(&mut self.wait_between_notification_ms),
+                "conditions" => r.read_into(&mut self.conditions),
+                "type" => r.read_into(&mut self.r#type),
+                "inAlarm" => r.read_into(&mut self.in_alarm),
+                "user" => r.read_into(&mut self.user),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateLastModified" => r.read_into(&mut self.date_last_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1660,16 +1781,27 @@ impl CommonRuleBulkDeleteRequest {
 
 impl FromJson for CommonRuleBulkDeleteRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonRuleBulkDeleteRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ruleIds" => r.read_into(&mut v.rule_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ruleIds" => r.read_into(&mut self.rule_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1698,7 +1830,7 @@ pub struct CommonRuleBulkUpdateNotificationsRequest {
     /// The rule properties to be updated
     ///
     /// JSON `properties`.
-    pub properties: Option<ModifiableRuleProperties>,
+    pub properties: Option<Box<ModifiableRuleProperties>>,
     /// Collection of alerting notification types to add for all entities in the rules
     ///
     /// JSON `typesToAdd`.
@@ -1719,7 +1851,7 @@ impl CommonRuleBulkUpdateNotificationsRequest {
     }
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: ModifiableRuleProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::types_to_add`].
@@ -1736,19 +1868,30 @@ impl CommonRuleBulkUpdateNotificationsRequest {
 
 impl FromJson for CommonRuleBulkUpdateNotificationsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonRuleBulkUpdateNotificationsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ruleIds" => r.read_into(&mut v.rule_ids),
-                "properties" => r.read_into(&mut v.properties),
-                "typesToAdd" => r.read_into(&mut v.types_to_add),
-                "typesToRemove" => r.read_into(&mut v.types_to_remove),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ruleIds" => r.read_into(&mut self.rule_ids),
+                "properties" => r.read_into(&mut self.properties),
+                "typesToAdd" => r.read_into(&mut self.types_to_add),
+                "typesToRemove" => r.read_into(&mut self.types_to_remove),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1820,19 +1963,30 @@ impl CommonRuleConditions {
 
 impl FromJson for CommonRuleConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonRuleConditions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                "type" => r.read_into(&mut v.r#type),
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                "type" => r.read_into(&mut self.r#type),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1985,25 +2139,36 @@ impl CommonRuleContainer {
 
 impl FromJson for CommonRuleContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonRuleContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2073,7 +2238,7 @@ pub struct CommonRulePredicate {
     /// Required.
     ///
     /// JSON `entity`.
-    pub entity: Option<CommonRulePredicateEntity>,
+    pub entity: Option<Box<CommonRulePredicateEntity>>,
     /// The media type of the conversation the metric describes.
     ///
     /// JSON `mediaType`.
@@ -2126,7 +2291,7 @@ impl CommonRulePredicate {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: CommonRulePredicateEntity) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -2143,25 +2308,36 @@ impl CommonRulePredicate {
 
 impl FromJson for CommonRulePredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonRulePredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metricType" => r.read_into(&mut v.metric_type),
-                "metricValueType" => r.read_into(&mut v.metric_value_type),
-                "comparisonOperator" => r.read_into(&mut v.comparison_operator),
-                "value" => r.read_into(&mut v.value),
-                "status" => r.read_into(&mut v.status),
-                "topic" => r.read_into(&mut v.topic),
-                "characteristic" => r.read_into(&mut v.characteristic),
-                "entity" => r.read_into(&mut v.entity),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "metric" => r.read_into(&mut v.metric),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metricType" => r.read_into(&mut self.metric_type),
+                "metricValueType" => r.read_into(&mut self.metric_value_type),
+                "comparisonOperator" => r.read_into(&mut self.comparison_operator),
+                "value" => r.read_into(&mut self.value),
+                "status" => r.read_into(&mut self.status),
+                "topic" => r.read_into(&mut self.topic),
+                "characteristic" => r.read_into(&mut self.characteristic),
+                "entity" => r.read_into(&mut self.entity),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "metric" => r.read_into(&mut self.metric),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2637,19 +2813,19 @@ pub struct CommonRulePredicateEntity {
     /// User id of the entity being monitored
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// Group id of the entity being monitored
     ///
     /// JSON `group`.
-    pub group: Option<AddressableEntityRef>,
+    pub group: Option<Box<AddressableEntityRef>>,
     /// Queue id of the entity being monitored
     ///
     /// JSON `queue`.
-    pub queue: Option<AddressableEntityRef>,
+    pub queue: Option<Box<AddressableEntityRef>>,
     /// Team id of the entity being monitored
     ///
     /// JSON `team`.
-    pub team: Option<AddressableEntityRef>,
+    pub team: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2662,42 +2838,53 @@ impl CommonRulePredicateEntity {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: AddressableEntityRef) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AddressableEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: AddressableEntityRef) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CommonRulePredicateEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonRulePredicateEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entityType" => r.read_into(&mut v.entity_type),
-                "user" => r.read_into(&mut v.user),
-                "group" => r.read_into(&mut v.group),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "user" => r.read_into(&mut self.user),
+                "group" => r.read_into(&mut self.group),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2869,23 +3056,34 @@ impl GetAlertQuery {
 
 impl FromJson for GetAlertQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetAlertQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ruleType" => r.read_into(&mut v.rule_type),
-                "queryType" => r.read_into(&mut v.query_type),
-                "alertStatus" => r.read_into(&mut v.alert_status),
-                "viewedStatus" => r.read_into(&mut v.viewed_status),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ruleType" => r.read_into(&mut self.rule_type),
+                "queryType" => r.read_into(&mut self.query_type),
+                "alertStatus" => r.read_into(&mut self.alert_status),
+                "viewedStatus" => r.read_into(&mut self.viewed_status),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3312,24 +3510,35 @@ impl GetRulesQuery {
 
 impl FromJson for GetRulesQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetRulesQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ruleType" => r.read_into(&mut v.rule_type),
-                "queryType" => r.read_into(&mut v.query_type),
-                "enabledType" => r.read_into(&mut v.enabled_type),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "ruleName" => r.read_into(&mut v.rule_name),
-                "nameSearchType" => r.read_into(&mut v.name_search_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ruleType" => r.read_into(&mut self.rule_type),
+                "queryType" => r.read_into(&mut self.query_type),
+                "enabledType" => r.read_into(&mut self.enabled_type),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "ruleName" => r.read_into(&mut self.rule_name),
+                "nameSearchType" => r.read_into(&mut self.name_search_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3696,7 +3905,7 @@ pub struct ModifiableRuleProperties {
     /// The set of metric conditions that would trigger an alert.
     ///
     /// JSON `conditions`.
-    pub conditions: Option<CommonRuleConditions>,
+    pub conditions: Option<Box<CommonRuleConditions>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3743,7 +3952,7 @@ impl ModifiableRuleProperties {
     }
     /// Sets [`Self::conditions`].
     pub fn set_conditions(mut self, v: CommonRuleConditions) -> Self {
-        self.conditions = Some(v);
+        self.conditions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3755,24 +3964,35 @@ impl ModifiableRuleProperties {
 
 impl FromJson for ModifiableRuleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ModifiableRuleProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "enabled" => r.read_into(&mut v.enabled),
-                "notifications" => r.read_into(&mut v.notifications),
-                "sendExitingAlarmNotifications" => r.read_into(&mut v.send_exiting_alarm_notifications),
-                "waitBetweenNotificationMs" => r.read_into(&mut v.wait_between_notification_ms),
-                "conditions" => r.read_into(&mut v.conditions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "enabled" => r.read_into(&mut self.enabled),
+                "notifications" => r.read_into(&mut self.notifications),
+                "sendExitingAlarmNotifications" => r.read_into(&mut self.send_exiting_alarm_notifications),
+                "waitBetweenNotificationMs" => r.read_into(&mut self.wait_between_notification_ms),
+                "conditions" => r.read_into(&mut self.conditions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3831,17 +4051,28 @@ impl MuteSnoozeFields {
 
 impl FromJson for MuteSnoozeFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MuteSnoozeFields {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3882,16 +4113,27 @@ impl UnreadFields {
 
 impl FromJson for UnreadFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnreadFields {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -48,17 +48,28 @@ impl ActionAggregateDataContainer {
 
 impl FromJson for ActionAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -110,17 +121,28 @@ impl ActionAggregateQueryClause {
 
 impl FromJson for ActionAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -226,18 +248,29 @@ impl ActionAggregateQueryFilter {
 
 impl FromJson for ActionAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -325,7 +358,7 @@ pub struct ActionAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -353,27 +386,38 @@ impl ActionAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -586,16 +630,27 @@ impl ActionAggregateQueryResponse {
 
 impl FromJson for ActionAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -636,7 +691,7 @@ pub struct ActionAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<ActionAggregateQueryFilter>,
+    pub filter: Option<Box<ActionAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -682,7 +737,7 @@ impl ActionAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ActionAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -709,24 +764,35 @@ impl ActionAggregationQuery {
 
 impl FromJson for ActionAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -818,7 +884,7 @@ pub struct ActionAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -841,26 +907,37 @@ impl ActionAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -994,17 +1071,28 @@ impl ActionAsyncAggregateQueryResponse {
 
 impl FromJson for ActionAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1046,7 +1134,7 @@ pub struct ActionAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<ActionAggregateQueryFilter>,
+    pub filter: Option<Box<ActionAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -1096,7 +1184,7 @@ impl ActionAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ActionAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -1128,25 +1216,36 @@ impl ActionAsyncAggregationQuery {
 
 impl FromJson for ActionAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1243,17 +1342,28 @@ impl AgentCopilotAggregateDataContainer {
 
 impl FromJson for AgentCopilotAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1305,17 +1415,28 @@ impl AgentCopilotAggregateQueryClause {
 
 impl FromJson for AgentCopilotAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1421,18 +1542,29 @@ impl AgentCopilotAggregateQueryFilter {
 
 impl FromJson for AgentCopilotAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1520,7 +1652,7 @@ pub struct AgentCopilotAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1548,27 +1680,38 @@ impl AgentCopilotAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AgentCopilotAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1849,16 +1992,27 @@ impl AgentCopilotAggregateQueryResponse {
 
 impl FromJson for AgentCopilotAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1899,7 +2053,7 @@ pub struct AgentCopilotAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<AgentCopilotAggregateQueryFilter>,
+    pub filter: Option<Box<AgentCopilotAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -1925,7 +2079,7 @@ pub struct AgentCopilotAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<AgentCopilotAggregationSort>,
+    pub sort_metric: Option<Box<AgentCopilotAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -1957,7 +2111,7 @@ impl AgentCopilotAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: AgentCopilotAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -1987,7 +2141,7 @@ impl AgentCopilotAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: AgentCopilotAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -1999,27 +2153,38 @@ impl AgentCopilotAggregationQuery {
 
 impl FromJson for AgentCopilotAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2175,17 +2340,28 @@ impl AgentCopilotAggregationSort {
 
 impl FromJson for AgentCopilotAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAggregationSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2353,7 +2529,7 @@ pub struct AgentCopilotAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2376,26 +2552,37 @@ impl AgentCopilotAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AgentCopilotAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2553,17 +2740,28 @@ impl AgentCopilotAsyncAggregateQueryResponse {
 
 impl FromJson for AgentCopilotAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2605,7 +2803,7 @@ pub struct AgentCopilotAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<AgentCopilotAggregateQueryFilter>,
+    pub filter: Option<Box<AgentCopilotAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -2631,7 +2829,7 @@ pub struct AgentCopilotAsyncAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<AgentCopilotAggregationSort>,
+    pub sort_metric: Option<Box<AgentCopilotAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -2667,7 +2865,7 @@ impl AgentCopilotAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: AgentCopilotAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -2697,7 +2895,7 @@ impl AgentCopilotAsyncAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: AgentCopilotAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -2714,28 +2912,39 @@ impl AgentCopilotAsyncAggregationQuery {
 
 impl FromJson for AgentCopilotAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentCopilotAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2888,17 +3097,28 @@ impl AgentStateActivityCategoryCount {
 
 impl FromJson for AgentStateActivityCategoryCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateActivityCategoryCount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "activityCategory" => r.read_into(&mut v.activity_category),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "activityCategory" => r.read_into(&mut self.activity_category),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3025,17 +3245,28 @@ impl AgentStateAdherenceStateCount {
 
 impl FromJson for AgentStateAdherenceStateCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateAdherenceStateCount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "adherenceState" => r.read_into(&mut v.adherence_state),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "adherenceState" => r.read_into(&mut self.adherence_state),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3150,17 +3381,28 @@ impl AgentStateAgentQueryClause {
 
 impl FromJson for AgentStateAgentQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateAgentQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3259,17 +3501,28 @@ impl AgentStateAgentQueryPredicate {
 
 impl FromJson for AgentStateAgentQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateAgentQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dimension" => r.read_into(&mut v.dimension),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dimension" => r.read_into(&mut self.dimension),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3416,11 +3669,11 @@ pub struct AgentStateCountsRequest {
     /// Filters that target user-level data
     ///
     /// JSON `userFilter`.
-    pub user_filter: Option<AgentStateUserFilter>,
+    pub user_filter: Option<Box<AgentStateUserFilter>>,
     /// Filters that target session-level data
     ///
     /// JSON `sessionFilter`.
-    pub session_filter: Option<AgentStateSessionFilter>,
+    pub session_filter: Option<Box<AgentStateSessionFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3428,29 +3681,40 @@ pub struct AgentStateCountsRequest {
 impl AgentStateCountsRequest {
     /// Sets [`Self::user_filter`].
     pub fn set_user_filter(mut self, v: AgentStateUserFilter) -> Self {
-        self.user_filter = Some(v);
+        self.user_filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_filter`].
     pub fn set_session_filter(mut self, v: AgentStateSessionFilter) -> Self {
-        self.session_filter = Some(v);
+        self.session_filter = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AgentStateCountsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateCountsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userFilter" => r.read_into(&mut v.user_filter),
-                "sessionFilter" => r.read_into(&mut v.session_filter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userFilter" => r.read_into(&mut self.user_filter),
+                "sessionFilter" => r.read_into(&mut self.session_filter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3498,17 +3762,28 @@ impl AgentStateIsOutOfOfficeCount {
 
 impl FromJson for AgentStateIsOutOfOfficeCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateIsOutOfOfficeCount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "isOutOfOffice" => r.read_into(&mut v.is_out_of_office),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "isOutOfOffice" => r.read_into(&mut self.is_out_of_office),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3565,18 +3840,29 @@ impl AgentStatePresenceCount {
 
 impl FromJson for AgentStatePresenceCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStatePresenceCount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "systemPresence" => r.read_into(&mut v.system_presence),
-                "organizationPresenceId" => r.read_into(&mut v.organization_presence_id),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "systemPresence" => r.read_into(&mut self.system_presence),
+                "organizationPresenceId" => r.read_into(&mut self.organization_presence_id),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3684,11 +3970,11 @@ pub struct AgentStateQueryRequest {
     /// Filters that target user-level data
     ///
     /// JSON `userFilter`.
-    pub user_filter: Option<AgentStateUserFilter>,
+    pub user_filter: Option<Box<AgentStateUserFilter>>,
     /// Filters that target session-level data
     ///
     /// JSON `sessionFilter`.
-    pub session_filter: Option<AgentStateSessionFilter>,
+    pub session_filter: Option<Box<AgentStateSessionFilter>>,
     /// Search user order dimension names; default to userName
     ///
     /// JSON `userOrderBy`.
@@ -3712,12 +3998,12 @@ pub struct AgentStateQueryRequest {
 impl AgentStateQueryRequest {
     /// Sets [`Self::user_filter`].
     pub fn set_user_filter(mut self, v: AgentStateUserFilter) -> Self {
-        self.user_filter = Some(v);
+        self.user_filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_filter`].
     pub fn set_session_filter(mut self, v: AgentStateSessionFilter) -> Self {
-        self.session_filter = Some(v);
+        self.session_filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user_order_by`].
@@ -3744,21 +4030,32 @@ impl AgentStateQueryRequest {
 
 impl FromJson for AgentStateQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userFilter" => r.read_into(&mut v.user_filter),
-                "sessionFilter" => r.read_into(&mut v.session_filter),
-                "userOrderBy" => r.read_into(&mut v.user_order_by),
-                "userOrder" => r.read_into(&mut v.user_order),
-                "sessionOrderBy" => r.read_into(&mut v.session_order_by),
-                "sessionOrder" => r.read_into(&mut v.session_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userFilter" => r.read_into(&mut self.user_filter),
+                "sessionFilter" => r.read_into(&mut self.session_filter),
+                "userOrderBy" => r.read_into(&mut self.user_order_by),
+                "userOrder" => r.read_into(&mut self.user_order),
+                "sessionOrderBy" => r.read_into(&mut self.session_order_by),
+                "sessionOrder" => r.read_into(&mut self.session_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4026,17 +4323,28 @@ impl AgentStateRoutingStatusCount {
 
 impl FromJson for AgentStateRoutingStatusCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateRoutingStatusCount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4147,17 +4455,28 @@ impl AgentStateSegmentTypeCount {
 
 impl FromJson for AgentStateSegmentTypeCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateSegmentTypeCount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segmentType" => r.read_into(&mut v.segment_type),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segmentType" => r.read_into(&mut self.segment_type),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4343,18 +4662,29 @@ impl AgentStateSessionFilter {
 
 impl FromJson for AgentStateSessionFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateSessionFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4454,17 +4784,28 @@ impl AgentStateSessionQueryClause {
 
 impl FromJson for AgentStateSessionQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateSessionQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4563,17 +4904,28 @@ impl AgentStateSessionQueryPredicate {
 
 impl FromJson for AgentStateSessionQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateSessionQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dimension" => r.read_into(&mut v.dimension),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dimension" => r.read_into(&mut self.dimension),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4695,18 +5047,29 @@ impl AgentStateUserFilter {
 
 impl FromJson for AgentStateUserFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentStateUserFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4800,17 +5163,28 @@ impl AgentUtilizationAggregateDataContainer {
 
 impl FromJson for AgentUtilizationAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4862,17 +5236,28 @@ impl AgentUtilizationAggregateQueryClause {
 
 impl FromJson for AgentUtilizationAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4978,18 +5363,29 @@ impl AgentUtilizationAggregateQueryFilter {
 
 impl FromJson for AgentUtilizationAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5077,7 +5473,7 @@ pub struct AgentUtilizationAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5105,27 +5501,38 @@ impl AgentUtilizationAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AgentUtilizationAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5314,16 +5721,27 @@ impl AgentUtilizationAggregateQueryResponse {
 
 impl FromJson for AgentUtilizationAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5364,7 +5782,7 @@ pub struct AgentUtilizationAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<AgentUtilizationAggregateQueryFilter>,
+    pub filter: Option<Box<AgentUtilizationAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -5410,7 +5828,7 @@ impl AgentUtilizationAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: AgentUtilizationAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -5437,24 +5855,35 @@ impl AgentUtilizationAggregationQuery {
 
 impl FromJson for AgentUtilizationAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5546,7 +5975,7 @@ pub struct AgentUtilizationAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5569,26 +5998,37 @@ impl AgentUtilizationAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AgentUtilizationAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5730,17 +6170,28 @@ impl AgentUtilizationAsyncAggregateQueryResponse {
 
 impl FromJson for AgentUtilizationAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5782,7 +6233,7 @@ pub struct AgentUtilizationAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<AgentUtilizationAggregateQueryFilter>,
+    pub filter: Option<Box<AgentUtilizationAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -5832,7 +6283,7 @@ impl AgentUtilizationAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: AgentUtilizationAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -5864,25 +6315,36 @@ impl AgentUtilizationAsyncAggregationQuery {
 
 impl FromJson for AgentUtilizationAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentUtilizationAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6143,35 +6605,46 @@ impl AnalyticsAgentStateAgentResponse {
 
 impl FromJson for AnalyticsAgentStateAgentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsAgentStateAgentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "userName" => r.read_into(&mut v.user_name),
-                "managerId" => r.read_into(&mut v.manager_id),
-                "sessionCount" => r.read_into(&mut v.session_count),
-                "sessions" => r.read_into(&mut v.sessions),
-                "systemPresence" => r.read_into(&mut v.system_presence),
-                "organizationPresenceId" => r.read_into(&mut v.organization_presence_id),
-                "presenceDate" => r.read_into(&mut v.presence_date),
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "routingStatusDate" => r.read_into(&mut v.routing_status_date),
-                "isOutOfOffice" => r.read_into(&mut v.is_out_of_office),
-                "managementUnitId" => r.read_into(&mut v.management_unit_id),
-                "businessUnitId" => r.read_into(&mut v.business_unit_id),
-                "adherenceState" => r.read_into(&mut v.adherence_state),
-                "adherenceImpact" => r.read_into(&mut v.adherence_impact),
-                "adherenceDate" => r.read_into(&mut v.adherence_date),
-                "scheduledActivityCodeId" => r.read_into(&mut v.scheduled_activity_code_id),
-                "scheduledActivityCategory" => r.read_into(&mut v.scheduled_activity_category),
-                "actualActivityCategory" => r.read_into(&mut v.actual_activity_category),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "userName" => r.read_into(&mut self.user_name),
+                "managerId" => r.read_into(&mut self.manager_id),
+                "sessionCount" => r.read_into(&mut self.session_count),
+                "sessions" => r.read_into(&mut self.sessions),
+                "systemPresence" => r.read_into(&mut self.system_presence),
+                "organizationPresenceId" => r.read_into(&mut self.organization_presence_id),
+                "presenceDate" => r.read_into(&mut self.presence_date),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "routingStatusDate" => r.read_into(&mut self.routing_status_date),
+                "isOutOfOffice" => r.read_into(&mut self.is_out_of_office),
+                "managementUnitId" => r.read_into(&mut self.management_unit_id),
+                "businessUnitId" => r.read_into(&mut self.business_unit_id),
+                "adherenceState" => r.read_into(&mut self.adherence_state),
+                "adherenceImpact" => r.read_into(&mut self.adherence_impact),
+                "adherenceDate" => r.read_into(&mut self.adherence_date),
+                "scheduledActivityCodeId" => r.read_into(&mut self.scheduled_activity_code_id),
+                "scheduledActivityCategory" => r.read_into(&mut self.scheduled_activity_category),
+                "actualActivityCategory" => r.read_into(&mut self.actual_activity_category),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6731,25 +7204,36 @@ impl AnalyticsAgentStateAgentSessionResult {
 
 impl FromJson for AnalyticsAgentStateAgentSessionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsAgentStateAgentSessionResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "sessionStart" => r.read_into(&mut v.session_start),
-                "segmentStart" => r.read_into(&mut v.segment_start),
-                "segmentType" => r.read_into(&mut v.segment_type),
-                "routedQueueId" => r.read_into(&mut v.routed_queue_id),
-                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
-                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
-                "originatingDirection" => r.read_into(&mut v.originating_direction),
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "sessionStart" => r.read_into(&mut self.session_start),
+                "segmentStart" => r.read_into(&mut self.segment_start),
+                "segmentType" => r.read_into(&mut self.segment_type),
+                "routedQueueId" => r.read_into(&mut self.routed_queue_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut self.requested_routing_skill_ids),
+                "requestedLanguageId" => r.read_into(&mut self.requested_language_id),
+                "originatingDirection" => r.read_into(&mut self.originating_direction),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7107,22 +7591,33 @@ impl AnalyticsAgentStateCountsResponse {
 
 impl FromJson for AnalyticsAgentStateCountsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsAgentStateCountsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segmentCounts" => r.read_into(&mut v.segment_counts),
-                "presenceCounts" => r.read_into(&mut v.presence_counts),
-                "routingStatusCounts" => r.read_into(&mut v.routing_status_counts),
-                "isOutOfOfficeCounts" => r.read_into(&mut v.is_out_of_office_counts),
-                "adherenceStateCounts" => r.read_into(&mut v.adherence_state_counts),
-                "scheduledActivityCategoryCounts" => r.read_into(&mut v.scheduled_activity_category_counts),
-                "actualActivityCategoryCounts" => r.read_into(&mut v.actual_activity_category_counts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segmentCounts" => r.read_into(&mut self.segment_counts),
+                "presenceCounts" => r.read_into(&mut self.presence_counts),
+                "routingStatusCounts" => r.read_into(&mut self.routing_status_counts),
+                "isOutOfOfficeCounts" => r.read_into(&mut self.is_out_of_office_counts),
+                "adherenceStateCounts" => r.read_into(&mut self.adherence_state_counts),
+                "scheduledActivityCategoryCounts" => r.read_into(&mut self.scheduled_activity_category_counts),
+                "actualActivityCategoryCounts" => r.read_into(&mut self.actual_activity_category_counts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7166,16 +7661,27 @@ impl AnalyticsAgentStateQueryResponse {
 
 impl FromJson for AnalyticsAgentStateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsAgentStateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7231,18 +7737,29 @@ impl AnalyticsDataRetentionResponse {
 
 impl FromJson for AnalyticsDataRetentionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsDataRetentionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "retentionDays" => r.read_into(&mut v.retention_days),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "retentionDays" => r.read_into(&mut self.retention_days),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7300,18 +7817,29 @@ impl AnalyticsReportingSettings {
 
 impl FromJson for AnalyticsReportingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsReportingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "piiMaskingEnabled" => r.read_into(&mut v.pii_masking_enabled),
-                "queueAgentAccessObfuscation" => r.read_into(&mut v.queue_agent_access_obfuscation),
-                "myInteractionsPiiMaskingEnabled" => r.read_into(&mut v.my_interactions_pii_masking_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "piiMaskingEnabled" => r.read_into(&mut self.pii_masking_enabled),
+                "queueAgentAccessObfuscation" => r.read_into(&mut self.queue_agent_access_obfuscation),
+                "myInteractionsPiiMaskingEnabled" => r.read_into(&mut self.my_interactions_pii_masking_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7358,17 +7886,28 @@ impl BotAggregateDataContainer {
 
 impl FromJson for BotAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7420,17 +7959,28 @@ impl BotAggregateQueryClause {
 
 impl FromJson for BotAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7536,18 +8086,29 @@ impl BotAggregateQueryFilter {
 
 impl FromJson for BotAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7635,7 +8196,7 @@ pub struct BotAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7663,27 +8224,38 @@ impl BotAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BotAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7976,16 +8548,27 @@ impl BotAggregateQueryResponse {
 
 impl FromJson for BotAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8026,7 +8609,7 @@ pub struct BotAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<BotAggregateQueryFilter>,
+    pub filter: Option<Box<BotAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -8052,7 +8635,7 @@ pub struct BotAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<BotAggregationSort>,
+    pub sort_metric: Option<Box<BotAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -8084,7 +8667,7 @@ impl BotAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: BotAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -8114,7 +8697,7 @@ impl BotAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: BotAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -8126,27 +8709,38 @@ impl BotAggregationQuery {
 
 impl FromJson for BotAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8302,17 +8896,28 @@ impl BotAggregationSort {
 
 impl FromJson for BotAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAggregationSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8504,7 +9109,7 @@ pub struct BotAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8527,26 +9132,37 @@ impl BotAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BotAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8728,17 +9344,28 @@ impl BotAsyncAggregateQueryResponse {
 
 impl FromJson for BotAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8780,7 +9407,7 @@ pub struct BotAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<BotAggregateQueryFilter>,
+    pub filter: Option<Box<BotAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -8806,7 +9433,7 @@ pub struct BotAsyncAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<BotAggregationSort>,
+    pub sort_metric: Option<Box<BotAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -8842,7 +9469,7 @@ impl BotAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: BotAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -8872,7 +9499,7 @@ impl BotAsyncAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: BotAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -8889,28 +9516,39 @@ impl BotAsyncAggregationQuery {
 
 impl FromJson for BotAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9059,7 +9697,7 @@ pub struct BotChannel {
     /// Required.
     ///
     /// JSON `userAgent`.
-    pub user_agent: Option<TextBotUserAgent>,
+    pub user_agent: Option<Box<TextBotUserAgent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9082,26 +9720,37 @@ impl BotChannel {
     }
     /// Sets [`Self::user_agent`].
     pub fn set_user_agent(mut self, v: TextBotUserAgent) -> Self {
-        self.user_agent = Some(v);
+        self.user_agent = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BotChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "inputModes" => r.read_into(&mut v.input_modes),
-                "outputModes" => r.read_into(&mut v.output_modes),
-                "userAgent" => r.read_into(&mut v.user_agent),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "inputModes" => r.read_into(&mut self.input_modes),
+                "outputModes" => r.read_into(&mut self.output_modes),
+                "userAgent" => r.read_into(&mut self.user_agent),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9182,15 +9831,15 @@ pub struct BotFlowSession {
     /// The flow associated to this bot session.
     ///
     /// JSON `flow`.
-    pub flow: Option<Entity>,
+    pub flow: Option<Box<Entity>>,
     /// The conversation details, across potentially multiple Bot Flow sessions.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// Channel-specific information that describes the message channel/provider.
     ///
     /// JSON `channel`.
-    pub channel: Option<BotChannel>,
+    pub channel: Option<Box<BotChannel>>,
     /// The initial language of operation for the session.
     ///
     /// JSON `language`.
@@ -9227,17 +9876,17 @@ impl BotFlowSession {
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: Entity) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: BotChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language`].
@@ -9274,25 +9923,36 @@ impl BotFlowSession {
 
 impl FromJson for BotFlowSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotFlowSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "flow" => r.read_into(&mut v.flow),
-                "conversation" => r.read_into(&mut v.conversation),
-                "channel" => r.read_into(&mut v.channel),
-                "language" => r.read_into(&mut v.language),
-                "endLanguage" => r.read_into(&mut v.end_language),
-                "botResult" => r.read_into(&mut v.bot_result),
-                "botResultCategory" => r.read_into(&mut v.bot_result_category),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "flow" => r.read_into(&mut self.flow),
+                "conversation" => r.read_into(&mut self.conversation),
+                "channel" => r.read_into(&mut self.channel),
+                "language" => r.read_into(&mut self.language),
+                "endLanguage" => r.read_into(&mut self.end_language),
+                "botResult" => r.read_into(&mut self.bot_result),
+                "botResultCategory" => r.read_into(&mut self.bot_result_category),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9528,17 +10188,28 @@ impl CaseManagementAggregateDataContainer {
 
 impl FromJson for CaseManagementAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9590,17 +10261,28 @@ impl CaseManagementAggregateQueryClause {
 
 impl FromJson for CaseManagementAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9706,18 +10388,29 @@ impl CaseManagementAggregateQueryFilter {
 
 impl FromJson for CaseManagementAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9805,7 +10498,7 @@ pub struct CaseManagementAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9833,27 +10526,38 @@ impl CaseManagementAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CaseManagementAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10082,16 +10786,27 @@ impl CaseManagementAggregateQueryResponse {
 
 impl FromJson for CaseManagementAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10132,7 +10847,7 @@ pub struct CaseManagementAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<CaseManagementAggregateQueryFilter>,
+    pub filter: Option<Box<CaseManagementAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -10178,7 +10893,7 @@ impl CaseManagementAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: CaseManagementAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -10205,24 +10920,35 @@ impl CaseManagementAggregationQuery {
 
 impl FromJson for CaseManagementAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10314,7 +11040,7 @@ pub struct CaseManagementAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10337,26 +11063,37 @@ impl CaseManagementAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CaseManagementAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10526,17 +11263,28 @@ impl CaseManagementAsyncAggregateQueryResponse {
 
 impl FromJson for CaseManagementAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10578,7 +11326,7 @@ pub struct CaseManagementAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<CaseManagementAggregateQueryFilter>,
+    pub filter: Option<Box<CaseManagementAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -10628,7 +11376,7 @@ impl CaseManagementAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: CaseManagementAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -10660,25 +11408,36 @@ impl CaseManagementAsyncAggregationQuery {
 
 impl FromJson for CaseManagementAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseManagementAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10777,17 +11536,28 @@ impl ChartColumn {
 
 impl FromJson for ChartColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChartColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "columnType" => r.read_into(&mut v.column_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "columnType" => r.read_into(&mut self.column_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10980,27 +11750,38 @@ impl ConversationProperties {
 
 impl FromJson for ConversationProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "isWaiting" => r.read_into(&mut v.is_waiting),
-                "isActive" => r.read_into(&mut v.is_active),
-                "isAcd" => r.read_into(&mut v.is_acd),
-                "isPreferred" => r.read_into(&mut v.is_preferred),
-                "isScreenshare" => r.read_into(&mut v.is_screenshare),
-                "isCobrowse" => r.read_into(&mut v.is_cobrowse),
-                "isVoicemail" => r.read_into(&mut v.is_voicemail),
-                "isFlagged" => r.read_into(&mut v.is_flagged),
-                "isMonitored" => r.read_into(&mut v.is_monitored),
-                "isScreenMonitored" => r.read_into(&mut v.is_screen_monitored),
-                "filterWrapUpNotes" => r.read_into(&mut v.filter_wrap_up_notes),
-                "matchAll" => r.read_into(&mut v.match_all),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "isWaiting" => r.read_into(&mut self.is_waiting),
+                "isActive" => r.read_into(&mut self.is_active),
+                "isAcd" => r.read_into(&mut self.is_acd),
+                "isPreferred" => r.read_into(&mut self.is_preferred),
+                "isScreenshare" => r.read_into(&mut self.is_screenshare),
+                "isCobrowse" => r.read_into(&mut self.is_cobrowse),
+                "isVoicemail" => r.read_into(&mut self.is_voicemail),
+                "isFlagged" => r.read_into(&mut self.is_flagged),
+                "isMonitored" => r.read_into(&mut self.is_monitored),
+                "isScreenMonitored" => r.read_into(&mut self.is_screen_monitored),
+                "filterWrapUpNotes" => r.read_into(&mut self.filter_wrap_up_notes),
+                "matchAll" => r.read_into(&mut self.match_all),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11056,17 +11837,28 @@ impl CopilotAggregateDataContainer {
 
 impl FromJson for CopilotAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11118,17 +11910,28 @@ impl CopilotAggregateQueryClause {
 
 impl FromJson for CopilotAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11234,18 +12037,29 @@ impl CopilotAggregateQueryFilter {
 
 impl FromJson for CopilotAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11333,7 +12147,7 @@ pub struct CopilotAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11361,27 +12175,38 @@ impl CopilotAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CopilotAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11590,16 +12415,27 @@ impl CopilotAggregateQueryResponse {
 
 impl FromJson for CopilotAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11640,7 +12476,7 @@ pub struct CopilotAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<CopilotAggregateQueryFilter>,
+    pub filter: Option<Box<CopilotAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -11686,7 +12522,7 @@ impl CopilotAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: CopilotAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -11713,24 +12549,35 @@ impl CopilotAggregationQuery {
 
 impl FromJson for CopilotAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11822,7 +12669,7 @@ pub struct CopilotAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11845,26 +12692,37 @@ impl CopilotAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CopilotAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12010,17 +12868,28 @@ impl CopilotAsyncAggregateQueryResponse {
 
 impl FromJson for CopilotAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12062,7 +12931,7 @@ pub struct CopilotAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<CopilotAggregateQueryFilter>,
+    pub filter: Option<Box<CopilotAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -12112,7 +12981,7 @@ impl CopilotAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: CopilotAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -12144,25 +13013,36 @@ impl CopilotAsyncAggregationQuery {
 
 impl FromJson for CopilotAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12295,7 +13175,7 @@ pub struct DashboardConfiguration {
     /// The id of user who created the dashboard
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// The flag to indicate if the dashboard is shared
     ///
     /// JSON `shared`.
@@ -12303,7 +13183,7 @@ pub struct DashboardConfiguration {
     /// The list of users and teams the dashboard is shared with
     ///
     /// JSON `dashboardsSharedWith`.
-    pub dashboards_shared_with: Option<DashboardsSharedWith>,
+    pub dashboards_shared_with: Option<Box<DashboardsSharedWith>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -12375,7 +13255,7 @@ impl DashboardConfiguration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::shared`].
@@ -12385,7 +13265,7 @@ impl DashboardConfiguration {
     }
     /// Sets [`Self::dashboards_shared_with`].
     pub fn set_dashboards_shared_with(mut self, v: DashboardsSharedWith) -> Self {
-        self.dashboards_shared_with = Some(v);
+        self.dashboards_shared_with = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12397,31 +13277,42 @@ impl DashboardConfiguration {
 
 impl FromJson for DashboardConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DashboardConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "rows" => r.read_into(&mut v.rows),
-                "columns" => r.read_into(&mut v.columns),
-                "widgets" => r.read_into(&mut v.widgets),
-                "favorite" => r.read_into(&mut v.favorite),
-                "publicDashboard" => r.read_into(&mut v.public_dashboard),
-                "restricted" => r.read_into(&mut v.restricted),
-                "layoutType" => r.read_into(&mut v.layout_type),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateDeleted" => r.read_into(&mut v.date_deleted),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "shared" => r.read_into(&mut v.shared),
-                "dashboardsSharedWith" => r.read_into(&mut v.dashboards_shared_with),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "rows" => r.read_into(&mut self.rows),
+                "columns" => r.read_into(&mut self.columns),
+                "widgets" => r.read_into(&mut self.widgets),
+                "favorite" => r.read_into(&mut self.favorite),
+                "publicDashboard" => r.read_into(&mut self.public_dashboard),
+                "restricted" => r.read_into(&mut self.restricted),
+                "layoutType" => r.read_into(&mut self.layout_type),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateDeleted" => r.read_into(&mut self.date_deleted),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "shared" => r.read_into(&mut self.shared),
+                "dashboardsSharedWith" => r.read_into(&mut self.dashboards_shared_with),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12523,16 +13414,27 @@ impl DashboardConfigurationBulkRequest {
 
 impl FromJson for DashboardConfigurationBulkRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DashboardConfigurationBulkRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dashboardConfigurationIds" => r.read_into(&mut v.dashboard_configuration_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dashboardConfigurationIds" => r.read_into(&mut self.dashboard_configuration_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12631,25 +13533,36 @@ impl DashboardConfigurationListing {
 
 impl FromJson for DashboardConfigurationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DashboardConfigurationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12725,19 +13638,30 @@ impl DashboardConfigurationQueryRequest {
 
 impl FromJson for DashboardConfigurationQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DashboardConfigurationQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dashboardConfigurationIds" => r.read_into(&mut v.dashboard_configuration_ids),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dashboardConfigurationIds" => r.read_into(&mut self.dashboard_configuration_ids),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12868,21 +13792,32 @@ impl DashboardUser {
 
 impl FromJson for DashboardUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DashboardUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dashboardCount" => r.read_into(&mut v.dashboard_count),
-                "publicDashboardCount" => r.read_into(&mut v.public_dashboard_count),
-                "state" => r.read_into(&mut v.state),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dashboardCount" => r.read_into(&mut self.dashboard_count),
+                "publicDashboardCount" => r.read_into(&mut self.public_dashboard_count),
+                "state" => r.read_into(&mut self.state),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13033,25 +13968,36 @@ impl DashboardUserListing {
 
 impl FromJson for DashboardUserListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DashboardUserListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13107,17 +14053,28 @@ impl DashboardsSharedWith {
 
 impl FromJson for DashboardsSharedWith {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DashboardsSharedWith {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userIds" => r.read_into(&mut v.user_ids),
-                "teamIds" => r.read_into(&mut v.team_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userIds" => r.read_into(&mut self.user_ids),
+                "teamIds" => r.read_into(&mut self.team_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13183,19 +14140,30 @@ impl DataExtractionFileSchema {
 
 impl FromJson for DataExtractionFileSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataExtractionFileSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dataSchema" => r.read_into(&mut v.data_schema),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dataSchema" => r.read_into(&mut self.data_schema),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13231,7 +14199,7 @@ pub struct DataExtractionFileSchemaListing {
     /// JSON `enabledDataSchemas`.
     pub enabled_data_schemas: Option<Vec<String>>,
     /// JSON `errors`.
-    pub errors: Option<ErrorBody>,
+    pub errors: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -13264,28 +14232,39 @@ impl DataExtractionFileSchemaListing {
     }
     /// Sets [`Self::errors`].
     pub fn set_errors(mut self, v: ErrorBody) -> Self {
-        self.errors = Some(v);
+        self.errors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DataExtractionFileSchemaListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataExtractionFileSchemaListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "enabledDataSchemas" => r.read_into(&mut v.enabled_data_schemas),
-                "errors" => r.read_into(&mut v.errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "enabledDataSchemas" => r.read_into(&mut self.enabled_data_schemas),
+                "errors" => r.read_into(&mut self.errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13337,17 +14316,28 @@ impl DataExtractionFileUrl {
 
 impl FromJson for DataExtractionFileUrl {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataExtractionFileUrl {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "signedUrl" => r.read_into(&mut v.signed_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "signedUrl" => r.read_into(&mut self.signed_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13384,16 +14374,27 @@ impl DataExtractionFileUrlListing {
 
 impl FromJson for DataExtractionFileUrlListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataExtractionFileUrlListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13433,16 +14434,27 @@ impl DownloadServiceRequest {
 
 impl FromJson for DownloadServiceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DownloadServiceRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "files" => r.read_into(&mut v.files),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "files" => r.read_into(&mut self.files),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13487,17 +14499,28 @@ impl FlowExecutionAggregateDataContainer {
 
 impl FromJson for FlowExecutionAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13549,17 +14572,28 @@ impl FlowExecutionAggregateQueryClause {
 
 impl FromJson for FlowExecutionAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13665,18 +14699,29 @@ impl FlowExecutionAggregateQueryFilter {
 
 impl FromJson for FlowExecutionAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13764,7 +14809,7 @@ pub struct FlowExecutionAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -13792,27 +14837,38 @@ impl FlowExecutionAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowExecutionAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14009,16 +15065,27 @@ impl FlowExecutionAggregateQueryResponse {
 
 impl FromJson for FlowExecutionAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14059,7 +15126,7 @@ pub struct FlowExecutionAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<FlowExecutionAggregateQueryFilter>,
+    pub filter: Option<Box<FlowExecutionAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -14105,7 +15172,7 @@ impl FlowExecutionAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: FlowExecutionAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -14132,24 +15199,35 @@ impl FlowExecutionAggregationQuery {
 
 impl FromJson for FlowExecutionAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14241,7 +15319,7 @@ pub struct FlowExecutionAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14264,26 +15342,37 @@ impl FlowExecutionAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowExecutionAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14417,17 +15506,28 @@ impl FlowExecutionAsyncAggregateQueryResponse {
 
 impl FromJson for FlowExecutionAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14469,7 +15569,7 @@ pub struct FlowExecutionAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<FlowExecutionAggregateQueryFilter>,
+    pub filter: Option<Box<FlowExecutionAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -14519,7 +15619,7 @@ impl FlowExecutionAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: FlowExecutionAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -14551,25 +15651,36 @@ impl FlowExecutionAsyncAggregationQuery {
 
 impl FromJson for FlowExecutionAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14666,17 +15777,28 @@ impl KnowledgeAggregateDataContainer {
 
 impl FromJson for KnowledgeAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14728,17 +15850,28 @@ impl KnowledgeAggregateQueryClause {
 
 impl FromJson for KnowledgeAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14844,18 +15977,29 @@ impl KnowledgeAggregateQueryFilter {
 
 impl FromJson for KnowledgeAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14943,7 +16087,7 @@ pub struct KnowledgeAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14971,27 +16115,38 @@ impl KnowledgeAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15320,16 +16475,27 @@ impl KnowledgeAggregateQueryResponse {
 
 impl FromJson for KnowledgeAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15370,7 +16536,7 @@ pub struct KnowledgeAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<KnowledgeAggregateQueryFilter>,
+    pub filter: Option<Box<KnowledgeAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -15396,7 +16562,7 @@ pub struct KnowledgeAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<KnowledgeAggregationSort>,
+    pub sort_metric: Option<Box<KnowledgeAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -15428,7 +16594,7 @@ impl KnowledgeAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: KnowledgeAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -15458,7 +16624,7 @@ impl KnowledgeAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: KnowledgeAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -15470,27 +16636,38 @@ impl KnowledgeAggregationQuery {
 
 impl FromJson for KnowledgeAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15646,17 +16823,28 @@ impl KnowledgeAggregationSort {
 
 impl FromJson for KnowledgeAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAggregationSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15856,7 +17044,7 @@ pub struct KnowledgeAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15879,26 +17067,37 @@ impl KnowledgeAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16088,17 +17287,28 @@ impl KnowledgeAsyncAggregateQueryResponse {
 
 impl FromJson for KnowledgeAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16140,7 +17350,7 @@ pub struct KnowledgeAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<KnowledgeAggregateQueryFilter>,
+    pub filter: Option<Box<KnowledgeAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -16166,7 +17376,7 @@ pub struct KnowledgeAsyncAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<KnowledgeAggregationSort>,
+    pub sort_metric: Option<Box<KnowledgeAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -16202,7 +17412,7 @@ impl KnowledgeAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: KnowledgeAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -16232,7 +17442,7 @@ impl KnowledgeAsyncAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: KnowledgeAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -16249,28 +17459,39 @@ impl KnowledgeAsyncAggregationQuery {
 
 impl FromJson for KnowledgeAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16421,17 +17642,28 @@ impl RateLimitAggregateDataContainer {
 
 impl FromJson for RateLimitAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RateLimitAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16483,17 +17715,28 @@ impl RateLimitAggregateQueryClause {
 
 impl FromJson for RateLimitAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RateLimitAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16599,18 +17842,29 @@ impl RateLimitAggregateQueryFilter {
 
 impl FromJson for RateLimitAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RateLimitAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16698,7 +17952,7 @@ pub struct RateLimitAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -16726,27 +17980,38 @@ impl RateLimitAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RateLimitAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RateLimitAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16955,16 +18220,27 @@ impl RateLimitAggregateQueryResponse {
 
 impl FromJson for RateLimitAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RateLimitAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17005,7 +18281,7 @@ pub struct RateLimitAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<RateLimitAggregateQueryFilter>,
+    pub filter: Option<Box<RateLimitAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -17051,7 +18327,7 @@ impl RateLimitAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: RateLimitAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -17078,24 +18354,35 @@ impl RateLimitAggregationQuery {
 
 impl FromJson for RateLimitAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RateLimitAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17187,7 +18474,7 @@ pub struct RateLimitAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -17210,26 +18497,37 @@ impl RateLimitAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RateLimitAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RateLimitAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17417,25 +18715,36 @@ impl ReportingExportJobListing {
 
 impl FromJson for ReportingExportJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingExportJobListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17505,7 +18814,7 @@ pub struct ReportingExportJobRequest {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<ViewFilter>,
+    pub filter: Option<Box<ViewFilter>>,
     /// Indicates if the request has been marked as read
     ///
     /// JSON `read`.
@@ -17601,7 +18910,7 @@ impl ReportingExportJobRequest {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ViewFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::read`].
@@ -17678,36 +18987,47 @@ impl ReportingExportJobRequest {
 
 impl FromJson for ReportingExportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingExportJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "exportFormat" => r.read_into(&mut v.export_format),
-                "interval" => r.read_into(&mut v.interval),
-                "period" => r.read_into(&mut v.period),
-                "viewType" => r.read_into(&mut v.view_type),
-                "filter" => r.read_into(&mut v.filter),
-                "read" => r.read_into(&mut v.read),
-                "locale" => r.read_into(&mut v.locale),
-                "hasFormatDurations" => r.read_into(&mut v.has_format_durations),
-                "hasSplitFilters" => r.read_into(&mut v.has_split_filters),
-                "excludeEmptyRows" => r.read_into(&mut v.exclude_empty_rows),
-                "hasSplitByMedia" => r.read_into(&mut v.has_split_by_media),
-                "hasSummaryRow" => r.read_into(&mut v.has_summary_row),
-                "csvDelimiter" => r.read_into(&mut v.csv_delimiter),
-                "selectedColumns" => r.read_into(&mut v.selected_columns),
-                "hasCustomParticipantAttributes" => r.read_into(&mut v.has_custom_participant_attributes),
-                "recipientEmails" => r.read_into(&mut v.recipient_emails),
-                "includeDurationFormatInHeader" => r.read_into(&mut v.include_duration_format_in_header),
-                "durationFormat" => r.read_into(&mut v.duration_format),
-                "chartColumns" => r.read_into(&mut v.chart_columns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "exportFormat" => r.read_into(&mut self.export_format),
+                "interval" => r.read_into(&mut self.interval),
+                "period" => r.read_into(&mut self.period),
+                "viewType" => r.read_into(&mut self.view_type),
+                "filter" => r.read_into(&mut self.filter),
+                "read" => r.read_into(&mut self.read),
+                "locale" => r.read_into(&mut self.locale),
+                "hasFormatDurations" => r.read_into(&mut self.has_format_durations),
+                "hasSplitFilters" => r.read_into(&mut self.has_split_filters),
+                "excludeEmptyRows" => r.read_into(&mut self.exclude_empty_rows),
+                "hasSplitByMedia" => r.read_into(&mut self.has_split_by_media),
+                "hasSummaryRow" => r.read_into(&mut self.has_summary_row),
+                "csvDelimiter" => r.read_into(&mut self.csv_delimiter),
+                "selectedColumns" => r.read_into(&mut self.selected_columns),
+                "hasCustomParticipantAttributes" => r.read_into(&mut self.has_custom_participant_attributes),
+                "recipientEmails" => r.read_into(&mut self.recipient_emails),
+                "includeDurationFormatInHeader" => r.read_into(&mut self.include_duration_format_in_header),
+                "durationFormat" => r.read_into(&mut self.duration_format),
+                "chartColumns" => r.read_into(&mut self.chart_columns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18544,7 +19864,7 @@ pub struct ReportingExportJobResponse {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<ViewFilter>,
+    pub filter: Option<Box<ViewFilter>>,
     /// Indicates if the request has been marked as read
     ///
     /// Required.
@@ -18703,7 +20023,7 @@ impl ReportingExportJobResponse {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ViewFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::read`].
@@ -18820,49 +20140,60 @@ impl ReportingExportJobResponse {
 
 impl FromJson for ReportingExportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingExportJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "runId" => r.read_into(&mut v.run_id),
-                "status" => r.read_into(&mut v.status),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "exportFormat" => r.read_into(&mut v.export_format),
-                "interval" => r.read_into(&mut v.interval),
-                "downloadUrl" => r.read_into(&mut v.download_url),
-                "viewType" => r.read_into(&mut v.view_type),
-                "exportErrorMessagesType" => r.read_into(&mut v.export_error_messages_type),
-                "period" => r.read_into(&mut v.period),
-                "filter" => r.read_into(&mut v.filter),
-                "read" => r.read_into(&mut v.read),
-                "createdDateTime" => r.read_into(&mut v.created_date_time),
-                "modifiedDateTime" => r.read_into(&mut v.modified_date_time),
-                "locale" => r.read_into(&mut v.locale),
-                "percentageComplete" => r.read_into(&mut v.percentage_complete),
-                "hasFormatDurations" => r.read_into(&mut v.has_format_durations),
-                "hasSplitFilters" => r.read_into(&mut v.has_split_filters),
-                "excludeEmptyRows" => r.read_into(&mut v.exclude_empty_rows),
-                "hasSplitByMedia" => r.read_into(&mut v.has_split_by_media),
-                "hasSummaryRow" => r.read_into(&mut v.has_summary_row),
-                "csvDelimiter" => r.read_into(&mut v.csv_delimiter),
-                "selectedColumns" => r.read_into(&mut v.selected_columns),
-                "hasCustomParticipantAttributes" => r.read_into(&mut v.has_custom_participant_attributes),
-                "recipientEmails" => r.read_into(&mut v.recipient_emails),
-                "emailStatuses" => r.read_into(&mut v.email_statuses),
-                "emailErrorDescription" => r.read_into(&mut v.email_error_description),
-                "includeDurationFormatInHeader" => r.read_into(&mut v.include_duration_format_in_header),
-                "durationFormat" => r.read_into(&mut v.duration_format),
-                "exportAllowedToRerun" => r.read_into(&mut v.export_allowed_to_rerun),
-                "chartColumns" => r.read_into(&mut v.chart_columns),
-                "enabled" => r.read_into(&mut v.enabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "runId" => r.read_into(&mut self.run_id),
+                "status" => r.read_into(&mut self.status),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "exportFormat" => r.read_into(&mut self.export_format),
+                "interval" => r.read_into(&mut self.interval),
+                "downloadUrl" => r.read_into(&mut self.download_url),
+                "viewType" => r.read_into(&mut self.view_type),
+                "exportErrorMessagesType" => r.read_into(&mut self.export_error_messages_type),
+                "period" => r.read_into(&mut self.period),
+                "filter" => r.read_into(&mut self.filter),
+                "read" => r.read_into(&mut self.read),
+                "createdDateTime" => r.read_into(&mut self.created_date_time),
+                "modifiedDateTime" => r.read_into(&mut self.modified_date_time),
+                "locale" => r.read_into(&mut self.locale),
+                "percentageComplete" => r.read_into(&mut self.percentage_complete),
+                "hasFormatDurations" => r.read_into(&mut self.has_format_durations),
+                "hasSplitFilters" => r.read_into(&mut self.has_split_filters),
+                "excludeEmptyRows" => r.read_into(&mut self.exclude_empty_rows),
+                "hasSplitByMedia" => r.read_into(&mut self.has_split_by_media),
+                "hasSummaryRow" => r.read_into(&mut self.has_summary_row),
+                "csvDelimiter" => r.read_into(&mut self.csv_delimiter),
+                "selectedColumns" => r.read_into(&mut self.selected_columns),
+                "hasCustomParticipantAttributes" => r.read_into(&mut self.has_custom_participant_attributes),
+                "recipientEmails" => r.read_into(&mut self.recipient_emails),
+                "emailStatuses" => r.read_into(&mut self.email_statuses),
+                "emailErrorDescription" => r.read_into(&mut self.email_error_description),
+                "includeDurationFormatInHeader" => r.read_into(&mut self.include_duration_format_in_header),
+                "durationFormat" => r.read_into(&mut self.duration_format),
+                "exportAllowedToRerun" => r.read_into(&mut self.export_allowed_to_rerun),
+                "chartColumns" => r.read_into(&mut self.chart_columns),
+                "enabled" => r.read_into(&mut self.enabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19916,25 +21247,36 @@ impl ReportingExportMetadataJobListing {
 
 impl FromJson for ReportingExportMetadataJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingExportMetadataJobListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20060,25 +21402,36 @@ impl ReportingExportMetadataJobResponse {
 
 impl FromJson for ReportingExportMetadataJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingExportMetadataJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "viewType" => r.read_into(&mut v.view_type),
-                "dateLimitations" => r.read_into(&mut v.date_limitations),
-                "requiredFilters" => r.read_into(&mut v.required_filters),
-                "supportedFilters" => r.read_into(&mut v.supported_filters),
-                "requiredColumnIds" => r.read_into(&mut v.required_column_ids),
-                "dependentColumnIds" => r.read_into(&mut v.dependent_column_ids),
-                "availableColumnIds" => r.read_into(&mut v.available_column_ids),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "viewType" => r.read_into(&mut self.view_type),
+                "dateLimitations" => r.read_into(&mut self.date_limitations),
+                "requiredFilters" => r.read_into(&mut self.required_filters),
+                "supportedFilters" => r.read_into(&mut self.supported_filters),
+                "requiredColumnIds" => r.read_into(&mut self.required_column_ids),
+                "dependentColumnIds" => r.read_into(&mut self.dependent_column_ids),
+                "availableColumnIds" => r.read_into(&mut self.available_column_ids),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20709,23 +22062,23 @@ pub struct ReportingTurn {
     /// The conversation details, across potentially multiple Bot Flow sessions.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The bot flow 'ask' action associated with this reporting turn (e.g. AskForIntent).
     ///
     /// JSON `askAction`.
-    pub ask_action: Option<ReportingTurnAction>,
+    pub ask_action: Option<Box<ReportingTurnAction>>,
     /// The intent and associated slots detected during this reporting turn.
     ///
     /// JSON `intent`.
-    pub intent: Option<ReportingTurnIntent>,
+    pub intent: Option<Box<ReportingTurnIntent>>,
     /// The knowledge data captured during this reporting turn.
     ///
     /// JSON `knowledge`.
-    pub knowledge: Option<ReportingTurnKnowledge>,
+    pub knowledge: Option<Box<ReportingTurnKnowledge>>,
     /// The knowledge data captured during this reporting turn.
     ///
     /// JSON `knowledgeBaseEvents`.
-    pub knowledge_base_events: Option<ReportingTurnKnowledgeEvents>,
+    pub knowledge_base_events: Option<Box<ReportingTurnKnowledgeEvents>>,
     /// Timestamp indicating when the original turn was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -20741,7 +22094,7 @@ pub struct ReportingTurn {
     /// The details related to end of bot flow session.
     ///
     /// JSON `sessionEndDetails`.
-    pub session_end_details: Option<SessionEndDetails>,
+    pub session_end_details: Option<Box<SessionEndDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -20764,27 +22117,27 @@ impl ReportingTurn {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ask_action`].
     pub fn set_ask_action(mut self, v: ReportingTurnAction) -> Self {
-        self.ask_action = Some(v);
+        self.ask_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::intent`].
     pub fn set_intent(mut self, v: ReportingTurnIntent) -> Self {
-        self.intent = Some(v);
+        self.intent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge`].
     pub fn set_knowledge(mut self, v: ReportingTurnKnowledge) -> Self {
-        self.knowledge = Some(v);
+        self.knowledge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_base_events`].
     pub fn set_knowledge_base_events(mut self, v: ReportingTurnKnowledgeEvents) -> Self {
-        self.knowledge_base_events = Some(v);
+        self.knowledge_base_events = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -20804,34 +22157,45 @@ impl ReportingTurn {
     }
     /// Sets [`Self::session_end_details`].
     pub fn set_session_end_details(mut self, v: SessionEndDetails) -> Self {
-        self.session_end_details = Some(v);
+        self.session_end_details = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ReportingTurn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userInput" => r.read_into(&mut v.user_input),
-                "botPrompts" => r.read_into(&mut v.bot_prompts),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "conversation" => r.read_into(&mut v.conversation),
-                "askAction" => r.read_into(&mut v.ask_action),
-                "intent" => r.read_into(&mut v.intent),
-                "knowledge" => r.read_into(&mut v.knowledge),
-                "knowledgeBaseEvents" => r.read_into(&mut v.knowledge_base_events),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "askActionResult" => r.read_into(&mut v.ask_action_result),
-                "sessionEndDetails" => r.read_into(&mut v.session_end_details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userInput" => r.read_into(&mut self.user_input),
+                "botPrompts" => r.read_into(&mut self.bot_prompts),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "conversation" => r.read_into(&mut self.conversation),
+                "askAction" => r.read_into(&mut self.ask_action),
+                "intent" => r.read_into(&mut self.intent),
+                "knowledge" => r.read_into(&mut self.knowledge),
+                "knowledgeBaseEvents" => r.read_into(&mut self.knowledge_base_events),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "askActionResult" => r.read_into(&mut self.ask_action_result),
+                "sessionEndDetails" => r.read_into(&mut self.session_end_details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21022,19 +22386,30 @@ impl ReportingTurnIntent {
 
 impl FromJson for ReportingTurnIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "id" => r.read_into(&mut v.id),
-                "confidence" => r.read_into(&mut v.confidence),
-                "slots" => r.read_into(&mut v.slots),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "id" => r.read_into(&mut self.id),
+                "confidence" => r.read_into(&mut self.confidence),
+                "slots" => r.read_into(&mut self.slots),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21102,19 +22477,30 @@ impl ReportingTurnIntentSlot {
 
 impl FromJson for ReportingTurnIntentSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnIntentSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                "type" => r.read_into(&mut v.r#type),
-                "confidence" => r.read_into(&mut v.confidence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                "type" => r.read_into(&mut self.r#type),
+                "confidence" => r.read_into(&mut self.confidence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21144,11 +22530,11 @@ pub struct ReportingTurnKnowledge {
     /// The knowledge feedback data that was captured during this reporting turn.
     ///
     /// JSON `feedback`.
-    pub feedback: Option<ReportingTurnKnowledgeFeedback>,
+    pub feedback: Option<Box<ReportingTurnKnowledgeFeedback>>,
     /// The knowledge search data that was captured during this reporting turn.
     ///
     /// JSON `search`.
-    pub search: Option<ReportingTurnKnowledgeSearch>,
+    pub search: Option<Box<ReportingTurnKnowledgeSearch>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -21161,30 +22547,41 @@ impl ReportingTurnKnowledge {
     }
     /// Sets [`Self::feedback`].
     pub fn set_feedback(mut self, v: ReportingTurnKnowledgeFeedback) -> Self {
-        self.feedback = Some(v);
+        self.feedback = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search`].
     pub fn set_search(mut self, v: ReportingTurnKnowledgeSearch) -> Self {
-        self.search = Some(v);
+        self.search = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ReportingTurnKnowledge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnKnowledge {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "knowledgeBaseId" => r.read_into(&mut v.knowledge_base_id),
-                "feedback" => r.read_into(&mut v.feedback),
-                "search" => r.read_into(&mut v.search),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "knowledgeBaseId" => r.read_into(&mut self.knowledge_base_id),
+                "feedback" => r.read_into(&mut self.feedback),
+                "search" => r.read_into(&mut self.search),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21251,19 +22648,30 @@ impl ReportingTurnKnowledgeDocument {
 
 impl FromJson for ReportingTurnKnowledgeDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnKnowledgeDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "question" => r.read_into(&mut v.question),
-                "answer" => r.read_into(&mut v.answer),
-                "confidence" => r.read_into(&mut v.confidence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "question" => r.read_into(&mut self.question),
+                "answer" => r.read_into(&mut self.answer),
+                "confidence" => r.read_into(&mut self.confidence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21313,17 +22721,28 @@ impl ReportingTurnKnowledgeEvents {
 
 impl FromJson for ReportingTurnKnowledgeEvents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnKnowledgeEvents {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "search" => r.read_into(&mut v.search),
-                "feedback" => r.read_into(&mut v.feedback),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "search" => r.read_into(&mut self.search),
+                "feedback" => r.read_into(&mut self.feedback),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21380,18 +22799,29 @@ impl ReportingTurnKnowledgeFeedback {
 
 impl FromJson for ReportingTurnKnowledgeFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnKnowledgeFeedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "searchId" => r.read_into(&mut v.search_id),
-                "rating" => r.read_into(&mut v.rating),
-                "documents" => r.read_into(&mut v.documents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "searchId" => r.read_into(&mut self.search_id),
+                "rating" => r.read_into(&mut self.rating),
+                "documents" => r.read_into(&mut self.documents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21476,21 +22906,32 @@ impl ReportingTurnKnowledgeFeedbackEvent {
 
 impl FromJson for ReportingTurnKnowledgeFeedbackEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnKnowledgeFeedbackEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "searchId" => r.read_into(&mut v.search_id),
-                "knowledgeBaseId" => r.read_into(&mut v.knowledge_base_id),
-                "documents" => r.read_into(&mut v.documents),
-                "feedbackRating" => r.read_into(&mut v.feedback_rating),
-                "documentVariationId" => r.read_into(&mut v.document_variation_id),
-                "documentVersionId" => r.read_into(&mut v.document_version_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "searchId" => r.read_into(&mut self.search_id),
+                "knowledgeBaseId" => r.read_into(&mut self.knowledge_base_id),
+                "documents" => r.read_into(&mut self.documents),
+                "feedbackRating" => r.read_into(&mut self.feedback_rating),
+                "documentVariationId" => r.read_into(&mut self.document_variation_id),
+                "documentVersionId" => r.read_into(&mut self.document_version_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21551,18 +22992,29 @@ impl ReportingTurnKnowledgeSearch {
 
 impl FromJson for ReportingTurnKnowledgeSearch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnKnowledgeSearch {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "searchId" => r.read_into(&mut v.search_id),
-                "documents" => r.read_into(&mut v.documents),
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "searchId" => r.read_into(&mut self.search_id),
+                "documents" => r.read_into(&mut self.documents),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21638,20 +23090,31 @@ impl ReportingTurnKnowledgeSearchEvent {
 
 impl FromJson for ReportingTurnKnowledgeSearchEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnKnowledgeSearchEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "searchId" => r.read_into(&mut v.search_id),
-                "knowledgeBaseId" => r.read_into(&mut v.knowledge_base_id),
-                "documents" => r.read_into(&mut v.documents),
-                "searchQuery" => r.read_into(&mut v.search_query),
-                "answerDocumentId" => r.read_into(&mut v.answer_document_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "searchId" => r.read_into(&mut self.search_id),
+                "knowledgeBaseId" => r.read_into(&mut self.knowledge_base_id),
+                "documents" => r.read_into(&mut self.documents),
+                "searchQuery" => r.read_into(&mut self.search_query),
+                "answerDocumentId" => r.read_into(&mut self.answer_document_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21712,19 +23175,30 @@ impl ReportingTurnsResponse {
 
 impl FromJson for ReportingTurnsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingTurnsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21772,17 +23246,28 @@ impl ResolutionAggregateDataContainer {
 
 impl FromJson for ResolutionAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21834,17 +23319,28 @@ impl ResolutionAggregateQueryClause {
 
 impl FromJson for ResolutionAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21950,18 +23446,29 @@ impl ResolutionAggregateQueryFilter {
 
 impl FromJson for ResolutionAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22049,7 +23556,7 @@ pub struct ResolutionAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -22077,27 +23584,38 @@ impl ResolutionAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ResolutionAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22310,16 +23828,27 @@ impl ResolutionAggregateQueryResponse {
 
 impl FromJson for ResolutionAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22360,7 +23889,7 @@ pub struct ResolutionAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<ResolutionAggregateQueryFilter>,
+    pub filter: Option<Box<ResolutionAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -22406,7 +23935,7 @@ impl ResolutionAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ResolutionAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -22433,24 +23962,35 @@ impl ResolutionAggregationQuery {
 
 impl FromJson for ResolutionAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22546,7 +24086,7 @@ pub struct ResolutionAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -22569,26 +24109,37 @@ impl ResolutionAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ResolutionAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22722,17 +24273,28 @@ impl ResolutionAsyncAggregateQueryResponse {
 
 impl FromJson for ResolutionAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22774,7 +24336,7 @@ pub struct ResolutionAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<ResolutionAggregateQueryFilter>,
+    pub filter: Option<Box<ResolutionAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -22824,7 +24386,7 @@ impl ResolutionAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ResolutionAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -22856,25 +24418,36 @@ impl ResolutionAsyncAggregationQuery {
 
 impl FromJson for ResolutionAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResolutionAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22977,17 +24550,28 @@ impl SelectedColumns {
 
 impl FromJson for SelectedColumns {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SelectedColumns {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnOrder" => r.read_into(&mut v.column_order),
-                "columnName" => r.read_into(&mut v.column_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnOrder" => r.read_into(&mut self.column_order),
+                "columnName" => r.read_into(&mut self.column_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23035,17 +24619,28 @@ impl SessionEndDetails {
 
 impl FromJson for SessionEndDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SessionEndDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "reason" => r.read_into(&mut v.reason),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "reason" => r.read_into(&mut self.reason),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23150,19 +24745,30 @@ impl SessionsResponse {
 
 impl FromJson for SessionsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SessionsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23212,17 +24818,28 @@ impl SocialKeyword {
 
 impl FromJson for SocialKeyword {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialKeyword {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "includes" => r.read_into(&mut v.includes),
-                "excludes" => r.read_into(&mut v.excludes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "includes" => r.read_into(&mut self.includes),
+                "excludes" => r.read_into(&mut self.excludes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23297,20 +24914,31 @@ impl SocialNumericRange {
 
 impl FromJson for SocialNumericRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialNumericRange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eq" => r.read_into(&mut v.eq),
-                "gt" => r.read_into(&mut v.gt),
-                "gte" => r.read_into(&mut v.gte),
-                "lt" => r.read_into(&mut v.lt),
-                "lte" => r.read_into(&mut v.lte),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eq" => r.read_into(&mut self.eq),
+                "gt" => r.read_into(&mut self.gt),
+                "gte" => r.read_into(&mut self.gte),
+                "lt" => r.read_into(&mut self.lt),
+                "lte" => r.read_into(&mut self.lte),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23359,17 +24987,28 @@ impl SummaryAggregateDataContainer {
 
 impl FromJson for SummaryAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23421,17 +25060,28 @@ impl SummaryAggregateQueryClause {
 
 impl FromJson for SummaryAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23537,18 +25187,29 @@ impl SummaryAggregateQueryFilter {
 
 impl FromJson for SummaryAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23636,7 +25297,7 @@ pub struct SummaryAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -23664,27 +25325,38 @@ impl SummaryAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SummaryAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23949,16 +25621,27 @@ impl SummaryAggregateQueryResponse {
 
 impl FromJson for SummaryAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23999,7 +25682,7 @@ pub struct SummaryAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<SummaryAggregateQueryFilter>,
+    pub filter: Option<Box<SummaryAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -24025,7 +25708,7 @@ pub struct SummaryAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<SummaryAggregationSort>,
+    pub sort_metric: Option<Box<SummaryAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -24057,7 +25740,7 @@ impl SummaryAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: SummaryAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -24087,7 +25770,7 @@ impl SummaryAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: SummaryAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -24099,27 +25782,38 @@ impl SummaryAggregationQuery {
 
 impl FromJson for SummaryAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24275,17 +25969,28 @@ impl SummaryAggregationSort {
 
 impl FromJson for SummaryAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAggregationSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24437,7 +26142,7 @@ pub struct SummaryAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -24460,26 +26165,37 @@ impl SummaryAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SummaryAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24621,17 +26337,28 @@ impl SummaryAsyncAggregateQueryResponse {
 
 impl FromJson for SummaryAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24673,7 +26400,7 @@ pub struct SummaryAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<SummaryAggregateQueryFilter>,
+    pub filter: Option<Box<SummaryAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -24699,7 +26426,7 @@ pub struct SummaryAsyncAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<SummaryAggregationSort>,
+    pub sort_metric: Option<Box<SummaryAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -24735,7 +26462,7 @@ impl SummaryAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: SummaryAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -24765,7 +26492,7 @@ impl SummaryAsyncAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: SummaryAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -24782,28 +26509,39 @@ impl SummaryAsyncAggregationQuery {
 
 impl FromJson for SummaryAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24954,17 +26692,28 @@ impl TaskManagementAggregateDataContainer {
 
 impl FromJson for TaskManagementAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25016,17 +26765,28 @@ impl TaskManagementAggregateQueryClause {
 
 impl FromJson for TaskManagementAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25132,18 +26892,29 @@ impl TaskManagementAggregateQueryFilter {
 
 impl FromJson for TaskManagementAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25231,7 +27002,7 @@ pub struct TaskManagementAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -25259,27 +27030,38 @@ impl TaskManagementAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TaskManagementAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25528,16 +27310,27 @@ impl TaskManagementAggregateQueryResponse {
 
 impl FromJson for TaskManagementAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25578,7 +27371,7 @@ pub struct TaskManagementAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<TaskManagementAggregateQueryFilter>,
+    pub filter: Option<Box<TaskManagementAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -25624,7 +27417,7 @@ impl TaskManagementAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: TaskManagementAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -25651,24 +27444,35 @@ impl TaskManagementAggregationQuery {
 
 impl FromJson for TaskManagementAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25760,7 +27564,7 @@ pub struct TaskManagementAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -25783,26 +27587,37 @@ impl TaskManagementAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TaskManagementAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26060,17 +27875,28 @@ impl TaskManagementAsyncAggregateQueryResponse {
 
 impl FromJson for TaskManagementAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26112,7 +27938,7 @@ pub struct TaskManagementAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<TaskManagementAggregateQueryFilter>,
+    pub filter: Option<Box<TaskManagementAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -26162,7 +27988,7 @@ impl TaskManagementAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: TaskManagementAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -26194,25 +28020,36 @@ impl TaskManagementAsyncAggregationQuery {
 
 impl FromJson for TaskManagementAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26291,7 +28128,7 @@ pub struct TaskManagementObservationDataContainer {
     /// The observed statistics for this metric
     ///
     /// JSON `stats`.
-    pub stats: Option<TaskManagementObservationMetricStats>,
+    pub stats: Option<Box<TaskManagementObservationMetricStats>>,
     /// Qualifier for duration based metrics.
     ///
     /// JSON `qualifier`.
@@ -26308,7 +28145,7 @@ impl TaskManagementObservationDataContainer {
     }
     /// Sets [`Self::stats`].
     pub fn set_stats(mut self, v: TaskManagementObservationMetricStats) -> Self {
-        self.stats = Some(v);
+        self.stats = Some(Box::new(v));
         self
     }
     /// Sets [`Self::qualifier`].
@@ -26320,18 +28157,29 @@ impl TaskManagementObservationDataContainer {
 
 impl FromJson for TaskManagementObservationDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "stats" => r.read_into(&mut v.stats),
-                "qualifier" => r.read_into(&mut v.qualifier),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "stats" => r.read_into(&mut self.stats),
+                "qualifier" => r.read_into(&mut self.qualifier),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26522,17 +28370,28 @@ impl TaskManagementObservationDetailContainer {
 
 impl FromJson for TaskManagementObservationDetailContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationDetailContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "typeDetails" => r.read_into(&mut v.type_details),
-                "assigneeDetails" => r.read_into(&mut v.assignee_details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "typeDetails" => r.read_into(&mut self.type_details),
+                "assigneeDetails" => r.read_into(&mut self.assignee_details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26598,19 +28457,30 @@ impl TaskManagementObservationGroupResult {
 
 impl FromJson for TaskManagementObservationGroupResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationGroupResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueId" => r.read_into(&mut v.queue_id),
-                "typeId" => r.read_into(&mut v.type_id),
-                "assigneeId" => r.read_into(&mut v.assignee_id),
-                "statusCategory" => r.read_into(&mut v.status_category),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "typeId" => r.read_into(&mut self.type_id),
+                "assigneeId" => r.read_into(&mut self.assignee_id),
+                "statusCategory" => r.read_into(&mut self.status_category),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26719,17 +28589,28 @@ impl TaskManagementObservationMetricStats {
 
 impl FromJson for TaskManagementObservationMetricStats {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationMetricStats {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "count" => r.read_into(&mut v.count),
-                "max" => r.read_into(&mut v.max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "count" => r.read_into(&mut self.count),
+                "max" => r.read_into(&mut self.max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26781,17 +28662,28 @@ impl TaskManagementObservationPredicate {
 
 impl FromJson for TaskManagementObservationPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dimension" => r.read_into(&mut v.dimension),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dimension" => r.read_into(&mut self.dimension),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26876,7 +28768,7 @@ pub struct TaskManagementObservationQuery {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<TaskManagementObservationQueryFilter>,
+    pub filter: Option<Box<TaskManagementObservationQueryFilter>>,
     /// List of properties to expand. Additional details about the objects returned in the results will be included in the response if supplied.
     ///
     /// JSON `expands`.
@@ -26898,7 +28790,7 @@ impl TaskManagementObservationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: TaskManagementObservationQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::expands`].
@@ -26910,19 +28802,30 @@ impl TaskManagementObservationQuery {
 
 impl FromJson for TaskManagementObservationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "groupBy" => r.read_into(&mut v.group_by),
-                "metrics" => r.read_into(&mut v.metrics),
-                "filter" => r.read_into(&mut v.filter),
-                "expands" => r.read_into(&mut v.expands),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "metrics" => r.read_into(&mut self.metrics),
+                "filter" => r.read_into(&mut self.filter),
+                "expands" => r.read_into(&mut self.expands),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26965,16 +28868,27 @@ impl TaskManagementObservationQueryFilter {
 
 impl FromJson for TaskManagementObservationQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27001,11 +28915,11 @@ pub struct TaskManagementObservationQueryResponse {
     /// Details about entities contained in results. Provides expanded information when requested through the expands parameter.
     ///
     /// JSON `details`.
-    pub details: Option<TaskManagementObservationDetailContainer>,
+    pub details: Option<Box<TaskManagementObservationDetailContainer>>,
     /// Cursor tokens to be used for navigating paginated results
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// A URI to the next page in the listing.
     ///
     /// JSON `nextUri`.
@@ -27022,12 +28936,12 @@ impl TaskManagementObservationQueryResponse {
     }
     /// Sets [`Self::details`].
     pub fn set_details(mut self, v: TaskManagementObservationDetailContainer) -> Self {
-        self.details = Some(v);
+        self.details = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
     /// Sets [`Self::next_uri`].
@@ -27039,19 +28953,30 @@ impl TaskManagementObservationQueryResponse {
 
 impl FromJson for TaskManagementObservationQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "details" => r.read_into(&mut v.details),
-                "cursors" => r.read_into(&mut v.cursors),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "details" => r.read_into(&mut self.details),
+                "cursors" => r.read_into(&mut self.cursors),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27077,7 +29002,7 @@ pub struct TaskManagementObservationResult {
     /// The group dimensions and their values for this result. Represents the combination of groupBy dimensions that define this result set.
     ///
     /// JSON `group`.
-    pub group: Option<TaskManagementObservationGroupResult>,
+    pub group: Option<Box<TaskManagementObservationGroupResult>>,
     /// The metric data for this group. Contains the actual observation values for each requested metric.
     ///
     /// JSON `data`.
@@ -27089,7 +29014,7 @@ pub struct TaskManagementObservationResult {
 impl TaskManagementObservationResult {
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: TaskManagementObservationGroupResult) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::data`].
@@ -27101,17 +29026,28 @@ impl TaskManagementObservationResult {
 
 impl FromJson for TaskManagementObservationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementObservationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27161,17 +29097,28 @@ impl TaskManagementQueryMetric {
 
 impl FromJson for TaskManagementQueryMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TaskManagementQueryMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "qualifier" => r.read_into(&mut v.qualifier),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "qualifier" => r.read_into(&mut self.qualifier),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27359,17 +29306,28 @@ impl TranscriptAggregateDataContainer {
 
 impl FromJson for TranscriptAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27421,17 +29379,28 @@ impl TranscriptAggregateQueryClause {
 
 impl FromJson for TranscriptAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27537,18 +29506,29 @@ impl TranscriptAggregateQueryFilter {
 
 impl FromJson for TranscriptAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27636,7 +29616,7 @@ pub struct TranscriptAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -27664,27 +29644,38 @@ impl TranscriptAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TranscriptAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27949,16 +29940,27 @@ impl TranscriptAggregateQueryResponse {
 
 impl FromJson for TranscriptAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27999,7 +30001,7 @@ pub struct TranscriptAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<TranscriptAggregateQueryFilter>,
+    pub filter: Option<Box<TranscriptAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -28025,7 +30027,7 @@ pub struct TranscriptAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<TranscriptAggregationSort>,
+    pub sort_metric: Option<Box<TranscriptAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -28057,7 +30059,7 @@ impl TranscriptAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: TranscriptAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -28087,7 +30089,7 @@ impl TranscriptAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: TranscriptAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -28099,27 +30101,38 @@ impl TranscriptAggregationQuery {
 
 impl FromJson for TranscriptAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28275,17 +30288,28 @@ impl TranscriptAggregationSort {
 
 impl FromJson for TranscriptAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAggregationSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28469,7 +30493,7 @@ pub struct TranscriptAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -28492,26 +30516,37 @@ impl TranscriptAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TranscriptAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28685,17 +30720,28 @@ impl TranscriptAsyncAggregateQueryResponse {
 
 impl FromJson for TranscriptAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28737,7 +30783,7 @@ pub struct TranscriptAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<TranscriptAggregateQueryFilter>,
+    pub filter: Option<Box<TranscriptAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -28763,7 +30809,7 @@ pub struct TranscriptAsyncAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<TranscriptAggregationSort>,
+    pub sort_metric: Option<Box<TranscriptAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -28799,7 +30845,7 @@ impl TranscriptAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: TranscriptAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -28829,7 +30875,7 @@ impl TranscriptAsyncAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: TranscriptAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -28846,28 +30892,39 @@ impl TranscriptAsyncAggregationQuery {
 
 impl FromJson for TranscriptAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29020,17 +31077,28 @@ impl TranscriptTopics {
 
 impl FromJson for TranscriptTopics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptTopics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "includes" => r.read_into(&mut v.includes),
-                "excludes" => r.read_into(&mut v.excludes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "includes" => r.read_into(&mut self.includes),
+                "excludes" => r.read_into(&mut self.excludes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29096,19 +31164,30 @@ impl Transcripts {
 
 impl FromJson for Transcripts {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Transcripts {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "exactMatch" => r.read_into(&mut v.exact_match),
-                "contains" => r.read_into(&mut v.contains),
-                "doesNotContain" => r.read_into(&mut v.does_not_contain),
-                "notSimilarTo" => r.read_into(&mut v.not_similar_to),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "exactMatch" => r.read_into(&mut self.exact_match),
+                "contains" => r.read_into(&mut self.contains),
+                "doesNotContain" => r.read_into(&mut self.does_not_contain),
+                "notSimilarTo" => r.read_into(&mut self.not_similar_to),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29151,16 +31230,27 @@ impl UpdateAnalyticsDataRetentionRequest {
 
 impl FromJson for UpdateAnalyticsDataRetentionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateAnalyticsDataRetentionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "retentionDays" => r.read_into(&mut v.retention_days),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "retentionDays" => r.read_into(&mut self.retention_days),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29311,11 +31401,11 @@ pub struct ViewFilter {
     /// The evaluationScore is used to filter the view
     ///
     /// JSON `evaluationScore`.
-    pub evaluation_score: Option<NumericRange>,
+    pub evaluation_score: Option<Box<NumericRange>>,
     /// The evaluationCriticalScore is used to filter the view
     ///
     /// JSON `evaluationCriticalScore`.
-    pub evaluation_critical_score: Option<NumericRange>,
+    pub evaluation_critical_score: Option<Box<NumericRange>>,
     /// The evaluation form ids are used to filter the view
     ///
     /// JSON `evaluationFormIds`.
@@ -29355,23 +31445,23 @@ pub struct ViewFilter {
     /// The survey total score used to filter the view
     ///
     /// JSON `surveyTotalScore`.
-    pub survey_total_score: Option<NumericRange>,
+    pub survey_total_score: Option<Box<NumericRange>>,
     /// The survey NPS score used to filter the view
     ///
     /// JSON `surveyNpsScore`.
-    pub survey_nps_score: Option<NumericRange>,
+    pub survey_nps_score: Option<Box<NumericRange>>,
     /// The desired range for mos values
     ///
     /// JSON `mos`.
-    pub mos: Option<NumericRange>,
+    pub mos: Option<Box<NumericRange>>,
     /// The survey question group score used to filter the view
     ///
     /// JSON `surveyQuestionGroupScore`.
-    pub survey_question_group_score: Option<NumericRange>,
+    pub survey_question_group_score: Option<Box<NumericRange>>,
     /// The survey promoter score used to filter the view
     ///
     /// JSON `surveyPromoterScore`.
-    pub survey_promoter_score: Option<NumericRange>,
+    pub survey_promoter_score: Option<Box<NumericRange>>,
     /// The list of survey form context ids used to filter the view
     ///
     /// JSON `surveyFormContextIds`.
@@ -29411,7 +31501,7 @@ pub struct ViewFilter {
     /// A grouping of conversation level filters
     ///
     /// JSON `conversationProperties`.
-    pub conversation_properties: Option<ConversationProperties>,
+    pub conversation_properties: Option<Box<ConversationProperties>>,
     /// Indicates filtering for blind transferred
     ///
     /// JSON `isBlindTransferred`.
@@ -29587,11 +31677,11 @@ pub struct ViewFilter {
     /// The customer sentiment score used to filter the view
     ///
     /// JSON `customerSentimentScore`.
-    pub customer_sentiment_score: Option<NumericRange>,
+    pub customer_sentiment_score: Option<Box<NumericRange>>,
     /// The customer sentiment trend used to filter the view
     ///
     /// JSON `customerSentimentTrend`.
-    pub customer_sentiment_trend: Option<NumericRange>,
+    pub customer_sentiment_trend: Option<Box<NumericRange>>,
     /// The list of transfer targets used to filter flow data
     ///
     /// JSON `flowTransferTargets`.
@@ -29883,7 +31973,7 @@ pub struct ViewFilter {
     /// The agentEmpathyScore is used to filter the view
     ///
     /// JSON `agentEmpathyScore`.
-    pub agent_empathy_score: Option<NumericRange>,
+    pub agent_empathy_score: Option<Box<NumericRange>>,
     /// The surveyTypes is used to filter the view
     ///
     /// JSON `surveyTypes`.
@@ -29927,35 +32017,35 @@ pub struct ViewFilter {
     /// The agent talk percentage used to filter the view
     ///
     /// JSON `agentTalkPercentage`.
-    pub agent_talk_percentage: Option<NumericRange>,
+    pub agent_talk_percentage: Option<Box<NumericRange>>,
     /// The customer talk percentage used to filter the view
     ///
     /// JSON `customerTalkPercentage`.
-    pub customer_talk_percentage: Option<NumericRange>,
+    pub customer_talk_percentage: Option<Box<NumericRange>>,
     /// The overtalk percentage used to filter the view
     ///
     /// JSON `overtalkPercentage`.
-    pub overtalk_percentage: Option<NumericRange>,
+    pub overtalk_percentage: Option<Box<NumericRange>>,
     /// The silence percentage used to filter the view
     ///
     /// JSON `silencePercentage`.
-    pub silence_percentage: Option<NumericRange>,
+    pub silence_percentage: Option<Box<NumericRange>>,
     /// The acd percentage used to filter the view
     ///
     /// JSON `acdPercentage`.
-    pub acd_percentage: Option<NumericRange>,
+    pub acd_percentage: Option<Box<NumericRange>>,
     /// The ivr percentage used to filter the view
     ///
     /// JSON `ivrPercentage`.
-    pub ivr_percentage: Option<NumericRange>,
+    pub ivr_percentage: Option<Box<NumericRange>>,
     /// The other (hold/music percentage used to filter the view
     ///
     /// JSON `otherPercentage`.
-    pub other_percentage: Option<NumericRange>,
+    pub other_percentage: Option<Box<NumericRange>>,
     /// The overtalk instance range used to filter the view
     ///
     /// JSON `overtalkInstances`.
-    pub overtalk_instances: Option<NumericRange>,
+    pub overtalk_instances: Option<Box<NumericRange>>,
     /// Filter to indicate if the screen is recorded
     ///
     /// JSON `isScreenRecorded`.
@@ -30119,7 +32209,7 @@ pub struct ViewFilter {
     /// The follower range used to filter the view
     ///
     /// JSON `socialFollowerRange`.
-    pub social_follower_range: Option<SocialNumericRange>,
+    pub social_follower_range: Option<Box<SocialNumericRange>>,
     /// Filter to indicate if the posts from verified user
     ///
     /// JSON `socialVerificationStatus`.
@@ -30127,27 +32217,27 @@ pub struct ViewFilter {
     /// The likes range used to filter the view
     ///
     /// JSON `socialEngagementLikes`.
-    pub social_engagement_likes: Option<NumericRange>,
+    pub social_engagement_likes: Option<Box<NumericRange>>,
     /// The shares range used to filter the view
     ///
     /// JSON `socialEngagementShares`.
-    pub social_engagement_shares: Option<NumericRange>,
+    pub social_engagement_shares: Option<Box<NumericRange>>,
     /// The comments range used to filter the view
     ///
     /// JSON `socialEngagementComments`.
-    pub social_engagement_comments: Option<NumericRange>,
+    pub social_engagement_comments: Option<Box<NumericRange>>,
     /// The views range used to filter the view
     ///
     /// JSON `socialEngagementViews`.
-    pub social_engagement_views: Option<NumericRange>,
+    pub social_engagement_views: Option<Box<NumericRange>>,
     /// The saves range used to filter the view
     ///
     /// JSON `socialEngagementSaves`.
-    pub social_engagement_saves: Option<NumericRange>,
+    pub social_engagement_saves: Option<Box<NumericRange>>,
     /// The reposts range used to filter the view
     ///
     /// JSON `socialEngagementReposts`.
-    pub social_engagement_reposts: Option<NumericRange>,
+    pub social_engagement_reposts: Option<Box<NumericRange>>,
     /// Filter to indicate for if session is expired
     ///
     /// JSON `sessionExpired`.
@@ -30339,12 +32429,12 @@ impl ViewFilter {
     }
     /// Sets [`Self::evaluation_score`].
     pub fn set_evaluation_score(mut self, v: NumericRange) -> Self {
-        self.evaluation_score = Some(v);
+        self.evaluation_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_critical_score`].
     pub fn set_evaluation_critical_score(mut self, v: NumericRange) -> Self {
-        self.evaluation_critical_score = Some(v);
+        self.evaluation_critical_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_form_ids`].
@@ -30394,27 +32484,27 @@ impl ViewFilter {
     }
     /// Sets [`Self::survey_total_score`].
     pub fn set_survey_total_score(mut self, v: NumericRange) -> Self {
-        self.survey_total_score = Some(v);
+        self.survey_total_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_nps_score`].
     pub fn set_survey_nps_score(mut self, v: NumericRange) -> Self {
-        self.survey_nps_score = Some(v);
+        self.survey_nps_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::mos`].
     pub fn set_mos(mut self, v: NumericRange) -> Self {
-        self.mos = Some(v);
+        self.mos = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_question_group_score`].
     pub fn set_survey_question_group_score(mut self, v: NumericRange) -> Self {
-        self.survey_question_group_score = Some(v);
+        self.survey_question_group_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_promoter_score`].
     pub fn set_survey_promoter_score(mut self, v: NumericRange) -> Self {
-        self.survey_promoter_score = Some(v);
+        self.survey_promoter_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_form_context_ids`].
@@ -30464,7 +32554,7 @@ impl ViewFilter {
     }
     /// Sets [`Self::conversation_properties`].
     pub fn set_conversation_properties(mut self, v: ConversationProperties) -> Self {
-        self.conversation_properties = Some(v);
+        self.conversation_properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::is_blind_transferred`].
@@ -30684,12 +32774,12 @@ impl ViewFilter {
     }
     /// Sets [`Self::customer_sentiment_score`].
     pub fn set_customer_sentiment_score(mut self, v: NumericRange) -> Self {
-        self.customer_sentiment_score = Some(v);
+        self.customer_sentiment_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_sentiment_trend`].
     pub fn set_customer_sentiment_trend(mut self, v: NumericRange) -> Self {
-        self.customer_sentiment_trend = Some(v);
+        self.customer_sentiment_trend = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_transfer_targets`].
@@ -31054,7 +33144,7 @@ impl ViewFilter {
     }
     /// Sets [`Self::agent_empathy_score`].
     pub fn set_agent_empathy_score(mut self, v: NumericRange) -> Self {
-        self.agent_empathy_score = Some(v);
+        self.agent_empathy_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_types`].
@@ -31109,42 +33199,42 @@ impl ViewFilter {
     }
     /// Sets [`Self::agent_talk_percentage`].
     pub fn set_agent_talk_percentage(mut self, v: NumericRange) -> Self {
-        self.agent_talk_percentage = Some(v);
+        self.agent_talk_percentage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_talk_percentage`].
     pub fn set_customer_talk_percentage(mut self, v: NumericRange) -> Self {
-        self.customer_talk_percentage = Some(v);
+        self.customer_talk_percentage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::overtalk_percentage`].
     pub fn set_overtalk_percentage(mut self, v: NumericRange) -> Self {
-        self.overtalk_percentage = Some(v);
+        self.overtalk_percentage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::silence_percentage`].
     pub fn set_silence_percentage(mut self, v: NumericRange) -> Self {
-        self.silence_percentage = Some(v);
+        self.silence_percentage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::acd_percentage`].
     pub fn set_acd_percentage(mut self, v: NumericRange) -> Self {
-        self.acd_percentage = Some(v);
+        self.acd_percentage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ivr_percentage`].
     pub fn set_ivr_percentage(mut self, v: NumericRange) -> Self {
-        self.ivr_percentage = Some(v);
+        self.ivr_percentage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::other_percentage`].
     pub fn set_other_percentage(mut self, v: NumericRange) -> Self {
-        self.other_percentage = Some(v);
+        self.other_percentage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::overtalk_instances`].
     pub fn set_overtalk_instances(mut self, v: NumericRange) -> Self {
-        self.overtalk_instances = Some(v);
+        self.overtalk_instances = Some(Box::new(v));
         self
     }
     /// Sets [`Self::is_screen_recorded`].
@@ -31349,7 +33439,7 @@ impl ViewFilter {
     }
     /// Sets [`Self::social_follower_range`].
     pub fn set_social_follower_range(mut self, v: SocialNumericRange) -> Self {
-        self.social_follower_range = Some(v);
+        self.social_follower_range = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_verification_status`].
@@ -31359,32 +33449,32 @@ impl ViewFilter {
     }
     /// Sets [`Self::social_engagement_likes`].
     pub fn set_social_engagement_likes(mut self, v: NumericRange) -> Self {
-        self.social_engagement_likes = Some(v);
+        self.social_engagement_likes = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_engagement_shares`].
     pub fn set_social_engagement_shares(mut self, v: NumericRange) -> Self {
-        self.social_engagement_shares = Some(v);
+        self.social_engagement_shares = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_engagement_comments`].
     pub fn set_social_engagement_comments(mut self, v: NumericRange) -> Self {
-        self.social_engagement_comments = Some(v);
+        self.social_engagement_comments = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_engagement_views`].
     pub fn set_social_engagement_views(mut self, v: NumericRange) -> Self {
-        self.social_engagement_views = Some(v);
+        self.social_engagement_views = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_engagement_saves`].
     pub fn set_social_engagement_saves(mut self, v: NumericRange) -> Self {
-        self.social_engagement_saves = Some(v);
+        self.social_engagement_saves = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_engagement_reposts`].
     pub fn set_social_engagement_reposts(mut self, v: NumericRange) -> Self {
-        self.social_engagement_reposts = Some(v);
+        self.social_engagement_reposts = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_expired`].
@@ -31421,263 +33511,274 @@ impl ViewFilter {
 
 impl FromJson for ViewFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ViewFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "queueIds" => r.read_into(&mut v.queue_ids),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "assignedSkillIds" => r.read_into(&mut v.assigned_skill_ids),
-                "skillGroups" => r.read_into(&mut v.skill_groups),
-                "languageIds" => r.read_into(&mut v.language_ids),
-                "assignedLanguageIds" => r.read_into(&mut v.assigned_language_ids),
-                "languageGroups" => r.read_into(&mut v.language_groups),
-                "directions" => r.read_into(&mut v.directions),
-                "originatingDirections" => r.read_into(&mut v.originating_directions),
-                "wrapUpCodes" => r.read_into(&mut v.wrap_up_codes),
-                "dnisList" => r.read_into(&mut v.dnis_list),
-                "sessionDnisList" => r.read_into(&mut v.session_dnis_list),
-                "filterQueuesByUserIds" => r.read_into(&mut v.filter_queues_by_user_ids),
-                "filterUsersByQueueIds" => r.read_into(&mut v.filter_users_by_queue_ids),
-                "userIds" => r.read_into(&mut v.user_ids),
-                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
-                "addressTos" => r.read_into(&mut v.address_tos),
-                "addressFroms" => r.read_into(&mut v.address_froms),
-                "outboundCampaignIds" => r.read_into(&mut v.outbound_campaign_ids),
-                "outboundContactListIds" => r.read_into(&mut v.outbound_contact_list_ids),
-                "contactIds" => r.read_into(&mut v.contact_ids),
-                "externalContactIds" => r.read_into(&mut v.external_contact_ids),
-                "externalOrgIds" => r.read_into(&mut v.external_org_ids),
-                "aniList" => r.read_into(&mut v.ani_list),
-                "durationsMilliseconds" => r.read_into(&mut v.durations_milliseconds),
-                "acdDurationsMilliseconds" => r.read_into(&mut v.acd_durations_milliseconds),
-                "talkDurationsMilliseconds" => r.read_into(&mut v.talk_durations_milliseconds),
-                "acwDurationsMilliseconds" => r.read_into(&mut v.acw_durations_milliseconds),
-                "handleDurationsMilliseconds" => r.read_into(&mut v.handle_durations_milliseconds),
-                "holdDurationsMilliseconds" => r.read_into(&mut v.hold_durations_milliseconds),
-                "abandonDurationsMilliseconds" => r.read_into(&mut v.abandon_durations_milliseconds),
-                "evaluationScore" => r.read_into(&mut v.evaluation_score),
-                "evaluationCriticalScore" => r.read_into(&mut v.evaluation_critical_score),
-                "evaluationFormIds" => r.read_into(&mut v.evaluation_form_ids),
-                "evaluatedAgentIds" => r.read_into(&mut v.evaluated_agent_ids),
-                "evaluatorIds" => r.read_into(&mut v.evaluator_ids),
-                "transferred" => r.read_into(&mut v.transferred),
-                "abandoned" => r.read_into(&mut v.abandoned),
-                "answered" => r.read_into(&mut v.answered),
-                "messageTypes" => r.read_into(&mut v.message_types),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "surveyFormIds" => r.read_into(&mut v.survey_form_ids),
-                "surveyTotalScore" => r.read_into(&mut v.survey_total_score),
-                "surveyNpsScore" => r.read_into(&mut v.survey_nps_score),
-                "mos" => r.read_into(&mut v.mos),
-                "surveyQuestionGroupScore" => r.read_into(&mut v.survey_question_group_score),
-                "surveyPromoterScore" => r.read_into(&mut v.survey_promoter_score),
-                "surveyFormContextIds" => r.read_into(&mut v.survey_form_context_ids),
-                "conversationIds" => r.read_into(&mut v.conversation_ids),
-                "sipCallIds" => r.read_into(&mut v.sip_call_ids),
-                "isEnded" => r.read_into(&mut v.is_ended),
-                "isSurveyed" => r.read_into(&mut v.is_surveyed),
-                "surveyScores" => r.read_into(&mut v.survey_scores),
-                "promoterScores" => r.read_into(&mut v.promoter_scores),
-                "isCampaign" => r.read_into(&mut v.is_campaign),
-                "surveyStatuses" => r.read_into(&mut v.survey_statuses),
-                "conversationProperties" => r.read_into(&mut v.conversation_properties),
-                "isBlindTransferred" => r.read_into(&mut v.is_blind_transferred),
-                "isConsulted" => r.read_into(&mut v.is_consulted),
-                "isConsultTransferred" => r.read_into(&mut v.is_consult_transferred),
-                "remoteParticipants" => r.read_into(&mut v.remote_participants),
-                "flowIds" => r.read_into(&mut v.flow_ids),
-                "flowOutcomeIds" => r.read_into(&mut v.flow_outcome_ids),
-                "flowOutcomeValues" => r.read_into(&mut v.flow_outcome_values),
-                "flowDestinationTypes" => r.read_into(&mut v.flow_destination_types),
-                "flowDisconnectReasons" => r.read_into(&mut v.flow_disconnect_reasons),
-                "flowTypes" => r.read_into(&mut v.flow_types),
-                "flowEntryTypes" => r.read_into(&mut v.flow_entry_types),
-                "flowEntryReasons" => r.read_into(&mut v.flow_entry_reasons),
-                "flowVersions" => r.read_into(&mut v.flow_versions),
-                "groupIds" => r.read_into(&mut v.group_ids),
-                "hasJourneyCustomerId" => r.read_into(&mut v.has_journey_customer_id),
-                "hasJourneyActionMapId" => r.read_into(&mut v.has_journey_action_map_id),
-                "hasJourneyVisitId" => r.read_into(&mut v.has_journey_visit_id),
-                "hasMedia" => r.read_into(&mut v.has_media),
-                "roleIds" => r.read_into(&mut v.role_ids),
-                "reportsTos" => r.read_into(&mut v.reports_tos),
-                "locationIds" => r.read_into(&mut v.location_ids),
-                "flowOutTypes" => r.read_into(&mut v.flow_out_types),
-                "providerList" => r.read_into(&mut v.provider_list),
-                "callbackNumberList" => r.read_into(&mut v.callback_number_list),
-                "callbackInterval" => r.read_into(&mut v.callback_interval),
-                "usedRoutingTypes" => r.read_into(&mut v.used_routing_types),
-                "requestedRoutingTypes" => r.read_into(&mut v.requested_routing_types),
-                "hasAgentAssistId" => r.read_into(&mut v.has_agent_assist_id),
-                "transcripts" => r.read_into(&mut v.transcripts),
-                "transcriptLanguages" => r.read_into(&mut v.transcript_languages),
-                "participantPurposes" => r.read_into(&mut v.participant_purposes),
-                "showFirstQueue" => r.read_into(&mut v.show_first_queue),
-                "teamIds" => r.read_into(&mut v.team_ids),
-                "filterUsersByTeamIds" => r.read_into(&mut v.filter_users_by_team_ids),
-                "journeyActionMapIds" => r.read_into(&mut v.journey_action_map_ids),
-                "journeyOutcomeIds" => r.read_into(&mut v.journey_outcome_ids),
-                "journeySegmentIds" => r.read_into(&mut v.journey_segment_ids),
-                "journeyActionMapTypes" => r.read_into(&mut v.journey_action_map_types),
-                "developmentRoleList" => r.read_into(&mut v.development_role_list),
-                "developmentTypeList" => r.read_into(&mut v.development_type_list),
-                "developmentStatusList" => r.read_into(&mut v.development_status_list),
-                "developmentModuleIds" => r.read_into(&mut v.development_module_ids),
-                "developmentActivityOverdue" => r.read_into(&mut v.development_activity_overdue),
-                "customerSentimentScore" => r.read_into(&mut v.customer_sentiment_score),
-                "customerSentimentTrend" => r.read_into(&mut v.customer_sentiment_trend),
-                "flowTransferTargets" => r.read_into(&mut v.flow_transfer_targets),
-                "developmentName" => r.read_into(&mut v.development_name),
-                "topicIds" => r.read_into(&mut v.topic_ids),
-                "externalTags" => r.read_into(&mut v.external_tags),
-                "isNotResponding" => r.read_into(&mut v.is_not_responding),
-                "isAuthenticated" => r.read_into(&mut v.is_authenticated),
-                "botIds" => r.read_into(&mut v.bot_ids),
-                "botVersions" => r.read_into(&mut v.bot_versions),
-                "botMessageTypes" => r.read_into(&mut v.bot_message_types),
-                "botProviderList" => r.read_into(&mut v.bot_provider_list),
-                "botProductList" => r.read_into(&mut v.bot_product_list),
-                "botRecognitionFailureReasonList" => r.read_into(&mut v.bot_recognition_failure_reason_list),
-                "botIntentList" => r.read_into(&mut v.bot_intent_list),
-                "botFinalIntentList" => r.read_into(&mut v.bot_final_intent_list),
-                "botSlotList" => r.read_into(&mut v.bot_slot_list),
-                "botResultList" => r.read_into(&mut v.bot_result_list),
-                "blockedReasons" => r.read_into(&mut v.blocked_reasons),
-                "isRecorded" => r.read_into(&mut v.is_recorded),
-                "hasEvaluation" => r.read_into(&mut v.has_evaluation),
-                "hasScoredEvaluation" => r.read_into(&mut v.has_scored_evaluation),
-                "emailDeliveryStatusList" => r.read_into(&mut v.email_delivery_status_list),
-                "isAgentOwnedCallback" => r.read_into(&mut v.is_agent_owned_callback),
-                "agentCallbackOwnerIds" => r.read_into(&mut v.agent_callback_owner_ids),
-                "transcriptTopics" => r.read_into(&mut v.transcript_topics),
-                "journeyFrequencyCapReasons" => r.read_into(&mut v.journey_frequency_cap_reasons),
-                "journeyBlockingActionMapIds" => r.read_into(&mut v.journey_blocking_action_map_ids),
-                "journeyActionTargetIds" => r.read_into(&mut v.journey_action_target_ids),
-                "journeyBlockingScheduleGroupIds" => r.read_into(&mut v.journey_blocking_schedule_group_ids),
-                "journeyBlockingEmergencyScheduleGroupIds" => r.read_into(&mut v.journey_blocking_emergency_schedule_group_ids),
-                "journeyUrlEqualConditions" => r.read_into(&mut v.journey_url_equal_conditions),
-                "journeyUrlNotEqualConditions" => r.read_into(&mut v.journey_url_not_equal_conditions),
-                "journeyUrlStartsWithConditions" => r.read_into(&mut v.journey_url_starts_with_conditions),
-                "journeyUrlEndsWithConditions" => r.read_into(&mut v.journey_url_ends_with_conditions),
-                "journeyUrlContainsAnyConditions" => r.read_into(&mut v.journey_url_contains_any_conditions),
-                "journeyUrlNotContainsAnyConditions" => r.read_into(&mut v.journey_url_not_contains_any_conditions),
-                "journeyUrlContainsAllConditions" => r.read_into(&mut v.journey_url_contains_all_conditions),
-                "journeyUrlNotContainsAllConditions" => r.read_into(&mut v.journey_url_not_contains_all_conditions),
-                "flowMilestoneIds" => r.read_into(&mut v.flow_milestone_ids),
-                "isAssessmentPassed" => r.read_into(&mut v.is_assessment_passed),
-                "conversationInitiators" => r.read_into(&mut v.conversation_initiators),
-                "hasCustomerParticipated" => r.read_into(&mut v.has_customer_participated),
-                "isAcdInteraction" => r.read_into(&mut v.is_acd_interaction),
-                "hasFax" => r.read_into(&mut v.has_fax),
-                "dataActionIds" => r.read_into(&mut v.data_action_ids),
-                "actionCategoryName" => r.read_into(&mut v.action_category_name),
-                "integrationIds" => r.read_into(&mut v.integration_ids),
-                "responseStatuses" => r.read_into(&mut v.response_statuses),
-                "availableDashboard" => r.read_into(&mut v.available_dashboard),
-                "favouriteDashboard" => r.read_into(&mut v.favourite_dashboard),
-                "myDashboard" => r.read_into(&mut v.my_dashboard),
-                "stationErrors" => r.read_into(&mut v.station_errors),
-                "canonicalContactIds" => r.read_into(&mut v.canonical_contact_ids),
-                "alertRuleIds" => r.read_into(&mut v.alert_rule_ids),
-                "evaluationFormContextIds" => r.read_into(&mut v.evaluation_form_context_ids),
-                "evaluationStatuses" => r.read_into(&mut v.evaluation_statuses),
-                "workbinIds" => r.read_into(&mut v.workbin_ids),
-                "worktypeIds" => r.read_into(&mut v.worktype_ids),
-                "workitemIds" => r.read_into(&mut v.workitem_ids),
-                "workitemAssigneeIds" => r.read_into(&mut v.workitem_assignee_ids),
-                "workitemStatuses" => r.read_into(&mut v.workitem_statuses),
-                "isAnalyzedForSensitiveData" => r.read_into(&mut v.is_analyzed_for_sensitive_data),
-                "hasSensitiveData" => r.read_into(&mut v.has_sensitive_data),
-                "hasPciData" => r.read_into(&mut v.has_pci_data),
-                "hasPiiData" => r.read_into(&mut v.has_pii_data),
-                "subPath" => r.read_into(&mut v.sub_path),
-                "userState" => r.read_into(&mut v.user_state),
-                "isClearedByCustomer" => r.read_into(&mut v.is_cleared_by_customer),
-                "evaluationAssigneeIds" => r.read_into(&mut v.evaluation_assignee_ids),
-                "evaluationAssigned" => r.read_into(&mut v.evaluation_assigned),
-                "assistantIds" => r.read_into(&mut v.assistant_ids),
-                "knowledgeBaseIds" => r.read_into(&mut v.knowledge_base_ids),
-                "isParked" => r.read_into(&mut v.is_parked),
-                "agentEmpathyScore" => r.read_into(&mut v.agent_empathy_score),
-                "surveyTypes" => r.read_into(&mut v.survey_types),
-                "surveyResponseStatuses" => r.read_into(&mut v.survey_response_statuses),
-                "botFlowTypes" => r.read_into(&mut v.bot_flow_types),
-                "agentTalkDurationMilliseconds" => r.read_into(&mut v.agent_talk_duration_milliseconds),
-                "customerTalkDurationMilliseconds" => r.read_into(&mut v.customer_talk_duration_milliseconds),
-                "overtalkDurationMilliseconds" => r.read_into(&mut v.overtalk_duration_milliseconds),
-                "silenceDurationMilliseconds" => r.read_into(&mut v.silence_duration_milliseconds),
-                "acdDurationMilliseconds" => r.read_into(&mut v.acd_duration_milliseconds),
-                "ivrDurationMilliseconds" => r.read_into(&mut v.ivr_duration_milliseconds),
-                "otherDurationMilliseconds" => r.read_into(&mut v.other_duration_milliseconds),
-                "agentTalkPercentage" => r.read_into(&mut v.agent_talk_percentage),
-                "customerTalkPercentage" => r.read_into(&mut v.customer_talk_percentage),
-                "overtalkPercentage" => r.read_into(&mut v.overtalk_percentage),
-                "silencePercentage" => r.read_into(&mut v.silence_percentage),
-                "acdPercentage" => r.read_into(&mut v.acd_percentage),
-                "ivrPercentage" => r.read_into(&mut v.ivr_percentage),
-                "otherPercentage" => r.read_into(&mut v.other_percentage),
-                "overtalkInstances" => r.read_into(&mut v.overtalk_instances),
-                "isScreenRecorded" => r.read_into(&mut v.is_screen_recorded),
-                "screenMonitorUserIds" => r.read_into(&mut v.screen_monitor_user_ids),
-                "dashboardState" => r.read_into(&mut v.dashboard_state),
-                "dashboardType" => r.read_into(&mut v.dashboard_type),
-                "dashboardAccessFilter" => r.read_into(&mut v.dashboard_access_filter),
-                "transcriptDurationMilliseconds" => r.read_into(&mut v.transcript_duration_milliseconds),
-                "workitemsStatuses" => r.read_into(&mut v.workitems_statuses),
-                "socialCountries" => r.read_into(&mut v.social_countries),
-                "socialLanguages" => r.read_into(&mut v.social_languages),
-                "socialChannels" => r.read_into(&mut v.social_channels),
-                "socialSentimentCategory" => r.read_into(&mut v.social_sentiment_category),
-                "socialTopicIds" => r.read_into(&mut v.social_topic_ids),
-                "socialIngestionRuleIds" => r.read_into(&mut v.social_ingestion_rule_ids),
-                "socialConversationCreated" => r.read_into(&mut v.social_conversation_created),
-                "socialContentType" => r.read_into(&mut v.social_content_type),
-                "socialKeywords" => r.read_into(&mut v.social_keywords),
-                "socialPostEscalated" => r.read_into(&mut v.social_post_escalated),
-                "socialClassifications" => r.read_into(&mut v.social_classifications),
-                "filterUsersByManagerIds" => r.read_into(&mut v.filter_users_by_manager_ids),
-                "slideshowIds" => r.read_into(&mut v.slideshow_ids),
-                "conferenced" => r.read_into(&mut v.conferenced),
-                "video" => r.read_into(&mut v.video),
-                "linkedInteraction" => r.read_into(&mut v.linked_interaction),
-                "recommendationSources" => r.read_into(&mut v.recommendation_sources),
-                "evaluationRole" => r.read_into(&mut v.evaluation_role),
-                "comparisonQueueIds" => r.read_into(&mut v.comparison_queue_ids),
-                "viewMetrics" => r.read_into(&mut v.view_metrics),
-                "timelineCategories" => r.read_into(&mut v.timeline_categories),
-                "acw" => r.read_into(&mut v.acw),
-                "segmentTypes" => r.read_into(&mut v.segment_types),
-                "programIds" => r.read_into(&mut v.program_ids),
-                "categoryIds" => r.read_into(&mut v.category_ids),
-                "deliveryPushed" => r.read_into(&mut v.delivery_pushed),
-                "socialRatings" => r.read_into(&mut v.social_ratings),
-                "virtualAgentIds" => r.read_into(&mut v.virtual_agent_ids),
-                "empathyScoreCategories" => r.read_into(&mut v.empathy_score_categories),
-                "sentimentScoreCategories" => r.read_into(&mut v.sentiment_score_categories),
-                "sentimentTrendCategories" => r.read_into(&mut v.sentiment_trend_categories),
-                "contentModerationFlags" => r.read_into(&mut v.content_moderation_flags),
-                "socialSourceTypes" => r.read_into(&mut v.social_source_types),
-                "socialFollowerRange" => r.read_into(&mut v.social_follower_range),
-                "socialVerificationStatus" => r.read_into(&mut v.social_verification_status),
-                "socialEngagementLikes" => r.read_into(&mut v.social_engagement_likes),
-                "socialEngagementShares" => r.read_into(&mut v.social_engagement_shares),
-                "socialEngagementComments" => r.read_into(&mut v.social_engagement_comments),
-                "socialEngagementViews" => r.read_into(&mut v.social_engagement_views),
-                "socialEngagementSaves" => r.read_into(&mut v.social_engagement_saves),
-                "socialEngagementReposts" => r.read_into(&mut v.social_engagement_reposts),
-                "sessionExpired" => r.read_into(&mut v.session_expired),
-                "screenMonitored" => r.read_into(&mut v.screen_monitored),
-                "engagementSources" => r.read_into(&mut v.engagement_sources),
-                "isSnippetRecorded" => r.read_into(&mut v.is_snippet_recorded),
-                "takeover" => r.read_into(&mut v.takeover),
-                "socialPostTypes" => r.read_into(&mut v.social_post_types),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "queueIds" => r.read_into(&mut self.queue_ids),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "assignedSkillIds" => r.read_into(&mut self.assigned_skill_ids),
+                "skillGroups" => r.read_into(&mut self.skill_groups),
+                "languageIds" => r.read_into(&mut self.language_ids),
+                "assignedLanguageIds" => r.read_into(&mut self.assigned_language_ids),
+                "languageGroups" => r.read_into(&mut self.language_groups),
+                "directions" => r.read_into(&mut self.directions),
+                "originatingDirections" => r.read_into(&mut self.originating_directions),
+                "wrapUpCodes" => r.read_into(&mut self.wrap_up_codes),
+                "dnisList" => r.read_into(&mut self.dnis_list),
+                "sessionDnisList" => r.read_into(&mut self.session_dnis_list),
+                "filterQueuesByUserIds" => r.read_into(&mut self.filter_queues_by_user_ids),
+                "filterUsersByQueueIds" => r.read_into(&mut self.filter_users_by_queue_ids),
+                "userIds" => r.read_into(&mut self.user_ids),
+                "managementUnitIds" => r.read_into(&mut self.management_unit_ids),
+                "addressTos" => r.read_into(&mut self.address_tos),
+                "addressFroms" => r.read_into(&mut self.address_froms),
+                "outboundCampaignIds" => r.read_into(&mut self.outbound_campaign_ids),
+                "outboundContactListIds" => r.read_into(&mut self.outbound_contact_list_ids),
+                "contactIds" => r.read_into(&mut self.contact_ids),
+                "externalContactIds" => r.read_into(&mut self.external_contact_ids),
+                "externalOrgIds" => r.read_into(&mut self.external_org_ids),
+                "aniList" => r.read_into(&mut self.ani_list),
+                "durationsMilliseconds" => r.read_into(&mut self.durations_milliseconds),
+                "acdDurationsMilliseconds" => r.read_into(&mut self.acd_durations_milliseconds),
+                "talkDurationsMilliseconds" => r.read_into(&mut self.talk_durations_milliseconds),
+                "acwDurationsMilliseconds" => r.read_into(&mut self.acw_durations_milliseconds),
+                "handleDurationsMilliseconds" => r.read_into(&mut self.handle_durations_milliseconds),
+                "holdDurationsMilliseconds" => r.read_into(&mut self.hold_durations_milliseconds),
+                "abandonDurationsMilliseconds" => r.read_into(&mut self.abandon_durations_milliseconds),
+                "evaluationScore" => r.read_into(&mut self.evaluation_score),
+                "evaluationCriticalScore" => r.read_into(&mut self.evaluation_critical_score),
+                "evaluationFormIds" => r.read_into(&mut self.evaluation_form_ids),
+                "evaluatedAgentIds" => r.read_into(&mut self.evaluated_agent_ids),
+                "evaluatorIds" => r.read_into(&mut self.evaluator_ids),
+                "transferred" => r.read_into(&mut self.transferred),
+                "abandoned" => r.read_into(&mut self.abandoned),
+                "answered" => r.read_into(&mut self.answered),
+                "messageTypes" => r.read_into(&mut self.message_types),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "surveyFormIds" => r.read_into(&mut self.survey_form_ids),
+                "surveyTotalScore" => r.read_into(&mut self.survey_total_score),
+                "surveyNpsScore" => r.read_into(&mut self.survey_nps_score),
+                "mos" => r.read_into(&mut self.mos),
+                "surveyQuestionGroupScore" => r.read_into(&mut self.survey_question_group_score),
+                "surveyPromoterScore" => r.read_into(&mut self.survey_promoter_score),
+                "surveyFormContextIds" => r.read_into(&mut self.survey_form_context_ids),
+                "conversationIds" => r.read_into(&mut self.conversation_ids),
+                "sipCallIds" => r.read_into(&mut self.sip_call_ids),
+                "isEnded" => r.read_into(&mut self.is_ended),
+                "isSurveyed" => r.read_into(&mut self.is_surveyed),
+                "surveyScores" => r.read_into(&mut self.survey_scores),
+                "promoterScores" => r.read_into(&mut self.promoter_scores),
+                "isCampaign" => r.read_into(&mut self.is_campaign),
+                "surveyStatuses" => r.read_into(&mut self.survey_statuses),
+                "conversationProperties" => r.read_into(&mut self.conversation_properties),
+                "isBlindTransferred" => r.read_into(&mut self.is_blind_transferred),
+                "isConsulted" => r.read_into(&mut self.is_consulted),
+                "isConsultTransferred" => r.read_into(&mut self.is_consult_transferred),
+                "remoteParticipants" => r.read_into(&mut self.remote_participants),
+                "flowIds" => r.read_into(&mut self.flow_ids),
+                "flowOutcomeIds" => r.read_into(&mut self.flow_outcome_ids),
+                "flowOutcomeValues" => r.read_into(&mut self.flow_outcome_values),
+                "flowDestinationTypes" => r.read_into(&mut self.flow_destination_types),
+                "flowDisconnectReasons" => r.read_into(&mut self.flow_disconnect_reasons),
+                "flowTypes" => r.read_into(&mut self.flow_types),
+                "flowEntryTypes" => r.read_into(&mut self.flow_entry_types),
+                "flowEntryReasons" => r.read_into(&mut self.flow_entry_reasons),
+                "flowVersions" => r.read_into(&mut self.flow_versions),
+                "groupIds" => r.read_into(&mut self.group_ids),
+                "hasJourneyCustomerId" => r.read_into(&mut self.has_journey_customer_id),
+                "hasJourneyActionMapId" => r.read_into(&mut self.has_journey_action_map_id),
+                "hasJourneyVisitId" => r.read_into(&mut self.has_journey_visit_id),
+                "hasMedia" => r.read_into(&mut self.has_media),
+                "roleIds" => r.read_into(&mut self.role_ids),
+                "reportsTos" => r.read_into(&mut self.reports_tos),
+                "locationIds" => r.read_into(&mut self.location_ids),
+                "flowOutTypes" => r.read_into(&mut self.flow_out_types),
+                "providerList" => r.read_into(&mut self.provider_list),
+                "callbackNumberList" => r.read_into(&mut self.callback_number_list),
+                "callbackInterval" => r.read_into(&mut self.callback_interval),
+                "usedRoutingTypes" => r.read_into(&mut self.used_routing_types),
+                "requestedRoutingTypes" => r.read_into(&mut self.requested_routing_types),
+                "hasAgentAssistId" => r.read_into(&mut self.has_agent_assist_id),
+                "transcripts" => r.read_into(&mut self.transcripts),
+                "transcriptLanguages" => r.read_into(&mut self.transcript_languages),
+                "participantPurposes" => r.read_into(&mut self.participant_purposes),
+                "showFirstQueue" => r.read_into(&mut self.show_first_queue),
+                "teamIds" => r.read_into(&mut self.team_ids),
+                "filterUsersByTeamIds" => r.read_into(&mut self.filter_users_by_team_ids),
+                "journeyActionMapIds" => r.read_into(&mut self.journey_action_map_ids),
+                "journeyOutcomeIds" => r.read_into(&mut self.journey_outcome_ids),
+                "journeySegmentIds" => r.read_into(&mut self.journey_segment_ids),
+                "journeyActionMapTypes" => r.read_into(&mut self.journey_action_map_types),
+                "developmentRoleList" => r.read_into(&mut self.development_role_list),
+                "developmentTypeList" => r.read_into(&mut self.development_type_list),
+                "developmentStatusList" => r.read_into(&mut self.development_status_list),
+                "developmentModuleIds" => r.read_into(&mut self.development_module_ids),
+                "developmentActivityOverdue" => r.read_into(&mut self.development_activity_overdue),
+                "customerSentimentScore" => r.read_into(&mut self.customer_sentiment_score),
+                "customerSentimentTrend" => r.read_into(&mut self.customer_sentiment_trend),
+                "flowTransferTargets" => r.read_into(&mut self.flow_transfer_targets),
+                "developmentName" => r.read_into(&mut self.development_name),
+                "topicIds" => r.read_into(&mut self.topic_ids),
+                "externalTags" => r.read_into(&mut self.external_tags),
+                "isNotResponding" => r.read_into(&mut self.is_not_responding),
+                "isAuthenticated" => r.read_into(&mut self.is_authenticated),
+                "botIds" => r.read_into(&mut self.bot_ids),
+                "botVersions" => r.read_into(&mut self.bot_versions),
+                "botMessageTypes" => r.read_into(&mut self.bot_message_types),
+                "botProviderList" => r.read_into(&mut self.bot_provider_list),
+                "botProductList" => r.read_into(&mut self.bot_product_list),
+                "botRecognitionFailureReasonList" => r.read_into(&mut self.bot_recognition_failure_reason_list),
+                "botIntentList" => r.read_into(&mut self.bot_intent_list),
+                "botFinalIntentList" => r.read_into(&mut self.bot_final_intent_list),
+                "botSlotList" => r.read_into(&mut self.bot_slot_list),
+                "botResultList" => r.read_into(&mut self.bot_result_list),
+                "blockedReasons" => r.read_into(&mut self.blocked_reasons),
+                "isRecorded" => r.read_into(&mut self.is_recorded),
+                "hasEvaluation" => r.read_into(&mut self.has_evaluation),
+                "hasScoredEvaluation" => r.read_into(&mut self.has_scored_evaluation),
+                "emailDeliveryStatusList" => r.read_into(&mut self.email_delivery_status_list),
+                "isAgentOwnedCallback" => r.read_into(&mut self.is_agent_owned_callback),
+                "agentCallbackOwnerIds" => r.read_into(&mut self.agent_callback_owner_ids),
+                "transcriptTopics" => r.read_into(&mut self.transcript_topics),
+                "journeyFrequencyCapReasons" => r.read_into(&mut self.journey_frequency_cap_reasons),
+                "journeyBlockingActionMapIds" => r.read_into(&mut self.journey_blocking_action_map_ids),
+                "journeyActionTargetIds" => r.read_into(&mut self.journey_action_target_ids),
+                "journeyBlockingScheduleGroupIds" => r.read_into(&mut self.journey_blocking_schedule_group_ids),
+                "journeyBlockingEmergencyScheduleGroupIds" => r.read_into(&mut self.journey_blocking_emergency_schedule_group_ids),
+                "journeyUrlEqualConditions" => r.read_into(&mut self.journey_url_equal_conditions),
+                "journeyUrlNotEqualConditions" => r.read_into(&mut self.journey_url_not_equal_conditions),
+                "journeyUrlStartsWithConditions" => r.read_into(&mut self.journey_url_starts_with_conditions),
+                "journeyUrlEndsWithConditions" => r.read_into(&mut self.journey_url_ends_with_conditions),
+                "journeyUrlContainsAnyConditions" => r.read_into(&mut self.journey_url_contains_any_conditions),
+                "journeyUrlNotContainsAnyConditions" => r.read_into(&mut self.journey_url_not_contains_any_conditions),
+                "journeyUrlContainsAllConditions" => r.read_into(&mut self.journey_url_contains_all_conditions),
+                "journeyUrlNotContainsAllConditions" => r.read_into(&mut self.journey_url_not_contains_all_conditions),
+                "flowMilestoneIds" => r.read_into(&mut self.flow_milestone_ids),
+                "isAssessmentPassed" => r.read_into(&mut self.is_assessment_passed),
+                "conversationInitiators" => r.read_into(&mut self.conversation_initiators),
+                "hasCustomerParticipated" => r.read_into(&mut self.has_customer_participated),
+                "isAcdInteraction" => r.read_into(&mut self.is_acd_interaction),
+                "hasFax" => r.read_into(&mut self.has_fax),
+                "dataActionIds" => r.read_into(&mut self.data_action_ids),
+                "actionCategoryName" => r.read_into(&mut self.action_category_name),
+                "integrationIds" => r.read_into(&mut self.integration_ids),
+                "responseStatuses" => r.read_into(&mut self.response_statuses),
+                "availableDashboard" => r.read_into(&mut self.available_dashboard),
+                "favouriteDashboard" => r.read_into(&mut self.favourite_dashboard),
+                "myDashboard" => r.read_into(&mut self.my_dashboard),
+                "stationErrors" => r.read_into(&mut self.station_errors),
+                "canonicalContactIds" => r.read_into(&mut self.canonical_contact_ids),
+                "alertRuleIds" => r.read_into(&mut self.alert_rule_ids),
+                "evaluationFormContextIds" => r.read_into(&mut self.evaluation_form_context_ids),
+                "evaluationStatuses" => r.read_into(&mut self.evaluation_statuses),
+                "workbinIds" => r.read_into(&mut self.workbin_ids),
+                "worktypeIds" => r.read_into(&mut self.worktype_ids),
+                "workitemIds" => r.read_into(&mut self.workitem_ids),
+                "workitemAssigneeIds" => r.read_into(&mut self.workitem_assignee_ids),
+                "workitemStatuses" => r.read_into(&mut self.workitem_statuses),
+                "isAnalyzedForSensitiveData" => r.read_into(&mut self.is_analyzed_for_sensitive_data),
+                "hasSensitiveData" => r.read_into(&mut self.has_sensitive_data),
+                "hasPciData" => r.read_into(&mut self.has_pci_data),
+                "hasPiiData" => r.read_into(&mut self.has_pii_data),
+                "subPath" => r.read_into(&mut self.sub_path),
+                "userState" => r.read_into(&mut self.user_state),
+                "isClearedByCustomer" => r.read_into(&mut self.is_cleared_by_customer),
+                "evaluationAssigneeIds" => r.read_into(&mut self.evaluation_assignee_ids),
+                "evaluationAssigned" => r.read_into(&mut self.evaluation_assigned),
+                "assistantIds" => r.read_into(&mut self.assistant_ids),
+                "knowledgeBaseIds" => r.read_into(&mut self.knowledge_base_ids),
+                "isParked" => r.read_into(&mut self.is_parked),
+                "agentEmpathyScore" => r.read_into(&mut self.agent_empathy_score),
+                "surveyTypes" => r.read_into(&mut self.survey_types),
+                "surveyResponseStatuses" => r.read_into(&mut self.survey_response_statuses),
+                "botFlowTypes" => r.read_into(&mut self.bot_flow_types),
+                "agentTalkDurationMilliseconds" => r.read_into(&mut self.agent_talk_duration_milliseconds),
+                "customerTalkDurationMilliseconds" => r.read_into(&mut self.customer_talk_duration_milliseconds),
+                "overtalkDurationMilliseconds" => r.read_into(&mut self.overtalk_duration_milliseconds),
+                "silenceDurationMilliseconds" => r.read_into(&mut self.silence_duration_milliseconds),
+                "acdDurationMilliseconds" => r.read_into(&mut self.acd_duration_milliseconds),
+                "ivrDurationMilliseconds" => r.read_into(&mut self.ivr_duration_milliseconds),
+                "otherDurationMilliseconds" => r.read_into(&mut self.other_duration_milliseconds),
+                "agentTalkPercentage" => r.read_into(&mut self.agent_talk_percentage),
+                "customerTalkPercentage" => r.read_into(&mut self.customer_talk_percentage),
+                "overtalkPercentage" => r.read_into(&mut self.overtalk_percentage),
+                "silencePercentage" => r.read_into(&mut self.silence_percentage),
+                "acdPercentage" => r.read_into(&mut self.acd_percentage),
+                "ivrPercentage" => r.read_into(&mut self.ivr_percentage),
+                "otherPercentage" => r.read_into(&mut self.other_percentage),
+                "overtalkInstances" => r.read_into(&mut self.overtalk_instances),
+                "isScreenRecorded" => r.read_into(&mut self.is_screen_recorded),
+                "screenMonitorUserIds" => r.read_into(&mut self.screen_monitor_user_ids),
+                "dashboardState" => r.read_into(&mut self.dashboard_state),
+                "dashboardType" => r.read_into(&mut self.dashboard_type),
+                "dashboardAccessFilter" => r.read_into(&mut self.dashboard_access_filter),
+                "transcriptDurationMilliseconds" => r.read_into(&mut self.transcript_duration_milliseconds),
+                "workitemsStatuses" => r.read_into(&mut self.workitems_statuses),
+                "socialCountries" => r.read_into(&mut self.social_countries),
+                "socialLanguages" => r.read_into(&mut self.social_languages),
+                "socialChannels" => r.read_into(&mut self.social_channels),
+                "socialSentimentCategory" => r.read_into(&mut self.social_sentiment_category),
+                "socialTopicIds" => r.read_into(&mut self.social_topic_ids),
+                "socialIngestionRuleIds" => r.read_into(&mut self.social_ingestion_rule_ids),
+                "socialConversationCreated" => r.read_into(&mut self.social_conversation_created),
+                "socialContentType" => r.read_into(&mut self.social_content_type),
+                "socialKeywords" => r.read_into(&mut self.social_keywords),
+                "socialPostEscalated" => r.read_into(&mut self.social_post_escalated),
+                "socialClassifications" => r.read_into(&mut self.social_classifications),
+                "filterUsersByManagerIds" => r.read_into(&mut self.filter_users_by_manager_ids),
+                "slideshowIds" => r.read_into(&mut self.slideshow_ids),
+                "conferenced" => r.read_into(&mut self.conferenced),
+                "video" => r.read_into(&mut self.video),
+                "linkedInteraction" => r.read_into(&mut self.linked_interaction),
+                "recommendationSources" => r.read_into(&mut self.recommendation_sources),
+                "evaluationRole" => r.read_into(&mut self.evaluation_role),
+                "comparisonQueueIds" => r.read_into(&mut self.comparison_queue_ids),
+                "viewMetrics" => r.read_into(&mut self.view_metrics),
+                "timelineCategories" => r.read_into(&mut self.timeline_categories),
+                "acw" => r.read_into(&mut self.acw),
+                "segmentTypes" => r.read_into(&mut self.segment_types),
+                "programIds" => r.read_into(&mut self.program_ids),
+                "categoryIds" => r.read_into(&mut self.category_ids),
+                "deliveryPushed" => r.read_into(&mut self.delivery_pushed),
+                "socialRatings" => r.read_into(&mut self.social_ratings),
+                "virtualAgentIds" => r.read_into(&mut self.virtual_agent_ids),
+                "empathyScoreCategories" => r.read_into(&mut self.empathy_score_categories),
+                "sentimentScoreCategories" => r.read_into(&mut self.sentiment_score_categories),
+                "sentimentTrendCategories" => r.read_into(&mut self.sentiment_trend_categories),
+                "contentModerationFlags" => r.read_into(&mut self.content_moderation_flags),
+                "socialSourceTypes" => r.read_into(&mut self.social_source_types),
+                "socialFollowerRange" => r.read_into(&mut self.social_follower_range),
+                "socialVerificationStatus" => r.read_into(&mut self.social_verification_status),
+                "socialEngagementLikes" => r.read_into(&mut self.social_engagement_likes),
+                "socialEngagementShares" => r.read_into(&mut self.social_engagement_shares),
+                "socialEngagementComments" => r.read_into(&mut self.social_engagement_comments),
+                "socialEngagementViews" => r.read_into(&mut self.social_engagement_views),
+                "socialEngagementSaves" => r.read_into(&mut self.social_engagement_saves),
+                "socialEngagementReposts" => r.read_into(&mut self.social_engagement_reposts),
+                "sessionExpired" => r.read_into(&mut self.session_expired),
+                "screenMonitored" => r.read_into(&mut self.screen_monitored),
+                "engagementSources" => r.read_into(&mut self.engagement_sources),
+                "isSnippetRecorded" => r.read_into(&mut self.is_snippet_recorded),
+                "takeover" => r.read_into(&mut self.takeover),
+                "socialPostTypes" => r.read_into(&mut self.social_post_types),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32286,18 +34387,29 @@ impl Warning {
 
 impl FromJson for Warning {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Warning {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "rangeType" => r.read_into(&mut v.range_type),
-                "color" => r.read_into(&mut v.color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "rangeType" => r.read_into(&mut self.range_type),
+                "color" => r.read_into(&mut self.color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32455,7 +34567,7 @@ pub struct Widget {
     /// The filters to be applied for dashboard widget configuration
     ///
     /// JSON `filter`.
-    pub filter: Option<ViewFilter>,
+    pub filter: Option<Box<ViewFilter>>,
     /// The list of periods for the dashboard widget configuration
     ///
     /// JSON `periods`.
@@ -32595,7 +34707,7 @@ impl Widget {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ViewFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::periods`].
@@ -32642,44 +34754,55 @@ impl Widget {
 
 impl FromJson for Widget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Widget {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "row" => r.read_into(&mut v.row),
-                "column" => r.read_into(&mut v.column),
-                "title" => r.read_into(&mut v.title),
-                "type" => r.read_into(&mut v.r#type),
-                "metrics" => r.read_into(&mut v.metrics),
-                "displayText" => r.read_into(&mut v.display_text),
-                "displayTextColor" => r.read_into(&mut v.display_text_color),
-                "webContentUrl" => r.read_into(&mut v.web_content_url),
-                "splitFilters" => r.read_into(&mut v.split_filters),
-                "splitByMediaType" => r.read_into(&mut v.split_by_media_type),
-                "showLongest" => r.read_into(&mut v.show_longest),
-                "displayAsTable" => r.read_into(&mut v.display_as_table),
-                "showDuration" => r.read_into(&mut v.show_duration),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortKey" => r.read_into(&mut v.sort_key),
-                "entityLimit" => r.read_into(&mut v.entity_limit),
-                "displayAggregates" => r.read_into(&mut v.display_aggregates),
-                "isFullWidth" => r.read_into(&mut v.is_full_width),
-                "showPercentageChange" => r.read_into(&mut v.show_percentage_change),
-                "showProfilePicture" => r.read_into(&mut v.show_profile_picture),
-                "filter" => r.read_into(&mut v.filter),
-                "periods" => r.read_into(&mut v.periods),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "warnings" => r.read_into(&mut v.warnings),
-                "showTimeInStatus" => r.read_into(&mut v.show_time_in_status),
-                "showOfflineAgents" => r.read_into(&mut v.show_offline_agents),
-                "selectedStatuses" => r.read_into(&mut v.selected_statuses),
-                "selectedSegmentTypes" => r.read_into(&mut v.selected_segment_types),
-                "agentInteractionSortOrder" => r.read_into(&mut v.agent_interaction_sort_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "row" => r.read_into(&mut self.row),
+                "column" => r.read_into(&mut self.column),
+                "title" => r.read_into(&mut self.title),
+                "type" => r.read_into(&mut self.r#type),
+                "metrics" => r.read_into(&mut self.metrics),
+                "displayText" => r.read_into(&mut self.display_text),
+                "displayTextColor" => r.read_into(&mut self.display_text_color),
+                "webContentUrl" => r.read_into(&mut self.web_content_url),
+                "splitFilters" => r.read_into(&mut self.split_filters),
+                "splitByMediaType" => r.read_into(&mut self.split_by_media_type),
+                "showLongest" => r.read_into(&mut self.show_longest),
+                "displayAsTable" => r.read_into(&mut self.display_as_table),
+                "showDuration" => r.read_into(&mut self.show_duration),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortKey" => r.read_into(&mut self.sort_key),
+                "entityLimit" => r.read_into(&mut self.entity_limit),
+                "displayAggregates" => r.read_into(&mut self.display_aggregates),
+                "isFullWidth" => r.read_into(&mut self.is_full_width),
+                "showPercentageChange" => r.read_into(&mut self.show_percentage_change),
+                "showProfilePicture" => r.read_into(&mut self.show_profile_picture),
+                "filter" => r.read_into(&mut self.filter),
+                "periods" => r.read_into(&mut self.periods),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "warnings" => r.read_into(&mut self.warnings),
+                "showTimeInStatus" => r.read_into(&mut self.show_time_in_status),
+                "showOfflineAgents" => r.read_into(&mut self.show_offline_agents),
+                "selectedStatuses" => r.read_into(&mut self.selected_statuses),
+                "selectedSegmentTypes" => r.read_into(&mut self.selected_segment_types),
+                "agentInteractionSortOrder" => r.read_into(&mut self.agent_interaction_sort_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32970,17 +35093,28 @@ impl WorkitemStatusFilter {
 
 impl FromJson for WorkitemStatusFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemStatusFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "worktypeId" => r.read_into(&mut v.worktype_id),
-                "workitemStatusId" => r.read_into(&mut v.workitem_status_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "worktypeId" => r.read_into(&mut self.worktype_id),
+                "workitemStatusId" => r.read_into(&mut self.workitem_status_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

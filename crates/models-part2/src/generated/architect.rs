@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -86,21 +86,32 @@ impl ArchitectExportJobStateResponse {
 
 impl FromJson for ArchitectExportJobStateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ArchitectExportJobStateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "command" => r.read_into(&mut v.command),
-                "downloadUrl" => r.read_into(&mut v.download_url),
-                "messages" => r.read_into(&mut v.messages),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "command" => r.read_into(&mut self.command),
+                "downloadUrl" => r.read_into(&mut self.download_url),
+                "messages" => r.read_into(&mut self.messages),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -284,19 +295,30 @@ impl ArchitectFlowReference {
 
 impl FromJson for ArchitectFlowReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ArchitectFlowReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -487,19 +509,30 @@ impl ArchitectJobMessage {
 
 impl FromJson for ArchitectJobMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ArchitectJobMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateTime" => r.read_into(&mut v.date_time),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateTime" => r.read_into(&mut self.date_time),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -672,25 +705,36 @@ impl ArchitectJobMessageDetail {
 
 impl FromJson for ArchitectJobMessageDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ArchitectJobMessageDetail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "url" => r.read_into(&mut v.url),
-                "method" => r.read_into(&mut v.method),
-                "requestBody" => r.read_into(&mut v.request_body),
-                "statusCode" => r.read_into(&mut v.status_code),
-                "statusMessage" => r.read_into(&mut v.status_message),
-                "correlationId" => r.read_into(&mut v.correlation_id),
-                "responseBody" => r.read_into(&mut v.response_body),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "url" => r.read_into(&mut self.url),
+                "method" => r.read_into(&mut self.method),
+                "requestBody" => r.read_into(&mut self.request_body),
+                "statusCode" => r.read_into(&mut self.status_code),
+                "statusMessage" => r.read_into(&mut self.status_message),
+                "correlationId" => r.read_into(&mut self.correlation_id),
+                "responseBody" => r.read_into(&mut self.response_body),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -773,7 +817,7 @@ pub struct ArchitectJobStateResponse {
     /// Flow created from the Architect Job
     ///
     /// JSON `flow`.
-    pub flow: Option<AddressableEntityRef>,
+    pub flow: Option<Box<AddressableEntityRef>>,
     /// Status of the Architect Job
     ///
     /// JSON `status`.
@@ -802,7 +846,7 @@ impl ArchitectJobStateResponse {
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -829,21 +873,32 @@ impl ArchitectJobStateResponse {
 
 impl FromJson for ArchitectJobStateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ArchitectJobStateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "flow" => r.read_into(&mut v.flow),
-                "status" => r.read_into(&mut v.status),
-                "command" => r.read_into(&mut v.command),
-                "messages" => r.read_into(&mut v.messages),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "flow" => r.read_into(&mut self.flow),
+                "status" => r.read_into(&mut self.status),
+                "command" => r.read_into(&mut self.command),
+                "messages" => r.read_into(&mut self.messages),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1036,20 +1091,31 @@ impl ArchitectValidateJobStateResponse {
 
 impl FromJson for ArchitectValidateJobStateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ArchitectValidateJobStateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "command" => r.read_into(&mut v.command),
-                "messages" => r.read_into(&mut v.messages),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "command" => r.read_into(&mut self.command),
+                "messages" => r.read_into(&mut self.messages),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1205,16 +1271,27 @@ impl ConfusionDetails {
 
 impl FromJson for ConfusionDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConfusionDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intents" => r.read_into(&mut v.intents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intents" => r.read_into(&mut self.intents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1252,16 +1329,27 @@ impl ConfusionInfo {
 
 impl FromJson for ConfusionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConfusionInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intents" => r.read_into(&mut v.intents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intents" => r.read_into(&mut self.intents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1333,20 +1421,31 @@ impl ConfusionIntentDetails {
 
 impl FromJson for ConfusionIntentDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConfusionIntentDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "utteranceCount" => r.read_into(&mut v.utterance_count),
-                "utterances" => r.read_into(&mut v.utterances),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "utteranceCount" => r.read_into(&mut self.utterance_count),
+                "utterances" => r.read_into(&mut self.utterances),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1406,18 +1505,29 @@ impl ConfusionIntentInfo {
 
 impl FromJson for ConfusionIntentInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConfusionIntentInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "utteranceCount" => r.read_into(&mut v.utterance_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "utteranceCount" => r.read_into(&mut self.utterance_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1475,18 +1585,29 @@ impl ConfusionUtterance {
 
 impl FromJson for ConfusionUtterance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConfusionUtterance {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "similarity" => r.read_into(&mut v.similarity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "similarity" => r.read_into(&mut self.similarity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1587,25 +1708,36 @@ impl ConsumedResourcesEntityListing {
 
 impl FromJson for ConsumedResourcesEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsumedResourcesEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1713,25 +1845,36 @@ impl ConsumingResourcesEntityListing {
 
 impl FromJson for ConsumingResourcesEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsumingResourcesEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1783,17 +1926,28 @@ impl CriteriaCategoryInfo {
 
 impl FromJson for CriteriaCategoryInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CriteriaCategoryInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "categoryId" => r.read_into(&mut v.category_id),
-                "displayOrder" => r.read_into(&mut v.display_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "categoryId" => r.read_into(&mut self.category_id),
+                "displayOrder" => r.read_into(&mut self.display_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1829,7 +1983,7 @@ pub struct CriteriaGroup {
     /// A singular critieriaItem to match.
     ///
     /// JSON `criteria`.
-    pub criteria: Option<CriteriaItem>,
+    pub criteria: Option<Box<CriteriaItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1852,26 +2006,37 @@ impl CriteriaGroup {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: CriteriaItem) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CriteriaGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CriteriaGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "and" => r.read_into(&mut v.and),
-                "or" => r.read_into(&mut v.or),
-                "not" => r.read_into(&mut v.not),
-                "criteria" => r.read_into(&mut v.criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "and" => r.read_into(&mut self.and),
+                "or" => r.read_into(&mut self.or),
+                "not" => r.read_into(&mut self.not),
+                "criteria" => r.read_into(&mut self.criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1930,18 +2095,29 @@ impl CriteriaItem {
 
 impl FromJson for CriteriaItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CriteriaItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2181,16 +2357,27 @@ impl CriteriaQuery {
 
 impl FromJson for CriteriaQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CriteriaQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2219,7 +2406,7 @@ pub struct DataTable {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The description from the JSON schema (equates to the Description field on the JSON schema.)
     ///
     /// JSON `description`.
@@ -2227,7 +2414,7 @@ pub struct DataTable {
     /// the schema as stored in the system.
     ///
     /// JSON `schema`.
-    pub schema: Option<JsonSchemaDocument>,
+    pub schema: Option<Box<JsonSchemaDocument>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2249,7 +2436,7 @@ impl DataTable {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -2259,7 +2446,7 @@ impl DataTable {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2271,21 +2458,32 @@ impl DataTable {
 
 impl FromJson for DataTable {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataTable {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "schema" => r.read_into(&mut v.schema),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "schema" => r.read_into(&mut self.schema),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2319,7 +2517,7 @@ pub struct DataTableExportJob {
     /// The PureCloud user who started the export job
     ///
     /// JSON `owner`.
-    pub owner: Option<AddressableEntityRef>,
+    pub owner: Option<Box<AddressableEntityRef>>,
     /// The status of the export job
     ///
     /// Required.
@@ -2341,7 +2539,7 @@ pub struct DataTableExportJob {
     /// Any error information, or null of the processing is not in an error state
     ///
     /// JSON `errorInformation`.
-    pub error_information: Option<ErrorBody>,
+    pub error_information: Option<Box<ErrorBody>>,
     /// The current count of the number of records processed
     ///
     /// JSON `countRecordsProcessed`.
@@ -2367,7 +2565,7 @@ impl DataTableExportJob {
     }
     /// Sets [`Self::owner`].
     pub fn set_owner(mut self, v: AddressableEntityRef) -> Self {
-        self.owner = Some(v);
+        self.owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2392,7 +2590,7 @@ impl DataTableExportJob {
     }
     /// Sets [`Self::error_information`].
     pub fn set_error_information(mut self, v: ErrorBody) -> Self {
-        self.error_information = Some(v);
+        self.error_information = Some(Box::new(v));
         self
     }
     /// Sets [`Self::count_records_processed`].
@@ -2409,25 +2607,36 @@ impl DataTableExportJob {
 
 impl FromJson for DataTableExportJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataTableExportJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "owner" => r.read_into(&mut v.owner),
-                "status" => r.read_into(&mut v.status),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "downloadURI" => r.read_into(&mut v.download_uri),
-                "errorInformation" => r.read_into(&mut v.error_information),
-                "countRecordsProcessed" => r.read_into(&mut v.count_records_processed),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "owner" => r.read_into(&mut self.owner),
+                "status" => r.read_into(&mut self.status),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "downloadURI" => r.read_into(&mut self.download_uri),
+                "errorInformation" => r.read_into(&mut self.error_information),
+                "countRecordsProcessed" => r.read_into(&mut self.count_records_processed),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2551,20 +2760,31 @@ impl DataTableImportEntityListing {
 
 impl FromJson for DataTableImportEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataTableImportEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2597,7 +2817,7 @@ pub struct DataTableImportJob {
     /// The PureCloud user who started the import job
     ///
     /// JSON `owner`.
-    pub owner: Option<AddressableEntityRef>,
+    pub owner: Option<Box<AddressableEntityRef>>,
     /// The status of the import job
     ///
     /// Required.
@@ -2623,7 +2843,7 @@ pub struct DataTableImportJob {
     /// Any error information, or null of the processing is not in an error state
     ///
     /// JSON `errorInformation`.
-    pub error_information: Option<ErrorBody>,
+    pub error_information: Option<Box<ErrorBody>>,
     /// The current count of the number of records processed
     ///
     /// JSON `countRecordsUpdated`.
@@ -2661,7 +2881,7 @@ impl DataTableImportJob {
     }
     /// Sets [`Self::owner`].
     pub fn set_owner(mut self, v: AddressableEntityRef) -> Self {
-        self.owner = Some(v);
+        self.owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -2691,7 +2911,7 @@ impl DataTableImportJob {
     }
     /// Sets [`Self::error_information`].
     pub fn set_error_information(mut self, v: ErrorBody) -> Self {
-        self.error_information = Some(v);
+        self.error_information = Some(Box::new(v));
         self
     }
     /// Sets [`Self::count_records_updated`].
@@ -2723,29 +2943,40 @@ impl DataTableImportJob {
 
 impl FromJson for DataTableImportJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataTableImportJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "owner" => r.read_into(&mut v.owner),
-                "status" => r.read_into(&mut v.status),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "uploadURI" => r.read_into(&mut v.upload_uri),
-                "importMode" => r.read_into(&mut v.import_mode),
-                "errorInformation" => r.read_into(&mut v.error_information),
-                "countRecordsUpdated" => r.read_into(&mut v.count_records_updated),
-                "countRecordsDeleted" => r.read_into(&mut v.count_records_deleted),
-                "countRecordsFailed" => r.read_into(&mut v.count_records_failed),
-                "uploadHeaders" => r.read_into(&mut v.upload_headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "owner" => r.read_into(&mut self.owner),
+                "status" => r.read_into(&mut self.status),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "uploadURI" => r.read_into(&mut self.upload_uri),
+                "importMode" => r.read_into(&mut self.import_mode),
+                "errorInformation" => r.read_into(&mut self.error_information),
+                "countRecordsUpdated" => r.read_into(&mut self.count_records_updated),
+                "countRecordsDeleted" => r.read_into(&mut self.count_records_deleted),
+                "countRecordsFailed" => r.read_into(&mut self.count_records_failed),
+                "uploadHeaders" => r.read_into(&mut self.upload_headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2959,25 +3190,36 @@ impl DataTableRowEntityListing {
 
 impl FromJson for DataTableRowEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataTableRowEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3085,25 +3327,36 @@ impl DataTablesDomainEntityListing {
 
 impl FromJson for DataTablesDomainEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataTablesDomainEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3201,23 +3454,34 @@ impl Dependency {
 
 impl FromJson for Dependency {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Dependency {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "type" => r.read_into(&mut v.r#type),
-                "deleted" => r.read_into(&mut v.deleted),
-                "updated" => r.read_into(&mut v.updated),
-                "stateUnknown" => r.read_into(&mut v.state_unknown),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "type" => r.read_into(&mut self.r#type),
+                "deleted" => r.read_into(&mut self.deleted),
+                "updated" => r.read_into(&mut self.updated),
+                "stateUnknown" => r.read_into(&mut self.state_unknown),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3722,25 +3986,36 @@ impl DependencyObject {
 
 impl FromJson for DependencyObject {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DependencyObject {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "type" => r.read_into(&mut v.r#type),
-                "deleted" => r.read_into(&mut v.deleted),
-                "updated" => r.read_into(&mut v.updated),
-                "stateUnknown" => r.read_into(&mut v.state_unknown),
-                "consumedResources" => r.read_into(&mut v.consumed_resources),
-                "consumingResources" => r.read_into(&mut v.consuming_resources),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "type" => r.read_into(&mut self.r#type),
+                "deleted" => r.read_into(&mut self.deleted),
+                "updated" => r.read_into(&mut self.updated),
+                "stateUnknown" => r.read_into(&mut self.state_unknown),
+                "consumedResources" => r.read_into(&mut self.consumed_resources),
+                "consumingResources" => r.read_into(&mut self.consuming_resources),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4243,25 +4518,36 @@ impl DependencyObjectEntityListing {
 
 impl FromJson for DependencyObjectEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DependencyObjectEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4299,11 +4585,11 @@ pub struct DependencyStatus {
     /// User that initiated the build.
     ///
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// OAuth client that initiated the build.
     ///
     /// JSON `client`.
-    pub client: Option<DomainEntityRef>,
+    pub client: Option<Box<DomainEntityRef>>,
     /// JSON `buildId`.
     pub build_id: Option<String>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -4339,12 +4625,12 @@ impl DependencyStatus {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::client`].
     pub fn set_client(mut self, v: DomainEntityRef) -> Self {
-        self.client = Some(v);
+        self.client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::build_id`].
@@ -4381,25 +4667,36 @@ impl DependencyStatus {
 
 impl FromJson for DependencyStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DependencyStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "user" => r.read_into(&mut v.user),
-                "client" => r.read_into(&mut v.client),
-                "buildId" => r.read_into(&mut v.build_id),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "status" => r.read_into(&mut v.status),
-                "failedObjects" => r.read_into(&mut v.failed_objects),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "user" => r.read_into(&mut self.user),
+                "client" => r.read_into(&mut self.client),
+                "buildId" => r.read_into(&mut self.build_id),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "status" => r.read_into(&mut self.status),
+                "failedObjects" => r.read_into(&mut self.failed_objects),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4536,19 +4833,30 @@ impl DependencyType {
 
 impl FromJson for DependencyType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DependencyType {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "versioned" => r.read_into(&mut v.versioned),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "versioned" => r.read_into(&mut self.versioned),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4650,25 +4958,36 @@ impl DependencyTypeEntityListing {
 
 impl FromJson for DependencyTypeEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DependencyTypeEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4700,7 +5019,7 @@ pub struct EmergencyCallFlow {
     /// The call flow to execute in an emergency.
     ///
     /// JSON `emergencyFlow`.
-    pub emergency_flow: Option<DomainEntityRef>,
+    pub emergency_flow: Option<Box<DomainEntityRef>>,
     /// The IVR(s) to route to the call flow during an emergency.
     ///
     /// JSON `ivrs`.
@@ -4712,7 +5031,7 @@ pub struct EmergencyCallFlow {
 impl EmergencyCallFlow {
     /// Sets [`Self::emergency_flow`].
     pub fn set_emergency_flow(mut self, v: DomainEntityRef) -> Self {
-        self.emergency_flow = Some(v);
+        self.emergency_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ivrs`].
@@ -4724,17 +5043,28 @@ impl EmergencyCallFlow {
 
 impl FromJson for EmergencyCallFlow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmergencyCallFlow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "emergencyFlow" => r.read_into(&mut v.emergency_flow),
-                "ivrs" => r.read_into(&mut v.ivrs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "emergencyFlow" => r.read_into(&mut self.emergency_flow),
+                "ivrs" => r.read_into(&mut self.ivrs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4768,7 +5098,7 @@ pub struct EmergencyGroup {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -4834,7 +5164,7 @@ impl EmergencyGroup {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -4901,30 +5231,41 @@ impl EmergencyGroup {
 
 impl FromJson for EmergencyGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmergencyGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "enabled" => r.read_into(&mut v.enabled),
-                "emergencyCallFlows" => r.read_into(&mut v.emergency_call_flows),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "enabled" => r.read_into(&mut self.enabled),
+                "emergencyCallFlows" => r.read_into(&mut self.emergency_call_flows),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5022,7 +5363,7 @@ pub struct EmergencyGroupDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5044,7 +5385,7 @@ impl EmergencyGroupDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5056,19 +5397,30 @@ impl EmergencyGroupDivisionView {
 
 impl FromJson for EmergencyGroupDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmergencyGroupDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5179,26 +5531,37 @@ impl EmergencyGroupDivisionViewEntityListing {
 
 impl FromJson for EmergencyGroupDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmergencyGroupDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5307,25 +5670,36 @@ impl EmergencyGroupListing {
 
 impl FromJson for EmergencyGroupListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmergencyGroupListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5399,19 +5773,30 @@ impl ExecutionDataEntity {
 
 impl FromJson for ExecutionDataEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExecutionDataEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "downloadUri" => r.read_into(&mut v.download_uri),
-                "failed" => r.read_into(&mut v.failed),
-                "statusCode" => r.read_into(&mut v.status_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "downloadUri" => r.read_into(&mut self.download_uri),
+                "failed" => r.read_into(&mut self.failed),
+                "statusCode" => r.read_into(&mut self.status_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5447,11 +5832,11 @@ pub struct ExecutionDataFlowSettingsResponse {
     /// User that last changed the setting.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// OAuth client that last changed the setting.
     ///
     /// JSON `modifiedByClient`.
-    pub modified_by_client: Option<DomainEntityRef>,
+    pub modified_by_client: Option<Box<DomainEntityRef>>,
     /// The time this setting was set. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -5482,12 +5867,12 @@ impl ExecutionDataFlowSettingsResponse {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by_client`].
     pub fn set_modified_by_client(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by_client = Some(v);
+        self.modified_by_client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -5504,22 +5889,33 @@ impl ExecutionDataFlowSettingsResponse {
 
 impl FromJson for ExecutionDataFlowSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExecutionDataFlowSettingsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "enabled" => r.read_into(&mut v.enabled),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "modifiedByClient" => r.read_into(&mut v.modified_by_client),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "enabled" => r.read_into(&mut self.enabled),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "modifiedByClient" => r.read_into(&mut self.modified_by_client),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5565,16 +5961,27 @@ impl ExecutionDataRequest {
 
 impl FromJson for ExecutionDataRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExecutionDataRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ids" => r.read_into(&mut v.ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ids" => r.read_into(&mut self.ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5599,7 +6006,7 @@ pub struct ExportDetails {
     /// Required.
     ///
     /// JSON `flow`.
-    pub flow: Option<ArchitectFlowReference>,
+    pub flow: Option<Box<ArchitectFlowReference>>,
     /// Name to assign to the file after download. The extension will be automatically appended based on desired export type. Must contain only alphanumeric characters, underscores, or hyphens.
     ///
     /// JSON `fileName`.
@@ -5615,7 +6022,7 @@ pub struct ExportDetails {
 impl ExportDetails {
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: ArchitectFlowReference) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::file_name`].
@@ -5632,18 +6039,29 @@ impl ExportDetails {
 
 impl FromJson for ExportDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExportDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flow" => r.read_into(&mut v.flow),
-                "fileName" => r.read_into(&mut v.file_name),
-                "exportType" => r.read_into(&mut v.export_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flow" => r.read_into(&mut self.flow),
+                "fileName" => r.read_into(&mut self.file_name),
+                "exportType" => r.read_into(&mut self.export_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5749,19 +6167,30 @@ impl FailedObject {
 
 impl FromJson for FailedObject {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FailedObject {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "version" => r.read_into(&mut v.version),
-                "name" => r.read_into(&mut v.name),
-                "errorCode" => r.read_into(&mut v.error_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "version" => r.read_into(&mut self.version),
+                "name" => r.read_into(&mut self.name),
+                "errorCode" => r.read_into(&mut self.error_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5865,23 +6294,34 @@ impl FlowCharacteristics {
 
 impl FromJson for FlowCharacteristics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowCharacteristics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "executionItems" => r.read_into(&mut v.execution_items),
-                "executionInputOutputs" => r.read_into(&mut v.execution_input_outputs),
-                "communications" => r.read_into(&mut v.communications),
-                "eventError" => r.read_into(&mut v.event_error),
-                "eventWarning" => r.read_into(&mut v.event_warning),
-                "eventOther" => r.read_into(&mut v.event_other),
-                "variables" => r.read_into(&mut v.variables),
-                "names" => r.read_into(&mut v.names),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "executionItems" => r.read_into(&mut self.execution_items),
+                "executionInputOutputs" => r.read_into(&mut self.execution_input_outputs),
+                "communications" => r.read_into(&mut self.communications),
+                "eventError" => r.read_into(&mut self.event_error),
+                "eventWarning" => r.read_into(&mut self.event_warning),
+                "eventOther" => r.read_into(&mut self.event_other),
+                "variables" => r.read_into(&mut self.variables),
+                "names" => r.read_into(&mut self.names),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5921,7 +6361,7 @@ pub struct FlowDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// JSON `type`.
     pub r#type: Option<FlowDivisionViewType>,
     /// the flow description
@@ -5931,11 +6371,11 @@ pub struct FlowDivisionView {
     /// json schema describing the inputs for the flow
     ///
     /// JSON `inputSchema`.
-    pub input_schema: Option<JsonSchemaDocument>,
+    pub input_schema: Option<Box<JsonSchemaDocument>>,
     /// json schema describing the outputs for the flow
     ///
     /// JSON `outputSchema`.
-    pub output_schema: Option<JsonSchemaDocument>,
+    pub output_schema: Option<Box<JsonSchemaDocument>>,
     /// List of supported languages for the published version of the flow.
     ///
     /// JSON `supportedLanguages`.
@@ -5943,11 +6383,11 @@ pub struct FlowDivisionView {
     /// published version information if there is a published version
     ///
     /// JSON `publishedVersion`.
-    pub published_version: Option<FlowVersion>,
+    pub published_version: Option<Box<FlowVersion>>,
     /// debug version information if there is a debug version
     ///
     /// JSON `debugVersion`.
-    pub debug_version: Option<FlowVersion>,
+    pub debug_version: Option<Box<FlowVersion>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5969,7 +6409,7 @@ impl FlowDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -5984,12 +6424,12 @@ impl FlowDivisionView {
     }
     /// Sets [`Self::input_schema`].
     pub fn set_input_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.input_schema = Some(v);
+        self.input_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::output_schema`].
     pub fn set_output_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.output_schema = Some(v);
+        self.output_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::supported_languages`].
@@ -5999,12 +6439,12 @@ impl FlowDivisionView {
     }
     /// Sets [`Self::published_version`].
     pub fn set_published_version(mut self, v: FlowVersion) -> Self {
-        self.published_version = Some(v);
+        self.published_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::debug_version`].
     pub fn set_debug_version(mut self, v: FlowVersion) -> Self {
-        self.debug_version = Some(v);
+        self.debug_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -6016,26 +6456,37 @@ impl FlowDivisionView {
 
 impl FromJson for FlowDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "type" => r.read_into(&mut v.r#type),
-                "description" => r.read_into(&mut v.description),
-                "inputSchema" => r.read_into(&mut v.input_schema),
-                "outputSchema" => r.read_into(&mut v.output_schema),
-                "supportedLanguages" => r.read_into(&mut v.supported_languages),
-                "publishedVersion" => r.read_into(&mut v.published_version),
-                "debugVersion" => r.read_into(&mut v.debug_version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "type" => r.read_into(&mut self.r#type),
+                "description" => r.read_into(&mut self.description),
+                "inputSchema" => r.read_into(&mut self.input_schema),
+                "outputSchema" => r.read_into(&mut self.output_schema),
+                "supportedLanguages" => r.read_into(&mut self.supported_languages),
+                "publishedVersion" => r.read_into(&mut self.published_version),
+                "debugVersion" => r.read_into(&mut self.debug_version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6267,25 +6718,36 @@ impl FlowDivisionViewEntityListing {
 
 impl FromJson for FlowDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6393,25 +6855,36 @@ impl FlowEntityListing {
 
 impl FromJson for FlowEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6564,28 +7037,39 @@ impl FlowExecutionDataQueryResult {
 
 impl FromJson for FlowExecutionDataQueryResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionDataQueryResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "startDateTime" => r.read_into(&mut v.start_date_time),
-                "endDateTime" => r.read_into(&mut v.end_date_time),
-                "flowId" => r.read_into(&mut v.flow_id),
-                "flowVersion" => r.read_into(&mut v.flow_version),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "workitemId" => r.read_into(&mut v.workitem_id),
-                "flowType" => r.read_into(&mut v.flow_type),
-                "flowErrorReason" => r.read_into(&mut v.flow_error_reason),
-                "flowWarningReason" => r.read_into(&mut v.flow_warning_reason),
-                "flowName" => r.read_into(&mut v.flow_name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "startDateTime" => r.read_into(&mut self.start_date_time),
+                "endDateTime" => r.read_into(&mut self.end_date_time),
+                "flowId" => r.read_into(&mut self.flow_id),
+                "flowVersion" => r.read_into(&mut self.flow_version),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "workitemId" => r.read_into(&mut self.workitem_id),
+                "flowType" => r.read_into(&mut self.flow_type),
+                "flowErrorReason" => r.read_into(&mut self.flow_error_reason),
+                "flowWarningReason" => r.read_into(&mut self.flow_warning_reason),
+                "flowName" => r.read_into(&mut self.flow_name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6783,19 +7267,30 @@ impl FlowExecutionLaunchRequest {
 
 impl FromJson for FlowExecutionLaunchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionLaunchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flowId" => r.read_into(&mut v.flow_id),
-                "flowVersion" => r.read_into(&mut v.flow_version),
-                "inputData" => r.read_into(&mut v.input_data),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flowId" => r.read_into(&mut self.flow_id),
+                "flowVersion" => r.read_into(&mut self.flow_version),
+                "inputData" => r.read_into(&mut self.input_data),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6829,7 +7324,7 @@ pub struct FlowExecutionLaunchResponse {
     /// The version of the flow that launched
     ///
     /// JSON `flowVersion`.
-    pub flow_version: Option<DomainEntityRef>,
+    pub flow_version: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -6851,7 +7346,7 @@ impl FlowExecutionLaunchResponse {
     }
     /// Sets [`Self::flow_version`].
     pub fn set_flow_version(mut self, v: DomainEntityRef) -> Self {
-        self.flow_version = Some(v);
+        self.flow_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -6863,19 +7358,30 @@ impl FlowExecutionLaunchResponse {
 
 impl FromJson for FlowExecutionLaunchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowExecutionLaunchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "flowVersion" => r.read_into(&mut v.flow_version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "flowVersion" => r.read_into(&mut self.flow_version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6901,7 +7407,7 @@ pub struct FlowHealth {
     /// Info about given flow version.
     ///
     /// JSON `flowVersionInfo`.
-    pub flow_version_info: Option<FlowHealthVersionInfo>,
+    pub flow_version_info: Option<Box<FlowHealthVersionInfo>>,
     /// Each language's status about its health computation.
     ///
     /// JSON `languageInfo`.
@@ -6921,7 +7427,7 @@ pub struct FlowHealth {
 impl FlowHealth {
     /// Sets [`Self::flow_version_info`].
     pub fn set_flow_version_info(mut self, v: FlowHealthVersionInfo) -> Self {
-        self.flow_version_info = Some(v);
+        self.flow_version_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language_info`].
@@ -6943,19 +7449,30 @@ impl FlowHealth {
 
 impl FromJson for FlowHealth {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowHealth {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flowVersionInfo" => r.read_into(&mut v.flow_version_info),
-                "languageInfo" => r.read_into(&mut v.language_info),
-                "intents" => r.read_into(&mut v.intents),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flowVersionInfo" => r.read_into(&mut self.flow_version_info),
+                "languageInfo" => r.read_into(&mut self.language_info),
+                "intents" => r.read_into(&mut self.intents),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7019,19 +7536,30 @@ impl FlowHealthErrorInfo {
 
 impl FromJson for FlowHealthErrorInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowHealthErrorInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7063,7 +7591,7 @@ pub struct FlowHealthIntent {
     /// Info about given flow version.
     ///
     /// JSON `flowVersionInfo`.
-    pub flow_version_info: Option<FlowHealthIntentVersionInfo>,
+    pub flow_version_info: Option<Box<FlowHealthIntentVersionInfo>>,
     /// Language provided for this intent's health.
     ///
     /// JSON `language`.
@@ -7071,7 +7599,7 @@ pub struct FlowHealthIntent {
     /// Health computation details for given language.
     ///
     /// JSON `health`.
-    pub health: Option<HealthInfo>,
+    pub health: Option<Box<HealthInfo>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7093,7 +7621,7 @@ impl FlowHealthIntent {
     }
     /// Sets [`Self::flow_version_info`].
     pub fn set_flow_version_info(mut self, v: FlowHealthIntentVersionInfo) -> Self {
-        self.flow_version_info = Some(v);
+        self.flow_version_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language`].
@@ -7103,7 +7631,7 @@ impl FlowHealthIntent {
     }
     /// Sets [`Self::health`].
     pub fn set_health(mut self, v: HealthInfo) -> Self {
-        self.health = Some(v);
+        self.health = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7115,21 +7643,32 @@ impl FlowHealthIntent {
 
 impl FromJson for FlowHealthIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowHealthIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "flowVersionInfo" => r.read_into(&mut v.flow_version_info),
-                "language" => r.read_into(&mut v.language),
-                "health" => r.read_into(&mut v.health),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "flowVersionInfo" => r.read_into(&mut self.flow_version_info),
+                "language" => r.read_into(&mut self.language),
+                "health" => r.read_into(&mut self.health),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7300,19 +7839,30 @@ impl FlowHealthIntentInfo {
 
 impl FromJson for FlowHealthIntentInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowHealthIntentInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "languageHealth" => r.read_into(&mut v.language_health),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "languageHealth" => r.read_into(&mut self.language_health),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7354,11 +7904,11 @@ pub struct FlowHealthIntentUtterance {
     /// Details about this utterance being an outlier or not.
     ///
     /// JSON `outlierInfo`.
-    pub outlier_info: Option<OutlierInfo>,
+    pub outlier_info: Option<Box<OutlierInfo>>,
     /// Confusion details with other utterances.
     ///
     /// JSON `confusionInfo`.
-    pub confusion_info: Option<ConfusionInfo>,
+    pub confusion_info: Option<Box<ConfusionInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7386,33 +7936,44 @@ impl FlowHealthIntentUtterance {
     }
     /// Sets [`Self::outlier_info`].
     pub fn set_outlier_info(mut self, v: OutlierInfo) -> Self {
-        self.outlier_info = Some(v);
+        self.outlier_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::confusion_info`].
     pub fn set_confusion_info(mut self, v: ConfusionInfo) -> Self {
-        self.confusion_info = Some(v);
+        self.confusion_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowHealthIntentUtterance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowHealthIntentUtterance {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "issueCount" => r.read_into(&mut v.issue_count),
-                "staticValidationResults" => r.read_into(&mut v.static_validation_results),
-                "outlierInfo" => r.read_into(&mut v.outlier_info),
-                "confusionInfo" => r.read_into(&mut v.confusion_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "issueCount" => r.read_into(&mut self.issue_count),
+                "staticValidationResults" => r.read_into(&mut self.static_validation_results),
+                "outlierInfo" => r.read_into(&mut self.outlier_info),
+                "confusionInfo" => r.read_into(&mut self.confusion_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7440,15 +8001,15 @@ pub struct FlowHealthIntentVersionInfo {
     /// NLU Version Info for this flow version.
     ///
     /// JSON `nluVersion`.
-    pub nlu_version: Option<AddressableEntityRef>,
+    pub nlu_version: Option<Box<AddressableEntityRef>>,
     /// Given flow's Version Info.
     ///
     /// JSON `flowVersion`.
-    pub flow_version: Option<AddressableEntityRef>,
+    pub flow_version: Option<Box<AddressableEntityRef>>,
     /// NLU Domain Info for this flow version.
     ///
     /// JSON `nluDomain`.
-    pub nlu_domain: Option<AddressableEntityRef>,
+    pub nlu_domain: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7456,35 +8017,46 @@ pub struct FlowHealthIntentVersionInfo {
 impl FlowHealthIntentVersionInfo {
     /// Sets [`Self::nlu_version`].
     pub fn set_nlu_version(mut self, v: AddressableEntityRef) -> Self {
-        self.nlu_version = Some(v);
+        self.nlu_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_version`].
     pub fn set_flow_version(mut self, v: AddressableEntityRef) -> Self {
-        self.flow_version = Some(v);
+        self.flow_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::nlu_domain`].
     pub fn set_nlu_domain(mut self, v: AddressableEntityRef) -> Self {
-        self.nlu_domain = Some(v);
+        self.nlu_domain = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowHealthIntentVersionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowHealthIntentVersionInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "nluVersion" => r.read_into(&mut v.nlu_version),
-                "flowVersion" => r.read_into(&mut v.flow_version),
-                "nluDomain" => r.read_into(&mut v.nlu_domain),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "nluVersion" => r.read_into(&mut self.nlu_version),
+                "flowVersion" => r.read_into(&mut self.flow_version),
+                "nluDomain" => r.read_into(&mut self.nlu_domain),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7529,11 +8101,11 @@ pub struct FlowHealthUtterance {
     /// Details about this utterance being an outlier or not.
     ///
     /// JSON `outlierInfo`.
-    pub outlier_info: Option<OutlierInfo>,
+    pub outlier_info: Option<Box<OutlierInfo>>,
     /// Confusion details with other utterances.
     ///
     /// JSON `confusionInfo`.
-    pub confusion_info: Option<ConfusionDetails>,
+    pub confusion_info: Option<Box<ConfusionDetails>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7570,12 +8142,12 @@ impl FlowHealthUtterance {
     }
     /// Sets [`Self::outlier_info`].
     pub fn set_outlier_info(mut self, v: OutlierInfo) -> Self {
-        self.outlier_info = Some(v);
+        self.outlier_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::confusion_info`].
     pub fn set_confusion_info(mut self, v: ConfusionDetails) -> Self {
-        self.confusion_info = Some(v);
+        self.confusion_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7587,23 +8159,34 @@ impl FlowHealthUtterance {
 
 impl FromJson for FlowHealthUtterance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowHealthUtterance {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "issueCount" => r.read_into(&mut v.issue_count),
-                "language" => r.read_into(&mut v.language),
-                "staticValidationResults" => r.read_into(&mut v.static_validation_results),
-                "outlierInfo" => r.read_into(&mut v.outlier_info),
-                "confusionInfo" => r.read_into(&mut v.confusion_info),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "issueCount" => r.read_into(&mut self.issue_count),
+                "language" => r.read_into(&mut self.language),
+                "staticValidationResults" => r.read_into(&mut self.static_validation_results),
+                "outlierInfo" => r.read_into(&mut self.outlier_info),
+                "confusionInfo" => r.read_into(&mut self.confusion_info),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7736,11 +8319,11 @@ pub struct FlowHealthVersionInfo {
     /// Given flow's Version Info.
     ///
     /// JSON `flowVersion`.
-    pub flow_version: Option<AddressableEntityRef>,
+    pub flow_version: Option<Box<AddressableEntityRef>>,
     /// NLU Domain Info for this flow version.
     ///
     /// JSON `nluDomain`.
-    pub nlu_domain: Option<AddressableEntityRef>,
+    pub nlu_domain: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7748,29 +8331,40 @@ pub struct FlowHealthVersionInfo {
 impl FlowHealthVersionInfo {
     /// Sets [`Self::flow_version`].
     pub fn set_flow_version(mut self, v: AddressableEntityRef) -> Self {
-        self.flow_version = Some(v);
+        self.flow_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::nlu_domain`].
     pub fn set_nlu_domain(mut self, v: AddressableEntityRef) -> Self {
-        self.nlu_domain = Some(v);
+        self.nlu_domain = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowHealthVersionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowHealthVersionInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flowVersion" => r.read_into(&mut v.flow_version),
-                "nluDomain" => r.read_into(&mut v.nlu_domain),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flowVersion" => r.read_into(&mut self.flow_version),
+                "nluDomain" => r.read_into(&mut self.nlu_domain),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7798,7 +8392,7 @@ pub struct FlowLogLevel {
     /// Shows what characteristics are enabled for this log level
     ///
     /// JSON `characteristics`.
-    pub characteristics: Option<FlowCharacteristics>,
+    pub characteristics: Option<Box<FlowCharacteristics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7811,24 +8405,35 @@ impl FlowLogLevel {
     }
     /// Sets [`Self::characteristics`].
     pub fn set_characteristics(mut self, v: FlowCharacteristics) -> Self {
-        self.characteristics = Some(v);
+        self.characteristics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowLogLevel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowLogLevel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "level" => r.read_into(&mut v.level),
-                "characteristics" => r.read_into(&mut v.characteristics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "level" => r.read_into(&mut self.level),
+                "characteristics" => r.read_into(&mut self.characteristics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7923,7 +8528,7 @@ pub struct FlowLogLevelCharacteristicsDefinition {
     /// If set, this is the id of the characteristic that this one depends on and it must be enabled for this to be enabled.
     ///
     /// JSON `dependsOn`.
-    pub depends_on: Option<FlowCharacteristics>,
+    pub depends_on: Option<Box<FlowCharacteristics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7941,25 +8546,36 @@ impl FlowLogLevelCharacteristicsDefinition {
     }
     /// Sets [`Self::depends_on`].
     pub fn set_depends_on(mut self, v: FlowCharacteristics) -> Self {
-        self.depends_on = Some(v);
+        self.depends_on = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowLogLevelCharacteristicsDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowLogLevelCharacteristicsDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "minimumLevel" => r.read_into(&mut v.minimum_level),
-                "dependsOn" => r.read_into(&mut v.depends_on),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "minimumLevel" => r.read_into(&mut self.minimum_level),
+                "dependsOn" => r.read_into(&mut self.depends_on),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8071,17 +8687,28 @@ impl FlowLogLevelCharacteristicsDefinitions {
 
 impl FromJson for FlowLogLevelCharacteristicsDefinitions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowLogLevelCharacteristicsDefinitions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "logLevels" => r.read_into(&mut v.log_levels),
-                "characteristics" => r.read_into(&mut v.characteristics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "logLevels" => r.read_into(&mut self.log_levels),
+                "characteristics" => r.read_into(&mut self.characteristics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8107,7 +8734,7 @@ pub struct FlowLogLevelRequest {
     /// Required.
     ///
     /// JSON `logLevelCharacteristics`.
-    pub log_level_characteristics: Option<FlowLogLevel>,
+    pub log_level_characteristics: Option<Box<FlowLogLevel>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8115,23 +8742,34 @@ pub struct FlowLogLevelRequest {
 impl FlowLogLevelRequest {
     /// Sets [`Self::log_level_characteristics`].
     pub fn set_log_level_characteristics(mut self, v: FlowLogLevel) -> Self {
-        self.log_level_characteristics = Some(v);
+        self.log_level_characteristics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowLogLevelRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowLogLevelRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "logLevelCharacteristics" => r.read_into(&mut v.log_level_characteristics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "logLevelCharacteristics" => r.read_into(&mut self.log_level_characteristics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8164,7 +8802,7 @@ pub struct FlowMilestone {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The flow milestone description.
     ///
     /// JSON `description`.
@@ -8190,7 +8828,7 @@ impl FlowMilestone {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -8207,20 +8845,31 @@ impl FlowMilestone {
 
 impl FromJson for FlowMilestone {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowMilestone {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8257,7 +8906,7 @@ pub struct FlowMilestoneDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8279,7 +8928,7 @@ impl FlowMilestoneDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8291,19 +8940,30 @@ impl FlowMilestoneDivisionView {
 
 impl FromJson for FlowMilestoneDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowMilestoneDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8405,25 +9065,36 @@ impl FlowMilestoneDivisionViewEntityListing {
 
 impl FromJson for FlowMilestoneDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowMilestoneDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8531,25 +9202,36 @@ impl FlowMilestoneListing {
 
 impl FromJson for FlowMilestoneListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowMilestoneListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8591,11 +9273,11 @@ pub struct FlowOutcome {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// JSON `description`.
     pub description: Option<String>,
     /// JSON `currentOperation`.
-    pub current_operation: Option<Operation>,
+    pub current_operation: Option<Box<Operation>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8617,7 +9299,7 @@ impl FlowOutcome {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -8627,7 +9309,7 @@ impl FlowOutcome {
     }
     /// Sets [`Self::current_operation`].
     pub fn set_current_operation(mut self, v: Operation) -> Self {
-        self.current_operation = Some(v);
+        self.current_operation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8639,21 +9321,32 @@ impl FlowOutcome {
 
 impl FromJson for FlowOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowOutcome {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "currentOperation" => r.read_into(&mut v.current_operation),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "currentOperation" => r.read_into(&mut self.current_operation),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8691,7 +9384,7 @@ pub struct FlowOutcomeDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8713,7 +9406,7 @@ impl FlowOutcomeDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8725,19 +9418,30 @@ impl FlowOutcomeDivisionView {
 
 impl FromJson for FlowOutcomeDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowOutcomeDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8839,25 +9543,36 @@ impl FlowOutcomeDivisionViewEntityListing {
 
 impl FromJson for FlowOutcomeDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowOutcomeDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8965,25 +9680,36 @@ impl FlowOutcomeListing {
 
 impl FromJson for FlowOutcomeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowOutcomeListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9091,25 +9817,36 @@ impl FlowResultEntityListing {
 
 impl FromJson for FlowResultEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowResultEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9151,7 +9888,7 @@ pub struct FlowRuntimeExecution {
     /// Required.
     ///
     /// JSON `flowVersion`.
-    pub flow_version: Option<FlowVersion>,
+    pub flow_version: Option<Box<FlowVersion>>,
     /// The time the flow was launched. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -9175,7 +9912,7 @@ pub struct FlowRuntimeExecution {
     /// Additional information if the flow is in error
     ///
     /// JSON `flowErrorInfo`.
-    pub flow_error_info: Option<ErrorBody>,
+    pub flow_error_info: Option<Box<ErrorBody>>,
     /// List of the flow's output variables, if any. Output variables are only supplied for Completed flows.
     ///
     /// JSON `outputData`.
@@ -9183,7 +9920,7 @@ pub struct FlowRuntimeExecution {
     /// The conversation to which this Flow execution is related
     ///
     /// JSON `conversation`.
-    pub conversation: Option<DomainEntityRef>,
+    pub conversation: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -9205,7 +9942,7 @@ impl FlowRuntimeExecution {
     }
     /// Sets [`Self::flow_version`].
     pub fn set_flow_version(mut self, v: FlowVersion) -> Self {
-        self.flow_version = Some(v);
+        self.flow_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_launched`].
@@ -9230,7 +9967,7 @@ impl FlowRuntimeExecution {
     }
     /// Sets [`Self::flow_error_info`].
     pub fn set_flow_error_info(mut self, v: ErrorBody) -> Self {
-        self.flow_error_info = Some(v);
+        self.flow_error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::output_data`].
@@ -9240,7 +9977,7 @@ impl FlowRuntimeExecution {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: DomainEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -9252,26 +9989,37 @@ impl FlowRuntimeExecution {
 
 impl FromJson for FlowRuntimeExecution {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowRuntimeExecution {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "flowVersion" => r.read_into(&mut v.flow_version),
-                "dateLaunched" => r.read_into(&mut v.date_launched),
-                "status" => r.read_into(&mut v.status),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "completionReason" => r.read_into(&mut v.completion_reason),
-                "flowErrorInfo" => r.read_into(&mut v.flow_error_info),
-                "outputData" => r.read_into(&mut v.output_data),
-                "conversation" => r.read_into(&mut v.conversation),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "flowVersion" => r.read_into(&mut self.flow_version),
+                "dateLaunched" => r.read_into(&mut self.date_launched),
+                "status" => r.read_into(&mut self.status),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "completionReason" => r.read_into(&mut self.completion_reason),
+                "flowErrorInfo" => r.read_into(&mut self.flow_error_info),
+                "outputData" => r.read_into(&mut self.output_data),
+                "conversation" => r.read_into(&mut self.conversation),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9377,11 +10125,11 @@ pub struct FlowSettingsResponse {
     /// User that last changed the log level setting.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// OAuth client that last changed the log level setting.
     ///
     /// JSON `modifiedByClient`.
-    pub modified_by_client: Option<DomainEntityRef>,
+    pub modified_by_client: Option<Box<DomainEntityRef>>,
     /// The time this log level was set. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -9389,7 +10137,7 @@ pub struct FlowSettingsResponse {
     /// The log level set for this flow
     ///
     /// JSON `logLevelCharacteristics`.
-    pub log_level_characteristics: Option<FlowLogLevel>,
+    pub log_level_characteristics: Option<Box<FlowLogLevel>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -9416,12 +10164,12 @@ impl FlowSettingsResponse {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by_client`].
     pub fn set_modified_by_client(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by_client = Some(v);
+        self.modified_by_client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -9431,7 +10179,7 @@ impl FlowSettingsResponse {
     }
     /// Sets [`Self::log_level_characteristics`].
     pub fn set_log_level_characteristics(mut self, v: FlowLogLevel) -> Self {
-        self.log_level_characteristics = Some(v);
+        self.log_level_characteristics = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -9443,23 +10191,34 @@ impl FlowSettingsResponse {
 
 impl FromJson for FlowSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowSettingsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "modifiedByClient" => r.read_into(&mut v.modified_by_client),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "logLevelCharacteristics" => r.read_into(&mut v.log_level_characteristics),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "modifiedByClient" => r.read_into(&mut self.modified_by_client),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "logLevelCharacteristics" => r.read_into(&mut self.log_level_characteristics),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9684,25 +10443,36 @@ impl FlowSettingsResponseEntityListing {
 
 impl FromJson for FlowSettingsResponseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowSettingsResponseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9810,25 +10580,36 @@ impl FlowVersionEntityListing {
 
 impl FromJson for FlowVersionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowVersionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9911,20 +10692,31 @@ impl FlowsQueryCriteriaResponse {
 
 impl FromJson for FlowsQueryCriteriaResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowsQueryCriteriaResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteria" => r.read_into(&mut v.criteria),
-                "flowTypes" => r.read_into(&mut v.flow_types),
-                "actionTypes" => r.read_into(&mut v.action_types),
-                "errorCodes" => r.read_into(&mut v.error_codes),
-                "warningCodes" => r.read_into(&mut v.warning_codes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteria" => r.read_into(&mut self.criteria),
+                "flowTypes" => r.read_into(&mut self.flow_types),
+                "actionTypes" => r.read_into(&mut self.action_types),
+                "errorCodes" => r.read_into(&mut self.error_codes),
+                "warningCodes" => r.read_into(&mut self.warning_codes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10000,20 +10792,31 @@ impl GetFlowExecutionDataJobResult {
 
 impl FromJson for GetFlowExecutionDataJobResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetFlowExecutionDataJobResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "entities" => r.read_into(&mut v.entities),
-                "jobState" => r.read_into(&mut v.job_state),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "entities" => r.read_into(&mut self.entities),
+                "jobState" => r.read_into(&mut self.job_state),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10142,20 +10945,31 @@ impl Grammar {
 
 impl FromJson for Grammar {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Grammar {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "languages" => r.read_into(&mut v.languages),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "languages" => r.read_into(&mut self.languages),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10195,16 +11009,27 @@ impl GrammarFileUploadRequest {
 
 impl FromJson for GrammarFileUploadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GrammarFileUploadRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileType" => r.read_into(&mut v.file_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileType" => r.read_into(&mut self.file_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10292,11 +11117,11 @@ pub struct GrammarLanguage {
     /// Additional information about the associated voice file
     ///
     /// JSON `voiceFileMetadata`.
-    pub voice_file_metadata: Option<GrammarLanguageFileMetadata>,
+    pub voice_file_metadata: Option<Box<GrammarLanguageFileMetadata>>,
     /// Additional information about the associated dtmf file
     ///
     /// JSON `dtmfFileMetadata`.
-    pub dtmf_file_metadata: Option<GrammarLanguageFileMetadata>,
+    pub dtmf_file_metadata: Option<Box<GrammarLanguageFileMetadata>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -10333,12 +11158,12 @@ impl GrammarLanguage {
     }
     /// Sets [`Self::voice_file_metadata`].
     pub fn set_voice_file_metadata(mut self, v: GrammarLanguageFileMetadata) -> Self {
-        self.voice_file_metadata = Some(v);
+        self.voice_file_metadata = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dtmf_file_metadata`].
     pub fn set_dtmf_file_metadata(mut self, v: GrammarLanguageFileMetadata) -> Self {
-        self.dtmf_file_metadata = Some(v);
+        self.dtmf_file_metadata = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -10350,23 +11175,34 @@ impl GrammarLanguage {
 
 impl FromJson for GrammarLanguage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GrammarLanguage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "grammarId" => r.read_into(&mut v.grammar_id),
-                "language" => r.read_into(&mut v.language),
-                "voiceFileUrl" => r.read_into(&mut v.voice_file_url),
-                "dtmfFileUrl" => r.read_into(&mut v.dtmf_file_url),
-                "voiceFileMetadata" => r.read_into(&mut v.voice_file_metadata),
-                "dtmfFileMetadata" => r.read_into(&mut v.dtmf_file_metadata),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "grammarId" => r.read_into(&mut self.grammar_id),
+                "language" => r.read_into(&mut self.language),
+                "voiceFileUrl" => r.read_into(&mut self.voice_file_url),
+                "dtmfFileUrl" => r.read_into(&mut self.dtmf_file_url),
+                "voiceFileMetadata" => r.read_into(&mut self.voice_file_metadata),
+                "dtmfFileMetadata" => r.read_into(&mut self.dtmf_file_metadata),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10438,19 +11274,30 @@ impl GrammarLanguageFileMetadata {
 
 impl FromJson for GrammarLanguageFileMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GrammarLanguageFileMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileName" => r.read_into(&mut v.file_name),
-                "fileSizeBytes" => r.read_into(&mut v.file_size_bytes),
-                "dateUploaded" => r.read_into(&mut v.date_uploaded),
-                "fileType" => r.read_into(&mut v.file_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileName" => r.read_into(&mut self.file_name),
+                "fileSizeBytes" => r.read_into(&mut self.file_size_bytes),
+                "dateUploaded" => r.read_into(&mut self.date_uploaded),
+                "fileType" => r.read_into(&mut self.file_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10523,11 +11370,11 @@ pub struct GrammarLanguageUpdate {
     /// Additional information about the associated voice file
     ///
     /// JSON `voiceFileMetadata`.
-    pub voice_file_metadata: Option<GrammarLanguageFileMetadata>,
+    pub voice_file_metadata: Option<Box<GrammarLanguageFileMetadata>>,
     /// Additional information about the associated dtmf file
     ///
     /// JSON `dtmfFileMetadata`.
-    pub dtmf_file_metadata: Option<GrammarLanguageFileMetadata>,
+    pub dtmf_file_metadata: Option<Box<GrammarLanguageFileMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10535,29 +11382,40 @@ pub struct GrammarLanguageUpdate {
 impl GrammarLanguageUpdate {
     /// Sets [`Self::voice_file_metadata`].
     pub fn set_voice_file_metadata(mut self, v: GrammarLanguageFileMetadata) -> Self {
-        self.voice_file_metadata = Some(v);
+        self.voice_file_metadata = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dtmf_file_metadata`].
     pub fn set_dtmf_file_metadata(mut self, v: GrammarLanguageFileMetadata) -> Self {
-        self.dtmf_file_metadata = Some(v);
+        self.dtmf_file_metadata = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GrammarLanguageUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GrammarLanguageUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "voiceFileMetadata" => r.read_into(&mut v.voice_file_metadata),
-                "dtmfFileMetadata" => r.read_into(&mut v.dtmf_file_metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "voiceFileMetadata" => r.read_into(&mut self.voice_file_metadata),
+                "dtmfFileMetadata" => r.read_into(&mut self.dtmf_file_metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10657,25 +11515,36 @@ impl GrammarListing {
 
 impl FromJson for GrammarListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GrammarListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10711,7 +11580,7 @@ pub struct HealthInfo {
     /// Error details for the intent, if any.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<FlowHealthErrorInfo>,
+    pub error_info: Option<Box<FlowHealthErrorInfo>>,
     /// Overall health score for the intent ranged between 0 and 100 as 100 is the perfect health score.
     ///
     /// JSON `overallScore`.
@@ -10740,7 +11609,7 @@ impl HealthInfo {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: FlowHealthErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::overall_score`].
@@ -10767,21 +11636,32 @@ impl HealthInfo {
 
 impl FromJson for HealthInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for HealthInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "overallScore" => r.read_into(&mut v.overall_score),
-                "issueCount" => r.read_into(&mut v.issue_count),
-                "staticValidationResults" => r.read_into(&mut v.static_validation_results),
-                "utterances" => r.read_into(&mut v.utterances),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "overallScore" => r.read_into(&mut self.overall_score),
+                "issueCount" => r.read_into(&mut self.issue_count),
+                "staticValidationResults" => r.read_into(&mut self.static_validation_results),
+                "utterances" => r.read_into(&mut self.utterances),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10872,11 +11752,11 @@ pub struct HistoryEntry {
     /// User associated with this entry.
     ///
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// OAuth client associated with this entry.
     ///
     /// JSON `client`.
-    pub client: Option<DomainEntityRef>,
+    pub client: Option<Box<DomainEntityRef>>,
     /// JSON `version`.
     pub version: Option<String>,
     /// JSON `secure`.
@@ -10907,12 +11787,12 @@ impl HistoryEntry {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::client`].
     pub fn set_client(mut self, v: DomainEntityRef) -> Self {
-        self.client = Some(v);
+        self.client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -10939,24 +11819,35 @@ impl HistoryEntry {
 
 impl FromJson for HistoryEntry {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for HistoryEntry {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "resource" => r.read_into(&mut v.resource),
-                "timestamp" => r.read_into(&mut v.timestamp),
-                "user" => r.read_into(&mut v.user),
-                "client" => r.read_into(&mut v.client),
-                "version" => r.read_into(&mut v.version),
-                "secure" => r.read_into(&mut v.secure),
-                "virtualAgentEnabled" => r.read_into(&mut v.virtual_agent_enabled),
-                "agenticVirtualAgentEnabled" => r.read_into(&mut v.agentic_virtual_agent_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "resource" => r.read_into(&mut self.resource),
+                "timestamp" => r.read_into(&mut self.timestamp),
+                "user" => r.read_into(&mut self.user),
+                "client" => r.read_into(&mut self.client),
+                "version" => r.read_into(&mut self.version),
+                "secure" => r.read_into(&mut self.secure),
+                "virtualAgentEnabled" => r.read_into(&mut self.virtual_agent_enabled),
+                "agenticVirtualAgentEnabled" => r.read_into(&mut self.agentic_virtual_agent_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11076,9 +11967,9 @@ pub struct HistoryListing {
     /// JSON `complete`.
     pub complete: Option<bool>,
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// JSON `client`.
-    pub client: Option<DomainEntityRef>,
+    pub client: Option<Box<DomainEntityRef>>,
     /// JSON `errorMessage`.
     pub error_message: Option<String>,
     /// JSON `errorCode`.
@@ -11136,12 +12027,12 @@ impl HistoryListing {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::client`].
     pub fn set_client(mut self, v: DomainEntityRef) -> Self {
-        self.client = Some(v);
+        self.client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error_message`].
@@ -11228,35 +12119,46 @@ impl HistoryListing {
 
 impl FromJson for HistoryListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for HistoryListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "complete" => r.read_into(&mut v.complete),
-                "user" => r.read_into(&mut v.user),
-                "client" => r.read_into(&mut v.client),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorDetails" => r.read_into(&mut v.error_details),
-                "errorMessageParams" => r.read_into(&mut v.error_message_params),
-                "actionName" => r.read_into(&mut v.action_name),
-                "actionStatus" => r.read_into(&mut v.action_status),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "system" => r.read_into(&mut v.system),
-                "started" => r.read_into(&mut v.started),
-                "completed" => r.read_into(&mut v.completed),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "complete" => r.read_into(&mut self.complete),
+                "user" => r.read_into(&mut self.user),
+                "client" => r.read_into(&mut self.client),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorDetails" => r.read_into(&mut self.error_details),
+                "errorMessageParams" => r.read_into(&mut self.error_message_params),
+                "actionName" => r.read_into(&mut self.action_name),
+                "actionStatus" => r.read_into(&mut self.action_status),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "system" => r.read_into(&mut self.system),
+                "started" => r.read_into(&mut self.started),
+                "completed" => r.read_into(&mut self.completed),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11462,7 +12364,7 @@ pub struct IVR {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -11506,19 +12408,19 @@ pub struct IVR {
     /// The Architect flow to execute during the hours an organization is open.
     ///
     /// JSON `openHoursFlow`.
-    pub open_hours_flow: Option<DomainEntityRef>,
+    pub open_hours_flow: Option<Box<DomainEntityRef>>,
     /// The Architect flow to execute during the hours an organization is closed.
     ///
     /// JSON `closedHoursFlow`.
-    pub closed_hours_flow: Option<DomainEntityRef>,
+    pub closed_hours_flow: Option<Box<DomainEntityRef>>,
     /// The Architect flow to execute during an organization's holiday hours.
     ///
     /// JSON `holidayHoursFlow`.
-    pub holiday_hours_flow: Option<DomainEntityRef>,
+    pub holiday_hours_flow: Option<Box<DomainEntityRef>>,
     /// The schedule group defining the open and closed hours for an organization.  If this is provided, an open flow and a closed flow must be specified as well.
     ///
     /// JSON `scheduleGroup`.
-    pub schedule_group: Option<DomainEntityRef>,
+    pub schedule_group: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -11540,7 +12442,7 @@ impl IVR {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -11595,22 +12497,22 @@ impl IVR {
     }
     /// Sets [`Self::open_hours_flow`].
     pub fn set_open_hours_flow(mut self, v: DomainEntityRef) -> Self {
-        self.open_hours_flow = Some(v);
+        self.open_hours_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::closed_hours_flow`].
     pub fn set_closed_hours_flow(mut self, v: DomainEntityRef) -> Self {
-        self.closed_hours_flow = Some(v);
+        self.closed_hours_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::holiday_hours_flow`].
     pub fn set_holiday_hours_flow(mut self, v: DomainEntityRef) -> Self {
-        self.holiday_hours_flow = Some(v);
+        self.holiday_hours_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schedule_group`].
     pub fn set_schedule_group(mut self, v: DomainEntityRef) -> Self {
-        self.schedule_group = Some(v);
+        self.schedule_group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -11622,33 +12524,44 @@ impl IVR {
 
 impl FromJson for IVR {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IVR {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "dnis" => r.read_into(&mut v.dnis),
-                "openHoursFlow" => r.read_into(&mut v.open_hours_flow),
-                "closedHoursFlow" => r.read_into(&mut v.closed_hours_flow),
-                "holidayHoursFlow" => r.read_into(&mut v.holiday_hours_flow),
-                "scheduleGroup" => r.read_into(&mut v.schedule_group),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "dnis" => r.read_into(&mut self.dnis),
+                "openHoursFlow" => r.read_into(&mut self.open_hours_flow),
+                "closedHoursFlow" => r.read_into(&mut self.closed_hours_flow),
+                "holidayHoursFlow" => r.read_into(&mut self.holiday_hours_flow),
+                "scheduleGroup" => r.read_into(&mut self.schedule_group),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11749,7 +12662,7 @@ pub struct IVRDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -11771,7 +12684,7 @@ impl IVRDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -11783,19 +12696,30 @@ impl IVRDivisionView {
 
 impl FromJson for IVRDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IVRDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11906,26 +12830,37 @@ impl IVRDivisionViewEntityListing {
 
 impl FromJson for IVRDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IVRDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12043,26 +12978,37 @@ impl IVREntityListing {
 
 impl FromJson for IVREntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IVREntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12095,7 +13041,7 @@ pub struct IVRIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -12113,7 +13059,7 @@ pub struct IVRIdentityResolutionConfig {
 impl IVRIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -12130,18 +13076,29 @@ impl IVRIdentityResolutionConfig {
 
 impl FromJson for IVRIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IVRIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12166,7 +13123,7 @@ pub struct LocaleFlowVersionInfo {
     /// NLU Version Info for this flow version.
     ///
     /// JSON `nluVersion`.
-    pub nlu_version: Option<AddressableEntityRef>,
+    pub nlu_version: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -12174,23 +13131,34 @@ pub struct LocaleFlowVersionInfo {
 impl LocaleFlowVersionInfo {
     /// Sets [`Self::nlu_version`].
     pub fn set_nlu_version(mut self, v: AddressableEntityRef) -> Self {
-        self.nlu_version = Some(v);
+        self.nlu_version = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LocaleFlowVersionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocaleFlowVersionInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "nluVersion" => r.read_into(&mut v.nlu_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "nluVersion" => r.read_into(&mut self.nlu_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12246,18 +13214,29 @@ impl LocaleHealth {
 
 impl FromJson for LocaleHealth {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocaleHealth {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "overallScore" => r.read_into(&mut v.overall_score),
-                "issueCount" => r.read_into(&mut v.issue_count),
-                "staticValidationResults" => r.read_into(&mut v.static_validation_results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "overallScore" => r.read_into(&mut self.overall_score),
+                "issueCount" => r.read_into(&mut self.issue_count),
+                "staticValidationResults" => r.read_into(&mut self.static_validation_results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12286,11 +13265,11 @@ pub struct LocaleInfo {
     /// Error details for the flow version, if any.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<FlowHealthErrorInfo>,
+    pub error_info: Option<Box<FlowHealthErrorInfo>>,
     /// Info about given flow version.
     ///
     /// JSON `flowVersionInfo`.
-    pub flow_version_info: Option<LocaleFlowVersionInfo>,
+    pub flow_version_info: Option<Box<LocaleFlowVersionInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -12303,30 +13282,41 @@ impl LocaleInfo {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: FlowHealthErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow_version_info`].
     pub fn set_flow_version_info(mut self, v: LocaleFlowVersionInfo) -> Self {
-        self.flow_version_info = Some(v);
+        self.flow_version_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LocaleInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocaleInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "flowVersionInfo" => r.read_into(&mut v.flow_version_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "flowVersionInfo" => r.read_into(&mut self.flow_version_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12426,17 +13416,28 @@ impl OutlierInfo {
 
 impl FromJson for OutlierInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutlierInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outlier" => r.read_into(&mut v.outlier),
-                "score" => r.read_into(&mut v.score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outlier" => r.read_into(&mut self.outlier),
+                "score" => r.read_into(&mut self.score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12480,7 +13481,7 @@ pub struct PromptAssetCreate {
     /// Audio format info
     ///
     /// JSON `audioFormat`.
-    pub audio_format: Option<AudioFormat>,
+    pub audio_format: Option<Box<AudioFormat>>,
     /// Text to speech of the resource
     ///
     /// JSON `ttsString`.
@@ -12541,7 +13542,7 @@ impl PromptAssetCreate {
     }
     /// Sets [`Self::audio_format`].
     pub fn set_audio_format(mut self, v: AudioFormat) -> Self {
-        self.audio_format = Some(v);
+        self.audio_format = Some(Box::new(v));
         self
     }
     /// Sets [`Self::tts_string`].
@@ -12588,29 +13589,40 @@ impl PromptAssetCreate {
 
 impl FromJson for PromptAssetCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PromptAssetCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "promptId" => r.read_into(&mut v.prompt_id),
-                "language" => r.read_into(&mut v.language),
-                "mediaUri" => r.read_into(&mut v.media_uri),
-                "audioFormat" => r.read_into(&mut v.audio_format),
-                "ttsString" => r.read_into(&mut v.tts_string),
-                "text" => r.read_into(&mut v.text),
-                "uploadStatus" => r.read_into(&mut v.upload_status),
-                "uploadUri" => r.read_into(&mut v.upload_uri),
-                "languageDefault" => r.read_into(&mut v.language_default),
-                "tags" => r.read_into(&mut v.tags),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "promptId" => r.read_into(&mut self.prompt_id),
+                "language" => r.read_into(&mut self.language),
+                "mediaUri" => r.read_into(&mut self.media_uri),
+                "audioFormat" => r.read_into(&mut self.audio_format),
+                "ttsString" => r.read_into(&mut self.tts_string),
+                "text" => r.read_into(&mut self.text),
+                "uploadStatus" => r.read_into(&mut self.upload_status),
+                "uploadUri" => r.read_into(&mut self.upload_uri),
+                "languageDefault" => r.read_into(&mut self.language_default),
+                "tags" => r.read_into(&mut self.tags),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12777,25 +13789,36 @@ impl PromptAssetEntityListing {
 
 impl FromJson for PromptAssetEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PromptAssetEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12851,17 +13874,28 @@ impl PromptAssetUpload {
 
 impl FromJson for PromptAssetUpload {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PromptAssetUpload {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "headers" => r.read_into(&mut v.headers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "headers" => r.read_into(&mut self.headers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12961,25 +13995,36 @@ impl PromptEntityListing {
 
 impl FromJson for PromptEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PromptEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13031,7 +14076,7 @@ pub struct QueryCriteria {
     /// A logical grouping and display order for this item.
     ///
     /// JSON `categoryInfo`.
-    pub category_info: Option<CriteriaCategoryInfo>,
+    pub category_info: Option<Box<CriteriaCategoryInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -13064,28 +14109,39 @@ impl QueryCriteria {
     }
     /// Sets [`Self::category_info`].
     pub fn set_category_info(mut self, v: CriteriaCategoryInfo) -> Self {
-        self.category_info = Some(v);
+        self.category_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for QueryCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueryCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteriaKey" => r.read_into(&mut v.criteria_key),
-                "criteriaGroups" => r.read_into(&mut v.criteria_groups),
-                "description" => r.read_into(&mut v.description),
-                "operators" => r.read_into(&mut v.operators),
-                "dataType" => r.read_into(&mut v.data_type),
-                "categoryInfo" => r.read_into(&mut v.category_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteriaKey" => r.read_into(&mut self.criteria_key),
+                "criteriaGroups" => r.read_into(&mut self.criteria_groups),
+                "description" => r.read_into(&mut self.description),
+                "operators" => r.read_into(&mut self.operators),
+                "dataType" => r.read_into(&mut self.data_type),
+                "categoryInfo" => r.read_into(&mut self.category_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13308,16 +14364,27 @@ impl RegisterArchitectExportJob {
 
 impl FromJson for RegisterArchitectExportJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RegisterArchitectExportJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flows" => r.read_into(&mut v.flows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flows" => r.read_into(&mut self.flows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13382,19 +14449,30 @@ impl RegisterArchitectExportJobResponse {
 
 impl FromJson for RegisterArchitectExportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RegisterArchitectExportJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "totalFlows" => r.read_into(&mut v.total_flows),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "totalFlows" => r.read_into(&mut self.total_flows),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13490,16 +14568,27 @@ impl RegisterArchitectJobRequest {
 
 impl FromJson for RegisterArchitectJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RegisterArchitectJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "createStubs" => r.read_into(&mut v.create_stubs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "createStubs" => r.read_into(&mut self.create_stubs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13564,19 +14653,30 @@ impl RegisterArchitectJobResponse {
 
 impl FromJson for RegisterArchitectJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RegisterArchitectJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "presignedUrl" => r.read_into(&mut v.presigned_url),
-                "headers" => r.read_into(&mut v.headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "presignedUrl" => r.read_into(&mut self.presigned_url),
+                "headers" => r.read_into(&mut self.headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13619,16 +14719,27 @@ impl RegisterArchitectValidateJob {
 
 impl FromJson for RegisterArchitectValidateJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RegisterArchitectValidateJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flows" => r.read_into(&mut v.flows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flows" => r.read_into(&mut self.flows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13693,19 +14804,30 @@ impl RegisterArchitectValidateJobResponse {
 
 impl FromJson for RegisterArchitectValidateJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RegisterArchitectValidateJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "totalFlows" => r.read_into(&mut v.total_flows),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "totalFlows" => r.read_into(&mut self.total_flows),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13796,7 +14918,7 @@ pub struct Schedule {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -13870,7 +14992,7 @@ impl Schedule {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -13942,31 +15064,42 @@ impl Schedule {
 
 impl FromJson for Schedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Schedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "start" => r.read_into(&mut v.start),
-                "end" => r.read_into(&mut v.end),
-                "rrule" => r.read_into(&mut v.rrule),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "start" => r.read_into(&mut self.start),
+                "end" => r.read_into(&mut self.end),
+                "rrule" => r.read_into(&mut self.rrule),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14140,26 +15273,37 @@ impl ScheduleDivisionViewEntityListing {
 
 impl FromJson for ScheduleDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduleDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14277,26 +15421,37 @@ impl ScheduleEntityListing {
 
 impl FromJson for ScheduleEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduleEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14339,7 +15494,7 @@ pub struct ScheduleGroup {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -14413,7 +15568,7 @@ impl ScheduleGroup {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -14490,32 +15645,43 @@ impl ScheduleGroup {
 
 impl FromJson for ScheduleGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduleGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "openSchedules" => r.read_into(&mut v.open_schedules),
-                "closedSchedules" => r.read_into(&mut v.closed_schedules),
-                "holidaySchedules" => r.read_into(&mut v.holiday_schedules),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "openSchedules" => r.read_into(&mut self.open_schedules),
+                "closedSchedules" => r.read_into(&mut self.closed_schedules),
+                "holidaySchedules" => r.read_into(&mut self.holiday_schedules),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14615,7 +15781,7 @@ pub struct ScheduleGroupDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -14637,7 +15803,7 @@ impl ScheduleGroupDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -14649,19 +15815,30 @@ impl ScheduleGroupDivisionView {
 
 impl FromJson for ScheduleGroupDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduleGroupDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14772,26 +15949,37 @@ impl ScheduleGroupDivisionViewEntityListing {
 
 impl FromJson for ScheduleGroupDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduleGroupDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14909,26 +16097,37 @@ impl ScheduleGroupEntityListing {
 
 impl FromJson for ScheduleGroupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduleGroupEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14971,7 +16170,7 @@ pub struct SchedulesDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -14993,7 +16192,7 @@ impl SchedulesDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -15005,19 +16204,30 @@ impl SchedulesDivisionView {
 
 impl FromJson for SchedulesDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SchedulesDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15088,20 +16298,31 @@ impl SystemPrompt {
 
 impl FromJson for SystemPrompt {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SystemPrompt {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "resources" => r.read_into(&mut v.resources),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "resources" => r.read_into(&mut self.resources),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15146,7 +16367,7 @@ pub struct SystemPromptAsset {
     /// Audio format info
     ///
     /// JSON `audioFormat`.
-    pub audio_format: Option<AudioFormat>,
+    pub audio_format: Option<Box<AudioFormat>>,
     /// JSON `ttsString`.
     pub tts_string: Option<String>,
     /// JSON `text`.
@@ -15204,7 +16425,7 @@ impl SystemPromptAsset {
     }
     /// Sets [`Self::audio_format`].
     pub fn set_audio_format(mut self, v: AudioFormat) -> Self {
-        self.audio_format = Some(v);
+        self.audio_format = Some(Box::new(v));
         self
     }
     /// Sets [`Self::tts_string`].
@@ -15251,30 +16472,41 @@ impl SystemPromptAsset {
 
 impl FromJson for SystemPromptAsset {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SystemPromptAsset {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "promptId" => r.read_into(&mut v.prompt_id),
-                "language" => r.read_into(&mut v.language),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "mediaUri" => r.read_into(&mut v.media_uri),
-                "audioFormat" => r.read_into(&mut v.audio_format),
-                "ttsString" => r.read_into(&mut v.tts_string),
-                "text" => r.read_into(&mut v.text),
-                "uploadUri" => r.read_into(&mut v.upload_uri),
-                "uploadStatus" => r.read_into(&mut v.upload_status),
-                "hasDefault" => r.read_into(&mut v.has_default),
-                "languageDefault" => r.read_into(&mut v.language_default),
-                "tags" => r.read_into(&mut v.tags),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "promptId" => r.read_into(&mut self.prompt_id),
+                "language" => r.read_into(&mut self.language),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "mediaUri" => r.read_into(&mut self.media_uri),
+                "audioFormat" => r.read_into(&mut self.audio_format),
+                "ttsString" => r.read_into(&mut self.tts_string),
+                "text" => r.read_into(&mut self.text),
+                "uploadUri" => r.read_into(&mut self.upload_uri),
+                "uploadStatus" => r.read_into(&mut self.upload_status),
+                "hasDefault" => r.read_into(&mut self.has_default),
+                "languageDefault" => r.read_into(&mut self.language_default),
+                "tags" => r.read_into(&mut self.tags),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15442,25 +16674,36 @@ impl SystemPromptAssetEntityListing {
 
 impl FromJson for SystemPromptAssetEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SystemPromptAssetEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15568,25 +16811,36 @@ impl SystemPromptEntityListing {
 
 impl FromJson for SystemPromptEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SystemPromptEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15620,7 +16874,7 @@ pub struct ValidateDetails {
     /// Required.
     ///
     /// JSON `flow`.
-    pub flow: Option<ArchitectFlowReference>,
+    pub flow: Option<Box<ArchitectFlowReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15628,23 +16882,34 @@ pub struct ValidateDetails {
 impl ValidateDetails {
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: ArchitectFlowReference) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ValidateDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ValidateDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flow" => r.read_into(&mut v.flow),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flow" => r.read_into(&mut self.flow),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

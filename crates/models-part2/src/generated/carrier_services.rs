@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -34,7 +34,7 @@ pub struct EmergencyLocation {
     /// Required.
     ///
     /// JSON `address`.
-    pub address: Option<LocationAddress>,
+    pub address: Option<Box<LocationAddress>>,
     /// Phone number in E164 format
     ///
     /// Required.
@@ -68,7 +68,7 @@ impl EmergencyLocation {
     }
     /// Sets [`Self::address`].
     pub fn set_address(mut self, v: LocationAddress) -> Self {
-        self.address = Some(v);
+        self.address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::did`].
@@ -90,21 +90,32 @@ impl EmergencyLocation {
 
 impl FromJson for EmergencyLocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmergencyLocation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "address" => r.read_into(&mut v.address),
-                "did" => r.read_into(&mut v.did),
-                "source" => r.read_into(&mut v.source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "address" => r.read_into(&mut self.address),
+                "did" => r.read_into(&mut self.did),
+                "source" => r.read_into(&mut self.source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -30,7 +30,7 @@ pub struct Case {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<StarrableDivision>,
+    pub division: Option<Box<StarrableDivision>>,
     /// The version of the Case.
     ///
     /// JSON `version`.
@@ -46,7 +46,7 @@ pub struct Case {
     /// The Caseplan the Case was created from.
     ///
     /// JSON `caseplan`.
-    pub caseplan: Option<CaseplanReference>,
+    pub caseplan: Option<Box<CaseplanReference>>,
     /// Overview information for the Case.
     ///
     /// JSON `summary`.
@@ -58,7 +58,7 @@ pub struct Case {
     /// The owner of the Case.
     ///
     /// JSON `owner`.
-    pub owner: Option<CaseUserReference>,
+    pub owner: Option<Box<CaseUserReference>>,
     /// The status of the Case.
     ///
     /// JSON `status`.
@@ -90,15 +90,15 @@ pub struct Case {
     /// The ID of the User who modified the Case.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<CaseUserReference>,
+    pub modified_by: Option<Box<CaseUserReference>>,
     /// The External Contact associated with the Case.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<CaseExternalContactReference>,
+    pub external_contact: Option<Box<CaseExternalContactReference>>,
     /// The customer intent for the Case.
     ///
     /// JSON `customerIntent`.
-    pub customer_intent: Option<CustomerIntentReference>,
+    pub customer_intent: Option<Box<CustomerIntentReference>>,
     /// The creation status of the Case.
     ///
     /// JSON `creationStatus`.
@@ -110,7 +110,7 @@ pub struct Case {
     /// The reason the Case failed, if applicable.
     ///
     /// JSON `failureReason`.
-    pub failure_reason: Option<FailureReason>,
+    pub failure_reason: Option<Box<FailureReason>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -127,7 +127,7 @@ impl Case {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: StarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -147,7 +147,7 @@ impl Case {
     }
     /// Sets [`Self::caseplan`].
     pub fn set_caseplan(mut self, v: CaseplanReference) -> Self {
-        self.caseplan = Some(v);
+        self.caseplan = Some(Box::new(v));
         self
     }
     /// Sets [`Self::summary`].
@@ -162,7 +162,7 @@ impl Case {
     }
     /// Sets [`Self::owner`].
     pub fn set_owner(mut self, v: CaseUserReference) -> Self {
-        self.owner = Some(v);
+        self.owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -202,17 +202,17 @@ impl Case {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: CaseUserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: CaseExternalContactReference) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_intent`].
     pub fn set_customer_intent(mut self, v: CustomerIntentReference) -> Self {
-        self.customer_intent = Some(v);
+        self.customer_intent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::creation_status`].
@@ -227,7 +227,7 @@ impl Case {
     }
     /// Sets [`Self::failure_reason`].
     pub fn set_failure_reason(mut self, v: FailureReason) -> Self {
-        self.failure_reason = Some(v);
+        self.failure_reason = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -239,38 +239,49 @@ impl Case {
 
 impl FromJson for Case {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Case {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "version" => r.read_into(&mut v.version),
-                "reference" => r.read_into(&mut v.reference),
-                "externalId" => r.read_into(&mut v.external_id),
-                "caseplan" => r.read_into(&mut v.caseplan),
-                "summary" => r.read_into(&mut v.summary),
-                "description" => r.read_into(&mut v.description),
-                "owner" => r.read_into(&mut v.owner),
-                "status" => r.read_into(&mut v.status),
-                "priority" => r.read_into(&mut v.priority),
-                "dateDue" => r.read_into(&mut v.date_due),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "dateClosed" => r.read_into(&mut v.date_closed),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "customerIntent" => r.read_into(&mut v.customer_intent),
-                "creationStatus" => r.read_into(&mut v.creation_status),
-                "ttlSeconds" => r.read_into(&mut v.ttl_seconds),
-                "failureReason" => r.read_into(&mut v.failure_reason),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "version" => r.read_into(&mut self.version),
+                "reference" => r.read_into(&mut self.reference),
+                "externalId" => r.read_into(&mut self.external_id),
+                "caseplan" => r.read_into(&mut self.caseplan),
+                "summary" => r.read_into(&mut self.summary),
+                "description" => r.read_into(&mut self.description),
+                "owner" => r.read_into(&mut self.owner),
+                "status" => r.read_into(&mut self.status),
+                "priority" => r.read_into(&mut self.priority),
+                "dateDue" => r.read_into(&mut self.date_due),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "dateClosed" => r.read_into(&mut self.date_closed),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "customerIntent" => r.read_into(&mut self.customer_intent),
+                "creationStatus" => r.read_into(&mut self.creation_status),
+                "ttlSeconds" => r.read_into(&mut self.ttl_seconds),
+                "failureReason" => r.read_into(&mut self.failure_reason),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -510,19 +521,19 @@ pub struct CaseAssociation {
     /// The associated Workitem.
     ///
     /// JSON `workitem`.
-    pub workitem: Option<WorkitemReference>,
+    pub workitem: Option<Box<WorkitemReference>>,
     /// The associated Conversation.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// The Stage related to this association.
     ///
     /// JSON `stage`.
-    pub stage: Option<StageReference>,
+    pub stage: Option<Box<StageReference>>,
     /// The Step related to this association.
     ///
     /// JSON `step`.
-    pub step: Option<StepReference>,
+    pub step: Option<Box<StepReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -530,7 +541,7 @@ pub struct CaseAssociation {
     /// The Case for this association.
     ///
     /// JSON `case`.
-    pub case: Option<CaseReference>,
+    pub case: Option<Box<CaseReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -558,22 +569,22 @@ impl CaseAssociation {
     }
     /// Sets [`Self::workitem`].
     pub fn set_workitem(mut self, v: WorkitemReference) -> Self {
-        self.workitem = Some(v);
+        self.workitem = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::stage`].
     pub fn set_stage(mut self, v: StageReference) -> Self {
-        self.stage = Some(v);
+        self.stage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::step`].
     pub fn set_step(mut self, v: StepReference) -> Self {
-        self.step = Some(v);
+        self.step = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -583,32 +594,43 @@ impl CaseAssociation {
     }
     /// Sets [`Self::case`].
     pub fn set_case(mut self, v: CaseReference) -> Self {
-        self.case = Some(v);
+        self.case = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CaseAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseAssociation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "associationType" => r.read_into(&mut v.association_type),
-                "dateAssociated" => r.read_into(&mut v.date_associated),
-                "workitem" => r.read_into(&mut v.workitem),
-                "conversation" => r.read_into(&mut v.conversation),
-                "stage" => r.read_into(&mut v.stage),
-                "step" => r.read_into(&mut v.step),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "case" => r.read_into(&mut v.case),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "associationType" => r.read_into(&mut self.association_type),
+                "dateAssociated" => r.read_into(&mut self.date_associated),
+                "workitem" => r.read_into(&mut self.workitem),
+                "conversation" => r.read_into(&mut self.conversation),
+                "stage" => r.read_into(&mut self.stage),
+                "step" => r.read_into(&mut self.step),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "case" => r.read_into(&mut self.case),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -715,17 +737,28 @@ impl CaseAssociationCreate {
 
 impl FromJson for CaseAssociationCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseAssociationCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "workitemId" => r.read_into(&mut v.workitem_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "workitemId" => r.read_into(&mut self.workitem_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -783,19 +816,30 @@ impl CaseAssociationListing {
 
 impl FromJson for CaseAssociationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseAssociationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -863,19 +907,30 @@ impl CaseAssociationQuery {
 
 impl FromJson for CaseAssociationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseAssociationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "after" => r.read_into(&mut v.after),
-                "workitemId" => r.read_into(&mut v.workitem_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "after" => r.read_into(&mut self.after),
+                "workitemId" => r.read_into(&mut self.workitem_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -942,20 +997,31 @@ impl CaseAssociationQueryEntityListing {
 
 impl FromJson for CaseAssociationQueryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseAssociationQueryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1082,25 +1148,36 @@ impl CaseCreate {
 
 impl FromJson for CaseCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "caseplanId" => r.read_into(&mut v.caseplan_id),
-                "ownerId" => r.read_into(&mut v.owner_id),
-                "summary" => r.read_into(&mut v.summary),
-                "description" => r.read_into(&mut v.description),
-                "externalId" => r.read_into(&mut v.external_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "workitemId" => r.read_into(&mut v.workitem_id),
-                "ttlSeconds" => r.read_into(&mut v.ttl_seconds),
-                "intake" => r.read_into(&mut v.intake),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "caseplanId" => r.read_into(&mut self.caseplan_id),
+                "ownerId" => r.read_into(&mut self.owner_id),
+                "summary" => r.read_into(&mut self.summary),
+                "description" => r.read_into(&mut self.description),
+                "externalId" => r.read_into(&mut self.external_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "workitemId" => r.read_into(&mut self.workitem_id),
+                "ttlSeconds" => r.read_into(&mut self.ttl_seconds),
+                "intake" => r.read_into(&mut self.intake),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1149,16 +1226,27 @@ impl CaseDateDueUpdate {
 
 impl FromJson for CaseDateDueUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseDateDueUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateDue" => r.read_into(&mut v.date_due),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateDue" => r.read_into(&mut self.date_due),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1196,16 +1284,27 @@ impl CaseDescriptionUpdate {
 
 impl FromJson for CaseDescriptionUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseDescriptionUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1270,19 +1369,30 @@ impl CaseExternalContactReference {
 
 impl FromJson for CaseExternalContactReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseExternalContactReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "firstName" => r.read_into(&mut v.first_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "firstName" => r.read_into(&mut self.first_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1323,16 +1433,27 @@ impl CaseExternalIdUpdate {
 
 impl FromJson for CaseExternalIdUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseExternalIdUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "externalId" => r.read_into(&mut v.external_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "externalId" => r.read_into(&mut self.external_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1389,19 +1510,30 @@ impl CaseListing {
 
 impl FromJson for CaseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1444,16 +1576,27 @@ impl CaseOwnerUpdate {
 
 impl FromJson for CaseOwnerUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseOwnerUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ownerId" => r.read_into(&mut v.owner_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ownerId" => r.read_into(&mut self.owner_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1493,16 +1636,27 @@ impl CasePriorityUpdate {
 
 impl FromJson for CasePriorityUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CasePriorityUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "priority" => r.read_into(&mut v.priority),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "priority" => r.read_into(&mut self.priority),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1598,7 +1752,7 @@ pub struct CaseQueryJobCreate {
     /// Sort order for results.
     ///
     /// JSON `sort`.
-    pub sort: Option<CaseQueryJobSort>,
+    pub sort: Option<Box<CaseQueryJobSort>>,
     /// List of entity attributes to be retrieved in the result.
     ///
     /// JSON `attributes`.
@@ -1629,7 +1783,7 @@ impl CaseQueryJobCreate {
     }
     /// Sets [`Self::sort`].
     pub fn set_sort(mut self, v: CaseQueryJobSort) -> Self {
-        self.sort = Some(v);
+        self.sort = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -1646,21 +1800,32 @@ impl CaseQueryJobCreate {
 
 impl FromJson for CaseQueryJobCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseQueryJobCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "filters" => r.read_into(&mut v.filters),
-                "sort" => r.read_into(&mut v.sort),
-                "attributes" => r.read_into(&mut v.attributes),
-                "expands" => r.read_into(&mut v.expands),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "filters" => r.read_into(&mut self.filters),
+                "sort" => r.read_into(&mut self.sort),
+                "attributes" => r.read_into(&mut self.attributes),
+                "expands" => r.read_into(&mut self.expands),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1712,17 +1877,28 @@ impl CaseQueryJobError {
 
 impl FromJson for CaseQueryJobError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseQueryJobError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1785,18 +1961,29 @@ impl CaseQueryJobFilter {
 
 impl FromJson for CaseQueryJobFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseQueryJobFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1916,7 +2103,7 @@ pub struct CaseQueryJobResponse {
     /// The error associated with the query job when the state is Failed.
     ///
     /// JSON `error`.
-    pub error: Option<CaseQueryJobError>,
+    pub error: Option<Box<CaseQueryJobError>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1948,7 +2135,7 @@ impl CaseQueryJobResponse {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: CaseQueryJobError) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1960,21 +2147,32 @@ impl CaseQueryJobResponse {
 
 impl FromJson for CaseQueryJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseQueryJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "dateFinished" => r.read_into(&mut v.date_finished),
-                "error" => r.read_into(&mut v.error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "dateFinished" => r.read_into(&mut self.date_finished),
+                "error" => r.read_into(&mut self.error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2098,20 +2296,31 @@ impl CaseQueryJobResultsResponse {
 
 impl FromJson for CaseQueryJobResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseQueryJobResultsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2162,17 +2371,28 @@ impl CaseQueryJobSort {
 
 impl FromJson for CaseQueryJobSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseQueryJobSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "ascending" => r.read_into(&mut v.ascending),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "ascending" => r.read_into(&mut self.ascending),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2275,17 +2495,28 @@ impl CaseReference {
 
 impl FromJson for CaseReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2326,16 +2557,27 @@ impl CaseSummaryUpdate {
 
 impl FromJson for CaseSummaryUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseSummaryUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "summary" => r.read_into(&mut v.summary),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "summary" => r.read_into(&mut self.summary),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2364,7 +2606,7 @@ pub struct CaseUserReference {
     /// Active presence
     ///
     /// JSON `presence`.
-    pub presence: Option<UserPresence>,
+    pub presence: Option<Box<UserPresence>>,
     /// Profile images for the user
     ///
     /// JSON `images`.
@@ -2390,7 +2632,7 @@ impl CaseUserReference {
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: UserPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::images`].
@@ -2407,20 +2649,31 @@ impl CaseUserReference {
 
 impl FromJson for CaseUserReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseUserReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "presence" => r.read_into(&mut v.presence),
-                "images" => r.read_into(&mut v.images),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "presence" => r.read_into(&mut self.presence),
+                "images" => r.read_into(&mut self.images),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2459,7 +2712,7 @@ pub struct Caseplan {
     /// Required.
     ///
     /// JSON `division`.
-    pub division: Option<StarrableDivision>,
+    pub division: Option<Box<StarrableDivision>>,
     /// The description of the Caseplan.
     ///
     /// JSON `description`.
@@ -2485,7 +2738,7 @@ pub struct Caseplan {
     /// The default Case owner for Cases created from the Caseplan.
     ///
     /// JSON `defaultCaseOwner`.
-    pub default_case_owner: Option<UserReference>,
+    pub default_case_owner: Option<Box<UserReference>>,
     /// The latest version of the Caseplan.
     ///
     /// Required.
@@ -2517,13 +2770,13 @@ pub struct Caseplan {
     /// Required.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The customer intent for Cases created from this Caseplan.
     ///
     /// Required.
     ///
     /// JSON `customerIntent`.
-    pub customer_intent: Option<CustomerIntentReference>,
+    pub customer_intent: Option<Box<CustomerIntentReference>>,
     /// The version state of the Caseplan.
     ///
     /// JSON `versionState`.
@@ -2549,7 +2802,7 @@ impl Caseplan {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: StarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -2574,7 +2827,7 @@ impl Caseplan {
     }
     /// Sets [`Self::default_case_owner`].
     pub fn set_default_case_owner(mut self, v: UserReference) -> Self {
-        self.default_case_owner = Some(v);
+        self.default_case_owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::latest`].
@@ -2604,12 +2857,12 @@ impl Caseplan {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_intent`].
     pub fn set_customer_intent(mut self, v: CustomerIntentReference) -> Self {
-        self.customer_intent = Some(v);
+        self.customer_intent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version_state`].
@@ -2626,32 +2879,43 @@ impl Caseplan {
 
 impl FromJson for Caseplan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Caseplan {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "referencePrefix" => r.read_into(&mut v.reference_prefix),
-                "defaultDueDurationInSeconds" => r.read_into(&mut v.default_due_duration_in_seconds),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "defaultCaseOwner" => r.read_into(&mut v.default_case_owner),
-                "latest" => r.read_into(&mut v.latest),
-                "published" => r.read_into(&mut v.published),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "customerIntent" => r.read_into(&mut v.customer_intent),
-                "versionState" => r.read_into(&mut v.version_state),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "referencePrefix" => r.read_into(&mut self.reference_prefix),
+                "defaultDueDurationInSeconds" => r.read_into(&mut self.default_due_duration_in_seconds),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "defaultCaseOwner" => r.read_into(&mut self.default_case_owner),
+                "latest" => r.read_into(&mut self.latest),
+                "published" => r.read_into(&mut self.published),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "customerIntent" => r.read_into(&mut self.customer_intent),
+                "versionState" => r.read_into(&mut self.version_state),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2845,25 +3109,36 @@ impl CaseplanCreate {
 
 impl FromJson for CaseplanCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "defaultDueDurationInSeconds" => r.read_into(&mut v.default_due_duration_in_seconds),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "referencePrefix" => r.read_into(&mut v.reference_prefix),
-                "customerIntentId" => r.read_into(&mut v.customer_intent_id),
-                "description" => r.read_into(&mut v.description),
-                "defaultCaseOwnerId" => r.read_into(&mut v.default_case_owner_id),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "dataSchemas" => r.read_into(&mut v.data_schemas),
-                "intakeSettings" => r.read_into(&mut v.intake_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "defaultDueDurationInSeconds" => r.read_into(&mut self.default_due_duration_in_seconds),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "referencePrefix" => r.read_into(&mut self.reference_prefix),
+                "customerIntentId" => r.read_into(&mut self.customer_intent_id),
+                "description" => r.read_into(&mut self.description),
+                "defaultCaseOwnerId" => r.read_into(&mut self.default_case_owner_id),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "dataSchemas" => r.read_into(&mut self.data_schemas),
+                "intakeSettings" => r.read_into(&mut self.intake_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2907,7 +3182,7 @@ pub struct CaseplanCreateResponse {
     /// Required.
     ///
     /// JSON `division`.
-    pub division: Option<StarrableDivision>,
+    pub division: Option<Box<StarrableDivision>>,
     /// The description of the Caseplan.
     ///
     /// JSON `description`.
@@ -2933,7 +3208,7 @@ pub struct CaseplanCreateResponse {
     /// The default Case owner for Cases created from the Caseplan.
     ///
     /// JSON `defaultCaseOwner`.
-    pub default_case_owner: Option<UserReference>,
+    pub default_case_owner: Option<Box<UserReference>>,
     /// The latest version of the Caseplan.
     ///
     /// Required.
@@ -2965,13 +3240,13 @@ pub struct CaseplanCreateResponse {
     /// Required.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The customer intent for Cases created from this Caseplan.
     ///
     /// Required.
     ///
     /// JSON `customerIntent`.
-    pub customer_intent: Option<CustomerIntentReference>,
+    pub customer_intent: Option<Box<CustomerIntentReference>>,
     /// The version state of the Caseplan.
     ///
     /// JSON `versionState`.
@@ -3005,7 +3280,7 @@ impl CaseplanCreateResponse {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: StarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -3030,7 +3305,7 @@ impl CaseplanCreateResponse {
     }
     /// Sets [`Self::default_case_owner`].
     pub fn set_default_case_owner(mut self, v: UserReference) -> Self {
-        self.default_case_owner = Some(v);
+        self.default_case_owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::latest`].
@@ -3060,12 +3335,12 @@ impl CaseplanCreateResponse {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_intent`].
     pub fn set_customer_intent(mut self, v: CustomerIntentReference) -> Self {
-        self.customer_intent = Some(v);
+        self.customer_intent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version_state`].
@@ -3092,34 +3367,45 @@ impl CaseplanCreateResponse {
 
 impl FromJson for CaseplanCreateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanCreateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "referencePrefix" => r.read_into(&mut v.reference_prefix),
-                "defaultDueDurationInSeconds" => r.read_into(&mut v.default_due_duration_in_seconds),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "defaultCaseOwner" => r.read_into(&mut v.default_case_owner),
-                "latest" => r.read_into(&mut v.latest),
-                "published" => r.read_into(&mut v.published),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "customerIntent" => r.read_into(&mut v.customer_intent),
-                "versionState" => r.read_into(&mut v.version_state),
-                "dataSchemas" => r.read_into(&mut v.data_schemas),
-                "intakeSettings" => r.read_into(&mut v.intake_settings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "referencePrefix" => r.read_into(&mut self.reference_prefix),
+                "defaultDueDurationInSeconds" => r.read_into(&mut self.default_due_duration_in_seconds),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "defaultCaseOwner" => r.read_into(&mut self.default_case_owner),
+                "latest" => r.read_into(&mut self.latest),
+                "published" => r.read_into(&mut self.published),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "customerIntent" => r.read_into(&mut self.customer_intent),
+                "versionState" => r.read_into(&mut self.version_state),
+                "dataSchemas" => r.read_into(&mut self.data_schemas),
+                "intakeSettings" => r.read_into(&mut self.intake_settings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3237,17 +3523,28 @@ impl CaseplanDataSchema {
 
 impl FromJson for CaseplanDataSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanDataSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3284,16 +3581,27 @@ impl CaseplanDataSchemaListing {
 
 impl FromJson for CaseplanDataSchemaListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanDataSchemaListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3333,16 +3641,27 @@ impl CaseplanDataSchemaRequest {
 
 impl FromJson for CaseplanDataSchemaRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanDataSchemaRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3404,18 +3723,29 @@ impl CaseplanFilter {
 
 impl FromJson for CaseplanFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "operator" => r.read_into(&mut v.operator),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "operator" => r.read_into(&mut self.operator),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3525,19 +3855,30 @@ impl CaseplanListing {
 
 impl FromJson for CaseplanListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3604,20 +3945,31 @@ impl CaseplanQueryEntityListing {
 
 impl FromJson for CaseplanQueryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanQueryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3713,22 +4065,33 @@ impl CaseplanQueryRequest {
 
 impl FromJson for CaseplanQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "nameSearchType" => r.read_into(&mut v.name_search_type),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "filters" => r.read_into(&mut v.filters),
-                "attributes" => r.read_into(&mut v.attributes),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "nameSearchType" => r.read_into(&mut self.name_search_type),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "filters" => r.read_into(&mut self.filters),
+                "attributes" => r.read_into(&mut self.attributes),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3844,19 +4207,30 @@ impl CaseplanReference {
 
 impl FromJson for CaseplanReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3960,23 +4334,34 @@ impl CaseplanUpdate {
 
 impl FromJson for CaseplanUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CaseplanUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "defaultDueDurationInSeconds" => r.read_into(&mut v.default_due_duration_in_seconds),
-                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
-                "referencePrefix" => r.read_into(&mut v.reference_prefix),
-                "customerIntentId" => r.read_into(&mut v.customer_intent_id),
-                "description" => r.read_into(&mut v.description),
-                "defaultCaseOwnerId" => r.read_into(&mut v.default_case_owner_id),
-                "divisionId" => r.read_into(&mut v.division_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "defaultDueDurationInSeconds" => r.read_into(&mut self.default_due_duration_in_seconds),
+                "defaultTtlSeconds" => r.read_into(&mut self.default_ttl_seconds),
+                "referencePrefix" => r.read_into(&mut self.reference_prefix),
+                "customerIntentId" => r.read_into(&mut self.customer_intent_id),
+                "description" => r.read_into(&mut self.description),
+                "defaultCaseOwnerId" => r.read_into(&mut self.default_case_owner_id),
+                "divisionId" => r.read_into(&mut self.division_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4014,11 +4399,11 @@ pub struct Comment {
     /// The User who authored the comment.
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The User who last modified the comment.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The date the comment was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -4048,12 +4433,12 @@ impl Comment {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -4075,22 +4460,33 @@ impl Comment {
 
 impl FromJson for Comment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Comment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "content" => r.read_into(&mut v.content),
-                "user" => r.read_into(&mut v.user),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "content" => r.read_into(&mut self.content),
+                "user" => r.read_into(&mut self.user),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4136,16 +4532,27 @@ impl CommentCreate {
 
 impl FromJson for CommentCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommentCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4202,19 +4609,30 @@ impl CommentListing {
 
 impl FromJson for CommentListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommentListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4271,18 +4689,29 @@ impl CustomerIntentReference {
 
 impl FromJson for CustomerIntentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomerIntentReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4331,17 +4760,28 @@ impl FailureReason {
 
 impl FromJson for FailureReason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FailureReason {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4380,16 +4820,27 @@ impl Intake {
 
 impl FromJson for Intake {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Intake {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4451,18 +4902,29 @@ impl IntakeSetting {
 
 impl FromJson for IntakeSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntakeSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "property" => r.read_into(&mut v.property),
-                "required" => r.read_into(&mut v.required),
-                "displayOrder" => r.read_into(&mut v.display_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "property" => r.read_into(&mut self.property),
+                "required" => r.read_into(&mut self.required),
+                "displayOrder" => r.read_into(&mut self.display_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4500,16 +4962,27 @@ impl IntakeSettingsListing {
 
 impl FromJson for IntakeSettingsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntakeSettingsListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4547,16 +5020,27 @@ impl IntakeSettingsUpdate {
 
 impl FromJson for IntakeSettingsUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntakeSettingsUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intakeSettings" => r.read_into(&mut v.intake_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intakeSettings" => r.read_into(&mut self.intake_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4607,7 +5091,7 @@ pub struct Stage {
     /// The ID of the User who modified the Stage.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The version of the Stage.
     ///
     /// JSON `version`.
@@ -4619,7 +5103,7 @@ pub struct Stage {
     /// The reason the Stage failed, if applicable.
     ///
     /// JSON `failureReason`.
-    pub failure_reason: Option<FailureReason>,
+    pub failure_reason: Option<Box<FailureReason>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4627,7 +5111,7 @@ pub struct Stage {
     /// The parent Case of the Stage.
     ///
     /// JSON `case`.
-    pub case: Option<CaseReference>,
+    pub case: Option<Box<CaseReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4670,7 +5154,7 @@ impl Stage {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -4685,7 +5169,7 @@ impl Stage {
     }
     /// Sets [`Self::failure_reason`].
     pub fn set_failure_reason(mut self, v: FailureReason) -> Self {
-        self.failure_reason = Some(v);
+        self.failure_reason = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4695,35 +5179,46 @@ impl Stage {
     }
     /// Sets [`Self::case`].
     pub fn set_case(mut self, v: CaseReference) -> Self {
-        self.case = Some(v);
+        self.case = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Stage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Stage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "status" => r.read_into(&mut v.status),
-                "failureReason" => r.read_into(&mut v.failure_reason),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "case" => r.read_into(&mut v.case),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "status" => r.read_into(&mut self.status),
+                "failureReason" => r.read_into(&mut self.failure_reason),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "case" => r.read_into(&mut self.case),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4855,19 +5350,30 @@ impl StageListing {
 
 impl FromJson for StageListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StageListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4917,17 +5423,28 @@ impl StageReference {
 
 impl FromJson for StageReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StageReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4963,7 +5480,7 @@ pub struct Stageplan {
     /// The Caseplan of the Stageplan.
     ///
     /// JSON `caseplan`.
-    pub caseplan: Option<CaseplanReference>,
+    pub caseplan: Option<Box<CaseplanReference>>,
     /// The Stageplan creation date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -4975,7 +5492,7 @@ pub struct Stageplan {
     /// The ID of the User who modified the Stageplan.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5002,7 +5519,7 @@ impl Stageplan {
     }
     /// Sets [`Self::caseplan`].
     pub fn set_caseplan(mut self, v: CaseplanReference) -> Self {
-        self.caseplan = Some(v);
+        self.caseplan = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -5017,7 +5534,7 @@ impl Stageplan {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5029,23 +5546,34 @@ impl Stageplan {
 
 impl FromJson for Stageplan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Stageplan {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "caseplan" => r.read_into(&mut v.caseplan),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "caseplan" => r.read_into(&mut self.caseplan),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5110,18 +5638,29 @@ impl StageplanCreate {
 
 impl FromJson for StageplanCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StageplanCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5180,19 +5719,30 @@ impl StageplanListing {
 
 impl FromJson for StageplanListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StageplanListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5249,18 +5799,29 @@ impl StageplanReference {
 
 impl FromJson for StageplanReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StageplanReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5300,16 +5861,27 @@ impl StageplanReposition {
 
 impl FromJson for StageplanReposition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StageplanReposition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "after" => r.read_into(&mut v.after),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "after" => r.read_into(&mut self.after),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5356,17 +5928,28 @@ impl StageplanUpdate {
 
 impl FromJson for StageplanUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StageplanUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5418,7 +6001,7 @@ pub struct Step {
     /// The ID of the User who modified the Step.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The version of the Step.
     ///
     /// JSON `version`.
@@ -5430,15 +6013,15 @@ pub struct Step {
     /// The parent Stage of the Step.
     ///
     /// JSON `stage`.
-    pub stage: Option<StageReference>,
+    pub stage: Option<Box<StageReference>>,
     /// The workitem activity linked to this step. Present only for workitem-type steps that have been activated.
     ///
     /// JSON `workitemActivity`.
-    pub workitem_activity: Option<WorkitemActivityReference>,
+    pub workitem_activity: Option<Box<WorkitemActivityReference>>,
     /// The reason the Step failed, if applicable.
     ///
     /// JSON `failureReason`.
-    pub failure_reason: Option<FailureReason>,
+    pub failure_reason: Option<Box<FailureReason>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5446,7 +6029,7 @@ pub struct Step {
     /// The parent Case of the Step.
     ///
     /// JSON `case`.
-    pub case: Option<CaseReference>,
+    pub case: Option<Box<CaseReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5489,7 +6072,7 @@ impl Step {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -5504,17 +6087,17 @@ impl Step {
     }
     /// Sets [`Self::stage`].
     pub fn set_stage(mut self, v: StageReference) -> Self {
-        self.stage = Some(v);
+        self.stage = Some(Box::new(v));
         self
     }
     /// Sets [`Self::workitem_activity`].
     pub fn set_workitem_activity(mut self, v: WorkitemActivityReference) -> Self {
-        self.workitem_activity = Some(v);
+        self.workitem_activity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::failure_reason`].
     pub fn set_failure_reason(mut self, v: FailureReason) -> Self {
-        self.failure_reason = Some(v);
+        self.failure_reason = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5524,37 +6107,48 @@ impl Step {
     }
     /// Sets [`Self::case`].
     pub fn set_case(mut self, v: CaseReference) -> Self {
-        self.case = Some(v);
+        self.case = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Step {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Step {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "status" => r.read_into(&mut v.status),
-                "stage" => r.read_into(&mut v.stage),
-                "workitemActivity" => r.read_into(&mut v.workitem_activity),
-                "failureReason" => r.read_into(&mut v.failure_reason),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "case" => r.read_into(&mut v.case),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "status" => r.read_into(&mut self.status),
+                "stage" => r.read_into(&mut self.stage),
+                "workitemActivity" => r.read_into(&mut self.workitem_activity),
+                "failureReason" => r.read_into(&mut self.failure_reason),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "case" => r.read_into(&mut self.case),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5688,19 +6282,30 @@ impl StepListing {
 
 impl FromJson for StepListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StepListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5750,17 +6355,28 @@ impl StepReference {
 
 impl FromJson for StepReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StepReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5796,11 +6412,11 @@ pub struct Stepplan {
     /// The Caseplan of the Stepplan.
     ///
     /// JSON `caseplan`.
-    pub caseplan: Option<CaseplanReference>,
+    pub caseplan: Option<Box<CaseplanReference>>,
     /// The Stageplan of the Stepplan.
     ///
     /// JSON `stageplan`.
-    pub stageplan: Option<StageplanReference>,
+    pub stageplan: Option<Box<StageplanReference>>,
     /// The Stepplan creation date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -5812,7 +6428,7 @@ pub struct Stepplan {
     /// The ID of the User who modified the Stepplan.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The activity type of the Stepplan.
     ///
     /// JSON `activityType`.
@@ -5820,7 +6436,7 @@ pub struct Stepplan {
     /// The Workitem settings of the Stepplan.
     ///
     /// JSON `workitemSettings`.
-    pub workitem_settings: Option<WorkitemSettingsResponse>,
+    pub workitem_settings: Option<Box<WorkitemSettingsResponse>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5847,12 +6463,12 @@ impl Stepplan {
     }
     /// Sets [`Self::caseplan`].
     pub fn set_caseplan(mut self, v: CaseplanReference) -> Self {
-        self.caseplan = Some(v);
+        self.caseplan = Some(Box::new(v));
         self
     }
     /// Sets [`Self::stageplan`].
     pub fn set_stageplan(mut self, v: StageplanReference) -> Self {
-        self.stageplan = Some(v);
+        self.stageplan = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -5867,7 +6483,7 @@ impl Stepplan {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::activity_type`].
@@ -5877,7 +6493,7 @@ impl Stepplan {
     }
     /// Sets [`Self::workitem_settings`].
     pub fn set_workitem_settings(mut self, v: WorkitemSettingsResponse) -> Self {
-        self.workitem_settings = Some(v);
+        self.workitem_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5889,26 +6505,37 @@ impl Stepplan {
 
 impl FromJson for Stepplan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Stepplan {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "caseplan" => r.read_into(&mut v.caseplan),
-                "stageplan" => r.read_into(&mut v.stageplan),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "activityType" => r.read_into(&mut v.activity_type),
-                "workitemSettings" => r.read_into(&mut v.workitem_settings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "caseplan" => r.read_into(&mut self.caseplan),
+                "stageplan" => r.read_into(&mut self.stageplan),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "activityType" => r.read_into(&mut self.activity_type),
+                "workitemSettings" => r.read_into(&mut self.workitem_settings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6026,19 +6653,30 @@ impl StepplanListing {
 
 impl FromJson for StepplanListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StepplanListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6072,7 +6710,7 @@ pub struct StepplanUpdate {
     /// The Workitem settings of the Stepplan.
     ///
     /// JSON `workitemSettings`.
-    pub workitem_settings: Option<WorkitemSettings>,
+    pub workitem_settings: Option<Box<WorkitemSettings>>,
     /// The activity type of the Stepplan.
     ///
     /// JSON `activityType`.
@@ -6094,7 +6732,7 @@ impl StepplanUpdate {
     }
     /// Sets [`Self::workitem_settings`].
     pub fn set_workitem_settings(mut self, v: WorkitemSettings) -> Self {
-        self.workitem_settings = Some(v);
+        self.workitem_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::activity_type`].
@@ -6106,19 +6744,30 @@ impl StepplanUpdate {
 
 impl FromJson for StepplanUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StepplanUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "workitemSettings" => r.read_into(&mut v.workitem_settings),
-                "activityType" => r.read_into(&mut v.activity_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "workitemSettings" => r.read_into(&mut self.workitem_settings),
+                "activityType" => r.read_into(&mut self.activity_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6226,18 +6875,29 @@ impl StepplansWorktypeReference {
 
 impl FromJson for StepplansWorktypeReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StepplansWorktypeReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6274,7 +6934,7 @@ pub struct TerminateJob {
     /// The ID of the User who created this Job.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The Job creation date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -6309,7 +6969,7 @@ impl TerminateJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -6331,22 +6991,33 @@ impl TerminateJob {
 
 impl FromJson for TerminateJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TerminateJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "jobType" => r.read_into(&mut v.job_type),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "jobType" => r.read_into(&mut self.job_type),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6505,17 +7176,28 @@ impl WorkitemActivityReference {
 
 impl FromJson for WorkitemActivityReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemActivityReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6554,16 +7236,27 @@ impl WorkitemSettings {
 
 impl FromJson for WorkitemSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "worktypeId" => r.read_into(&mut v.worktype_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "worktypeId" => r.read_into(&mut self.worktype_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6586,7 +7279,7 @@ pub struct WorkitemSettingsResponse {
     /// The Worktype information for the Workitem settings.
     ///
     /// JSON `worktype`.
-    pub worktype: Option<StepplansWorktypeReference>,
+    pub worktype: Option<Box<StepplansWorktypeReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6594,23 +7287,34 @@ pub struct WorkitemSettingsResponse {
 impl WorkitemSettingsResponse {
     /// Sets [`Self::worktype`].
     pub fn set_worktype(mut self, v: StepplansWorktypeReference) -> Self {
-        self.worktype = Some(v);
+        self.worktype = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkitemSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkitemSettingsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "worktype" => r.read_into(&mut v.worktype),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "worktype" => r.read_into(&mut self.worktype),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

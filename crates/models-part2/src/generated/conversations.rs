@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -68,19 +68,30 @@ impl ActivationTrigger {
 
 impl FromJson for ActivationTrigger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActivationTrigger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "triggerDate" => r.read_into(&mut v.trigger_date),
-                "intentId" => r.read_into(&mut v.intent_id),
-                "intentName" => r.read_into(&mut v.intent_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "triggerDate" => r.read_into(&mut self.trigger_date),
+                "intentId" => r.read_into(&mut self.intent_id),
+                "intentName" => r.read_into(&mut self.intent_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -163,7 +174,7 @@ pub struct AdditionalMessage {
     /// Pre-defined message templates for structured communications. Supports various template types including WhatsApp business messaging template and form
     ///
     /// JSON `messagingTemplate`.
-    pub messaging_template: Option<SendMessagingTemplateRequest>,
+    pub messaging_template: Option<Box<SendMessagingTemplateRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -181,25 +192,36 @@ impl AdditionalMessage {
     }
     /// Sets [`Self::messaging_template`].
     pub fn set_messaging_template(mut self, v: SendMessagingTemplateRequest) -> Self {
-        self.messaging_template = Some(v);
+        self.messaging_template = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AdditionalMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AdditionalMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "textBody" => r.read_into(&mut v.text_body),
-                "mediaIds" => r.read_into(&mut v.media_ids),
-                "messagingTemplate" => r.read_into(&mut v.messaging_template),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "textBody" => r.read_into(&mut self.text_body),
+                "mediaIds" => r.read_into(&mut self.media_ids),
+                "messagingTemplate" => r.read_into(&mut self.messaging_template),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -259,18 +281,29 @@ impl AdditionalSocialMediaMessage {
 
 impl FromJson for AdditionalSocialMediaMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AdditionalSocialMediaMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "textBody" => r.read_into(&mut v.text_body),
-                "mediaIds" => r.read_into(&mut v.media_ids),
-                "inReplyToMessageId" => r.read_into(&mut v.in_reply_to_message_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "textBody" => r.read_into(&mut self.text_body),
+                "mediaIds" => r.read_into(&mut self.media_ids),
+                "inReplyToMessageId" => r.read_into(&mut self.in_reply_to_message_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -312,16 +345,27 @@ impl AfterCallWorkUpdate {
 
 impl FromJson for AfterCallWorkUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AfterCallWorkUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -392,19 +436,30 @@ impl AgentAction {
 
 impl FromJson for AgentAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "agentAction" => r.read_into(&mut v.agent_action),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "agentAction" => r.read_into(&mut self.agent_action),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -503,17 +558,28 @@ impl AgentActionPayload {
 
 impl FromJson for AgentActionPayload {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentActionPayload {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "checklistItems" => r.read_into(&mut v.checklist_items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "checklistItems" => r.read_into(&mut self.checklist_items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -585,19 +651,30 @@ impl AgentChecklistInfo {
 
 impl FromJson for AgentChecklistInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentChecklistInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "checklistItems" => r.read_into(&mut v.checklist_items),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "checklistItems" => r.read_into(&mut self.checklist_items),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -837,37 +914,48 @@ impl AgentChecklistResponse {
 
 impl FromJson for AgentChecklistResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentChecklistResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "checklistItems" => r.read_into(&mut v.checklist_items),
-                "activationTriggers" => r.read_into(&mut v.activation_triggers),
-                "status" => r.read_into(&mut v.status),
-                "exitReason" => r.read_into(&mut v.exit_reason),
-                "language" => r.read_into(&mut v.language),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "assistantId" => r.read_into(&mut v.assistant_id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "direction" => r.read_into(&mut v.direction),
-                "preview" => r.read_into(&mut v.preview),
-                "evaluationStartDate" => r.read_into(&mut v.evaluation_start_date),
-                "evaluationLastModifiedDate" => r.read_into(&mut v.evaluation_last_modified_date),
-                "evaluationFinalizedDate" => r.read_into(&mut v.evaluation_finalized_date),
-                "evaluationFinalizedWithAcwDate" => r.read_into(&mut v.evaluation_finalized_with_acw_date),
-                "success" => r.read_into(&mut v.success),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "checklistItems" => r.read_into(&mut self.checklist_items),
+                "activationTriggers" => r.read_into(&mut self.activation_triggers),
+                "status" => r.read_into(&mut self.status),
+                "exitReason" => r.read_into(&mut self.exit_reason),
+                "language" => r.read_into(&mut self.language),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "assistantId" => r.read_into(&mut self.assistant_id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "direction" => r.read_into(&mut self.direction),
+                "preview" => r.read_into(&mut self.preview),
+                "evaluationStartDate" => r.read_into(&mut self.evaluation_start_date),
+                "evaluationLastModifiedDate" => r.read_into(&mut self.evaluation_last_modified_date),
+                "evaluationFinalizedDate" => r.read_into(&mut self.evaluation_finalized_date),
+                "evaluationFinalizedWithAcwDate" => r.read_into(&mut self.evaluation_finalized_with_acw_date),
+                "success" => r.read_into(&mut self.success),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1098,19 +1186,30 @@ impl AgentChecklistResponseList {
 
 impl FromJson for AgentChecklistResponseList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentChecklistResponseList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1148,7 +1247,7 @@ pub struct AgentlessEmailSendRequestDto {
     /// Required.
     ///
     /// JSON `fromAddress`.
-    pub from_address: Option<EmailAddress>,
+    pub from_address: Option<Box<EmailAddress>>,
     /// The recipient of the message. We currently support one recipient only.
     ///
     /// Required.
@@ -1158,7 +1257,7 @@ pub struct AgentlessEmailSendRequestDto {
     /// The address to use for reply.
     ///
     /// JSON `replyToAddress`.
-    pub reply_to_address: Option<EmailAddress>,
+    pub reply_to_address: Option<Box<EmailAddress>>,
     /// The subject of the message.
     ///
     /// JSON `subject`.
@@ -1188,7 +1287,7 @@ impl AgentlessEmailSendRequestDto {
     }
     /// Sets [`Self::from_address`].
     pub fn set_from_address(mut self, v: EmailAddress) -> Self {
-        self.from_address = Some(v);
+        self.from_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::to_addresses`].
@@ -1198,7 +1297,7 @@ impl AgentlessEmailSendRequestDto {
     }
     /// Sets [`Self::reply_to_address`].
     pub fn set_reply_to_address(mut self, v: EmailAddress) -> Self {
-        self.reply_to_address = Some(v);
+        self.reply_to_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::subject`].
@@ -1220,23 +1319,34 @@ impl AgentlessEmailSendRequestDto {
 
 impl FromJson for AgentlessEmailSendRequestDto {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentlessEmailSendRequestDto {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "senderType" => r.read_into(&mut v.sender_type),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "toAddresses" => r.read_into(&mut v.to_addresses),
-                "replyToAddress" => r.read_into(&mut v.reply_to_address),
-                "subject" => r.read_into(&mut v.subject),
-                "textBody" => r.read_into(&mut v.text_body),
-                "htmlBody" => r.read_into(&mut v.html_body),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "senderType" => r.read_into(&mut self.sender_type),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "toAddresses" => r.read_into(&mut self.to_addresses),
+                "replyToAddress" => r.read_into(&mut self.reply_to_address),
+                "subject" => r.read_into(&mut self.subject),
+                "textBody" => r.read_into(&mut self.text_body),
+                "htmlBody" => r.read_into(&mut self.html_body),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1327,7 +1437,7 @@ pub struct AgentlessEmailSendResponseDto {
     /// Required.
     ///
     /// JSON `fromAddress`.
-    pub from_address: Option<EmailAddress>,
+    pub from_address: Option<Box<EmailAddress>>,
     /// The recipient of the message. We currently support one recipient only.
     ///
     /// Required.
@@ -1337,7 +1447,7 @@ pub struct AgentlessEmailSendResponseDto {
     /// The address to use for reply.
     ///
     /// JSON `replyToAddress`.
-    pub reply_to_address: Option<EmailAddress>,
+    pub reply_to_address: Option<Box<EmailAddress>>,
     /// The subject of the message.
     ///
     /// JSON `subject`.
@@ -1374,7 +1484,7 @@ impl AgentlessEmailSendResponseDto {
     }
     /// Sets [`Self::from_address`].
     pub fn set_from_address(mut self, v: EmailAddress) -> Self {
-        self.from_address = Some(v);
+        self.from_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::to_addresses`].
@@ -1384,7 +1494,7 @@ impl AgentlessEmailSendResponseDto {
     }
     /// Sets [`Self::reply_to_address`].
     pub fn set_reply_to_address(mut self, v: EmailAddress) -> Self {
-        self.reply_to_address = Some(v);
+        self.reply_to_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::subject`].
@@ -1406,24 +1516,35 @@ impl AgentlessEmailSendResponseDto {
 
 impl FromJson for AgentlessEmailSendResponseDto {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentlessEmailSendResponseDto {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "senderType" => r.read_into(&mut v.sender_type),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "toAddresses" => r.read_into(&mut v.to_addresses),
-                "replyToAddress" => r.read_into(&mut v.reply_to_address),
-                "subject" => r.read_into(&mut v.subject),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "senderType" => r.read_into(&mut self.sender_type),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "toAddresses" => r.read_into(&mut self.to_addresses),
+                "replyToAddress" => r.read_into(&mut self.reply_to_address),
+                "subject" => r.read_into(&mut self.subject),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1539,19 +1660,30 @@ impl AppleAuthentication {
 
 impl FromJson for AppleAuthentication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleAuthentication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "oauthClientId" => r.read_into(&mut v.oauth_client_id),
-                "oauthClientSecret" => r.read_into(&mut v.oauth_client_secret),
-                "oauthTokenUrl" => r.read_into(&mut v.oauth_token_url),
-                "oauthScope" => r.read_into(&mut v.oauth_scope),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "oauthClientId" => r.read_into(&mut self.oauth_client_id),
+                "oauthClientSecret" => r.read_into(&mut self.oauth_client_secret),
+                "oauthTokenUrl" => r.read_into(&mut self.oauth_token_url),
+                "oauthScope" => r.read_into(&mut self.oauth_scope),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1616,18 +1748,29 @@ impl AppleIMessageApp {
 
 impl FromJson for AppleIMessageApp {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleIMessageApp {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "applicationName" => r.read_into(&mut v.application_name),
-                "applicationId" => r.read_into(&mut v.application_id),
-                "bundleId" => r.read_into(&mut v.bundle_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "applicationName" => r.read_into(&mut self.application_name),
+                "applicationId" => r.read_into(&mut self.application_id),
+                "bundleId" => r.read_into(&mut self.bundle_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1652,7 +1795,7 @@ pub struct AppleIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -1670,7 +1813,7 @@ pub struct AppleIdentityResolutionConfig {
 impl AppleIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -1687,18 +1830,29 @@ impl AppleIdentityResolutionConfig {
 
 impl FromJson for AppleIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1735,9 +1889,9 @@ pub struct AppleIntegration {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingReference>,
+    pub messaging_setting: Option<Box<MessagingSettingReference>>,
     /// The Apple Messages for Business Id for the Apple messaging integration.
     ///
     /// Required.
@@ -1759,7 +1913,7 @@ pub struct AppleIntegration {
     /// The recipient associated to the Apple messaging Integration. This recipient is used to associate a flow to an integration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<DomainEntityRef>,
+    pub recipient: Option<Box<DomainEntityRef>>,
     /// Date this Integration was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1771,11 +1925,11 @@ pub struct AppleIntegration {
     /// User reference that created this Integration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that last modified this Integration
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Status of asynchronous create operation
     ///
     /// JSON `createStatus`.
@@ -1783,23 +1937,23 @@ pub struct AppleIntegration {
     /// Error information returned, if createStatus is set to Error
     ///
     /// JSON `createError`.
-    pub create_error: Option<ErrorBody>,
+    pub create_error: Option<Box<ErrorBody>>,
     /// Interactive Application (iMessage App) Settings.
     ///
     /// JSON `appleIMessageApp`.
-    pub apple_i_message_app: Option<AppleIMessageApp>,
+    pub apple_i_message_app: Option<Box<AppleIMessageApp>>,
     /// The Apple Messages for Business authentication setting.
     ///
     /// JSON `appleAuthentication`.
-    pub apple_authentication: Option<AppleAuthentication>,
+    pub apple_authentication: Option<Box<AppleAuthentication>>,
     /// Apple Pay settings.
     ///
     /// JSON `applePay`.
-    pub apple_pay: Option<ApplePay>,
+    pub apple_pay: Option<Box<ApplePay>>,
     /// The configuration to control identity resolution.
     ///
     /// JSON `identityResolution`.
-    pub identity_resolution: Option<AppleIdentityResolutionConfig>,
+    pub identity_resolution: Option<Box<AppleIdentityResolutionConfig>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1821,12 +1975,12 @@ impl AppleIntegration {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messages_for_business_id`].
@@ -1851,7 +2005,7 @@ impl AppleIntegration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1866,12 +2020,12 @@ impl AppleIntegration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::create_status`].
@@ -1881,27 +2035,27 @@ impl AppleIntegration {
     }
     /// Sets [`Self::create_error`].
     pub fn set_create_error(mut self, v: ErrorBody) -> Self {
-        self.create_error = Some(v);
+        self.create_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_i_message_app`].
     pub fn set_apple_i_message_app(mut self, v: AppleIMessageApp) -> Self {
-        self.apple_i_message_app = Some(v);
+        self.apple_i_message_app = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_authentication`].
     pub fn set_apple_authentication(mut self, v: AppleAuthentication) -> Self {
-        self.apple_authentication = Some(v);
+        self.apple_authentication = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_pay`].
     pub fn set_apple_pay(mut self, v: ApplePay) -> Self {
-        self.apple_pay = Some(v);
+        self.apple_pay = Some(Box::new(v));
         self
     }
     /// Sets [`Self::identity_resolution`].
     pub fn set_identity_resolution(mut self, v: AppleIdentityResolutionConfig) -> Self {
-        self.identity_resolution = Some(v);
+        self.identity_resolution = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1913,35 +2067,46 @@ impl AppleIntegration {
 
 impl FromJson for AppleIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "messagesForBusinessId" => r.read_into(&mut v.messages_for_business_id),
-                "businessName" => r.read_into(&mut v.business_name),
-                "logoUrl" => r.read_into(&mut v.logo_url),
-                "status" => r.read_into(&mut v.status),
-                "recipient" => r.read_into(&mut v.recipient),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createStatus" => r.read_into(&mut v.create_status),
-                "createError" => r.read_into(&mut v.create_error),
-                "appleIMessageApp" => r.read_into(&mut v.apple_i_message_app),
-                "appleAuthentication" => r.read_into(&mut v.apple_authentication),
-                "applePay" => r.read_into(&mut v.apple_pay),
-                "identityResolution" => r.read_into(&mut v.identity_resolution),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "messagesForBusinessId" => r.read_into(&mut self.messages_for_business_id),
+                "businessName" => r.read_into(&mut self.business_name),
+                "logoUrl" => r.read_into(&mut self.logo_url),
+                "status" => r.read_into(&mut self.status),
+                "recipient" => r.read_into(&mut self.recipient),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createStatus" => r.read_into(&mut self.create_status),
+                "createError" => r.read_into(&mut self.create_error),
+                "appleIMessageApp" => r.read_into(&mut self.apple_i_message_app),
+                "appleAuthentication" => r.read_into(&mut self.apple_authentication),
+                "applePay" => r.read_into(&mut self.apple_pay),
+                "identityResolution" => r.read_into(&mut self.identity_resolution),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2110,25 +2275,36 @@ impl AppleIntegrationEntityListing {
 
 impl FromJson for AppleIntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleIntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2170,11 +2346,11 @@ pub struct AppleIntegrationRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The Apple Messages for Business Id for the Apple messaging integration.
     ///
     /// Required.
@@ -2192,15 +2368,15 @@ pub struct AppleIntegrationRequest {
     /// Interactive Application (iMessage App) Settings.
     ///
     /// JSON `appleIMessageApp`.
-    pub apple_i_message_app: Option<AppleIMessageApp>,
+    pub apple_i_message_app: Option<Box<AppleIMessageApp>>,
     /// The Apple Messages for Business authentication setting.
     ///
     /// JSON `appleAuthentication`.
-    pub apple_authentication: Option<AppleAuthentication>,
+    pub apple_authentication: Option<Box<AppleAuthentication>>,
     /// Apple Pay settings.
     ///
     /// JSON `applePay`.
-    pub apple_pay: Option<ApplePay>,
+    pub apple_pay: Option<Box<ApplePay>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2222,12 +2398,12 @@ impl AppleIntegrationRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messages_for_business_id`].
@@ -2247,17 +2423,17 @@ impl AppleIntegrationRequest {
     }
     /// Sets [`Self::apple_i_message_app`].
     pub fn set_apple_i_message_app(mut self, v: AppleIMessageApp) -> Self {
-        self.apple_i_message_app = Some(v);
+        self.apple_i_message_app = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_authentication`].
     pub fn set_apple_authentication(mut self, v: AppleAuthentication) -> Self {
-        self.apple_authentication = Some(v);
+        self.apple_authentication = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_pay`].
     pub fn set_apple_pay(mut self, v: ApplePay) -> Self {
-        self.apple_pay = Some(v);
+        self.apple_pay = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2269,26 +2445,37 @@ impl AppleIntegrationRequest {
 
 impl FromJson for AppleIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "messagesForBusinessId" => r.read_into(&mut v.messages_for_business_id),
-                "businessName" => r.read_into(&mut v.business_name),
-                "logoUrl" => r.read_into(&mut v.logo_url),
-                "appleIMessageApp" => r.read_into(&mut v.apple_i_message_app),
-                "appleAuthentication" => r.read_into(&mut v.apple_authentication),
-                "applePay" => r.read_into(&mut v.apple_pay),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "messagesForBusinessId" => r.read_into(&mut self.messages_for_business_id),
+                "businessName" => r.read_into(&mut self.business_name),
+                "logoUrl" => r.read_into(&mut self.logo_url),
+                "appleIMessageApp" => r.read_into(&mut self.apple_i_message_app),
+                "appleAuthentication" => r.read_into(&mut self.apple_authentication),
+                "applePay" => r.read_into(&mut self.apple_pay),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2329,11 +2516,11 @@ pub struct AppleIntegrationUpdateRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The name of the business.
     ///
     /// JSON `businessName`.
@@ -2345,15 +2532,15 @@ pub struct AppleIntegrationUpdateRequest {
     /// Interactive Application (iMessage App) Settings.
     ///
     /// JSON `appleIMessageApp`.
-    pub apple_i_message_app: Option<AppleIMessageApp>,
+    pub apple_i_message_app: Option<Box<AppleIMessageApp>>,
     /// The Apple Messages for Business authentication setting.
     ///
     /// JSON `appleAuthentication`.
-    pub apple_authentication: Option<AppleAuthentication>,
+    pub apple_authentication: Option<Box<AppleAuthentication>>,
     /// Apple Pay settings.
     ///
     /// JSON `applePay`.
-    pub apple_pay: Option<ApplePay>,
+    pub apple_pay: Option<Box<ApplePay>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2375,12 +2562,12 @@ impl AppleIntegrationUpdateRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::business_name`].
@@ -2395,17 +2582,17 @@ impl AppleIntegrationUpdateRequest {
     }
     /// Sets [`Self::apple_i_message_app`].
     pub fn set_apple_i_message_app(mut self, v: AppleIMessageApp) -> Self {
-        self.apple_i_message_app = Some(v);
+        self.apple_i_message_app = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_authentication`].
     pub fn set_apple_authentication(mut self, v: AppleAuthentication) -> Self {
-        self.apple_authentication = Some(v);
+        self.apple_authentication = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_pay`].
     pub fn set_apple_pay(mut self, v: ApplePay) -> Self {
-        self.apple_pay = Some(v);
+        self.apple_pay = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2417,25 +2604,36 @@ impl AppleIntegrationUpdateRequest {
 
 impl FromJson for AppleIntegrationUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleIntegrationUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "businessName" => r.read_into(&mut v.business_name),
-                "logoUrl" => r.read_into(&mut v.logo_url),
-                "appleIMessageApp" => r.read_into(&mut v.apple_i_message_app),
-                "appleAuthentication" => r.read_into(&mut v.apple_authentication),
-                "applePay" => r.read_into(&mut v.apple_pay),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "businessName" => r.read_into(&mut self.business_name),
+                "logoUrl" => r.read_into(&mut self.logo_url),
+                "appleIMessageApp" => r.read_into(&mut self.apple_i_message_app),
+                "appleAuthentication" => r.read_into(&mut self.apple_authentication),
+                "applePay" => r.read_into(&mut self.apple_pay),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2595,27 +2793,38 @@ impl ApplePay {
 
 impl FromJson for ApplePay {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ApplePay {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "storeName" => r.read_into(&mut v.store_name),
-                "merchantId" => r.read_into(&mut v.merchant_id),
-                "domainName" => r.read_into(&mut v.domain_name),
-                "paymentCapabilities" => r.read_into(&mut v.payment_capabilities),
-                "supportedPaymentNetworks" => r.read_into(&mut v.supported_payment_networks),
-                "paymentCertificateCredentialId" => r.read_into(&mut v.payment_certificate_credential_id),
-                "paymentGatewayUrl" => r.read_into(&mut v.payment_gateway_url),
-                "fallbackUrl" => r.read_into(&mut v.fallback_url),
-                "shippingMethodUpdateUrl" => r.read_into(&mut v.shipping_method_update_url),
-                "shippingContactUpdateUrl" => r.read_into(&mut v.shipping_contact_update_url),
-                "paymentMethodUpdateUrl" => r.read_into(&mut v.payment_method_update_url),
-                "orderTrackingUrl" => r.read_into(&mut v.order_tracking_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "storeName" => r.read_into(&mut self.store_name),
+                "merchantId" => r.read_into(&mut self.merchant_id),
+                "domainName" => r.read_into(&mut self.domain_name),
+                "paymentCapabilities" => r.read_into(&mut self.payment_capabilities),
+                "supportedPaymentNetworks" => r.read_into(&mut self.supported_payment_networks),
+                "paymentCertificateCredentialId" => r.read_into(&mut self.payment_certificate_credential_id),
+                "paymentGatewayUrl" => r.read_into(&mut self.payment_gateway_url),
+                "fallbackUrl" => r.read_into(&mut self.fallback_url),
+                "shippingMethodUpdateUrl" => r.read_into(&mut self.shipping_method_update_url),
+                "shippingContactUpdateUrl" => r.read_into(&mut self.shipping_contact_update_url),
+                "paymentMethodUpdateUrl" => r.read_into(&mut self.payment_method_update_url),
+                "orderTrackingUrl" => r.read_into(&mut self.order_tracking_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2669,7 +2878,7 @@ pub struct Article {
     /// The version of the Article.
     ///
     /// JSON `version`.
-    pub version: Option<AddressableEntityRef>,
+    pub version: Option<Box<AddressableEntityRef>>,
     /// Variations of the Article.
     ///
     /// JSON `variations`.
@@ -2706,7 +2915,7 @@ impl Article {
     }
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: AddressableEntityRef) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::variations`].
@@ -2718,22 +2927,33 @@ impl Article {
 
 impl FromJson for Article {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Article {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "uri" => r.read_into(&mut v.uri),
-                "snippets" => r.read_into(&mut v.snippets),
-                "confidence" => r.read_into(&mut v.confidence),
-                "metadata" => r.read_into(&mut v.metadata),
-                "version" => r.read_into(&mut v.version),
-                "variations" => r.read_into(&mut v.variations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "uri" => r.read_into(&mut self.uri),
+                "snippets" => r.read_into(&mut self.snippets),
+                "confidence" => r.read_into(&mut self.confidence),
+                "metadata" => r.read_into(&mut self.metadata),
+                "version" => r.read_into(&mut self.version),
+                "variations" => r.read_into(&mut self.variations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2813,20 +3033,31 @@ impl AssignedWrapupCode {
 
 impl FromJson for AssignedWrapupCode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssignedWrapupCode {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "notes" => r.read_into(&mut v.notes),
-                "tags" => r.read_into(&mut v.tags),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "endTime" => r.read_into(&mut v.end_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "notes" => r.read_into(&mut self.notes),
+                "tags" => r.read_into(&mut self.tags),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "endTime" => r.read_into(&mut self.end_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2870,16 +3101,27 @@ impl BulkCallbackDisconnectRequest {
 
 impl FromJson for BulkCallbackDisconnectRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkCallbackDisconnectRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callbackDisconnectIdentifiers" => r.read_into(&mut v.callback_disconnect_identifiers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callbackDisconnectIdentifiers" => r.read_into(&mut self.callback_disconnect_identifiers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2919,16 +3161,27 @@ impl BulkCallbackPatchRequest {
 
 impl FromJson for BulkCallbackPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkCallbackPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "patchCallbackRequests" => r.read_into(&mut v.patch_callback_requests),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "patchCallbackRequests" => r.read_into(&mut self.patch_callback_requests),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2984,18 +3237,29 @@ impl BulkCallbackPatchResponse {
 
 impl FromJson for BulkCallbackPatchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkCallbackPatchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3098,23 +3362,34 @@ impl CachedMediaItem {
 
 impl FromJson for CachedMediaItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CachedMediaItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "url" => r.read_into(&mut v.url),
-                "downloadUrl" => r.read_into(&mut v.download_url),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "url" => r.read_into(&mut self.url),
+                "downloadUrl" => r.read_into(&mut self.download_url),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "contentLengthBytes" => r.read_into(&mut self.content_length_bytes),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3220,25 +3495,36 @@ impl CachedMediaItemEntityListing {
 
 impl FromJson for CachedMediaItemEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CachedMediaItemEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3296,17 +3582,28 @@ impl CallCommand {
 
 impl FromJson for CallCommand {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallCommand {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callNumber" => r.read_into(&mut v.call_number),
-                "phoneColumn" => r.read_into(&mut v.phone_column),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callNumber" => r.read_into(&mut self.call_number),
+                "phoneColumn" => r.read_into(&mut self.phone_column),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3440,27 +3737,38 @@ impl CallConversation {
 
 impl FromJson for CallConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "participants" => r.read_into(&mut v.participants),
-                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
-                "recentTransfers" => r.read_into(&mut v.recent_transfers),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "divisions" => r.read_into(&mut v.divisions),
-                "recordingState" => r.read_into(&mut v.recording_state),
-                "maxParticipants" => r.read_into(&mut v.max_participants),
-                "securePause" => r.read_into(&mut v.secure_pause),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "participants" => r.read_into(&mut self.participants),
+                "otherMediaUris" => r.read_into(&mut self.other_media_uris),
+                "recentTransfers" => r.read_into(&mut self.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "divisions" => r.read_into(&mut self.divisions),
+                "recordingState" => r.read_into(&mut self.recording_state),
+                "maxParticipants" => r.read_into(&mut self.max_participants),
+                "securePause" => r.read_into(&mut self.secure_pause),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3621,25 +3929,36 @@ impl CallConversationEntityListing {
 
 impl FromJson for CallConversationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallConversationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3792,28 +4111,39 @@ impl CallHistoryConversation {
 
 impl FromJson for CallHistoryConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallHistoryConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "participants" => r.read_into(&mut v.participants),
-                "direction" => r.read_into(&mut v.direction),
-                "wentToVoicemail" => r.read_into(&mut v.went_to_voicemail),
-                "missedCall" => r.read_into(&mut v.missed_call),
-                "startTime" => r.read_into(&mut v.start_time),
-                "wasConference" => r.read_into(&mut v.was_conference),
-                "wasCallback" => r.read_into(&mut v.was_callback),
-                "hadScreenShare" => r.read_into(&mut v.had_screen_share),
-                "hadCobrowse" => r.read_into(&mut v.had_cobrowse),
-                "wasOutboundCampaign" => r.read_into(&mut v.was_outbound_campaign),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "participants" => r.read_into(&mut self.participants),
+                "direction" => r.read_into(&mut self.direction),
+                "wentToVoicemail" => r.read_into(&mut self.went_to_voicemail),
+                "missedCall" => r.read_into(&mut self.missed_call),
+                "startTime" => r.read_into(&mut self.start_time),
+                "wasConference" => r.read_into(&mut self.was_conference),
+                "wasCallback" => r.read_into(&mut self.was_callback),
+                "hadScreenShare" => r.read_into(&mut self.had_screen_share),
+                "hadCobrowse" => r.read_into(&mut self.had_cobrowse),
+                "wasOutboundCampaign" => r.read_into(&mut self.was_outbound_campaign),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3971,25 +4301,36 @@ impl CallHistoryConversationEntityListing {
 
 impl FromJson for CallHistoryConversationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallHistoryConversationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4057,15 +4398,15 @@ pub struct CallHistoryParticipant {
     /// The PureCloud user for this participant.
     ///
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// The PureCloud queue for this participant.
     ///
     /// JSON `queue`.
-    pub queue: Option<Queue>,
+    pub queue: Option<Box<Queue>>,
     /// The group involved in the group ring call.
     ///
     /// JSON `group`.
-    pub group: Option<Group>,
+    pub group: Option<Box<Group>>,
     /// The reason the participant was disconnected from the conversation.
     ///
     /// JSON `disconnectType`.
@@ -4073,11 +4414,11 @@ pub struct CallHistoryParticipant {
     /// The PureCloud external contact
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<ExternalContact>,
+    pub external_contact: Option<Box<ExternalContact>>,
     /// The PureCloud external organization
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<ExternalOrganization>,
+    pub external_organization: Option<Box<ExternalOrganization>>,
     /// Indicates whether the contact ever connected
     ///
     /// JSON `didInteract`.
@@ -4093,7 +4434,7 @@ pub struct CallHistoryParticipant {
     /// The outbound campaign associated with the participant
     ///
     /// JSON `outboundCampaign`.
-    pub outbound_campaign: Option<Campaign>,
+    pub outbound_campaign: Option<Box<Campaign>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4146,17 +4487,17 @@ impl CallHistoryParticipant {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: Queue) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: Group) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::disconnect_type`].
@@ -4166,12 +4507,12 @@ impl CallHistoryParticipant {
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: ExternalContact) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: ExternalOrganization) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::did_interact`].
@@ -4191,41 +4532,52 @@ impl CallHistoryParticipant {
     }
     /// Sets [`Self::outbound_campaign`].
     pub fn set_outbound_campaign(mut self, v: Campaign) -> Self {
-        self.outbound_campaign = Some(v);
+        self.outbound_campaign = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CallHistoryParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallHistoryParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "address" => r.read_into(&mut v.address),
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "purpose" => r.read_into(&mut v.purpose),
-                "direction" => r.read_into(&mut v.direction),
-                "ani" => r.read_into(&mut v.ani),
-                "dnis" => r.read_into(&mut v.dnis),
-                "user" => r.read_into(&mut v.user),
-                "queue" => r.read_into(&mut v.queue),
-                "group" => r.read_into(&mut v.group),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "didInteract" => r.read_into(&mut v.did_interact),
-                "sipResponseCodes" => r.read_into(&mut v.sip_response_codes),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "outboundCampaign" => r.read_into(&mut v.outbound_campaign),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "address" => r.read_into(&mut self.address),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "purpose" => r.read_into(&mut self.purpose),
+                "direction" => r.read_into(&mut self.direction),
+                "ani" => r.read_into(&mut self.ani),
+                "dnis" => r.read_into(&mut self.dnis),
+                "user" => r.read_into(&mut self.user),
+                "queue" => r.read_into(&mut self.queue),
+                "group" => r.read_into(&mut self.group),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "didInteract" => r.read_into(&mut self.did_interact),
+                "sipResponseCodes" => r.read_into(&mut self.sip_response_codes),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "outboundCampaign" => r.read_into(&mut self.outbound_campaign),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4535,15 +4887,15 @@ pub struct CallMediaParticipant {
     /// The PureCloud user for this participant.
     ///
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// The PureCloud queue for this participant. Id and selfUri will be populated, name is optional.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The PureCloud team for this participant.
     ///
     /// JSON `team`.
-    pub team: Option<DomainEntityRef>,
+    pub team: Option<Box<DomainEntityRef>>,
     /// A list of ad-hoc attributes for the participant.
     ///
     /// JSON `attributes`.
@@ -4551,11 +4903,11 @@ pub struct CallMediaParticipant {
     /// If the conversation ends in error, contains additional error details.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// The Engage script that should be used by this participant.
     ///
     /// JSON `script`.
-    pub script: Option<DomainEntityRef>,
+    pub script: Option<Box<DomainEntityRef>>,
     /// The amount of time the participant has to complete wrap-up.
     ///
     /// JSON `wrapupTimeoutMs`.
@@ -4575,7 +4927,7 @@ pub struct CallMediaParticipant {
     /// If this participant represents an external contact, then this will be the reference for the external contact.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<DomainEntityRef>,
+    pub external_contact: Option<Box<DomainEntityRef>>,
     /// If this participant represents an external contact, then this will be the initial division for the external contact. This value will not be updated if the external contact is reassigned.
     ///
     /// JSON `externalContactInitialDivisionId`.
@@ -4583,11 +4935,11 @@ pub struct CallMediaParticipant {
     /// If this participant represents an external org, then this will be the reference for the external org.
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<DomainEntityRef>,
+    pub external_organization: Option<Box<DomainEntityRef>>,
     /// Wrapup for this participant, if it has been applied.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// The peer communication corresponding to a matching leg for this communication.
     ///
     /// JSON `peer`.
@@ -4599,11 +4951,11 @@ pub struct CallMediaParticipant {
     /// Journey System data/context that is applicable to this communication.  When used for historical purposes, the context should be immutable.  When null, there is no applicable Journey System context.
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<JourneyContext>,
+    pub journey_context: Option<Box<JourneyContext>>,
     /// Information on how a communication should be routed to an agent.
     ///
     /// JSON `conversationRoutingData`.
-    pub conversation_routing_data: Option<ConversationRoutingData>,
+    pub conversation_routing_data: Option<Box<ConversationRoutingData>>,
     /// The timestamp when this participant started after-call work. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `startAcwTime`.
@@ -4639,11 +4991,11 @@ pub struct CallMediaParticipant {
     /// Contains the states of different recorders.
     ///
     /// JSON `recordersState`.
-    pub recorders_state: Option<RecordersState>,
+    pub recorders_state: Option<Box<RecordersState>>,
     /// The group involved in the group ring call.
     ///
     /// JSON `group`.
-    pub group: Option<DomainEntityRef>,
+    pub group: Option<Box<DomainEntityRef>>,
     /// The call ANI.
     ///
     /// JSON `ani`.
@@ -4659,7 +5011,7 @@ pub struct CallMediaParticipant {
     /// Extra fax information if the call is a fax.
     ///
     /// JSON `faxStatus`.
-    pub fax_status: Option<FaxStatus>,
+    pub fax_status: Option<Box<FaxStatus>>,
     /// The ID of the participant being monitored when performing a call monitor.
     ///
     /// JSON `monitoredParticipantId`.
@@ -4691,7 +5043,7 @@ pub struct CallMediaParticipant {
     /// Call resolution data for Dialer bulk make calls commands.
     ///
     /// JSON `disposition`.
-    pub disposition: Option<Disposition>,
+    pub disposition: Option<Box<Disposition>>,
     /// Indicates how call reaches the agent.
     ///
     /// JSON `transferSource`.
@@ -4787,17 +5139,17 @@ impl CallMediaParticipant {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: DomainEntityRef) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -4807,12 +5159,12 @@ impl CallMediaParticipant {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: DomainEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_timeout_ms`].
@@ -4837,7 +5189,7 @@ impl CallMediaParticipant {
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: DomainEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact_initial_division_id`].
@@ -4847,12 +5199,12 @@ impl CallMediaParticipant {
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: DomainEntityRef) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer`].
@@ -4867,12 +5219,12 @@ impl CallMediaParticipant {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: JourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_routing_data`].
     pub fn set_conversation_routing_data(mut self, v: ConversationRoutingData) -> Self {
-        self.conversation_routing_data = Some(v);
+        self.conversation_routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::start_acw_time`].
@@ -4917,12 +5269,12 @@ impl CallMediaParticipant {
     }
     /// Sets [`Self::recorders_state`].
     pub fn set_recorders_state(mut self, v: RecordersState) -> Self {
-        self.recorders_state = Some(v);
+        self.recorders_state = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: DomainEntityRef) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ani`].
@@ -4942,7 +5294,7 @@ impl CallMediaParticipant {
     }
     /// Sets [`Self::fax_status`].
     pub fn set_fax_status(mut self, v: FaxStatus) -> Self {
-        self.fax_status = Some(v);
+        self.fax_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::monitored_participant_id`].
@@ -4982,7 +5334,7 @@ impl CallMediaParticipant {
     }
     /// Sets [`Self::disposition`].
     pub fn set_disposition(mut self, v: Disposition) -> Self {
-        self.disposition = Some(v);
+        self.disposition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::transfer_source`].
@@ -4999,73 +5351,84 @@ impl CallMediaParticipant {
 
 impl FromJson for CallMediaParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallMediaParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "address" => r.read_into(&mut v.address),
-                "startTime" => r.read_into(&mut v.start_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "purpose" => r.read_into(&mut v.purpose),
-                "state" => r.read_into(&mut v.state),
-                "direction" => r.read_into(&mut v.direction),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "held" => r.read_into(&mut v.held),
-                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "mediaRoles" => r.read_into(&mut v.media_roles),
-                "user" => r.read_into(&mut v.user),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                "attributes" => r.read_into(&mut v.attributes),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "script" => r.read_into(&mut v.script),
-                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
-                "provider" => r.read_into(&mut v.provider),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "peer" => r.read_into(&mut v.peer),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
-                "startAcwTime" => r.read_into(&mut v.start_acw_time),
-                "endAcwTime" => r.read_into(&mut v.end_acw_time),
-                "parkTime" => r.read_into(&mut v.park_time),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                "muted" => r.read_into(&mut v.muted),
-                "confined" => r.read_into(&mut v.confined),
-                "recording" => r.read_into(&mut v.recording),
-                "recordingState" => r.read_into(&mut v.recording_state),
-                "recordersState" => r.read_into(&mut v.recorders_state),
-                "group" => r.read_into(&mut v.group),
-                "ani" => r.read_into(&mut v.ani),
-                "dnis" => r.read_into(&mut v.dnis),
-                "documentId" => r.read_into(&mut v.document_id),
-                "faxStatus" => r.read_into(&mut v.fax_status),
-                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
-                "coachedParticipantId" => r.read_into(&mut v.coached_participant_id),
-                "bargedParticipantId" => r.read_into(&mut v.barged_participant_id),
-                "consultParticipantId" => r.read_into(&mut v.consult_participant_id),
-                "uuiData" => r.read_into(&mut v.uui_data),
-                "bargedTime" => r.read_into(&mut v.barged_time),
-                "securePause" => r.read_into(&mut v.secure_pause),
-                "disposition" => r.read_into(&mut v.disposition),
-                "transferSource" => r.read_into(&mut v.transfer_source),
-                "clientIpAddress" => r.read_into(&mut v.client_ip_address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "address" => r.read_into(&mut self.address),
+                "startTime" => r.read_into(&mut self.start_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "purpose" => r.read_into(&mut self.purpose),
+                "state" => r.read_into(&mut self.state),
+                "direction" => r.read_into(&mut self.direction),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "held" => r.read_into(&mut self.held),
+                "wrapupRequired" => r.read_into(&mut self.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut self.media_roles),
+                "user" => r.read_into(&mut self.user),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                "attributes" => r.read_into(&mut self.attributes),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "script" => r.read_into(&mut self.script),
+                "wrapupTimeoutMs" => r.read_into(&mut self.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut self.alerting_timeout_ms),
+                "provider" => r.read_into(&mut self.provider),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut self.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "peer" => r.read_into(&mut self.peer),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "conversationRoutingData" => r.read_into(&mut self.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut self.start_acw_time),
+                "endAcwTime" => r.read_into(&mut self.end_acw_time),
+                "parkTime" => r.read_into(&mut self.park_time),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                "muted" => r.read_into(&mut self.muted),
+                "confined" => r.read_into(&mut self.confined),
+                "recording" => r.read_into(&mut self.recording),
+                "recordingState" => r.read_into(&mut self.recording_state),
+                "recordersState" => r.read_into(&mut self.recorders_state),
+                "group" => r.read_into(&mut self.group),
+                "ani" => r.read_into(&mut self.ani),
+                "dnis" => r.read_into(&mut self.dnis),
+                "documentId" => r.read_into(&mut self.document_id),
+                "faxStatus" => r.read_into(&mut self.fax_status),
+                "monitoredParticipantId" => r.read_into(&mut self.monitored_participant_id),
+                "coachedParticipantId" => r.read_into(&mut self.coached_participant_id),
+                "bargedParticipantId" => r.read_into(&mut self.barged_participant_id),
+                "consultParticipantId" => r.read_into(&mut self.consult_participant_id),
+                "uuiData" => r.read_into(&mut self.uui_data),
+                "bargedTime" => r.read_into(&mut self.barged_time),
+                "securePause" => r.read_into(&mut self.secure_pause),
+                "disposition" => r.read_into(&mut self.disposition),
+                "transferSource" => r.read_into(&mut self.transfer_source),
+                "clientIpAddress" => r.read_into(&mut self.client_ip_address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5573,24 +5936,35 @@ impl CallbackConversation {
 
 impl FromJson for CallbackConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallbackConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "participants" => r.read_into(&mut v.participants),
-                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
-                "recentTransfers" => r.read_into(&mut v.recent_transfers),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "divisions" => r.read_into(&mut v.divisions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "participants" => r.read_into(&mut self.participants),
+                "otherMediaUris" => r.read_into(&mut self.other_media_uris),
+                "recentTransfers" => r.read_into(&mut self.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "divisions" => r.read_into(&mut self.divisions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5697,25 +6071,36 @@ impl CallbackConversationEntityListing {
 
 impl FromJson for CallbackConversationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallbackConversationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5775,17 +6160,28 @@ impl CallbackDisconnectIdentifier {
 
 impl FromJson for CallbackDisconnectIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallbackDisconnectIdentifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "callbackId" => r.read_into(&mut v.callback_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "callbackId" => r.read_into(&mut self.callback_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5837,17 +6233,28 @@ impl CallbackIdentifier {
 
 impl FromJson for CallbackIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallbackIdentifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5986,15 +6393,15 @@ pub struct CallbackMediaParticipant {
     /// The PureCloud user for this participant.
     ///
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// The PureCloud queue for this participant. Id and selfUri will be populated, name is optional.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The PureCloud team for this participant.
     ///
     /// JSON `team`.
-    pub team: Option<DomainEntityRef>,
+    pub team: Option<Box<DomainEntityRef>>,
     /// A list of ad-hoc attributes for the participant.
     ///
     /// JSON `attributes`.
@@ -6002,11 +6409,11 @@ pub struct CallbackMediaParticipant {
     /// If the conversation ends in error, contains additional error details.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// The Engage script that should be used by this participant.
     ///
     /// JSON `script`.
-    pub script: Option<DomainEntityRef>,
+    pub script: Option<Box<DomainEntityRef>>,
     /// The amount of time the participant has to complete wrap-up.
     ///
     /// JSON `wrapupTimeoutMs`.
@@ -6026,7 +6433,7 @@ pub struct CallbackMediaParticipant {
     /// If this participant represents an external contact, then this will be the reference for the external contact.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<DomainEntityRef>,
+    pub external_contact: Option<Box<DomainEntityRef>>,
     /// If this participant represents an external contact, then this will be the initial division for the external contact. This value will not be updated if the external contact is reassigned.
     ///
     /// JSON `externalContactInitialDivisionId`.
@@ -6034,11 +6441,11 @@ pub struct CallbackMediaParticipant {
     /// If this participant represents an external org, then this will be the reference for the external org.
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<DomainEntityRef>,
+    pub external_organization: Option<Box<DomainEntityRef>>,
     /// Wrapup for this participant, if it has been applied.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// The peer communication corresponding to a matching leg for this communication.
     ///
     /// JSON `peer`.
@@ -6050,11 +6457,11 @@ pub struct CallbackMediaParticipant {
     /// Journey System data/context that is applicable to this communication.  When used for historical purposes, the context should be immutable.  When null, there is no applicable Journey System context.
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<JourneyContext>,
+    pub journey_context: Option<Box<JourneyContext>>,
     /// Information on how a communication should be routed to an agent.
     ///
     /// JSON `conversationRoutingData`.
-    pub conversation_routing_data: Option<ConversationRoutingData>,
+    pub conversation_routing_data: Option<Box<ConversationRoutingData>>,
     /// The timestamp when this participant started after-call work. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `startAcwTime`.
@@ -6074,11 +6481,11 @@ pub struct CallbackMediaParticipant {
     /// The outbound preview associated with this callback.
     ///
     /// JSON `outboundPreview`.
-    pub outbound_preview: Option<DialerPreview>,
+    pub outbound_preview: Option<Box<DialerPreview>>,
     /// The voicemail associated with this callback.
     ///
     /// JSON `voicemail`.
-    pub voicemail: Option<Voicemail>,
+    pub voicemail: Option<Box<Voicemail>>,
     /// The list of phone number to use for this callback.
     ///
     /// JSON `callbackNumbers`.
@@ -6194,17 +6601,17 @@ impl CallbackMediaParticipant {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: DomainEntityRef) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -6214,12 +6621,12 @@ impl CallbackMediaParticipant {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: DomainEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_timeout_ms`].
@@ -6244,7 +6651,7 @@ impl CallbackMediaParticipant {
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: DomainEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact_initial_division_id`].
@@ -6254,12 +6661,12 @@ impl CallbackMediaParticipant {
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: DomainEntityRef) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer`].
@@ -6274,12 +6681,12 @@ impl CallbackMediaParticipant {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: JourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_routing_data`].
     pub fn set_conversation_routing_data(mut self, v: ConversationRoutingData) -> Self {
-        self.conversation_routing_data = Some(v);
+        self.conversation_routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::start_acw_time`].
@@ -6304,12 +6711,12 @@ impl CallbackMediaParticipant {
     }
     /// Sets [`Self::outbound_preview`].
     pub fn set_outbound_preview(mut self, v: DialerPreview) -> Self {
-        self.outbound_preview = Some(v);
+        self.outbound_preview = Some(Box::new(v));
         self
     }
     /// Sets [`Self::voicemail`].
     pub fn set_voicemail(mut self, v: Voicemail) -> Self {
-        self.voicemail = Some(v);
+        self.voicemail = Some(Box::new(v));
         self
     }
     /// Sets [`Self::callback_numbers`].
@@ -6351,62 +6758,73 @@ impl CallbackMediaParticipant {
 
 impl FromJson for CallbackMediaParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallbackMediaParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "address" => r.read_into(&mut v.address),
-                "startTime" => r.read_into(&mut v.start_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "purpose" => r.read_into(&mut v.purpose),
-                "state" => r.read_into(&mut v.state),
-                "direction" => r.read_into(&mut v.direction),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "held" => r.read_into(&mut v.held),
-                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "mediaRoles" => r.read_into(&mut v.media_roles),
-                "user" => r.read_into(&mut v.user),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                "attributes" => r.read_into(&mut v.attributes),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "script" => r.read_into(&mut v.script),
-                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
-                "provider" => r.read_into(&mut v.provider),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "peer" => r.read_into(&mut v.peer),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
-                "startAcwTime" => r.read_into(&mut v.start_acw_time),
-                "endAcwTime" => r.read_into(&mut v.end_acw_time),
-                "parkTime" => r.read_into(&mut v.park_time),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                "outboundPreview" => r.read_into(&mut v.outbound_preview),
-                "voicemail" => r.read_into(&mut v.voicemail),
-                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
-                "callbackUserName" => r.read_into(&mut v.callback_user_name),
-                "externalCampaign" => r.read_into(&mut v.external_campaign),
-                "skipEnabled" => r.read_into(&mut v.skip_enabled),
-                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
-                "automatedCallbackConfigId" => r.read_into(&mut v.automated_callback_config_id),
-                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "address" => r.read_into(&mut self.address),
+                "startTime" => r.read_into(&mut self.start_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "purpose" => r.read_into(&mut self.purpose),
+                "state" => r.read_into(&mut self.state),
+                "direction" => r.read_into(&mut self.direction),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "held" => r.read_into(&mut self.held),
+                "wrapupRequired" => r.read_into(&mut self.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut self.media_roles),
+                "user" => r.read_into(&mut self.user),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                "attributes" => r.read_into(&mut self.attributes),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "script" => r.read_into(&mut self.script),
+                "wrapupTimeoutMs" => r.read_into(&mut self.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut self.alerting_timeout_ms),
+                "provider" => r.read_into(&mut self.provider),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut self.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "peer" => r.read_into(&mut self.peer),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "conversationRoutingData" => r.read_into(&mut self.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut self.start_acw_time),
+                "endAcwTime" => r.read_into(&mut self.end_acw_time),
+                "parkTime" => r.read_into(&mut self.park_time),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                "outboundPreview" => r.read_into(&mut self.outbound_preview),
+                "voicemail" => r.read_into(&mut self.voicemail),
+                "callbackNumbers" => r.read_into(&mut self.callback_numbers),
+                "callbackUserName" => r.read_into(&mut self.callback_user_name),
+                "externalCampaign" => r.read_into(&mut self.external_campaign),
+                "skipEnabled" => r.read_into(&mut self.skip_enabled),
+                "timeoutSeconds" => r.read_into(&mut self.timeout_seconds),
+                "automatedCallbackConfigId" => r.read_into(&mut self.automated_callback_config_id),
+                "callbackScheduledTime" => r.read_into(&mut self.callback_scheduled_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6800,18 +7218,29 @@ impl CardParameters {
 
 impl FromJson for CardParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CardParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "index" => r.read_into(&mut v.index),
-                "bodyParameters" => r.read_into(&mut v.body_parameters),
-                "buttonUrlParameters" => r.read_into(&mut v.button_url_parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "index" => r.read_into(&mut self.index),
+                "bodyParameters" => r.read_into(&mut self.body_parameters),
+                "buttonUrlParameters" => r.read_into(&mut self.button_url_parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6851,16 +7280,27 @@ impl CarouselParameters {
 
 impl FromJson for CarouselParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CarouselParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "cardParameters" => r.read_into(&mut v.card_parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "cardParameters" => r.read_into(&mut self.card_parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6992,26 +7432,37 @@ impl ChecklistActivationPayload {
 
 impl FromJson for ChecklistActivationPayload {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChecklistActivationPayload {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "activationTriggerType" => r.read_into(&mut v.activation_trigger_type),
-                "intentId" => r.read_into(&mut v.intent_id),
-                "intentName" => r.read_into(&mut v.intent_name),
-                "language" => r.read_into(&mut v.language),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "assistantId" => r.read_into(&mut v.assistant_id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "direction" => r.read_into(&mut v.direction),
-                "preview" => r.read_into(&mut v.preview),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "activationTriggerType" => r.read_into(&mut self.activation_trigger_type),
+                "intentId" => r.read_into(&mut self.intent_id),
+                "intentName" => r.read_into(&mut self.intent_name),
+                "language" => r.read_into(&mut self.language),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "assistantId" => r.read_into(&mut self.assistant_id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "direction" => r.read_into(&mut self.direction),
+                "preview" => r.read_into(&mut self.preview),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7215,17 +7666,28 @@ impl ChecklistFinalizePayload {
 
 impl FromJson for ChecklistFinalizePayload {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChecklistFinalizePayload {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "exitReason" => r.read_into(&mut v.exit_reason),
-                "preview" => r.read_into(&mut v.preview),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "exitReason" => r.read_into(&mut self.exit_reason),
+                "preview" => r.read_into(&mut self.preview),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7273,17 +7735,28 @@ impl ChecklistInferenceJobCreationResponse {
 
 impl FromJson for ChecklistInferenceJobCreationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChecklistInferenceJobCreationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jobId" => r.read_into(&mut v.job_id),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jobId" => r.read_into(&mut self.job_id),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7333,17 +7806,28 @@ impl ChecklistInferenceJobPayload {
 
 impl FromJson for ChecklistInferenceJobPayload {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChecklistInferenceJobPayload {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "preview" => r.read_into(&mut v.preview),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "preview" => r.read_into(&mut self.preview),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7379,11 +7863,11 @@ pub struct ChecklistInferenceJobResponse {
     /// Error information associated with a job in case of any errors.
     ///
     /// JSON `error`.
-    pub error: Option<ErrorInfo>,
+    pub error: Option<Box<ErrorInfo>>,
     /// Agent checklist info.
     ///
     /// JSON `agentChecklistInfo`.
-    pub agent_checklist_info: Option<AgentChecklistInfo>,
+    pub agent_checklist_info: Option<Box<AgentChecklistInfo>>,
     /// Date when the inference job started. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `jobStartTime`.
@@ -7445,12 +7929,12 @@ impl ChecklistInferenceJobResponse {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorInfo) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_checklist_info`].
     pub fn set_agent_checklist_info(mut self, v: AgentChecklistInfo) -> Self {
-        self.agent_checklist_info = Some(v);
+        self.agent_checklist_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::job_start_time`].
@@ -7512,30 +7996,41 @@ impl ChecklistInferenceJobResponse {
 
 impl FromJson for ChecklistInferenceJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChecklistInferenceJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "error" => r.read_into(&mut v.error),
-                "agentChecklistInfo" => r.read_into(&mut v.agent_checklist_info),
-                "jobStartTime" => r.read_into(&mut v.job_start_time),
-                "jobEndTime" => r.read_into(&mut v.job_end_time),
-                "language" => r.read_into(&mut v.language),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "assistantId" => r.read_into(&mut v.assistant_id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "direction" => r.read_into(&mut v.direction),
-                "preview" => r.read_into(&mut v.preview),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "error" => r.read_into(&mut self.error),
+                "agentChecklistInfo" => r.read_into(&mut self.agent_checklist_info),
+                "jobStartTime" => r.read_into(&mut self.job_start_time),
+                "jobEndTime" => r.read_into(&mut self.job_end_time),
+                "language" => r.read_into(&mut self.language),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "assistantId" => r.read_into(&mut self.assistant_id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "direction" => r.read_into(&mut self.direction),
+                "preview" => r.read_into(&mut self.preview),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7839,27 +8334,38 @@ impl ChecklistItem {
 
 impl FromJson for ChecklistItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChecklistItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "automatedCheckEnabled" => r.read_into(&mut v.automated_check_enabled),
-                "exactPhraseMatch" => r.read_into(&mut v.exact_phrase_match),
-                "important" => r.read_into(&mut v.important),
-                "stateFromModel" => r.read_into(&mut v.state_from_model),
-                "stateFromAgent" => r.read_into(&mut v.state_from_agent),
-                "dateLastModifiedByModel" => r.read_into(&mut v.date_last_modified_by_model),
-                "dateLastModifiedByAgent" => r.read_into(&mut v.date_last_modified_by_agent),
-                "lastModifiedInAcw" => r.read_into(&mut v.last_modified_in_acw),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "automatedCheckEnabled" => r.read_into(&mut self.automated_check_enabled),
+                "exactPhraseMatch" => r.read_into(&mut self.exact_phrase_match),
+                "important" => r.read_into(&mut self.important),
+                "stateFromModel" => r.read_into(&mut self.state_from_model),
+                "stateFromAgent" => r.read_into(&mut self.state_from_agent),
+                "dateLastModifiedByModel" => r.read_into(&mut self.date_last_modified_by_model),
+                "dateLastModifiedByAgent" => r.read_into(&mut self.date_last_modified_by_agent),
+                "lastModifiedInAcw" => r.read_into(&mut self.last_modified_in_acw),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8072,24 +8578,35 @@ impl CobrowseConversation {
 
 impl FromJson for CobrowseConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CobrowseConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "participants" => r.read_into(&mut v.participants),
-                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
-                "recentTransfers" => r.read_into(&mut v.recent_transfers),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "divisions" => r.read_into(&mut v.divisions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "participants" => r.read_into(&mut self.participants),
+                "otherMediaUris" => r.read_into(&mut self.other_media_uris),
+                "recentTransfers" => r.read_into(&mut self.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "divisions" => r.read_into(&mut self.divisions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8196,25 +8713,36 @@ impl CobrowseConversationEntityListing {
 
 impl FromJson for CobrowseConversationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CobrowseConversationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8310,15 +8838,15 @@ pub struct CobrowseMediaParticipant {
     /// The PureCloud user for this participant.
     ///
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// The PureCloud queue for this participant. Id and selfUri will be populated, name is optional.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The PureCloud team for this participant.
     ///
     /// JSON `team`.
-    pub team: Option<DomainEntityRef>,
+    pub team: Option<Box<DomainEntityRef>>,
     /// A list of ad-hoc attributes for the participant.
     ///
     /// JSON `attributes`.
@@ -8326,11 +8854,11 @@ pub struct CobrowseMediaParticipant {
     /// If the conversation ends in error, contains additional error details.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// The Engage script that should be used by this participant.
     ///
     /// JSON `script`.
-    pub script: Option<DomainEntityRef>,
+    pub script: Option<Box<DomainEntityRef>>,
     /// The amount of time the participant has to complete wrap-up.
     ///
     /// JSON `wrapupTimeoutMs`.
@@ -8350,7 +8878,7 @@ pub struct CobrowseMediaParticipant {
     /// If this participant represents an external contact, then this will be the reference for the external contact.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<DomainEntityRef>,
+    pub external_contact: Option<Box<DomainEntityRef>>,
     /// If this participant represents an external contact, then this will be the initial division for the external contact. This value will not be updated if the external contact is reassigned.
     ///
     /// JSON `externalContactInitialDivisionId`.
@@ -8358,11 +8886,11 @@ pub struct CobrowseMediaParticipant {
     /// If this participant represents an external org, then this will be the reference for the external org.
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<DomainEntityRef>,
+    pub external_organization: Option<Box<DomainEntityRef>>,
     /// Wrapup for this participant, if it has been applied.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// The peer communication corresponding to a matching leg for this communication.
     ///
     /// JSON `peer`.
@@ -8374,11 +8902,11 @@ pub struct CobrowseMediaParticipant {
     /// Journey System data/context that is applicable to this communication.  When used for historical purposes, the context should be immutable.  When null, there is no applicable Journey System context.
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<JourneyContext>,
+    pub journey_context: Option<Box<JourneyContext>>,
     /// Information on how a communication should be routed to an agent.
     ///
     /// JSON `conversationRoutingData`.
-    pub conversation_routing_data: Option<ConversationRoutingData>,
+    pub conversation_routing_data: Option<Box<ConversationRoutingData>>,
     /// The timestamp when this participant started after-call work. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `startAcwTime`.
@@ -8502,17 +9030,17 @@ impl CobrowseMediaParticipant {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: DomainEntityRef) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -8522,12 +9050,12 @@ impl CobrowseMediaParticipant {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: DomainEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_timeout_ms`].
@@ -8552,7 +9080,7 @@ impl CobrowseMediaParticipant {
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: DomainEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact_initial_division_id`].
@@ -8562,12 +9090,12 @@ impl CobrowseMediaParticipant {
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: DomainEntityRef) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer`].
@@ -8582,12 +9110,12 @@ impl CobrowseMediaParticipant {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: JourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_routing_data`].
     pub fn set_conversation_routing_data(mut self, v: ConversationRoutingData) -> Self {
-        self.conversation_routing_data = Some(v);
+        self.conversation_routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::start_acw_time`].
@@ -8639,58 +9167,69 @@ impl CobrowseMediaParticipant {
 
 impl FromJson for CobrowseMediaParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CobrowseMediaParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "address" => r.read_into(&mut v.address),
-                "startTime" => r.read_into(&mut v.start_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "purpose" => r.read_into(&mut v.purpose),
-                "state" => r.read_into(&mut v.state),
-                "direction" => r.read_into(&mut v.direction),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "held" => r.read_into(&mut v.held),
-                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "mediaRoles" => r.read_into(&mut v.media_roles),
-                "user" => r.read_into(&mut v.user),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                "attributes" => r.read_into(&mut v.attributes),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "script" => r.read_into(&mut v.script),
-                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
-                "provider" => r.read_into(&mut v.provider),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "peer" => r.read_into(&mut v.peer),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
-                "startAcwTime" => r.read_into(&mut v.start_acw_time),
-                "endAcwTime" => r.read_into(&mut v.end_acw_time),
-                "parkTime" => r.read_into(&mut v.park_time),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                "cobrowseSessionId" => r.read_into(&mut v.cobrowse_session_id),
-                "cobrowseRole" => r.read_into(&mut v.cobrowse_role),
-                "controlling" => r.read_into(&mut v.controlling),
-                "viewerUrl" => r.read_into(&mut v.viewer_url),
-                "providerEventTime" => r.read_into(&mut v.provider_event_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "address" => r.read_into(&mut self.address),
+                "startTime" => r.read_into(&mut self.start_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "purpose" => r.read_into(&mut self.purpose),
+                "state" => r.read_into(&mut self.state),
+                "direction" => r.read_into(&mut self.direction),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "held" => r.read_into(&mut self.held),
+                "wrapupRequired" => r.read_into(&mut self.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut self.media_roles),
+                "user" => r.read_into(&mut self.user),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                "attributes" => r.read_into(&mut self.attributes),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "script" => r.read_into(&mut self.script),
+                "wrapupTimeoutMs" => r.read_into(&mut self.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut self.alerting_timeout_ms),
+                "provider" => r.read_into(&mut self.provider),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut self.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "peer" => r.read_into(&mut self.peer),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "conversationRoutingData" => r.read_into(&mut self.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut self.start_acw_time),
+                "endAcwTime" => r.read_into(&mut self.end_acw_time),
+                "parkTime" => r.read_into(&mut self.park_time),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                "cobrowseSessionId" => r.read_into(&mut self.cobrowse_session_id),
+                "cobrowseRole" => r.read_into(&mut self.cobrowse_role),
+                "controlling" => r.read_into(&mut self.controlling),
+                "viewerUrl" => r.read_into(&mut self.viewer_url),
+                "providerEventTime" => r.read_into(&mut self.provider_event_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9059,7 +9598,7 @@ pub struct ConsultTransfer {
     /// Required.
     ///
     /// JSON `destination`.
-    pub destination: Option<Destination>,
+    pub destination: Option<Box<Destination>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9077,25 +9616,36 @@ impl ConsultTransfer {
     }
     /// Sets [`Self::destination`].
     pub fn set_destination(mut self, v: Destination) -> Self {
-        self.destination = Some(v);
+        self.destination = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConsultTransfer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransfer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "speakTo" => r.read_into(&mut v.speak_to),
-                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
-                "destination" => r.read_into(&mut v.destination),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "speakTo" => r.read_into(&mut self.speak_to),
+                "consultingUserId" => r.read_into(&mut self.consulting_user_id),
+                "destination" => r.read_into(&mut self.destination),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9192,16 +9742,27 @@ impl ConsultTransferResponse {
 
 impl FromJson for ConsultTransferResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransferResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "destinationParticipantId" => r.read_into(&mut v.destination_participant_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "destinationParticipantId" => r.read_into(&mut self.destination_participant_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9259,18 +9820,29 @@ impl ConsultTransferToAddress {
 
 impl FromJson for ConsultTransferToAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransferToAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "speakTo" => r.read_into(&mut v.speak_to),
-                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
-                "address" => r.read_into(&mut v.address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "speakTo" => r.read_into(&mut self.speak_to),
+                "consultingUserId" => r.read_into(&mut self.consulting_user_id),
+                "address" => r.read_into(&mut self.address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9394,19 +9966,30 @@ impl ConsultTransferToAgent {
 
 impl FromJson for ConsultTransferToAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransferToAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "speakTo" => r.read_into(&mut v.speak_to),
-                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "userDisplayName" => r.read_into(&mut v.user_display_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "speakTo" => r.read_into(&mut self.speak_to),
+                "consultingUserId" => r.read_into(&mut self.consulting_user_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "userDisplayName" => r.read_into(&mut self.user_display_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9522,18 +10105,29 @@ impl ConsultTransferToExternal {
 
 impl FromJson for ConsultTransferToExternal {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransferToExternal {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "speakTo" => r.read_into(&mut v.speak_to),
-                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
-                "address" => r.read_into(&mut v.address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "speakTo" => r.read_into(&mut self.speak_to),
+                "consultingUserId" => r.read_into(&mut self.consulting_user_id),
+                "address" => r.read_into(&mut self.address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9661,19 +10255,30 @@ impl ConsultTransferToExternalContact {
 
 impl FromJson for ConsultTransferToExternalContact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransferToExternalContact {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "speakTo" => r.read_into(&mut v.speak_to),
-                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
-                "contactId" => r.read_into(&mut v.contact_id),
-                "phoneType" => r.read_into(&mut v.phone_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "speakTo" => r.read_into(&mut self.speak_to),
+                "consultingUserId" => r.read_into(&mut self.consulting_user_id),
+                "contactId" => r.read_into(&mut self.contact_id),
+                "phoneType" => r.read_into(&mut self.phone_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9853,19 +10458,30 @@ impl ConsultTransferToQueue {
 
 impl FromJson for ConsultTransferToQueue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransferToQueue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "speakTo" => r.read_into(&mut v.speak_to),
-                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "queueName" => r.read_into(&mut v.queue_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "speakTo" => r.read_into(&mut self.speak_to),
+                "consultingUserId" => r.read_into(&mut self.consulting_user_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "queueName" => r.read_into(&mut self.queue_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9972,17 +10588,28 @@ impl ConsultTransferUpdate {
 
 impl FromJson for ConsultTransferUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransferUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "speakTo" => r.read_into(&mut v.speak_to),
-                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "speakTo" => r.read_into(&mut self.speak_to),
+                "consultingUserId" => r.read_into(&mut self.consulting_user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10109,19 +10736,30 @@ impl ContentButtonResponse {
 
 impl FromJson for ContentButtonResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentButtonResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10213,16 +10851,27 @@ impl ConversationAccessAttributesResponse {
 
 impl FromJson for ConversationAccessAttributesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAccessAttributesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "accessAttributes" => r.read_into(&mut v.access_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "accessAttributes" => r.read_into(&mut self.access_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10260,16 +10909,27 @@ impl ConversationAccessAttributesUpdate {
 
 impl FromJson for ConversationAccessAttributesUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAccessAttributesUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "accessAttributes" => r.read_into(&mut v.access_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "accessAttributes" => r.read_into(&mut self.access_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10331,18 +10991,29 @@ impl ConversationContext {
 
 impl FromJson for ConversationContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "participant" => r.read_into(&mut v.participant),
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "participant" => r.read_into(&mut self.participant),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10430,11 +11101,11 @@ pub struct ConversationDataSchema {
     /// The URI of the user that created this schema.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// A JSON schema defining the extension to the built-in entity type.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<ConversationJsonSchemaDocument>,
+    pub json_schema: Option<Box<ConversationJsonSchemaDocument>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -10466,12 +11137,12 @@ impl ConversationDataSchema {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: ConversationJsonSchemaDocument) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -10483,22 +11154,33 @@ impl ConversationDataSchema {
 
 impl FromJson for ConversationDataSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationDataSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10554,18 +11236,29 @@ impl ConversationDataSchemaListing {
 
 impl FromJson for ConversationDataSchemaListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationDataSchemaListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10614,17 +11307,28 @@ impl ConversationEditedInput {
 
 impl FromJson for ConversationEditedInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEditedInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10664,7 +11368,7 @@ pub struct ConversationEncryptionConfiguration {
     /// The error message related to the configuration
     ///
     /// JSON `lastError`.
-    pub last_error: Option<ErrorBody>,
+    pub last_error: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -10691,7 +11395,7 @@ impl ConversationEncryptionConfiguration {
     }
     /// Sets [`Self::last_error`].
     pub fn set_last_error(mut self, v: ErrorBody) -> Self {
-        self.last_error = Some(v);
+        self.last_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -10703,20 +11407,31 @@ impl ConversationEncryptionConfiguration {
 
 impl FromJson for ConversationEncryptionConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEncryptionConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "url" => r.read_into(&mut v.url),
-                "keyConfigurationType" => r.read_into(&mut v.key_configuration_type),
-                "lastError" => r.read_into(&mut v.last_error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "url" => r.read_into(&mut self.url),
+                "keyConfigurationType" => r.read_into(&mut self.key_configuration_type),
+                "lastError" => r.read_into(&mut self.last_error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10825,18 +11540,29 @@ impl ConversationEncryptionConfigurationListing {
 
 impl FromJson for ConversationEncryptionConfigurationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEncryptionConfigurationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10937,25 +11663,36 @@ impl ConversationEntityListing {
 
 impl FromJson for ConversationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11038,20 +11775,31 @@ impl ConversationJsonSchemaDocument {
 
 impl FromJson for ConversationJsonSchemaDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationJsonSchemaDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "$schema" => r.read_into(&mut v.schema),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "required" => r.read_into(&mut v.required),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "$schema" => r.read_into(&mut self.schema),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "required" => r.read_into(&mut self.required),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11135,20 +11883,31 @@ impl ConversationJsonSchemaRequest {
 
 impl FromJson for ConversationJsonSchemaRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationJsonSchemaRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "$schema" => r.read_into(&mut v.schema),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "required" => r.read_into(&mut v.required),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "$schema" => r.read_into(&mut self.schema),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "required" => r.read_into(&mut self.required),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11189,7 +11948,7 @@ pub struct ConversationSchemaUpdateRequest {
     /// Required.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<ConversationJsonSchemaRequest>,
+    pub json_schema: Option<Box<ConversationJsonSchemaRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11207,25 +11966,36 @@ impl ConversationSchemaUpdateRequest {
     }
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: ConversationJsonSchemaRequest) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationSchemaUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSchemaUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "enabled" => r.read_into(&mut v.enabled),
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "enabled" => r.read_into(&mut self.enabled),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11274,17 +12044,28 @@ impl ConversationSecureAttributes {
 
 impl FromJson for ConversationSecureAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSecureAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attributes" => r.read_into(&mut v.attributes),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attributes" => r.read_into(&mut self.attributes),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11336,19 +12117,19 @@ pub struct ConversationSessionSummary {
     /// The edited summary of the conversation.
     ///
     /// JSON `editedSummary`.
-    pub edited_summary: Option<ConversationEditedInput>,
+    pub edited_summary: Option<Box<ConversationEditedInput>>,
     /// The reason of the conversation summary.
     ///
     /// JSON `reason`.
-    pub reason: Option<ConversationSummaryReason>,
+    pub reason: Option<Box<ConversationSummaryReason>>,
     /// The followup of the conversation summary.
     ///
     /// JSON `followup`.
-    pub followup: Option<ConversationSummaryFollowup>,
+    pub followup: Option<Box<ConversationSummaryFollowup>>,
     /// The resolution of the conversation summary.
     ///
     /// JSON `resolution`.
-    pub resolution: Option<ConversationSummaryResolution>,
+    pub resolution: Option<Box<ConversationSummaryResolution>>,
     /// The created date of the summary. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -11356,7 +12137,7 @@ pub struct ConversationSessionSummary {
     /// The communication object of the summary.
     ///
     /// JSON `communication`.
-    pub communication: Option<Entity>,
+    pub communication: Option<Box<Entity>>,
     /// The list of participants.
     ///
     /// JSON `participants`.
@@ -11403,22 +12184,22 @@ impl ConversationSessionSummary {
     }
     /// Sets [`Self::edited_summary`].
     pub fn set_edited_summary(mut self, v: ConversationEditedInput) -> Self {
-        self.edited_summary = Some(v);
+        self.edited_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reason`].
     pub fn set_reason(mut self, v: ConversationSummaryReason) -> Self {
-        self.reason = Some(v);
+        self.reason = Some(Box::new(v));
         self
     }
     /// Sets [`Self::followup`].
     pub fn set_followup(mut self, v: ConversationSummaryFollowup) -> Self {
-        self.followup = Some(v);
+        self.followup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolution`].
     pub fn set_resolution(mut self, v: ConversationSummaryResolution) -> Self {
-        self.resolution = Some(v);
+        self.resolution = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -11428,7 +12209,7 @@ impl ConversationSessionSummary {
     }
     /// Sets [`Self::communication`].
     pub fn set_communication(mut self, v: Entity) -> Self {
-        self.communication = Some(v);
+        self.communication = Some(Box::new(v));
         self
     }
     /// Sets [`Self::participants`].
@@ -11440,29 +12221,40 @@ impl ConversationSessionSummary {
 
 impl FromJson for ConversationSessionSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSessionSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "confidence" => r.read_into(&mut v.confidence),
-                "status" => r.read_into(&mut v.status),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "language" => r.read_into(&mut v.language),
-                "predictedWrapupCodes" => r.read_into(&mut v.predicted_wrapup_codes),
-                "editedSummary" => r.read_into(&mut v.edited_summary),
-                "reason" => r.read_into(&mut v.reason),
-                "followup" => r.read_into(&mut v.followup),
-                "resolution" => r.read_into(&mut v.resolution),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "communication" => r.read_into(&mut v.communication),
-                "participants" => r.read_into(&mut v.participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "confidence" => r.read_into(&mut self.confidence),
+                "status" => r.read_into(&mut self.status),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "language" => r.read_into(&mut self.language),
+                "predictedWrapupCodes" => r.read_into(&mut self.predicted_wrapup_codes),
+                "editedSummary" => r.read_into(&mut self.edited_summary),
+                "reason" => r.read_into(&mut self.reason),
+                "followup" => r.read_into(&mut self.followup),
+                "resolution" => r.read_into(&mut self.resolution),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "communication" => r.read_into(&mut self.communication),
+                "participants" => r.read_into(&mut self.participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11624,11 +12416,11 @@ pub struct ConversationSummariesGetResponse {
     /// The conversation object.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The summary of the conversation.
     ///
     /// JSON `summary`.
-    pub summary: Option<ConversationSummary>,
+    pub summary: Option<Box<ConversationSummary>>,
     /// All the summaries of the session.
     ///
     /// JSON `sessionSummaries`.
@@ -11640,12 +12432,12 @@ pub struct ConversationSummariesGetResponse {
 impl ConversationSummariesGetResponse {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::summary`].
     pub fn set_summary(mut self, v: ConversationSummary) -> Self {
-        self.summary = Some(v);
+        self.summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_summaries`].
@@ -11657,18 +12449,29 @@ impl ConversationSummariesGetResponse {
 
 impl FromJson for ConversationSummariesGetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSummariesGetResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "summary" => r.read_into(&mut v.summary),
-                "sessionSummaries" => r.read_into(&mut v.session_summaries),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "summary" => r.read_into(&mut self.summary),
+                "sessionSummaries" => r.read_into(&mut self.session_summaries),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11721,19 +12524,19 @@ pub struct ConversationSummary {
     /// The edited summary of the conversation.
     ///
     /// JSON `editedSummary`.
-    pub edited_summary: Option<ConversationEditedInput>,
+    pub edited_summary: Option<Box<ConversationEditedInput>>,
     /// The reason of the conversation summary.
     ///
     /// JSON `reason`.
-    pub reason: Option<ConversationSummaryReason>,
+    pub reason: Option<Box<ConversationSummaryReason>>,
     /// The followup of the conversation summary.
     ///
     /// JSON `followup`.
-    pub followup: Option<ConversationSummaryFollowup>,
+    pub followup: Option<Box<ConversationSummaryFollowup>>,
     /// The resolution of the conversation summary.
     ///
     /// JSON `resolution`.
-    pub resolution: Option<ConversationSummaryResolution>,
+    pub resolution: Option<Box<ConversationSummaryResolution>>,
     /// The created date of the summary. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -11784,22 +12587,22 @@ impl ConversationSummary {
     }
     /// Sets [`Self::edited_summary`].
     pub fn set_edited_summary(mut self, v: ConversationEditedInput) -> Self {
-        self.edited_summary = Some(v);
+        self.edited_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reason`].
     pub fn set_reason(mut self, v: ConversationSummaryReason) -> Self {
-        self.reason = Some(v);
+        self.reason = Some(Box::new(v));
         self
     }
     /// Sets [`Self::followup`].
     pub fn set_followup(mut self, v: ConversationSummaryFollowup) -> Self {
-        self.followup = Some(v);
+        self.followup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolution`].
     pub fn set_resolution(mut self, v: ConversationSummaryResolution) -> Self {
-        self.resolution = Some(v);
+        self.resolution = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -11816,28 +12619,39 @@ impl ConversationSummary {
 
 impl FromJson for ConversationSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "confidence" => r.read_into(&mut v.confidence),
-                "status" => r.read_into(&mut v.status),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "language" => r.read_into(&mut v.language),
-                "predictedWrapupCodes" => r.read_into(&mut v.predicted_wrapup_codes),
-                "editedSummary" => r.read_into(&mut v.edited_summary),
-                "reason" => r.read_into(&mut v.reason),
-                "followup" => r.read_into(&mut v.followup),
-                "resolution" => r.read_into(&mut v.resolution),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "participants" => r.read_into(&mut v.participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "confidence" => r.read_into(&mut self.confidence),
+                "status" => r.read_into(&mut self.status),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "language" => r.read_into(&mut self.language),
+                "predictedWrapupCodes" => r.read_into(&mut self.predicted_wrapup_codes),
+                "editedSummary" => r.read_into(&mut self.edited_summary),
+                "reason" => r.read_into(&mut self.reason),
+                "followup" => r.read_into(&mut self.followup),
+                "resolution" => r.read_into(&mut self.resolution),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "participants" => r.read_into(&mut self.participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12031,18 +12845,29 @@ impl ConversationSummaryFollowup {
 
 impl FromJson for ConversationSummaryFollowup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSummaryFollowup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "confidence" => r.read_into(&mut v.confidence),
-                "text" => r.read_into(&mut v.text),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "confidence" => r.read_into(&mut self.confidence),
+                "text" => r.read_into(&mut self.text),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12100,18 +12925,29 @@ impl ConversationSummaryReason {
 
 impl FromJson for ConversationSummaryReason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSummaryReason {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "confidence" => r.read_into(&mut v.confidence),
-                "text" => r.read_into(&mut v.text),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "confidence" => r.read_into(&mut self.confidence),
+                "text" => r.read_into(&mut self.text),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12178,19 +13014,30 @@ impl ConversationSummaryResolution {
 
 impl FromJson for ConversationSummaryResolution {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSummaryResolution {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "confidence" => r.read_into(&mut v.confidence),
-                "text" => r.read_into(&mut v.text),
-                "description" => r.read_into(&mut v.description),
-                "outcome" => r.read_into(&mut v.outcome),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "confidence" => r.read_into(&mut self.confidence),
+                "text" => r.read_into(&mut self.text),
+                "description" => r.read_into(&mut self.description),
+                "outcome" => r.read_into(&mut self.outcome),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12267,20 +13114,31 @@ impl ConversationSummaryWrapupCode {
 
 impl FromJson for ConversationSummaryWrapupCode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationSummaryWrapupCode {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "confidence" => r.read_into(&mut v.confidence),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "confidence" => r.read_into(&mut self.confidence),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12324,16 +13182,27 @@ impl ConversationTagsUpdate {
 
 impl FromJson for ConversationTagsUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationTagsUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "externalTag" => r.read_into(&mut v.external_tag),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12391,18 +13260,29 @@ impl ConversationThreadingWindow {
 
 impl FromJson for ConversationThreadingWindow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationThreadingWindow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "settings" => r.read_into(&mut v.settings),
-                "defaultTimeoutMinutes" => r.read_into(&mut v.default_timeout_minutes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "settings" => r.read_into(&mut self.settings),
+                "defaultTimeoutMinutes" => r.read_into(&mut self.default_timeout_minutes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12455,17 +13335,28 @@ impl ConversationThreadingWindowSetting {
 
 impl FromJson for ConversationThreadingWindowSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationThreadingWindowSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "messengerType" => r.read_into(&mut v.messenger_type),
-                "timeoutInMinutes" => r.read_into(&mut v.timeout_in_minutes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "messengerType" => r.read_into(&mut self.messenger_type),
+                "timeoutInMinutes" => r.read_into(&mut self.timeout_in_minutes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12581,16 +13472,27 @@ impl ConversationUser {
 
 impl FromJson for ConversationUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12628,16 +13530,27 @@ impl ConversationUtilizationLabelUpdate {
 
 impl FromJson for ConversationUtilizationLabelUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationUtilizationLabelUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12660,7 +13573,7 @@ pub struct CopilotContextEntity {
     /// The assistant associated with this context.
     ///
     /// JSON `assistant`.
-    pub assistant: Option<AddressableEntityRef>,
+    pub assistant: Option<Box<AddressableEntityRef>>,
     /// List of copilot context values for this assistant.
     ///
     /// JSON `contextValues`.
@@ -12672,7 +13585,7 @@ pub struct CopilotContextEntity {
 impl CopilotContextEntity {
     /// Sets [`Self::assistant`].
     pub fn set_assistant(mut self, v: AddressableEntityRef) -> Self {
-        self.assistant = Some(v);
+        self.assistant = Some(Box::new(v));
         self
     }
     /// Sets [`Self::context_values`].
@@ -12684,17 +13597,28 @@ impl CopilotContextEntity {
 
 impl FromJson for CopilotContextEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotContextEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assistant" => r.read_into(&mut v.assistant),
-                "contextValues" => r.read_into(&mut v.context_values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assistant" => r.read_into(&mut self.assistant),
+                "contextValues" => r.read_into(&mut self.context_values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12742,17 +13666,28 @@ impl CopilotContextValueItem {
 
 impl FromJson for CopilotContextValueItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotContextValueItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12791,16 +13726,27 @@ impl CopilotContextValues {
 
 impl FromJson for CopilotContextValues {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotContextValues {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12825,7 +13771,7 @@ pub struct CopyAttachmentsRequest {
     /// Required.
     ///
     /// JSON `sourceMessage`.
-    pub source_message: Option<DomainEntityRef>,
+    pub source_message: Option<Box<DomainEntityRef>>,
     /// A list of attachments that will be copied from the source message to the current draft
     ///
     /// Required.
@@ -12839,7 +13785,7 @@ pub struct CopyAttachmentsRequest {
 impl CopyAttachmentsRequest {
     /// Sets [`Self::source_message`].
     pub fn set_source_message(mut self, v: DomainEntityRef) -> Self {
-        self.source_message = Some(v);
+        self.source_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attachments`].
@@ -12851,17 +13797,28 @@ impl CopyAttachmentsRequest {
 
 impl FromJson for CopyAttachmentsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopyAttachmentsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceMessage" => r.read_into(&mut v.source_message),
-                "attachments" => r.read_into(&mut v.attachments),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceMessage" => r.read_into(&mut self.source_message),
+                "attachments" => r.read_into(&mut self.attachments),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12909,17 +13866,28 @@ impl CoverSheet {
 
 impl FromJson for CoverSheet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoverSheet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "notes" => r.read_into(&mut v.notes),
-                "locale" => r.read_into(&mut v.locale),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "notes" => r.read_into(&mut self.notes),
+                "locale" => r.read_into(&mut self.locale),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13093,31 +14061,42 @@ impl CreateCallRequest {
 
 impl FromJson for CreateCallRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateCallRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "callerId" => r.read_into(&mut v.caller_id),
-                "callerIdName" => r.read_into(&mut v.caller_id_name),
-                "callFromQueueId" => r.read_into(&mut v.call_from_queue_id),
-                "callQueueId" => r.read_into(&mut v.call_queue_id),
-                "callUserId" => r.read_into(&mut v.call_user_id),
-                "priority" => r.read_into(&mut v.priority),
-                "attributes" => r.read_into(&mut v.attributes),
-                "languageId" => r.read_into(&mut v.language_id),
-                "routingSkillsIds" => r.read_into(&mut v.routing_skills_ids),
-                "routingSkillExpression" => r.read_into(&mut v.routing_skill_expression),
-                "conversationIds" => r.read_into(&mut v.conversation_ids),
-                "participants" => r.read_into(&mut v.participants),
-                "uuiData" => r.read_into(&mut v.uui_data),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "label" => r.read_into(&mut v.label),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "callerId" => r.read_into(&mut self.caller_id),
+                "callerIdName" => r.read_into(&mut self.caller_id_name),
+                "callFromQueueId" => r.read_into(&mut self.call_from_queue_id),
+                "callQueueId" => r.read_into(&mut self.call_queue_id),
+                "callUserId" => r.read_into(&mut self.call_user_id),
+                "priority" => r.read_into(&mut self.priority),
+                "attributes" => r.read_into(&mut self.attributes),
+                "languageId" => r.read_into(&mut self.language_id),
+                "routingSkillsIds" => r.read_into(&mut self.routing_skills_ids),
+                "routingSkillExpression" => r.read_into(&mut self.routing_skill_expression),
+                "conversationIds" => r.read_into(&mut self.conversation_ids),
+                "participants" => r.read_into(&mut self.participants),
+                "uuiData" => r.read_into(&mut self.uui_data),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "label" => r.read_into(&mut self.label),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13186,18 +14165,29 @@ impl CreateCallResponse {
 
 impl FromJson for CreateCallResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateCallResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13230,7 +14220,7 @@ pub struct CreateCallbackCommand {
     /// The routing data to be used for the callback. Either queueId or routingData is required.
     ///
     /// JSON `routingData`.
-    pub routing_data: Option<RoutingData>,
+    pub routing_data: Option<Box<RoutingData>>,
     /// How customer-first callback agent reservation is applied for this callback. useAgentReservation forces reservation on; noAgentReservation forces it off; useQueueSetting uses the queue configuration.
     ///
     /// JSON `customerFirstCallbackDeliveryMode`.
@@ -13286,7 +14276,7 @@ impl CreateCallbackCommand {
     }
     /// Sets [`Self::routing_data`].
     pub fn set_routing_data(mut self, v: RoutingData) -> Self {
-        self.routing_data = Some(v);
+        self.routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_first_callback_delivery_mode`].
@@ -13338,27 +14328,38 @@ impl CreateCallbackCommand {
 
 impl FromJson for CreateCallbackCommand {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateCallbackCommand {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "scriptId" => r.read_into(&mut v.script_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "routingData" => r.read_into(&mut v.routing_data),
-                "customerFirstCallbackDeliveryMode" => r.read_into(&mut v.customer_first_callback_delivery_mode),
-                "callbackUserName" => r.read_into(&mut v.callback_user_name),
-                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
-                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "validateCallbackNumbers" => r.read_into(&mut v.validate_callback_numbers),
-                "data" => r.read_into(&mut v.data),
-                "callerId" => r.read_into(&mut v.caller_id),
-                "callerIdName" => r.read_into(&mut v.caller_id_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "routingData" => r.read_into(&mut self.routing_data),
+                "customerFirstCallbackDeliveryMode" => r.read_into(&mut self.customer_first_callback_delivery_mode),
+                "callbackUserName" => r.read_into(&mut self.callback_user_name),
+                "callbackNumbers" => r.read_into(&mut self.callback_numbers),
+                "callbackScheduledTime" => r.read_into(&mut self.callback_scheduled_time),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "validateCallbackNumbers" => r.read_into(&mut self.validate_callback_numbers),
+                "data" => r.read_into(&mut self.data),
+                "callerId" => r.read_into(&mut self.caller_id),
+                "callerIdName" => r.read_into(&mut self.caller_id_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13451,7 +14452,7 @@ pub struct CreateCallbackOnConversationCommand {
     /// The routing data to be used for the callback. Either queueId or routingData is required.
     ///
     /// JSON `routingData`.
-    pub routing_data: Option<RoutingData>,
+    pub routing_data: Option<Box<RoutingData>>,
     /// How customer-first callback agent reservation is applied for this callback. useAgentReservation forces reservation on; noAgentReservation forces it off; useQueueSetting uses the queue configuration.
     ///
     /// JSON `customerFirstCallbackDeliveryMode`.
@@ -13507,7 +14508,7 @@ impl CreateCallbackOnConversationCommand {
     }
     /// Sets [`Self::routing_data`].
     pub fn set_routing_data(mut self, v: RoutingData) -> Self {
-        self.routing_data = Some(v);
+        self.routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_first_callback_delivery_mode`].
@@ -13559,27 +14560,38 @@ impl CreateCallbackOnConversationCommand {
 
 impl FromJson for CreateCallbackOnConversationCommand {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateCallbackOnConversationCommand {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "scriptId" => r.read_into(&mut v.script_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "routingData" => r.read_into(&mut v.routing_data),
-                "customerFirstCallbackDeliveryMode" => r.read_into(&mut v.customer_first_callback_delivery_mode),
-                "callbackUserName" => r.read_into(&mut v.callback_user_name),
-                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
-                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "validateCallbackNumbers" => r.read_into(&mut v.validate_callback_numbers),
-                "data" => r.read_into(&mut v.data),
-                "callerId" => r.read_into(&mut v.caller_id),
-                "callerIdName" => r.read_into(&mut v.caller_id_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "routingData" => r.read_into(&mut self.routing_data),
+                "customerFirstCallbackDeliveryMode" => r.read_into(&mut self.customer_first_callback_delivery_mode),
+                "callbackUserName" => r.read_into(&mut self.callback_user_name),
+                "callbackNumbers" => r.read_into(&mut self.callback_numbers),
+                "callbackScheduledTime" => r.read_into(&mut self.callback_scheduled_time),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "validateCallbackNumbers" => r.read_into(&mut self.validate_callback_numbers),
+                "data" => r.read_into(&mut self.data),
+                "callerId" => r.read_into(&mut self.caller_id),
+                "callerIdName" => r.read_into(&mut self.caller_id_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13666,7 +14678,7 @@ pub struct CreateCallbackResponse {
     /// Required.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<DomainEntityRef>,
+    pub conversation: Option<Box<DomainEntityRef>>,
     /// The list of communication identifiers for the callback participants
     ///
     /// Required.
@@ -13680,7 +14692,7 @@ pub struct CreateCallbackResponse {
 impl CreateCallbackResponse {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: DomainEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::callback_identifiers`].
@@ -13692,17 +14704,28 @@ impl CreateCallbackResponse {
 
 impl FromJson for CreateCallbackResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateCallbackResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "callbackIdentifiers" => r.read_into(&mut v.callback_identifiers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "callbackIdentifiers" => r.read_into(&mut self.callback_identifiers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13896,33 +14919,44 @@ impl CreateEmailRequest {
 
 impl FromJson for CreateEmailRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateEmailRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueId" => r.read_into(&mut v.queue_id),
-                "flowId" => r.read_into(&mut v.flow_id),
-                "provider" => r.read_into(&mut v.provider),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "skillExpression" => r.read_into(&mut v.skill_expression),
-                "languageId" => r.read_into(&mut v.language_id),
-                "priority" => r.read_into(&mut v.priority),
-                "attributes" => r.read_into(&mut v.attributes),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "toName" => r.read_into(&mut v.to_name),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "fromName" => r.read_into(&mut v.from_name),
-                "subject" => r.read_into(&mut v.subject),
-                "direction" => r.read_into(&mut v.direction),
-                "htmlBody" => r.read_into(&mut v.html_body),
-                "textBody" => r.read_into(&mut v.text_body),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "utilizationLabel" => r.read_into(&mut v.utilization_label),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "flowId" => r.read_into(&mut self.flow_id),
+                "provider" => r.read_into(&mut self.provider),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "skillExpression" => r.read_into(&mut self.skill_expression),
+                "languageId" => r.read_into(&mut self.language_id),
+                "priority" => r.read_into(&mut self.priority),
+                "attributes" => r.read_into(&mut self.attributes),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "toName" => r.read_into(&mut self.to_name),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "fromName" => r.read_into(&mut self.from_name),
+                "subject" => r.read_into(&mut self.subject),
+                "direction" => r.read_into(&mut self.direction),
+                "htmlBody" => r.read_into(&mut self.html_body),
+                "textBody" => r.read_into(&mut self.text_body),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "utilizationLabel" => r.read_into(&mut self.utilization_label),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14042,18 +15076,29 @@ impl CreateJoinVideoResponse {
 
 impl FromJson for CreateJoinVideoResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateJoinVideoResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "joinCode" => r.read_into(&mut v.join_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "joinCode" => r.read_into(&mut self.join_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14144,21 +15189,32 @@ impl CreateOutboundMessagingConversationRequest {
 
 impl FromJson for CreateOutboundMessagingConversationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateOutboundMessagingConversationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueId" => r.read_into(&mut v.queue_id),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "toAddressMessengerType" => r.read_into(&mut v.to_address_messenger_type),
-                "useExistingConversation" => r.read_into(&mut v.use_existing_conversation),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "useUserFromAddress" => r.read_into(&mut v.use_user_from_address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "toAddressMessengerType" => r.read_into(&mut self.to_address_messenger_type),
+                "useExistingConversation" => r.read_into(&mut self.use_existing_conversation),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "useUserFromAddress" => r.read_into(&mut self.use_user_from_address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14261,17 +15317,28 @@ impl CreateOutboundMessagingConversationResponse {
 
 impl FromJson for CreateOutboundMessagingConversationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateOutboundMessagingConversationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14341,19 +15408,30 @@ impl CreateSecureSession {
 
 impl FromJson for CreateSecureSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateSecureSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceParticipantId" => r.read_into(&mut v.source_participant_id),
-                "flowId" => r.read_into(&mut v.flow_id),
-                "userData" => r.read_into(&mut v.user_data),
-                "disconnect" => r.read_into(&mut v.disconnect),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceParticipantId" => r.read_into(&mut self.source_participant_id),
+                "flowId" => r.read_into(&mut self.flow_id),
+                "userData" => r.read_into(&mut self.user_data),
+                "disconnect" => r.read_into(&mut self.disconnect),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14393,7 +15471,7 @@ pub struct CustomAttributes {
     /// The schema that dictates which attributes can be included.
     ///
     /// JSON `schema`.
-    pub schema: Option<ConversationDataSchema>,
+    pub schema: Option<Box<ConversationDataSchema>>,
     /// The map of attribute values.
     ///
     /// JSON `customAttributes`.
@@ -14445,7 +15523,7 @@ impl CustomAttributes {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: ConversationDataSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_attributes`].
@@ -14482,26 +15560,37 @@ impl CustomAttributes {
 
 impl FromJson for CustomAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "divisions" => r.read_into(&mut v.divisions),
-                "schema" => r.read_into(&mut v.schema),
-                "customAttributes" => r.read_into(&mut v.custom_attributes),
-                "customAttributesTimestamps" => r.read_into(&mut v.custom_attributes_timestamps),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "divisions" => r.read_into(&mut self.divisions),
+                "schema" => r.read_into(&mut self.schema),
+                "customAttributes" => r.read_into(&mut self.custom_attributes),
+                "customAttributesTimestamps" => r.read_into(&mut self.custom_attributes_timestamps),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14534,7 +15623,7 @@ pub struct CustomAttributesBulkUpdateResponse {
     /// The Custom Attributes record.
     ///
     /// JSON `attributes`.
-    pub attributes: Option<CustomAttributes>,
+    pub attributes: Option<Box<CustomAttributes>>,
     /// The status code result of updating the Custom Attributes record.
     ///
     /// JSON `statusCode`.
@@ -14550,7 +15639,7 @@ pub struct CustomAttributesBulkUpdateResponse {
 impl CustomAttributesBulkUpdateResponse {
     /// Sets [`Self::attributes`].
     pub fn set_attributes(mut self, v: CustomAttributes) -> Self {
-        self.attributes = Some(v);
+        self.attributes = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status_code`].
@@ -14567,18 +15656,29 @@ impl CustomAttributesBulkUpdateResponse {
 
 impl FromJson for CustomAttributesBulkUpdateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomAttributesBulkUpdateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attributes" => r.read_into(&mut v.attributes),
-                "statusCode" => r.read_into(&mut v.status_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attributes" => r.read_into(&mut self.attributes),
+                "statusCode" => r.read_into(&mut self.status_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14618,16 +15718,27 @@ impl CustomAttributesBulkUpdateResponseMap {
 
 impl FromJson for CustomAttributesBulkUpdateResponseMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomAttributesBulkUpdateResponseMap {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14665,16 +15776,27 @@ impl CustomAttributesIdResponse {
 
 impl FromJson for CustomAttributesIdResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomAttributesIdResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14710,16 +15832,27 @@ impl CustomAttributesListing {
 
 impl FromJson for CustomAttributesListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomAttributesListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14788,19 +15921,30 @@ impl CustomAttributesPatchRequest {
 
 impl FromJson for CustomAttributesPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomAttributesPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "divisions" => r.read_into(&mut v.divisions),
-                "version" => r.read_into(&mut v.version),
-                "customAttributes" => r.read_into(&mut v.custom_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "divisions" => r.read_into(&mut self.divisions),
+                "version" => r.read_into(&mut self.version),
+                "customAttributes" => r.read_into(&mut self.custom_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14881,20 +16025,31 @@ impl CustomAttributesUpdateRequest {
 
 impl FromJson for CustomAttributesUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomAttributesUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "divisions" => r.read_into(&mut v.divisions),
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "version" => r.read_into(&mut v.version),
-                "customAttributes" => r.read_into(&mut v.custom_attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "divisions" => r.read_into(&mut self.divisions),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "version" => r.read_into(&mut self.version),
+                "customAttributes" => r.read_into(&mut self.custom_attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14963,19 +16118,30 @@ impl Destination {
 
 impl FromJson for Destination {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Destination {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "address" => r.read_into(&mut v.address),
-                "name" => r.read_into(&mut v.name),
-                "userId" => r.read_into(&mut v.user_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "address" => r.read_into(&mut self.address),
+                "name" => r.read_into(&mut self.name),
+                "userId" => r.read_into(&mut self.user_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15016,16 +16182,27 @@ impl Digits {
 
 impl FromJson for Digits {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Digits {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "digits" => r.read_into(&mut v.digits),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "digits" => r.read_into(&mut self.digits),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15048,7 +16225,7 @@ pub struct DraftManipulationRequest {
     /// A set of definitions to translate email attributes and correctly display date and time, for a given language
     ///
     /// JSON `translate`.
-    pub translate: Option<HistoryHeadersTranslation>,
+    pub translate: Option<Box<HistoryHeadersTranslation>>,
     /// The kind of draft that as to be treated. Used to prefix response subject or auto-include information
     ///
     /// JSON `draftType`.
@@ -15060,7 +16237,7 @@ pub struct DraftManipulationRequest {
 impl DraftManipulationRequest {
     /// Sets [`Self::translate`].
     pub fn set_translate(mut self, v: HistoryHeadersTranslation) -> Self {
-        self.translate = Some(v);
+        self.translate = Some(Box::new(v));
         self
     }
     /// Sets [`Self::draft_type`].
@@ -15072,17 +16249,28 @@ impl DraftManipulationRequest {
 
 impl FromJson for DraftManipulationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DraftManipulationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "translate" => r.read_into(&mut v.translate),
-                "draftType" => r.read_into(&mut v.draft_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "translate" => r.read_into(&mut self.translate),
+                "draftType" => r.read_into(&mut self.draft_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15242,24 +16430,35 @@ impl EmailConversation {
 
 impl FromJson for EmailConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "participants" => r.read_into(&mut v.participants),
-                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
-                "recentTransfers" => r.read_into(&mut v.recent_transfers),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "divisions" => r.read_into(&mut v.divisions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "participants" => r.read_into(&mut self.participants),
+                "otherMediaUris" => r.read_into(&mut self.other_media_uris),
+                "recentTransfers" => r.read_into(&mut self.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "divisions" => r.read_into(&mut self.divisions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15366,25 +16565,36 @@ impl EmailConversationEntityListing {
 
 impl FromJson for EmailConversationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailConversationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15480,15 +16690,15 @@ pub struct EmailMediaParticipant {
     /// The PureCloud user for this participant.
     ///
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// The PureCloud queue for this participant. Id and selfUri will be populated, name is optional.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The PureCloud team for this participant.
     ///
     /// JSON `team`.
-    pub team: Option<DomainEntityRef>,
+    pub team: Option<Box<DomainEntityRef>>,
     /// A list of ad-hoc attributes for the participant.
     ///
     /// JSON `attributes`.
@@ -15496,11 +16706,11 @@ pub struct EmailMediaParticipant {
     /// If the conversation ends in error, contains additional error details.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// The Engage script that should be used by this participant.
     ///
     /// JSON `script`.
-    pub script: Option<DomainEntityRef>,
+    pub script: Option<Box<DomainEntityRef>>,
     /// The amount of time the participant has to complete wrap-up.
     ///
     /// JSON `wrapupTimeoutMs`.
@@ -15520,7 +16730,7 @@ pub struct EmailMediaParticipant {
     /// If this participant represents an external contact, then this will be the reference for the external contact.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<DomainEntityRef>,
+    pub external_contact: Option<Box<DomainEntityRef>>,
     /// If this participant represents an external contact, then this will be the initial division for the external contact. This value will not be updated if the external contact is reassigned.
     ///
     /// JSON `externalContactInitialDivisionId`.
@@ -15528,11 +16738,11 @@ pub struct EmailMediaParticipant {
     /// If this participant represents an external org, then this will be the reference for the external org.
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<DomainEntityRef>,
+    pub external_organization: Option<Box<DomainEntityRef>>,
     /// Wrapup for this participant, if it has been applied.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// The peer communication corresponding to a matching leg for this communication.
     ///
     /// JSON `peer`.
@@ -15544,11 +16754,11 @@ pub struct EmailMediaParticipant {
     /// Journey System data/context that is applicable to this communication.  When used for historical purposes, the context should be immutable.  When null, there is no applicable Journey System context.
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<JourneyContext>,
+    pub journey_context: Option<Box<JourneyContext>>,
     /// Information on how a communication should be routed to an agent.
     ///
     /// JSON `conversationRoutingData`.
-    pub conversation_routing_data: Option<ConversationRoutingData>,
+    pub conversation_routing_data: Option<Box<ConversationRoutingData>>,
     /// The timestamp when this participant started after-call work. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `startAcwTime`.
@@ -15676,17 +16886,17 @@ impl EmailMediaParticipant {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: DomainEntityRef) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -15696,12 +16906,12 @@ impl EmailMediaParticipant {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: DomainEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_timeout_ms`].
@@ -15726,7 +16936,7 @@ impl EmailMediaParticipant {
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: DomainEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact_initial_division_id`].
@@ -15736,12 +16946,12 @@ impl EmailMediaParticipant {
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: DomainEntityRef) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer`].
@@ -15756,12 +16966,12 @@ impl EmailMediaParticipant {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: JourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_routing_data`].
     pub fn set_conversation_routing_data(mut self, v: ConversationRoutingData) -> Self {
-        self.conversation_routing_data = Some(v);
+        self.conversation_routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::start_acw_time`].
@@ -15818,59 +17028,70 @@ impl EmailMediaParticipant {
 
 impl FromJson for EmailMediaParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailMediaParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "address" => r.read_into(&mut v.address),
-                "startTime" => r.read_into(&mut v.start_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "purpose" => r.read_into(&mut v.purpose),
-                "state" => r.read_into(&mut v.state),
-                "direction" => r.read_into(&mut v.direction),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "held" => r.read_into(&mut v.held),
-                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "mediaRoles" => r.read_into(&mut v.media_roles),
-                "user" => r.read_into(&mut v.user),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                "attributes" => r.read_into(&mut v.attributes),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "script" => r.read_into(&mut v.script),
-                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
-                "provider" => r.read_into(&mut v.provider),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "peer" => r.read_into(&mut v.peer),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
-                "startAcwTime" => r.read_into(&mut v.start_acw_time),
-                "endAcwTime" => r.read_into(&mut v.end_acw_time),
-                "parkTime" => r.read_into(&mut v.park_time),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                "subject" => r.read_into(&mut v.subject),
-                "messagesSent" => r.read_into(&mut v.messages_sent),
-                "autoGenerated" => r.read_into(&mut v.auto_generated),
-                "draftAttachments" => r.read_into(&mut v.draft_attachments),
-                "spam" => r.read_into(&mut v.spam),
-                "messageId" => r.read_into(&mut v.message_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "address" => r.read_into(&mut self.address),
+                "startTime" => r.read_into(&mut self.start_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "purpose" => r.read_into(&mut self.purpose),
+                "state" => r.read_into(&mut self.state),
+                "direction" => r.read_into(&mut self.direction),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "held" => r.read_into(&mut self.held),
+                "wrapupRequired" => r.read_into(&mut self.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut self.media_roles),
+                "user" => r.read_into(&mut self.user),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                "attributes" => r.read_into(&mut self.attributes),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "script" => r.read_into(&mut self.script),
+                "wrapupTimeoutMs" => r.read_into(&mut self.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut self.alerting_timeout_ms),
+                "provider" => r.read_into(&mut self.provider),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut self.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "peer" => r.read_into(&mut self.peer),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "conversationRoutingData" => r.read_into(&mut self.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut self.start_acw_time),
+                "endAcwTime" => r.read_into(&mut self.end_acw_time),
+                "parkTime" => r.read_into(&mut self.park_time),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                "subject" => r.read_into(&mut self.subject),
+                "messagesSent" => r.read_into(&mut self.messages_sent),
+                "autoGenerated" => r.read_into(&mut self.auto_generated),
+                "draftAttachments" => r.read_into(&mut self.draft_attachments),
+                "spam" => r.read_into(&mut self.spam),
+                "messageId" => r.read_into(&mut self.message_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16250,11 +17471,11 @@ pub struct EmailMessage {
     /// Required.
     ///
     /// JSON `from`.
-    pub from: Option<EmailAddress>,
+    pub from: Option<Box<EmailAddress>>,
     /// The receiver of the reply email message.
     ///
     /// JSON `replyTo`.
-    pub reply_to: Option<EmailAddress>,
+    pub reply_to: Option<Box<EmailAddress>>,
     /// The subject of the email message.
     ///
     /// JSON `subject`.
@@ -16333,12 +17554,12 @@ impl EmailMessage {
     }
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: EmailAddress) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_to`].
     pub fn set_reply_to(mut self, v: EmailAddress) -> Self {
-        self.reply_to = Some(v);
+        self.reply_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::subject`].
@@ -16400,33 +17621,44 @@ impl EmailMessage {
 
 impl FromJson for EmailMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "to" => r.read_into(&mut v.to),
-                "cc" => r.read_into(&mut v.cc),
-                "bcc" => r.read_into(&mut v.bcc),
-                "from" => r.read_into(&mut v.from),
-                "replyTo" => r.read_into(&mut v.reply_to),
-                "subject" => r.read_into(&mut v.subject),
-                "attachments" => r.read_into(&mut v.attachments),
-                "textBody" => r.read_into(&mut v.text_body),
-                "htmlBody" => r.read_into(&mut v.html_body),
-                "time" => r.read_into(&mut v.time),
-                "historyIncluded" => r.read_into(&mut v.history_included),
-                "state" => r.read_into(&mut v.state),
-                "draftType" => r.read_into(&mut v.draft_type),
-                "emailSizeBytes" => r.read_into(&mut v.email_size_bytes),
-                "maxEmailSizeBytes" => r.read_into(&mut v.max_email_size_bytes),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "to" => r.read_into(&mut self.to),
+                "cc" => r.read_into(&mut self.cc),
+                "bcc" => r.read_into(&mut self.bcc),
+                "from" => r.read_into(&mut self.from),
+                "replyTo" => r.read_into(&mut self.reply_to),
+                "subject" => r.read_into(&mut self.subject),
+                "attachments" => r.read_into(&mut self.attachments),
+                "textBody" => r.read_into(&mut self.text_body),
+                "htmlBody" => r.read_into(&mut self.html_body),
+                "time" => r.read_into(&mut self.time),
+                "historyIncluded" => r.read_into(&mut self.history_included),
+                "state" => r.read_into(&mut self.state),
+                "draftType" => r.read_into(&mut self.draft_type),
+                "emailSizeBytes" => r.read_into(&mut self.email_size_bytes),
+                "maxEmailSizeBytes" => r.read_into(&mut self.max_email_size_bytes),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16590,11 +17822,11 @@ pub struct EmailMessagePreview {
     /// Required.
     ///
     /// JSON `from`.
-    pub from: Option<EmailAddress>,
+    pub from: Option<Box<EmailAddress>>,
     /// The receiver of the reply email message.
     ///
     /// JSON `replyTo`.
-    pub reply_to: Option<EmailAddress>,
+    pub reply_to: Option<Box<EmailAddress>>,
     /// The subject of the email message.
     ///
     /// JSON `subject`.
@@ -16667,12 +17899,12 @@ impl EmailMessagePreview {
     }
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: EmailAddress) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_to`].
     pub fn set_reply_to(mut self, v: EmailAddress) -> Self {
-        self.reply_to = Some(v);
+        self.reply_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::subject`].
@@ -16729,32 +17961,43 @@ impl EmailMessagePreview {
 
 impl FromJson for EmailMessagePreview {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailMessagePreview {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "to" => r.read_into(&mut v.to),
-                "cc" => r.read_into(&mut v.cc),
-                "bcc" => r.read_into(&mut v.bcc),
-                "from" => r.read_into(&mut v.from),
-                "replyTo" => r.read_into(&mut v.reply_to),
-                "subject" => r.read_into(&mut v.subject),
-                "attachments" => r.read_into(&mut v.attachments),
-                "textBodyPreview" => r.read_into(&mut v.text_body_preview),
-                "time" => r.read_into(&mut v.time),
-                "historyIncluded" => r.read_into(&mut v.history_included),
-                "state" => r.read_into(&mut v.state),
-                "draftType" => r.read_into(&mut v.draft_type),
-                "emailSizeBytes" => r.read_into(&mut v.email_size_bytes),
-                "maxEmailSizeBytes" => r.read_into(&mut v.max_email_size_bytes),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "to" => r.read_into(&mut self.to),
+                "cc" => r.read_into(&mut self.cc),
+                "bcc" => r.read_into(&mut self.bcc),
+                "from" => r.read_into(&mut self.from),
+                "replyTo" => r.read_into(&mut self.reply_to),
+                "subject" => r.read_into(&mut self.subject),
+                "attachments" => r.read_into(&mut self.attachments),
+                "textBodyPreview" => r.read_into(&mut self.text_body_preview),
+                "time" => r.read_into(&mut self.time),
+                "historyIncluded" => r.read_into(&mut self.history_included),
+                "state" => r.read_into(&mut self.state),
+                "draftType" => r.read_into(&mut self.draft_type),
+                "emailSizeBytes" => r.read_into(&mut self.email_size_bytes),
+                "maxEmailSizeBytes" => r.read_into(&mut self.max_email_size_bytes),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16971,25 +18214,36 @@ impl EmailMessagePreviewListing {
 
 impl FromJson for EmailMessagePreviewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailMessagePreviewListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17037,11 +18291,11 @@ pub struct EmailMessageReply {
     /// Required.
     ///
     /// JSON `from`.
-    pub from: Option<EmailAddress>,
+    pub from: Option<Box<EmailAddress>>,
     /// The receiver of the reply email message.
     ///
     /// JSON `replyTo`.
-    pub reply_to: Option<EmailAddress>,
+    pub reply_to: Option<Box<EmailAddress>>,
     /// The subject of the email message.
     ///
     /// JSON `subject`.
@@ -17098,12 +18352,12 @@ impl EmailMessageReply {
     }
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: EmailAddress) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_to`].
     pub fn set_reply_to(mut self, v: EmailAddress) -> Self {
-        self.reply_to = Some(v);
+        self.reply_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::subject`].
@@ -17150,28 +18404,39 @@ impl EmailMessageReply {
 
 impl FromJson for EmailMessageReply {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailMessageReply {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "to" => r.read_into(&mut v.to),
-                "cc" => r.read_into(&mut v.cc),
-                "bcc" => r.read_into(&mut v.bcc),
-                "from" => r.read_into(&mut v.from),
-                "replyTo" => r.read_into(&mut v.reply_to),
-                "subject" => r.read_into(&mut v.subject),
-                "attachments" => r.read_into(&mut v.attachments),
-                "textBody" => r.read_into(&mut v.text_body),
-                "htmlBody" => r.read_into(&mut v.html_body),
-                "time" => r.read_into(&mut v.time),
-                "historyIncluded" => r.read_into(&mut v.history_included),
-                "emailSizeBytes" => r.read_into(&mut v.email_size_bytes),
-                "maxEmailSizeBytes" => r.read_into(&mut v.max_email_size_bytes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "to" => r.read_into(&mut self.to),
+                "cc" => r.read_into(&mut self.cc),
+                "bcc" => r.read_into(&mut self.bcc),
+                "from" => r.read_into(&mut self.from),
+                "replyTo" => r.read_into(&mut self.reply_to),
+                "subject" => r.read_into(&mut self.subject),
+                "attachments" => r.read_into(&mut self.attachments),
+                "textBody" => r.read_into(&mut self.text_body),
+                "htmlBody" => r.read_into(&mut self.html_body),
+                "time" => r.read_into(&mut self.time),
+                "historyIncluded" => r.read_into(&mut self.history_included),
+                "emailSizeBytes" => r.read_into(&mut self.email_size_bytes),
+                "maxEmailSizeBytes" => r.read_into(&mut self.max_email_size_bytes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17219,16 +18484,27 @@ impl EmailsSettings {
 
 impl FromJson for EmailsSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailsSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sendingSizeLimit" => r.read_into(&mut v.sending_size_limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sendingSizeLimit" => r.read_into(&mut self.sending_size_limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17275,17 +18551,28 @@ impl EngagementRequest {
 
 impl FromJson for EngagementRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EngagementRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "visibility" => r.read_into(&mut v.visibility),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "visibility" => r.read_into(&mut self.visibility),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17428,16 +18715,27 @@ impl FacebookAppCredentials {
 
 impl FromJson for FacebookAppCredentials {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookAppCredentials {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17460,7 +18758,7 @@ pub struct FacebookIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -17478,7 +18776,7 @@ pub struct FacebookIdentityResolutionConfig {
 impl FacebookIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -17495,18 +18793,29 @@ impl FacebookIdentityResolutionConfig {
 
 impl FromJson for FacebookIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17543,9 +18852,9 @@ pub struct FacebookIntegration {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingReference>,
+    pub messaging_setting: Option<Box<MessagingSettingReference>>,
     /// The App Id from Facebook messenger
     ///
     /// Required.
@@ -17571,7 +18880,7 @@ pub struct FacebookIntegration {
     /// The recipient reference associated to the Facebook Integration. This recipient is used to associate a flow to an integration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<DomainEntityRef>,
+    pub recipient: Option<Box<DomainEntityRef>>,
     /// Date this Integration was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -17583,11 +18892,11 @@ pub struct FacebookIntegration {
     /// User reference that created this Integration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that last modified this Integration
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Version number required for updates.
     ///
     /// Required.
@@ -17601,7 +18910,7 @@ pub struct FacebookIntegration {
     /// Error information returned, if createStatus is set to Error
     ///
     /// JSON `createError`.
-    pub create_error: Option<ErrorBody>,
+    pub create_error: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -17623,12 +18932,12 @@ impl FacebookIntegration {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::app_id`].
@@ -17658,7 +18967,7 @@ impl FacebookIntegration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -17673,12 +18982,12 @@ impl FacebookIntegration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -17693,7 +19002,7 @@ impl FacebookIntegration {
     }
     /// Sets [`Self::create_error`].
     pub fn set_create_error(mut self, v: ErrorBody) -> Self {
-        self.create_error = Some(v);
+        self.create_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -17705,33 +19014,44 @@ impl FacebookIntegration {
 
 impl FromJson for FacebookIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "appId" => r.read_into(&mut v.app_id),
-                "pageId" => r.read_into(&mut v.page_id),
-                "pageName" => r.read_into(&mut v.page_name),
-                "pageProfileImageUrl" => r.read_into(&mut v.page_profile_image_url),
-                "status" => r.read_into(&mut v.status),
-                "recipient" => r.read_into(&mut v.recipient),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "createStatus" => r.read_into(&mut v.create_status),
-                "createError" => r.read_into(&mut v.create_error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "appId" => r.read_into(&mut self.app_id),
+                "pageId" => r.read_into(&mut self.page_id),
+                "pageName" => r.read_into(&mut self.page_name),
+                "pageProfileImageUrl" => r.read_into(&mut self.page_profile_image_url),
+                "status" => r.read_into(&mut self.status),
+                "recipient" => r.read_into(&mut self.recipient),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "createStatus" => r.read_into(&mut self.create_status),
+                "createError" => r.read_into(&mut self.create_error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17898,25 +19218,36 @@ impl FacebookIntegrationEntityListing {
 
 impl FromJson for FacebookIntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookIntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17958,11 +19289,11 @@ pub struct FacebookIntegrationRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The long-lived Page Access Token of Facebook page.  See https://developers.facebook.com/docs/facebook-login/access-tokens.  When a pageAccessToken is provided, pageId and userAccessToken are not required.
     ///
     /// JSON `pageAccessToken`.
@@ -18004,12 +19335,12 @@ impl FacebookIntegrationRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::page_access_token`].
@@ -18046,25 +19377,36 @@ impl FacebookIntegrationRequest {
 
 impl FromJson for FacebookIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "pageAccessToken" => r.read_into(&mut v.page_access_token),
-                "userAccessToken" => r.read_into(&mut v.user_access_token),
-                "pageId" => r.read_into(&mut v.page_id),
-                "appId" => r.read_into(&mut v.app_id),
-                "appSecret" => r.read_into(&mut v.app_secret),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "pageAccessToken" => r.read_into(&mut self.page_access_token),
+                "userAccessToken" => r.read_into(&mut self.user_access_token),
+                "pageId" => r.read_into(&mut self.page_id),
+                "appId" => r.read_into(&mut self.app_id),
+                "appSecret" => r.read_into(&mut self.app_secret),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18104,11 +19446,11 @@ pub struct FacebookIntegrationUpdateRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The long-lived Page Access Token of Facebook page.  See https://developers.facebook.com/docs/facebook-login/access-tokens.  Either pageAccessToken or userAccessToken should be provided.
     ///
     /// JSON `pageAccessToken`.
@@ -18138,12 +19480,12 @@ impl FacebookIntegrationUpdateRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::page_access_token`].
@@ -18165,22 +19507,33 @@ impl FacebookIntegrationUpdateRequest {
 
 impl FromJson for FacebookIntegrationUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookIntegrationUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "pageAccessToken" => r.read_into(&mut v.page_access_token),
-                "userAccessToken" => r.read_into(&mut v.user_access_token),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "pageAccessToken" => r.read_into(&mut self.page_access_token),
+                "userAccessToken" => r.read_into(&mut self.user_access_token),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18233,17 +19586,28 @@ impl FacebookPermission {
 
 impl FromJson for FacebookPermission {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookPermission {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18339,16 +19703,27 @@ impl FacebookPermissionEntityListing {
 
 impl FromJson for FacebookPermissionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookPermissionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18431,21 +19806,32 @@ impl Faq {
 
 impl FromJson for Faq {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Faq {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "question" => r.read_into(&mut v.question),
-                "answer" => r.read_into(&mut v.answer),
-                "sourceUri" => r.read_into(&mut v.source_uri),
-                "documentUrl" => r.read_into(&mut v.document_url),
-                "documentDisplayName" => r.read_into(&mut v.document_display_name),
-                "confidence" => r.read_into(&mut v.confidence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "question" => r.read_into(&mut self.question),
+                "answer" => r.read_into(&mut self.answer),
+                "sourceUri" => r.read_into(&mut self.source_uri),
+                "documentUrl" => r.read_into(&mut self.document_url),
+                "documentDisplayName" => r.read_into(&mut self.document_display_name),
+                "confidence" => r.read_into(&mut self.confidence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18493,11 +19879,11 @@ pub struct FaxSendRequest {
     /// Workspace in which the document should be stored. If Content Management document is used for faxing, workspace will be ignored
     ///
     /// JSON `workspace`.
-    pub workspace: Option<Workspace>,
+    pub workspace: Option<Box<Workspace>>,
     /// Data for coversheet generation.
     ///
     /// JSON `coverSheet`.
-    pub cover_sheet: Option<CoverSheet>,
+    pub cover_sheet: Option<Box<CoverSheet>>,
     /// Time zone offset minutes from GMT
     ///
     /// JSON `timeZoneOffsetMinutes`.
@@ -18538,12 +19924,12 @@ impl FaxSendRequest {
     }
     /// Sets [`Self::workspace`].
     pub fn set_workspace(mut self, v: Workspace) -> Self {
-        self.workspace = Some(v);
+        self.workspace = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cover_sheet`].
     pub fn set_cover_sheet(mut self, v: CoverSheet) -> Self {
-        self.cover_sheet = Some(v);
+        self.cover_sheet = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time_zone_offset_minutes`].
@@ -18560,24 +19946,35 @@ impl FaxSendRequest {
 
 impl FromJson for FaxSendRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FaxSendRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "addresses" => r.read_into(&mut v.addresses),
-                "documentId" => r.read_into(&mut v.document_id),
-                "contentType" => r.read_into(&mut v.content_type),
-                "workspace" => r.read_into(&mut v.workspace),
-                "coverSheet" => r.read_into(&mut v.cover_sheet),
-                "timeZoneOffsetMinutes" => r.read_into(&mut v.time_zone_offset_minutes),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "addresses" => r.read_into(&mut self.addresses),
+                "documentId" => r.read_into(&mut self.document_id),
+                "contentType" => r.read_into(&mut self.content_type),
+                "workspace" => r.read_into(&mut self.workspace),
+                "coverSheet" => r.read_into(&mut self.cover_sheet),
+                "timeZoneOffsetMinutes" => r.read_into(&mut self.time_zone_offset_minutes),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18719,21 +20116,32 @@ impl FaxSendResponse {
 
 impl FromJson for FaxSendResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FaxSendResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "uploadDestinationUri" => r.read_into(&mut v.upload_destination_uri),
-                "uploadMethodType" => r.read_into(&mut v.upload_method_type),
-                "headers" => r.read_into(&mut v.headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "uploadDestinationUri" => r.read_into(&mut self.upload_destination_uri),
+                "uploadMethodType" => r.read_into(&mut self.upload_method_type),
+                "headers" => r.read_into(&mut self.headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18845,18 +20253,29 @@ impl Feedback {
 
 impl FromJson for Feedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Feedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "suggestionId" => r.read_into(&mut v.suggestion_id),
-                "userProvided" => r.read_into(&mut v.user_provided),
-                "relevance" => r.read_into(&mut v.relevance),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "suggestionId" => r.read_into(&mut self.suggestion_id),
+                "userProvided" => r.read_into(&mut self.user_provided),
+                "relevance" => r.read_into(&mut self.relevance),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18958,17 +20377,28 @@ impl FeedbackAddRequest {
 
 impl FromJson for FeedbackAddRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FeedbackAddRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rating" => r.read_into(&mut v.rating),
-                "summary" => r.read_into(&mut v.summary),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rating" => r.read_into(&mut self.rating),
+                "summary" => r.read_into(&mut self.summary),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19067,17 +20497,28 @@ impl FeedbackUpdateRequest {
 
 impl FromJson for FeedbackUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FeedbackUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rating" => r.read_into(&mut v.rating),
-                "summary" => r.read_into(&mut v.summary),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rating" => r.read_into(&mut self.rating),
+                "summary" => r.read_into(&mut self.summary),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19187,18 +20628,29 @@ impl GenerateMeetingIdRequest {
 
 impl FromJson for GenerateMeetingIdRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenerateMeetingIdRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conferenceId" => r.read_into(&mut v.conference_id),
-                "ephemeral" => r.read_into(&mut v.ephemeral),
-                "expireTimeDays" => r.read_into(&mut v.expire_time_days),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conferenceId" => r.read_into(&mut self.conference_id),
+                "ephemeral" => r.read_into(&mut self.ephemeral),
+                "expireTimeDays" => r.read_into(&mut self.expire_time_days),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19249,7 +20701,7 @@ pub struct GoogleAuthToken {
     /// Required.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -19277,27 +20729,38 @@ impl GoogleAuthToken {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GoogleAuthToken {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleAuthToken {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "clientId" => r.read_into(&mut v.client_id),
-                "scopes" => r.read_into(&mut v.scopes),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "clientId" => r.read_into(&mut self.client_id),
+                "scopes" => r.read_into(&mut self.scopes),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19341,16 +20804,27 @@ impl GoogleAuthTokenReference {
 
 impl FromJson for GoogleAuthTokenReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleAuthTokenReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19401,17 +20875,28 @@ impl GoogleAuthTokenRequest {
 
 impl FromJson for GoogleAuthTokenRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleAuthTokenRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "redirectUri" => r.read_into(&mut v.redirect_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "redirectUri" => r.read_into(&mut self.redirect_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19463,17 +20948,28 @@ impl GoogleBusinessProfileAccount {
 
 impl FromJson for GoogleBusinessProfileAccount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileAccount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19510,16 +21006,27 @@ impl GoogleBusinessProfileAccountListing {
 
 impl FromJson for GoogleBusinessProfileAccountListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileAccountListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19559,16 +21066,27 @@ impl GoogleBusinessProfileAccountReference {
 
 impl FromJson for GoogleBusinessProfileAccountReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileAccountReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19603,9 +21121,9 @@ pub struct GoogleBusinessProfileOpenIntegration {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingReference>,
+    pub messaging_setting: Option<Box<MessagingSettingReference>>,
     /// The status of the Google Business Profile Open Integration
     ///
     /// JSON `status`.
@@ -19613,7 +21131,7 @@ pub struct GoogleBusinessProfileOpenIntegration {
     /// The recipient associated to the Google Business Profile Open Integration. This recipient is used to associate a flow to an integration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<DomainEntityRef>,
+    pub recipient: Option<Box<DomainEntityRef>>,
     /// Date this Integration was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -19625,11 +21143,11 @@ pub struct GoogleBusinessProfileOpenIntegration {
     /// User reference that created this Integration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that last modified this Integration
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Status of asynchronous create operation
     ///
     /// JSON `createStatus`.
@@ -19637,19 +21155,19 @@ pub struct GoogleBusinessProfileOpenIntegration {
     /// Error information returned, if createStatus is set to Error
     ///
     /// JSON `createError`.
-    pub create_error: Option<ErrorBody>,
+    pub create_error: Option<Box<ErrorBody>>,
     /// Google OAuth 2 access token reference. The actual token cannot be accessed via Genesys API, only referenced by this property by its ID. When the token is not referenced by any integration, it is deleted after 24 hours.
     ///
     /// Required.
     ///
     /// JSON `token`.
-    pub token: Option<GoogleAuthTokenReference>,
+    pub token: Option<Box<GoogleAuthTokenReference>>,
     /// Google Business Profile account accessible with the authorization token
     ///
     /// Required.
     ///
     /// JSON `account`.
-    pub account: Option<GoogleBusinessProfileAccountReference>,
+    pub account: Option<Box<GoogleBusinessProfileAccountReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -19671,12 +21189,12 @@ impl GoogleBusinessProfileOpenIntegration {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -19686,7 +21204,7 @@ impl GoogleBusinessProfileOpenIntegration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -19701,12 +21219,12 @@ impl GoogleBusinessProfileOpenIntegration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::create_status`].
@@ -19716,17 +21234,17 @@ impl GoogleBusinessProfileOpenIntegration {
     }
     /// Sets [`Self::create_error`].
     pub fn set_create_error(mut self, v: ErrorBody) -> Self {
-        self.create_error = Some(v);
+        self.create_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::token`].
     pub fn set_token(mut self, v: GoogleAuthTokenReference) -> Self {
-        self.token = Some(v);
+        self.token = Some(Box::new(v));
         self
     }
     /// Sets [`Self::account`].
     pub fn set_account(mut self, v: GoogleBusinessProfileAccountReference) -> Self {
-        self.account = Some(v);
+        self.account = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -19738,30 +21256,41 @@ impl GoogleBusinessProfileOpenIntegration {
 
 impl FromJson for GoogleBusinessProfileOpenIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileOpenIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "status" => r.read_into(&mut v.status),
-                "recipient" => r.read_into(&mut v.recipient),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createStatus" => r.read_into(&mut v.create_status),
-                "createError" => r.read_into(&mut v.create_error),
-                "token" => r.read_into(&mut v.token),
-                "account" => r.read_into(&mut v.account),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "status" => r.read_into(&mut self.status),
+                "recipient" => r.read_into(&mut self.recipient),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createStatus" => r.read_into(&mut self.create_status),
+                "createError" => r.read_into(&mut self.create_error),
+                "token" => r.read_into(&mut self.token),
+                "account" => r.read_into(&mut self.account),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19859,23 +21388,23 @@ pub struct GoogleBusinessProfileOpenIntegrationRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// Google OAuth 2 access token reference. The actual token cannot be accessed via Genesys API, only referenced by this property by its ID. When the token is not referenced by any integration, it is deleted after 24 hours.
     ///
     /// Required.
     ///
     /// JSON `token`.
-    pub token: Option<GoogleAuthTokenReference>,
+    pub token: Option<Box<GoogleAuthTokenReference>>,
     /// Google Business Profile account accessible with the authorization token
     ///
     /// Required.
     ///
     /// JSON `account`.
-    pub account: Option<GoogleBusinessProfileAccountReference>,
+    pub account: Option<Box<GoogleBusinessProfileAccountReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -19897,22 +21426,22 @@ impl GoogleBusinessProfileOpenIntegrationRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::token`].
     pub fn set_token(mut self, v: GoogleAuthTokenReference) -> Self {
-        self.token = Some(v);
+        self.token = Some(Box::new(v));
         self
     }
     /// Sets [`Self::account`].
     pub fn set_account(mut self, v: GoogleBusinessProfileAccountReference) -> Self {
-        self.account = Some(v);
+        self.account = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -19924,22 +21453,33 @@ impl GoogleBusinessProfileOpenIntegrationRequest {
 
 impl FromJson for GoogleBusinessProfileOpenIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileOpenIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "token" => r.read_into(&mut v.token),
-                "account" => r.read_into(&mut v.account),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "token" => r.read_into(&mut self.token),
+                "account" => r.read_into(&mut self.account),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19976,19 +21516,19 @@ pub struct GoogleBusinessProfileOpenIntegrationUpdateRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// Google OAuth 2 access token reference. The actual token cannot be accessed via Genesys API, only referenced by this property by its ID. When the token is not referenced by any integration, it is deleted after 24 hours.
     ///
     /// JSON `token`.
-    pub token: Option<GoogleAuthTokenReference>,
+    pub token: Option<Box<GoogleAuthTokenReference>>,
     /// Google Business Profile account accessible with the authorization token
     ///
     /// JSON `account`.
-    pub account: Option<GoogleBusinessProfileAccountReference>,
+    pub account: Option<Box<GoogleBusinessProfileAccountReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -20010,22 +21550,22 @@ impl GoogleBusinessProfileOpenIntegrationUpdateRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::token`].
     pub fn set_token(mut self, v: GoogleAuthTokenReference) -> Self {
-        self.token = Some(v);
+        self.token = Some(Box::new(v));
         self
     }
     /// Sets [`Self::account`].
     pub fn set_account(mut self, v: GoogleBusinessProfileAccountReference) -> Self {
-        self.account = Some(v);
+        self.account = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -20037,22 +21577,33 @@ impl GoogleBusinessProfileOpenIntegrationUpdateRequest {
 
 impl FromJson for GoogleBusinessProfileOpenIntegrationUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleBusinessProfileOpenIntegrationUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "token" => r.read_into(&mut v.token),
-                "account" => r.read_into(&mut v.account),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "token" => r.read_into(&mut self.token),
+                "account" => r.read_into(&mut self.account),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20109,17 +21660,28 @@ impl GoogleOAuthSettingsResponse {
 
 impl FromJson for GoogleOAuthSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleOAuthSettingsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "clientId" => r.read_into(&mut v.client_id),
-                "scopes" => r.read_into(&mut v.scopes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "clientId" => r.read_into(&mut self.client_id),
+                "scopes" => r.read_into(&mut self.scopes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20246,24 +21808,35 @@ impl HistoryHeadersTranslation {
 
 impl FromJson for HistoryHeadersTranslation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for HistoryHeadersTranslation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "from" => r.read_into(&mut v.from),
-                "to" => r.read_into(&mut v.to),
-                "cc" => r.read_into(&mut v.cc),
-                "subject" => r.read_into(&mut v.subject),
-                "replyPrefix" => r.read_into(&mut v.reply_prefix),
-                "forwardPrefix" => r.read_into(&mut v.forward_prefix),
-                "sent" => r.read_into(&mut v.sent),
-                "language" => r.read_into(&mut v.language),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "from" => r.read_into(&mut self.from),
+                "to" => r.read_into(&mut self.to),
+                "cc" => r.read_into(&mut self.cc),
+                "subject" => r.read_into(&mut self.subject),
+                "replyPrefix" => r.read_into(&mut self.reply_prefix),
+                "forwardPrefix" => r.read_into(&mut self.forward_prefix),
+                "sent" => r.read_into(&mut self.sent),
+                "language" => r.read_into(&mut self.language),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20410,27 +21983,38 @@ impl InboundMessageRequest {
 
 impl FromJson for InboundMessageRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InboundMessageRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueId" => r.read_into(&mut v.queue_id),
-                "flowId" => r.read_into(&mut v.flow_id),
-                "provider" => r.read_into(&mut v.provider),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "languageId" => r.read_into(&mut v.language_id),
-                "priority" => r.read_into(&mut v.priority),
-                "attributes" => r.read_into(&mut v.attributes),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "toName" => r.read_into(&mut v.to_name),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "fromName" => r.read_into(&mut v.from_name),
-                "subject" => r.read_into(&mut v.subject),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "flowId" => r.read_into(&mut self.flow_id),
+                "provider" => r.read_into(&mut self.provider),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "languageId" => r.read_into(&mut self.language_id),
+                "priority" => r.read_into(&mut self.priority),
+                "attributes" => r.read_into(&mut self.attributes),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "toName" => r.read_into(&mut self.to_name),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "fromName" => r.read_into(&mut self.from_name),
+                "subject" => r.read_into(&mut self.subject),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20464,7 +22048,7 @@ pub struct InstagramIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -20482,7 +22066,7 @@ pub struct InstagramIdentityResolutionConfig {
 impl InstagramIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -20499,18 +22083,29 @@ impl InstagramIdentityResolutionConfig {
 
 impl FromJson for InstagramIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20547,9 +22142,9 @@ pub struct InstagramIntegration {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingReference>,
+    pub messaging_setting: Option<Box<MessagingSettingReference>>,
     /// The App ID from Facebook
     ///
     /// Required.
@@ -20583,7 +22178,7 @@ pub struct InstagramIntegration {
     /// The recipient reference associated to the Instagram Integration. This recipient is used to associate a flow to an integration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<DomainEntityRef>,
+    pub recipient: Option<Box<DomainEntityRef>>,
     /// Date this Integration was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -20595,11 +22190,11 @@ pub struct InstagramIntegration {
     /// User reference that created this Integration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that last modified this Integration
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Version number required for updates.
     ///
     /// Required.
@@ -20613,7 +22208,7 @@ pub struct InstagramIntegration {
     /// Error information returned, if createStatus is set to Error
     ///
     /// JSON `createError`.
-    pub create_error: Option<ErrorBody>,
+    pub create_error: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -20635,12 +22230,12 @@ impl InstagramIntegration {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::app_id`].
@@ -20680,7 +22275,7 @@ impl InstagramIntegration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -20695,12 +22290,12 @@ impl InstagramIntegration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -20715,7 +22310,7 @@ impl InstagramIntegration {
     }
     /// Sets [`Self::create_error`].
     pub fn set_create_error(mut self, v: ErrorBody) -> Self {
-        self.create_error = Some(v);
+        self.create_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -20727,35 +22322,46 @@ impl InstagramIntegration {
 
 impl FromJson for InstagramIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "appId" => r.read_into(&mut v.app_id),
-                "pageId" => r.read_into(&mut v.page_id),
-                "instagramId" => r.read_into(&mut v.instagram_id),
-                "instagramUsername" => r.read_into(&mut v.instagram_username),
-                "instagramName" => r.read_into(&mut v.instagram_name),
-                "instagramProfileImageUrl" => r.read_into(&mut v.instagram_profile_image_url),
-                "status" => r.read_into(&mut v.status),
-                "recipient" => r.read_into(&mut v.recipient),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "createStatus" => r.read_into(&mut v.create_status),
-                "createError" => r.read_into(&mut v.create_error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "appId" => r.read_into(&mut self.app_id),
+                "pageId" => r.read_into(&mut self.page_id),
+                "instagramId" => r.read_into(&mut self.instagram_id),
+                "instagramUsername" => r.read_into(&mut self.instagram_username),
+                "instagramName" => r.read_into(&mut self.instagram_name),
+                "instagramProfileImageUrl" => r.read_into(&mut self.instagram_profile_image_url),
+                "status" => r.read_into(&mut self.status),
+                "recipient" => r.read_into(&mut self.recipient),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "createStatus" => r.read_into(&mut self.create_status),
+                "createError" => r.read_into(&mut self.create_error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20924,25 +22530,36 @@ impl InstagramIntegrationEntityListing {
 
 impl FromJson for InstagramIntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramIntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20984,11 +22601,11 @@ pub struct InstagramIntegrationRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The long-lived Page Access Token of Instagram page.  See https://developers.facebook.com/docs/facebook-login/access-tokens.  When a pageAccessToken is provided, pageId and userAccessToken are not required.
     ///
     /// JSON `pageAccessToken`.
@@ -21030,12 +22647,12 @@ impl InstagramIntegrationRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::page_access_token`].
@@ -21072,25 +22689,36 @@ impl InstagramIntegrationRequest {
 
 impl FromJson for InstagramIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "pageAccessToken" => r.read_into(&mut v.page_access_token),
-                "userAccessToken" => r.read_into(&mut v.user_access_token),
-                "pageId" => r.read_into(&mut v.page_id),
-                "appId" => r.read_into(&mut v.app_id),
-                "appSecret" => r.read_into(&mut v.app_secret),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "pageAccessToken" => r.read_into(&mut self.page_access_token),
+                "userAccessToken" => r.read_into(&mut self.user_access_token),
+                "pageId" => r.read_into(&mut self.page_id),
+                "appId" => r.read_into(&mut self.app_id),
+                "appSecret" => r.read_into(&mut self.app_secret),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21130,11 +22758,11 @@ pub struct InstagramIntegrationUpdateRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The long-lived Page Access Token of Instagram page.  See https://developers.facebook.com/docs/facebook-login/access-tokens.  Either pageAccessToken or userAccessToken should be provided.
     ///
     /// JSON `pageAccessToken`.
@@ -21164,12 +22792,12 @@ impl InstagramIntegrationUpdateRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::page_access_token`].
@@ -21191,22 +22819,33 @@ impl InstagramIntegrationUpdateRequest {
 
 impl FromJson for InstagramIntegrationUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramIntegrationUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "pageAccessToken" => r.read_into(&mut v.page_access_token),
-                "userAccessToken" => r.read_into(&mut v.user_access_token),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "pageAccessToken" => r.read_into(&mut self.page_access_token),
+                "userAccessToken" => r.read_into(&mut self.user_access_token),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21320,24 +22959,35 @@ impl InternalMessageConversation {
 
 impl FromJson for InternalMessageConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InternalMessageConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "participants" => r.read_into(&mut v.participants),
-                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
-                "recentTransfers" => r.read_into(&mut v.recent_transfers),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "divisions" => r.read_into(&mut v.divisions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "participants" => r.read_into(&mut self.participants),
+                "otherMediaUris" => r.read_into(&mut self.other_media_uris),
+                "recentTransfers" => r.read_into(&mut self.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "divisions" => r.read_into(&mut self.divisions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21444,25 +23094,36 @@ impl InternalMessageConversationEntityListing {
 
 impl FromJson for InternalMessageConversationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InternalMessageConversationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21500,7 +23161,7 @@ pub struct InternalMessageData {
     /// The conversation of this message.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The id of the communication of this message.
     ///
     /// JSON `communicationId`.
@@ -21514,15 +23175,15 @@ pub struct InternalMessageData {
     /// The sender of the text message.
     ///
     /// JSON `sender`.
-    pub sender: Option<UserReference>,
+    pub sender: Option<Box<UserReference>>,
     /// The recipient of the text message.
     ///
     /// JSON `recipient`.
-    pub recipient: Option<UserReference>,
+    pub recipient: Option<Box<UserReference>>,
     /// The message into normalized format
     ///
     /// JSON `normalizedMessage`.
-    pub normalized_message: Option<ConversationNormalizedMessage>,
+    pub normalized_message: Option<Box<ConversationNormalizedMessage>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -21544,7 +23205,7 @@ impl InternalMessageData {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::communication_id`].
@@ -21559,17 +23220,17 @@ impl InternalMessageData {
     }
     /// Sets [`Self::sender`].
     pub fn set_sender(mut self, v: UserReference) -> Self {
-        self.sender = Some(v);
+        self.sender = Some(Box::new(v));
         self
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: UserReference) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::normalized_message`].
     pub fn set_normalized_message(mut self, v: ConversationNormalizedMessage) -> Self {
-        self.normalized_message = Some(v);
+        self.normalized_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -21581,24 +23242,35 @@ impl InternalMessageData {
 
 impl FromJson for InternalMessageData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InternalMessageData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversation" => r.read_into(&mut v.conversation),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "timestamp" => r.read_into(&mut v.timestamp),
-                "sender" => r.read_into(&mut v.sender),
-                "recipient" => r.read_into(&mut v.recipient),
-                "normalizedMessage" => r.read_into(&mut v.normalized_message),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversation" => r.read_into(&mut self.conversation),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "timestamp" => r.read_into(&mut self.timestamp),
+                "sender" => r.read_into(&mut self.sender),
+                "recipient" => r.read_into(&mut self.recipient),
+                "normalizedMessage" => r.read_into(&mut self.normalized_message),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21705,25 +23377,36 @@ impl InternalMessageDataEntityListing {
 
 impl FromJson for InternalMessageDataEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InternalMessageDataEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21819,15 +23502,15 @@ pub struct InternalMessageMediaParticipant {
     /// The PureCloud user for this participant.
     ///
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// The PureCloud queue for this participant. Id and selfUri will be populated, name is optional.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The PureCloud team for this participant.
     ///
     /// JSON `team`.
-    pub team: Option<DomainEntityRef>,
+    pub team: Option<Box<DomainEntityRef>>,
     /// A list of ad-hoc attributes for the participant.
     ///
     /// JSON `attributes`.
@@ -21835,11 +23518,11 @@ pub struct InternalMessageMediaParticipant {
     /// If the conversation ends in error, contains additional error details.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// The Engage script that should be used by this participant.
     ///
     /// JSON `script`.
-    pub script: Option<DomainEntityRef>,
+    pub script: Option<Box<DomainEntityRef>>,
     /// The amount of time the participant has to complete wrap-up.
     ///
     /// JSON `wrapupTimeoutMs`.
@@ -21859,7 +23542,7 @@ pub struct InternalMessageMediaParticipant {
     /// If this participant represents an external contact, then this will be the reference for the external contact.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<DomainEntityRef>,
+    pub external_contact: Option<Box<DomainEntityRef>>,
     /// If this participant represents an external contact, then this will be the initial division for the external contact. This value will not be updated if the external contact is reassigned.
     ///
     /// JSON `externalContactInitialDivisionId`.
@@ -21867,11 +23550,11 @@ pub struct InternalMessageMediaParticipant {
     /// If this participant represents an external org, then this will be the reference for the external org.
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<DomainEntityRef>,
+    pub external_organization: Option<Box<DomainEntityRef>>,
     /// Wrapup for this participant, if it has been applied.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// The peer communication corresponding to a matching leg for this communication.
     ///
     /// JSON `peer`.
@@ -21883,11 +23566,11 @@ pub struct InternalMessageMediaParticipant {
     /// Journey System data/context that is applicable to this communication.  When used for historical purposes, the context should be immutable.  When null, there is no applicable Journey System context.
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<JourneyContext>,
+    pub journey_context: Option<Box<JourneyContext>>,
     /// Information on how a communication should be routed to an agent.
     ///
     /// JSON `conversationRoutingData`.
-    pub conversation_routing_data: Option<ConversationRoutingData>,
+    pub conversation_routing_data: Option<Box<ConversationRoutingData>>,
     /// The timestamp when this participant started after-call work. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `startAcwTime`.
@@ -21911,19 +23594,19 @@ pub struct InternalMessageMediaParticipant {
     /// The user participant on receiving side of the internal message conversation.
     ///
     /// JSON `targetUser`.
-    pub target_user: Option<AddressableEntityRef>,
+    pub target_user: Option<Box<AddressableEntityRef>>,
     /// The user participant on sending side of the internal message conversation.
     ///
     /// JSON `sourceUser`.
-    pub source_user: Option<AddressableEntityRef>,
+    pub source_user: Option<Box<AddressableEntityRef>>,
     /// Address for the participant on receiving side of the internal message communication.
     ///
     /// JSON `toAddress`.
-    pub to_address: Option<Address>,
+    pub to_address: Option<Box<Address>>,
     /// Address for the participant on the sending side of the internal message communication.
     ///
     /// JSON `fromAddress`.
-    pub from_address: Option<Address>,
+    pub from_address: Option<Box<Address>>,
     /// Message instance details on the communication.
     ///
     /// JSON `messages`.
@@ -22015,17 +23698,17 @@ impl InternalMessageMediaParticipant {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: DomainEntityRef) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -22035,12 +23718,12 @@ impl InternalMessageMediaParticipant {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: DomainEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_timeout_ms`].
@@ -22065,7 +23748,7 @@ impl InternalMessageMediaParticipant {
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: DomainEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact_initial_division_id`].
@@ -22075,12 +23758,12 @@ impl InternalMessageMediaParticipant {
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: DomainEntityRef) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer`].
@@ -22095,12 +23778,12 @@ impl InternalMessageMediaParticipant {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: JourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_routing_data`].
     pub fn set_conversation_routing_data(mut self, v: ConversationRoutingData) -> Self {
-        self.conversation_routing_data = Some(v);
+        self.conversation_routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::start_acw_time`].
@@ -22130,22 +23813,22 @@ impl InternalMessageMediaParticipant {
     }
     /// Sets [`Self::target_user`].
     pub fn set_target_user(mut self, v: AddressableEntityRef) -> Self {
-        self.target_user = Some(v);
+        self.target_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_user`].
     pub fn set_source_user(mut self, v: AddressableEntityRef) -> Self {
-        self.source_user = Some(v);
+        self.source_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::to_address`].
     pub fn set_to_address(mut self, v: Address) -> Self {
-        self.to_address = Some(v);
+        self.to_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from_address`].
     pub fn set_from_address(mut self, v: Address) -> Self {
-        self.from_address = Some(v);
+        self.from_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messages`].
@@ -22157,59 +23840,70 @@ impl InternalMessageMediaParticipant {
 
 impl FromJson for InternalMessageMediaParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InternalMessageMediaParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "address" => r.read_into(&mut v.address),
-                "startTime" => r.read_into(&mut v.start_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "purpose" => r.read_into(&mut v.purpose),
-                "state" => r.read_into(&mut v.state),
-                "direction" => r.read_into(&mut v.direction),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "held" => r.read_into(&mut v.held),
-                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "mediaRoles" => r.read_into(&mut v.media_roles),
-                "user" => r.read_into(&mut v.user),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                "attributes" => r.read_into(&mut v.attributes),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "script" => r.read_into(&mut v.script),
-                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
-                "provider" => r.read_into(&mut v.provider),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "peer" => r.read_into(&mut v.peer),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
-                "startAcwTime" => r.read_into(&mut v.start_acw_time),
-                "endAcwTime" => r.read_into(&mut v.end_acw_time),
-                "parkTime" => r.read_into(&mut v.park_time),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                "internalMessageId" => r.read_into(&mut v.internal_message_id),
-                "targetUser" => r.read_into(&mut v.target_user),
-                "sourceUser" => r.read_into(&mut v.source_user),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "messages" => r.read_into(&mut v.messages),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "address" => r.read_into(&mut self.address),
+                "startTime" => r.read_into(&mut self.start_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "purpose" => r.read_into(&mut self.purpose),
+                "state" => r.read_into(&mut self.state),
+                "direction" => r.read_into(&mut self.direction),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "held" => r.read_into(&mut self.held),
+                "wrapupRequired" => r.read_into(&mut self.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut self.media_roles),
+                "user" => r.read_into(&mut self.user),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                "attributes" => r.read_into(&mut self.attributes),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "script" => r.read_into(&mut self.script),
+                "wrapupTimeoutMs" => r.read_into(&mut self.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut self.alerting_timeout_ms),
+                "provider" => r.read_into(&mut self.provider),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut self.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "peer" => r.read_into(&mut self.peer),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "conversationRoutingData" => r.read_into(&mut self.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut self.start_acw_time),
+                "endAcwTime" => r.read_into(&mut self.end_acw_time),
+                "parkTime" => r.read_into(&mut self.park_time),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                "internalMessageId" => r.read_into(&mut self.internal_message_id),
+                "targetUser" => r.read_into(&mut self.target_user),
+                "sourceUser" => r.read_into(&mut self.source_user),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "messages" => r.read_into(&mut self.messages),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22584,16 +24278,27 @@ impl InternalMessageRequest {
 
 impl FromJson for InternalMessageRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InternalMessageRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22640,17 +24345,28 @@ impl MandatoryPostCallActionInput {
 
 impl FromJson for MandatoryPostCallActionInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MandatoryPostCallActionInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "destination" => r.read_into(&mut v.destination),
-                "invocationData" => r.read_into(&mut v.invocation_data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "destination" => r.read_into(&mut self.destination),
+                "invocationData" => r.read_into(&mut self.invocation_data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22689,16 +24405,27 @@ impl MaxParticipants {
 
 impl FromJson for MaxParticipants {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MaxParticipants {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "maxParticipants" => r.read_into(&mut v.max_participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "maxParticipants" => r.read_into(&mut self.max_participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22721,7 +24448,7 @@ pub struct MediaParticipantRequest {
     /// Wrap-up to assign to this participant.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<WrapupInput>,
+    pub wrapup: Option<Box<WrapupInput>>,
     /// The state to update to set for this participant's communications.  Possible values are: 'connected' and 'disconnected'.
     ///
     /// JSON `state`.
@@ -22757,7 +24484,7 @@ pub struct MediaParticipantRequest {
 impl MediaParticipantRequest {
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: WrapupInput) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::state`].
@@ -22799,23 +24526,34 @@ impl MediaParticipantRequest {
 
 impl FromJson for MediaParticipantRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaParticipantRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "state" => r.read_into(&mut v.state),
-                "recording" => r.read_into(&mut v.recording),
-                "muted" => r.read_into(&mut v.muted),
-                "confined" => r.read_into(&mut v.confined),
-                "held" => r.read_into(&mut v.held),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "state" => r.read_into(&mut self.state),
+                "recording" => r.read_into(&mut self.recording),
+                "muted" => r.read_into(&mut self.muted),
+                "confined" => r.read_into(&mut self.confined),
+                "held" => r.read_into(&mut self.held),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22985,20 +24723,31 @@ impl MeetingIdRecord {
 
 impl FromJson for MeetingIdRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MeetingIdRecord {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "ephemeral" => r.read_into(&mut v.ephemeral),
-                "conferenceId" => r.read_into(&mut v.conference_id),
-                "dateExpired" => r.read_into(&mut v.date_expired),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "ephemeral" => r.read_into(&mut self.ephemeral),
+                "conferenceId" => r.read_into(&mut self.conference_id),
+                "dateExpired" => r.read_into(&mut self.date_expired),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23110,24 +24859,35 @@ impl MessageConversation {
 
 impl FromJson for MessageConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "participants" => r.read_into(&mut v.participants),
-                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
-                "recentTransfers" => r.read_into(&mut v.recent_transfers),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "divisions" => r.read_into(&mut v.divisions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "participants" => r.read_into(&mut self.participants),
+                "otherMediaUris" => r.read_into(&mut self.other_media_uris),
+                "recentTransfers" => r.read_into(&mut self.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "divisions" => r.read_into(&mut self.divisions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23234,25 +24994,36 @@ impl MessageConversationEntityListing {
 
 impl FromJson for MessageConversationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageConversationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23322,7 +25093,7 @@ pub struct MessageData {
     /// The message into normalized format
     ///
     /// JSON `normalizedMessage`.
-    pub normalized_message: Option<ConversationNormalizedMessage>,
+    pub normalized_message: Option<Box<ConversationNormalizedMessage>>,
     /// The delivery event associated with this message in normalized format, if the message direction was outbound
     ///
     /// JSON `normalizedReceipts`.
@@ -23330,7 +25101,7 @@ pub struct MessageData {
     /// User who sent this message.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// The id of the conversation of this message.
     ///
     /// JSON `conversationId`.
@@ -23391,7 +25162,7 @@ impl MessageData {
     }
     /// Sets [`Self::normalized_message`].
     pub fn set_normalized_message(mut self, v: ConversationNormalizedMessage) -> Self {
-        self.normalized_message = Some(v);
+        self.normalized_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::normalized_receipts`].
@@ -23401,7 +25172,7 @@ impl MessageData {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_id`].
@@ -23418,29 +25189,40 @@ impl MessageData {
 
 impl FromJson for MessageData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "providerMessageId" => r.read_into(&mut v.provider_message_id),
-                "timestamp" => r.read_into(&mut v.timestamp),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "direction" => r.read_into(&mut v.direction),
-                "messengerType" => r.read_into(&mut v.messenger_type),
-                "status" => r.read_into(&mut v.status),
-                "normalizedMessage" => r.read_into(&mut v.normalized_message),
-                "normalizedReceipts" => r.read_into(&mut v.normalized_receipts),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "providerMessageId" => r.read_into(&mut self.provider_message_id),
+                "timestamp" => r.read_into(&mut self.timestamp),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "direction" => r.read_into(&mut self.direction),
+                "messengerType" => r.read_into(&mut self.messenger_type),
+                "status" => r.read_into(&mut self.status),
+                "normalizedMessage" => r.read_into(&mut self.normalized_message),
+                "normalizedReceipts" => r.read_into(&mut self.normalized_receipts),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23763,25 +25545,36 @@ impl MessageMediaData {
 
 impl FromJson for MessageMediaData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMediaData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "url" => r.read_into(&mut v.url),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
-                "uploadUrl" => r.read_into(&mut v.upload_url),
-                "status" => r.read_into(&mut v.status),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "url" => r.read_into(&mut self.url),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "contentLengthBytes" => r.read_into(&mut self.content_length_bytes),
+                "uploadUrl" => r.read_into(&mut self.upload_url),
+                "status" => r.read_into(&mut self.status),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23940,25 +25733,36 @@ impl MessageMediaListing {
 
 impl FromJson for MessageMediaListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMediaListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24054,15 +25858,15 @@ pub struct MessageMediaParticipant {
     /// The PureCloud user for this participant.
     ///
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// The PureCloud queue for this participant. Id and selfUri will be populated, name is optional.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The PureCloud team for this participant.
     ///
     /// JSON `team`.
-    pub team: Option<DomainEntityRef>,
+    pub team: Option<Box<DomainEntityRef>>,
     /// A list of ad-hoc attributes for the participant.
     ///
     /// JSON `attributes`.
@@ -24070,11 +25874,11 @@ pub struct MessageMediaParticipant {
     /// If the conversation ends in error, contains additional error details.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// The Engage script that should be used by this participant.
     ///
     /// JSON `script`.
-    pub script: Option<DomainEntityRef>,
+    pub script: Option<Box<DomainEntityRef>>,
     /// The amount of time the participant has to complete wrap-up.
     ///
     /// JSON `wrapupTimeoutMs`.
@@ -24094,7 +25898,7 @@ pub struct MessageMediaParticipant {
     /// If this participant represents an external contact, then this will be the reference for the external contact.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<DomainEntityRef>,
+    pub external_contact: Option<Box<DomainEntityRef>>,
     /// If this participant represents an external contact, then this will be the initial division for the external contact. This value will not be updated if the external contact is reassigned.
     ///
     /// JSON `externalContactInitialDivisionId`.
@@ -24102,11 +25906,11 @@ pub struct MessageMediaParticipant {
     /// If this participant represents an external org, then this will be the reference for the external org.
     ///
     /// JSON `externalOrganization`.
-    pub external_organization: Option<DomainEntityRef>,
+    pub external_organization: Option<Box<DomainEntityRef>>,
     /// Wrapup for this participant, if it has been applied.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// The peer communication corresponding to a matching leg for this communication.
     ///
     /// JSON `peer`.
@@ -24118,11 +25922,11 @@ pub struct MessageMediaParticipant {
     /// Journey System data/context that is applicable to this communication.  When used for historical purposes, the context should be immutable.  When null, there is no applicable Journey System context.
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<JourneyContext>,
+    pub journey_context: Option<Box<JourneyContext>>,
     /// Information on how a communication should be routed to an agent.
     ///
     /// JSON `conversationRoutingData`.
-    pub conversation_routing_data: Option<ConversationRoutingData>,
+    pub conversation_routing_data: Option<Box<ConversationRoutingData>>,
     /// The timestamp when this participant started after-call work. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `startAcwTime`.
@@ -24142,11 +25946,11 @@ pub struct MessageMediaParticipant {
     /// Address for the participant on receiving side of the message conversation. If the address is a phone number, E.164 format is recommended.
     ///
     /// JSON `toAddress`.
-    pub to_address: Option<Address>,
+    pub to_address: Option<Box<Address>>,
     /// Address for the participant on the sending side of the message conversation. If the address is a phone number, E.164 format is recommended.
     ///
     /// JSON `fromAddress`.
-    pub from_address: Option<Address>,
+    pub from_address: Option<Box<Address>>,
     /// Message instance details on the communication.
     ///
     /// JSON `messages`.
@@ -24174,7 +25978,7 @@ pub struct MessageMediaParticipant {
     /// The participant being monitored when performing a message monitor.
     ///
     /// JSON `monitoredParticipant`.
-    pub monitored_participant: Option<AddressableEntityRef>,
+    pub monitored_participant: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -24262,17 +26066,17 @@ impl MessageMediaParticipant {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: DomainEntityRef) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -24282,12 +26086,12 @@ impl MessageMediaParticipant {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: DomainEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_timeout_ms`].
@@ -24312,7 +26116,7 @@ impl MessageMediaParticipant {
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: DomainEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact_initial_division_id`].
@@ -24322,12 +26126,12 @@ impl MessageMediaParticipant {
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: DomainEntityRef) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer`].
@@ -24342,12 +26146,12 @@ impl MessageMediaParticipant {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: JourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_routing_data`].
     pub fn set_conversation_routing_data(mut self, v: ConversationRoutingData) -> Self {
-        self.conversation_routing_data = Some(v);
+        self.conversation_routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::start_acw_time`].
@@ -24372,12 +26176,12 @@ impl MessageMediaParticipant {
     }
     /// Sets [`Self::to_address`].
     pub fn set_to_address(mut self, v: Address) -> Self {
-        self.to_address = Some(v);
+        self.to_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from_address`].
     pub fn set_from_address(mut self, v: Address) -> Self {
-        self.from_address = Some(v);
+        self.from_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messages`].
@@ -24412,69 +26216,80 @@ impl MessageMediaParticipant {
     }
     /// Sets [`Self::monitored_participant`].
     pub fn set_monitored_participant(mut self, v: AddressableEntityRef) -> Self {
-        self.monitored_participant = Some(v);
+        self.monitored_participant = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MessageMediaParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMediaParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "address" => r.read_into(&mut v.address),
-                "startTime" => r.read_into(&mut v.start_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "purpose" => r.read_into(&mut v.purpose),
-                "state" => r.read_into(&mut v.state),
-                "direction" => r.read_into(&mut v.direction),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "held" => r.read_into(&mut v.held),
-                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "mediaRoles" => r.read_into(&mut v.media_roles),
-                "user" => r.read_into(&mut v.user),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                "attributes" => r.read_into(&mut v.attributes),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "script" => r.read_into(&mut v.script),
-                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
-                "provider" => r.read_into(&mut v.provider),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "peer" => r.read_into(&mut v.peer),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
-                "startAcwTime" => r.read_into(&mut v.start_acw_time),
-                "endAcwTime" => r.read_into(&mut v.end_acw_time),
-                "parkTime" => r.read_into(&mut v.park_time),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "messages" => r.read_into(&mut v.messages),
-                "type" => r.read_into(&mut v.r#type),
-                "recipientCountry" => r.read_into(&mut v.recipient_country),
-                "recipientType" => r.read_into(&mut v.recipient_type),
-                "authenticated" => r.read_into(&mut v.authenticated),
-                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
-                "monitoredParticipant" => r.read_into(&mut v.monitored_participant),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "address" => r.read_into(&mut self.address),
+                "startTime" => r.read_into(&mut self.start_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "purpose" => r.read_into(&mut self.purpose),
+                "state" => r.read_into(&mut self.state),
+                "direction" => r.read_into(&mut self.direction),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "held" => r.read_into(&mut self.held),
+                "wrapupRequired" => r.read_into(&mut self.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut self.media_roles),
+                "user" => r.read_into(&mut self.user),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                "attributes" => r.read_into(&mut self.attributes),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "script" => r.read_into(&mut self.script),
+                "wrapupTimeoutMs" => r.read_into(&mut self.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut self.alerting_timeout_ms),
+                "provider" => r.read_into(&mut self.provider),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut self.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "peer" => r.read_into(&mut self.peer),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "conversationRoutingData" => r.read_into(&mut self.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut self.start_acw_time),
+                "endAcwTime" => r.read_into(&mut self.end_acw_time),
+                "parkTime" => r.read_into(&mut self.park_time),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "messages" => r.read_into(&mut self.messages),
+                "type" => r.read_into(&mut self.r#type),
+                "recipientCountry" => r.read_into(&mut self.recipient_country),
+                "recipientType" => r.read_into(&mut self.recipient_type),
+                "authenticated" => r.read_into(&mut self.authenticated),
+                "monitoredParticipantId" => r.read_into(&mut self.monitored_participant_id),
+                "monitoredParticipant" => r.read_into(&mut self.monitored_participant),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24973,20 +26788,31 @@ impl MessageMediaUploadData {
 
 impl FromJson for MessageMediaUploadData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMediaUploadData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "uploadUrl" => r.read_into(&mut v.upload_url),
-                "uploadHeaders" => r.read_into(&mut v.upload_headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "uploadUrl" => r.read_into(&mut self.upload_url),
+                "uploadHeaders" => r.read_into(&mut self.upload_headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25015,7 +26841,7 @@ pub struct MessageTypingEventRequest {
     /// Required.
     ///
     /// JSON `typing`.
-    pub typing: Option<ConversationEventTyping>,
+    pub typing: Option<Box<ConversationEventTyping>>,
     /// The time when the message typing event was sent. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateSent`.
@@ -25027,7 +26853,7 @@ pub struct MessageTypingEventRequest {
 impl MessageTypingEventRequest {
     /// Sets [`Self::typing`].
     pub fn set_typing(mut self, v: ConversationEventTyping) -> Self {
-        self.typing = Some(v);
+        self.typing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_sent`].
@@ -25039,17 +26865,28 @@ impl MessageTypingEventRequest {
 
 impl FromJson for MessageTypingEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageTypingEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "typing" => r.read_into(&mut v.typing),
-                "dateSent" => r.read_into(&mut v.date_sent),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "typing" => r.read_into(&mut self.typing),
+                "dateSent" => r.read_into(&mut self.date_sent),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25075,7 +26912,7 @@ pub struct MessagingConferResponse {
     /// Required.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The internal communication ID.
     ///
     /// Required.
@@ -25101,7 +26938,7 @@ pub struct MessagingConferResponse {
 impl MessagingConferResponse {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::communication_id`].
@@ -25123,19 +26960,30 @@ impl MessagingConferResponse {
 
 impl FromJson for MessagingConferResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingConferResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "peerCommunicationId" => r.read_into(&mut v.peer_communication_id),
-                "commandId" => r.read_into(&mut v.command_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "peerCommunicationId" => r.read_into(&mut self.peer_communication_id),
+                "commandId" => r.read_into(&mut self.command_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25178,16 +27026,27 @@ impl MessagingConferWithUserRequest {
 
 impl FromJson for MessagingConferWithUserRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingConferWithUserRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "targetUserId" => r.read_into(&mut v.target_user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "targetUserId" => r.read_into(&mut self.target_user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25222,9 +27081,9 @@ pub struct MessagingIntegration {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingReference>,
+    pub messaging_setting: Option<Box<MessagingSettingReference>>,
     /// The status of the Integration
     ///
     /// JSON `status`.
@@ -25242,7 +27101,7 @@ pub struct MessagingIntegration {
     /// The recipient associated to the Integration. This recipient is used to associate a flow to an integration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<DomainEntityRef>,
+    pub recipient: Option<Box<DomainEntityRef>>,
     /// Date this Integration was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -25254,11 +27113,11 @@ pub struct MessagingIntegration {
     /// User reference that created this Integration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that last modified this Integration
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Version number required for updates.
     ///
     /// Required.
@@ -25286,12 +27145,12 @@ impl MessagingIntegration {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -25311,7 +27170,7 @@ impl MessagingIntegration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -25326,12 +27185,12 @@ impl MessagingIntegration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -25348,29 +27207,40 @@ impl MessagingIntegration {
 
 impl FromJson for MessagingIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "status" => r.read_into(&mut v.status),
-                "messengerType" => r.read_into(&mut v.messenger_type),
-                "openExtensionType" => r.read_into(&mut v.open_extension_type),
-                "recipient" => r.read_into(&mut v.recipient),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "status" => r.read_into(&mut self.status),
+                "messengerType" => r.read_into(&mut self.messenger_type),
+                "openExtensionType" => r.read_into(&mut self.open_extension_type),
+                "recipient" => r.read_into(&mut self.recipient),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25679,25 +27549,36 @@ impl MessagingIntegrationEntityListing {
 
 impl FromJson for MessagingIntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingIntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25737,11 +27618,11 @@ pub struct MessagingSettingPatchRequest {
     /// Settings relating to message contents
     ///
     /// JSON `content`.
-    pub content: Option<ContentSetting>,
+    pub content: Option<Box<ContentSetting>>,
     /// Settings relating to events which may occur
     ///
     /// JSON `event`.
-    pub event: Option<EventSetting>,
+    pub event: Option<Box<EventSetting>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -25763,12 +27644,12 @@ impl MessagingSettingPatchRequest {
     }
     /// Sets [`Self::content`].
     pub fn set_content(mut self, v: ContentSetting) -> Self {
-        self.content = Some(v);
+        self.content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::event`].
     pub fn set_event(mut self, v: EventSetting) -> Self {
-        self.event = Some(v);
+        self.event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -25780,20 +27661,31 @@ impl MessagingSettingPatchRequest {
 
 impl FromJson for MessagingSettingPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingSettingPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "content" => r.read_into(&mut v.content),
-                "event" => r.read_into(&mut v.event),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "content" => r.read_into(&mut self.content),
+                "event" => r.read_into(&mut self.event),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25846,19 +27738,19 @@ pub struct MessagingSettingReference {
     /// User reference that created this Setting
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that modified this Setting
     ///
     /// JSON `updatedBy`.
-    pub updated_by: Option<DomainEntityRef>,
+    pub updated_by: Option<Box<DomainEntityRef>>,
     /// Settings relating to message contents
     ///
     /// JSON `content`.
-    pub content: Option<ContentSetting>,
+    pub content: Option<Box<ContentSetting>>,
     /// Settings relating to events which may occur
     ///
     /// JSON `event`.
-    pub event: Option<EventSetting>,
+    pub event: Option<Box<EventSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -25896,47 +27788,58 @@ impl MessagingSettingReference {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::updated_by`].
     pub fn set_updated_by(mut self, v: DomainEntityRef) -> Self {
-        self.updated_by = Some(v);
+        self.updated_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content`].
     pub fn set_content(mut self, v: ContentSetting) -> Self {
-        self.content = Some(v);
+        self.content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::event`].
     pub fn set_event(mut self, v: EventSetting) -> Self {
-        self.event = Some(v);
+        self.event = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MessagingSettingReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingSettingReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "updatedBy" => r.read_into(&mut v.updated_by),
-                "content" => r.read_into(&mut v.content),
-                "event" => r.read_into(&mut v.event),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "updatedBy" => r.read_into(&mut self.updated_by),
+                "content" => r.read_into(&mut self.content),
+                "event" => r.read_into(&mut self.event),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25985,16 +27888,27 @@ impl MessagingSettingRequestReference {
 
 impl FromJson for MessagingSettingRequestReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingSettingRequestReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26032,16 +27946,27 @@ impl MetadataAttribute {
 
 impl FromJson for MetadataAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetadataAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26070,7 +27995,7 @@ pub struct OAuthAppleAuthorizationResponse {
     /// The error object
     ///
     /// JSON `error`.
-    pub error: Option<OAuthAppleAuthorizationResponseError>,
+    pub error: Option<Box<OAuthAppleAuthorizationResponseError>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -26083,24 +28008,35 @@ impl OAuthAppleAuthorizationResponse {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: OAuthAppleAuthorizationResponseError) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OAuthAppleAuthorizationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthAppleAuthorizationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "redirectUrl" => r.read_into(&mut v.redirect_url),
-                "error" => r.read_into(&mut v.error),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "redirectUrl" => r.read_into(&mut self.redirect_url),
+                "error" => r.read_into(&mut self.error),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26161,18 +28097,29 @@ impl OAuthAppleAuthorizationResponseError {
 
 impl FromJson for OAuthAppleAuthorizationResponseError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthAppleAuthorizationResponseError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26212,16 +28159,27 @@ impl OnDemandConversationSummaryRequest {
 
 impl FromJson for OnDemandConversationSummaryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OnDemandConversationSummaryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "locale" => r.read_into(&mut v.locale),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "locale" => r.read_into(&mut self.locale),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26279,18 +28237,29 @@ impl OnDemandSummaryAcceptedResponse {
 
 impl FromJson for OnDemandSummaryAcceptedResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OnDemandSummaryAcceptedResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26412,7 +28381,7 @@ pub struct OpenContentAttachment {
     /// Thumbnail image for the attachment content. Not always available.
     ///
     /// JSON `thumbnail`.
-    pub thumbnail: Option<OpenContentThumbnail>,
+    pub thumbnail: Option<Box<OpenContentThumbnail>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -26455,30 +28424,41 @@ impl OpenContentAttachment {
     }
     /// Sets [`Self::thumbnail`].
     pub fn set_thumbnail(mut self, v: OpenContentThumbnail) -> Self {
-        self.thumbnail = Some(v);
+        self.thumbnail = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenContentAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenContentAttachment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "url" => r.read_into(&mut v.url),
-                "mime" => r.read_into(&mut v.mime),
-                "text" => r.read_into(&mut v.text),
-                "sha256" => r.read_into(&mut v.sha256),
-                "filename" => r.read_into(&mut v.filename),
-                "thumbnail" => r.read_into(&mut v.thumbnail),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "url" => r.read_into(&mut self.url),
+                "mime" => r.read_into(&mut self.mime),
+                "text" => r.read_into(&mut self.text),
+                "sha256" => r.read_into(&mut self.sha256),
+                "filename" => r.read_into(&mut self.filename),
+                "thumbnail" => r.read_into(&mut self.thumbnail),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26609,19 +28589,30 @@ impl OpenContentThumbnail {
 
 impl FromJson for OpenContentThumbnail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenContentThumbnail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "mime" => r.read_into(&mut v.mime),
-                "sha256" => r.read_into(&mut v.sha256),
-                "contentSizeBytes" => r.read_into(&mut v.content_size_bytes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "mime" => r.read_into(&mut self.mime),
+                "sha256" => r.read_into(&mut self.sha256),
+                "contentSizeBytes" => r.read_into(&mut self.content_size_bytes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26664,16 +28655,27 @@ impl OpenEvent {
 
 impl FromJson for OpenEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventType" => r.read_into(&mut v.event_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventType" => r.read_into(&mut self.event_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26745,7 +28747,7 @@ pub struct OpenEventNormalizedMessage {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenMessagingChannel>,
+    pub channel: Option<Box<OpenMessagingChannel>>,
     /// Message type.
     ///
     /// Required.
@@ -26768,7 +28770,7 @@ impl OpenEventNormalizedMessage {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -26785,19 +28787,30 @@ impl OpenEventNormalizedMessage {
 
 impl FromJson for OpenEventNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenEventNormalizedMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "type" => r.read_into(&mut v.r#type),
-                "events" => r.read_into(&mut v.events),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "type" => r.read_into(&mut self.r#type),
+                "events" => r.read_into(&mut self.events),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26866,7 +28879,7 @@ pub struct OpenInboundMessageContent {
     /// Attachment content.
     ///
     /// JSON `attachment`.
-    pub attachment: Option<OpenContentAttachment>,
+    pub attachment: Option<Box<OpenContentAttachment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -26874,23 +28887,34 @@ pub struct OpenInboundMessageContent {
 impl OpenInboundMessageContent {
     /// Sets [`Self::attachment`].
     pub fn set_attachment(mut self, v: OpenContentAttachment) -> Self {
-        self.attachment = Some(v);
+        self.attachment = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenInboundMessageContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundMessageContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attachment" => r.read_into(&mut v.attachment),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attachment" => r.read_into(&mut self.attachment),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26915,7 +28939,7 @@ pub struct OpenInboundMessageMessagingChannel {
     /// Required.
     ///
     /// JSON `from`.
-    pub from: Option<OpenMessagingFromRecipient>,
+    pub from: Option<Box<OpenMessagingFromRecipient>>,
     /// Original time of the event. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -26929,7 +28953,7 @@ pub struct OpenInboundMessageMessagingChannel {
     /// Additional Custom Information about the channel.
     ///
     /// JSON `metadata`.
-    pub metadata: Option<ConversationChannelMetadata>,
+    pub metadata: Option<Box<ConversationChannelMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -26937,7 +28961,7 @@ pub struct OpenInboundMessageMessagingChannel {
 impl OpenInboundMessageMessagingChannel {
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: OpenMessagingFromRecipient) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time`].
@@ -26952,26 +28976,37 @@ impl OpenInboundMessageMessagingChannel {
     }
     /// Sets [`Self::metadata`].
     pub fn set_metadata(mut self, v: ConversationChannelMetadata) -> Self {
-        self.metadata = Some(v);
+        self.metadata = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenInboundMessageMessagingChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundMessageMessagingChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "from" => r.read_into(&mut v.from),
-                "time" => r.read_into(&mut v.time),
-                "messageId" => r.read_into(&mut v.message_id),
-                "metadata" => r.read_into(&mut v.metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "from" => r.read_into(&mut self.from),
+                "time" => r.read_into(&mut self.time),
+                "messageId" => r.read_into(&mut self.message_id),
+                "metadata" => r.read_into(&mut self.metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26999,7 +29034,7 @@ pub struct OpenInboundMessagingChannel {
     /// Required.
     ///
     /// JSON `from`.
-    pub from: Option<OpenMessagingFromRecipient>,
+    pub from: Option<Box<OpenMessagingFromRecipient>>,
     /// Original time of the event. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -27013,7 +29048,7 @@ pub struct OpenInboundMessagingChannel {
 impl OpenInboundMessagingChannel {
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: OpenMessagingFromRecipient) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time`].
@@ -27025,17 +29060,28 @@ impl OpenInboundMessagingChannel {
 
 impl FromJson for OpenInboundMessagingChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundMessagingChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "from" => r.read_into(&mut v.from),
-                "time" => r.read_into(&mut v.time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "from" => r.read_into(&mut self.from),
+                "time" => r.read_into(&mut self.time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27061,7 +29107,7 @@ pub struct OpenInboundMessagingReceiptChannel {
     /// Required.
     ///
     /// JSON `to`.
-    pub to: Option<OpenMessagingToRecipient>,
+    pub to: Option<Box<OpenMessagingToRecipient>>,
     /// Original time of the event. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -27075,7 +29121,7 @@ pub struct OpenInboundMessagingReceiptChannel {
 impl OpenInboundMessagingReceiptChannel {
     /// Sets [`Self::to`].
     pub fn set_to(mut self, v: OpenMessagingToRecipient) -> Self {
-        self.to = Some(v);
+        self.to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time`].
@@ -27087,17 +29133,28 @@ impl OpenInboundMessagingReceiptChannel {
 
 impl FromJson for OpenInboundMessagingReceiptChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundMessagingReceiptChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "to" => r.read_into(&mut v.to),
-                "time" => r.read_into(&mut v.time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "to" => r.read_into(&mut self.to),
+                "time" => r.read_into(&mut self.time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27123,7 +29180,7 @@ pub struct OpenInboundNormalizedEvent {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenInboundMessagingChannel>,
+    pub channel: Option<Box<OpenInboundMessagingChannel>>,
     /// List of event elements.
     ///
     /// Required.
@@ -27137,7 +29194,7 @@ pub struct OpenInboundNormalizedEvent {
 impl OpenInboundNormalizedEvent {
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenInboundMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::events`].
@@ -27149,17 +29206,28 @@ impl OpenInboundNormalizedEvent {
 
 impl FromJson for OpenInboundNormalizedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundNormalizedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "channel" => r.read_into(&mut v.channel),
-                "events" => r.read_into(&mut v.events),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "channel" => r.read_into(&mut self.channel),
+                "events" => r.read_into(&mut self.events),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27185,7 +29253,7 @@ pub struct OpenInboundNormalizedMessage {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenInboundMessageMessagingChannel>,
+    pub channel: Option<Box<OpenInboundMessageMessagingChannel>>,
     /// Message text.
     ///
     /// JSON `text`.
@@ -27205,7 +29273,7 @@ pub struct OpenInboundNormalizedMessage {
 impl OpenInboundNormalizedMessage {
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenInboundMessageMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::text`].
@@ -27227,19 +29295,30 @@ impl OpenInboundNormalizedMessage {
 
 impl FromJson for OpenInboundNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundNormalizedMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "channel" => r.read_into(&mut v.channel),
-                "text" => r.read_into(&mut v.text),
-                "content" => r.read_into(&mut v.content),
-                "metadata" => r.read_into(&mut v.metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "channel" => r.read_into(&mut self.channel),
+                "text" => r.read_into(&mut self.text),
+                "content" => r.read_into(&mut self.content),
+                "metadata" => r.read_into(&mut self.metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27273,7 +29352,7 @@ pub struct OpenInboundNormalizedReceipt {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenInboundMessagingReceiptChannel>,
+    pub channel: Option<Box<OpenInboundMessagingReceiptChannel>>,
     /// Message receipt status.
     ///
     /// Required.
@@ -27300,7 +29379,7 @@ impl OpenInboundNormalizedReceipt {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenInboundMessagingReceiptChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -27322,20 +29401,31 @@ impl OpenInboundNormalizedReceipt {
 
 impl FromJson for OpenInboundNormalizedReceipt {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundNormalizedReceipt {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "status" => r.read_into(&mut v.status),
-                "reasons" => r.read_into(&mut v.reasons),
-                "isFinalReceipt" => r.read_into(&mut v.is_final_receipt),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "status" => r.read_into(&mut self.status),
+                "reasons" => r.read_into(&mut self.reasons),
+                "isFinalReceipt" => r.read_into(&mut self.is_final_receipt),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27423,13 +29513,13 @@ pub struct OpenInboundStructuredResponseMessage {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenInboundMessageMessagingChannel>,
+    pub channel: Option<Box<OpenInboundMessageMessagingChannel>>,
     /// Button response element.
     ///
     /// Required.
     ///
     /// JSON `buttonResponse`.
-    pub button_response: Option<ContentButtonResponse>,
+    pub button_response: Option<Box<ContentButtonResponse>>,
     /// Id of original structured message that this messages responds to.
     ///
     /// Required.
@@ -27443,12 +29533,12 @@ pub struct OpenInboundStructuredResponseMessage {
 impl OpenInboundStructuredResponseMessage {
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenInboundMessageMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::button_response`].
     pub fn set_button_response(mut self, v: ContentButtonResponse) -> Self {
-        self.button_response = Some(v);
+        self.button_response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::originating_message_id`].
@@ -27460,18 +29550,29 @@ impl OpenInboundStructuredResponseMessage {
 
 impl FromJson for OpenInboundStructuredResponseMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundStructuredResponseMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "channel" => r.read_into(&mut v.channel),
-                "buttonResponse" => r.read_into(&mut v.button_response),
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "channel" => r.read_into(&mut self.channel),
+                "buttonResponse" => r.read_into(&mut self.button_response),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27502,7 +29603,7 @@ pub struct OpenInboundStructuredResponseNormalizedMessageContent {
     /// Button response content.
     ///
     /// JSON `buttonResponse`.
-    pub button_response: Option<ContentButtonResponse>,
+    pub button_response: Option<Box<ContentButtonResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -27515,24 +29616,35 @@ impl OpenInboundStructuredResponseNormalizedMessageContent {
     }
     /// Sets [`Self::button_response`].
     pub fn set_button_response(mut self, v: ContentButtonResponse) -> Self {
-        self.button_response = Some(v);
+        self.button_response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenInboundStructuredResponseNormalizedMessageContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenInboundStructuredResponseNormalizedMessageContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentType" => r.read_into(&mut v.content_type),
-                "buttonResponse" => r.read_into(&mut v.button_response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentType" => r.read_into(&mut self.content_type),
+                "buttonResponse" => r.read_into(&mut self.button_response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27611,9 +29723,9 @@ pub struct OpenIntegration {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingReference>,
+    pub messaging_setting: Option<Box<MessagingSettingReference>>,
     /// The outbound notification webhook URL for the Open messaging integration.
     ///
     /// Required.
@@ -27637,7 +29749,7 @@ pub struct OpenIntegration {
     /// The recipient associated to the Open messaging Integration. This recipient is used to associate a flow to an integration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<DomainEntityRef>,
+    pub recipient: Option<Box<DomainEntityRef>>,
     /// Date this Integration was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -27649,11 +29761,11 @@ pub struct OpenIntegration {
     /// User reference that created this Integration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that last modified this Integration
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Status of asynchronous create operation
     ///
     /// JSON `createStatus`.
@@ -27661,7 +29773,7 @@ pub struct OpenIntegration {
     /// Error information returned, if createStatus is set to Error
     ///
     /// JSON `createError`.
-    pub create_error: Option<ErrorBody>,
+    pub create_error: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -27683,12 +29795,12 @@ impl OpenIntegration {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_notification_webhook_url`].
@@ -27713,7 +29825,7 @@ impl OpenIntegration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -27728,12 +29840,12 @@ impl OpenIntegration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::create_status`].
@@ -27743,7 +29855,7 @@ impl OpenIntegration {
     }
     /// Sets [`Self::create_error`].
     pub fn set_create_error(mut self, v: ErrorBody) -> Self {
-        self.create_error = Some(v);
+        self.create_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -27755,31 +29867,42 @@ impl OpenIntegration {
 
 impl FromJson for OpenIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "outboundNotificationWebhookUrl" => r.read_into(&mut v.outbound_notification_webhook_url),
-                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut v.outbound_notification_webhook_signature_secret_token),
-                "webhookHeaders" => r.read_into(&mut v.webhook_headers),
-                "status" => r.read_into(&mut v.status),
-                "recipient" => r.read_into(&mut v.recipient),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createStatus" => r.read_into(&mut v.create_status),
-                "createError" => r.read_into(&mut v.create_error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "outboundNotificationWebhookUrl" => r.read_into(&mut self.outbound_notification_webhook_url),
+                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut self.outbound_notification_webhook_signature_secret_token),
+                "webhookHeaders" => r.read_into(&mut self.webhook_headers),
+                "status" => r.read_into(&mut self.status),
+                "recipient" => r.read_into(&mut self.recipient),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createStatus" => r.read_into(&mut self.create_status),
+                "createError" => r.read_into(&mut self.create_error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27944,25 +30067,36 @@ impl OpenIntegrationEntityListing {
 
 impl FromJson for OpenIntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenIntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28004,11 +30138,11 @@ pub struct OpenIntegrationRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The outbound notification webhook URL for the Open messaging integration.
     ///
     /// Required.
@@ -28046,12 +30180,12 @@ impl OpenIntegrationRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_notification_webhook_url`].
@@ -28078,23 +30212,34 @@ impl OpenIntegrationRequest {
 
 impl FromJson for OpenIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "outboundNotificationWebhookUrl" => r.read_into(&mut v.outbound_notification_webhook_url),
-                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut v.outbound_notification_webhook_signature_secret_token),
-                "webhookHeaders" => r.read_into(&mut v.webhook_headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "outboundNotificationWebhookUrl" => r.read_into(&mut self.outbound_notification_webhook_url),
+                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut self.outbound_notification_webhook_signature_secret_token),
+                "webhookHeaders" => r.read_into(&mut self.webhook_headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28134,11 +30279,11 @@ pub struct OpenIntegrationUpdateRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The outbound notification webhook URL for the Open messaging integration.
     ///
     /// JSON `outboundNotificationWebhookUrl`.
@@ -28172,12 +30317,12 @@ impl OpenIntegrationUpdateRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_notification_webhook_url`].
@@ -28204,23 +30349,34 @@ impl OpenIntegrationUpdateRequest {
 
 impl FromJson for OpenIntegrationUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenIntegrationUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "outboundNotificationWebhookUrl" => r.read_into(&mut v.outbound_notification_webhook_url),
-                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut v.outbound_notification_webhook_signature_secret_token),
-                "webhookHeaders" => r.read_into(&mut v.webhook_headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "outboundNotificationWebhookUrl" => r.read_into(&mut self.outbound_notification_webhook_url),
+                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut self.outbound_notification_webhook_signature_secret_token),
+                "webhookHeaders" => r.read_into(&mut self.webhook_headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28256,7 +30412,7 @@ pub struct OpenMessageContent {
     /// Attachment content.
     ///
     /// JSON `attachment`.
-    pub attachment: Option<ConversationContentAttachment>,
+    pub attachment: Option<Box<ConversationContentAttachment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -28269,24 +30425,35 @@ impl OpenMessageContent {
     }
     /// Sets [`Self::attachment`].
     pub fn set_attachment(mut self, v: ConversationContentAttachment) -> Self {
-        self.attachment = Some(v);
+        self.attachment = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenMessageContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenMessageContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentType" => r.read_into(&mut v.content_type),
-                "attachment" => r.read_into(&mut v.attachment),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentType" => r.read_into(&mut self.content_type),
+                "attachment" => r.read_into(&mut self.attachment),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28359,7 +30526,7 @@ pub struct OpenMessageEvent {
     /// Typing event.
     ///
     /// JSON `typing`.
-    pub typing: Option<ConversationEventTyping>,
+    pub typing: Option<Box<ConversationEventTyping>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -28372,24 +30539,35 @@ impl OpenMessageEvent {
     }
     /// Sets [`Self::typing`].
     pub fn set_typing(mut self, v: ConversationEventTyping) -> Self {
-        self.typing = Some(v);
+        self.typing = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenMessageEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenMessageEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventType" => r.read_into(&mut v.event_type),
-                "typing" => r.read_into(&mut v.typing),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventType" => r.read_into(&mut self.event_type),
+                "typing" => r.read_into(&mut self.typing),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28462,7 +30640,7 @@ pub struct OpenMessageNormalizedMessage {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenMessagingChannel>,
+    pub channel: Option<Box<OpenMessagingChannel>>,
     /// Message type.
     ///
     /// Required.
@@ -28497,7 +30675,7 @@ impl OpenMessageNormalizedMessage {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -28529,22 +30707,33 @@ impl OpenMessageNormalizedMessage {
 
 impl FromJson for OpenMessageNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenMessageNormalizedMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "content" => r.read_into(&mut v.content),
-                "metadata" => r.read_into(&mut v.metadata),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "content" => r.read_into(&mut self.content),
+                "metadata" => r.read_into(&mut self.metadata),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28634,13 +30823,13 @@ pub struct OpenMessagingChannel {
     /// Required.
     ///
     /// JSON `to`.
-    pub to: Option<OpenMessagingToRecipient>,
+    pub to: Option<Box<OpenMessagingToRecipient>>,
     /// Information about the recipient the message is received from.
     ///
     /// Required.
     ///
     /// JSON `from`.
-    pub from: Option<OpenMessagingFromRecipient>,
+    pub from: Option<Box<OpenMessagingFromRecipient>>,
     /// Original time of the event. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -28650,7 +30839,7 @@ pub struct OpenMessagingChannel {
     /// Information about the channel.
     ///
     /// JSON `metadata`.
-    pub metadata: Option<ConversationChannelMetadata>,
+    pub metadata: Option<Box<ConversationChannelMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -28678,12 +30867,12 @@ impl OpenMessagingChannel {
     }
     /// Sets [`Self::to`].
     pub fn set_to(mut self, v: OpenMessagingToRecipient) -> Self {
-        self.to = Some(v);
+        self.to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: OpenMessagingFromRecipient) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time`].
@@ -28693,30 +30882,41 @@ impl OpenMessagingChannel {
     }
     /// Sets [`Self::metadata`].
     pub fn set_metadata(mut self, v: ConversationChannelMetadata) -> Self {
-        self.metadata = Some(v);
+        self.metadata = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OpenMessagingChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenMessagingChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "platform" => r.read_into(&mut v.platform),
-                "type" => r.read_into(&mut v.r#type),
-                "messageId" => r.read_into(&mut v.message_id),
-                "to" => r.read_into(&mut v.to),
-                "from" => r.read_into(&mut v.from),
-                "time" => r.read_into(&mut v.time),
-                "metadata" => r.read_into(&mut v.metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "platform" => r.read_into(&mut self.platform),
+                "type" => r.read_into(&mut self.r#type),
+                "messageId" => r.read_into(&mut self.message_id),
+                "to" => r.read_into(&mut self.to),
+                "from" => r.read_into(&mut self.from),
+                "time" => r.read_into(&mut self.time),
+                "metadata" => r.read_into(&mut self.metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28905,22 +31105,33 @@ impl OpenMessagingFromRecipient {
 
 impl FromJson for OpenMessagingFromRecipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenMessagingFromRecipient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "nickname" => r.read_into(&mut v.nickname),
-                "id" => r.read_into(&mut v.id),
-                "idType" => r.read_into(&mut v.id_type),
-                "firstName" => r.read_into(&mut v.first_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "image" => r.read_into(&mut v.image),
-                "email" => r.read_into(&mut v.email),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "nickname" => r.read_into(&mut self.nickname),
+                "id" => r.read_into(&mut self.id),
+                "idType" => r.read_into(&mut self.id_type),
+                "firstName" => r.read_into(&mut self.first_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "image" => r.read_into(&mut self.image),
+                "email" => r.read_into(&mut self.email),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29000,7 +31211,7 @@ pub struct OpenMessagingIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -29010,7 +31221,7 @@ pub struct OpenMessagingIdentityResolutionConfig {
     /// The external source used for stitching this channel.
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<IdentityResolutionExternalSource>,
+    pub external_source: Option<Box<IdentityResolutionExternalSource>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -29022,7 +31233,7 @@ pub struct OpenMessagingIdentityResolutionConfig {
 impl OpenMessagingIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -29032,7 +31243,7 @@ impl OpenMessagingIdentityResolutionConfig {
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: IdentityResolutionExternalSource) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -29044,19 +31255,30 @@ impl OpenMessagingIdentityResolutionConfig {
 
 impl FromJson for OpenMessagingIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenMessagingIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "externalSource" => r.read_into(&mut v.external_source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "externalSource" => r.read_into(&mut self.external_source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29153,22 +31375,33 @@ impl OpenMessagingToRecipient {
 
 impl FromJson for OpenMessagingToRecipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenMessagingToRecipient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "nickname" => r.read_into(&mut v.nickname),
-                "id" => r.read_into(&mut v.id),
-                "idType" => r.read_into(&mut v.id_type),
-                "firstName" => r.read_into(&mut v.first_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "image" => r.read_into(&mut v.image),
-                "email" => r.read_into(&mut v.email),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "nickname" => r.read_into(&mut self.nickname),
+                "id" => r.read_into(&mut self.id),
+                "idType" => r.read_into(&mut self.id_type),
+                "firstName" => r.read_into(&mut self.first_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "image" => r.read_into(&mut self.image),
+                "email" => r.read_into(&mut self.email),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29254,7 +31487,7 @@ pub struct OpenNormalizedMessage {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenMessagingChannel>,
+    pub channel: Option<Box<OpenMessagingChannel>>,
     /// Message type.
     ///
     /// Required.
@@ -29301,7 +31534,7 @@ impl OpenNormalizedMessage {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -29348,25 +31581,36 @@ impl OpenNormalizedMessage {
 
 impl FromJson for OpenNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenNormalizedMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "content" => r.read_into(&mut v.content),
-                "status" => r.read_into(&mut v.status),
-                "reasons" => r.read_into(&mut v.reasons),
-                "isFinalReceipt" => r.read_into(&mut v.is_final_receipt),
-                "direction" => r.read_into(&mut v.direction),
-                "metadata" => r.read_into(&mut v.metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "content" => r.read_into(&mut self.content),
+                "status" => r.read_into(&mut self.status),
+                "reasons" => r.read_into(&mut self.reasons),
+                "isFinalReceipt" => r.read_into(&mut self.is_final_receipt),
+                "direction" => r.read_into(&mut self.direction),
+                "metadata" => r.read_into(&mut self.metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29563,7 +31807,7 @@ pub struct OpenReceiptNormalizedMessage {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenMessagingChannel>,
+    pub channel: Option<Box<OpenMessagingChannel>>,
     /// Message type.
     ///
     /// Required.
@@ -29602,7 +31846,7 @@ impl OpenReceiptNormalizedMessage {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -29634,22 +31878,33 @@ impl OpenReceiptNormalizedMessage {
 
 impl FromJson for OpenReceiptNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenReceiptNormalizedMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "type" => r.read_into(&mut v.r#type),
-                "status" => r.read_into(&mut v.status),
-                "reasons" => r.read_into(&mut v.reasons),
-                "isFinalReceipt" => r.read_into(&mut v.is_final_receipt),
-                "direction" => r.read_into(&mut v.direction),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "type" => r.read_into(&mut self.r#type),
+                "status" => r.read_into(&mut self.status),
+                "reasons" => r.read_into(&mut self.reasons),
+                "isFinalReceipt" => r.read_into(&mut self.is_final_receipt),
+                "direction" => r.read_into(&mut self.direction),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29833,7 +32088,7 @@ pub struct OpenStructuredResponseNormalizedMessage {
     /// Required.
     ///
     /// JSON `channel`.
-    pub channel: Option<OpenMessagingChannel>,
+    pub channel: Option<Box<OpenMessagingChannel>>,
     /// Message type.
     ///
     /// Required.
@@ -29864,7 +32119,7 @@ impl OpenStructuredResponseNormalizedMessage {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: OpenMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -29891,21 +32146,32 @@ impl OpenStructuredResponseNormalizedMessage {
 
 impl FromJson for OpenStructuredResponseNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OpenStructuredResponseNormalizedMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "type" => r.read_into(&mut v.r#type),
-                "direction" => r.read_into(&mut v.direction),
-                "content" => r.read_into(&mut v.content),
-                "metadata" => r.read_into(&mut v.metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "type" => r.read_into(&mut self.r#type),
+                "direction" => r.read_into(&mut self.direction),
+                "content" => r.read_into(&mut self.content),
+                "metadata" => r.read_into(&mut self.metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30045,17 +32311,28 @@ impl ParkingStateRequest {
 
 impl FromJson for ParkingStateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ParkingStateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30181,16 +32458,27 @@ impl ParticipantAttributes {
 
 impl FromJson for ParticipantAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ParticipantAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attributes" => r.read_into(&mut v.attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attributes" => r.read_into(&mut self.attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30237,17 +32525,28 @@ impl ParticipantInfo {
 
 impl FromJson for ParticipantInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ParticipantInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "activeParticipantCount" => r.read_into(&mut v.active_participant_count),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "activeParticipantCount" => r.read_into(&mut self.active_participant_count),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30353,23 +32652,34 @@ impl PatchCallbackRequest {
 
 impl FromJson for PatchCallbackRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchCallbackRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
-                "validateCallbackNumbers" => r.read_into(&mut v.validate_callback_numbers),
-                "customerFirstCallbackDeliveryMode" => r.read_into(&mut v.customer_first_callback_delivery_mode),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "callbackScheduledTime" => r.read_into(&mut self.callback_scheduled_time),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "callbackNumbers" => r.read_into(&mut self.callback_numbers),
+                "validateCallbackNumbers" => r.read_into(&mut self.validate_callback_numbers),
+                "customerFirstCallbackDeliveryMode" => r.read_into(&mut self.customer_first_callback_delivery_mode),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30452,7 +32762,7 @@ pub struct PatchCallbackResponse {
     /// Required.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<DomainEntityRef>,
+    pub conversation: Option<Box<DomainEntityRef>>,
     /// The list of communication identifiers for the callback participants
     ///
     /// Required.
@@ -30466,7 +32776,7 @@ pub struct PatchCallbackResponse {
 impl PatchCallbackResponse {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: DomainEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::callback_identifiers`].
@@ -30478,17 +32788,28 @@ impl PatchCallbackResponse {
 
 impl FromJson for PatchCallbackResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchCallbackResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "callbackIdentifiers" => r.read_into(&mut v.callback_identifiers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "callbackIdentifiers" => r.read_into(&mut self.callback_identifiers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30601,24 +32922,35 @@ impl RoutingData {
 
 impl FromJson for RoutingData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueId" => r.read_into(&mut v.queue_id),
-                "languageId" => r.read_into(&mut v.language_id),
-                "label" => r.read_into(&mut v.label),
-                "priority" => r.read_into(&mut v.priority),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "skillExpression" => r.read_into(&mut v.skill_expression),
-                "preferredAgentIds" => r.read_into(&mut v.preferred_agent_ids),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                "routingFlags" => r.read_into(&mut v.routing_flags),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "languageId" => r.read_into(&mut self.language_id),
+                "label" => r.read_into(&mut self.label),
+                "priority" => r.read_into(&mut self.priority),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "skillExpression" => r.read_into(&mut self.skill_expression),
+                "preferredAgentIds" => r.read_into(&mut self.preferred_agent_ids),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                "routingFlags" => r.read_into(&mut self.routing_flags),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30655,7 +32987,7 @@ pub struct SecureSession {
     /// Required.
     ///
     /// JSON `flow`.
-    pub flow: Option<DomainEntityRef>,
+    pub flow: Option<Box<DomainEntityRef>>,
     /// Customer-provided data
     ///
     /// JSON `userData`.
@@ -30690,7 +33022,7 @@ impl SecureSession {
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: DomainEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user_data`].
@@ -30722,22 +33054,33 @@ impl SecureSession {
 
 impl FromJson for SecureSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SecureSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "flow" => r.read_into(&mut v.flow),
-                "userData" => r.read_into(&mut v.user_data),
-                "state" => r.read_into(&mut v.state),
-                "sourceParticipantId" => r.read_into(&mut v.source_participant_id),
-                "disconnect" => r.read_into(&mut v.disconnect),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "flow" => r.read_into(&mut self.flow),
+                "userData" => r.read_into(&mut self.user_data),
+                "state" => r.read_into(&mut self.state),
+                "sourceParticipantId" => r.read_into(&mut self.source_participant_id),
+                "disconnect" => r.read_into(&mut self.disconnect),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30830,16 +33173,27 @@ impl SecureSessionEntityListing {
 
 impl FromJson for SecureSessionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SecureSessionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30886,7 +33240,7 @@ pub struct SendAgentlessOutboundMessageRequest {
     /// The messaging template to use in the case of WhatsApp messenger type. This field is required when using WhatsApp messenger type
     ///
     /// JSON `messagingTemplate`.
-    pub messaging_template: Option<SendMessagingTemplateRequest>,
+    pub messaging_template: Option<Box<SendMessagingTemplateRequest>>,
     /// Use an existing active conversation to send the agentless outbound message. Set this parameter to 'true' to use active conversation. Default value: false
     ///
     /// JSON `useExistingActiveConversation`.
@@ -30923,7 +33277,7 @@ impl SendAgentlessOutboundMessageRequest {
     }
     /// Sets [`Self::messaging_template`].
     pub fn set_messaging_template(mut self, v: SendMessagingTemplateRequest) -> Self {
-        self.messaging_template = Some(v);
+        self.messaging_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::use_existing_active_conversation`].
@@ -30935,22 +33289,33 @@ impl SendAgentlessOutboundMessageRequest {
 
 impl FromJson for SendAgentlessOutboundMessageRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SendAgentlessOutboundMessageRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "toAddressMessengerType" => r.read_into(&mut v.to_address_messenger_type),
-                "textBody" => r.read_into(&mut v.text_body),
-                "messagingTemplate" => r.read_into(&mut v.messaging_template),
-                "useExistingActiveConversation" => r.read_into(&mut v.use_existing_active_conversation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "toAddressMessengerType" => r.read_into(&mut self.to_address_messenger_type),
+                "textBody" => r.read_into(&mut self.text_body),
+                "messagingTemplate" => r.read_into(&mut self.messaging_template),
+                "useExistingActiveConversation" => r.read_into(&mut self.use_existing_active_conversation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31062,7 +33427,7 @@ pub struct SendAgentlessOutboundMessageResponse {
     /// Sent agentless outbound message in normalized format
     ///
     /// JSON `message`.
-    pub message: Option<MessageData>,
+    pub message: Option<Box<MessageData>>,
     /// The time when the message was sent. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `timestamp`.
@@ -31070,7 +33435,7 @@ pub struct SendAgentlessOutboundMessageResponse {
     /// Details of the user created the job
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -31112,7 +33477,7 @@ impl SendAgentlessOutboundMessageResponse {
     }
     /// Sets [`Self::message`].
     pub fn set_message(mut self, v: MessageData) -> Self {
-        self.message = Some(v);
+        self.message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::timestamp`].
@@ -31122,7 +33487,7 @@ impl SendAgentlessOutboundMessageResponse {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -31134,25 +33499,36 @@ impl SendAgentlessOutboundMessageResponse {
 
 impl FromJson for SendAgentlessOutboundMessageResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SendAgentlessOutboundMessageResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "messengerType" => r.read_into(&mut v.messenger_type),
-                "useExistingActiveConversation" => r.read_into(&mut v.use_existing_active_conversation),
-                "message" => r.read_into(&mut v.message),
-                "timestamp" => r.read_into(&mut v.timestamp),
-                "user" => r.read_into(&mut v.user),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "messengerType" => r.read_into(&mut self.messenger_type),
+                "useExistingActiveConversation" => r.read_into(&mut self.use_existing_active_conversation),
+                "message" => r.read_into(&mut self.message),
+                "timestamp" => r.read_into(&mut self.timestamp),
+                "user" => r.read_into(&mut self.user),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31263,7 +33639,7 @@ pub struct SendMessagingTemplateRequest {
     /// Template parameters for carousel card components
     ///
     /// JSON `carouselParameters`.
-    pub carousel_parameters: Option<CarouselParameters>,
+    pub carousel_parameters: Option<Box<CarouselParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -31296,28 +33672,39 @@ impl SendMessagingTemplateRequest {
     }
     /// Sets [`Self::carousel_parameters`].
     pub fn set_carousel_parameters(mut self, v: CarouselParameters) -> Self {
-        self.carousel_parameters = Some(v);
+        self.carousel_parameters = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SendMessagingTemplateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SendMessagingTemplateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "responseId" => r.read_into(&mut v.response_id),
-                "parameters" => r.read_into(&mut v.parameters),
-                "headerParameters" => r.read_into(&mut v.header_parameters),
-                "bodyParameters" => r.read_into(&mut v.body_parameters),
-                "buttonUrlParameters" => r.read_into(&mut v.button_url_parameters),
-                "carouselParameters" => r.read_into(&mut v.carousel_parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "responseId" => r.read_into(&mut self.response_id),
+                "parameters" => r.read_into(&mut self.parameters),
+                "headerParameters" => r.read_into(&mut self.header_parameters),
+                "bodyParameters" => r.read_into(&mut self.body_parameters),
+                "buttonUrlParameters" => r.read_into(&mut self.button_url_parameters),
+                "carouselParameters" => r.read_into(&mut self.carousel_parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31360,16 +33747,27 @@ impl SetRecordingState {
 
 impl FromJson for SetRecordingState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SetRecordingState {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "recordingState" => r.read_into(&mut v.recording_state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "recordingState" => r.read_into(&mut self.recording_state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31458,16 +33856,27 @@ impl SetUuiDataRequest {
 
 impl FromJson for SetUuiDataRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SetUuiDataRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uuiData" => r.read_into(&mut v.uui_data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uuiData" => r.read_into(&mut self.uui_data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31550,21 +33959,32 @@ impl Settings {
 
 impl FromJson for Settings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Settings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "communicationBasedACW" => r.read_into(&mut v.communication_based_acw),
-                "includeNonAgentConversationSummary" => r.read_into(&mut v.include_non_agent_conversation_summary),
-                "allowCallbackQueueSelection" => r.read_into(&mut v.allow_callback_queue_selection),
-                "callbacksInheritRoutingFromInboundCall" => r.read_into(&mut v.callbacks_inherit_routing_from_inbound_call),
-                "completeAcwWhenAgentTransitionsOffline" => r.read_into(&mut v.complete_acw_when_agent_transitions_offline),
-                "totalActiveCallback" => r.read_into(&mut v.total_active_callback),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "communicationBasedACW" => r.read_into(&mut self.communication_based_acw),
+                "includeNonAgentConversationSummary" => r.read_into(&mut self.include_non_agent_conversation_summary),
+                "allowCallbackQueueSelection" => r.read_into(&mut self.allow_callback_queue_selection),
+                "callbacksInheritRoutingFromInboundCall" => r.read_into(&mut self.callbacks_inherit_routing_from_inbound_call),
+                "completeAcwWhenAgentTransitionsOffline" => r.read_into(&mut self.complete_acw_when_agent_transitions_offline),
+                "totalActiveCallback" => r.read_into(&mut self.total_active_callback),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31616,17 +34036,28 @@ impl SnippetRecordingRequest {
 
 impl FromJson for SnippetRecordingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SnippetRecordingRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "record" => r.read_into(&mut v.record),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "record" => r.read_into(&mut self.record),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31735,7 +34166,7 @@ pub struct SocialMediaMessageData {
     /// The message into normalized format
     ///
     /// JSON `normalizedMessage`.
-    pub normalized_message: Option<ConversationNormalizedMessage>,
+    pub normalized_message: Option<Box<ConversationNormalizedMessage>>,
     /// The delivery event associated with this message in normalized format, if the message direction was outbound
     ///
     /// JSON `normalizedReceipts`.
@@ -31743,7 +34174,7 @@ pub struct SocialMediaMessageData {
     /// User who sent this message.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// The id of the conversation of this message.
     ///
     /// JSON `conversationId`.
@@ -31804,7 +34235,7 @@ impl SocialMediaMessageData {
     }
     /// Sets [`Self::normalized_message`].
     pub fn set_normalized_message(mut self, v: ConversationNormalizedMessage) -> Self {
-        self.normalized_message = Some(v);
+        self.normalized_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::normalized_receipts`].
@@ -31814,7 +34245,7 @@ impl SocialMediaMessageData {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_id`].
@@ -31831,29 +34262,40 @@ impl SocialMediaMessageData {
 
 impl FromJson for SocialMediaMessageData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialMediaMessageData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "providerMessageId" => r.read_into(&mut v.provider_message_id),
-                "timestamp" => r.read_into(&mut v.timestamp),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "direction" => r.read_into(&mut v.direction),
-                "messengerType" => r.read_into(&mut v.messenger_type),
-                "status" => r.read_into(&mut v.status),
-                "normalizedMessage" => r.read_into(&mut v.normalized_message),
-                "normalizedReceipts" => r.read_into(&mut v.normalized_receipts),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "providerMessageId" => r.read_into(&mut self.provider_message_id),
+                "timestamp" => r.read_into(&mut self.timestamp),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "direction" => r.read_into(&mut self.direction),
+                "messengerType" => r.read_into(&mut self.messenger_type),
+                "status" => r.read_into(&mut self.status),
+                "normalizedMessage" => r.read_into(&mut self.normalized_message),
+                "normalizedReceipts" => r.read_into(&mut self.normalized_receipts),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32090,11 +34532,11 @@ pub struct Suggestion {
     /// The conversation that the suggestions correspond to.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The assistant that was used to provide the suggestions.
     ///
     /// JSON `assistant`.
-    pub assistant: Option<AddressableEntityRef>,
+    pub assistant: Option<Box<AddressableEntityRef>>,
     /// The type of the documents for which the suggestion is.
     ///
     /// JSON `type`.
@@ -32102,11 +34544,11 @@ pub struct Suggestion {
     /// The Faq from the knowledgebase that was provided as the suggestion.
     ///
     /// JSON `faq`.
-    pub faq: Option<Faq>,
+    pub faq: Option<Box<Faq>>,
     /// The article from the knowledgebase that was provided as the suggestion.
     ///
     /// JSON `article`.
-    pub article: Option<Article>,
+    pub article: Option<Box<Article>>,
     /// Date when the suggestion was created. For example: yyyy-MM-ddTHH:mm:ss.SSZ. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -32122,7 +34564,7 @@ pub struct Suggestion {
     /// The conversation context in which the suggestion was raised.
     ///
     /// JSON `context`.
-    pub context: Option<SuggestionContext>,
+    pub context: Option<Box<SuggestionContext>>,
     /// The state of the suggestion.
     ///
     /// JSON `state`.
@@ -32130,23 +34572,23 @@ pub struct Suggestion {
     /// The suggested knowledge search result that was provided as the suggestion.
     ///
     /// JSON `knowledgeSearch`.
-    pub knowledge_search: Option<SuggestionKnowledgeSearch>,
+    pub knowledge_search: Option<Box<SuggestionKnowledgeSearch>>,
     /// The suggested knowledge article that was provided as the suggestion.
     ///
     /// JSON `knowledgeArticle`.
-    pub knowledge_article: Option<SuggestionKnowledgeArticle>,
+    pub knowledge_article: Option<Box<SuggestionKnowledgeArticle>>,
     /// The suggested canned response that was provided as the suggestion.
     ///
     /// JSON `cannedResponse`.
-    pub canned_response: Option<SuggestionCannedResponse>,
+    pub canned_response: Option<Box<SuggestionCannedResponse>>,
     /// The suggested script that was provided as the suggestion.
     ///
     /// JSON `script`.
-    pub script: Option<SuggestionScript>,
+    pub script: Option<Box<SuggestionScript>>,
     /// The third-party suggestion.
     ///
     /// JSON `thirdPartySuggestion`.
-    pub third_party_suggestion: Option<ThirdPartySuggestion>,
+    pub third_party_suggestion: Option<Box<ThirdPartySuggestion>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -32163,12 +34605,12 @@ impl Suggestion {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assistant`].
     pub fn set_assistant(mut self, v: AddressableEntityRef) -> Self {
-        self.assistant = Some(v);
+        self.assistant = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -32178,12 +34620,12 @@ impl Suggestion {
     }
     /// Sets [`Self::faq`].
     pub fn set_faq(mut self, v: Faq) -> Self {
-        self.faq = Some(v);
+        self.faq = Some(Box::new(v));
         self
     }
     /// Sets [`Self::article`].
     pub fn set_article(mut self, v: Article) -> Self {
-        self.article = Some(v);
+        self.article = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -32203,7 +34645,7 @@ impl Suggestion {
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: SuggestionContext) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::state`].
@@ -32213,27 +34655,27 @@ impl Suggestion {
     }
     /// Sets [`Self::knowledge_search`].
     pub fn set_knowledge_search(mut self, v: SuggestionKnowledgeSearch) -> Self {
-        self.knowledge_search = Some(v);
+        self.knowledge_search = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_article`].
     pub fn set_knowledge_article(mut self, v: SuggestionKnowledgeArticle) -> Self {
-        self.knowledge_article = Some(v);
+        self.knowledge_article = Some(Box::new(v));
         self
     }
     /// Sets [`Self::canned_response`].
     pub fn set_canned_response(mut self, v: SuggestionCannedResponse) -> Self {
-        self.canned_response = Some(v);
+        self.canned_response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: SuggestionScript) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::third_party_suggestion`].
     pub fn set_third_party_suggestion(mut self, v: ThirdPartySuggestion) -> Self {
-        self.third_party_suggestion = Some(v);
+        self.third_party_suggestion = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -32245,32 +34687,43 @@ impl Suggestion {
 
 impl FromJson for Suggestion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Suggestion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "conversation" => r.read_into(&mut v.conversation),
-                "assistant" => r.read_into(&mut v.assistant),
-                "type" => r.read_into(&mut v.r#type),
-                "faq" => r.read_into(&mut v.faq),
-                "article" => r.read_into(&mut v.article),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "answerRecordId" => r.read_into(&mut v.answer_record_id),
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "context" => r.read_into(&mut v.context),
-                "state" => r.read_into(&mut v.state),
-                "knowledgeSearch" => r.read_into(&mut v.knowledge_search),
-                "knowledgeArticle" => r.read_into(&mut v.knowledge_article),
-                "cannedResponse" => r.read_into(&mut v.canned_response),
-                "script" => r.read_into(&mut v.script),
-                "thirdPartySuggestion" => r.read_into(&mut v.third_party_suggestion),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "conversation" => r.read_into(&mut self.conversation),
+                "assistant" => r.read_into(&mut self.assistant),
+                "type" => r.read_into(&mut self.r#type),
+                "faq" => r.read_into(&mut self.faq),
+                "article" => r.read_into(&mut self.article),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "answerRecordId" => r.read_into(&mut self.answer_record_id),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "context" => r.read_into(&mut self.context),
+                "state" => r.read_into(&mut self.state),
+                "knowledgeSearch" => r.read_into(&mut self.knowledge_search),
+                "knowledgeArticle" => r.read_into(&mut self.knowledge_article),
+                "cannedResponse" => r.read_into(&mut self.canned_response),
+                "script" => r.read_into(&mut self.script),
+                "thirdPartySuggestion" => r.read_into(&mut self.third_party_suggestion),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32502,11 +34955,11 @@ pub struct SuggestionCannedResponse {
     /// The suggested response.
     ///
     /// JSON `response`.
-    pub response: Option<AddressableEntityRef>,
+    pub response: Option<Box<AddressableEntityRef>>,
     /// The library from which the canned response is suggested
     ///
     /// JSON `library`.
-    pub library: Option<AddressableEntityRef>,
+    pub library: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -32514,29 +34967,40 @@ pub struct SuggestionCannedResponse {
 impl SuggestionCannedResponse {
     /// Sets [`Self::response`].
     pub fn set_response(mut self, v: AddressableEntityRef) -> Self {
-        self.response = Some(v);
+        self.response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::library`].
     pub fn set_library(mut self, v: AddressableEntityRef) -> Self {
-        self.library = Some(v);
+        self.library = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SuggestionCannedResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionCannedResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "response" => r.read_into(&mut v.response),
-                "library" => r.read_into(&mut v.library),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "response" => r.read_into(&mut self.response),
+                "library" => r.read_into(&mut self.library),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32560,7 +35024,7 @@ pub struct SuggestionContext {
     /// The queue used to assign the interaction to the user, if any.
     ///
     /// JSON `queue`.
-    pub queue: Option<AddressableEntityRef>,
+    pub queue: Option<Box<AddressableEntityRef>>,
     /// The media type of the conversation in which the suggestion event was raised.
     ///
     /// JSON `mediaType`.
@@ -32572,19 +35036,19 @@ pub struct SuggestionContext {
     /// The agent participant who received the raised suggestion, if any.
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The external contact of the end-user participant, if any.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<AddressableEntityRef>,
+    pub external_contact: Option<Box<AddressableEntityRef>>,
     /// The utterance in the voice conversation, after which the suggestion was raised, if any.
     ///
     /// JSON `utterance`.
-    pub utterance: Option<Entity>,
+    pub utterance: Option<Box<Entity>>,
     /// The message in the digital conversation, after which the suggestion was raised, if any.
     ///
     /// JSON `message`.
-    pub message: Option<AddressableEntityRef>,
+    pub message: Option<Box<AddressableEntityRef>>,
     /// The query statement used when generating the suggestion, if any.
     ///
     /// JSON `queryStatement`.
@@ -32600,7 +35064,7 @@ pub struct SuggestionContext {
 impl SuggestionContext {
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AddressableEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -32615,22 +35079,22 @@ impl SuggestionContext {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: AddressableEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::utterance`].
     pub fn set_utterance(mut self, v: Entity) -> Self {
-        self.utterance = Some(v);
+        self.utterance = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message`].
     pub fn set_message(mut self, v: AddressableEntityRef) -> Self {
-        self.message = Some(v);
+        self.message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::query_statement`].
@@ -32647,24 +35111,35 @@ impl SuggestionContext {
 
 impl FromJson for SuggestionContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queue" => r.read_into(&mut v.queue),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "participantType" => r.read_into(&mut v.participant_type),
-                "user" => r.read_into(&mut v.user),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "utterance" => r.read_into(&mut v.utterance),
-                "message" => r.read_into(&mut v.message),
-                "queryStatement" => r.read_into(&mut v.query_statement),
-                "language" => r.read_into(&mut v.language),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queue" => r.read_into(&mut self.queue),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "participantType" => r.read_into(&mut self.participant_type),
+                "user" => r.read_into(&mut self.user),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "utterance" => r.read_into(&mut self.utterance),
+                "message" => r.read_into(&mut self.message),
+                "queryStatement" => r.read_into(&mut self.query_statement),
+                "language" => r.read_into(&mut self.language),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32803,7 +35278,7 @@ pub struct SuggestionEngagement {
     /// The given feedback on the suggestion, if any.
     ///
     /// JSON `feedback`.
-    pub feedback: Option<SuggestionFeedback>,
+    pub feedback: Option<Box<SuggestionFeedback>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -32816,24 +35291,35 @@ impl SuggestionEngagement {
     }
     /// Sets [`Self::feedback`].
     pub fn set_feedback(mut self, v: SuggestionFeedback) -> Self {
-        self.feedback = Some(v);
+        self.feedback = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SuggestionEngagement {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionEngagement {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "engagementType" => r.read_into(&mut v.engagement_type),
-                "feedback" => r.read_into(&mut v.feedback),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "engagementType" => r.read_into(&mut self.engagement_type),
+                "feedback" => r.read_into(&mut self.feedback),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32929,16 +35415,27 @@ impl SuggestionFeedback {
 
 impl FromJson for SuggestionFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionFeedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rating" => r.read_into(&mut v.rating),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rating" => r.read_into(&mut self.rating),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33041,18 +35538,29 @@ impl SuggestionKnowledgeAnswer {
 
 impl FromJson for SuggestionKnowledgeAnswer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionKnowledgeAnswer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "answer" => r.read_into(&mut v.answer),
-                "startIndex" => r.read_into(&mut v.start_index),
-                "endIndex" => r.read_into(&mut v.end_index),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "answer" => r.read_into(&mut self.answer),
+                "startIndex" => r.read_into(&mut self.start_index),
+                "endIndex" => r.read_into(&mut self.end_index),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33085,15 +35593,15 @@ pub struct SuggestionKnowledgeArticle {
     /// The article.
     ///
     /// JSON `document`.
-    pub document: Option<AddressableEntityRef>,
+    pub document: Option<Box<AddressableEntityRef>>,
     /// The version of the article.
     ///
     /// JSON `version`.
-    pub version: Option<AddressableEntityRef>,
+    pub version: Option<Box<AddressableEntityRef>>,
     /// The most relevant answer within the suggested article.
     ///
     /// JSON `knowledgeAnswer`.
-    pub knowledge_answer: Option<SuggestionKnowledgeAnswer>,
+    pub knowledge_answer: Option<Box<SuggestionKnowledgeAnswer>>,
     /// The variations of the article.
     ///
     /// JSON `variations`.
@@ -33115,17 +35623,17 @@ impl SuggestionKnowledgeArticle {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: AddressableEntityRef) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: AddressableEntityRef) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_answer`].
     pub fn set_knowledge_answer(mut self, v: SuggestionKnowledgeAnswer) -> Self {
-        self.knowledge_answer = Some(v);
+        self.knowledge_answer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::variations`].
@@ -33137,21 +35645,32 @@ impl SuggestionKnowledgeArticle {
 
 impl FromJson for SuggestionKnowledgeArticle {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionKnowledgeArticle {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "snippets" => r.read_into(&mut v.snippets),
-                "document" => r.read_into(&mut v.document),
-                "version" => r.read_into(&mut v.version),
-                "knowledgeAnswer" => r.read_into(&mut v.knowledge_answer),
-                "variations" => r.read_into(&mut v.variations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "snippets" => r.read_into(&mut self.snippets),
+                "document" => r.read_into(&mut self.document),
+                "version" => r.read_into(&mut self.version),
+                "knowledgeAnswer" => r.read_into(&mut self.knowledge_answer),
+                "variations" => r.read_into(&mut self.variations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33195,15 +35714,15 @@ pub struct SuggestionKnowledgeSearch {
     /// The article matching the query.
     ///
     /// JSON `document`.
-    pub document: Option<AddressableEntityRef>,
+    pub document: Option<Box<AddressableEntityRef>>,
     /// The version of the article.
     ///
     /// JSON `version`.
-    pub version: Option<AddressableEntityRef>,
+    pub version: Option<Box<AddressableEntityRef>>,
     /// The most relevant answer within a searched article for the searched query
     ///
     /// JSON `knowledgeAnswer`.
-    pub knowledge_answer: Option<SuggestionKnowledgeAnswer>,
+    pub knowledge_answer: Option<Box<SuggestionKnowledgeAnswer>>,
     /// Variations of the article.
     ///
     /// JSON `variations`.
@@ -33235,17 +35754,17 @@ impl SuggestionKnowledgeSearch {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: AddressableEntityRef) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: AddressableEntityRef) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_answer`].
     pub fn set_knowledge_answer(mut self, v: SuggestionKnowledgeAnswer) -> Self {
-        self.knowledge_answer = Some(v);
+        self.knowledge_answer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::variations`].
@@ -33257,23 +35776,34 @@ impl SuggestionKnowledgeSearch {
 
 impl FromJson for SuggestionKnowledgeSearch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionKnowledgeSearch {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "snippets" => r.read_into(&mut v.snippets),
-                "confidence" => r.read_into(&mut v.confidence),
-                "searchId" => r.read_into(&mut v.search_id),
-                "document" => r.read_into(&mut v.document),
-                "version" => r.read_into(&mut v.version),
-                "knowledgeAnswer" => r.read_into(&mut v.knowledge_answer),
-                "variations" => r.read_into(&mut v.variations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "snippets" => r.read_into(&mut self.snippets),
+                "confidence" => r.read_into(&mut self.confidence),
+                "searchId" => r.read_into(&mut self.search_id),
+                "document" => r.read_into(&mut self.document),
+                "version" => r.read_into(&mut self.version),
+                "knowledgeAnswer" => r.read_into(&mut self.knowledge_answer),
+                "variations" => r.read_into(&mut self.variations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33337,19 +35867,30 @@ impl SuggestionListing {
 
 impl FromJson for SuggestionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33375,7 +35916,7 @@ pub struct SuggestionPatchRequest {
     /// The third-party suggestion to associate with the suggestion.
     ///
     /// JSON `thirdPartySuggestion`.
-    pub third_party_suggestion: Option<ThirdPartySuggestion>,
+    pub third_party_suggestion: Option<Box<ThirdPartySuggestion>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -33383,23 +35924,34 @@ pub struct SuggestionPatchRequest {
 impl SuggestionPatchRequest {
     /// Sets [`Self::third_party_suggestion`].
     pub fn set_third_party_suggestion(mut self, v: ThirdPartySuggestion) -> Self {
-        self.third_party_suggestion = Some(v);
+        self.third_party_suggestion = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SuggestionPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "thirdPartySuggestion" => r.read_into(&mut v.third_party_suggestion),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "thirdPartySuggestion" => r.read_into(&mut self.third_party_suggestion),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33422,11 +35974,11 @@ pub struct SuggestionScript {
     /// The suggested script.
     ///
     /// JSON `script`.
-    pub script: Option<AddressableEntityRef>,
+    pub script: Option<Box<AddressableEntityRef>>,
     /// The page of the script.
     ///
     /// JSON `page`.
-    pub page: Option<AddressableEntityRef>,
+    pub page: Option<Box<AddressableEntityRef>>,
     /// The payload for the script.
     ///
     /// JSON `data`.
@@ -33438,12 +35990,12 @@ pub struct SuggestionScript {
 impl SuggestionScript {
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: AddressableEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::page`].
     pub fn set_page(mut self, v: AddressableEntityRef) -> Self {
-        self.page = Some(v);
+        self.page = Some(Box::new(v));
         self
     }
     /// Sets [`Self::data`].
@@ -33455,18 +36007,29 @@ impl SuggestionScript {
 
 impl FromJson for SuggestionScript {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SuggestionScript {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "script" => r.read_into(&mut v.script),
-                "page" => r.read_into(&mut v.page),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "script" => r.read_into(&mut self.script),
+                "page" => r.read_into(&mut self.page),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33515,17 +36078,28 @@ impl TemplateParameter {
 
 impl FromJson for TemplateParameter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TemplateParameter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33562,16 +36136,27 @@ impl TextMessageListing {
 
 impl FromJson for TextMessageListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TextMessageListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33627,18 +36212,29 @@ impl ThirdPartySuggestion {
 
 impl FromJson for ThirdPartySuggestion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ThirdPartySuggestion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "title" => r.read_into(&mut v.title),
-                "sources" => r.read_into(&mut v.sources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "title" => r.read_into(&mut self.title),
+                "sources" => r.read_into(&mut self.sources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33687,17 +36283,28 @@ impl ThirdPartySuggestionSource {
 
 impl FromJson for ThirdPartySuggestionSource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ThirdPartySuggestionSource {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33790,22 +36397,33 @@ impl TransferRequest {
 
 impl FromJson for TransferRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
-                "userId" => r.read_into(&mut v.user_id),
-                "address" => r.read_into(&mut v.address),
-                "userName" => r.read_into(&mut v.user_name),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "voicemail" => r.read_into(&mut v.voicemail),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut self.keep_internal_message_alive),
+                "userId" => r.read_into(&mut self.user_id),
+                "address" => r.read_into(&mut self.address),
+                "userName" => r.read_into(&mut self.user_name),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "voicemail" => r.read_into(&mut self.voicemail),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -33914,18 +36532,29 @@ impl TransferToAddressRequest {
 
 impl FromJson for TransferToAddressRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferToAddressRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
-                "address" => r.read_into(&mut v.address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut self.keep_internal_message_alive),
+                "address" => r.read_into(&mut self.address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -34057,21 +36686,32 @@ impl TransferToAgentRequest {
 
 impl FromJson for TransferToAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferToAgentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
-                "userId" => r.read_into(&mut v.user_id),
-                "userName" => r.read_into(&mut v.user_name),
-                "userDisplayName" => r.read_into(&mut v.user_display_name),
-                "voicemail" => r.read_into(&mut v.voicemail),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut self.keep_internal_message_alive),
+                "userId" => r.read_into(&mut self.user_id),
+                "userName" => r.read_into(&mut self.user_name),
+                "userDisplayName" => r.read_into(&mut self.user_display_name),
+                "voicemail" => r.read_into(&mut self.voicemail),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -34192,19 +36832,30 @@ impl TransferToExternalContactRequest {
 
 impl FromJson for TransferToExternalContactRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferToExternalContactRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
-                "contactId" => r.read_into(&mut v.contact_id),
-                "phoneType" => r.read_into(&mut v.phone_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut self.keep_internal_message_alive),
+                "contactId" => r.read_into(&mut self.contact_id),
+                "phoneType" => r.read_into(&mut self.phone_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -34365,18 +37016,29 @@ impl TransferToExternalRequest {
 
 impl FromJson for TransferToExternalRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferToExternalRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
-                "address" => r.read_into(&mut v.address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut self.keep_internal_message_alive),
+                "address" => r.read_into(&mut self.address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -34490,19 +37152,30 @@ impl TransferToQueueRequest {
 
 impl FromJson for TransferToQueueRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferToQueueRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "queueName" => r.read_into(&mut v.queue_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut self.keep_internal_message_alive),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "queueName" => r.read_into(&mut self.queue_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -34575,7 +37248,7 @@ pub struct TwitterIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -34593,7 +37266,7 @@ pub struct TwitterIdentityResolutionConfig {
 impl TwitterIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -34610,18 +37283,29 @@ impl TwitterIdentityResolutionConfig {
 
 impl FromJson for TwitterIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -34658,9 +37342,9 @@ pub struct TwitterIntegration {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingReference>,
+    pub messaging_setting: Option<Box<MessagingSettingReference>>,
     /// The status of the Twitter Integration
     ///
     /// JSON `status`.
@@ -34668,7 +37352,7 @@ pub struct TwitterIntegration {
     /// The recipient reference associated with the Twitter Integration This recipient is used to associate a flow to an integration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<DomainEntityRef>,
+    pub recipient: Option<Box<DomainEntityRef>>,
     /// Date this Integration was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -34680,11 +37364,11 @@ pub struct TwitterIntegration {
     /// User reference that created this Integration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that last modified this Integration
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Version number required for updates
     ///
     /// Required.
@@ -34698,7 +37382,7 @@ pub struct TwitterIntegration {
     /// Error information returned, if createStatus is set to Error
     ///
     /// JSON `createError`.
-    pub create_error: Option<ErrorBody>,
+    pub create_error: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -34720,12 +37404,12 @@ impl TwitterIntegration {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -34735,7 +37419,7 @@ impl TwitterIntegration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -34750,12 +37434,12 @@ impl TwitterIntegration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -34770,7 +37454,7 @@ impl TwitterIntegration {
     }
     /// Sets [`Self::create_error`].
     pub fn set_create_error(mut self, v: ErrorBody) -> Self {
-        self.create_error = Some(v);
+        self.create_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -34782,29 +37466,40 @@ impl TwitterIntegration {
 
 impl FromJson for TwitterIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "status" => r.read_into(&mut v.status),
-                "recipient" => r.read_into(&mut v.recipient),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "createStatus" => r.read_into(&mut v.create_status),
-                "createError" => r.read_into(&mut v.create_error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "status" => r.read_into(&mut self.status),
+                "recipient" => r.read_into(&mut self.recipient),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "createStatus" => r.read_into(&mut self.create_status),
+                "createError" => r.read_into(&mut self.create_error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -34967,25 +37662,36 @@ impl TwitterIntegrationEntityListing {
 
 impl FromJson for TwitterIntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterIntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35027,11 +37733,11 @@ pub struct TwitterIntegrationRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The authorization code returned from the signup flow to request access tokens later on
     ///
     /// Required.
@@ -35077,12 +37783,12 @@ impl TwitterIntegrationRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::signup_code`].
@@ -35114,24 +37820,35 @@ impl TwitterIntegrationRequest {
 
 impl FromJson for TwitterIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "signupCode" => r.read_into(&mut v.signup_code),
-                "appId" => r.read_into(&mut v.app_id),
-                "codeChallenge" => r.read_into(&mut v.code_challenge),
-                "redirectUri" => r.read_into(&mut v.redirect_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "signupCode" => r.read_into(&mut self.signup_code),
+                "appId" => r.read_into(&mut self.app_id),
+                "codeChallenge" => r.read_into(&mut self.code_challenge),
+                "redirectUri" => r.read_into(&mut self.redirect_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35170,11 +37887,11 @@ pub struct TwitterIntegrationUpdateRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The authorization code returned from the signup flow to request access tokens later on
     ///
     /// JSON `signupCode`.
@@ -35208,12 +37925,12 @@ impl TwitterIntegrationUpdateRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::signup_code`].
@@ -35240,23 +37957,34 @@ impl TwitterIntegrationUpdateRequest {
 
 impl FromJson for TwitterIntegrationUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterIntegrationUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "signupCode" => r.read_into(&mut v.signup_code),
-                "codeChallenge" => r.read_into(&mut v.code_challenge),
-                "redirectUri" => r.read_into(&mut v.redirect_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "signupCode" => r.read_into(&mut self.signup_code),
+                "codeChallenge" => r.read_into(&mut self.code_challenge),
+                "redirectUri" => r.read_into(&mut self.redirect_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35310,17 +38038,28 @@ impl TwitterOAuthSettings {
 
 impl FromJson for TwitterOAuthSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterOAuthSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "clientId" => r.read_into(&mut v.client_id),
-                "scopes" => r.read_into(&mut v.scopes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "clientId" => r.read_into(&mut self.client_id),
+                "scopes" => r.read_into(&mut self.scopes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35377,18 +38116,29 @@ impl TwitterSignupOAuthSettings {
 
 impl FromJson for TwitterSignupOAuthSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterSignupOAuthSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "clientId" => r.read_into(&mut v.client_id),
-                "scopes" => r.read_into(&mut v.scopes),
-                "appId" => r.read_into(&mut v.app_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "clientId" => r.read_into(&mut self.client_id),
+                "scopes" => r.read_into(&mut self.scopes),
+                "appId" => r.read_into(&mut self.app_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35428,16 +38178,27 @@ impl UpdateConferenceRequest {
 
 impl FromJson for UpdateConferenceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateConferenceRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationIds" => r.read_into(&mut v.conversation_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationIds" => r.read_into(&mut self.conversation_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35506,19 +38267,30 @@ impl UploadAttachmentRequest {
 
 impl FromJson for UploadAttachmentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UploadAttachmentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
-                "contentMd5" => r.read_into(&mut v.content_md5),
-                "inlineImage" => r.read_into(&mut v.inline_image),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "contentLengthBytes" => r.read_into(&mut self.content_length_bytes),
+                "contentMd5" => r.read_into(&mut self.content_md5),
+                "inlineImage" => r.read_into(&mut self.inline_image),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35595,20 +38367,31 @@ impl UploadAttachmentResponse {
 
 impl FromJson for UploadAttachmentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UploadAttachmentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attachmentId" => r.read_into(&mut v.attachment_id),
-                "name" => r.read_into(&mut v.name),
-                "url" => r.read_into(&mut v.url),
-                "headers" => r.read_into(&mut v.headers),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attachmentId" => r.read_into(&mut self.attachment_id),
+                "name" => r.read_into(&mut self.name),
+                "url" => r.read_into(&mut self.url),
+                "headers" => r.read_into(&mut self.headers),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35672,18 +38455,29 @@ impl UploadMediaRequest {
 
 impl FromJson for UploadMediaRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UploadMediaRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileName" => r.read_into(&mut v.file_name),
-                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
-                "contentMd5" => r.read_into(&mut v.content_md5),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileName" => r.read_into(&mut self.file_name),
+                "contentLengthBytes" => r.read_into(&mut self.content_length_bytes),
+                "contentMd5" => r.read_into(&mut self.content_md5),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35716,7 +38510,7 @@ pub struct VideoConferenceDetails {
     /// Information about the participants of the video conference.
     ///
     /// JSON `participantInfo`.
-    pub participant_info: Option<ParticipantInfo>,
+    pub participant_info: Option<Box<ParticipantInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -35734,25 +38528,36 @@ impl VideoConferenceDetails {
     }
     /// Sets [`Self::participant_info`].
     pub fn set_participant_info(mut self, v: ParticipantInfo) -> Self {
-        self.participant_info = Some(v);
+        self.participant_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for VideoConferenceDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VideoConferenceDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conferenceId" => r.read_into(&mut v.conference_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "participantInfo" => r.read_into(&mut v.participant_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conferenceId" => r.read_into(&mut self.conference_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "participantInfo" => r.read_into(&mut self.participant_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35814,18 +38619,29 @@ impl WhatsAppAvailablePhoneNumberDetails {
 
 impl FromJson for WhatsAppAvailablePhoneNumberDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppAvailablePhoneNumberDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35863,16 +38679,27 @@ impl WhatsAppAvailablePhoneNumberDetailsListing {
 
 impl FromJson for WhatsAppAvailablePhoneNumberDetailsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppAvailablePhoneNumberDetailsListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35948,20 +38775,31 @@ impl WhatsAppEmbeddedSignupIntegrationActivationRequest {
 
 impl FromJson for WhatsAppEmbeddedSignupIntegrationActivationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppEmbeddedSignupIntegrationActivationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "pin" => r.read_into(&mut v.pin),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "pin" => r.read_into(&mut self.pin),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -35996,11 +38834,11 @@ pub struct WhatsAppEmbeddedSignupIntegrationRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The access token returned from the embedded signup flow. Not required for versions v4 or later.
     ///
     /// JSON `embeddedSignupAccessToken`.
@@ -36026,12 +38864,12 @@ impl WhatsAppEmbeddedSignupIntegrationRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::embedded_signup_access_token`].
@@ -36048,21 +38886,32 @@ impl WhatsAppEmbeddedSignupIntegrationRequest {
 
 impl FromJson for WhatsAppEmbeddedSignupIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppEmbeddedSignupIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "embeddedSignupAccessToken" => r.read_into(&mut v.embedded_signup_access_token),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "embeddedSignupAccessToken" => r.read_into(&mut self.embedded_signup_access_token),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -36090,7 +38939,7 @@ pub struct WhatsAppIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -36108,7 +38957,7 @@ pub struct WhatsAppIdentityResolutionConfig {
 impl WhatsAppIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -36125,18 +38974,29 @@ impl WhatsAppIdentityResolutionConfig {
 
 impl FromJson for WhatsAppIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -36173,9 +39033,9 @@ pub struct WhatsAppIntegration {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingReference>,
+    pub messaging_setting: Option<Box<MessagingSettingReference>>,
     /// The phone number associated to the WhatsApp integration.
     ///
     /// Required.
@@ -36185,7 +39045,7 @@ pub struct WhatsAppIntegration {
     /// The list of available WhatsApp phone numbers for this account. Please select one phone number from this list to use with the created integration.
     ///
     /// JSON `availablePhoneNumbers`.
-    pub available_phone_numbers: Option<WhatsAppAvailablePhoneNumberDetailsListing>,
+    pub available_phone_numbers: Option<Box<WhatsAppAvailablePhoneNumberDetailsListing>>,
     /// The status of the WhatsApp Integration
     ///
     /// JSON `status`.
@@ -36193,7 +39053,7 @@ pub struct WhatsAppIntegration {
     /// The recipient associated to the WhatsApp Integration. This recipient is used to associate a flow to an integration
     ///
     /// JSON `recipient`.
-    pub recipient: Option<DomainEntityRef>,
+    pub recipient: Option<Box<DomainEntityRef>>,
     /// Date this Integration was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -36205,11 +39065,11 @@ pub struct WhatsAppIntegration {
     /// User reference that created this Integration
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that last modified this Integration
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Version number required for updates.
     ///
     /// Required.
@@ -36223,7 +39083,7 @@ pub struct WhatsAppIntegration {
     /// The error information of WhatsApp Integration activation process
     ///
     /// JSON `activationErrorInfo`.
-    pub activation_error_info: Option<ErrorBody>,
+    pub activation_error_info: Option<Box<ErrorBody>>,
     /// Status of asynchronous create operation
     ///
     /// JSON `createStatus`.
@@ -36231,7 +39091,7 @@ pub struct WhatsAppIntegration {
     /// Error information returned, if createStatus is set to Error
     ///
     /// JSON `createError`.
-    pub create_error: Option<ErrorBody>,
+    pub create_error: Option<Box<ErrorBody>>,
     /// The WhatsApp Business Account Id (WABA Id)
     ///
     /// JSON `whatsAppBusinessAccountId`.
@@ -36257,12 +39117,12 @@ impl WhatsAppIntegration {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::phone_number`].
@@ -36272,7 +39132,7 @@ impl WhatsAppIntegration {
     }
     /// Sets [`Self::available_phone_numbers`].
     pub fn set_available_phone_numbers(mut self, v: WhatsAppAvailablePhoneNumberDetailsListing) -> Self {
-        self.available_phone_numbers = Some(v);
+        self.available_phone_numbers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -36282,7 +39142,7 @@ impl WhatsAppIntegration {
     }
     /// Sets [`Self::recipient`].
     pub fn set_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.recipient = Some(v);
+        self.recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -36297,12 +39157,12 @@ impl WhatsAppIntegration {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -36317,7 +39177,7 @@ impl WhatsAppIntegration {
     }
     /// Sets [`Self::activation_error_info`].
     pub fn set_activation_error_info(mut self, v: ErrorBody) -> Self {
-        self.activation_error_info = Some(v);
+        self.activation_error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::create_status`].
@@ -36327,7 +39187,7 @@ impl WhatsAppIntegration {
     }
     /// Sets [`Self::create_error`].
     pub fn set_create_error(mut self, v: ErrorBody) -> Self {
-        self.create_error = Some(v);
+        self.create_error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whats_app_business_account_id`].
@@ -36344,34 +39204,45 @@ impl WhatsAppIntegration {
 
 impl FromJson for WhatsAppIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "availablePhoneNumbers" => r.read_into(&mut v.available_phone_numbers),
-                "status" => r.read_into(&mut v.status),
-                "recipient" => r.read_into(&mut v.recipient),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "activationStatusCode" => r.read_into(&mut v.activation_status_code),
-                "activationErrorInfo" => r.read_into(&mut v.activation_error_info),
-                "createStatus" => r.read_into(&mut v.create_status),
-                "createError" => r.read_into(&mut v.create_error),
-                "whatsAppBusinessAccountId" => r.read_into(&mut v.whats_app_business_account_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "availablePhoneNumbers" => r.read_into(&mut self.available_phone_numbers),
+                "status" => r.read_into(&mut self.status),
+                "recipient" => r.read_into(&mut self.recipient),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "activationStatusCode" => r.read_into(&mut self.activation_status_code),
+                "activationErrorInfo" => r.read_into(&mut self.activation_error_info),
+                "createStatus" => r.read_into(&mut self.create_status),
+                "createError" => r.read_into(&mut self.create_error),
+                "whatsAppBusinessAccountId" => r.read_into(&mut self.whats_app_business_account_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -36673,25 +39544,36 @@ impl WhatsAppIntegrationEntityListing {
 
 impl FromJson for WhatsAppIntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppIntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -36733,11 +39615,11 @@ pub struct WhatsAppIntegrationRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The phone number associated to the whatsApp integration
     ///
     /// Required.
@@ -36771,12 +39653,12 @@ impl WhatsAppIntegrationRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::phone_number`].
@@ -36798,22 +39680,33 @@ impl WhatsAppIntegrationRequest {
 
 impl FromJson for WhatsAppIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "wabaCertificate" => r.read_into(&mut v.waba_certificate),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "wabaCertificate" => r.read_into(&mut self.waba_certificate),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -36850,11 +39743,11 @@ pub struct WhatsAppIntegrationUpdateRequest {
     /// Defines the SupportedContent profile configured for an integration
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Defines the message settings to be applied for this integration
     ///
     /// JSON `messagingSetting`.
-    pub messaging_setting: Option<MessagingSettingRequestReference>,
+    pub messaging_setting: Option<Box<MessagingSettingRequestReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -36876,12 +39769,12 @@ impl WhatsAppIntegrationUpdateRequest {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_setting`].
     pub fn set_messaging_setting(mut self, v: MessagingSettingRequestReference) -> Self {
-        self.messaging_setting = Some(v);
+        self.messaging_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -36893,20 +39786,31 @@ impl WhatsAppIntegrationUpdateRequest {
 
 impl FromJson for WhatsAppIntegrationUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppIntegrationUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "messagingSetting" => r.read_into(&mut v.messaging_setting),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "messagingSetting" => r.read_into(&mut self.messaging_setting),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -37011,23 +39915,34 @@ impl WrapupInput {
 
 impl FromJson for WrapupInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapupInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "name" => r.read_into(&mut v.name),
-                "notes" => r.read_into(&mut v.notes),
-                "tags" => r.read_into(&mut v.tags),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "endTime" => r.read_into(&mut v.end_time),
-                "provisional" => r.read_into(&mut v.provisional),
-                "disableEndTimeUpdates" => r.read_into(&mut v.disable_end_time_updates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "name" => r.read_into(&mut self.name),
+                "notes" => r.read_into(&mut self.notes),
+                "tags" => r.read_into(&mut self.tags),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "endTime" => r.read_into(&mut self.end_time),
+                "provisional" => r.read_into(&mut self.provisional),
+                "disableEndTimeUpdates" => r.read_into(&mut self.disable_end_time_updates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

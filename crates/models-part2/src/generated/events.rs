@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -50,17 +50,28 @@ impl AudioState {
 
 impl FromJson for AudioState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AudioState {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "canHear" => r.read_into(&mut v.can_hear),
-                "canSpeak" => r.read_into(&mut v.can_speak),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "canHear" => r.read_into(&mut self.can_hear),
+                "canSpeak" => r.read_into(&mut self.can_speak),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -110,7 +121,7 @@ pub struct AudioUpdatedEvent {
     /// Required.
     ///
     /// JSON `audioState`.
-    pub audio_state: Option<AudioState>,
+    pub audio_state: Option<Box<AudioState>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -138,27 +149,38 @@ impl AudioUpdatedEvent {
     }
     /// Sets [`Self::audio_state`].
     pub fn set_audio_state(mut self, v: AudioState) -> Self {
-        self.audio_state = Some(v);
+        self.audio_state = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AudioUpdatedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AudioUpdatedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "audioState" => r.read_into(&mut v.audio_state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "audioState" => r.read_into(&mut self.audio_state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -479,47 +501,58 @@ impl BatchConversationEventRequest {
 
 impl FromJson for BatchConversationEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchConversationEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endTransferEvents" => r.read_into(&mut v.end_transfer_events),
-                "phoneTransferEvents" => r.read_into(&mut v.phone_transfer_events),
-                "progressTransferEvents" => r.read_into(&mut v.progress_transfer_events),
-                "routingTransferEvents" => r.read_into(&mut v.routing_transfer_events),
-                "userTransferEvents" => r.read_into(&mut v.user_transfer_events),
-                "communicationAnsweredEvents" => r.read_into(&mut v.communication_answered_events),
-                "communicationDispositionAppliedEvents" => r.read_into(&mut v.communication_disposition_applied_events),
-                "holdUpdatedEvents" => r.read_into(&mut v.hold_updated_events),
-                "externalEstablishedEvents" => r.read_into(&mut v.external_established_events),
-                "ivrEstablishedEvents" => r.read_into(&mut v.ivr_established_events),
-                "phoneEstablishedEvents" => r.read_into(&mut v.phone_established_events),
-                "routingEstablishedEvents" => r.read_into(&mut v.routing_established_events),
-                "userEstablishedEvents" => r.read_into(&mut v.user_established_events),
-                "audioUpdatedEvents" => r.read_into(&mut v.audio_updated_events),
-                "communicationEndedEvents" => r.read_into(&mut v.communication_ended_events),
-                "consultTransferEvents" => r.read_into(&mut v.consult_transfer_events),
-                "progressConsultTransferEvents" => r.read_into(&mut v.progress_consult_transfer_events),
-                "endConsultTransferEvents" => r.read_into(&mut v.end_consult_transfer_events),
-                "emailBeginTransmittingEvents" => r.read_into(&mut v.email_begin_transmitting_events),
-                "emailCommunicationEndedEvents" => r.read_into(&mut v.email_communication_ended_events),
-                "emailExternalEstablishedEvents" => r.read_into(&mut v.email_external_established_events),
-                "emailFlowEstablishedEvents" => r.read_into(&mut v.email_flow_established_events),
-                "emailRoutingEstablishedEvents" => r.read_into(&mut v.email_routing_established_events),
-                "emailUserEstablishedEvents" => r.read_into(&mut v.email_user_established_events),
-                "emailCommunicationAnsweredEvents" => r.read_into(&mut v.email_communication_answered_events),
-                "emailCommunicationDispositionAppliedEvents" => r.read_into(&mut v.email_communication_disposition_applied_events),
-                "emailCommunicationSentMessageEvents" => r.read_into(&mut v.email_communication_sent_message_events),
-                "emailHoldUpdatedEvents" => r.read_into(&mut v.email_hold_updated_events),
-                "emailEndTransferEvents" => r.read_into(&mut v.email_end_transfer_events),
-                "emailProgressTransferEvents" => r.read_into(&mut v.email_progress_transfer_events),
-                "emailRoutingTransferEvents" => r.read_into(&mut v.email_routing_transfer_events),
-                "emailUserTransferEvents" => r.read_into(&mut v.email_user_transfer_events),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endTransferEvents" => r.read_into(&mut self.end_transfer_events),
+                "phoneTransferEvents" => r.read_into(&mut self.phone_transfer_events),
+                "progressTransferEvents" => r.read_into(&mut self.progress_transfer_events),
+                "routingTransferEvents" => r.read_into(&mut self.routing_transfer_events),
+                "userTransferEvents" => r.read_into(&mut self.user_transfer_events),
+                "communicationAnsweredEvents" => r.read_into(&mut self.communication_answered_events),
+                "communicationDispositionAppliedEvents" => r.read_into(&mut self.communication_disposition_applied_events),
+                "holdUpdatedEvents" => r.read_into(&mut self.hold_updated_events),
+                "externalEstablishedEvents" => r.read_into(&mut self.external_established_events),
+                "ivrEstablishedEvents" => r.read_into(&mut self.ivr_established_events),
+                "phoneEstablishedEvents" => r.read_into(&mut self.phone_established_events),
+                "routingEstablishedEvents" => r.read_into(&mut self.routing_established_events),
+                "userEstablishedEvents" => r.read_into(&mut self.user_established_events),
+                "audioUpdatedEvents" => r.read_into(&mut self.audio_updated_events),
+                "communicationEndedEvents" => r.read_into(&mut self.communication_ended_events),
+                "consultTransferEvents" => r.read_into(&mut self.consult_transfer_events),
+                "progressConsultTransferEvents" => r.read_into(&mut self.progress_consult_transfer_events),
+                "endConsultTransferEvents" => r.read_into(&mut self.end_consult_transfer_events),
+                "emailBeginTransmittingEvents" => r.read_into(&mut self.email_begin_transmitting_events),
+                "emailCommunicationEndedEvents" => r.read_into(&mut self.email_communication_ended_events),
+                "emailExternalEstablishedEvents" => r.read_into(&mut self.email_external_established_events),
+                "emailFlowEstablishedEvents" => r.read_into(&mut self.email_flow_established_events),
+                "emailRoutingEstablishedEvents" => r.read_into(&mut self.email_routing_established_events),
+                "emailUserEstablishedEvents" => r.read_into(&mut self.email_user_established_events),
+                "emailCommunicationAnsweredEvents" => r.read_into(&mut self.email_communication_answered_events),
+                "emailCommunicationDispositionAppliedEvents" => r.read_into(&mut self.email_communication_disposition_applied_events),
+                "emailCommunicationSentMessageEvents" => r.read_into(&mut self.email_communication_sent_message_events),
+                "emailHoldUpdatedEvents" => r.read_into(&mut self.email_hold_updated_events),
+                "emailEndTransferEvents" => r.read_into(&mut self.email_end_transfer_events),
+                "emailProgressTransferEvents" => r.read_into(&mut self.email_progress_transfer_events),
+                "emailRoutingTransferEvents" => r.read_into(&mut self.email_routing_transfer_events),
+                "emailUserTransferEvents" => r.read_into(&mut self.email_user_transfer_events),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -588,16 +621,27 @@ impl BatchEventResponse {
 
 impl FromJson for BatchEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchEventResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "errors" => r.read_into(&mut v.errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "errors" => r.read_into(&mut self.errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -635,16 +679,27 @@ impl BatchPredictiveRoutingCustomKpiAttributionEventRequest {
 
 impl FromJson for BatchPredictiveRoutingCustomKpiAttributionEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchPredictiveRoutingCustomKpiAttributionEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "customKpiAttributionEvents" => r.read_into(&mut v.custom_kpi_attribution_events),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "customKpiAttributionEvents" => r.read_into(&mut self.custom_kpi_attribution_events),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -682,16 +737,27 @@ impl BatchUserPresenceEventRequest {
 
 impl FromJson for BatchUserPresenceEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchUserPresenceEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userPresenceEvents" => r.read_into(&mut v.user_presence_events),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userPresenceEvents" => r.read_into(&mut self.user_presence_events),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -729,16 +795,27 @@ impl BatchUserRoutingStatusEventRequest {
 
 impl FromJson for BatchUserRoutingStatusEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BatchUserRoutingStatusEventRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userRoutingStatusEvents" => r.read_into(&mut v.user_routing_status_events),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userRoutingStatusEvents" => r.read_into(&mut self.user_routing_status_events),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -811,19 +888,30 @@ impl CommunicationAnsweredEvent {
 
 impl FromJson for CommunicationAnsweredEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommunicationAnsweredEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -926,22 +1014,33 @@ impl CommunicationDispositionAppliedEvent {
 
 impl FromJson for CommunicationDispositionAppliedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommunicationDispositionAppliedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "code" => r.read_into(&mut v.code),
-                "notes" => r.read_into(&mut v.notes),
-                "tags" => r.read_into(&mut v.tags),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "code" => r.read_into(&mut self.code),
+                "notes" => r.read_into(&mut self.notes),
+                "tags" => r.read_into(&mut self.tags),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1040,21 +1139,32 @@ impl CommunicationEndedEvent {
 
 impl FromJson for CommunicationEndedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommunicationEndedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "destinationConversationId" => r.read_into(&mut v.destination_conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "destinationConversationId" => r.read_into(&mut self.destination_conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1229,21 +1339,32 @@ impl ConsultTransferEvent {
 
 impl FromJson for ConsultTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConsultTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
-                "destinationCommunicationId" => r.read_into(&mut v.destination_communication_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "initiatingCommunicationId" => r.read_into(&mut self.initiating_communication_id),
+                "destinationCommunicationId" => r.read_into(&mut self.destination_communication_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1321,19 +1442,30 @@ impl EmailBeginTransmittingEvent {
 
 impl FromJson for EmailBeginTransmittingEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailBeginTransmittingEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1409,19 +1541,30 @@ impl EmailCommunicationAnsweredEvent {
 
 impl FromJson for EmailCommunicationAnsweredEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailCommunicationAnsweredEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1524,22 +1667,33 @@ impl EmailCommunicationDispositionAppliedEvent {
 
 impl FromJson for EmailCommunicationDispositionAppliedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailCommunicationDispositionAppliedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "code" => r.read_into(&mut v.code),
-                "notes" => r.read_into(&mut v.notes),
-                "tags" => r.read_into(&mut v.tags),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "code" => r.read_into(&mut self.code),
+                "notes" => r.read_into(&mut self.notes),
+                "tags" => r.read_into(&mut self.tags),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1629,20 +1783,31 @@ impl EmailCommunicationEndedEvent {
 
 impl FromJson for EmailCommunicationEndedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailCommunicationEndedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1794,19 +1959,30 @@ impl EmailCommunicationSentMessageEvent {
 
 impl FromJson for EmailCommunicationSentMessageEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailCommunicationSentMessageEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1904,21 +2080,32 @@ impl EmailEndTransferEvent {
 
 impl FromJson for EmailEndTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailEndTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "commandId" => r.read_into(&mut v.command_id),
-                "finalState" => r.read_into(&mut v.final_state),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "commandId" => r.read_into(&mut self.command_id),
+                "finalState" => r.read_into(&mut self.final_state),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2031,13 +2218,13 @@ pub struct EmailExternalEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<EmailInitialConfiguration>,
+    pub initial_configuration: Option<Box<EmailInitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2075,35 +2262,46 @@ impl EmailExternalEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: EmailInitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EmailExternalEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailExternalEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "displayName" => r.read_into(&mut v.display_name),
-                "includeMessage" => r.read_into(&mut v.include_message),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "displayName" => r.read_into(&mut self.display_name),
+                "includeMessage" => r.read_into(&mut self.include_message),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2159,13 +2357,13 @@ pub struct EmailFlowEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<EmailInitialConfiguration>,
+    pub initial_configuration: Option<Box<EmailInitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2193,33 +2391,44 @@ impl EmailFlowEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: EmailInitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EmailFlowEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailFlowEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2308,20 +2517,31 @@ impl EmailHoldUpdatedEvent {
 
 impl FromJson for EmailHoldUpdatedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailHoldUpdatedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "held" => r.read_into(&mut v.held),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "held" => r.read_into(&mut self.held),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2457,26 +2677,37 @@ impl EmailInitialConfiguration {
 
 impl FromJson for EmailInitialConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailInitialConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "to" => r.read_into(&mut v.to),
-                "from" => r.read_into(&mut v.from),
-                "cc" => r.read_into(&mut v.cc),
-                "bcc" => r.read_into(&mut v.bcc),
-                "subject" => r.read_into(&mut v.subject),
-                "previousEmailId" => r.read_into(&mut v.previous_email_id),
-                "held" => r.read_into(&mut v.held),
-                "alerting" => r.read_into(&mut v.alerting),
-                "inbound" => r.read_into(&mut v.inbound),
-                "invitedBy" => r.read_into(&mut v.invited_by),
-                "additionalInfo" => r.read_into(&mut v.additional_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "to" => r.read_into(&mut self.to),
+                "from" => r.read_into(&mut self.from),
+                "cc" => r.read_into(&mut self.cc),
+                "bcc" => r.read_into(&mut self.bcc),
+                "subject" => r.read_into(&mut self.subject),
+                "previousEmailId" => r.read_into(&mut self.previous_email_id),
+                "held" => r.read_into(&mut self.held),
+                "alerting" => r.read_into(&mut self.alerting),
+                "inbound" => r.read_into(&mut self.inbound),
+                "invitedBy" => r.read_into(&mut self.invited_by),
+                "additionalInfo" => r.read_into(&mut self.additional_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2581,21 +2812,32 @@ impl EmailProgressTransferEvent {
 
 impl FromJson for EmailProgressTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailProgressTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "commandId" => r.read_into(&mut v.command_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                "destinationCommunicationId" => r.read_into(&mut v.destination_communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "commandId" => r.read_into(&mut self.command_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                "destinationCommunicationId" => r.read_into(&mut self.destination_communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2667,13 +2909,13 @@ pub struct EmailRoutingEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<EmailInitialConfiguration>,
+    pub initial_configuration: Option<Box<EmailInitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2721,37 +2963,48 @@ impl EmailRoutingEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: EmailInitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EmailRoutingEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailRoutingEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "languageId" => r.read_into(&mut v.language_id),
-                "label" => r.read_into(&mut v.label),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "languageId" => r.read_into(&mut self.language_id),
+                "label" => r.read_into(&mut self.label),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2906,26 +3159,37 @@ impl EmailRoutingTransferEvent {
 
 impl FromJson for EmailRoutingTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailRoutingTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "commandId" => r.read_into(&mut v.command_id),
-                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
-                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                "destinationQueueId" => r.read_into(&mut v.destination_queue_id),
-                "languageId" => r.read_into(&mut v.language_id),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "commandId" => r.read_into(&mut self.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut self.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut self.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                "destinationQueueId" => r.read_into(&mut self.destination_queue_id),
+                "languageId" => r.read_into(&mut self.language_id),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3045,13 +3309,13 @@ pub struct EmailUserEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<EmailInitialConfiguration>,
+    pub initial_configuration: Option<Box<EmailInitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3094,36 +3358,47 @@ impl EmailUserEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: EmailInitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EmailUserEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailUserEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3259,24 +3534,35 @@ impl EmailUserTransferEvent {
 
 impl FromJson for EmailUserTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailUserTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "commandId" => r.read_into(&mut v.command_id),
-                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
-                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                "destinationUserId" => r.read_into(&mut v.destination_user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "commandId" => r.read_into(&mut self.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut self.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut self.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                "destinationUserId" => r.read_into(&mut self.destination_user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3393,18 +3679,29 @@ impl EndConsultTransferEvent {
 
 impl FromJson for EndConsultTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EndConsultTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3501,21 +3798,32 @@ impl EndTransferEvent {
 
 impl FromJson for EndTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EndTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "commandId" => r.read_into(&mut v.command_id),
-                "finalState" => r.read_into(&mut v.final_state),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "commandId" => r.read_into(&mut self.command_id),
+                "finalState" => r.read_into(&mut self.final_state),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3627,18 +3935,29 @@ impl EventError {
 
 impl FromJson for EventError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "message" => r.read_into(&mut v.message),
-                "retryable" => r.read_into(&mut v.retryable),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "message" => r.read_into(&mut self.message),
+                "retryable" => r.read_into(&mut self.retryable),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3705,13 +4024,13 @@ pub struct ExternalEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<InitialConfiguration>,
+    pub initial_configuration: Option<Box<InitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3759,37 +4078,48 @@ impl ExternalEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: InitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ExternalEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "ani" => r.read_into(&mut v.ani),
-                "aniName" => r.read_into(&mut v.ani_name),
-                "dnis" => r.read_into(&mut v.dnis),
-                "dnisName" => r.read_into(&mut v.dnis_name),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "ani" => r.read_into(&mut self.ani),
+                "aniName" => r.read_into(&mut self.ani_name),
+                "dnis" => r.read_into(&mut self.dnis),
+                "dnisName" => r.read_into(&mut self.dnis_name),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3882,20 +4212,31 @@ impl HoldUpdatedEvent {
 
 impl FromJson for HoldUpdatedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for HoldUpdatedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "held" => r.read_into(&mut v.held),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "held" => r.read_into(&mut self.held),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3922,7 +4263,7 @@ pub struct InitialConfiguration {
     /// Indicates the initial audio state for the communication.
     ///
     /// JSON `audioState`.
-    pub audio_state: Option<AudioState>,
+    pub audio_state: Option<Box<AudioState>>,
     /// Indicates that this communication's initial state is alerting. If false, the communication started in a connected state.
     ///
     /// JSON `alerting`.
@@ -3950,7 +4291,7 @@ pub struct InitialConfiguration {
 impl InitialConfiguration {
     /// Sets [`Self::audio_state`].
     pub fn set_audio_state(mut self, v: AudioState) -> Self {
-        self.audio_state = Some(v);
+        self.audio_state = Some(Box::new(v));
         self
     }
     /// Sets [`Self::alerting`].
@@ -3982,21 +4323,32 @@ impl InitialConfiguration {
 
 impl FromJson for InitialConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InitialConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "audioState" => r.read_into(&mut v.audio_state),
-                "alerting" => r.read_into(&mut v.alerting),
-                "inbound" => r.read_into(&mut v.inbound),
-                "invitedBy" => r.read_into(&mut v.invited_by),
-                "recordingActive" => r.read_into(&mut v.recording_active),
-                "additionalInfo" => r.read_into(&mut v.additional_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "audioState" => r.read_into(&mut self.audio_state),
+                "alerting" => r.read_into(&mut self.alerting),
+                "inbound" => r.read_into(&mut self.inbound),
+                "invitedBy" => r.read_into(&mut self.invited_by),
+                "recordingActive" => r.read_into(&mut self.recording_active),
+                "additionalInfo" => r.read_into(&mut self.additional_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4066,13 +4418,13 @@ pub struct IvrEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<InitialConfiguration>,
+    pub initial_configuration: Option<Box<InitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4120,37 +4472,48 @@ impl IvrEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: InitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for IvrEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IvrEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "ivrPhoneNumber" => r.read_into(&mut v.ivr_phone_number),
-                "ivrName" => r.read_into(&mut v.ivr_name),
-                "ani" => r.read_into(&mut v.ani),
-                "dnis" => r.read_into(&mut v.dnis),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "ivrPhoneNumber" => r.read_into(&mut self.ivr_phone_number),
+                "ivrName" => r.read_into(&mut self.ivr_name),
+                "ani" => r.read_into(&mut self.ani),
+                "dnis" => r.read_into(&mut self.dnis),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4220,13 +4583,13 @@ pub struct PhoneEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<InitialConfiguration>,
+    pub initial_configuration: Option<Box<InitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4269,36 +4632,47 @@ impl PhoneEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: InitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PhoneEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "ani" => r.read_into(&mut v.ani),
-                "dnis" => r.read_into(&mut v.dnis),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "ani" => r.read_into(&mut self.ani),
+                "dnis" => r.read_into(&mut self.dnis),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4434,24 +4808,35 @@ impl PhoneTransferEvent {
 
 impl FromJson for PhoneTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "commandId" => r.read_into(&mut v.command_id),
-                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
-                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                "destinationPhoneNumber" => r.read_into(&mut v.destination_phone_number),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "commandId" => r.read_into(&mut self.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut self.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut self.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                "destinationPhoneNumber" => r.read_into(&mut self.destination_phone_number),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4606,22 +4991,33 @@ impl PredictiveRoutingCustomKpiAttributionEvent {
 
 impl FromJson for PredictiveRoutingCustomKpiAttributionEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PredictiveRoutingCustomKpiAttributionEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "kpiId" => r.read_into(&mut v.kpi_id),
-                "associatedValue" => r.read_into(&mut v.associated_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "kpiId" => r.read_into(&mut self.kpi_id),
+                "associatedValue" => r.read_into(&mut self.associated_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4722,21 +5118,32 @@ impl ProgressConsultTransferEvent {
 
 impl FromJson for ProgressConsultTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgressConsultTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
-                "destinationCommunicationId" => r.read_into(&mut v.destination_communication_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "initiatingCommunicationId" => r.read_into(&mut self.initiating_communication_id),
+                "destinationCommunicationId" => r.read_into(&mut self.destination_communication_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4836,21 +5243,32 @@ impl ProgressTransferEvent {
 
 impl FromJson for ProgressTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgressTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "commandId" => r.read_into(&mut v.command_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                "destinationCommunicationId" => r.read_into(&mut v.destination_communication_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "commandId" => r.read_into(&mut self.command_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                "destinationCommunicationId" => r.read_into(&mut self.destination_communication_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4930,13 +5348,13 @@ pub struct RoutingEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<InitialConfiguration>,
+    pub initial_configuration: Option<Box<InitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4994,39 +5412,50 @@ impl RoutingEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: InitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RoutingEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "ani" => r.read_into(&mut v.ani),
-                "dnis" => r.read_into(&mut v.dnis),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                "languageId" => r.read_into(&mut v.language_id),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "ani" => r.read_into(&mut self.ani),
+                "dnis" => r.read_into(&mut self.dnis),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                "languageId" => r.read_into(&mut self.language_id),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5183,26 +5612,37 @@ impl RoutingTransferEvent {
 
 impl FromJson for RoutingTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "commandId" => r.read_into(&mut v.command_id),
-                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
-                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                "destinationQueueId" => r.read_into(&mut v.destination_queue_id),
-                "languageId" => r.read_into(&mut v.language_id),
-                "skillIds" => r.read_into(&mut v.skill_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "commandId" => r.read_into(&mut self.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut self.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut self.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                "destinationQueueId" => r.read_into(&mut self.destination_queue_id),
+                "languageId" => r.read_into(&mut self.language_id),
+                "skillIds" => r.read_into(&mut self.skill_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5338,13 +5778,13 @@ pub struct UserEstablishedEvent {
     /// Required.
     ///
     /// JSON `initialConfiguration`.
-    pub initial_configuration: Option<InitialConfiguration>,
+    pub initial_configuration: Option<Box<InitialConfiguration>>,
     /// Metadata about the source of this communication's interaction.
     ///
     /// Required.
     ///
     /// JSON `sourceConfiguration`.
-    pub source_configuration: Option<SourceConfiguration>,
+    pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5407,40 +5847,51 @@ impl UserEstablishedEvent {
     }
     /// Sets [`Self::initial_configuration`].
     pub fn set_initial_configuration(mut self, v: InitialConfiguration) -> Self {
-        self.initial_configuration = Some(v);
+        self.initial_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_configuration`].
     pub fn set_source_configuration(mut self, v: SourceConfiguration) -> Self {
-        self.source_configuration = Some(v);
+        self.source_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UserEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserEstablishedEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "userId" => r.read_into(&mut v.user_id),
-                "stationId" => r.read_into(&mut v.station_id),
-                "ani" => r.read_into(&mut v.ani),
-                "dnis" => r.read_into(&mut v.dnis),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
-                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "userId" => r.read_into(&mut self.user_id),
+                "stationId" => r.read_into(&mut self.station_id),
+                "ani" => r.read_into(&mut self.ani),
+                "dnis" => r.read_into(&mut self.dnis),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "initialConfiguration" => r.read_into(&mut self.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut self.source_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5543,21 +5994,32 @@ impl UserPresenceEvent {
 
 impl FromJson for UserPresenceEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserPresenceEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "userId" => r.read_into(&mut v.user_id),
-                "sourceId" => r.read_into(&mut v.source_id),
-                "presenceDefinitionId" => r.read_into(&mut v.presence_definition_id),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "userId" => r.read_into(&mut self.user_id),
+                "sourceId" => r.read_into(&mut self.source_id),
+                "presenceDefinitionId" => r.read_into(&mut self.presence_definition_id),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5646,20 +6108,31 @@ impl UserRoutingStatusEvent {
 
 impl FromJson for UserRoutingStatusEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserRoutingStatusEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "status" => r.read_into(&mut v.status),
-                "sourceId" => r.read_into(&mut v.source_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "status" => r.read_into(&mut self.status),
+                "sourceId" => r.read_into(&mut self.source_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5850,24 +6323,35 @@ impl UserTransferEvent {
 
 impl FromJson for UserTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserTransferEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventId" => r.read_into(&mut v.event_id),
-                "eventDateTime" => r.read_into(&mut v.event_date_time),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "commandId" => r.read_into(&mut v.command_id),
-                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
-                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
-                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
-                "destinationUserId" => r.read_into(&mut v.destination_user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventId" => r.read_into(&mut self.event_id),
+                "eventDateTime" => r.read_into(&mut self.event_date_time),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "commandId" => r.read_into(&mut self.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut self.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut self.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut self.object_communication_id),
+                "destinationUserId" => r.read_into(&mut self.destination_user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -54,17 +54,28 @@ impl FaxConfig {
 
 impl FromJson for FaxConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FaxConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sendEmailNotifications" => r.read_into(&mut v.send_email_notifications),
-                "disableEmailPii" => r.read_into(&mut v.disable_email_pii),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sendEmailNotifications" => r.read_into(&mut self.send_email_notifications),
+                "disableEmailPii" => r.read_into(&mut self.disable_email_pii),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -102,9 +113,9 @@ pub struct FaxDocument {
     /// JSON `contentUri`.
     pub content_uri: Option<String>,
     /// JSON `workspace`.
-    pub workspace: Option<DomainEntityRef>,
+    pub workspace: Option<Box<DomainEntityRef>>,
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// JSON `sharingUri`.
     pub sharing_uri: Option<String>,
     /// JSON `contentType`.
@@ -161,12 +172,12 @@ impl FaxDocument {
     }
     /// Sets [`Self::workspace`].
     pub fn set_workspace(mut self, v: DomainEntityRef) -> Self {
-        self.workspace = Some(v);
+        self.workspace = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sharing_uri`].
@@ -228,33 +239,44 @@ impl FaxDocument {
 
 impl FromJson for FaxDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FaxDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "contentUri" => r.read_into(&mut v.content_uri),
-                "workspace" => r.read_into(&mut v.workspace),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "sharingUri" => r.read_into(&mut v.sharing_uri),
-                "contentType" => r.read_into(&mut v.content_type),
-                "contentLength" => r.read_into(&mut v.content_length),
-                "filename" => r.read_into(&mut v.filename),
-                "read" => r.read_into(&mut v.read),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "callerAddress" => r.read_into(&mut v.caller_address),
-                "receiverAddress" => r.read_into(&mut v.receiver_address),
-                "thumbnails" => r.read_into(&mut v.thumbnails),
-                "downloadSharingUri" => r.read_into(&mut v.download_sharing_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "contentUri" => r.read_into(&mut self.content_uri),
+                "workspace" => r.read_into(&mut self.workspace),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "sharingUri" => r.read_into(&mut self.sharing_uri),
+                "contentType" => r.read_into(&mut self.content_type),
+                "contentLength" => r.read_into(&mut self.content_length),
+                "filename" => r.read_into(&mut self.filename),
+                "read" => r.read_into(&mut self.read),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "callerAddress" => r.read_into(&mut self.caller_address),
+                "receiverAddress" => r.read_into(&mut self.receiver_address),
+                "thumbnails" => r.read_into(&mut self.thumbnails),
+                "downloadSharingUri" => r.read_into(&mut self.download_sharing_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -370,25 +392,36 @@ impl FaxDocumentEntityListing {
 
 impl FromJson for FaxDocumentEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FaxDocumentEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -424,7 +457,7 @@ pub struct OutboundFaxStatus {
     /// The user who sent the fax.
     ///
     /// JSON `initiatingUser`.
-    pub initiating_user: Option<AddressableEntityRef>,
+    pub initiating_user: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -457,7 +490,7 @@ impl OutboundFaxStatus {
     }
     /// Sets [`Self::initiating_user`].
     pub fn set_initiating_user(mut self, v: AddressableEntityRef) -> Self {
-        self.initiating_user = Some(v);
+        self.initiating_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -494,23 +527,34 @@ impl OutboundFaxStatus {
 
 impl FromJson for OutboundFaxStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundFaxStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "initiatingUser" => r.read_into(&mut v.initiating_user),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "auditTransactionId" => r.read_into(&mut v.audit_transaction_id),
-                "expirationTime" => r.read_into(&mut v.expiration_time),
-                "statusCode" => r.read_into(&mut v.status_code),
-                "result" => r.read_into(&mut v.result),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "initiatingUser" => r.read_into(&mut self.initiating_user),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "auditTransactionId" => r.read_into(&mut self.audit_transaction_id),
+                "expirationTime" => r.read_into(&mut self.expiration_time),
+                "statusCode" => r.read_into(&mut self.status_code),
+                "result" => r.read_into(&mut self.result),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -26,7 +26,7 @@ pub struct AllTimePoints {
     /// Queried user
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// Queried end workday for all time points to be collected. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
     /// JSON `dateEndWorkday`.
@@ -42,7 +42,7 @@ pub struct AllTimePoints {
 impl AllTimePoints {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_end_workday`].
@@ -59,18 +59,29 @@ impl AllTimePoints {
 
 impl FromJson for AllTimePoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AllTimePoints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "allTimePoints" => r.read_into(&mut v.all_time_points),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "allTimePoints" => r.read_into(&mut self.all_time_points),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -123,17 +134,28 @@ impl AssignUsers {
 
 impl FromJson for AssignUsers {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssignUsers {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "membersToAssign" => r.read_into(&mut v.members_to_assign),
-                "membersToRemove" => r.read_into(&mut v.members_to_remove),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "membersToAssign" => r.read_into(&mut self.members_to_assign),
+                "membersToRemove" => r.read_into(&mut self.members_to_remove),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -190,18 +212,29 @@ impl Assignment {
 
 impl FromJson for Assignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Assignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assignedMembers" => r.read_into(&mut v.assigned_members),
-                "removedMembers" => r.read_into(&mut v.removed_members),
-                "assignmentErrors" => r.read_into(&mut v.assignment_errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assignedMembers" => r.read_into(&mut self.assigned_members),
+                "removedMembers" => r.read_into(&mut self.removed_members),
+                "assignmentErrors" => r.read_into(&mut self.assignment_errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -226,7 +259,7 @@ pub struct AssignmentError {
     /// A user that is failed to be removed from the performance profile
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// Error message from membership assignment
     ///
     /// JSON `message`.
@@ -238,7 +271,7 @@ pub struct AssignmentError {
 impl AssignmentError {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message`].
@@ -250,17 +283,28 @@ impl AssignmentError {
 
 impl FromJson for AssignmentError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssignmentError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -326,19 +370,30 @@ impl AssignmentValidation {
 
 impl FromJson for AssignmentValidation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssignmentValidation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "membersNotAssigned" => r.read_into(&mut v.members_not_assigned),
-                "membersAlreadyAssigned" => r.read_into(&mut v.members_already_assigned),
-                "membersAlreadyAssignedToOther" => r.read_into(&mut v.members_already_assigned_to_other),
-                "invalidMemberAssignments" => r.read_into(&mut v.invalid_member_assignments),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "membersNotAssigned" => r.read_into(&mut self.members_not_assigned),
+                "membersAlreadyAssigned" => r.read_into(&mut self.members_already_assigned),
+                "membersAlreadyAssignedToOther" => r.read_into(&mut self.members_already_assigned_to_other),
+                "invalidMemberAssignments" => r.read_into(&mut self.invalid_member_assignments),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -397,18 +452,29 @@ impl AttendanceStatus {
 
 impl FromJson for AttendanceStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AttendanceStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                "attendanceStatusType" => r.read_into(&mut v.attendance_status_type),
-                "hasEvaluation" => r.read_into(&mut v.has_evaluation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                "attendanceStatusType" => r.read_into(&mut self.attendance_status_type),
+                "hasEvaluation" => r.read_into(&mut self.has_evaluation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -552,16 +618,27 @@ impl AttendanceStatusListing {
 
 impl FromJson for AttendanceStatusListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AttendanceStatusListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -617,18 +694,29 @@ impl ContestDisqualifiedAgents {
 
 impl FromJson for ContestDisqualifiedAgents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestDisqualifiedAgents {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "note" => r.read_into(&mut v.note),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "note" => r.read_into(&mut self.note),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -653,7 +741,7 @@ pub struct ContestMetricScore {
     /// The gamification metric for the data
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// The Contest Metric score
     ///
     /// JSON `score`.
@@ -673,7 +761,7 @@ pub struct ContestMetricScore {
 impl ContestMetricScore {
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::score`].
@@ -695,19 +783,30 @@ impl ContestMetricScore {
 
 impl FromJson for ContestMetricScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestMetricScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "score" => r.read_into(&mut v.score),
-                "totalPoints" => r.read_into(&mut v.total_points),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "score" => r.read_into(&mut self.score),
+                "totalPoints" => r.read_into(&mut self.total_points),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -733,7 +832,7 @@ pub struct ContestMetricScoreRanked {
     /// The gamification metric for the data
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// The Contest Metric score
     ///
     /// JSON `score`.
@@ -757,7 +856,7 @@ pub struct ContestMetricScoreRanked {
 impl ContestMetricScoreRanked {
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::score`].
@@ -784,20 +883,31 @@ impl ContestMetricScoreRanked {
 
 impl FromJson for ContestMetricScoreRanked {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestMetricScoreRanked {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "score" => r.read_into(&mut v.score),
-                "totalPoints" => r.read_into(&mut v.total_points),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                "rank" => r.read_into(&mut v.rank),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "score" => r.read_into(&mut self.score),
+                "totalPoints" => r.read_into(&mut self.total_points),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                "rank" => r.read_into(&mut self.rank),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -879,20 +989,31 @@ impl ContestMetrics {
 
 impl FromJson for ContestMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "weight" => r.read_into(&mut v.weight),
-                "minimumQualifier" => r.read_into(&mut v.minimum_qualifier),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "weight" => r.read_into(&mut self.weight),
+                "minimumQualifier" => r.read_into(&mut self.minimum_qualifier),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -989,21 +1110,32 @@ impl ContestPrizes {
 
 impl FromJson for ContestPrizes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestPrizes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "tier" => r.read_into(&mut v.tier),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "imageId" => r.read_into(&mut v.image_id),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                "winnersCount" => r.read_into(&mut v.winners_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "tier" => r.read_into(&mut self.tier),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "imageId" => r.read_into(&mut self.image_id),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                "winnersCount" => r.read_into(&mut self.winners_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1064,18 +1196,29 @@ impl ContestProfile {
 
 impl FromJson for ContestProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1104,7 +1247,7 @@ pub struct ContestRequesingParticipantDailyInfo {
     /// The Contest score
     ///
     /// JSON `contestScore`.
-    pub contest_score: Option<ContestScoreRanked>,
+    pub contest_score: Option<Box<ContestScoreRanked>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1117,24 +1260,35 @@ impl ContestRequesingParticipantDailyInfo {
     }
     /// Sets [`Self::contest_score`].
     pub fn set_contest_score(mut self, v: ContestScoreRanked) -> Self {
-        self.contest_score = Some(v);
+        self.contest_score = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContestRequesingParticipantDailyInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestRequesingParticipantDailyInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                "contestScore" => r.read_into(&mut v.contest_score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                "contestScore" => r.read_into(&mut self.contest_score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1191,18 +1345,29 @@ impl ContestScore {
 
 impl FromJson for ContestScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "score" => r.read_into(&mut v.score),
-                "totalPoints" => r.read_into(&mut v.total_points),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "score" => r.read_into(&mut self.score),
+                "totalPoints" => r.read_into(&mut self.total_points),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1278,20 +1443,31 @@ impl ContestScoreRanked {
 
 impl FromJson for ContestScoreRanked {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestScoreRanked {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "score" => r.read_into(&mut v.score),
-                "totalPoints" => r.read_into(&mut v.total_points),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                "rank" => r.read_into(&mut v.rank),
-                "tier" => r.read_into(&mut v.tier),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "score" => r.read_into(&mut self.score),
+                "totalPoints" => r.read_into(&mut self.total_points),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                "rank" => r.read_into(&mut self.rank),
+                "tier" => r.read_into(&mut self.tier),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1318,7 +1494,7 @@ pub struct ContestScoresAgentTrend {
     /// The Contest score
     ///
     /// JSON `contestScore`.
-    pub contest_score: Option<ContestScoreRanked>,
+    pub contest_score: Option<Box<ContestScoreRanked>>,
     /// The Contest metric scores
     ///
     /// JSON `metricScores`.
@@ -1338,7 +1514,7 @@ pub struct ContestScoresAgentTrend {
 impl ContestScoresAgentTrend {
     /// Sets [`Self::contest_score`].
     pub fn set_contest_score(mut self, v: ContestScoreRanked) -> Self {
-        self.contest_score = Some(v);
+        self.contest_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric_scores`].
@@ -1360,19 +1536,30 @@ impl ContestScoresAgentTrend {
 
 impl FromJson for ContestScoresAgentTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestScoresAgentTrend {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contestScore" => r.read_into(&mut v.contest_score),
-                "metricScores" => r.read_into(&mut v.metric_scores),
-                "disqualified" => r.read_into(&mut v.disqualified),
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contestScore" => r.read_into(&mut self.contest_score),
+                "metricScores" => r.read_into(&mut self.metric_scores),
+                "disqualified" => r.read_into(&mut self.disqualified),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1400,7 +1587,7 @@ pub struct ContestScoresAgentTrendList {
     /// The Contest Scores Leaderboard user
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1413,24 +1600,35 @@ impl ContestScoresAgentTrendList {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContestScoresAgentTrendList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestScoresAgentTrendList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "user" => r.read_into(&mut v.user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "user" => r.read_into(&mut self.user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1454,7 +1652,7 @@ pub struct ContestScoresAgents {
     /// The Contest score
     ///
     /// JSON `contestScore`.
-    pub contest_score: Option<ContestScoreRanked>,
+    pub contest_score: Option<Box<ContestScoreRanked>>,
     /// The Contest metric scores
     ///
     /// JSON `metricScores`.
@@ -1466,7 +1664,7 @@ pub struct ContestScoresAgents {
     /// The Contest Scores Leaderboard user
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1474,7 +1672,7 @@ pub struct ContestScoresAgents {
 impl ContestScoresAgents {
     /// Sets [`Self::contest_score`].
     pub fn set_contest_score(mut self, v: ContestScoreRanked) -> Self {
-        self.contest_score = Some(v);
+        self.contest_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric_scores`].
@@ -1489,26 +1687,37 @@ impl ContestScoresAgents {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContestScoresAgents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestScoresAgents {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contestScore" => r.read_into(&mut v.contest_score),
-                "metricScores" => r.read_into(&mut v.metric_scores),
-                "disqualified" => r.read_into(&mut v.disqualified),
-                "user" => r.read_into(&mut v.user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contestScore" => r.read_into(&mut self.contest_score),
+                "metricScores" => r.read_into(&mut self.metric_scores),
+                "disqualified" => r.read_into(&mut self.disqualified),
+                "user" => r.read_into(&mut self.user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1584,21 +1793,32 @@ impl ContestScoresAgentsPagedList {
 
 impl FromJson for ContestScoresAgentsPagedList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestScoresAgentsPagedList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1630,7 +1850,7 @@ pub struct ContestScoresGroupTrend {
     /// The Contest score
     ///
     /// JSON `contestScore`.
-    pub contest_score: Option<ContestScore>,
+    pub contest_score: Option<Box<ContestScore>>,
     /// The Contest metric scores
     ///
     /// JSON `metricScores`.
@@ -1647,7 +1867,7 @@ impl ContestScoresGroupTrend {
     }
     /// Sets [`Self::contest_score`].
     pub fn set_contest_score(mut self, v: ContestScore) -> Self {
-        self.contest_score = Some(v);
+        self.contest_score = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric_scores`].
@@ -1659,18 +1879,29 @@ impl ContestScoresGroupTrend {
 
 impl FromJson for ContestScoresGroupTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestScoresGroupTrend {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                "contestScore" => r.read_into(&mut v.contest_score),
-                "metricScores" => r.read_into(&mut v.metric_scores),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                "contestScore" => r.read_into(&mut self.contest_score),
+                "metricScores" => r.read_into(&mut self.metric_scores),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1708,16 +1939,27 @@ impl ContestScoresGroupTrendList {
 
 impl FromJson for ContestScoresGroupTrendList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestScoresGroupTrendList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1782,19 +2024,30 @@ impl ContestUserRank {
 
 impl FromJson for ContestUserRank {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestUserRank {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "rank" => r.read_into(&mut v.rank),
-                "score" => r.read_into(&mut v.score),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "rank" => r.read_into(&mut self.rank),
+                "score" => r.read_into(&mut self.score),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1853,18 +2106,29 @@ impl ContestWinners {
 
 impl FromJson for ContestWinners {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestWinners {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "tier" => r.read_into(&mut v.tier),
-                "winnersCount" => r.read_into(&mut v.winners_count),
-                "users" => r.read_into(&mut v.users),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "tier" => r.read_into(&mut self.tier),
+                "winnersCount" => r.read_into(&mut self.winners_count),
+                "users" => r.read_into(&mut self.users),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1913,17 +2177,28 @@ impl ContestWinnersRequest {
 
 impl FromJson for ContestWinnersRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestWinnersRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "tier" => r.read_into(&mut v.tier),
-                "userIds" => r.read_into(&mut v.user_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "tier" => r.read_into(&mut self.tier),
+                "userIds" => r.read_into(&mut self.user_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1951,7 +2226,7 @@ pub struct ContestsCreateRequest {
     /// The division for this performance profile associate to. Only set for DEFAULT profile.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The Contest title
     ///
     /// Required.
@@ -2040,7 +2315,7 @@ impl ContestsCreateRequest {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::title`].
@@ -2112,30 +2387,41 @@ impl ContestsCreateRequest {
 
 impl FromJson for ContestsCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestsCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "winningCriteria" => r.read_into(&mut v.winning_criteria),
-                "dateAnnounced" => r.read_into(&mut v.date_announced),
-                "announcementTimezone" => r.read_into(&mut v.announcement_timezone),
-                "anonymization" => r.read_into(&mut v.anonymization),
-                "metrics" => r.read_into(&mut v.metrics),
-                "prizes" => r.read_into(&mut v.prizes),
-                "profileId" => r.read_into(&mut v.profile_id),
-                "participantIds" => r.read_into(&mut v.participant_ids),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "winningCriteria" => r.read_into(&mut self.winning_criteria),
+                "dateAnnounced" => r.read_into(&mut self.date_announced),
+                "announcementTimezone" => r.read_into(&mut self.announcement_timezone),
+                "anonymization" => r.read_into(&mut self.anonymization),
+                "metrics" => r.read_into(&mut self.metrics),
+                "prizes" => r.read_into(&mut self.prizes),
+                "profileId" => r.read_into(&mut self.profile_id),
+                "participantIds" => r.read_into(&mut self.participant_ids),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2296,7 +2582,7 @@ pub struct ContestsEssentials {
     /// The performance profile
     ///
     /// JSON `profile`.
-    pub profile: Option<ContestProfile>,
+    pub profile: Option<Box<ContestProfile>>,
     /// The Number of participants in the contest
     ///
     /// JSON `participantCount`.
@@ -2332,7 +2618,7 @@ pub struct ContestsEssentials {
     /// The Most Recent Contest Info for the requesting participant
     ///
     /// JSON `requestingParticipantContestInfo`.
-    pub requesting_participant_contest_info: Option<ContestRequesingParticipantDailyInfo>,
+    pub requesting_participant_contest_info: Option<Box<ContestRequesingParticipantDailyInfo>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2369,7 +2655,7 @@ impl ContestsEssentials {
     }
     /// Sets [`Self::profile`].
     pub fn set_profile(mut self, v: ContestProfile) -> Self {
-        self.profile = Some(v);
+        self.profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::participant_count`].
@@ -2409,7 +2695,7 @@ impl ContestsEssentials {
     }
     /// Sets [`Self::requesting_participant_contest_info`].
     pub fn set_requesting_participant_contest_info(mut self, v: ContestRequesingParticipantDailyInfo) -> Self {
-        self.requesting_participant_contest_info = Some(v);
+        self.requesting_participant_contest_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2421,30 +2707,41 @@ impl ContestsEssentials {
 
 impl FromJson for ContestsEssentials {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestsEssentials {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "status" => r.read_into(&mut v.status),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "profile" => r.read_into(&mut v.profile),
-                "participantCount" => r.read_into(&mut v.participant_count),
-                "dateAnnounced" => r.read_into(&mut v.date_announced),
-                "dateFinalized" => r.read_into(&mut v.date_finalized),
-                "dateCancelled" => r.read_into(&mut v.date_cancelled),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateScoresModified" => r.read_into(&mut v.date_scores_modified),
-                "metrics" => r.read_into(&mut v.metrics),
-                "requestingParticipantContestInfo" => r.read_into(&mut v.requesting_participant_contest_info),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "status" => r.read_into(&mut self.status),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "profile" => r.read_into(&mut self.profile),
+                "participantCount" => r.read_into(&mut self.participant_count),
+                "dateAnnounced" => r.read_into(&mut self.date_announced),
+                "dateFinalized" => r.read_into(&mut self.date_finalized),
+                "dateCancelled" => r.read_into(&mut self.date_cancelled),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateScoresModified" => r.read_into(&mut self.date_scores_modified),
+                "metrics" => r.read_into(&mut self.metrics),
+                "requestingParticipantContestInfo" => r.read_into(&mut self.requesting_participant_contest_info),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2579,18 +2876,29 @@ impl ContestsFinalizeRequest {
 
 impl FromJson for ContestsFinalizeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestsFinalizeRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "winners" => r.read_into(&mut v.winners),
-                "disqualifiedAgents" => r.read_into(&mut v.disqualified_agents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "winners" => r.read_into(&mut self.winners),
+                "disqualifiedAgents" => r.read_into(&mut self.disqualified_agents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2666,7 +2974,7 @@ pub struct ContestsResponse {
     /// The division for this performance profile associate to
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The Contest title
     ///
     /// Required.
@@ -2734,11 +3042,11 @@ pub struct ContestsResponse {
     /// The creator of the contest
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The performance profile
     ///
     /// JSON `profile`.
-    pub profile: Option<ContestProfile>,
+    pub profile: Option<Box<ContestProfile>>,
     /// The Contest's participants
     ///
     /// JSON `participants`.
@@ -2791,7 +3099,7 @@ impl ContestsResponse {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::title`].
@@ -2851,12 +3159,12 @@ impl ContestsResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::profile`].
     pub fn set_profile(mut self, v: ContestProfile) -> Self {
-        self.profile = Some(v);
+        self.profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::participants`].
@@ -2913,40 +3221,51 @@ impl ContestsResponse {
 
 impl FromJson for ContestsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContestsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "winningCriteria" => r.read_into(&mut v.winning_criteria),
-                "dateAnnounced" => r.read_into(&mut v.date_announced),
-                "announcementTimezone" => r.read_into(&mut v.announcement_timezone),
-                "anonymization" => r.read_into(&mut v.anonymization),
-                "metrics" => r.read_into(&mut v.metrics),
-                "prizes" => r.read_into(&mut v.prizes),
-                "version" => r.read_into(&mut v.version),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "profile" => r.read_into(&mut v.profile),
-                "participants" => r.read_into(&mut v.participants),
-                "status" => r.read_into(&mut v.status),
-                "participantCount" => r.read_into(&mut v.participant_count),
-                "dateFinalized" => r.read_into(&mut v.date_finalized),
-                "dateCancelled" => r.read_into(&mut v.date_cancelled),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateScoresModified" => r.read_into(&mut v.date_scores_modified),
-                "winners" => r.read_into(&mut v.winners),
-                "disqualifiedAgents" => r.read_into(&mut v.disqualified_agents),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "winningCriteria" => r.read_into(&mut self.winning_criteria),
+                "dateAnnounced" => r.read_into(&mut self.date_announced),
+                "announcementTimezone" => r.read_into(&mut self.announcement_timezone),
+                "anonymization" => r.read_into(&mut self.anonymization),
+                "metrics" => r.read_into(&mut self.metrics),
+                "prizes" => r.read_into(&mut self.prizes),
+                "version" => r.read_into(&mut self.version),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "profile" => r.read_into(&mut self.profile),
+                "participants" => r.read_into(&mut self.participants),
+                "status" => r.read_into(&mut self.status),
+                "participantCount" => r.read_into(&mut self.participant_count),
+                "dateFinalized" => r.read_into(&mut self.date_finalized),
+                "dateCancelled" => r.read_into(&mut self.date_cancelled),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateScoresModified" => r.read_into(&mut self.date_scores_modified),
+                "winners" => r.read_into(&mut self.winners),
+                "disqualifiedAgents" => r.read_into(&mut self.disqualified_agents),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3162,7 +3481,7 @@ pub struct CreateMetric {
     /// Associated objective for this metric
     ///
     /// JSON `objective`.
-    pub objective: Option<CreateObjective>,
+    pub objective: Option<Box<CreateObjective>>,
     /// Performance profile id of this metric
     ///
     /// JSON `performanceProfileId`.
@@ -3198,7 +3517,7 @@ impl CreateMetric {
     }
     /// Sets [`Self::objective`].
     pub fn set_objective(mut self, v: CreateObjective) -> Self {
-        self.objective = Some(v);
+        self.objective = Some(Box::new(v));
         self
     }
     /// Sets [`Self::performance_profile_id`].
@@ -3225,22 +3544,33 @@ impl CreateMetric {
 
 impl FromJson for CreateMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metricDefinitionId" => r.read_into(&mut v.metric_definition_id),
-                "externalMetricDefinitionId" => r.read_into(&mut v.external_metric_definition_id),
-                "objective" => r.read_into(&mut v.objective),
-                "performanceProfileId" => r.read_into(&mut v.performance_profile_id),
-                "name" => r.read_into(&mut v.name),
-                "precision" => r.read_into(&mut v.precision),
-                "timeDisplayUnit" => r.read_into(&mut v.time_display_unit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metricDefinitionId" => r.read_into(&mut self.metric_definition_id),
+                "externalMetricDefinitionId" => r.read_into(&mut self.external_metric_definition_id),
+                "objective" => r.read_into(&mut self.objective),
+                "performanceProfileId" => r.read_into(&mut self.performance_profile_id),
+                "name" => r.read_into(&mut self.name),
+                "precision" => r.read_into(&mut self.precision),
+                "timeDisplayUnit" => r.read_into(&mut self.time_display_unit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3429,26 +3759,37 @@ impl CreateObjective {
 
 impl FromJson for CreateObjective {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateObjective {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "templateId" => r.read_into(&mut v.template_id),
-                "zones" => r.read_into(&mut v.zones),
-                "enabled" => r.read_into(&mut v.enabled),
-                "topicIds" => r.read_into(&mut v.topic_ids),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "queueIds" => r.read_into(&mut v.queue_ids),
-                "topicIdsFilterType" => r.read_into(&mut v.topic_ids_filter_type),
-                "evaluationFormContextIds" => r.read_into(&mut v.evaluation_form_context_ids),
-                "initialDirection" => r.read_into(&mut v.initial_direction),
-                "dateStart" => r.read_into(&mut v.date_start),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "templateId" => r.read_into(&mut self.template_id),
+                "zones" => r.read_into(&mut self.zones),
+                "enabled" => r.read_into(&mut self.enabled),
+                "topicIds" => r.read_into(&mut self.topic_ids),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "queueIds" => r.read_into(&mut self.queue_ids),
+                "topicIdsFilterType" => r.read_into(&mut self.topic_ids_filter_type),
+                "evaluationFormContextIds" => r.read_into(&mut self.evaluation_form_context_ids),
+                "initialDirection" => r.read_into(&mut self.initial_direction),
+                "dateStart" => r.read_into(&mut self.date_start),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3587,7 +3928,7 @@ pub struct CreatePerformanceProfile {
     /// Required.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// A description about this performance profile
     ///
     /// Required.
@@ -3645,7 +3986,7 @@ impl CreatePerformanceProfile {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -3692,26 +4033,37 @@ impl CreatePerformanceProfile {
 
 impl FromJson for CreatePerformanceProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreatePerformanceProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "metricOrders" => r.read_into(&mut v.metric_orders),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "reportingIntervals" => r.read_into(&mut v.reporting_intervals),
-                "active" => r.read_into(&mut v.active),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "maxLeaderboardRankSize" => r.read_into(&mut v.max_leaderboard_rank_size),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "metricOrders" => r.read_into(&mut self.metric_orders),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "reportingIntervals" => r.read_into(&mut self.reporting_intervals),
+                "active" => r.read_into(&mut self.active),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "maxLeaderboardRankSize" => r.read_into(&mut self.max_leaderboard_rank_size),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3840,25 +4192,36 @@ impl DefaultObjective {
 
 impl FromJson for DefaultObjective {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DefaultObjective {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "templateId" => r.read_into(&mut v.template_id),
-                "zones" => r.read_into(&mut v.zones),
-                "enabled" => r.read_into(&mut v.enabled),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "queues" => r.read_into(&mut v.queues),
-                "topics" => r.read_into(&mut v.topics),
-                "topicIdsFilterType" => r.read_into(&mut v.topic_ids_filter_type),
-                "evaluationFormContextIds" => r.read_into(&mut v.evaluation_form_context_ids),
-                "initialDirection" => r.read_into(&mut v.initial_direction),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "templateId" => r.read_into(&mut self.template_id),
+                "zones" => r.read_into(&mut self.zones),
+                "enabled" => r.read_into(&mut self.enabled),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "queues" => r.read_into(&mut self.queues),
+                "topics" => r.read_into(&mut self.topics),
+                "topicIdsFilterType" => r.read_into(&mut self.topic_ids_filter_type),
+                "evaluationFormContextIds" => r.read_into(&mut self.evaluation_form_context_ids),
+                "initialDirection" => r.read_into(&mut self.initial_direction),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4059,22 +4422,33 @@ impl ExternalMetricDataItem {
 
 impl FromJson for ExternalMetricDataItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDataItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                "userEmail" => r.read_into(&mut v.user_email),
-                "metricId" => r.read_into(&mut v.metric_id),
-                "dateOccurred" => r.read_into(&mut v.date_occurred),
-                "value" => r.read_into(&mut v.value),
-                "count" => r.read_into(&mut v.count),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                "userEmail" => r.read_into(&mut self.user_email),
+                "metricId" => r.read_into(&mut self.metric_id),
+                "dateOccurred" => r.read_into(&mut self.date_occurred),
+                "value" => r.read_into(&mut self.value),
+                "count" => r.read_into(&mut self.count),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4243,24 +4617,35 @@ impl ExternalMetricDataProcessedItem {
 
 impl FromJson for ExternalMetricDataProcessedItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDataProcessedItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                "userEmail" => r.read_into(&mut v.user_email),
-                "metricId" => r.read_into(&mut v.metric_id),
-                "dateOccurred" => r.read_into(&mut v.date_occurred),
-                "value" => r.read_into(&mut v.value),
-                "count" => r.read_into(&mut v.count),
-                "type" => r.read_into(&mut v.r#type),
-                "totalValue" => r.read_into(&mut v.total_value),
-                "totalCount" => r.read_into(&mut v.total_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                "userEmail" => r.read_into(&mut self.user_email),
+                "metricId" => r.read_into(&mut self.metric_id),
+                "dateOccurred" => r.read_into(&mut self.date_occurred),
+                "value" => r.read_into(&mut self.value),
+                "count" => r.read_into(&mut self.count),
+                "type" => r.read_into(&mut self.r#type),
+                "totalValue" => r.read_into(&mut self.total_value),
+                "totalCount" => r.read_into(&mut self.total_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4431,24 +4816,35 @@ impl ExternalMetricDataUnprocessedItem {
 
 impl FromJson for ExternalMetricDataUnprocessedItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDataUnprocessedItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                "userEmail" => r.read_into(&mut v.user_email),
-                "metricId" => r.read_into(&mut v.metric_id),
-                "dateOccurred" => r.read_into(&mut v.date_occurred),
-                "value" => r.read_into(&mut v.value),
-                "count" => r.read_into(&mut v.count),
-                "type" => r.read_into(&mut v.r#type),
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                "userEmail" => r.read_into(&mut self.user_email),
+                "metricId" => r.read_into(&mut self.metric_id),
+                "dateOccurred" => r.read_into(&mut self.date_occurred),
+                "value" => r.read_into(&mut self.value),
+                "count" => r.read_into(&mut self.count),
+                "type" => r.read_into(&mut self.r#type),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4543,16 +4939,27 @@ impl ExternalMetricDataWriteRequest {
 
 impl FromJson for ExternalMetricDataWriteRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDataWriteRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "items" => r.read_into(&mut v.items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "items" => r.read_into(&mut self.items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4599,17 +5006,28 @@ impl ExternalMetricDataWriteResponse {
 
 impl FromJson for ExternalMetricDataWriteResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDataWriteResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "processedEntities" => r.read_into(&mut v.processed_entities),
-                "unprocessedEntities" => r.read_into(&mut v.unprocessed_entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "processedEntities" => r.read_into(&mut self.processed_entities),
+                "unprocessedEntities" => r.read_into(&mut self.unprocessed_entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4738,26 +5156,37 @@ impl ExternalMetricDefinition {
 
 impl FromJson for ExternalMetricDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "unit" => r.read_into(&mut v.unit),
-                "unitDefinition" => r.read_into(&mut v.unit_definition),
-                "precision" => r.read_into(&mut v.precision),
-                "defaultObjectiveType" => r.read_into(&mut v.default_objective_type),
-                "retentionMonths" => r.read_into(&mut v.retention_months),
-                "enabled" => r.read_into(&mut v.enabled),
-                "inUse" => r.read_into(&mut v.in_use),
-                "dateLastRefreshed" => r.read_into(&mut v.date_last_refreshed),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "unit" => r.read_into(&mut self.unit),
+                "unitDefinition" => r.read_into(&mut self.unit_definition),
+                "precision" => r.read_into(&mut self.precision),
+                "defaultObjectiveType" => r.read_into(&mut self.default_objective_type),
+                "retentionMonths" => r.read_into(&mut self.retention_months),
+                "enabled" => r.read_into(&mut self.enabled),
+                "inUse" => r.read_into(&mut self.in_use),
+                "dateLastRefreshed" => r.read_into(&mut self.date_last_refreshed),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4966,21 +5395,32 @@ impl ExternalMetricDefinitionCreateRequest {
 
 impl FromJson for ExternalMetricDefinitionCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDefinitionCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "unit" => r.read_into(&mut v.unit),
-                "unitDefinition" => r.read_into(&mut v.unit_definition),
-                "precision" => r.read_into(&mut v.precision),
-                "defaultObjectiveType" => r.read_into(&mut v.default_objective_type),
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "unit" => r.read_into(&mut self.unit),
+                "unitDefinition" => r.read_into(&mut self.unit_definition),
+                "precision" => r.read_into(&mut self.precision),
+                "defaultObjectiveType" => r.read_into(&mut self.default_objective_type),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5190,25 +5630,36 @@ impl ExternalMetricDefinitionListing {
 
 impl FromJson for ExternalMetricDefinitionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDefinitionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5282,19 +5733,30 @@ impl ExternalMetricDefinitionUpdateRequest {
 
 impl FromJson for ExternalMetricDefinitionUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalMetricDefinitionUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "precision" => r.read_into(&mut v.precision),
-                "defaultObjectiveType" => r.read_into(&mut v.default_objective_type),
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "precision" => r.read_into(&mut self.precision),
+                "defaultObjectiveType" => r.read_into(&mut self.default_objective_type),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5413,19 +5875,30 @@ impl GamificationStatus {
 
 impl FromJson for GamificationStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GamificationStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "isActive" => r.read_into(&mut v.is_active),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "automaticUserAssignment" => r.read_into(&mut v.automatic_user_assignment),
-                "dateStartPersonalBest" => r.read_into(&mut v.date_start_personal_best),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "isActive" => r.read_into(&mut self.is_active),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "automaticUserAssignment" => r.read_into(&mut self.automatic_user_assignment),
+                "dateStartPersonalBest" => r.read_into(&mut self.date_start_personal_best),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5527,25 +6000,36 @@ impl GetContestsEssentialsListing {
 
 impl FromJson for GetContestsEssentialsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetContestsEssentialsListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5604,18 +6088,29 @@ impl GetMetricDefinitionsResponse {
 
 impl FromJson for GetMetricDefinitionsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetMetricDefinitionsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5667,18 +6162,29 @@ impl GetMetricResponse {
 
 impl FromJson for GetMetricResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetMetricResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5730,18 +6236,29 @@ impl GetMetricsResponse {
 
 impl FromJson for GetMetricsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetMetricsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5793,18 +6310,29 @@ impl GetProfilesResponse {
 
 impl FromJson for GetProfilesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetProfilesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5856,18 +6384,29 @@ impl GetTemplatesResponse {
 
 impl FromJson for GetTemplatesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetTemplatesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5898,7 +6437,7 @@ pub struct InsightsAgentItem {
     /// This user's manager.
     ///
     /// JSON `manager`.
-    pub manager: Option<DomainEntityRef>,
+    pub manager: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5920,7 +6459,7 @@ impl InsightsAgentItem {
     }
     /// Sets [`Self::manager`].
     pub fn set_manager(mut self, v: DomainEntityRef) -> Self {
-        self.manager = Some(v);
+        self.manager = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5932,19 +6471,30 @@ impl InsightsAgentItem {
 
 impl FromJson for InsightsAgentItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsAgentItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "manager" => r.read_into(&mut v.manager),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "manager" => r.read_into(&mut self.manager),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5970,11 +6520,11 @@ pub struct InsightsAgents {
     /// The performance profile
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// The division
     ///
     /// JSON `division`.
-    pub division: Option<DivisionReference>,
+    pub division: Option<Box<DivisionReference>>,
     /// Granularity
     ///
     /// JSON `granularity`.
@@ -5998,12 +6548,12 @@ pub struct InsightsAgents {
 impl InsightsAgents {
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DivisionReference) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::granularity`].
@@ -6030,21 +6580,32 @@ impl InsightsAgents {
 
 impl FromJson for InsightsAgents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsAgents {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                "division" => r.read_into(&mut v.division),
-                "granularity" => r.read_into(&mut v.granularity),
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                "division" => r.read_into(&mut self.division),
+                "granularity" => r.read_into(&mut self.granularity),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6123,11 +6684,11 @@ pub struct InsightsDetails {
     /// The performance profile
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// The division
     ///
     /// JSON `division`.
-    pub division: Option<DivisionReference>,
+    pub division: Option<Box<DivisionReference>>,
     /// Granularity
     ///
     /// JSON `granularity`.
@@ -6135,15 +6696,15 @@ pub struct InsightsDetails {
     /// The comparative period work day date range
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<WorkdayPeriod>,
+    pub comparative_period: Option<Box<WorkdayPeriod>>,
     /// The primary period work day date range
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<WorkdayPeriod>,
+    pub primary_period: Option<Box<WorkdayPeriod>>,
     /// The query user
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The list of insights data for each metric of the user
     ///
     /// JSON `metricData`.
@@ -6151,7 +6712,7 @@ pub struct InsightsDetails {
     /// Overall insights data of the user
     ///
     /// JSON `overallData`.
-    pub overall_data: Option<InsightsDetailsOverallItem>,
+    pub overall_data: Option<Box<InsightsDetailsOverallItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6159,12 +6720,12 @@ pub struct InsightsDetails {
 impl InsightsDetails {
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DivisionReference) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::granularity`].
@@ -6174,17 +6735,17 @@ impl InsightsDetails {
     }
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: WorkdayPeriod) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: WorkdayPeriod) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric_data`].
@@ -6194,30 +6755,41 @@ impl InsightsDetails {
     }
     /// Sets [`Self::overall_data`].
     pub fn set_overall_data(mut self, v: InsightsDetailsOverallItem) -> Self {
-        self.overall_data = Some(v);
+        self.overall_data = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InsightsDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                "division" => r.read_into(&mut v.division),
-                "granularity" => r.read_into(&mut v.granularity),
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "user" => r.read_into(&mut v.user),
-                "metricData" => r.read_into(&mut v.metric_data),
-                "overallData" => r.read_into(&mut v.overall_data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                "division" => r.read_into(&mut self.division),
+                "granularity" => r.read_into(&mut self.granularity),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "user" => r.read_into(&mut self.user),
+                "metricData" => r.read_into(&mut self.metric_data),
+                "overallData" => r.read_into(&mut self.overall_data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6298,15 +6870,15 @@ pub struct InsightsDetailsMetricItem {
     /// The gamification metric for the data
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// Insights data in the comparative period
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<InsightsDetailsMetricPeriodPoints>,
+    pub comparative_period: Option<Box<InsightsDetailsMetricPeriodPoints>>,
     /// Insights data in the primary period
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<InsightsDetailsMetricPeriodPoints>,
+    pub primary_period: Option<Box<InsightsDetailsMetricPeriodPoints>>,
     /// Percent of goal change
     ///
     /// JSON `percentOfGoalChange`.
@@ -6322,17 +6894,17 @@ pub struct InsightsDetailsMetricItem {
 impl InsightsDetailsMetricItem {
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: InsightsDetailsMetricPeriodPoints) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: InsightsDetailsMetricPeriodPoints) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::percent_of_goal_change`].
@@ -6349,20 +6921,31 @@ impl InsightsDetailsMetricItem {
 
 impl FromJson for InsightsDetailsMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsDetailsMetricItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "percentOfGoalChange" => r.read_into(&mut v.percent_of_goal_change),
-                "valueChange" => r.read_into(&mut v.value_change),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "percentOfGoalChange" => r.read_into(&mut self.percent_of_goal_change),
+                "valueChange" => r.read_into(&mut self.value_change),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6458,22 +7041,33 @@ impl InsightsDetailsMetricPeriodPoints {
 
 impl FromJson for InsightsDetailsMetricPeriodPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsDetailsMetricPeriodPoints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "points" => r.read_into(&mut v.points),
-                "maxPoints" => r.read_into(&mut v.max_points),
-                "dataPointCount" => r.read_into(&mut v.data_point_count),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                "rankTotalPoints" => r.read_into(&mut v.rank_total_points),
-                "rankPercentagePoints" => r.read_into(&mut v.rank_percentage_points),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "points" => r.read_into(&mut self.points),
+                "maxPoints" => r.read_into(&mut self.max_points),
+                "dataPointCount" => r.read_into(&mut self.data_point_count),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                "rankTotalPoints" => r.read_into(&mut self.rank_total_points),
+                "rankPercentagePoints" => r.read_into(&mut self.rank_percentage_points),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6502,11 +7096,11 @@ pub struct InsightsDetailsOverallItem {
     /// Insights data in the comparative period
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<InsightsDetailsOverallPeriodPoints>,
+    pub comparative_period: Option<Box<InsightsDetailsOverallPeriodPoints>>,
     /// Insights data in the primary period
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<InsightsDetailsOverallPeriodPoints>,
+    pub primary_period: Option<Box<InsightsDetailsOverallPeriodPoints>>,
     /// Percent of goal change
     ///
     /// JSON `percentOfGoalChange`.
@@ -6518,12 +7112,12 @@ pub struct InsightsDetailsOverallItem {
 impl InsightsDetailsOverallItem {
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: InsightsDetailsOverallPeriodPoints) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: InsightsDetailsOverallPeriodPoints) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::percent_of_goal_change`].
@@ -6535,18 +7129,29 @@ impl InsightsDetailsOverallItem {
 
 impl FromJson for InsightsDetailsOverallItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsDetailsOverallItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "percentOfGoalChange" => r.read_into(&mut v.percent_of_goal_change),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "percentOfGoalChange" => r.read_into(&mut self.percent_of_goal_change),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6631,21 +7236,32 @@ impl InsightsDetailsOverallPeriodPoints {
 
 impl FromJson for InsightsDetailsOverallPeriodPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsDetailsOverallPeriodPoints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "points" => r.read_into(&mut v.points),
-                "maxPoints" => r.read_into(&mut v.max_points),
-                "dataPointCount" => r.read_into(&mut v.data_point_count),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                "rankTotalPoints" => r.read_into(&mut v.rank_total_points),
-                "rankPercentagePoints" => r.read_into(&mut v.rank_percentage_points),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "points" => r.read_into(&mut self.points),
+                "maxPoints" => r.read_into(&mut self.max_points),
+                "dataPointCount" => r.read_into(&mut self.data_point_count),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                "rankTotalPoints" => r.read_into(&mut self.rank_total_points),
+                "rankPercentagePoints" => r.read_into(&mut self.rank_percentage_points),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6673,11 +7289,11 @@ pub struct InsightsRankings {
     /// The performance profile
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// The division
     ///
     /// JSON `division`.
-    pub division: Option<DivisionReference>,
+    pub division: Option<Box<DivisionReference>>,
     /// Granularity
     ///
     /// JSON `granularity`.
@@ -6685,11 +7301,11 @@ pub struct InsightsRankings {
     /// The comparative period work day date range
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<WorkdayPeriod>,
+    pub comparative_period: Option<Box<WorkdayPeriod>>,
     /// The primary period work day date range
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<WorkdayPeriod>,
+    pub primary_period: Option<Box<WorkdayPeriod>>,
     /// The leaders users
     ///
     /// JSON `leaders`.
@@ -6705,12 +7321,12 @@ pub struct InsightsRankings {
 impl InsightsRankings {
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DivisionReference) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::granularity`].
@@ -6720,12 +7336,12 @@ impl InsightsRankings {
     }
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: WorkdayPeriod) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: WorkdayPeriod) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::leaders`].
@@ -6742,22 +7358,33 @@ impl InsightsRankings {
 
 impl FromJson for InsightsRankings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsRankings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                "division" => r.read_into(&mut v.division),
-                "granularity" => r.read_into(&mut v.granularity),
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "leaders" => r.read_into(&mut v.leaders),
-                "trailers" => r.read_into(&mut v.trailers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                "division" => r.read_into(&mut self.division),
+                "granularity" => r.read_into(&mut self.granularity),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "leaders" => r.read_into(&mut self.leaders),
+                "trailers" => r.read_into(&mut self.trailers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6845,11 +7472,11 @@ pub struct InsightsSummary {
     /// The performance profile
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// The division
     ///
     /// JSON `division`.
-    pub division: Option<DivisionReference>,
+    pub division: Option<Box<DivisionReference>>,
     /// Granularity
     ///
     /// JSON `granularity`.
@@ -6857,11 +7484,11 @@ pub struct InsightsSummary {
     /// The comparative period work day date range
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<WorkdayPeriod>,
+    pub comparative_period: Option<Box<WorkdayPeriod>>,
     /// The primary period work day date range
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<WorkdayPeriod>,
+    pub primary_period: Option<Box<WorkdayPeriod>>,
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
@@ -6891,12 +7518,12 @@ impl InsightsSummary {
     }
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DivisionReference) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::granularity`].
@@ -6906,12 +7533,12 @@ impl InsightsSummary {
     }
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: WorkdayPeriod) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: WorkdayPeriod) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::page_count`].
@@ -6923,25 +7550,36 @@ impl InsightsSummary {
 
 impl FromJson for InsightsSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                "division" => r.read_into(&mut v.division),
-                "granularity" => r.read_into(&mut v.granularity),
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                "division" => r.read_into(&mut self.division),
+                "granularity" => r.read_into(&mut self.granularity),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7024,15 +7662,15 @@ pub struct InsightsSummaryMetricItem {
     /// The gamification metric for the data
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// Insights data in the comparative period
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<InsightsSummaryMetricPeriodPoints>,
+    pub comparative_period: Option<Box<InsightsSummaryMetricPeriodPoints>>,
     /// Insights data in the primary period
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<InsightsSummaryMetricPeriodPoints>,
+    pub primary_period: Option<Box<InsightsSummaryMetricPeriodPoints>>,
     /// Percent of goal change
     ///
     /// JSON `percentOfGoalChange`.
@@ -7048,17 +7686,17 @@ pub struct InsightsSummaryMetricItem {
 impl InsightsSummaryMetricItem {
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: InsightsSummaryMetricPeriodPoints) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: InsightsSummaryMetricPeriodPoints) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::percent_of_goal_change`].
@@ -7075,20 +7713,31 @@ impl InsightsSummaryMetricItem {
 
 impl FromJson for InsightsSummaryMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsSummaryMetricItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "percentOfGoalChange" => r.read_into(&mut v.percent_of_goal_change),
-                "valueChange" => r.read_into(&mut v.value_change),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "percentOfGoalChange" => r.read_into(&mut self.percent_of_goal_change),
+                "valueChange" => r.read_into(&mut self.value_change),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7166,20 +7815,31 @@ impl InsightsSummaryMetricPeriodPoints {
 
 impl FromJson for InsightsSummaryMetricPeriodPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsSummaryMetricPeriodPoints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "points" => r.read_into(&mut v.points),
-                "maxPoints" => r.read_into(&mut v.max_points),
-                "dataPointCount" => r.read_into(&mut v.data_point_count),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "points" => r.read_into(&mut self.points),
+                "maxPoints" => r.read_into(&mut self.max_points),
+                "dataPointCount" => r.read_into(&mut self.data_point_count),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7206,11 +7866,11 @@ pub struct InsightsSummaryOverallItem {
     /// Insights data in the comparative period
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<InsightsSummaryOverallPeriodPoints>,
+    pub comparative_period: Option<Box<InsightsSummaryOverallPeriodPoints>>,
     /// Insights data in the primary period
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<InsightsSummaryOverallPeriodPoints>,
+    pub primary_period: Option<Box<InsightsSummaryOverallPeriodPoints>>,
     /// Percent of goal change
     ///
     /// JSON `percentOfGoalChange`.
@@ -7222,12 +7882,12 @@ pub struct InsightsSummaryOverallItem {
 impl InsightsSummaryOverallItem {
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: InsightsSummaryOverallPeriodPoints) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: InsightsSummaryOverallPeriodPoints) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::percent_of_goal_change`].
@@ -7239,18 +7899,29 @@ impl InsightsSummaryOverallItem {
 
 impl FromJson for InsightsSummaryOverallItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsSummaryOverallItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "percentOfGoalChange" => r.read_into(&mut v.percent_of_goal_change),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "percentOfGoalChange" => r.read_into(&mut self.percent_of_goal_change),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7317,19 +7988,30 @@ impl InsightsSummaryOverallPeriodPoints {
 
 impl FromJson for InsightsSummaryOverallPeriodPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsSummaryOverallPeriodPoints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "points" => r.read_into(&mut v.points),
-                "maxPoints" => r.read_into(&mut v.max_points),
-                "dataPointCount" => r.read_into(&mut v.data_point_count),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "points" => r.read_into(&mut self.points),
+                "maxPoints" => r.read_into(&mut self.max_points),
+                "dataPointCount" => r.read_into(&mut self.data_point_count),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7355,7 +8037,7 @@ pub struct InsightsSummaryUserItem {
     /// Queried user
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The list of insights data for each metric of the user
     ///
     /// JSON `metricData`.
@@ -7363,7 +8045,7 @@ pub struct InsightsSummaryUserItem {
     /// Overall insights data of the user
     ///
     /// JSON `overallData`.
-    pub overall_data: Option<InsightsSummaryOverallItem>,
+    pub overall_data: Option<Box<InsightsSummaryOverallItem>>,
     /// Ranking of the user
     ///
     /// JSON `ranking`.
@@ -7375,7 +8057,7 @@ pub struct InsightsSummaryUserItem {
 impl InsightsSummaryUserItem {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric_data`].
@@ -7385,7 +8067,7 @@ impl InsightsSummaryUserItem {
     }
     /// Sets [`Self::overall_data`].
     pub fn set_overall_data(mut self, v: InsightsSummaryOverallItem) -> Self {
-        self.overall_data = Some(v);
+        self.overall_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ranking`].
@@ -7397,19 +8079,30 @@ impl InsightsSummaryUserItem {
 
 impl FromJson for InsightsSummaryUserItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsSummaryUserItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "metricData" => r.read_into(&mut v.metric_data),
-                "overallData" => r.read_into(&mut v.overall_data),
-                "ranking" => r.read_into(&mut v.ranking),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "metricData" => r.read_into(&mut self.metric_data),
+                "overallData" => r.read_into(&mut self.overall_data),
+                "ranking" => r.read_into(&mut self.ranking),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7435,11 +8128,11 @@ pub struct InsightsTrend {
     /// The performance profile
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// The division
     ///
     /// JSON `division`.
-    pub division: Option<DivisionReference>,
+    pub division: Option<Box<DivisionReference>>,
     /// Granularity
     ///
     /// JSON `granularity`.
@@ -7447,11 +8140,11 @@ pub struct InsightsTrend {
     /// The comparative period work day date range
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<WorkdayPeriod>,
+    pub comparative_period: Option<Box<WorkdayPeriod>>,
     /// The primary period work day date range
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<WorkdayPeriod>,
+    pub primary_period: Option<Box<WorkdayPeriod>>,
     /// The list of insights trend for each metric
     ///
     /// JSON `entities`.
@@ -7459,7 +8152,7 @@ pub struct InsightsTrend {
     /// The insights trend in total
     ///
     /// JSON `total`.
-    pub total: Option<InsightsTrendTotalItem>,
+    pub total: Option<Box<InsightsTrendTotalItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7467,12 +8160,12 @@ pub struct InsightsTrend {
 impl InsightsTrend {
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DivisionReference) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::granularity`].
@@ -7482,12 +8175,12 @@ impl InsightsTrend {
     }
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: WorkdayPeriod) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: WorkdayPeriod) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entities`].
@@ -7497,29 +8190,40 @@ impl InsightsTrend {
     }
     /// Sets [`Self::total`].
     pub fn set_total(mut self, v: InsightsTrendTotalItem) -> Self {
-        self.total = Some(v);
+        self.total = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InsightsTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsTrend {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                "division" => r.read_into(&mut v.division),
-                "granularity" => r.read_into(&mut v.granularity),
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "entities" => r.read_into(&mut v.entities),
-                "total" => r.read_into(&mut v.total),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                "division" => r.read_into(&mut self.division),
+                "granularity" => r.read_into(&mut self.granularity),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "entities" => r.read_into(&mut self.entities),
+                "total" => r.read_into(&mut self.total),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7599,11 +8303,11 @@ pub struct InsightsTrendMetricItem {
     /// The gamification metric for the trend
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// Trends for the metric
     ///
     /// JSON `trends`.
-    pub trends: Option<InsightsTrends>,
+    pub trends: Option<Box<InsightsTrends>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7611,29 +8315,40 @@ pub struct InsightsTrendMetricItem {
 impl InsightsTrendMetricItem {
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::trends`].
     pub fn set_trends(mut self, v: InsightsTrends) -> Self {
-        self.trends = Some(v);
+        self.trends = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InsightsTrendMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsTrendMetricItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "trends" => r.read_into(&mut v.trends),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "trends" => r.read_into(&mut self.trends),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7657,7 +8372,7 @@ pub struct InsightsTrendTotalItem {
     /// Trends for the metric
     ///
     /// JSON `trends`.
-    pub trends: Option<InsightsTrends>,
+    pub trends: Option<Box<InsightsTrends>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7665,23 +8380,34 @@ pub struct InsightsTrendTotalItem {
 impl InsightsTrendTotalItem {
     /// Sets [`Self::trends`].
     pub fn set_trends(mut self, v: InsightsTrends) -> Self {
-        self.trends = Some(v);
+        self.trends = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InsightsTrendTotalItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsTrendTotalItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "trends" => r.read_into(&mut v.trends),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "trends" => r.read_into(&mut self.trends),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7728,17 +8454,28 @@ impl InsightsTrends {
 
 impl FromJson for InsightsTrends {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsTrends {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7762,7 +8499,7 @@ pub struct InvalidAssignment {
     /// Invalid user for validation
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The reason for the invalid input for validation
     ///
     /// JSON `message`.
@@ -7774,7 +8511,7 @@ pub struct InvalidAssignment {
 impl InvalidAssignment {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message`].
@@ -7786,17 +8523,28 @@ impl InvalidAssignment {
 
 impl FromJson for InvalidAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InvalidAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7820,11 +8568,11 @@ pub struct Leaderboard {
     /// The targeted division for this leaderboard
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The metric id if the leaderboard is about a specific metric
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// Start workday used as the date range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
     /// JSON `dateStartWorkday`.
@@ -7840,11 +8588,11 @@ pub struct Leaderboard {
     /// The requesting user's rank
     ///
     /// JSON `userRank`.
-    pub user_rank: Option<LeaderboardItem>,
+    pub user_rank: Option<Box<LeaderboardItem>>,
     /// The targeted performance profile for the average points
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7852,12 +8600,12 @@ pub struct Leaderboard {
 impl Leaderboard {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_start_workday`].
@@ -7877,34 +8625,45 @@ impl Leaderboard {
     }
     /// Sets [`Self::user_rank`].
     pub fn set_user_rank(mut self, v: LeaderboardItem) -> Self {
-        self.user_rank = Some(v);
+        self.user_rank = Some(Box::new(v));
         self
     }
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Leaderboard {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Leaderboard {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "metric" => r.read_into(&mut v.metric),
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "leaders" => r.read_into(&mut v.leaders),
-                "userRank" => r.read_into(&mut v.user_rank),
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "metric" => r.read_into(&mut self.metric),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "leaders" => r.read_into(&mut self.leaders),
+                "userRank" => r.read_into(&mut self.user_rank),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7933,7 +8692,7 @@ pub struct LeaderboardItem {
     /// The user object for this leaderboard rank
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The rank of the user
     ///
     /// JSON `rank`.
@@ -7949,7 +8708,7 @@ pub struct LeaderboardItem {
 impl LeaderboardItem {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rank`].
@@ -7966,18 +8725,29 @@ impl LeaderboardItem {
 
 impl FromJson for LeaderboardItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LeaderboardItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "rank" => r.read_into(&mut v.rank),
-                "points" => r.read_into(&mut v.points),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "rank" => r.read_into(&mut self.rank),
+                "points" => r.read_into(&mut self.points),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8028,17 +8798,28 @@ impl Member {
 
 impl FromJson for Member {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Member {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8075,16 +8856,27 @@ impl MemberListing {
 
 impl FromJson for MemberListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MemberListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8125,7 +8917,7 @@ pub struct Metric {
     /// Associated objective for this metric
     ///
     /// JSON `objective`.
-    pub objective: Option<Objective>,
+    pub objective: Option<Box<Objective>>,
     /// Performance profile id of this metric
     ///
     /// JSON `performanceProfileId`.
@@ -8133,7 +8925,7 @@ pub struct Metric {
     /// The linked metric entity reference
     ///
     /// JSON `linkedMetric`.
-    pub linked_metric: Option<AddressableEntityRef>,
+    pub linked_metric: Option<Box<AddressableEntityRef>>,
     /// The created date of this metric. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -8153,7 +8945,7 @@ pub struct Metric {
     /// The source performance profile when this metric is linked
     ///
     /// JSON `sourcePerformanceProfile`.
-    pub source_performance_profile: Option<PerformanceProfile>,
+    pub source_performance_profile: Option<Box<PerformanceProfile>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8185,7 +8977,7 @@ impl Metric {
     }
     /// Sets [`Self::objective`].
     pub fn set_objective(mut self, v: Objective) -> Self {
-        self.objective = Some(v);
+        self.objective = Some(Box::new(v));
         self
     }
     /// Sets [`Self::performance_profile_id`].
@@ -8195,7 +8987,7 @@ impl Metric {
     }
     /// Sets [`Self::linked_metric`].
     pub fn set_linked_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.linked_metric = Some(v);
+        self.linked_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -8220,7 +9012,7 @@ impl Metric {
     }
     /// Sets [`Self::source_performance_profile`].
     pub fn set_source_performance_profile(mut self, v: PerformanceProfile) -> Self {
-        self.source_performance_profile = Some(v);
+        self.source_performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8232,28 +9024,39 @@ impl Metric {
 
 impl FromJson for Metric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Metric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "metricDefinitionId" => r.read_into(&mut v.metric_definition_id),
-                "externalMetricDefinitionId" => r.read_into(&mut v.external_metric_definition_id),
-                "objective" => r.read_into(&mut v.objective),
-                "performanceProfileId" => r.read_into(&mut v.performance_profile_id),
-                "linkedMetric" => r.read_into(&mut v.linked_metric),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateUnlinked" => r.read_into(&mut v.date_unlinked),
-                "precision" => r.read_into(&mut v.precision),
-                "timeDisplayUnit" => r.read_into(&mut v.time_display_unit),
-                "sourcePerformanceProfile" => r.read_into(&mut v.source_performance_profile),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "metricDefinitionId" => r.read_into(&mut self.metric_definition_id),
+                "externalMetricDefinitionId" => r.read_into(&mut self.external_metric_definition_id),
+                "objective" => r.read_into(&mut self.objective),
+                "performanceProfileId" => r.read_into(&mut self.performance_profile_id),
+                "linkedMetric" => r.read_into(&mut self.linked_metric),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateUnlinked" => r.read_into(&mut self.date_unlinked),
+                "precision" => r.read_into(&mut self.precision),
+                "timeDisplayUnit" => r.read_into(&mut self.time_display_unit),
+                "sourcePerformanceProfile" => r.read_into(&mut self.source_performance_profile),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8365,7 +9168,7 @@ pub struct MetricDefinition {
     /// A predefined default objective for this metric
     ///
     /// JSON `defaultObjective`.
-    pub default_objective: Option<DefaultObjective>,
+    pub default_objective: Option<Box<DefaultObjective>>,
     /// An optional field to specify if this metric definition is locked to certain template. e.g. punctuality
     ///
     /// JSON `lockTemplateId`.
@@ -8423,7 +9226,7 @@ impl MetricDefinition {
     }
     /// Sets [`Self::default_objective`].
     pub fn set_default_objective(mut self, v: DefaultObjective) -> Self {
-        self.default_objective = Some(v);
+        self.default_objective = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lock_template_id`].
@@ -8455,27 +9258,38 @@ impl MetricDefinition {
 
 impl FromJson for MetricDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetricDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "unitType" => r.read_into(&mut v.unit_type),
-                "shortName" => r.read_into(&mut v.short_name),
-                "dividendMetrics" => r.read_into(&mut v.dividend_metrics),
-                "divisorMetrics" => r.read_into(&mut v.divisor_metrics),
-                "defaultObjective" => r.read_into(&mut v.default_objective),
-                "lockTemplateId" => r.read_into(&mut v.lock_template_id),
-                "mediaTypeFilteringAllowed" => r.read_into(&mut v.media_type_filtering_allowed),
-                "initialDirectionFilteringAllowed" => r.read_into(&mut v.initial_direction_filtering_allowed),
-                "queueFilteringAllowed" => r.read_into(&mut v.queue_filtering_allowed),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "unitType" => r.read_into(&mut self.unit_type),
+                "shortName" => r.read_into(&mut self.short_name),
+                "dividendMetrics" => r.read_into(&mut self.dividend_metrics),
+                "divisorMetrics" => r.read_into(&mut self.divisor_metrics),
+                "defaultObjective" => r.read_into(&mut self.default_objective),
+                "lockTemplateId" => r.read_into(&mut self.lock_template_id),
+                "mediaTypeFilteringAllowed" => r.read_into(&mut self.media_type_filtering_allowed),
+                "initialDirectionFilteringAllowed" => r.read_into(&mut self.initial_direction_filtering_allowed),
+                "queueFilteringAllowed" => r.read_into(&mut self.queue_filtering_allowed),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8588,11 +9402,11 @@ pub struct MetricValueTrendAverage {
     /// The targeted division for the metrics
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The targeted user for the metrics
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The time zone used for aggregating metric values
     ///
     /// JSON `timezone`.
@@ -8600,15 +9414,15 @@ pub struct MetricValueTrendAverage {
     /// The metric value trend and average
     ///
     /// JSON `result`.
-    pub result: Option<WorkdayValuesMetricItem>,
+    pub result: Option<Box<WorkdayValuesMetricItem>>,
     /// The targeted performance profile for the average points
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// The targeted performance profile for the average points
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8631,12 +9445,12 @@ impl MetricValueTrendAverage {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::timezone`].
@@ -8646,41 +9460,52 @@ impl MetricValueTrendAverage {
     }
     /// Sets [`Self::result`].
     pub fn set_result(mut self, v: WorkdayValuesMetricItem) -> Self {
-        self.result = Some(v);
+        self.result = Some(Box::new(v));
         self
     }
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MetricValueTrendAverage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetricValueTrendAverage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "dateReferenceWorkday" => r.read_into(&mut v.date_reference_workday),
-                "division" => r.read_into(&mut v.division),
-                "user" => r.read_into(&mut v.user),
-                "timezone" => r.read_into(&mut v.timezone),
-                "result" => r.read_into(&mut v.result),
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                "metric" => r.read_into(&mut v.metric),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "dateReferenceWorkday" => r.read_into(&mut self.date_reference_workday),
+                "division" => r.read_into(&mut self.division),
+                "user" => r.read_into(&mut self.user),
+                "timezone" => r.read_into(&mut self.timezone),
+                "result" => r.read_into(&mut self.result),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                "metric" => r.read_into(&mut self.metric),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8753,7 +9578,7 @@ pub struct Metrics {
     /// The linked metric entity reference
     ///
     /// JSON `linkedMetric`.
-    pub linked_metric: Option<AddressableEntityRef>,
+    pub linked_metric: Option<Box<AddressableEntityRef>>,
     /// The created date of this metric. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -8765,7 +9590,7 @@ pub struct Metrics {
     /// The source performance profile when this metric is linked
     ///
     /// JSON `sourcePerformanceProfile`.
-    pub source_performance_profile: Option<PerformanceProfile>,
+    pub source_performance_profile: Option<Box<PerformanceProfile>>,
     /// Unit definition of linked external metric
     ///
     /// JSON `unitDefinition`.
@@ -8844,7 +9669,7 @@ impl Metrics {
     }
     /// Sets [`Self::linked_metric`].
     pub fn set_linked_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.linked_metric = Some(v);
+        self.linked_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -8859,7 +9684,7 @@ impl Metrics {
     }
     /// Sets [`Self::source_performance_profile`].
     pub fn set_source_performance_profile(mut self, v: PerformanceProfile) -> Self {
-        self.source_performance_profile = Some(v);
+        self.source_performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unit_definition`].
@@ -8886,34 +9711,45 @@ impl Metrics {
 
 impl FromJson for Metrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Metrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "order" => r.read_into(&mut v.order),
-                "metricDefinitionName" => r.read_into(&mut v.metric_definition_name),
-                "metricDefinitionId" => r.read_into(&mut v.metric_definition_id),
-                "externalMetricDefinitionId" => r.read_into(&mut v.external_metric_definition_id),
-                "unitType" => r.read_into(&mut v.unit_type),
-                "enabled" => r.read_into(&mut v.enabled),
-                "templateName" => r.read_into(&mut v.template_name),
-                "maxPoints" => r.read_into(&mut v.max_points),
-                "performanceProfileId" => r.read_into(&mut v.performance_profile_id),
-                "linkedMetric" => r.read_into(&mut v.linked_metric),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateUnlinked" => r.read_into(&mut v.date_unlinked),
-                "sourcePerformanceProfile" => r.read_into(&mut v.source_performance_profile),
-                "unitDefinition" => r.read_into(&mut v.unit_definition),
-                "precision" => r.read_into(&mut v.precision),
-                "timeDisplayUnit" => r.read_into(&mut v.time_display_unit),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "order" => r.read_into(&mut self.order),
+                "metricDefinitionName" => r.read_into(&mut self.metric_definition_name),
+                "metricDefinitionId" => r.read_into(&mut self.metric_definition_id),
+                "externalMetricDefinitionId" => r.read_into(&mut self.external_metric_definition_id),
+                "unitType" => r.read_into(&mut self.unit_type),
+                "enabled" => r.read_into(&mut self.enabled),
+                "templateName" => r.read_into(&mut self.template_name),
+                "maxPoints" => r.read_into(&mut self.max_points),
+                "performanceProfileId" => r.read_into(&mut self.performance_profile_id),
+                "linkedMetric" => r.read_into(&mut self.linked_metric),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateUnlinked" => r.read_into(&mut self.date_unlinked),
+                "sourcePerformanceProfile" => r.read_into(&mut self.source_performance_profile),
+                "unitDefinition" => r.read_into(&mut self.unit_definition),
+                "precision" => r.read_into(&mut self.precision),
+                "timeDisplayUnit" => r.read_into(&mut self.time_display_unit),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9181,26 +10017,37 @@ impl Objective {
 
 impl FromJson for Objective {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Objective {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "templateId" => r.read_into(&mut v.template_id),
-                "zones" => r.read_into(&mut v.zones),
-                "enabled" => r.read_into(&mut v.enabled),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "queues" => r.read_into(&mut v.queues),
-                "topics" => r.read_into(&mut v.topics),
-                "topicIdsFilterType" => r.read_into(&mut v.topic_ids_filter_type),
-                "evaluationFormContextIds" => r.read_into(&mut v.evaluation_form_context_ids),
-                "initialDirection" => r.read_into(&mut v.initial_direction),
-                "dateStart" => r.read_into(&mut v.date_start),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "templateId" => r.read_into(&mut self.template_id),
+                "zones" => r.read_into(&mut self.zones),
+                "enabled" => r.read_into(&mut self.enabled),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "queues" => r.read_into(&mut self.queues),
+                "topics" => r.read_into(&mut self.topics),
+                "topicIdsFilterType" => r.read_into(&mut self.topic_ids_filter_type),
+                "evaluationFormContextIds" => r.read_into(&mut self.evaluation_form_context_ids),
+                "initialDirection" => r.read_into(&mut self.initial_direction),
+                "dateStart" => r.read_into(&mut self.date_start),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9365,19 +10212,30 @@ impl ObjectiveTemplate {
 
 impl FromJson for ObjectiveTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ObjectiveTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "zones" => r.read_into(&mut v.zones),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "zones" => r.read_into(&mut self.zones),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9482,22 +10340,33 @@ impl ObjectiveZone {
 
 impl FromJson for ObjectiveZone {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ObjectiveZone {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "label" => r.read_into(&mut v.label),
-                "directionType" => r.read_into(&mut v.direction_type),
-                "zoneType" => r.read_into(&mut v.zone_type),
-                "upperLimitPoints" => r.read_into(&mut v.upper_limit_points),
-                "lowerLimitPoints" => r.read_into(&mut v.lower_limit_points),
-                "upperLimitValue" => r.read_into(&mut v.upper_limit_value),
-                "lowerLimitValue" => r.read_into(&mut v.lower_limit_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "label" => r.read_into(&mut self.label),
+                "directionType" => r.read_into(&mut self.direction_type),
+                "zoneType" => r.read_into(&mut self.zone_type),
+                "upperLimitPoints" => r.read_into(&mut self.upper_limit_points),
+                "lowerLimitPoints" => r.read_into(&mut self.lower_limit_points),
+                "upperLimitValue" => r.read_into(&mut self.upper_limit_value),
+                "lowerLimitValue" => r.read_into(&mut self.lower_limit_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9636,7 +10505,7 @@ pub struct OtherProfileAssignment {
     /// The current performance profile that this user belongs to
     ///
     /// JSON `currentProfile`.
-    pub current_profile: Option<DomainEntityRef>,
+    pub current_profile: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -9653,7 +10522,7 @@ impl OtherProfileAssignment {
     }
     /// Sets [`Self::current_profile`].
     pub fn set_current_profile(mut self, v: DomainEntityRef) -> Self {
-        self.current_profile = Some(v);
+        self.current_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -9665,18 +10534,29 @@ impl OtherProfileAssignment {
 
 impl FromJson for OtherProfileAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OtherProfileAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "currentProfile" => r.read_into(&mut v.current_profile),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "currentProfile" => r.read_into(&mut self.current_profile),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9701,7 +10581,7 @@ pub struct OverallBestPoints {
     /// The requested division
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// List of gamification best point items
     ///
     /// JSON `bestPoints`.
@@ -9709,7 +10589,7 @@ pub struct OverallBestPoints {
     /// The targeted performance profile for the average points
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9717,7 +10597,7 @@ pub struct OverallBestPoints {
 impl OverallBestPoints {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::best_points`].
@@ -9727,25 +10607,36 @@ impl OverallBestPoints {
     }
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OverallBestPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OverallBestPoints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "bestPoints" => r.read_into(&mut v.best_points),
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "bestPoints" => r.read_into(&mut self.best_points),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9830,21 +10721,32 @@ impl OverallBestPointsItem {
 
 impl FromJson for OverallBestPointsItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OverallBestPointsItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "granularityType" => r.read_into(&mut v.granularity_type),
-                "users" => r.read_into(&mut v.users),
-                "count" => r.read_into(&mut v.count),
-                "points" => r.read_into(&mut v.points),
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "granularityType" => r.read_into(&mut self.granularity_type),
+                "users" => r.read_into(&mut self.users),
+                "count" => r.read_into(&mut self.count),
+                "points" => r.read_into(&mut self.points),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9933,7 +10835,7 @@ pub struct PerformanceProfile {
     /// The division for this performance profile associate to
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// A description about this performance profile
     ///
     /// Required.
@@ -9987,7 +10889,7 @@ impl PerformanceProfile {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -10034,26 +10936,37 @@ impl PerformanceProfile {
 
 impl FromJson for PerformanceProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PerformanceProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "metricOrders" => r.read_into(&mut v.metric_orders),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "reportingIntervals" => r.read_into(&mut v.reporting_intervals),
-                "active" => r.read_into(&mut v.active),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "maxLeaderboardRankSize" => r.read_into(&mut v.max_leaderboard_rank_size),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "metricOrders" => r.read_into(&mut self.metric_orders),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "reportingIntervals" => r.read_into(&mut self.reporting_intervals),
+                "active" => r.read_into(&mut self.active),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "maxLeaderboardRankSize" => r.read_into(&mut self.max_leaderboard_rank_size),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10101,16 +11014,27 @@ impl PrizeImages {
 
 impl FromJson for PrizeImages {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PrizeImages {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "imageUrl" => r.read_into(&mut v.image_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10139,7 +11063,7 @@ pub struct ProfileWithDateRange {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// Start workday used as the date range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
     /// JSON `dateStartWorkday`.
@@ -10169,7 +11093,7 @@ impl ProfileWithDateRange {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_start_workday`].
@@ -10191,21 +11115,32 @@ impl ProfileWithDateRange {
 
 impl FromJson for ProfileWithDateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProfileWithDateRange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10345,27 +11280,38 @@ impl PunctualityEvent {
 
 impl FromJson for PunctualityEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PunctualityEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateScheduleStart" => r.read_into(&mut v.date_schedule_start),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthMinutes" => r.read_into(&mut v.length_minutes),
-                "description" => r.read_into(&mut v.description),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "activityCode" => r.read_into(&mut v.activity_code),
-                "activityName" => r.read_into(&mut v.activity_name),
-                "activityColor" => r.read_into(&mut v.activity_color),
-                "category" => r.read_into(&mut v.category),
-                "points" => r.read_into(&mut v.points),
-                "delta" => r.read_into(&mut v.delta),
-                "bullseye" => r.read_into(&mut v.bullseye),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateScheduleStart" => r.read_into(&mut self.date_schedule_start),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthMinutes" => r.read_into(&mut self.length_minutes),
+                "description" => r.read_into(&mut self.description),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "activityCode" => r.read_into(&mut self.activity_code),
+                "activityName" => r.read_into(&mut self.activity_name),
+                "activityColor" => r.read_into(&mut self.activity_color),
+                "category" => r.read_into(&mut self.category),
+                "points" => r.read_into(&mut self.points),
+                "delta" => r.read_into(&mut self.delta),
+                "bullseye" => r.read_into(&mut self.bullseye),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10486,24 +11432,35 @@ impl QualityEvaluationScoreItem {
 
 impl FromJson for QualityEvaluationScoreItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QualityEvaluationScoreItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "evaluationId" => r.read_into(&mut v.evaluation_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "conversationDate" => r.read_into(&mut v.conversation_date),
-                "conversationEndDate" => r.read_into(&mut v.conversation_end_date),
-                "formName" => r.read_into(&mut v.form_name),
-                "points" => r.read_into(&mut v.points),
-                "evaluationScore" => r.read_into(&mut v.evaluation_score),
-                "maxPoints" => r.read_into(&mut v.max_points),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "evaluationId" => r.read_into(&mut self.evaluation_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "conversationDate" => r.read_into(&mut self.conversation_date),
+                "conversationEndDate" => r.read_into(&mut self.conversation_end_date),
+                "formName" => r.read_into(&mut self.form_name),
+                "points" => r.read_into(&mut self.points),
+                "evaluationScore" => r.read_into(&mut self.evaluation_score),
+                "maxPoints" => r.read_into(&mut self.max_points),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10562,17 +11519,28 @@ impl ReportingInterval {
 
 impl FromJson for ReportingInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReportingInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intervalType" => r.read_into(&mut v.interval_type),
-                "intervalValue" => r.read_into(&mut v.interval_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intervalType" => r.read_into(&mut self.interval_type),
+                "intervalValue" => r.read_into(&mut self.interval_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10651,7 +11619,7 @@ pub struct SingleWorkdayAveragePoints {
     /// The targeted division for the average points
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The average points per agent earned within the division
     ///
     /// JSON `averagePoints`.
@@ -10659,7 +11627,7 @@ pub struct SingleWorkdayAveragePoints {
     /// The targeted performance profile for the average points
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10672,7 +11640,7 @@ impl SingleWorkdayAveragePoints {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::average_points`].
@@ -10682,26 +11650,37 @@ impl SingleWorkdayAveragePoints {
     }
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SingleWorkdayAveragePoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SingleWorkdayAveragePoints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                "division" => r.read_into(&mut v.division),
-                "averagePoints" => r.read_into(&mut v.average_points),
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                "division" => r.read_into(&mut self.division),
+                "averagePoints" => r.read_into(&mut self.average_points),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10731,11 +11710,11 @@ pub struct SingleWorkdayAverageValues {
     /// The targeted division for the metrics
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The targeted user for the metrics
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The time zone used for aggregating metric values
     ///
     /// JSON `timezone`.
@@ -10747,7 +11726,7 @@ pub struct SingleWorkdayAverageValues {
     /// The targeted performance profile for the average points
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10760,12 +11739,12 @@ impl SingleWorkdayAverageValues {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::timezone`].
@@ -10780,28 +11759,39 @@ impl SingleWorkdayAverageValues {
     }
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SingleWorkdayAverageValues {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SingleWorkdayAverageValues {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                "division" => r.read_into(&mut v.division),
-                "user" => r.read_into(&mut v.user),
-                "timezone" => r.read_into(&mut v.timezone),
-                "results" => r.read_into(&mut v.results),
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                "division" => r.read_into(&mut self.division),
+                "user" => r.read_into(&mut self.user),
+                "timezone" => r.read_into(&mut self.timezone),
+                "results" => r.read_into(&mut self.results),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10846,16 +11836,27 @@ impl TargetPerformanceProfile {
 
 impl FromJson for TargetPerformanceProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TargetPerformanceProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "targetPerformanceProfileId" => r.read_into(&mut v.target_performance_profile_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "targetPerformanceProfileId" => r.read_into(&mut self.target_performance_profile_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10920,19 +11921,30 @@ impl TrendData {
 
 impl FromJson for TrendData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrendData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                "averageValue" => r.read_into(&mut v.average_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                "averageValue" => r.read_into(&mut self.average_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10958,7 +11970,7 @@ pub struct UserBestPoints {
     /// The requested user for the best points
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// List of best point for the requested user
     ///
     /// JSON `bestPoints`.
@@ -10970,7 +11982,7 @@ pub struct UserBestPoints {
 impl UserBestPoints {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::best_points`].
@@ -10982,17 +11994,28 @@ impl UserBestPoints {
 
 impl FromJson for UserBestPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserBestPoints {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "bestPoints" => r.read_into(&mut v.best_points),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "bestPoints" => r.read_into(&mut self.best_points),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11067,20 +12090,31 @@ impl UserBestPointsItem {
 
 impl FromJson for UserBestPointsItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserBestPointsItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "granularityType" => r.read_into(&mut v.granularity_type),
-                "points" => r.read_into(&mut v.points),
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "rank" => r.read_into(&mut v.rank),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "granularityType" => r.read_into(&mut self.granularity_type),
+                "points" => r.read_into(&mut self.points),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "rank" => r.read_into(&mut self.rank),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11158,11 +12192,11 @@ pub struct UserInsightsTrend {
     /// The performance profile
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// The division
     ///
     /// JSON `division`.
-    pub division: Option<DivisionReference>,
+    pub division: Option<Box<DivisionReference>>,
     /// Granularity
     ///
     /// JSON `granularity`.
@@ -11170,15 +12204,15 @@ pub struct UserInsightsTrend {
     /// The comparative period work day date range
     ///
     /// JSON `comparativePeriod`.
-    pub comparative_period: Option<WorkdayPeriod>,
+    pub comparative_period: Option<Box<WorkdayPeriod>>,
     /// The primary period work day date range
     ///
     /// JSON `primaryPeriod`.
-    pub primary_period: Option<WorkdayPeriod>,
+    pub primary_period: Option<Box<WorkdayPeriod>>,
     /// The query user
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The list of insights trend for each metric
     ///
     /// JSON `entities`.
@@ -11186,7 +12220,7 @@ pub struct UserInsightsTrend {
     /// The insights trend in total
     ///
     /// JSON `total`.
-    pub total: Option<UserInsightsTrendTotalItem>,
+    pub total: Option<Box<UserInsightsTrendTotalItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11194,12 +12228,12 @@ pub struct UserInsightsTrend {
 impl UserInsightsTrend {
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DivisionReference) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::granularity`].
@@ -11209,17 +12243,17 @@ impl UserInsightsTrend {
     }
     /// Sets [`Self::comparative_period`].
     pub fn set_comparative_period(mut self, v: WorkdayPeriod) -> Self {
-        self.comparative_period = Some(v);
+        self.comparative_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_period`].
     pub fn set_primary_period(mut self, v: WorkdayPeriod) -> Self {
-        self.primary_period = Some(v);
+        self.primary_period = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entities`].
@@ -11229,30 +12263,41 @@ impl UserInsightsTrend {
     }
     /// Sets [`Self::total`].
     pub fn set_total(mut self, v: UserInsightsTrendTotalItem) -> Self {
-        self.total = Some(v);
+        self.total = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UserInsightsTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserInsightsTrend {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                "division" => r.read_into(&mut v.division),
-                "granularity" => r.read_into(&mut v.granularity),
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                "user" => r.read_into(&mut v.user),
-                "entities" => r.read_into(&mut v.entities),
-                "total" => r.read_into(&mut v.total),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                "division" => r.read_into(&mut self.division),
+                "granularity" => r.read_into(&mut self.granularity),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                "user" => r.read_into(&mut self.user),
+                "entities" => r.read_into(&mut self.entities),
+                "total" => r.read_into(&mut self.total),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11333,11 +12378,11 @@ pub struct UserInsightsTrendMetricItem {
     /// The gamification metric for the trend
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// Trends for the metric
     ///
     /// JSON `trends`.
-    pub trends: Option<UserInsightsTrends>,
+    pub trends: Option<Box<UserInsightsTrends>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11345,29 +12390,40 @@ pub struct UserInsightsTrendMetricItem {
 impl UserInsightsTrendMetricItem {
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::trends`].
     pub fn set_trends(mut self, v: UserInsightsTrends) -> Self {
-        self.trends = Some(v);
+        self.trends = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UserInsightsTrendMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserInsightsTrendMetricItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "trends" => r.read_into(&mut v.trends),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "trends" => r.read_into(&mut self.trends),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11391,7 +12447,7 @@ pub struct UserInsightsTrendTotalItem {
     /// Trends for the metric
     ///
     /// JSON `trends`.
-    pub trends: Option<UserInsightsTrends>,
+    pub trends: Option<Box<UserInsightsTrends>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11399,23 +12455,34 @@ pub struct UserInsightsTrendTotalItem {
 impl UserInsightsTrendTotalItem {
     /// Sets [`Self::trends`].
     pub fn set_trends(mut self, v: UserInsightsTrends) -> Self {
-        self.trends = Some(v);
+        self.trends = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UserInsightsTrendTotalItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserInsightsTrendTotalItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "trends" => r.read_into(&mut v.trends),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "trends" => r.read_into(&mut self.trends),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11462,17 +12529,28 @@ impl UserInsightsTrends {
 
 impl FromJson for UserInsightsTrends {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserInsightsTrends {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "comparativePeriod" => r.read_into(&mut v.comparative_period),
-                "primaryPeriod" => r.read_into(&mut v.primary_period),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "comparativePeriod" => r.read_into(&mut self.comparative_period),
+                "primaryPeriod" => r.read_into(&mut self.primary_period),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11496,7 +12574,7 @@ pub struct UserProfilesInDateRange {
     /// The query agent
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// Start workday used as the date range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
     /// JSON `dateStartWorkday`.
@@ -11516,7 +12594,7 @@ pub struct UserProfilesInDateRange {
 impl UserProfilesInDateRange {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_start_workday`].
@@ -11538,19 +12616,30 @@ impl UserProfilesInDateRange {
 
 impl FromJson for UserProfilesInDateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserProfilesInDateRange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "profiles" => r.read_into(&mut v.profiles),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "profiles" => r.read_into(&mut self.profiles),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11604,17 +12693,28 @@ impl UserProfilesInDateRangeRequest {
 
 impl FromJson for UserProfilesInDateRangeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserProfilesInDateRangeRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startWorkday" => r.read_into(&mut v.start_workday),
-                "endWorkday" => r.read_into(&mut v.end_workday),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startWorkday" => r.read_into(&mut self.start_workday),
+                "endWorkday" => r.read_into(&mut self.end_workday),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11698,21 +12798,32 @@ impl UserTrendData {
 
 impl FromJson for UserTrendData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserTrendData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
-                "averageValue" => r.read_into(&mut v.average_value),
-                "rankTotalPoints" => r.read_into(&mut v.rank_total_points),
-                "rankPercentagePoints" => r.read_into(&mut v.rank_percentage_points),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "percentOfGoal" => r.read_into(&mut self.percent_of_goal),
+                "averageValue" => r.read_into(&mut self.average_value),
+                "rankTotalPoints" => r.read_into(&mut self.rank_total_points),
+                "rankPercentagePoints" => r.read_into(&mut self.rank_percentage_points),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11757,16 +12868,27 @@ impl ValidateAssignUsers {
 
 impl FromJson for ValidateAssignUsers {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ValidateAssignUsers {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "membersToAssign" => r.read_into(&mut v.members_to_assign),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "membersToAssign" => r.read_into(&mut self.members_to_assign),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11789,11 +12911,11 @@ pub struct WorkdayMetric {
     /// Gamification metric
     ///
     /// JSON `metric`.
-    pub metric: Option<Metric>,
+    pub metric: Option<Box<Metric>>,
     /// Current objective for this metric
     ///
     /// JSON `objective`.
-    pub objective: Option<Objective>,
+    pub objective: Option<Box<Objective>>,
     /// Gamification points earned for this metric
     ///
     /// JSON `points`.
@@ -11825,12 +12947,12 @@ pub struct WorkdayMetric {
 impl WorkdayMetric {
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: Metric) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::objective`].
     pub fn set_objective(mut self, v: Objective) -> Self {
-        self.objective = Some(v);
+        self.objective = Some(Box::new(v));
         self
     }
     /// Sets [`Self::points`].
@@ -11867,23 +12989,34 @@ impl WorkdayMetric {
 
 impl FromJson for WorkdayMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkdayMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "objective" => r.read_into(&mut v.objective),
-                "points" => r.read_into(&mut v.points),
-                "maxPoints" => r.read_into(&mut v.max_points),
-                "value" => r.read_into(&mut v.value),
-                "punctualityEvents" => r.read_into(&mut v.punctuality_events),
-                "businessUnitId" => r.read_into(&mut v.business_unit_id),
-                "evaluationDetails" => r.read_into(&mut v.evaluation_details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "objective" => r.read_into(&mut self.objective),
+                "points" => r.read_into(&mut self.points),
+                "maxPoints" => r.read_into(&mut self.max_points),
+                "value" => r.read_into(&mut self.value),
+                "punctualityEvents" => r.read_into(&mut self.punctuality_events),
+                "businessUnitId" => r.read_into(&mut self.business_unit_id),
+                "evaluationDetails" => r.read_into(&mut self.evaluation_details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11926,16 +13059,27 @@ impl WorkdayMetricListing {
 
 impl FromJson for WorkdayMetricListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkdayMetricListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11982,17 +13126,28 @@ impl WorkdayPeriod {
 
 impl FromJson for WorkdayPeriod {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkdayPeriod {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12024,7 +13179,7 @@ pub struct WorkdayPointsTrend {
     /// The targeted user for the query
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// Aggregated for same day comparison
     ///
     /// JSON `dayOfWeek`.
@@ -12054,7 +13209,7 @@ impl WorkdayPointsTrend {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::day_of_week`].
@@ -12076,21 +13231,32 @@ impl WorkdayPointsTrend {
 
 impl FromJson for WorkdayPointsTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkdayPointsTrend {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "user" => r.read_into(&mut v.user),
-                "dayOfWeek" => r.read_into(&mut v.day_of_week),
-                "averagePoints" => r.read_into(&mut v.average_points),
-                "trend" => r.read_into(&mut v.trend),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "user" => r.read_into(&mut self.user),
+                "dayOfWeek" => r.read_into(&mut self.day_of_week),
+                "averagePoints" => r.read_into(&mut self.average_points),
+                "trend" => r.read_into(&mut self.trend),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12209,17 +13375,28 @@ impl WorkdayPointsTrendItem {
 
 impl FromJson for WorkdayPointsTrendItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkdayPointsTrendItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                "points" => r.read_into(&mut v.points),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                "points" => r.read_into(&mut self.points),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12243,11 +13420,11 @@ pub struct WorkdayValuesMetricItem {
     /// Gamification metric for the average and the trend
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// Gamification metric definition for the average and the trend
     ///
     /// JSON `metricDefinition`.
-    pub metric_definition: Option<DomainEntityRef>,
+    pub metric_definition: Option<Box<DomainEntityRef>>,
     /// The average value of the metric
     ///
     /// JSON `average`.
@@ -12267,12 +13444,12 @@ pub struct WorkdayValuesMetricItem {
 impl WorkdayValuesMetricItem {
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric_definition`].
     pub fn set_metric_definition(mut self, v: DomainEntityRef) -> Self {
-        self.metric_definition = Some(v);
+        self.metric_definition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::average`].
@@ -12294,20 +13471,31 @@ impl WorkdayValuesMetricItem {
 
 impl FromJson for WorkdayValuesMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkdayValuesMetricItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "metricDefinition" => r.read_into(&mut v.metric_definition),
-                "average" => r.read_into(&mut v.average),
-                "unitType" => r.read_into(&mut v.unit_type),
-                "trend" => r.read_into(&mut v.trend),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "metricDefinition" => r.read_into(&mut self.metric_definition),
+                "average" => r.read_into(&mut self.average),
+                "unitType" => r.read_into(&mut self.unit_type),
+                "trend" => r.read_into(&mut self.trend),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12413,11 +13601,11 @@ pub struct WorkdayValuesTrend {
     /// The targeted division for the query
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The targeted user for the query
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The time zone used for aggregating metric values
     ///
     /// JSON `timezone`.
@@ -12429,11 +13617,11 @@ pub struct WorkdayValuesTrend {
     /// The targeted performance profile for the average points
     ///
     /// JSON `performanceProfile`.
-    pub performance_profile: Option<AddressableEntityRef>,
+    pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// The targeted metric for the average points
     ///
     /// JSON `metric`.
-    pub metric: Option<AddressableEntityRef>,
+    pub metric: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -12456,12 +13644,12 @@ impl WorkdayValuesTrend {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::timezone`].
@@ -12476,36 +13664,47 @@ impl WorkdayValuesTrend {
     }
     /// Sets [`Self::performance_profile`].
     pub fn set_performance_profile(mut self, v: AddressableEntityRef) -> Self {
-        self.performance_profile = Some(v);
+        self.performance_profile = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric`].
     pub fn set_metric(mut self, v: AddressableEntityRef) -> Self {
-        self.metric = Some(v);
+        self.metric = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WorkdayValuesTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkdayValuesTrend {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
-                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
-                "dateReferenceWorkday" => r.read_into(&mut v.date_reference_workday),
-                "division" => r.read_into(&mut v.division),
-                "user" => r.read_into(&mut v.user),
-                "timezone" => r.read_into(&mut v.timezone),
-                "results" => r.read_into(&mut v.results),
-                "performanceProfile" => r.read_into(&mut v.performance_profile),
-                "metric" => r.read_into(&mut v.metric),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStartWorkday" => r.read_into(&mut self.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut self.date_end_workday),
+                "dateReferenceWorkday" => r.read_into(&mut self.date_reference_workday),
+                "division" => r.read_into(&mut self.division),
+                "user" => r.read_into(&mut self.user),
+                "timezone" => r.read_into(&mut self.timezone),
+                "results" => r.read_into(&mut self.results),
+                "performanceProfile" => r.read_into(&mut self.performance_profile),
+                "metric" => r.read_into(&mut self.metric),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12560,17 +13759,28 @@ impl WorkdayValuesTrendItem {
 
 impl FromJson for WorkdayValuesTrendItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkdayValuesTrendItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateWorkday" => r.read_into(&mut v.date_workday),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateWorkday" => r.read_into(&mut self.date_workday),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -30,7 +30,7 @@ pub struct DefaultGreetingList {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `owner`.
-    pub owner: Option<GreetingOwner>,
+    pub owner: Option<Box<GreetingOwner>>,
     /// JSON `ownerType`.
     pub owner_type: Option<DefaultGreetingListOwnerType>,
     /// JSON `greetings`.
@@ -68,7 +68,7 @@ impl DefaultGreetingList {
     }
     /// Sets [`Self::owner`].
     pub fn set_owner(mut self, v: GreetingOwner) -> Self {
-        self.owner = Some(v);
+        self.owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::owner_type`].
@@ -110,25 +110,36 @@ impl DefaultGreetingList {
 
 impl FromJson for DefaultGreetingList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DefaultGreetingList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "owner" => r.read_into(&mut v.owner),
-                "ownerType" => r.read_into(&mut v.owner_type),
-                "greetings" => r.read_into(&mut v.greetings),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "owner" => r.read_into(&mut self.owner),
+                "ownerType" => r.read_into(&mut self.owner_type),
+                "greetings" => r.read_into(&mut self.greetings),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -287,25 +298,36 @@ impl DomainEntityListing {
 
 impl FromJson for DomainEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -357,9 +379,9 @@ pub struct Greeting {
     /// Required.
     ///
     /// JSON `owner`.
-    pub owner: Option<DomainEntity>,
+    pub owner: Option<Box<DomainEntity>>,
     /// JSON `audioFile`.
-    pub audio_file: Option<GreetingAudioFile>,
+    pub audio_file: Option<Box<GreetingAudioFile>>,
     /// JSON `audioTTS`.
     pub audio_tts: Option<String>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -405,12 +427,12 @@ impl Greeting {
     }
     /// Sets [`Self::owner`].
     pub fn set_owner(mut self, v: DomainEntity) -> Self {
-        self.owner = Some(v);
+        self.owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::audio_file`].
     pub fn set_audio_file(mut self, v: GreetingAudioFile) -> Self {
-        self.audio_file = Some(v);
+        self.audio_file = Some(Box::new(v));
         self
     }
     /// Sets [`Self::audio_tts`].
@@ -447,27 +469,38 @@ impl Greeting {
 
 impl FromJson for Greeting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Greeting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "ownerType" => r.read_into(&mut v.owner_type),
-                "owner" => r.read_into(&mut v.owner),
-                "audioFile" => r.read_into(&mut v.audio_file),
-                "audioTTS" => r.read_into(&mut v.audio_tts),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "ownerType" => r.read_into(&mut self.owner_type),
+                "owner" => r.read_into(&mut self.owner),
+                "audioFile" => r.read_into(&mut self.audio_file),
+                "audioTTS" => r.read_into(&mut self.audio_tts),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -630,18 +663,29 @@ impl GreetingAudioFile {
 
 impl FromJson for GreetingAudioFile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GreetingAudioFile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "durationMilliseconds" => r.read_into(&mut v.duration_milliseconds),
-                "sizeBytes" => r.read_into(&mut v.size_bytes),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "durationMilliseconds" => r.read_into(&mut self.duration_milliseconds),
+                "sizeBytes" => r.read_into(&mut self.size_bytes),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -742,25 +786,36 @@ impl GreetingListing {
 
 impl FromJson for GreetingListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GreetingListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -821,18 +876,29 @@ impl GreetingMediaInfo {
 
 impl FromJson for GreetingMediaInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GreetingMediaInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "mediaFileUri" => r.read_into(&mut v.media_file_uri),
-                "mediaImageUri" => r.read_into(&mut v.media_image_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "mediaFileUri" => r.read_into(&mut self.media_file_uri),
+                "mediaImageUri" => r.read_into(&mut self.media_image_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -888,18 +954,29 @@ impl GreetingOwner {
 
 impl FromJson for GreetingOwner {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GreetingOwner {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -28,7 +28,7 @@ pub struct DynamicGroupDefinition {
     /// Required.
     ///
     /// JSON `group`.
-    pub group: Option<AddressableEntityRef>,
+    pub group: Option<Box<AddressableEntityRef>>,
     /// Last modified date/time of the dynamic group definition. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -40,7 +40,7 @@ pub struct DynamicGroupDefinition {
     /// Required.
     ///
     /// JSON `query`.
-    pub query: Option<DynamicGroupQuery>,
+    pub query: Option<Box<DynamicGroupQuery>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -52,7 +52,7 @@ pub struct DynamicGroupDefinition {
 impl DynamicGroupDefinition {
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: AddressableEntityRef) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -62,7 +62,7 @@ impl DynamicGroupDefinition {
     }
     /// Sets [`Self::query`].
     pub fn set_query(mut self, v: DynamicGroupQuery) -> Self {
-        self.query = Some(v);
+        self.query = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -74,19 +74,30 @@ impl DynamicGroupDefinition {
 
 impl FromJson for DynamicGroupDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicGroupDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "query" => r.read_into(&mut v.query),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "query" => r.read_into(&mut self.query),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -160,19 +171,30 @@ impl DynamicGroupLanguageSkillCondition {
 
 impl FromJson for DynamicGroupLanguageSkillCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicGroupLanguageSkillCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "languageSkill" => r.read_into(&mut v.language_skill),
-                "comparator" => r.read_into(&mut v.comparator),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                "childConditions" => r.read_into(&mut v.child_conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "languageSkill" => r.read_into(&mut self.language_skill),
+                "comparator" => r.read_into(&mut self.comparator),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                "childConditions" => r.read_into(&mut self.child_conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -278,16 +300,27 @@ impl DynamicGroupQuery {
 
 impl FromJson for DynamicGroupQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicGroupQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "skillConditions" => r.read_into(&mut v.skill_conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "skillConditions" => r.read_into(&mut self.skill_conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -325,16 +358,27 @@ impl DynamicGroupQueryPreview {
 
 impl FromJson for DynamicGroupQueryPreview {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicGroupQueryPreview {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userCount" => r.read_into(&mut v.user_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userCount" => r.read_into(&mut self.user_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -405,19 +449,30 @@ impl DynamicGroupRoutingSkillCondition {
 
 impl FromJson for DynamicGroupRoutingSkillCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicGroupRoutingSkillCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routingSkill" => r.read_into(&mut v.routing_skill),
-                "comparator" => r.read_into(&mut v.comparator),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                "childConditions" => r.read_into(&mut v.child_conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routingSkill" => r.read_into(&mut self.routing_skill),
+                "comparator" => r.read_into(&mut self.comparator),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                "childConditions" => r.read_into(&mut self.child_conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -545,18 +600,29 @@ impl DynamicGroupSkillCondition {
 
 impl FromJson for DynamicGroupSkillCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicGroupSkillCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routingSkillConditions" => r.read_into(&mut v.routing_skill_conditions),
-                "languageSkillConditions" => r.read_into(&mut v.language_skill_conditions),
-                "operation" => r.read_into(&mut v.operation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routingSkillConditions" => r.read_into(&mut self.routing_skill_conditions),
+                "languageSkillConditions" => r.read_into(&mut self.language_skill_conditions),
+                "operation" => r.read_into(&mut self.operation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -802,33 +868,44 @@ impl GroupCreate {
 
 impl FromJson for GroupCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "state" => r.read_into(&mut v.state),
-                "version" => r.read_into(&mut v.version),
-                "type" => r.read_into(&mut v.r#type),
-                "images" => r.read_into(&mut v.images),
-                "addresses" => r.read_into(&mut v.addresses),
-                "rulesVisible" => r.read_into(&mut v.rules_visible),
-                "visibility" => r.read_into(&mut v.visibility),
-                "rolesEnabled" => r.read_into(&mut v.roles_enabled),
-                "includeOwners" => r.read_into(&mut v.include_owners),
-                "callsEnabled" => r.read_into(&mut v.calls_enabled),
-                "email" => r.read_into(&mut v.email),
-                "ownerIds" => r.read_into(&mut v.owner_ids),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "state" => r.read_into(&mut self.state),
+                "version" => r.read_into(&mut self.version),
+                "type" => r.read_into(&mut self.r#type),
+                "images" => r.read_into(&mut self.images),
+                "addresses" => r.read_into(&mut self.addresses),
+                "rulesVisible" => r.read_into(&mut self.rules_visible),
+                "visibility" => r.read_into(&mut self.visibility),
+                "rolesEnabled" => r.read_into(&mut self.roles_enabled),
+                "includeOwners" => r.read_into(&mut self.include_owners),
+                "callsEnabled" => r.read_into(&mut self.calls_enabled),
+                "email" => r.read_into(&mut self.email),
+                "ownerIds" => r.read_into(&mut self.owner_ids),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1093,25 +1170,36 @@ impl GroupEntityListing {
 
 impl FromJson for GroupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1169,17 +1257,28 @@ impl GroupMembersUpdate {
 
 impl FromJson for GroupMembersUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupMembersUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "memberIds" => r.read_into(&mut v.member_ids),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "memberIds" => r.read_into(&mut self.member_ids),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1263,21 +1362,32 @@ impl GroupProfile {
 
 impl FromJson for GroupProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "state" => r.read_into(&mut v.state),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "state" => r.read_into(&mut self.state),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1432,25 +1542,36 @@ impl GroupProfileEntityListing {
 
 impl FromJson for GroupProfileEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupProfileEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1619,30 +1740,41 @@ impl GroupUpdate {
 
 impl FromJson for GroupUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "state" => r.read_into(&mut v.state),
-                "version" => r.read_into(&mut v.version),
-                "images" => r.read_into(&mut v.images),
-                "addresses" => r.read_into(&mut v.addresses),
-                "rulesVisible" => r.read_into(&mut v.rules_visible),
-                "visibility" => r.read_into(&mut v.visibility),
-                "rolesEnabled" => r.read_into(&mut v.roles_enabled),
-                "includeOwners" => r.read_into(&mut v.include_owners),
-                "callsEnabled" => r.read_into(&mut v.calls_enabled),
-                "email" => r.read_into(&mut v.email),
-                "ownerIds" => r.read_into(&mut v.owner_ids),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "state" => r.read_into(&mut self.state),
+                "version" => r.read_into(&mut self.version),
+                "images" => r.read_into(&mut self.images),
+                "addresses" => r.read_into(&mut self.addresses),
+                "rulesVisible" => r.read_into(&mut self.rules_visible),
+                "visibility" => r.read_into(&mut self.visibility),
+                "rolesEnabled" => r.read_into(&mut self.roles_enabled),
+                "includeOwners" => r.read_into(&mut self.include_owners),
+                "callsEnabled" => r.read_into(&mut self.calls_enabled),
+                "email" => r.read_into(&mut self.email),
+                "ownerIds" => r.read_into(&mut self.owner_ids),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

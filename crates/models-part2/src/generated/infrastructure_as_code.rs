@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -61,18 +61,29 @@ impl AcceleratorInput {
 
 impl FromJson for AcceleratorInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AcceleratorInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dryRun" => r.read_into(&mut v.dry_run),
-                "acceleratorId" => r.read_into(&mut v.accelerator_id),
-                "parameters" => r.read_into(&mut v.parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dryRun" => r.read_into(&mut self.dry_run),
+                "acceleratorId" => r.read_into(&mut self.accelerator_id),
+                "parameters" => r.read_into(&mut self.parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -173,25 +184,36 @@ impl AcceleratorList {
 
 impl FromJson for AcceleratorList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AcceleratorList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -301,23 +323,34 @@ impl AcceleratorMetadata {
 
 impl FromJson for AcceleratorMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AcceleratorMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "origin" => r.read_into(&mut v.origin),
-                "type" => r.read_into(&mut v.r#type),
-                "classification" => r.read_into(&mut v.classification),
-                "tags" => r.read_into(&mut v.tags),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "origin" => r.read_into(&mut self.origin),
+                "type" => r.read_into(&mut self.r#type),
+                "classification" => r.read_into(&mut self.classification),
+                "tags" => r.read_into(&mut self.tags),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -477,17 +510,28 @@ impl AcceleratorParameter {
 
 impl FromJson for AcceleratorParameter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AcceleratorParameter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -555,7 +599,7 @@ pub struct AcceleratorSpecification {
     /// resources created or modified as a result of running the accelerator
     ///
     /// JSON `results`.
-    pub results: Option<MetadataResults>,
+    pub results: Option<Box<MetadataResults>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -622,7 +666,7 @@ impl AcceleratorSpecification {
     }
     /// Sets [`Self::results`].
     pub fn set_results(mut self, v: MetadataResults) -> Self {
-        self.results = Some(v);
+        self.results = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -634,28 +678,39 @@ impl AcceleratorSpecification {
 
 impl FromJson for AcceleratorSpecification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AcceleratorSpecification {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "origin" => r.read_into(&mut v.origin),
-                "type" => r.read_into(&mut v.r#type),
-                "classification" => r.read_into(&mut v.classification),
-                "tags" => r.read_into(&mut v.tags),
-                "permissions" => r.read_into(&mut v.permissions),
-                "products" => r.read_into(&mut v.products),
-                "documentation" => r.read_into(&mut v.documentation),
-                "presentation" => r.read_into(&mut v.presentation),
-                "results" => r.read_into(&mut v.results),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "origin" => r.read_into(&mut self.origin),
+                "type" => r.read_into(&mut self.r#type),
+                "classification" => r.read_into(&mut self.classification),
+                "tags" => r.read_into(&mut self.tags),
+                "permissions" => r.read_into(&mut self.permissions),
+                "products" => r.read_into(&mut self.products),
+                "documentation" => r.read_into(&mut self.documentation),
+                "presentation" => r.read_into(&mut self.presentation),
+                "results" => r.read_into(&mut self.results),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -810,7 +865,7 @@ pub struct InfrastructureascodeJob {
     /// User who submitted the job
     ///
     /// JSON `submittedBy`.
-    pub submitted_by: Option<UserReference>,
+    pub submitted_by: Option<Box<UserReference>>,
     /// Job status
     ///
     /// JSON `status`.
@@ -818,7 +873,7 @@ pub struct InfrastructureascodeJob {
     /// Information about errors, if any
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// The output results of the terraform job
     ///
     /// JSON `results`.
@@ -858,7 +913,7 @@ impl InfrastructureascodeJob {
     }
     /// Sets [`Self::submitted_by`].
     pub fn set_submitted_by(mut self, v: UserReference) -> Self {
-        self.submitted_by = Some(v);
+        self.submitted_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -868,7 +923,7 @@ impl InfrastructureascodeJob {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::results`].
@@ -890,25 +945,36 @@ impl InfrastructureascodeJob {
 
 impl FromJson for InfrastructureascodeJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InfrastructureascodeJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dryRun" => r.read_into(&mut v.dry_run),
-                "acceleratorId" => r.read_into(&mut v.accelerator_id),
-                "dateSubmitted" => r.read_into(&mut v.date_submitted),
-                "submittedBy" => r.read_into(&mut v.submitted_by),
-                "status" => r.read_into(&mut v.status),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "results" => r.read_into(&mut v.results),
-                "rollbackResults" => r.read_into(&mut v.rollback_results),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dryRun" => r.read_into(&mut self.dry_run),
+                "acceleratorId" => r.read_into(&mut self.accelerator_id),
+                "dateSubmitted" => r.read_into(&mut self.date_submitted),
+                "submittedBy" => r.read_into(&mut self.submitted_by),
+                "status" => r.read_into(&mut self.status),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "results" => r.read_into(&mut self.results),
+                "rollbackResults" => r.read_into(&mut self.rollback_results),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1039,17 +1105,28 @@ impl MetadataDocumentation {
 
 impl FromJson for MetadataDocumentation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetadataDocumentation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "description" => r.read_into(&mut v.description),
-                "location" => r.read_into(&mut v.location),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "description" => r.read_into(&mut self.description),
+                "location" => r.read_into(&mut self.location),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1077,7 +1154,7 @@ pub struct MetadataPresentation {
     /// description of the contents of the data gathering interface
     ///
     /// JSON `schema`.
-    pub schema: Option<MetadataSchema>,
+    pub schema: Option<Box<MetadataSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1090,24 +1167,35 @@ impl MetadataPresentation {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: MetadataSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MetadataPresentation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetadataPresentation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "schema" => r.read_into(&mut v.schema),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "schema" => r.read_into(&mut self.schema),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1200,22 +1288,33 @@ impl MetadataProperty {
 
 impl FromJson for MetadataProperty {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetadataProperty {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "displayname" => r.read_into(&mut v.displayname),
-                "description" => r.read_into(&mut v.description),
-                "sensitive" => r.read_into(&mut v.sensitive),
-                "help" => r.read_into(&mut v.help),
-                "default" => r.read_into(&mut v.default),
-                "enum" => r.read_into(&mut v.r#enum),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "displayname" => r.read_into(&mut self.displayname),
+                "description" => r.read_into(&mut self.description),
+                "sensitive" => r.read_into(&mut self.sensitive),
+                "help" => r.read_into(&mut self.help),
+                "default" => r.read_into(&mut self.default),
+                "enum" => r.read_into(&mut self.r#enum),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1277,18 +1376,29 @@ impl MetadataResultEntity {
 
 impl FromJson for MetadataResultEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetadataResultEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "description" => r.read_into(&mut v.description),
-                "visibility" => r.read_into(&mut v.visibility),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "description" => r.read_into(&mut self.description),
+                "visibility" => r.read_into(&mut self.visibility),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1375,16 +1485,27 @@ impl MetadataResults {
 
 impl FromJson for MetadataResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetadataResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1458,20 +1579,31 @@ impl MetadataSchema {
 
 impl FromJson for MetadataSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetadataSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "type" => r.read_into(&mut v.r#type),
-                "properties" => r.read_into(&mut v.properties),
-                "required" => r.read_into(&mut v.required),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "type" => r.read_into(&mut self.r#type),
+                "properties" => r.read_into(&mut self.properties),
+                "required" => r.read_into(&mut self.required),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -40,7 +40,7 @@ pub struct Action {
     /// Action contract
     ///
     /// JSON `contract`.
-    pub contract: Option<ActionContract>,
+    pub contract: Option<Box<ActionContract>>,
     /// Version of this action
     ///
     /// JSON `version`.
@@ -52,7 +52,7 @@ pub struct Action {
     /// Configuration to support request and response processing
     ///
     /// JSON `config`.
-    pub config: Option<ActionConfig>,
+    pub config: Option<Box<ActionConfig>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -84,7 +84,7 @@ impl Action {
     }
     /// Sets [`Self::contract`].
     pub fn set_contract(mut self, v: ActionContract) -> Self {
-        self.contract = Some(v);
+        self.contract = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -99,7 +99,7 @@ impl Action {
     }
     /// Sets [`Self::config`].
     pub fn set_config(mut self, v: ActionConfig) -> Self {
-        self.config = Some(v);
+        self.config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -111,24 +111,35 @@ impl Action {
 
 impl FromJson for Action {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Action {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "category" => r.read_into(&mut v.category),
-                "contract" => r.read_into(&mut v.contract),
-                "version" => r.read_into(&mut v.version),
-                "secure" => r.read_into(&mut v.secure),
-                "config" => r.read_into(&mut v.config),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "category" => r.read_into(&mut self.category),
+                "contract" => r.read_into(&mut self.contract),
+                "version" => r.read_into(&mut self.version),
+                "secure" => r.read_into(&mut self.secure),
+                "config" => r.read_into(&mut self.config),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -201,19 +212,30 @@ impl ActionCertificate {
 
 impl FromJson for ActionCertificate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionCertificate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "signingAuthority" => r.read_into(&mut v.signing_authority),
-                "certificate" => r.read_into(&mut v.certificate),
-                "status" => r.read_into(&mut v.status),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "signingAuthority" => r.read_into(&mut self.signing_authority),
+                "certificate" => r.read_into(&mut self.certificate),
+                "status" => r.read_into(&mut self.status),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -452,25 +474,36 @@ impl ActionCertificateListing {
 
 impl FromJson for ActionCertificateListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionCertificateListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -506,11 +539,11 @@ pub struct ActionConfig {
     /// Configuration of outbound request.
     ///
     /// JSON `request`.
-    pub request: Option<RequestConfig>,
+    pub request: Option<Box<RequestConfig>>,
     /// Configuration of response processing.
     ///
     /// JSON `response`.
-    pub response: Option<ResponseConfig>,
+    pub response: Option<Box<ResponseConfig>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -523,30 +556,41 @@ impl ActionConfig {
     }
     /// Sets [`Self::request`].
     pub fn set_request(mut self, v: RequestConfig) -> Self {
-        self.request = Some(v);
+        self.request = Some(Box::new(v));
         self
     }
     /// Sets [`Self::response`].
     pub fn set_response(mut self, v: ResponseConfig) -> Self {
-        self.response = Some(v);
+        self.response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
-                "request" => r.read_into(&mut v.request),
-                "response" => r.read_into(&mut v.response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeoutSeconds" => r.read_into(&mut self.timeout_seconds),
+                "request" => r.read_into(&mut self.request),
+                "response" => r.read_into(&mut self.response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -571,11 +615,11 @@ pub struct ActionContract {
     /// The output to expect when executing this action.
     ///
     /// JSON `output`.
-    pub output: Option<ActionOutput>,
+    pub output: Option<Box<ActionOutput>>,
     /// The input required when executing this action.
     ///
     /// JSON `input`.
-    pub input: Option<ActionInput>,
+    pub input: Option<Box<ActionInput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -583,29 +627,40 @@ pub struct ActionContract {
 impl ActionContract {
     /// Sets [`Self::output`].
     pub fn set_output(mut self, v: ActionOutput) -> Self {
-        self.output = Some(v);
+        self.output = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input`].
     pub fn set_input(mut self, v: ActionInput) -> Self {
-        self.input = Some(v);
+        self.input = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionContract {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionContract {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "output" => r.read_into(&mut v.output),
-                "input" => r.read_into(&mut v.input),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "output" => r.read_into(&mut self.output),
+                "input" => r.read_into(&mut self.input),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -631,13 +686,13 @@ pub struct ActionContractInput {
     /// Required.
     ///
     /// JSON `input`.
-    pub input: Option<PostInputContract>,
+    pub input: Option<Box<PostInputContract>>,
     /// Execution output contract
     ///
     /// Required.
     ///
     /// JSON `output`.
-    pub output: Option<PostOutputContract>,
+    pub output: Option<Box<PostOutputContract>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -645,29 +700,40 @@ pub struct ActionContractInput {
 impl ActionContractInput {
     /// Sets [`Self::input`].
     pub fn set_input(mut self, v: PostInputContract) -> Self {
-        self.input = Some(v);
+        self.input = Some(Box::new(v));
         self
     }
     /// Sets [`Self::output`].
     pub fn set_output(mut self, v: PostOutputContract) -> Self {
-        self.output = Some(v);
+        self.output = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionContractInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionContractInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "input" => r.read_into(&mut v.input),
-                "output" => r.read_into(&mut v.output),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "input" => r.read_into(&mut self.input),
+                "output" => r.read_into(&mut self.output),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -767,25 +833,36 @@ impl ActionEntityListing {
 
 impl FromJson for ActionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -817,11 +894,11 @@ pub struct ActionInput {
     /// JSON Schema that defines the body of the request that the client (edge/architect/postman) is sending to the service, on the /execute path. If the 'flatten' query parameter is omitted or false, this field will be returned. Either inputSchema or inputSchemaFlattened will be returned, not both.
     ///
     /// JSON `inputSchema`.
-    pub input_schema: Option<JsonSchemaDocument>,
+    pub input_schema: Option<Box<JsonSchemaDocument>>,
     /// JSON Schema that defines the body of the request that the client (edge/architect/postman) is sending to the service, on the /execute path. The schema is transformed based on Architect's flattened format. If the 'flatten' query parameter is supplied as true, this field will be returned. Either inputSchema or inputSchemaFlattened will be returned, not both.
     ///
     /// JSON `inputSchemaFlattened`.
-    pub input_schema_flattened: Option<JsonSchemaDocument>,
+    pub input_schema_flattened: Option<Box<JsonSchemaDocument>>,
     /// The URI of the input schema
     ///
     /// JSON `inputSchemaUri`.
@@ -833,12 +910,12 @@ pub struct ActionInput {
 impl ActionInput {
     /// Sets [`Self::input_schema`].
     pub fn set_input_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.input_schema = Some(v);
+        self.input_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input_schema_flattened`].
     pub fn set_input_schema_flattened(mut self, v: JsonSchemaDocument) -> Self {
-        self.input_schema_flattened = Some(v);
+        self.input_schema_flattened = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input_schema_uri`].
@@ -850,18 +927,29 @@ impl ActionInput {
 
 impl FromJson for ActionInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputSchema" => r.read_into(&mut v.input_schema),
-                "inputSchemaFlattened" => r.read_into(&mut v.input_schema_flattened),
-                "inputSchemaUri" => r.read_into(&mut v.input_schema_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputSchema" => r.read_into(&mut self.input_schema),
+                "inputSchemaFlattened" => r.read_into(&mut self.input_schema_flattened),
+                "inputSchemaUri" => r.read_into(&mut self.input_schema_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -886,7 +974,7 @@ pub struct ActionOutput {
     /// JSON schema that defines the transformed, successful result that will be sent back to the caller. If the 'flatten' query parameter is omitted or false, this field will be returned. Either successSchema or successSchemaFlattened will be returned, not both.
     ///
     /// JSON `successSchema`.
-    pub success_schema: Option<JsonSchemaDocument>,
+    pub success_schema: Option<Box<JsonSchemaDocument>>,
     /// URI to retrieve success schema
     ///
     /// JSON `successSchemaUri`.
@@ -894,7 +982,7 @@ pub struct ActionOutput {
     /// JSON schema that defines the body of response when request is not successful. If the 'flatten' query parameter is omitted or false, this field will be returned. Either errorSchema or errorSchemaFlattened will be returned, not both.
     ///
     /// JSON `errorSchema`.
-    pub error_schema: Option<JsonSchemaDocument>,
+    pub error_schema: Option<Box<JsonSchemaDocument>>,
     /// URI to retrieve error schema
     ///
     /// JSON `errorSchemaUri`.
@@ -902,11 +990,11 @@ pub struct ActionOutput {
     /// JSON schema that defines the transformed, successful result that will be sent back to the caller. The schema is transformed based on Architect's flattened format. If the 'flatten' query parameter is supplied as true, this field will be returned. Either successSchema or successSchemaFlattened will be returned, not both.
     ///
     /// JSON `successSchemaFlattened`.
-    pub success_schema_flattened: Option<FlattenedJsonSchemaDocument>,
+    pub success_schema_flattened: Option<Box<FlattenedJsonSchemaDocument>>,
     /// JSON schema that defines the body of response when request is not successful. The schema is transformed based on Architect's flattened format. If the 'flatten' query parameter is supplied as true, this field will be returned. Either errorSchema or errorSchemaFlattened will be returned, not both.
     ///
     /// JSON `errorSchemaFlattened`.
-    pub error_schema_flattened: Option<FlattenedJsonSchemaDocument>,
+    pub error_schema_flattened: Option<Box<FlattenedJsonSchemaDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -914,7 +1002,7 @@ pub struct ActionOutput {
 impl ActionOutput {
     /// Sets [`Self::success_schema`].
     pub fn set_success_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.success_schema = Some(v);
+        self.success_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::success_schema_uri`].
@@ -924,7 +1012,7 @@ impl ActionOutput {
     }
     /// Sets [`Self::error_schema`].
     pub fn set_error_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.error_schema = Some(v);
+        self.error_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error_schema_uri`].
@@ -934,33 +1022,44 @@ impl ActionOutput {
     }
     /// Sets [`Self::success_schema_flattened`].
     pub fn set_success_schema_flattened(mut self, v: FlattenedJsonSchemaDocument) -> Self {
-        self.success_schema_flattened = Some(v);
+        self.success_schema_flattened = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error_schema_flattened`].
     pub fn set_error_schema_flattened(mut self, v: FlattenedJsonSchemaDocument) -> Self {
-        self.error_schema_flattened = Some(v);
+        self.error_schema_flattened = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ActionOutput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ActionOutput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "successSchema" => r.read_into(&mut v.success_schema),
-                "successSchemaUri" => r.read_into(&mut v.success_schema_uri),
-                "errorSchema" => r.read_into(&mut v.error_schema),
-                "errorSchemaUri" => r.read_into(&mut v.error_schema_uri),
-                "successSchemaFlattened" => r.read_into(&mut v.success_schema_flattened),
-                "errorSchemaFlattened" => r.read_into(&mut v.error_schema_flattened),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "successSchema" => r.read_into(&mut self.success_schema),
+                "successSchemaUri" => r.read_into(&mut self.success_schema_uri),
+                "errorSchema" => r.read_into(&mut self.error_schema),
+                "errorSchemaUri" => r.read_into(&mut self.error_schema_uri),
+                "successSchemaFlattened" => r.read_into(&mut self.success_schema_flattened),
+                "errorSchemaFlattened" => r.read_into(&mut self.error_schema_flattened),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1015,18 +1114,29 @@ impl AsyncJob {
 
 impl FromJson for AsyncJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AsyncJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1137,18 +1247,29 @@ impl AudioConnectorIntegration {
 
 impl FromJson for AudioConnectorIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AudioConnectorIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1249,25 +1370,36 @@ impl AudioConnectorIntegrationEntityListing {
 
 impl FromJson for AudioConnectorIntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AudioConnectorIntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1368,22 +1500,33 @@ impl Bot {
 
 impl FromJson for Bot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Bot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "provider" => r.read_into(&mut v.provider),
-                "versions" => r.read_into(&mut v.versions),
-                "botCompositeTag" => r.read_into(&mut v.bot_composite_tag),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "provider" => r.read_into(&mut self.provider),
+                "versions" => r.read_into(&mut self.versions),
+                "botCompositeTag" => r.read_into(&mut self.bot_composite_tag),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1474,21 +1617,32 @@ impl BotConnectorBot {
 
 impl FromJson for BotConnectorBot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotConnectorBot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "versions" => r.read_into(&mut v.versions),
-                "botCompositeTag" => r.read_into(&mut v.bot_composite_tag),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "versions" => r.read_into(&mut self.versions),
+                "botCompositeTag" => r.read_into(&mut self.bot_composite_tag),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1592,25 +1746,36 @@ impl BotConnectorBotSummaryEntityListing {
 
 impl FromJson for BotConnectorBotSummaryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotConnectorBotSummaryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1681,18 +1846,29 @@ impl BotConnectorBotVersion {
 
 impl FromJson for BotConnectorBotVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotConnectorBotVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "supportedLanguages" => r.read_into(&mut v.supported_languages),
-                "intents" => r.read_into(&mut v.intents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "supportedLanguages" => r.read_into(&mut self.supported_languages),
+                "intents" => r.read_into(&mut self.intents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1793,25 +1969,36 @@ impl BotConnectorBotVersionSummaryEntityListing {
 
 impl FromJson for BotConnectorBotVersionSummaryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotConnectorBotVersionSummaryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1867,17 +2054,28 @@ impl BotConnectorIntent {
 
 impl FromJson for BotConnectorIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotConnectorIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1952,20 +2150,31 @@ impl BotConnectorSummary {
 
 impl FromJson for BotConnectorSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotConnectorSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "botCompositeTag" => r.read_into(&mut v.bot_composite_tag),
-                "versions" => r.read_into(&mut v.versions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "botCompositeTag" => r.read_into(&mut self.bot_composite_tag),
+                "versions" => r.read_into(&mut self.versions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2007,16 +2216,27 @@ impl BotConnectorVersionSummary {
 
 impl FromJson for BotConnectorVersionSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotConnectorVersionSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2063,17 +2283,28 @@ impl BotEntity {
 
 impl FromJson for BotEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2238,19 +2469,30 @@ impl BotEntityValue {
 
 impl FromJson for BotEntityValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotEntityValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2385,7 +2627,7 @@ pub struct BotExecutionConfiguration {
     /// Required.
     ///
     /// JSON `botCredentials`.
-    pub bot_credentials: Option<NuanceBotCredentials>,
+    pub bot_credentials: Option<Box<NuanceBotCredentials>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2403,25 +2645,36 @@ impl BotExecutionConfiguration {
     }
     /// Sets [`Self::bot_credentials`].
     pub fn set_bot_credentials(mut self, v: NuanceBotCredentials) -> Self {
-        self.bot_credentials = Some(v);
+        self.bot_credentials = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BotExecutionConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotExecutionConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "botId" => r.read_into(&mut v.bot_id),
-                "executionHost" => r.read_into(&mut v.execution_host),
-                "botCredentials" => r.read_into(&mut v.bot_credentials),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "botId" => r.read_into(&mut self.bot_id),
+                "executionHost" => r.read_into(&mut self.execution_host),
+                "botCredentials" => r.read_into(&mut self.bot_credentials),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2472,17 +2725,28 @@ impl BotIntent {
 
 impl FromJson for BotIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "slots" => r.read_into(&mut v.slots),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "slots" => r.read_into(&mut self.slots),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2523,16 +2787,27 @@ impl BotList {
 
 impl FromJson for BotList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "chatBots" => r.read_into(&mut v.chat_bots),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "chatBots" => r.read_into(&mut self.chat_bots),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2631,25 +2906,36 @@ impl BotListing {
 
 impl FromJson for BotListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2709,17 +2995,28 @@ impl BotSlot {
 
 impl FromJson for BotSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2789,19 +3086,30 @@ impl BotSummary {
 
 impl FromJson for BotSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "id" => r.read_into(&mut v.id),
-                "description" => r.read_into(&mut v.description),
-                "botCompositeTag" => r.read_into(&mut v.bot_composite_tag),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "id" => r.read_into(&mut self.id),
+                "description" => r.read_into(&mut self.description),
+                "botCompositeTag" => r.read_into(&mut self.bot_composite_tag),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2903,25 +3211,36 @@ impl BotSummaryEntityListing {
 
 impl FromJson for BotSummaryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotSummaryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2986,18 +3305,29 @@ impl BotVersion {
 
 impl FromJson for BotVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "supportedLanguages" => r.read_into(&mut v.supported_languages),
-                "intents" => r.read_into(&mut v.intents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "supportedLanguages" => r.read_into(&mut self.supported_languages),
+                "intents" => r.read_into(&mut self.intents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3079,20 +3409,31 @@ impl BotVersionSummary {
 
 impl FromJson for BotVersionSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotVersionSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "id" => r.read_into(&mut v.id),
-                "description" => r.read_into(&mut v.description),
-                "botCompositeTag" => r.read_into(&mut v.bot_composite_tag),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "id" => r.read_into(&mut self.id),
+                "description" => r.read_into(&mut self.description),
+                "botCompositeTag" => r.read_into(&mut self.bot_composite_tag),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3134,16 +3475,27 @@ impl Category {
 
 impl FromJson for Category {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Category {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3207,20 +3559,31 @@ impl CategoryEntityListing {
 
 impl FromJson for CategoryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CategoryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3255,7 +3618,7 @@ pub struct ClientApp {
     /// Type of the integration
     ///
     /// JSON `integrationType`.
-    pub integration_type: Option<IntegrationType>,
+    pub integration_type: Option<Box<IntegrationType>>,
     /// Notes about the integration.
     ///
     /// JSON `notes`.
@@ -3269,11 +3632,11 @@ pub struct ClientApp {
     /// Configuration information for the integration.
     ///
     /// JSON `config`.
-    pub config: Option<ClientAppConfigurationInfo>,
+    pub config: Option<Box<ClientAppConfigurationInfo>>,
     /// Last reported status of the integration.
     ///
     /// JSON `reportedState`.
-    pub reported_state: Option<IntegrationStatusInfo>,
+    pub reported_state: Option<Box<IntegrationStatusInfo>>,
     /// Read-only attributes for the integration.
     ///
     /// JSON `attributes`.
@@ -3299,7 +3662,7 @@ impl ClientApp {
     }
     /// Sets [`Self::integration_type`].
     pub fn set_integration_type(mut self, v: IntegrationType) -> Self {
-        self.integration_type = Some(v);
+        self.integration_type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::notes`].
@@ -3314,12 +3677,12 @@ impl ClientApp {
     }
     /// Sets [`Self::config`].
     pub fn set_config(mut self, v: ClientAppConfigurationInfo) -> Self {
-        self.config = Some(v);
+        self.config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reported_state`].
     pub fn set_reported_state(mut self, v: IntegrationStatusInfo) -> Self {
-        self.reported_state = Some(v);
+        self.reported_state = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -3336,24 +3699,35 @@ impl ClientApp {
 
 impl FromJson for ClientApp {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClientApp {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "integrationType" => r.read_into(&mut v.integration_type),
-                "notes" => r.read_into(&mut v.notes),
-                "intendedState" => r.read_into(&mut v.intended_state),
-                "config" => r.read_into(&mut v.config),
-                "reportedState" => r.read_into(&mut v.reported_state),
-                "attributes" => r.read_into(&mut v.attributes),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "integrationType" => r.read_into(&mut self.integration_type),
+                "notes" => r.read_into(&mut self.notes),
+                "intendedState" => r.read_into(&mut self.intended_state),
+                "config" => r.read_into(&mut self.config),
+                "reportedState" => r.read_into(&mut self.reported_state),
+                "attributes" => r.read_into(&mut self.attributes),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3439,11 +3813,11 @@ pub struct ClientAppConfigurationInfo {
     /// The current, active configuration for the integration.
     ///
     /// JSON `current`.
-    pub current: Option<IntegrationConfiguration>,
+    pub current: Option<Box<IntegrationConfiguration>>,
     /// The effective configuration for the app, containing the integration specific configuration along with overrides specified in the integration type.
     ///
     /// JSON `effective`.
-    pub effective: Option<EffectiveConfiguration>,
+    pub effective: Option<Box<EffectiveConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3451,29 +3825,40 @@ pub struct ClientAppConfigurationInfo {
 impl ClientAppConfigurationInfo {
     /// Sets [`Self::current`].
     pub fn set_current(mut self, v: IntegrationConfiguration) -> Self {
-        self.current = Some(v);
+        self.current = Some(Box::new(v));
         self
     }
     /// Sets [`Self::effective`].
     pub fn set_effective(mut self, v: EffectiveConfiguration) -> Self {
-        self.effective = Some(v);
+        self.effective = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ClientAppConfigurationInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClientAppConfigurationInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "current" => r.read_into(&mut v.current),
-                "effective" => r.read_into(&mut v.effective),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "current" => r.read_into(&mut self.current),
+                "effective" => r.read_into(&mut self.effective),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3573,25 +3958,36 @@ impl ClientAppEntityListing {
 
 impl FromJson for ClientAppEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ClientAppEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3651,17 +4047,28 @@ impl ComplexVariableInfo {
 
 impl FromJson for ComplexVariableInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ComplexVariableInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3697,7 +4104,7 @@ pub struct CreateIntegrationRequest {
     /// Required.
     ///
     /// JSON `integrationType`.
-    pub integration_type: Option<IntegrationType>,
+    pub integration_type: Option<Box<IntegrationType>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3719,7 +4126,7 @@ impl CreateIntegrationRequest {
     }
     /// Sets [`Self::integration_type`].
     pub fn set_integration_type(mut self, v: IntegrationType) -> Self {
-        self.integration_type = Some(v);
+        self.integration_type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3731,19 +4138,30 @@ impl CreateIntegrationRequest {
 
 impl FromJson for CreateIntegrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateIntegrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "integrationType" => r.read_into(&mut v.integration_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "integrationType" => r.read_into(&mut self.integration_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3783,7 +4201,7 @@ pub struct CredentialInfo {
     /// Type of the credentials.
     ///
     /// JSON `type`.
-    pub r#type: Option<CredentialType>,
+    pub r#type: Option<Box<CredentialType>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3815,7 +4233,7 @@ impl CredentialInfo {
     }
     /// Sets [`Self::r#type`].
     pub fn set_type(mut self, v: CredentialType) -> Self {
-        self.r#type = Some(v);
+        self.r#type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3827,21 +4245,32 @@ impl CredentialInfo {
 
 impl FromJson for CredentialInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CredentialInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "type" => r.read_into(&mut v.r#type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "type" => r.read_into(&mut self.r#type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3903,19 +4332,30 @@ impl CredentialInfoCursorListing {
 
 impl FromJson for CredentialInfoCursorListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CredentialInfoCursorListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4017,25 +4457,36 @@ impl CredentialInfoListing {
 
 impl FromJson for CredentialInfoListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CredentialInfoListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4100,18 +4551,29 @@ impl CredentialSpecification {
 
 impl FromJson for CredentialSpecification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CredentialSpecification {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "required" => r.read_into(&mut v.required),
-                "title" => r.read_into(&mut v.title),
-                "credentialTypes" => r.read_into(&mut v.credential_types),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "required" => r.read_into(&mut self.required),
+                "title" => r.read_into(&mut self.title),
+                "credentialTypes" => r.read_into(&mut self.credential_types),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4142,7 +4604,7 @@ pub struct DialogflowAgent {
     /// The project this Dialogflow agent belongs to
     ///
     /// JSON `project`.
-    pub project: Option<DialogflowProject>,
+    pub project: Option<Box<DialogflowProject>>,
     /// The supported languages of the Dialogflow agent
     ///
     /// JSON `languages`.
@@ -4158,7 +4620,7 @@ pub struct DialogflowAgent {
     /// The Integration this Dialogflow agent was referenced from.
     ///
     /// JSON `integration`.
-    pub integration: Option<DomainEntityRef>,
+    pub integration: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4180,7 +4642,7 @@ impl DialogflowAgent {
     }
     /// Sets [`Self::project`].
     pub fn set_project(mut self, v: DialogflowProject) -> Self {
-        self.project = Some(v);
+        self.project = Some(Box::new(v));
         self
     }
     /// Sets [`Self::languages`].
@@ -4200,7 +4662,7 @@ impl DialogflowAgent {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: DomainEntityRef) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4212,23 +4674,34 @@ impl DialogflowAgent {
 
 impl FromJson for DialogflowAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "project" => r.read_into(&mut v.project),
-                "languages" => r.read_into(&mut v.languages),
-                "intents" => r.read_into(&mut v.intents),
-                "environments" => r.read_into(&mut v.environments),
-                "integration" => r.read_into(&mut v.integration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "project" => r.read_into(&mut self.project),
+                "languages" => r.read_into(&mut self.languages),
+                "intents" => r.read_into(&mut self.intents),
+                "environments" => r.read_into(&mut self.environments),
+                "integration" => r.read_into(&mut self.integration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4264,7 +4737,7 @@ pub struct DialogflowAgentSummary {
     /// The project this Dialogflow agent belongs to.
     ///
     /// JSON `project`.
-    pub project: Option<DialogflowProject>,
+    pub project: Option<Box<DialogflowProject>>,
     /// A description of the Dialogflow agent.
     ///
     /// JSON `description`.
@@ -4272,7 +4745,7 @@ pub struct DialogflowAgentSummary {
     /// The Integration this Dialogflow agent was referenced from.
     ///
     /// JSON `integration`.
-    pub integration: Option<DomainEntityRef>,
+    pub integration: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4294,7 +4767,7 @@ impl DialogflowAgentSummary {
     }
     /// Sets [`Self::project`].
     pub fn set_project(mut self, v: DialogflowProject) -> Self {
-        self.project = Some(v);
+        self.project = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -4304,7 +4777,7 @@ impl DialogflowAgentSummary {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: DomainEntityRef) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4316,21 +4789,32 @@ impl DialogflowAgentSummary {
 
 impl FromJson for DialogflowAgentSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowAgentSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "project" => r.read_into(&mut v.project),
-                "description" => r.read_into(&mut v.description),
-                "integration" => r.read_into(&mut v.integration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "project" => r.read_into(&mut self.project),
+                "description" => r.read_into(&mut self.description),
+                "integration" => r.read_into(&mut self.integration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4434,25 +4918,36 @@ impl DialogflowAgentSummaryEntityListing {
 
 impl FromJson for DialogflowAgentSummaryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowAgentSummaryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4490,7 +4985,7 @@ pub struct DialogflowCXAgent {
     /// The project this Dialogflow CX agent belongs to.
     ///
     /// JSON `project`.
-    pub project: Option<DialogflowCXProject>,
+    pub project: Option<Box<DialogflowCXProject>>,
     /// The supported languages of the Dialogflow CX agent.  Each value will be a language code in the country-locale format. e.g. en-us, es-us, fr-ca, etc.
     ///
     /// JSON `languages`.
@@ -4502,7 +4997,7 @@ pub struct DialogflowCXAgent {
     /// The Integration this Dialogflow CX agent was referenced from.
     ///
     /// JSON `integration`.
-    pub integration: Option<DomainEntityRef>,
+    pub integration: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4524,7 +5019,7 @@ impl DialogflowCXAgent {
     }
     /// Sets [`Self::project`].
     pub fn set_project(mut self, v: DialogflowCXProject) -> Self {
-        self.project = Some(v);
+        self.project = Some(Box::new(v));
         self
     }
     /// Sets [`Self::languages`].
@@ -4539,7 +5034,7 @@ impl DialogflowCXAgent {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: DomainEntityRef) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4551,22 +5046,33 @@ impl DialogflowCXAgent {
 
 impl FromJson for DialogflowCXAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowCXAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "project" => r.read_into(&mut v.project),
-                "languages" => r.read_into(&mut v.languages),
-                "environments" => r.read_into(&mut v.environments),
-                "integration" => r.read_into(&mut v.integration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "project" => r.read_into(&mut self.project),
+                "languages" => r.read_into(&mut self.languages),
+                "environments" => r.read_into(&mut self.environments),
+                "integration" => r.read_into(&mut self.integration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4601,7 +5107,7 @@ pub struct DialogflowCXAgentSummary {
     /// The project this Dialogflow CX agent belongs to.
     ///
     /// JSON `project`.
-    pub project: Option<DialogflowCXProject>,
+    pub project: Option<Box<DialogflowCXProject>>,
     /// A description of the Dialogflow CX agent.
     ///
     /// JSON `description`.
@@ -4609,7 +5115,7 @@ pub struct DialogflowCXAgentSummary {
     /// The Integration this Dialogflow CX agent was referenced from.
     ///
     /// JSON `integration`.
-    pub integration: Option<DomainEntityRef>,
+    pub integration: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4631,7 +5137,7 @@ impl DialogflowCXAgentSummary {
     }
     /// Sets [`Self::project`].
     pub fn set_project(mut self, v: DialogflowCXProject) -> Self {
-        self.project = Some(v);
+        self.project = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -4641,7 +5147,7 @@ impl DialogflowCXAgentSummary {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: DomainEntityRef) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4653,21 +5159,32 @@ impl DialogflowCXAgentSummary {
 
 impl FromJson for DialogflowCXAgentSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowCXAgentSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "project" => r.read_into(&mut v.project),
-                "description" => r.read_into(&mut v.description),
-                "integration" => r.read_into(&mut v.integration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "project" => r.read_into(&mut self.project),
+                "description" => r.read_into(&mut self.description),
+                "integration" => r.read_into(&mut self.integration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4771,25 +5288,36 @@ impl DialogflowCXAgentSummaryEntityListing {
 
 impl FromJson for DialogflowCXAgentSummaryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowCXAgentSummaryEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4852,18 +5380,29 @@ impl DialogflowCXEnvironment {
 
 impl FromJson for DialogflowCXEnvironment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowCXEnvironment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4908,17 +5447,28 @@ impl DialogflowCXProject {
 
 impl FromJson for DialogflowCXProject {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowCXProject {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4970,17 +5520,28 @@ impl DialogflowIntent {
 
 impl FromJson for DialogflowIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "parameters" => r.read_into(&mut v.parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "parameters" => r.read_into(&mut self.parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5032,17 +5593,28 @@ impl DialogflowParameter {
 
 impl FromJson for DialogflowParameter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowParameter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5086,17 +5658,28 @@ impl DialogflowProject {
 
 impl FromJson for DialogflowProject {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialogflowProject {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5144,17 +5727,28 @@ impl DraftValidationResult {
 
 impl FromJson for DraftValidationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DraftValidationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "valid" => r.read_into(&mut v.valid),
-                "errors" => r.read_into(&mut v.errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "valid" => r.read_into(&mut self.valid),
+                "errors" => r.read_into(&mut self.errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5239,20 +5833,31 @@ impl EffectiveConfiguration {
 
 impl FromJson for EffectiveConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EffectiveConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "advanced" => r.read_into(&mut v.advanced),
-                "name" => r.read_into(&mut v.name),
-                "notes" => r.read_into(&mut v.notes),
-                "credentials" => r.read_into(&mut v.credentials),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "advanced" => r.read_into(&mut self.advanced),
+                "name" => r.read_into(&mut self.name),
+                "notes" => r.read_into(&mut self.notes),
+                "credentials" => r.read_into(&mut self.credentials),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5277,7 +5882,7 @@ impl ToJson for EffectiveConfiguration {
 #[non_exhaustive]
 pub struct FlattenedJsonSchemaDocument {
     /// JSON `schema`.
-    pub schema: Option<JsonSchemaDocument>,
+    pub schema: Option<Box<JsonSchemaDocument>>,
     /// Properties in the original document that were arrays
     ///
     /// JSON `arrayProperties`.
@@ -5289,7 +5894,7 @@ pub struct FlattenedJsonSchemaDocument {
 impl FlattenedJsonSchemaDocument {
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::array_properties`].
@@ -5301,17 +5906,28 @@ impl FlattenedJsonSchemaDocument {
 
 impl FromJson for FlattenedJsonSchemaDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlattenedJsonSchemaDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schema" => r.read_into(&mut v.schema),
-                "arrayProperties" => r.read_into(&mut v.array_properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schema" => r.read_into(&mut self.schema),
+                "arrayProperties" => r.read_into(&mut self.array_properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5419,23 +6035,34 @@ impl Function {
 
 impl FromJson for Function {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Function {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "zipId" => r.read_into(&mut v.zip_id),
-                "handler" => r.read_into(&mut v.handler),
-                "runtime" => r.read_into(&mut v.runtime),
-                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "zipId" => r.read_into(&mut self.zip_id),
+                "handler" => r.read_into(&mut self.handler),
+                "runtime" => r.read_into(&mut self.runtime),
+                "timeoutSeconds" => r.read_into(&mut self.timeout_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5469,11 +6096,11 @@ pub struct FunctionConfig {
     /// Function configuration.
     ///
     /// JSON `function`.
-    pub function: Option<Function>,
+    pub function: Option<Box<Function>>,
     /// Zip file configuration and state.
     ///
     /// JSON `zip`.
-    pub zip: Option<FunctionZipConfig>,
+    pub zip: Option<Box<FunctionZipConfig>>,
     /// History of failed zip upload file configuration including their state and error messages. Contains no more than last ten failures.
     ///
     /// JSON `uploadExceptionHistory`.
@@ -5494,12 +6121,12 @@ impl FunctionConfig {
     }
     /// Sets [`Self::function`].
     pub fn set_function(mut self, v: Function) -> Self {
-        self.function = Some(v);
+        self.function = Some(Box::new(v));
         self
     }
     /// Sets [`Self::zip`].
     pub fn set_zip(mut self, v: FunctionZipConfig) -> Self {
-        self.zip = Some(v);
+        self.zip = Some(Box::new(v));
         self
     }
     /// Sets [`Self::upload_exception_history`].
@@ -5516,20 +6143,31 @@ impl FunctionConfig {
 
 impl FromJson for FunctionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FunctionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "function" => r.read_into(&mut v.function),
-                "zip" => r.read_into(&mut v.zip),
-                "uploadExceptionHistory" => r.read_into(&mut v.upload_exception_history),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "function" => r.read_into(&mut self.function),
+                "zip" => r.read_into(&mut self.zip),
+                "uploadExceptionHistory" => r.read_into(&mut self.upload_exception_history),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5598,19 +6236,30 @@ impl FunctionRuntime {
 
 impl FromJson for FunctionRuntime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FunctionRuntime {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "status" => r.read_into(&mut v.status),
-                "dateEndOfLife" => r.read_into(&mut v.date_end_of_life),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "status" => r.read_into(&mut self.status),
+                "dateEndOfLife" => r.read_into(&mut self.date_end_of_life),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5747,21 +6396,32 @@ impl FunctionZipConfig {
 
 impl FromJson for FunctionZipConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FunctionZipConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "requestId" => r.read_into(&mut v.request_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "requestId" => r.read_into(&mut self.request_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5889,18 +6549,29 @@ impl HelpLink {
 
 impl FromJson for HelpLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for HelpLink {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uri" => r.read_into(&mut v.uri),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uri" => r.read_into(&mut self.uri),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5975,7 +6646,7 @@ pub struct IncomingMessageRequest {
     /// Required.
     ///
     /// JSON `inputMessage`.
-    pub input_message: Option<InputMessage>,
+    pub input_message: Option<Box<InputMessage>>,
     /// Type of messaging platform being used
     ///
     /// Required.
@@ -6043,7 +6714,7 @@ impl IncomingMessageRequest {
     }
     /// Sets [`Self::input_message`].
     pub fn set_input_message(mut self, v: InputMessage) -> Self {
-        self.input_message = Some(v);
+        self.input_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messaging_platform_type`].
@@ -6070,28 +6741,39 @@ impl IncomingMessageRequest {
 
 impl FromJson for IncomingMessageRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IncomingMessageRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "botId" => r.read_into(&mut v.bot_id),
-                "botName" => r.read_into(&mut v.bot_name),
-                "botVersion" => r.read_into(&mut v.bot_version),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "botSessionId" => r.read_into(&mut v.bot_session_id),
-                "automateFlowExecId" => r.read_into(&mut v.automate_flow_exec_id),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "languageCode" => r.read_into(&mut v.language_code),
-                "inputMessage" => r.read_into(&mut v.input_message),
-                "messagingPlatformType" => r.read_into(&mut v.messaging_platform_type),
-                "channels" => r.read_into(&mut v.channels),
-                "botSessionTimeout" => r.read_into(&mut v.bot_session_timeout),
-                "parameters" => r.read_into(&mut v.parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "botId" => r.read_into(&mut self.bot_id),
+                "botName" => r.read_into(&mut self.bot_name),
+                "botVersion" => r.read_into(&mut self.bot_version),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "botSessionId" => r.read_into(&mut self.bot_session_id),
+                "automateFlowExecId" => r.read_into(&mut self.automate_flow_exec_id),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "languageCode" => r.read_into(&mut self.language_code),
+                "inputMessage" => r.read_into(&mut self.input_message),
+                "messagingPlatformType" => r.read_into(&mut self.messaging_platform_type),
+                "channels" => r.read_into(&mut self.channels),
+                "botSessionTimeout" => r.read_into(&mut self.bot_session_timeout),
+                "parameters" => r.read_into(&mut self.parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6252,16 +6934,27 @@ impl IncomingMessageResponse {
 
 impl FromJson for IncomingMessageResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IncomingMessageResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "messageId" => r.read_into(&mut v.message_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "messageId" => r.read_into(&mut self.message_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6319,18 +7012,29 @@ impl InputMessage {
 
 impl FromJson for InputMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InputMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6426,7 +7130,7 @@ pub struct Integration {
     /// Type of the integration
     ///
     /// JSON `integrationType`.
-    pub integration_type: Option<IntegrationType>,
+    pub integration_type: Option<Box<IntegrationType>>,
     /// Notes about the integration.
     ///
     /// JSON `notes`.
@@ -6440,11 +7144,11 @@ pub struct Integration {
     /// Configuration information for the integration.
     ///
     /// JSON `config`.
-    pub config: Option<IntegrationConfigurationInfo>,
+    pub config: Option<Box<IntegrationConfigurationInfo>>,
     /// Last reported status of the integration.
     ///
     /// JSON `reportedState`.
-    pub reported_state: Option<IntegrationStatusInfo>,
+    pub reported_state: Option<Box<IntegrationStatusInfo>>,
     /// Read-only attributes for the integration.
     ///
     /// JSON `attributes`.
@@ -6470,7 +7174,7 @@ impl Integration {
     }
     /// Sets [`Self::integration_type`].
     pub fn set_integration_type(mut self, v: IntegrationType) -> Self {
-        self.integration_type = Some(v);
+        self.integration_type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::notes`].
@@ -6485,12 +7189,12 @@ impl Integration {
     }
     /// Sets [`Self::config`].
     pub fn set_config(mut self, v: IntegrationConfigurationInfo) -> Self {
-        self.config = Some(v);
+        self.config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reported_state`].
     pub fn set_reported_state(mut self, v: IntegrationStatusInfo) -> Self {
-        self.reported_state = Some(v);
+        self.reported_state = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -6507,24 +7211,35 @@ impl Integration {
 
 impl FromJson for Integration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Integration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "integrationType" => r.read_into(&mut v.integration_type),
-                "notes" => r.read_into(&mut v.notes),
-                "intendedState" => r.read_into(&mut v.intended_state),
-                "config" => r.read_into(&mut v.config),
-                "reportedState" => r.read_into(&mut v.reported_state),
-                "attributes" => r.read_into(&mut v.attributes),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "integrationType" => r.read_into(&mut self.integration_type),
+                "notes" => r.read_into(&mut self.notes),
+                "intendedState" => r.read_into(&mut self.intended_state),
+                "config" => r.read_into(&mut self.config),
+                "reportedState" => r.read_into(&mut self.reported_state),
+                "attributes" => r.read_into(&mut self.attributes),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6700,23 +7415,34 @@ impl IntegrationConfiguration {
 
 impl FromJson for IntegrationConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntegrationConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "properties" => r.read_into(&mut v.properties),
-                "advanced" => r.read_into(&mut v.advanced),
-                "notes" => r.read_into(&mut v.notes),
-                "credentials" => r.read_into(&mut v.credentials),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "properties" => r.read_into(&mut self.properties),
+                "advanced" => r.read_into(&mut self.advanced),
+                "notes" => r.read_into(&mut self.notes),
+                "credentials" => r.read_into(&mut self.credentials),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6746,7 +7472,7 @@ pub struct IntegrationConfigurationInfo {
     /// The current, active configuration for the integration.
     ///
     /// JSON `current`.
-    pub current: Option<IntegrationConfiguration>,
+    pub current: Option<Box<IntegrationConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6754,23 +7480,34 @@ pub struct IntegrationConfigurationInfo {
 impl IntegrationConfigurationInfo {
     /// Sets [`Self::current`].
     pub fn set_current(mut self, v: IntegrationConfiguration) -> Self {
-        self.current = Some(v);
+        self.current = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for IntegrationConfigurationInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntegrationConfigurationInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "current" => r.read_into(&mut v.current),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "current" => r.read_into(&mut self.current),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6869,25 +7606,36 @@ impl IntegrationEntityListing {
 
 impl FromJson for IntegrationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntegrationEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6927,7 +7675,7 @@ pub struct IntegrationStatusInfo {
     /// Localizable status details for the integration.
     ///
     /// JSON `detail`.
-    pub detail: Option<MessageInfo>,
+    pub detail: Option<Box<MessageInfo>>,
     /// Date and time (in UTC) when the integration status (i.e. the code field) was last updated. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `lastUpdated`.
@@ -6949,7 +7697,7 @@ impl IntegrationStatusInfo {
     }
     /// Sets [`Self::detail`].
     pub fn set_detail(mut self, v: MessageInfo) -> Self {
-        self.detail = Some(v);
+        self.detail = Some(Box::new(v));
         self
     }
     /// Sets [`Self::last_updated`].
@@ -6961,19 +7709,30 @@ impl IntegrationStatusInfo {
 
 impl FromJson for IntegrationStatusInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntegrationStatusInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "effective" => r.read_into(&mut v.effective),
-                "detail" => r.read_into(&mut v.detail),
-                "lastUpdated" => r.read_into(&mut v.last_updated),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "effective" => r.read_into(&mut self.effective),
+                "detail" => r.read_into(&mut self.detail),
+                "lastUpdated" => r.read_into(&mut self.last_updated),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7280,39 +8039,50 @@ impl IntegrationType {
 
 impl FromJson for IntegrationType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntegrationType {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "provider" => r.read_into(&mut v.provider),
-                "category" => r.read_into(&mut v.category),
-                "images" => r.read_into(&mut v.images),
-                "configPropertiesSchemaUri" => r.read_into(&mut v.config_properties_schema_uri),
-                "configAdvancedSchemaUri" => r.read_into(&mut v.config_advanced_schema_uri),
-                "helpUri" => r.read_into(&mut v.help_uri),
-                "termsOfServiceUri" => r.read_into(&mut v.terms_of_service_uri),
-                "vendorName" => r.read_into(&mut v.vendor_name),
-                "vendorWebsiteUri" => r.read_into(&mut v.vendor_website_uri),
-                "marketplaceUri" => r.read_into(&mut v.marketplace_uri),
-                "faqUri" => r.read_into(&mut v.faq_uri),
-                "privacyPolicyUri" => r.read_into(&mut v.privacy_policy_uri),
-                "supportContactUri" => r.read_into(&mut v.support_contact_uri),
-                "salesContactUri" => r.read_into(&mut v.sales_contact_uri),
-                "helpLinks" => r.read_into(&mut v.help_links),
-                "credentials" => r.read_into(&mut v.credentials),
-                "nonInstallable" => r.read_into(&mut v.non_installable),
-                "maxInstances" => r.read_into(&mut v.max_instances),
-                "userPermissions" => r.read_into(&mut v.user_permissions),
-                "vendorOAuthClientIds" => r.read_into(&mut v.vendor_o_auth_client_ids),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "provider" => r.read_into(&mut self.provider),
+                "category" => r.read_into(&mut self.category),
+                "images" => r.read_into(&mut self.images),
+                "configPropertiesSchemaUri" => r.read_into(&mut self.config_properties_schema_uri),
+                "configAdvancedSchemaUri" => r.read_into(&mut self.config_advanced_schema_uri),
+                "helpUri" => r.read_into(&mut self.help_uri),
+                "termsOfServiceUri" => r.read_into(&mut self.terms_of_service_uri),
+                "vendorName" => r.read_into(&mut self.vendor_name),
+                "vendorWebsiteUri" => r.read_into(&mut self.vendor_website_uri),
+                "marketplaceUri" => r.read_into(&mut self.marketplace_uri),
+                "faqUri" => r.read_into(&mut self.faq_uri),
+                "privacyPolicyUri" => r.read_into(&mut self.privacy_policy_uri),
+                "supportContactUri" => r.read_into(&mut self.support_contact_uri),
+                "salesContactUri" => r.read_into(&mut self.sales_contact_uri),
+                "helpLinks" => r.read_into(&mut self.help_links),
+                "credentials" => r.read_into(&mut self.credentials),
+                "nonInstallable" => r.read_into(&mut self.non_installable),
+                "maxInstances" => r.read_into(&mut self.max_instances),
+                "userPermissions" => r.read_into(&mut self.user_permissions),
+                "vendorOAuthClientIds" => r.read_into(&mut self.vendor_o_auth_client_ids),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7434,25 +8204,36 @@ impl IntegrationTypeEntityListing {
 
 impl FromJson for IntegrationTypeEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntegrationTypeEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7523,18 +8304,29 @@ impl LanguageOverride {
 
 impl FromJson for LanguageOverride {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LanguageOverride {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "language" => r.read_into(&mut v.language),
-                "engine" => r.read_into(&mut v.engine),
-                "voice" => r.read_into(&mut v.voice),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "language" => r.read_into(&mut self.language),
+                "engine" => r.read_into(&mut self.engine),
+                "voice" => r.read_into(&mut self.voice),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7599,19 +8391,30 @@ impl LexBot {
 
 impl FromJson for LexBot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexBot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7643,7 +8446,7 @@ pub struct LexBotAlias {
     /// The Lex bot this is an alias for
     ///
     /// JSON `bot`.
-    pub bot: Option<LexBot>,
+    pub bot: Option<Box<LexBot>>,
     /// The version of the Lex bot this alias points at
     ///
     /// JSON `botVersion`.
@@ -7687,7 +8490,7 @@ impl LexBotAlias {
     }
     /// Sets [`Self::bot`].
     pub fn set_bot(mut self, v: LexBot) -> Self {
-        self.bot = Some(v);
+        self.bot = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bot_version`].
@@ -7724,24 +8527,35 @@ impl LexBotAlias {
 
 impl FromJson for LexBotAlias {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexBotAlias {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "bot" => r.read_into(&mut v.bot),
-                "botVersion" => r.read_into(&mut v.bot_version),
-                "status" => r.read_into(&mut v.status),
-                "failureReason" => r.read_into(&mut v.failure_reason),
-                "language" => r.read_into(&mut v.language),
-                "intents" => r.read_into(&mut v.intents),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "bot" => r.read_into(&mut self.bot),
+                "botVersion" => r.read_into(&mut self.bot_version),
+                "status" => r.read_into(&mut self.status),
+                "failureReason" => r.read_into(&mut self.failure_reason),
+                "language" => r.read_into(&mut self.language),
+                "intents" => r.read_into(&mut self.intents),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7946,25 +8760,36 @@ impl LexBotAliasEntityListing {
 
 impl FromJson for LexBotAliasEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexBotAliasEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8072,25 +8897,36 @@ impl LexBotEntityListing {
 
 impl FromJson for LexBotEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexBotEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8170,19 +9006,30 @@ impl LexIntent {
 
 impl FromJson for LexIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "slots" => r.read_into(&mut v.slots),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "slots" => r.read_into(&mut self.slots),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8254,19 +9101,30 @@ impl LexSlot {
 
 impl FromJson for LexSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "type" => r.read_into(&mut v.r#type),
-                "priority" => r.read_into(&mut v.priority),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "type" => r.read_into(&mut self.r#type),
+                "priority" => r.read_into(&mut self.priority),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8354,21 +9212,32 @@ impl LexV2Bot {
 
 impl FromJson for LexV2Bot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexV2Bot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "botId" => r.read_into(&mut v.bot_id),
-                "region" => r.read_into(&mut v.region),
-                "description" => r.read_into(&mut v.description),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "botId" => r.read_into(&mut self.bot_id),
+                "region" => r.read_into(&mut self.region),
+                "description" => r.read_into(&mut self.description),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8414,7 +9283,7 @@ pub struct LexV2BotAlias {
     /// The Lex V2 bot this is an alias for
     ///
     /// JSON `bot`.
-    pub bot: Option<LexV2Bot>,
+    pub bot: Option<Box<LexV2Bot>>,
     /// The version of the Lex V2 bot this alias points at
     ///
     /// JSON `botVersion`.
@@ -8462,7 +9331,7 @@ impl LexV2BotAlias {
     }
     /// Sets [`Self::bot`].
     pub fn set_bot(mut self, v: LexV2Bot) -> Self {
-        self.bot = Some(v);
+        self.bot = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bot_version`].
@@ -8494,25 +9363,36 @@ impl LexV2BotAlias {
 
 impl FromJson for LexV2BotAlias {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexV2BotAlias {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "region" => r.read_into(&mut v.region),
-                "aliasId" => r.read_into(&mut v.alias_id),
-                "bot" => r.read_into(&mut v.bot),
-                "botVersion" => r.read_into(&mut v.bot_version),
-                "status" => r.read_into(&mut v.status),
-                "language" => r.read_into(&mut v.language),
-                "intents" => r.read_into(&mut v.intents),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "region" => r.read_into(&mut self.region),
+                "aliasId" => r.read_into(&mut self.alias_id),
+                "bot" => r.read_into(&mut self.bot),
+                "botVersion" => r.read_into(&mut self.bot_version),
+                "status" => r.read_into(&mut self.status),
+                "language" => r.read_into(&mut self.language),
+                "intents" => r.read_into(&mut self.intents),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8675,25 +9555,36 @@ impl LexV2BotAliasEntityListing {
 
 impl FromJson for LexV2BotAliasEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexV2BotAliasEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8801,25 +9692,36 @@ impl LexV2BotEntityListing {
 
 impl FromJson for LexV2BotEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexV2BotEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8899,19 +9801,30 @@ impl LexV2Intent {
 
 impl FromJson for LexV2Intent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexV2Intent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intentName" => r.read_into(&mut v.intent_name),
-                "description" => r.read_into(&mut v.description),
-                "slots" => r.read_into(&mut v.slots),
-                "intentId" => r.read_into(&mut v.intent_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intentName" => r.read_into(&mut self.intent_name),
+                "description" => r.read_into(&mut self.description),
+                "slots" => r.read_into(&mut self.slots),
+                "intentId" => r.read_into(&mut self.intent_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8996,20 +9909,31 @@ impl LexV2Slot {
 
 impl FromJson for LexV2Slot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LexV2Slot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "slotName" => r.read_into(&mut v.slot_name),
-                "description" => r.read_into(&mut v.description),
-                "slotId" => r.read_into(&mut v.slot_id),
-                "type" => r.read_into(&mut v.r#type),
-                "slotTypeId" => r.read_into(&mut v.slot_type_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "slotName" => r.read_into(&mut self.slot_name),
+                "description" => r.read_into(&mut self.description),
+                "slotId" => r.read_into(&mut self.slot_id),
+                "type" => r.read_into(&mut self.r#type),
+                "slotTypeId" => r.read_into(&mut self.slot_type_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9075,18 +9999,29 @@ impl NuanceApplication {
 
 impl FromJson for NuanceApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceApplication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "tag" => r.read_into(&mut v.tag),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "tag" => r.read_into(&mut self.tag),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9131,25 +10066,25 @@ pub struct NuanceBot {
     /// Required.
     ///
     /// JSON `nuanceOrganization`.
-    pub nuance_organization: Option<NuanceOrganization>,
+    pub nuance_organization: Option<Box<NuanceOrganization>>,
     /// The Application for this bot
     ///
     /// Required.
     ///
     /// JSON `application`.
-    pub application: Option<NuanceApplication>,
+    pub application: Option<Box<NuanceApplication>>,
     /// The environment of the Nuance bot
     ///
     /// Required.
     ///
     /// JSON `nuanceEnvironment`.
-    pub nuance_environment: Option<NuanceEnvironment>,
+    pub nuance_environment: Option<Box<NuanceEnvironment>>,
     /// The Geography of the Nuance bot
     ///
     /// Required.
     ///
     /// JSON `geography`.
-    pub geography: Option<NuanceGeography>,
+    pub geography: Option<Box<NuanceGeography>>,
     /// client ID/Secret objects for the credentials that execute this Nuance bot
     ///
     /// JSON `credentials`.
@@ -9196,22 +10131,22 @@ impl NuanceBot {
     }
     /// Sets [`Self::nuance_organization`].
     pub fn set_nuance_organization(mut self, v: NuanceOrganization) -> Self {
-        self.nuance_organization = Some(v);
+        self.nuance_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: NuanceApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::nuance_environment`].
     pub fn set_nuance_environment(mut self, v: NuanceEnvironment) -> Self {
-        self.nuance_environment = Some(v);
+        self.nuance_environment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geography`].
     pub fn set_geography(mut self, v: NuanceGeography) -> Self {
-        self.geography = Some(v);
+        self.geography = Some(Box::new(v));
         self
     }
     /// Sets [`Self::credentials`].
@@ -9248,28 +10183,39 @@ impl NuanceBot {
 
 impl FromJson for NuanceBot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceBot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "nuanceOrganization" => r.read_into(&mut v.nuance_organization),
-                "application" => r.read_into(&mut v.application),
-                "nuanceEnvironment" => r.read_into(&mut v.nuance_environment),
-                "geography" => r.read_into(&mut v.geography),
-                "credentials" => r.read_into(&mut v.credentials),
-                "variables" => r.read_into(&mut v.variables),
-                "transferNodes" => r.read_into(&mut v.transfer_nodes),
-                "locales" => r.read_into(&mut v.locales),
-                "channels" => r.read_into(&mut v.channels),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "nuanceOrganization" => r.read_into(&mut self.nuance_organization),
+                "application" => r.read_into(&mut self.application),
+                "nuanceEnvironment" => r.read_into(&mut self.nuance_environment),
+                "geography" => r.read_into(&mut self.geography),
+                "credentials" => r.read_into(&mut self.credentials),
+                "variables" => r.read_into(&mut self.variables),
+                "transferNodes" => r.read_into(&mut self.transfer_nodes),
+                "locales" => r.read_into(&mut self.locales),
+                "channels" => r.read_into(&mut self.channels),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9350,19 +10296,30 @@ impl NuanceBotCredentials {
 
 impl FromJson for NuanceBotCredentials {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceBotCredentials {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "appId" => r.read_into(&mut v.app_id),
-                "clientId" => r.read_into(&mut v.client_id),
-                "clientSecret" => r.read_into(&mut v.client_secret),
-                "clientSecretProvided" => r.read_into(&mut v.client_secret_provided),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "appId" => r.read_into(&mut self.app_id),
+                "clientId" => r.read_into(&mut self.client_id),
+                "clientSecret" => r.read_into(&mut self.client_secret),
+                "clientSecretProvided" => r.read_into(&mut self.client_secret_provided),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9464,25 +10421,36 @@ impl NuanceBotEntityListing {
 
 impl FromJson for NuanceBotEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceBotEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9531,16 +10499,27 @@ impl NuanceBotLaunchSettings {
 
 impl FromJson for NuanceBotLaunchSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceBotLaunchSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "botExecutionConfigurations" => r.read_into(&mut v.bot_execution_configurations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "botExecutionConfigurations" => r.read_into(&mut self.bot_execution_configurations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9620,20 +10599,31 @@ impl NuanceBotTransferNode {
 
 impl FromJson for NuanceBotTransferNode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceBotTransferNode {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "description" => r.read_into(&mut v.description),
-                "requestVariables" => r.read_into(&mut v.request_variables),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "description" => r.read_into(&mut self.description),
+                "requestVariables" => r.read_into(&mut self.request_variables),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9731,7 +10721,7 @@ pub struct NuanceBotVariable {
     /// The type information for this variable
     ///
     /// JSON `complexGenericVariableInfo`.
-    pub complex_generic_variable_info: Option<ComplexVariableInfo>,
+    pub complex_generic_variable_info: Option<Box<ComplexVariableInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9764,28 +10754,39 @@ impl NuanceBotVariable {
     }
     /// Sets [`Self::complex_generic_variable_info`].
     pub fn set_complex_generic_variable_info(mut self, v: ComplexVariableInfo) -> Self {
-        self.complex_generic_variable_info = Some(v);
+        self.complex_generic_variable_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NuanceBotVariable {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceBotVariable {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "reserved" => r.read_into(&mut v.reserved),
-                "simpleVariableInfo" => r.read_into(&mut v.simple_variable_info),
-                "complexGenericVariableInfo" => r.read_into(&mut v.complex_generic_variable_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "reserved" => r.read_into(&mut self.reserved),
+                "simpleVariableInfo" => r.read_into(&mut self.simple_variable_info),
+                "complexGenericVariableInfo" => r.read_into(&mut self.complex_generic_variable_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9859,19 +10860,30 @@ impl NuanceChannel {
 
 impl FromJson for NuanceChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "modes" => r.read_into(&mut v.modes),
-                "color" => r.read_into(&mut v.color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "modes" => r.read_into(&mut self.modes),
+                "color" => r.read_into(&mut self.color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9945,19 +10957,30 @@ impl NuanceEnvironment {
 
 impl FromJson for NuanceEnvironment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceEnvironment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "environmentDesignation" => r.read_into(&mut v.environment_designation),
-                "executionHost" => r.read_into(&mut v.execution_host),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "environmentDesignation" => r.read_into(&mut self.environment_designation),
+                "executionHost" => r.read_into(&mut self.execution_host),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10011,17 +11034,28 @@ impl NuanceGeography {
 
 impl FromJson for NuanceGeography {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceGeography {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10073,17 +11107,28 @@ impl NuanceOrganization {
 
 impl FromJson for NuanceOrganization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NuanceOrganization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10149,7 +11194,7 @@ pub struct OutgoingMessageRequest {
     /// If the botState is Failed the bot can add this error object with more details about the error.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// This is a map of string-string key, value pairs containing optional fields that can be passed from the bot for custom behavior, tracking, etc, which can be used by the flow.
     ///
     /// JSON `parameters`.
@@ -10205,7 +11250,7 @@ impl OutgoingMessageRequest {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::parameters`].
@@ -10222,26 +11267,37 @@ impl OutgoingMessageRequest {
 
 impl FromJson for OutgoingMessageRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutgoingMessageRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "botId" => r.read_into(&mut v.bot_id),
-                "botVersion" => r.read_into(&mut v.bot_version),
-                "botSessionId" => r.read_into(&mut v.bot_session_id),
-                "botState" => r.read_into(&mut v.bot_state),
-                "languageCode" => r.read_into(&mut v.language_code),
-                "replyMessages" => r.read_into(&mut v.reply_messages),
-                "intent" => r.read_into(&mut v.intent),
-                "confidence" => r.read_into(&mut v.confidence),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "parameters" => r.read_into(&mut v.parameters),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "botId" => r.read_into(&mut self.bot_id),
+                "botVersion" => r.read_into(&mut self.bot_version),
+                "botSessionId" => r.read_into(&mut self.bot_session_id),
+                "botState" => r.read_into(&mut self.bot_state),
+                "languageCode" => r.read_into(&mut self.language_code),
+                "replyMessages" => r.read_into(&mut self.reply_messages),
+                "intent" => r.read_into(&mut self.intent),
+                "confidence" => r.read_into(&mut self.confidence),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "parameters" => r.read_into(&mut self.parameters),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10340,16 +11396,27 @@ impl OutgoingMessageResponse {
 
 impl FromJson for OutgoingMessageResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutgoingMessageResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "messageId" => r.read_into(&mut v.message_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "messageId" => r.read_into(&mut self.message_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10392,13 +11459,13 @@ pub struct PostActionInput {
     /// Required.
     ///
     /// JSON `config`.
-    pub config: Option<ActionConfig>,
+    pub config: Option<Box<ActionConfig>>,
     /// Action contract
     ///
     /// Required.
     ///
     /// JSON `contract`.
-    pub contract: Option<ActionContractInput>,
+    pub contract: Option<Box<ActionContractInput>>,
     /// Indication of whether or not the action is designed to accept sensitive data
     ///
     /// JSON `secure`.
@@ -10425,12 +11492,12 @@ impl PostActionInput {
     }
     /// Sets [`Self::config`].
     pub fn set_config(mut self, v: ActionConfig) -> Self {
-        self.config = Some(v);
+        self.config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contract`].
     pub fn set_contract(mut self, v: ActionContractInput) -> Self {
-        self.contract = Some(v);
+        self.contract = Some(Box::new(v));
         self
     }
     /// Sets [`Self::secure`].
@@ -10442,21 +11509,32 @@ impl PostActionInput {
 
 impl FromJson for PostActionInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PostActionInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "category" => r.read_into(&mut v.category),
-                "name" => r.read_into(&mut v.name),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "config" => r.read_into(&mut v.config),
-                "contract" => r.read_into(&mut v.contract),
-                "secure" => r.read_into(&mut v.secure),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "category" => r.read_into(&mut self.category),
+                "name" => r.read_into(&mut self.name),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "config" => r.read_into(&mut self.config),
+                "contract" => r.read_into(&mut self.contract),
+                "secure" => r.read_into(&mut self.secure),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10486,7 +11564,7 @@ pub struct PostInputContract {
     /// Required.
     ///
     /// JSON `inputSchema`.
-    pub input_schema: Option<JsonSchemaDocument>,
+    pub input_schema: Option<Box<JsonSchemaDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10494,23 +11572,34 @@ pub struct PostInputContract {
 impl PostInputContract {
     /// Sets [`Self::input_schema`].
     pub fn set_input_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.input_schema = Some(v);
+        self.input_schema = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PostInputContract {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PostInputContract {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inputSchema" => r.read_into(&mut v.input_schema),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inputSchema" => r.read_into(&mut self.input_schema),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10535,7 +11624,7 @@ pub struct PostOutputContract {
     /// Required.
     ///
     /// JSON `successSchema`.
-    pub success_schema: Option<JsonSchemaDocument>,
+    pub success_schema: Option<Box<JsonSchemaDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10543,23 +11632,34 @@ pub struct PostOutputContract {
 impl PostOutputContract {
     /// Sets [`Self::success_schema`].
     pub fn set_success_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.success_schema = Some(v);
+        self.success_schema = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PostOutputContract {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PostOutputContract {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "successSchema" => r.read_into(&mut v.success_schema),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "successSchema" => r.read_into(&mut self.success_schema),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10599,16 +11699,27 @@ impl PublishDraftInput {
 
 impl FromJson for PublishDraftInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PublishDraftInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10666,18 +11777,29 @@ impl ReplyMessage {
 
 impl FromJson for ReplyMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReplyMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10816,20 +11938,31 @@ impl RequestConfig {
 
 impl FromJson for RequestConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RequestConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "requestUrlTemplate" => r.read_into(&mut v.request_url_template),
-                "requestTemplate" => r.read_into(&mut v.request_template),
-                "requestTemplateUri" => r.read_into(&mut v.request_template_uri),
-                "requestType" => r.read_into(&mut v.request_type),
-                "headers" => r.read_into(&mut v.headers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "requestUrlTemplate" => r.read_into(&mut self.request_url_template),
+                "requestTemplate" => r.read_into(&mut self.request_template),
+                "requestTemplateUri" => r.read_into(&mut self.request_template_uri),
+                "requestType" => r.read_into(&mut self.request_type),
+                "headers" => r.read_into(&mut self.headers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10898,19 +12031,30 @@ impl ResponseConfig {
 
 impl FromJson for ResponseConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "translationMap" => r.read_into(&mut v.translation_map),
-                "translationMapDefaults" => r.read_into(&mut v.translation_map_defaults),
-                "successTemplate" => r.read_into(&mut v.success_template),
-                "successTemplateUri" => r.read_into(&mut v.success_template_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "translationMap" => r.read_into(&mut self.translation_map),
+                "translationMapDefaults" => r.read_into(&mut self.translation_map_defaults),
+                "successTemplate" => r.read_into(&mut self.success_template),
+                "successTemplateUri" => r.read_into(&mut self.success_template_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10946,7 +12090,7 @@ pub struct SttEngineEntity {
     /// If this STT engine has been deprecated, the STT engine that should be used as a replacement
     ///
     /// JSON `replacedBy`.
-    pub replaced_by: Option<AddressableEntityRef>,
+    pub replaced_by: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -10973,7 +12117,7 @@ impl SttEngineEntity {
     }
     /// Sets [`Self::replaced_by`].
     pub fn set_replaced_by(mut self, v: AddressableEntityRef) -> Self {
-        self.replaced_by = Some(v);
+        self.replaced_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -10985,20 +12129,31 @@ impl SttEngineEntity {
 
 impl FromJson for SttEngineEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SttEngineEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "grammarBased" => r.read_into(&mut v.grammar_based),
-                "replacedBy" => r.read_into(&mut v.replaced_by),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "grammarBased" => r.read_into(&mut self.grammar_based),
+                "replacedBy" => r.read_into(&mut self.replaced_by),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11101,25 +12256,36 @@ impl SttEngineEntityListing {
 
 impl FromJson for SttEngineEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SttEngineEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11167,7 +12333,7 @@ pub struct TestExecutionOperationResult {
     /// Error that occurred during the operation
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11195,27 +12361,38 @@ impl TestExecutionOperationResult {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TestExecutionOperationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestExecutionOperationResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "step" => r.read_into(&mut v.step),
-                "name" => r.read_into(&mut v.name),
-                "success" => r.read_into(&mut v.success),
-                "result" => r.read_into(&mut v.result),
-                "error" => r.read_into(&mut v.error),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "step" => r.read_into(&mut self.step),
+                "name" => r.read_into(&mut self.name),
+                "success" => r.read_into(&mut self.success),
+                "result" => r.read_into(&mut self.result),
+                "error" => r.read_into(&mut self.error),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11246,7 +12423,7 @@ pub struct TestExecutionResult {
     /// The final error encountered during the test that resulted in test failure
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// The final result of the test. This is the response that would be returned during normal action execution
     ///
     /// JSON `finalResult`.
@@ -11267,7 +12444,7 @@ impl TestExecutionResult {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::final_result`].
@@ -11284,19 +12461,30 @@ impl TestExecutionResult {
 
 impl FromJson for TestExecutionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestExecutionResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operations" => r.read_into(&mut v.operations),
-                "error" => r.read_into(&mut v.error),
-                "finalResult" => r.read_into(&mut v.final_result),
-                "success" => r.read_into(&mut v.success),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operations" => r.read_into(&mut self.operations),
+                "error" => r.read_into(&mut self.error),
+                "finalResult" => r.read_into(&mut self.final_result),
+                "success" => r.read_into(&mut self.success),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11355,18 +12543,29 @@ impl TrustedCertificateInfo {
 
 impl FromJson for TrustedCertificateInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustedCertificateInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "description" => r.read_into(&mut v.description),
-                "serialNumber" => r.read_into(&mut v.serial_number),
-                "signature" => r.read_into(&mut v.signature),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "description" => r.read_into(&mut self.description),
+                "serialNumber" => r.read_into(&mut self.serial_number),
+                "signature" => r.read_into(&mut self.signature),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11415,17 +12614,28 @@ impl TrustedCertificates {
 
 impl FromJson for TrustedCertificates {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrustedCertificates {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "total" => r.read_into(&mut v.total),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "total" => r.read_into(&mut self.total),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11529,23 +12739,34 @@ impl TtsEngineEntity {
 
 impl FromJson for TtsEngineEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TtsEngineEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "languages" => r.read_into(&mut v.languages),
-                "outputFormats" => r.read_into(&mut v.output_formats),
-                "voices" => r.read_into(&mut v.voices),
-                "isDefault" => r.read_into(&mut v.is_default),
-                "isSecure" => r.read_into(&mut v.is_secure),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "languages" => r.read_into(&mut self.languages),
+                "outputFormats" => r.read_into(&mut self.output_formats),
+                "voices" => r.read_into(&mut self.voices),
+                "isDefault" => r.read_into(&mut self.is_default),
+                "isSecure" => r.read_into(&mut self.is_secure),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11651,25 +12872,36 @@ impl TtsEngineEntityListing {
 
 impl FromJson for TtsEngineEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TtsEngineEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11729,17 +12961,28 @@ impl TtsSettings {
 
 impl FromJson for TtsSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TtsSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "defaultEngine" => r.read_into(&mut v.default_engine),
-                "languageOverrides" => r.read_into(&mut v.language_overrides),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "defaultEngine" => r.read_into(&mut self.default_engine),
+                "languageOverrides" => r.read_into(&mut self.language_overrides),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11791,7 +13034,7 @@ pub struct TtsVoiceEntity {
     /// Required.
     ///
     /// JSON `engine`.
-    pub engine: Option<TtsEngineEntity>,
+    pub engine: Option<Box<TtsEngineEntity>>,
     /// The voice is the default voice for its language
     ///
     /// JSON `isDefault`.
@@ -11845,7 +13088,7 @@ impl TtsVoiceEntity {
     }
     /// Sets [`Self::engine`].
     pub fn set_engine(mut self, v: TtsEngineEntity) -> Self {
-        self.engine = Some(v);
+        self.engine = Some(Box::new(v));
         self
     }
     /// Sets [`Self::is_default`].
@@ -11872,26 +13115,37 @@ impl TtsVoiceEntity {
 
 impl FromJson for TtsVoiceEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TtsVoiceEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "displayName" => r.read_into(&mut v.display_name),
-                "gender" => r.read_into(&mut v.gender),
-                "voiceType" => r.read_into(&mut v.voice_type),
-                "language" => r.read_into(&mut v.language),
-                "engine" => r.read_into(&mut v.engine),
-                "isDefault" => r.read_into(&mut v.is_default),
-                "supportedModels" => r.read_into(&mut v.supported_models),
-                "provider" => r.read_into(&mut v.provider),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "displayName" => r.read_into(&mut self.display_name),
+                "gender" => r.read_into(&mut self.gender),
+                "voiceType" => r.read_into(&mut self.voice_type),
+                "language" => r.read_into(&mut self.language),
+                "engine" => r.read_into(&mut self.engine),
+                "isDefault" => r.read_into(&mut self.is_default),
+                "supportedModels" => r.read_into(&mut self.supported_models),
+                "provider" => r.read_into(&mut self.provider),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12071,25 +13325,36 @@ impl TtsVoiceEntityListing {
 
 impl FromJson for TtsVoiceEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TtsVoiceEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12134,16 +13399,27 @@ impl UCI10n {
 
 impl FromJson for UCI10n {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UCI10n {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12183,16 +13459,27 @@ impl UCIcon {
 
 impl FromJson for UCIcon {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UCIcon {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "vector" => r.read_into(&mut v.vector),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "vector" => r.read_into(&mut self.vector),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12261,19 +13548,30 @@ impl UCThirdPartyPresence {
 
 impl FromJson for UCThirdPartyPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UCThirdPartyPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "email" => r.read_into(&mut v.email),
-                "presence" => r.read_into(&mut v.presence),
-                "message" => r.read_into(&mut v.message),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "email" => r.read_into(&mut self.email),
+                "presence" => r.read_into(&mut self.presence),
+                "message" => r.read_into(&mut self.message),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12307,7 +13605,7 @@ pub struct UnifiedCommunicationsIntegration {
     /// Required.
     ///
     /// JSON `ucIntegrationKey`.
-    pub uc_integration_key: Option<AddressableEntityRef>,
+    pub uc_integration_key: Option<Box<AddressableEntityRef>>,
     /// integrationPresenceType
     ///
     /// Required.
@@ -12325,7 +13623,7 @@ pub struct UnifiedCommunicationsIntegration {
     /// Required.
     ///
     /// JSON `icon`.
-    pub icon: Option<UCIcon>,
+    pub icon: Option<Box<UCIcon>>,
     /// badgeIcon
     ///
     /// Required.
@@ -12381,7 +13679,7 @@ impl UnifiedCommunicationsIntegration {
     }
     /// Sets [`Self::uc_integration_key`].
     pub fn set_uc_integration_key(mut self, v: AddressableEntityRef) -> Self {
-        self.uc_integration_key = Some(v);
+        self.uc_integration_key = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_presence_source`].
@@ -12396,7 +13694,7 @@ impl UnifiedCommunicationsIntegration {
     }
     /// Sets [`Self::icon`].
     pub fn set_icon(mut self, v: UCIcon) -> Self {
-        self.icon = Some(v);
+        self.icon = Some(Box::new(v));
         self
     }
     /// Sets [`Self::badge_icons`].
@@ -12443,29 +13741,40 @@ impl UnifiedCommunicationsIntegration {
 
 impl FromJson for UnifiedCommunicationsIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnifiedCommunicationsIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "ucIntegrationKey" => r.read_into(&mut v.uc_integration_key),
-                "integrationPresenceSource" => r.read_into(&mut v.integration_presence_source),
-                "pbxPermission" => r.read_into(&mut v.pbx_permission),
-                "icon" => r.read_into(&mut v.icon),
-                "badgeIcons" => r.read_into(&mut v.badge_icons),
-                "i10n" => r.read_into(&mut v.i10n),
-                "polledPresence" => r.read_into(&mut v.polled_presence),
-                "pollIntervalSec" => r.read_into(&mut v.poll_interval_sec),
-                "includeBadge" => r.read_into(&mut v.include_badge),
-                "userPermissions" => r.read_into(&mut v.user_permissions),
-                "oauthScopes" => r.read_into(&mut v.oauth_scopes),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "ucIntegrationKey" => r.read_into(&mut self.uc_integration_key),
+                "integrationPresenceSource" => r.read_into(&mut self.integration_presence_source),
+                "pbxPermission" => r.read_into(&mut self.pbx_permission),
+                "icon" => r.read_into(&mut self.icon),
+                "badgeIcons" => r.read_into(&mut self.badge_icons),
+                "i10n" => r.read_into(&mut self.i10n),
+                "polledPresence" => r.read_into(&mut self.polled_presence),
+                "pollIntervalSec" => r.read_into(&mut self.poll_interval_sec),
+                "includeBadge" => r.read_into(&mut self.include_badge),
+                "userPermissions" => r.read_into(&mut self.user_permissions),
+                "oauthScopes" => r.read_into(&mut self.oauth_scopes),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12632,25 +13941,36 @@ impl UnifiedCommunicationsIntegrationListing {
 
 impl FromJson for UnifiedCommunicationsIntegrationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnifiedCommunicationsIntegrationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12690,7 +14010,7 @@ pub struct UpdateActionInput {
     /// Configuration to support request and response processing
     ///
     /// JSON `config`.
-    pub config: Option<ActionConfig>,
+    pub config: Option<Box<ActionConfig>>,
     /// Version of this action
     ///
     /// Required.
@@ -12714,7 +14034,7 @@ impl UpdateActionInput {
     }
     /// Sets [`Self::config`].
     pub fn set_config(mut self, v: ActionConfig) -> Self {
-        self.config = Some(v);
+        self.config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -12726,19 +14046,30 @@ impl UpdateActionInput {
 
 impl FromJson for UpdateActionInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateActionInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "category" => r.read_into(&mut v.category),
-                "name" => r.read_into(&mut v.name),
-                "config" => r.read_into(&mut v.config),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "category" => r.read_into(&mut self.category),
+                "name" => r.read_into(&mut self.name),
+                "config" => r.read_into(&mut self.config),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12772,11 +14103,11 @@ pub struct UpdateDraftInput {
     /// Configuration to support request and response processing
     ///
     /// JSON `config`.
-    pub config: Option<ActionConfig>,
+    pub config: Option<Box<ActionConfig>>,
     /// Action contract
     ///
     /// JSON `contract`.
-    pub contract: Option<ActionContractInput>,
+    pub contract: Option<Box<ActionContractInput>>,
     /// Indication of whether or not the action is designed to accept sensitive data
     ///
     /// JSON `secure`.
@@ -12804,12 +14135,12 @@ impl UpdateDraftInput {
     }
     /// Sets [`Self::config`].
     pub fn set_config(mut self, v: ActionConfig) -> Self {
-        self.config = Some(v);
+        self.config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contract`].
     pub fn set_contract(mut self, v: ActionContractInput) -> Self {
-        self.contract = Some(v);
+        self.contract = Some(Box::new(v));
         self
     }
     /// Sets [`Self::secure`].
@@ -12826,21 +14157,32 @@ impl UpdateDraftInput {
 
 impl FromJson for UpdateDraftInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateDraftInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "category" => r.read_into(&mut v.category),
-                "name" => r.read_into(&mut v.name),
-                "config" => r.read_into(&mut v.config),
-                "contract" => r.read_into(&mut v.contract),
-                "secure" => r.read_into(&mut v.secure),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "category" => r.read_into(&mut self.category),
+                "name" => r.read_into(&mut self.name),
+                "config" => r.read_into(&mut self.config),
+                "contract" => r.read_into(&mut self.contract),
+                "secure" => r.read_into(&mut self.secure),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12876,9 +14218,9 @@ pub struct UserApp {
     /// Integration Type for the userApp
     ///
     /// JSON `integrationType`.
-    pub integration_type: Option<IntegrationType>,
+    pub integration_type: Option<Box<IntegrationType>>,
     /// JSON `config`.
-    pub config: Option<UserAppConfigurationInfo>,
+    pub config: Option<Box<UserAppConfigurationInfo>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -12900,12 +14242,12 @@ impl UserApp {
     }
     /// Sets [`Self::integration_type`].
     pub fn set_integration_type(mut self, v: IntegrationType) -> Self {
-        self.integration_type = Some(v);
+        self.integration_type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::config`].
     pub fn set_config(mut self, v: UserAppConfigurationInfo) -> Self {
-        self.config = Some(v);
+        self.config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12917,20 +14259,31 @@ impl UserApp {
 
 impl FromJson for UserApp {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserApp {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "integrationType" => r.read_into(&mut v.integration_type),
-                "config" => r.read_into(&mut v.config),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "integrationType" => r.read_into(&mut self.integration_type),
+                "config" => r.read_into(&mut self.config),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12957,11 +14310,11 @@ pub struct UserAppConfigurationInfo {
     /// The current, active configuration for the integration.
     ///
     /// JSON `current`.
-    pub current: Option<IntegrationConfiguration>,
+    pub current: Option<Box<IntegrationConfiguration>>,
     /// The effective configuration for the app, containing the integration specific configuration along with overrides specified in the integration type.
     ///
     /// JSON `effective`.
-    pub effective: Option<EffectiveConfiguration>,
+    pub effective: Option<Box<EffectiveConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -12969,29 +14322,40 @@ pub struct UserAppConfigurationInfo {
 impl UserAppConfigurationInfo {
     /// Sets [`Self::current`].
     pub fn set_current(mut self, v: IntegrationConfiguration) -> Self {
-        self.current = Some(v);
+        self.current = Some(Box::new(v));
         self
     }
     /// Sets [`Self::effective`].
     pub fn set_effective(mut self, v: EffectiveConfiguration) -> Self {
-        self.effective = Some(v);
+        self.effective = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UserAppConfigurationInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserAppConfigurationInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "current" => r.read_into(&mut v.current),
-                "effective" => r.read_into(&mut v.effective),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "current" => r.read_into(&mut self.current),
+                "effective" => r.read_into(&mut self.effective),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13091,25 +14455,36 @@ impl UserAppEntityListing {
 
 impl FromJson for UserAppEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserAppEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13158,16 +14533,27 @@ impl WebhookInvocationResponse {
 
 impl FromJson for WebhookInvocationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebhookInvocationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "invocationId" => r.read_into(&mut v.invocation_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "invocationId" => r.read_into(&mut self.invocation_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

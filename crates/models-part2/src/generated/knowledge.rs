@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -59,18 +59,29 @@ impl AnswerGenerationDocument {
 
 impl FromJson for AnswerGenerationDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnswerGenerationDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -93,7 +104,7 @@ impl ToJson for AnswerGenerationDocument {
 #[non_exhaustive]
 pub struct AuthenticationProperties {
     /// JSON `sharepoint`.
-    pub sharepoint: Option<SharepointAuthenticationProperties>,
+    pub sharepoint: Option<Box<SharepointAuthenticationProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -101,23 +112,34 @@ pub struct AuthenticationProperties {
 impl AuthenticationProperties {
     /// Sets [`Self::sharepoint`].
     pub fn set_sharepoint(mut self, v: SharepointAuthenticationProperties) -> Self {
-        self.sharepoint = Some(v);
+        self.sharepoint = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AuthenticationProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthenticationProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sharepoint" => r.read_into(&mut v.sharepoint),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sharepoint" => r.read_into(&mut self.sharepoint),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -200,21 +222,32 @@ impl CategoryCreateRequest {
 
 impl FromJson for CategoryCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CategoryCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "parentCategoryId" => r.read_into(&mut v.parent_category_id),
-                "description" => r.read_into(&mut v.description),
-                "externalId" => r.read_into(&mut v.external_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "parentCategoryId" => r.read_into(&mut self.parent_category_id),
+                "description" => r.read_into(&mut self.description),
+                "externalId" => r.read_into(&mut self.external_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -286,19 +319,30 @@ impl CategoryReference {
 
 impl FromJson for CategoryReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CategoryReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "parentCategory" => r.read_into(&mut v.parent_category),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "parentCategory" => r.read_into(&mut self.parent_category),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -346,7 +390,7 @@ pub struct CategoryResponse {
     /// The reference to category to which this category belongs to.
     ///
     /// JSON `parentCategory`.
-    pub parent_category: Option<CategoryReference>,
+    pub parent_category: Option<Box<CategoryReference>>,
     /// Number of documents assigned to this category.
     ///
     /// JSON `documentCount`.
@@ -354,7 +398,7 @@ pub struct CategoryResponse {
     /// The reference to knowledge base to which the category belongs to.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -396,7 +440,7 @@ impl CategoryResponse {
     }
     /// Sets [`Self::parent_category`].
     pub fn set_parent_category(mut self, v: CategoryReference) -> Self {
-        self.parent_category = Some(v);
+        self.parent_category = Some(Box::new(v));
         self
     }
     /// Sets [`Self::document_count`].
@@ -406,7 +450,7 @@ impl CategoryResponse {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -418,25 +462,36 @@ impl CategoryResponse {
 
 impl FromJson for CategoryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CategoryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "externalId" => r.read_into(&mut v.external_id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "parentCategory" => r.read_into(&mut v.parent_category),
-                "documentCount" => r.read_into(&mut v.document_count),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "externalId" => r.read_into(&mut self.external_id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "parentCategory" => r.read_into(&mut self.parent_category),
+                "documentCount" => r.read_into(&mut self.document_count),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -502,19 +557,30 @@ impl CategoryResponseListing {
 
 impl FromJson for CategoryResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CategoryResponseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -598,21 +664,32 @@ impl CategoryUpdateRequest {
 
 impl FromJson for CategoryUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CategoryUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "parentCategoryId" => r.read_into(&mut v.parent_category_id),
-                "description" => r.read_into(&mut v.description),
-                "externalId" => r.read_into(&mut v.external_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "parentCategoryId" => r.read_into(&mut self.parent_category_id),
+                "description" => r.read_into(&mut self.description),
+                "externalId" => r.read_into(&mut self.external_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -675,18 +752,29 @@ impl ChunkSearchRegisterRequest {
 
 impl FromJson for ChunkSearchRegisterRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChunkSearchRegisterRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sessionId" => r.read_into(&mut v.session_id),
-                "answered" => r.read_into(&mut v.answered),
-                "selectedAnswers" => r.read_into(&mut v.selected_answers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "answered" => r.read_into(&mut self.answered),
+                "selectedAnswers" => r.read_into(&mut self.selected_answers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -748,18 +836,29 @@ impl ConnectionCreateRequest {
 
 impl FromJson for ConnectionCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectionCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "redirectUrl" => r.read_into(&mut v.redirect_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "redirectUrl" => r.read_into(&mut self.redirect_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -796,19 +895,19 @@ pub struct ConnectionCreateResponse {
     /// The reference to the integration associated with the connection.
     ///
     /// JSON `integration`.
-    pub integration: Option<KnowledgeIntegrationReference>,
+    pub integration: Option<Box<KnowledgeIntegrationReference>>,
     /// Authentication properties which can be used to initiate authentication of a user.
     ///
     /// JSON `authenticationProperties`.
-    pub authentication_properties: Option<AuthenticationProperties>,
+    pub authentication_properties: Option<Box<AuthenticationProperties>>,
     /// Reference of the creator.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// Reference of the user whom modified the connection.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// Date of the creation of connection. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -847,22 +946,22 @@ impl ConnectionCreateResponse {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: KnowledgeIntegrationReference) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authentication_properties`].
     pub fn set_authentication_properties(mut self, v: AuthenticationProperties) -> Self {
-        self.authentication_properties = Some(v);
+        self.authentication_properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -889,26 +988,37 @@ impl ConnectionCreateResponse {
 
 impl FromJson for ConnectionCreateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectionCreateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "integration" => r.read_into(&mut v.integration),
-                "authenticationProperties" => r.read_into(&mut v.authentication_properties),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "status" => r.read_into(&mut v.status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "integration" => r.read_into(&mut self.integration),
+                "authenticationProperties" => r.read_into(&mut self.authentication_properties),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "status" => r.read_into(&mut self.status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1052,16 +1162,27 @@ impl ConnectionListing {
 
 impl FromJson for ConnectionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1108,17 +1229,28 @@ impl ConnectionOption {
 
 impl FromJson for ConnectionOption {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectionOption {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1176,19 +1308,30 @@ impl ConnectionOptionListing {
 
 impl FromJson for ConnectionOptionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectionOptionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1226,19 +1369,19 @@ pub struct ConnectionResponse {
     /// The reference to the integration associated with the connection.
     ///
     /// JSON `integration`.
-    pub integration: Option<KnowledgeIntegrationReference>,
+    pub integration: Option<Box<KnowledgeIntegrationReference>>,
     /// Authentication properties which can be used to initiate authentication of a user.
     ///
     /// JSON `authenticationProperties`.
-    pub authentication_properties: Option<AuthenticationProperties>,
+    pub authentication_properties: Option<Box<AuthenticationProperties>>,
     /// Reference of the creator.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// Reference of the user whom modified the connection.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// Date of the creation of connection. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1254,7 +1397,7 @@ pub struct ConnectionResponse {
     /// Optional error message of the connection.
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// Expiry date of the authentication credentials. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateExpiry`.
@@ -1285,22 +1428,22 @@ impl ConnectionResponse {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: KnowledgeIntegrationReference) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authentication_properties`].
     pub fn set_authentication_properties(mut self, v: AuthenticationProperties) -> Self {
-        self.authentication_properties = Some(v);
+        self.authentication_properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1320,7 +1463,7 @@ impl ConnectionResponse {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_expiry`].
@@ -1337,28 +1480,39 @@ impl ConnectionResponse {
 
 impl FromJson for ConnectionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "integration" => r.read_into(&mut v.integration),
-                "authenticationProperties" => r.read_into(&mut v.authentication_properties),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "status" => r.read_into(&mut v.status),
-                "error" => r.read_into(&mut v.error),
-                "dateExpiry" => r.read_into(&mut v.date_expiry),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "integration" => r.read_into(&mut self.integration),
+                "authenticationProperties" => r.read_into(&mut self.authentication_properties),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "status" => r.read_into(&mut self.status),
+                "error" => r.read_into(&mut self.error),
+                "dateExpiry" => r.read_into(&mut self.date_expiry),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1526,18 +1680,29 @@ impl ConnectionUpdateRequest {
 
 impl FromJson for ConnectionUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectionUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "error" => r.read_into(&mut v.error),
-                "errorDescription" => r.read_into(&mut v.error_description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "error" => r.read_into(&mut self.error),
+                "errorDescription" => r.read_into(&mut self.error_description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1579,16 +1744,27 @@ impl DocumentBody {
 
 impl FromJson for DocumentBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1617,23 +1793,23 @@ pub struct DocumentBodyBlock {
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// Paragraph. It must contain a value if the type of the block is Paragraph.
     ///
     /// JSON `paragraph`.
-    pub paragraph: Option<DocumentBodyParagraph>,
+    pub paragraph: Option<Box<DocumentBodyParagraph>>,
     /// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
     ///
     /// JSON `list`.
-    pub list: Option<DocumentBodyList>,
+    pub list: Option<Box<DocumentBodyList>>,
     /// Table. It must contain a value if type of the block is Table.
     ///
     /// JSON `table`.
-    pub table: Option<DocumentBodyTable>,
+    pub table: Option<Box<DocumentBodyTable>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1646,48 +1822,59 @@ impl DocumentBodyBlock {
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::paragraph`].
     pub fn set_paragraph(mut self, v: DocumentBodyParagraph) -> Self {
-        self.paragraph = Some(v);
+        self.paragraph = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list`].
     pub fn set_list(mut self, v: DocumentBodyList) -> Self {
-        self.list = Some(v);
+        self.list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::table`].
     pub fn set_table(mut self, v: DocumentBodyTable) -> Self {
-        self.table = Some(v);
+        self.table = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "paragraph" => r.read_into(&mut v.paragraph),
-                "list" => r.read_into(&mut v.list),
-                "table" => r.read_into(&mut v.table),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "paragraph" => r.read_into(&mut self.paragraph),
+                "list" => r.read_into(&mut self.list),
+                "table" => r.read_into(&mut self.table),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1784,23 +1971,23 @@ pub struct DocumentBodyBlockWithHighlight {
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// Paragraph. It must contain a value if the type of the block is Paragraph.
     ///
     /// JSON `paragraph`.
-    pub paragraph: Option<DocumentBodyParagraphWithHighlight>,
+    pub paragraph: Option<Box<DocumentBodyParagraphWithHighlight>>,
     /// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
     ///
     /// JSON `list`.
-    pub list: Option<DocumentBodyListWithHighlight>,
+    pub list: Option<Box<DocumentBodyListWithHighlight>>,
     /// Table. It must contain a value if type of the block is Table.
     ///
     /// JSON `table`.
-    pub table: Option<DocumentBodyTableWithHighlight>,
+    pub table: Option<Box<DocumentBodyTableWithHighlight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1813,48 +2000,59 @@ impl DocumentBodyBlockWithHighlight {
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::paragraph`].
     pub fn set_paragraph(mut self, v: DocumentBodyParagraphWithHighlight) -> Self {
-        self.paragraph = Some(v);
+        self.paragraph = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list`].
     pub fn set_list(mut self, v: DocumentBodyListWithHighlight) -> Self {
-        self.list = Some(v);
+        self.list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::table`].
     pub fn set_table(mut self, v: DocumentBodyTableWithHighlight) -> Self {
-        self.table = Some(v);
+        self.table = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyBlockWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyBlockWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "paragraph" => r.read_into(&mut v.paragraph),
-                "list" => r.read_into(&mut v.list),
-                "table" => r.read_into(&mut v.table),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "paragraph" => r.read_into(&mut self.paragraph),
+                "list" => r.read_into(&mut self.list),
+                "table" => r.read_into(&mut self.table),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1955,7 +2153,7 @@ pub struct DocumentBodyImage {
     /// The properties for the image.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyImageProperties>,
+    pub properties: Option<Box<DocumentBodyImageProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1973,25 +2171,36 @@ impl DocumentBodyImage {
     }
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyImageProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyImage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyImage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "hyperlink" => r.read_into(&mut v.hyperlink),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "hyperlink" => r.read_into(&mut self.hyperlink),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2032,7 +2241,7 @@ pub struct DocumentBodyImageProperties {
     /// The width of the image in the specified unit.
     ///
     /// JSON `widthWithUnit`.
-    pub width_with_unit: Option<DocumentElementLength>,
+    pub width_with_unit: Option<Box<DocumentElementLength>>,
     /// Alternate text for the image for accessibility and when the image can't be loaded.
     ///
     /// JSON `altText`.
@@ -2064,7 +2273,7 @@ impl DocumentBodyImageProperties {
     }
     /// Sets [`Self::width_with_unit`].
     pub fn set_width_with_unit(mut self, v: DocumentElementLength) -> Self {
-        self.width_with_unit = Some(v);
+        self.width_with_unit = Some(Box::new(v));
         self
     }
     /// Sets [`Self::alt_text`].
@@ -2076,21 +2285,32 @@ impl DocumentBodyImageProperties {
 
 impl FromJson for DocumentBodyImageProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyImageProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                "align" => r.read_into(&mut v.align),
-                "indentation" => r.read_into(&mut v.indentation),
-                "width" => r.read_into(&mut v.width),
-                "widthWithUnit" => r.read_into(&mut v.width_with_unit),
-                "altText" => r.read_into(&mut v.alt_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                "align" => r.read_into(&mut self.align),
+                "indentation" => r.read_into(&mut self.indentation),
+                "width" => r.read_into(&mut self.width),
+                "widthWithUnit" => r.read_into(&mut self.width_with_unit),
+                "altText" => r.read_into(&mut self.alt_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2173,7 +2393,7 @@ pub struct DocumentBodyList {
     /// Properties for the UnorderedList or OrderedList.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyListBlockProperties>,
+    pub properties: Option<Box<DocumentBodyListBlockProperties>>,
     /// The list of items for an OrderedList or an UnorderedList.
     ///
     /// Required.
@@ -2187,7 +2407,7 @@ pub struct DocumentBodyList {
 impl DocumentBodyList {
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyListBlockProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::blocks`].
@@ -2199,17 +2419,28 @@ impl DocumentBodyList {
 
 impl FromJson for DocumentBodyList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2239,7 +2470,7 @@ pub struct DocumentBodyListBlock {
     /// The properties for the list block.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyListItemProperties>,
+    pub properties: Option<Box<DocumentBodyListItemProperties>>,
     /// The list of items for an OrderedList or an UnorderedList.
     ///
     /// Required.
@@ -2258,7 +2489,7 @@ impl DocumentBodyListBlock {
     }
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyListItemProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::blocks`].
@@ -2270,18 +2501,29 @@ impl DocumentBodyListBlock {
 
 impl FromJson for DocumentBodyListBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyListBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "properties" => r.read_into(&mut v.properties),
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "properties" => r.read_into(&mut self.properties),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2373,17 +2615,28 @@ impl DocumentBodyListBlockProperties {
 
 impl FromJson for DocumentBodyListBlockProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyListBlockProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "unorderedType" => r.read_into(&mut v.unordered_type),
-                "orderedType" => r.read_into(&mut v.ordered_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "unorderedType" => r.read_into(&mut self.unordered_type),
+                "orderedType" => r.read_into(&mut self.ordered_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2535,7 +2788,7 @@ pub struct DocumentBodyListBlockWithHighlight {
     /// The properties for the list block.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyListItemProperties>,
+    pub properties: Option<Box<DocumentBodyListItemProperties>>,
     /// The list of items for an OrderedList or an UnorderedList.
     ///
     /// Required.
@@ -2554,7 +2807,7 @@ impl DocumentBodyListBlockWithHighlight {
     }
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyListItemProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::blocks`].
@@ -2566,18 +2819,29 @@ impl DocumentBodyListBlockWithHighlight {
 
 impl FromJson for DocumentBodyListBlockWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyListBlockWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "properties" => r.read_into(&mut v.properties),
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "properties" => r.read_into(&mut self.properties),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2723,23 +2987,34 @@ impl DocumentBodyListItemProperties {
 
 impl FromJson for DocumentBodyListItemProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyListItemProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                "align" => r.read_into(&mut v.align),
-                "indentation" => r.read_into(&mut v.indentation),
-                "fontSize" => r.read_into(&mut v.font_size),
-                "fontType" => r.read_into(&mut v.font_type),
-                "textColor" => r.read_into(&mut v.text_color),
-                "unorderedType" => r.read_into(&mut v.unordered_type),
-                "orderedType" => r.read_into(&mut v.ordered_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                "align" => r.read_into(&mut self.align),
+                "indentation" => r.read_into(&mut self.indentation),
+                "fontSize" => r.read_into(&mut self.font_size),
+                "fontType" => r.read_into(&mut self.font_type),
+                "textColor" => r.read_into(&mut self.text_color),
+                "unorderedType" => r.read_into(&mut self.unordered_type),
+                "orderedType" => r.read_into(&mut self.ordered_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3088,7 +3363,7 @@ pub struct DocumentBodyListWithHighlight {
     /// Properties for the UnorderedList or OrderedList.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyListBlockProperties>,
+    pub properties: Option<Box<DocumentBodyListBlockProperties>>,
     /// The list of items for an OrderedList or an UnorderedList.
     ///
     /// Required.
@@ -3102,7 +3377,7 @@ pub struct DocumentBodyListWithHighlight {
 impl DocumentBodyListWithHighlight {
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyListBlockProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::blocks`].
@@ -3114,17 +3389,28 @@ impl DocumentBodyListWithHighlight {
 
 impl FromJson for DocumentBodyListWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyListWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3154,7 +3440,7 @@ pub struct DocumentBodyParagraph {
     /// The properties for the paragraph.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyParagraphProperties>,
+    pub properties: Option<Box<DocumentBodyParagraphProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3167,24 +3453,35 @@ impl DocumentBodyParagraph {
     }
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyParagraphProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyParagraph {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyParagraph {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "blocks" => r.read_into(&mut v.blocks),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "blocks" => r.read_into(&mut self.blocks),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3268,21 +3565,32 @@ impl DocumentBodyParagraphProperties {
 
 impl FromJson for DocumentBodyParagraphProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyParagraphProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fontSize" => r.read_into(&mut v.font_size),
-                "fontType" => r.read_into(&mut v.font_type),
-                "textColor" => r.read_into(&mut v.text_color),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                "align" => r.read_into(&mut v.align),
-                "indentation" => r.read_into(&mut v.indentation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fontSize" => r.read_into(&mut self.font_size),
+                "fontType" => r.read_into(&mut self.font_type),
+                "textColor" => r.read_into(&mut self.text_color),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                "align" => r.read_into(&mut self.align),
+                "indentation" => r.read_into(&mut self.indentation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3513,7 +3821,7 @@ pub struct DocumentBodyParagraphWithHighlight {
     /// The properties for the paragraph.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyParagraphProperties>,
+    pub properties: Option<Box<DocumentBodyParagraphProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3526,24 +3834,35 @@ impl DocumentBodyParagraphWithHighlight {
     }
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyParagraphProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyParagraphWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyParagraphWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "blocks" => r.read_into(&mut v.blocks),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "blocks" => r.read_into(&mut self.blocks),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3567,7 +3886,7 @@ pub struct DocumentBodyTable {
     /// The properties for the table.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyTableProperties>,
+    pub properties: Option<Box<DocumentBodyTableProperties>>,
     /// The list of rows for the table.
     ///
     /// Required.
@@ -3581,7 +3900,7 @@ pub struct DocumentBodyTable {
 impl DocumentBodyTable {
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyTableProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rows`].
@@ -3593,17 +3912,28 @@ impl DocumentBodyTable {
 
 impl FromJson for DocumentBodyTable {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTable {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "rows" => r.read_into(&mut v.rows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "rows" => r.read_into(&mut self.rows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3644,16 +3974,27 @@ impl DocumentBodyTableCaptionBlock {
 
 impl FromJson for DocumentBodyTableCaptionBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableCaptionBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3682,23 +4023,23 @@ pub struct DocumentBodyTableCaptionItem {
     /// Text. It must contain a value if the type of the block is Text.
     ///
     /// JSON `text`.
-    pub text: Option<DocumentText>,
+    pub text: Option<Box<DocumentText>>,
     /// Paragraph. It must contain a value if the type of the block is Paragraph.
     ///
     /// JSON `paragraph`.
-    pub paragraph: Option<DocumentBodyParagraph>,
+    pub paragraph: Option<Box<DocumentBodyParagraph>>,
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
     ///
     /// JSON `list`.
-    pub list: Option<DocumentBodyList>,
+    pub list: Option<Box<DocumentBodyList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3711,48 +4052,59 @@ impl DocumentBodyTableCaptionItem {
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: DocumentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::paragraph`].
     pub fn set_paragraph(mut self, v: DocumentBodyParagraph) -> Self {
-        self.paragraph = Some(v);
+        self.paragraph = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list`].
     pub fn set_list(mut self, v: DocumentBodyList) -> Self {
-        self.list = Some(v);
+        self.list = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyTableCaptionItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableCaptionItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "paragraph" => r.read_into(&mut v.paragraph),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "list" => r.read_into(&mut v.list),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "paragraph" => r.read_into(&mut self.paragraph),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "list" => r.read_into(&mut self.list),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3843,7 +4195,7 @@ pub struct DocumentBodyTableCellBlock {
     /// The properties for the table cell.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyTableCellBlockProperties>,
+    pub properties: Option<Box<DocumentBodyTableCellBlockProperties>>,
     /// The list of content blocks for the table.
     ///
     /// Required.
@@ -3857,7 +4209,7 @@ pub struct DocumentBodyTableCellBlock {
 impl DocumentBodyTableCellBlock {
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyTableCellBlockProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::blocks`].
@@ -3869,17 +4221,28 @@ impl DocumentBodyTableCellBlock {
 
 impl FromJson for DocumentBodyTableCellBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableCellBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3911,7 +4274,7 @@ pub struct DocumentBodyTableCellBlockProperties {
     /// The width of the table cell in the specified unit.
     ///
     /// JSON `widthWithUnit`.
-    pub width_with_unit: Option<DocumentElementLength>,
+    pub width_with_unit: Option<Box<DocumentElementLength>>,
     /// The height for the table cell.
     ///
     /// JSON `height`.
@@ -3969,7 +4332,7 @@ impl DocumentBodyTableCellBlockProperties {
     }
     /// Sets [`Self::width_with_unit`].
     pub fn set_width_with_unit(mut self, v: DocumentElementLength) -> Self {
-        self.width_with_unit = Some(v);
+        self.width_with_unit = Some(Box::new(v));
         self
     }
     /// Sets [`Self::height`].
@@ -4026,28 +4389,39 @@ impl DocumentBodyTableCellBlockProperties {
 
 impl FromJson for DocumentBodyTableCellBlockProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableCellBlockProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "cellType" => r.read_into(&mut v.cell_type),
-                "width" => r.read_into(&mut v.width),
-                "widthWithUnit" => r.read_into(&mut v.width_with_unit),
-                "height" => r.read_into(&mut v.height),
-                "horizontalAlign" => r.read_into(&mut v.horizontal_align),
-                "verticalAlign" => r.read_into(&mut v.vertical_align),
-                "borderWidth" => r.read_into(&mut v.border_width),
-                "borderStyle" => r.read_into(&mut v.border_style),
-                "borderColor" => r.read_into(&mut v.border_color),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                "scope" => r.read_into(&mut v.scope),
-                "colSpan" => r.read_into(&mut v.col_span),
-                "rowSpan" => r.read_into(&mut v.row_span),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "cellType" => r.read_into(&mut self.cell_type),
+                "width" => r.read_into(&mut self.width),
+                "widthWithUnit" => r.read_into(&mut self.width_with_unit),
+                "height" => r.read_into(&mut self.height),
+                "horizontalAlign" => r.read_into(&mut self.horizontal_align),
+                "verticalAlign" => r.read_into(&mut self.vertical_align),
+                "borderWidth" => r.read_into(&mut self.border_width),
+                "borderStyle" => r.read_into(&mut self.border_style),
+                "borderColor" => r.read_into(&mut self.border_color),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                "scope" => r.read_into(&mut self.scope),
+                "colSpan" => r.read_into(&mut self.col_span),
+                "rowSpan" => r.read_into(&mut self.row_span),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4369,7 +4743,7 @@ pub struct DocumentBodyTableCellBlockWithHighlight {
     /// The properties for the table cell.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyTableCellBlockProperties>,
+    pub properties: Option<Box<DocumentBodyTableCellBlockProperties>>,
     /// The list of content blocks for the table.
     ///
     /// Required.
@@ -4383,7 +4757,7 @@ pub struct DocumentBodyTableCellBlockWithHighlight {
 impl DocumentBodyTableCellBlockWithHighlight {
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyTableCellBlockProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::blocks`].
@@ -4395,17 +4769,28 @@ impl DocumentBodyTableCellBlockWithHighlight {
 
 impl FromJson for DocumentBodyTableCellBlockWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableCellBlockWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4433,7 +4818,7 @@ pub struct DocumentBodyTableProperties {
     /// The width of the table in the specified unit.
     ///
     /// JSON `widthWithUnit`.
-    pub width_with_unit: Option<DocumentElementLength>,
+    pub width_with_unit: Option<Box<DocumentElementLength>>,
     /// The height for the table.
     ///
     /// JSON `height`.
@@ -4469,7 +4854,7 @@ pub struct DocumentBodyTableProperties {
     /// The caption for the table. The valid values in hex color code representation. For example black color - #000000
     ///
     /// JSON `caption`.
-    pub caption: Option<DocumentBodyTableCaptionBlock>,
+    pub caption: Option<Box<DocumentBodyTableCaptionBlock>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4482,7 +4867,7 @@ impl DocumentBodyTableProperties {
     }
     /// Sets [`Self::width_with_unit`].
     pub fn set_width_with_unit(mut self, v: DocumentElementLength) -> Self {
-        self.width_with_unit = Some(v);
+        self.width_with_unit = Some(Box::new(v));
         self
     }
     /// Sets [`Self::height`].
@@ -4527,33 +4912,44 @@ impl DocumentBodyTableProperties {
     }
     /// Sets [`Self::caption`].
     pub fn set_caption(mut self, v: DocumentBodyTableCaptionBlock) -> Self {
-        self.caption = Some(v);
+        self.caption = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyTableProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "width" => r.read_into(&mut v.width),
-                "widthWithUnit" => r.read_into(&mut v.width_with_unit),
-                "height" => r.read_into(&mut v.height),
-                "cellSpacing" => r.read_into(&mut v.cell_spacing),
-                "cellPadding" => r.read_into(&mut v.cell_padding),
-                "borderWidth" => r.read_into(&mut v.border_width),
-                "alignment" => r.read_into(&mut v.alignment),
-                "borderStyle" => r.read_into(&mut v.border_style),
-                "borderColor" => r.read_into(&mut v.border_color),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                "caption" => r.read_into(&mut v.caption),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "width" => r.read_into(&mut self.width),
+                "widthWithUnit" => r.read_into(&mut self.width_with_unit),
+                "height" => r.read_into(&mut self.height),
+                "cellSpacing" => r.read_into(&mut self.cell_spacing),
+                "cellPadding" => r.read_into(&mut self.cell_padding),
+                "borderWidth" => r.read_into(&mut self.border_width),
+                "alignment" => r.read_into(&mut self.alignment),
+                "borderStyle" => r.read_into(&mut self.border_style),
+                "borderColor" => r.read_into(&mut self.border_color),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                "caption" => r.read_into(&mut self.caption),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4716,7 +5112,7 @@ pub struct DocumentBodyTableRowBlock {
     /// The properties for the table rows.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyTableRowBlockProperties>,
+    pub properties: Option<Box<DocumentBodyTableRowBlockProperties>>,
     /// The list of cells for the table.
     ///
     /// Required.
@@ -4730,7 +5126,7 @@ pub struct DocumentBodyTableRowBlock {
 impl DocumentBodyTableRowBlock {
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyTableRowBlockProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cells`].
@@ -4742,17 +5138,28 @@ impl DocumentBodyTableRowBlock {
 
 impl FromJson for DocumentBodyTableRowBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableRowBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "cells" => r.read_into(&mut v.cells),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "cells" => r.read_into(&mut self.cells),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4836,21 +5243,32 @@ impl DocumentBodyTableRowBlockProperties {
 
 impl FromJson for DocumentBodyTableRowBlockProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableRowBlockProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rowType" => r.read_into(&mut v.row_type),
-                "alignment" => r.read_into(&mut v.alignment),
-                "height" => r.read_into(&mut v.height),
-                "borderStyle" => r.read_into(&mut v.border_style),
-                "borderColor" => r.read_into(&mut v.border_color),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rowType" => r.read_into(&mut self.row_type),
+                "alignment" => r.read_into(&mut self.alignment),
+                "height" => r.read_into(&mut self.height),
+                "borderStyle" => r.read_into(&mut self.border_style),
+                "borderColor" => r.read_into(&mut self.border_color),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5059,7 +5477,7 @@ pub struct DocumentBodyTableRowBlockWithHighlight {
     /// The properties for the table rows.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyTableRowBlockProperties>,
+    pub properties: Option<Box<DocumentBodyTableRowBlockProperties>>,
     /// The list of cells for the table.
     ///
     /// Required.
@@ -5073,7 +5491,7 @@ pub struct DocumentBodyTableRowBlockWithHighlight {
 impl DocumentBodyTableRowBlockWithHighlight {
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyTableRowBlockProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cells`].
@@ -5085,17 +5503,28 @@ impl DocumentBodyTableRowBlockWithHighlight {
 
 impl FromJson for DocumentBodyTableRowBlockWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableRowBlockWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "cells" => r.read_into(&mut v.cells),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "cells" => r.read_into(&mut self.cells),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5119,7 +5548,7 @@ pub struct DocumentBodyTableWithHighlight {
     /// The properties for the table.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyTableProperties>,
+    pub properties: Option<Box<DocumentBodyTableProperties>>,
     /// The list of rows for the table.
     ///
     /// Required.
@@ -5133,7 +5562,7 @@ pub struct DocumentBodyTableWithHighlight {
 impl DocumentBodyTableWithHighlight {
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyTableProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rows`].
@@ -5145,17 +5574,28 @@ impl DocumentBodyTableWithHighlight {
 
 impl FromJson for DocumentBodyTableWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyTableWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "rows" => r.read_into(&mut v.rows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "rows" => r.read_into(&mut self.rows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5185,7 +5625,7 @@ pub struct DocumentBodyVideo {
     /// The properties for the video.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentBodyVideoProperties>,
+    pub properties: Option<Box<DocumentBodyVideoProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5198,24 +5638,35 @@ impl DocumentBodyVideo {
     }
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentBodyVideoProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyVideo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyVideo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5251,11 +5702,11 @@ pub struct DocumentBodyVideoProperties {
     /// The width of the video in the specified unit.
     ///
     /// JSON `width`.
-    pub width: Option<DocumentElementLength>,
+    pub width: Option<Box<DocumentElementLength>>,
     /// The height of the video in the specified unit.
     ///
     /// JSON `height`.
-    pub height: Option<DocumentElementLength>,
+    pub height: Option<Box<DocumentElementLength>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5278,32 +5729,43 @@ impl DocumentBodyVideoProperties {
     }
     /// Sets [`Self::width`].
     pub fn set_width(mut self, v: DocumentElementLength) -> Self {
-        self.width = Some(v);
+        self.width = Some(Box::new(v));
         self
     }
     /// Sets [`Self::height`].
     pub fn set_height(mut self, v: DocumentElementLength) -> Self {
-        self.height = Some(v);
+        self.height = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentBodyVideoProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyVideoProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                "align" => r.read_into(&mut v.align),
-                "indentation" => r.read_into(&mut v.indentation),
-                "width" => r.read_into(&mut v.width),
-                "height" => r.read_into(&mut v.height),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                "align" => r.read_into(&mut self.align),
+                "indentation" => r.read_into(&mut self.indentation),
+                "width" => r.read_into(&mut self.width),
+                "height" => r.read_into(&mut self.height),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5402,16 +5864,27 @@ impl DocumentBodyWithHighlight {
 
 impl FromJson for DocumentBodyWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentBodyWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "blocks" => r.read_into(&mut v.blocks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "blocks" => r.read_into(&mut self.blocks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5450,7 +5923,7 @@ pub struct DocumentChunkBlock {
     /// Reference to document associated with a chunk
     ///
     /// JSON `document`.
-    pub document: Option<DocumentChunkReference>,
+    pub document: Option<Box<DocumentChunkReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5473,26 +5946,37 @@ impl DocumentChunkBlock {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: DocumentChunkReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentChunkBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentChunkBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "confidence" => r.read_into(&mut v.confidence),
-                "document" => r.read_into(&mut v.document),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "confidence" => r.read_into(&mut self.confidence),
+                "document" => r.read_into(&mut self.document),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5553,18 +6037,29 @@ impl DocumentChunkReference {
 
 impl FromJson for DocumentChunkReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentChunkReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5595,15 +6090,15 @@ pub struct DocumentContentBlock {
     /// Text. It must contain a value if the type of the block is Text.
     ///
     /// JSON `text`.
-    pub text: Option<DocumentText>,
+    pub text: Option<Box<DocumentText>>,
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5616,36 +6111,47 @@ impl DocumentContentBlock {
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: DocumentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentContentBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentContentBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5728,19 +6234,19 @@ pub struct DocumentContentBlockWithHighlight {
     /// Text. It must contain a value if the type of the block is Text.
     ///
     /// JSON `text`.
-    pub text: Option<DocumentText>,
+    pub text: Option<Box<DocumentText>>,
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// The block highlight data.
     ///
     /// JSON `answerHighlight`.
-    pub answer_highlight: Option<DocumentContentHighlightIndex>,
+    pub answer_highlight: Option<Box<DocumentContentHighlightIndex>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5753,42 +6259,53 @@ impl DocumentContentBlockWithHighlight {
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: DocumentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answer_highlight`].
     pub fn set_answer_highlight(mut self, v: DocumentContentHighlightIndex) -> Self {
-        self.answer_highlight = Some(v);
+        self.answer_highlight = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentContentBlockWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentContentBlockWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "answerHighlight" => r.read_into(&mut v.answer_highlight),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "answerHighlight" => r.read_into(&mut self.answer_highlight),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5890,17 +6407,28 @@ impl DocumentContentHighlightIndex {
 
 impl FromJson for DocumentContentHighlightIndex {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentContentHighlightIndex {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startIndex" => r.read_into(&mut v.start_index),
-                "endIndex" => r.read_into(&mut v.end_index),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startIndex" => r.read_into(&mut self.start_index),
+                "endIndex" => r.read_into(&mut self.end_index),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5952,17 +6480,28 @@ impl DocumentElementLength {
 
 impl FromJson for DocumentElementLength {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentElementLength {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "unit" => r.read_into(&mut v.unit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "unit" => r.read_into(&mut self.unit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6043,19 +6582,19 @@ pub struct DocumentListContentBlock {
     /// Text. It must contain a value if the type of the block is Text.
     ///
     /// JSON `text`.
-    pub text: Option<DocumentText>,
+    pub text: Option<Box<DocumentText>>,
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
     ///
     /// JSON `list`.
-    pub list: Option<DocumentBodyList>,
+    pub list: Option<Box<DocumentBodyList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6068,42 +6607,53 @@ impl DocumentListContentBlock {
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: DocumentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list`].
     pub fn set_list(mut self, v: DocumentBodyList) -> Self {
-        self.list = Some(v);
+        self.list = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentListContentBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentListContentBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "list" => r.read_into(&mut v.list),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "list" => r.read_into(&mut self.list),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6195,23 +6745,23 @@ pub struct DocumentListContentBlockWithHighlight {
     /// Text. It must contain a value if the type of the block is Text.
     ///
     /// JSON `text`.
-    pub text: Option<DocumentText>,
+    pub text: Option<Box<DocumentText>>,
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
     ///
     /// JSON `list`.
-    pub list: Option<DocumentBodyListWithHighlight>,
+    pub list: Option<Box<DocumentBodyListWithHighlight>>,
     /// The block highlight data.
     ///
     /// JSON `answerHighlight`.
-    pub answer_highlight: Option<DocumentContentHighlightIndex>,
+    pub answer_highlight: Option<Box<DocumentContentHighlightIndex>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6224,48 +6774,59 @@ impl DocumentListContentBlockWithHighlight {
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: DocumentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list`].
     pub fn set_list(mut self, v: DocumentBodyListWithHighlight) -> Self {
-        self.list = Some(v);
+        self.list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answer_highlight`].
     pub fn set_answer_highlight(mut self, v: DocumentContentHighlightIndex) -> Self {
-        self.answer_highlight = Some(v);
+        self.answer_highlight = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentListContentBlockWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentListContentBlockWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "list" => r.read_into(&mut v.list),
-                "answerHighlight" => r.read_into(&mut v.answer_highlight),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "list" => r.read_into(&mut self.list),
+                "answerHighlight" => r.read_into(&mut self.answer_highlight),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6380,17 +6941,28 @@ impl DocumentQuery {
 
 impl FromJson for DocumentQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "clauses" => r.read_into(&mut v.clauses),
-                "operator" => r.read_into(&mut v.operator),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "clauses" => r.read_into(&mut self.clauses),
+                "operator" => r.read_into(&mut self.operator),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6489,17 +7061,28 @@ impl DocumentQueryClause {
 
 impl FromJson for DocumentQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operator" => r.read_into(&mut v.operator),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operator" => r.read_into(&mut self.operator),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6594,17 +7177,28 @@ impl DocumentQueryInterval {
 
 impl FromJson for DocumentQueryInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentQueryInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6718,18 +7312,29 @@ impl DocumentQueryPredicate {
 
 impl FromJson for DocumentQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fields" => r.read_into(&mut v.fields),
-                "values" => r.read_into(&mut v.values),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fields" => r.read_into(&mut self.fields),
+                "values" => r.read_into(&mut self.values),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6819,27 +7424,27 @@ pub struct DocumentTableContentBlock {
     /// Text. It must contain a value if the type of the block is Text.
     ///
     /// JSON `text`.
-    pub text: Option<DocumentText>,
+    pub text: Option<Box<DocumentText>>,
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// Paragraph. It must contain a value if the type of the block is Paragraph.
     ///
     /// JSON `paragraph`.
-    pub paragraph: Option<DocumentBodyParagraph>,
+    pub paragraph: Option<Box<DocumentBodyParagraph>>,
     /// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
     ///
     /// JSON `list`.
-    pub list: Option<DocumentBodyList>,
+    pub list: Option<Box<DocumentBodyList>>,
     /// Table. It must contain a value if the type of the block is Table.
     ///
     /// JSON `table`.
-    pub table: Option<DocumentBodyTable>,
+    pub table: Option<Box<DocumentBodyTable>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6852,54 +7457,65 @@ impl DocumentTableContentBlock {
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: DocumentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::paragraph`].
     pub fn set_paragraph(mut self, v: DocumentBodyParagraph) -> Self {
-        self.paragraph = Some(v);
+        self.paragraph = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list`].
     pub fn set_list(mut self, v: DocumentBodyList) -> Self {
-        self.list = Some(v);
+        self.list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::table`].
     pub fn set_table(mut self, v: DocumentBodyTable) -> Self {
-        self.table = Some(v);
+        self.table = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentTableContentBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentTableContentBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "paragraph" => r.read_into(&mut v.paragraph),
-                "list" => r.read_into(&mut v.list),
-                "table" => r.read_into(&mut v.table),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "paragraph" => r.read_into(&mut self.paragraph),
+                "list" => r.read_into(&mut self.list),
+                "table" => r.read_into(&mut self.table),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7001,31 +7617,31 @@ pub struct DocumentTableContentBlockWithHighlight {
     /// Text. It must contain a value if the type of the block is Text.
     ///
     /// JSON `text`.
-    pub text: Option<DocumentText>,
+    pub text: Option<Box<DocumentText>>,
     /// Image. It must contain a value if the type of the block is Image.
     ///
     /// JSON `image`.
-    pub image: Option<DocumentBodyImage>,
+    pub image: Option<Box<DocumentBodyImage>>,
     /// Video. It must contain a value if the type of the block is Video.
     ///
     /// JSON `video`.
-    pub video: Option<DocumentBodyVideo>,
+    pub video: Option<Box<DocumentBodyVideo>>,
     /// Paragraph. It must contain a value if the type of the block is Paragraph.
     ///
     /// JSON `paragraph`.
-    pub paragraph: Option<DocumentBodyParagraphWithHighlight>,
+    pub paragraph: Option<Box<DocumentBodyParagraphWithHighlight>>,
     /// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
     ///
     /// JSON `list`.
-    pub list: Option<DocumentBodyListWithHighlight>,
+    pub list: Option<Box<DocumentBodyListWithHighlight>>,
     /// Table. It must contain a value if the type of the block is Table.
     ///
     /// JSON `table`.
-    pub table: Option<DocumentBodyTableWithHighlight>,
+    pub table: Option<Box<DocumentBodyTableWithHighlight>>,
     /// The block highlight data.
     ///
     /// JSON `answerHighlight`.
-    pub answer_highlight: Option<DocumentContentHighlightIndex>,
+    pub answer_highlight: Option<Box<DocumentContentHighlightIndex>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7038,60 +7654,71 @@ impl DocumentTableContentBlockWithHighlight {
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: DocumentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: DocumentBodyImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: DocumentBodyVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::paragraph`].
     pub fn set_paragraph(mut self, v: DocumentBodyParagraphWithHighlight) -> Self {
-        self.paragraph = Some(v);
+        self.paragraph = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list`].
     pub fn set_list(mut self, v: DocumentBodyListWithHighlight) -> Self {
-        self.list = Some(v);
+        self.list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::table`].
     pub fn set_table(mut self, v: DocumentBodyTableWithHighlight) -> Self {
-        self.table = Some(v);
+        self.table = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answer_highlight`].
     pub fn set_answer_highlight(mut self, v: DocumentContentHighlightIndex) -> Self {
-        self.answer_highlight = Some(v);
+        self.answer_highlight = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentTableContentBlockWithHighlight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentTableContentBlockWithHighlight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "paragraph" => r.read_into(&mut v.paragraph),
-                "list" => r.read_into(&mut v.list),
-                "table" => r.read_into(&mut v.table),
-                "answerHighlight" => r.read_into(&mut v.answer_highlight),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "paragraph" => r.read_into(&mut self.paragraph),
+                "list" => r.read_into(&mut self.list),
+                "table" => r.read_into(&mut self.table),
+                "answerHighlight" => r.read_into(&mut self.answer_highlight),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7202,7 +7829,7 @@ pub struct DocumentText {
     /// The properties for the text.
     ///
     /// JSON `properties`.
-    pub properties: Option<DocumentTextProperties>,
+    pub properties: Option<Box<DocumentTextProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7225,26 +7852,37 @@ impl DocumentText {
     }
     /// Sets [`Self::properties`].
     pub fn set_properties(mut self, v: DocumentTextProperties) -> Self {
-        self.properties = Some(v);
+        self.properties = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DocumentText {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentText {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "marks" => r.read_into(&mut v.marks),
-                "hyperlink" => r.read_into(&mut v.hyperlink),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "marks" => r.read_into(&mut self.marks),
+                "hyperlink" => r.read_into(&mut self.hyperlink),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7303,18 +7941,29 @@ impl DocumentTextProperties {
 
 impl FromJson for DocumentTextProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentTextProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fontSize" => r.read_into(&mut v.font_size),
-                "textColor" => r.read_into(&mut v.text_color),
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fontSize" => r.read_into(&mut self.font_size),
+                "textColor" => r.read_into(&mut self.text_color),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7422,7 +8071,7 @@ pub struct DocumentVariationAnswer {
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The context values associated with the variation.
     ///
     /// Required.
@@ -7432,7 +8081,7 @@ pub struct DocumentVariationAnswer {
     /// The reference to document to which the variation is associated.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentReference>,
+    pub document: Option<Box<KnowledgeDocumentReference>>,
     /// The priority of the variation.
     ///
     /// JSON `priority`.
@@ -7444,7 +8093,7 @@ pub struct DocumentVariationAnswer {
     /// The content for the variation.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBodyWithHighlight>,
+    pub body: Option<Box<DocumentBodyWithHighlight>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7471,7 +8120,7 @@ impl DocumentVariationAnswer {
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contexts`].
@@ -7481,7 +8130,7 @@ impl DocumentVariationAnswer {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -7496,7 +8145,7 @@ impl DocumentVariationAnswer {
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBodyWithHighlight) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7508,25 +8157,36 @@ impl DocumentVariationAnswer {
 
 impl FromJson for DocumentVariationAnswer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentVariationAnswer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "contexts" => r.read_into(&mut v.contexts),
-                "document" => r.read_into(&mut v.document),
-                "priority" => r.read_into(&mut v.priority),
-                "name" => r.read_into(&mut v.name),
-                "body" => r.read_into(&mut v.body),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "contexts" => r.read_into(&mut self.contexts),
+                "document" => r.read_into(&mut self.document),
+                "priority" => r.read_into(&mut self.priority),
+                "name" => r.read_into(&mut self.name),
+                "body" => r.read_into(&mut self.body),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7560,7 +8220,7 @@ pub struct DocumentVariationContext {
     /// Required.
     ///
     /// JSON `context`.
-    pub context: Option<KnowledgeContextReference>,
+    pub context: Option<Box<KnowledgeContextReference>>,
     /// The list of knowledge context values associated with the variation.
     ///
     /// Required.
@@ -7574,7 +8234,7 @@ pub struct DocumentVariationContext {
 impl DocumentVariationContext {
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: KnowledgeContextReference) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::values`].
@@ -7586,17 +8246,28 @@ impl DocumentVariationContext {
 
 impl FromJson for DocumentVariationContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentVariationContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "context" => r.read_into(&mut v.context),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "context" => r.read_into(&mut self.context),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7648,17 +8319,28 @@ impl DocumentVariationQueryChunkBlock {
 
 impl FromJson for DocumentVariationQueryChunkBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentVariationQueryChunkBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7694,7 +8376,7 @@ pub struct DocumentVariationRequest {
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The context values associated with the variation.
     ///
     /// Required.
@@ -7704,7 +8386,7 @@ pub struct DocumentVariationRequest {
     /// The reference to document to which the variation is associated.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentReference>,
+    pub document: Option<Box<KnowledgeDocumentReference>>,
     /// The priority of the variation.
     ///
     /// JSON `priority`.
@@ -7716,7 +8398,7 @@ pub struct DocumentVariationRequest {
     /// The content for the variation.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBody>,
+    pub body: Option<Box<DocumentBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7743,7 +8425,7 @@ impl DocumentVariationRequest {
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contexts`].
@@ -7753,7 +8435,7 @@ impl DocumentVariationRequest {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -7768,7 +8450,7 @@ impl DocumentVariationRequest {
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7780,25 +8462,36 @@ impl DocumentVariationRequest {
 
 impl FromJson for DocumentVariationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentVariationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "contexts" => r.read_into(&mut v.contexts),
-                "document" => r.read_into(&mut v.document),
-                "priority" => r.read_into(&mut v.priority),
-                "name" => r.read_into(&mut v.name),
-                "body" => r.read_into(&mut v.body),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "contexts" => r.read_into(&mut self.contexts),
+                "document" => r.read_into(&mut self.document),
+                "priority" => r.read_into(&mut self.priority),
+                "name" => r.read_into(&mut self.name),
+                "body" => r.read_into(&mut self.body),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7842,7 +8535,7 @@ pub struct DocumentVariationResponse {
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The context values associated with the variation.
     ///
     /// Required.
@@ -7852,7 +8545,7 @@ pub struct DocumentVariationResponse {
     /// The reference to document to which the variation is associated.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentReference>,
+    pub document: Option<Box<KnowledgeDocumentReference>>,
     /// The priority of the variation.
     ///
     /// JSON `priority`.
@@ -7864,7 +8557,7 @@ pub struct DocumentVariationResponse {
     /// The content for the variation.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBody>,
+    pub body: Option<Box<DocumentBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7891,7 +8584,7 @@ impl DocumentVariationResponse {
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contexts`].
@@ -7901,7 +8594,7 @@ impl DocumentVariationResponse {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -7916,7 +8609,7 @@ impl DocumentVariationResponse {
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7928,25 +8621,36 @@ impl DocumentVariationResponse {
 
 impl FromJson for DocumentVariationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentVariationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "contexts" => r.read_into(&mut v.contexts),
-                "document" => r.read_into(&mut v.document),
-                "priority" => r.read_into(&mut v.priority),
-                "name" => r.read_into(&mut v.name),
-                "body" => r.read_into(&mut v.body),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "contexts" => r.read_into(&mut self.contexts),
+                "document" => r.read_into(&mut self.document),
+                "priority" => r.read_into(&mut self.priority),
+                "name" => r.read_into(&mut self.name),
+                "body" => r.read_into(&mut self.body),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8012,19 +8716,30 @@ impl DocumentVariationResponseListing {
 
 impl FromJson for DocumentVariationResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentVariationResponseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8087,18 +8802,29 @@ impl DocumentVariationSearchChunkBlock {
 
 impl FromJson for DocumentVariationSearchChunkBlock {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentVariationSearchChunkBlock {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "confidence" => r.read_into(&mut v.confidence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "confidence" => r.read_into(&mut self.confidence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8140,16 +8866,27 @@ impl EntityReference {
 
 impl FromJson for EntityReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EntityReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8187,16 +8924,27 @@ impl FabricTag {
 
 impl FromJson for FabricTag {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FabricTag {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8243,17 +8991,28 @@ impl GuestCategoryReference {
 
 impl FromJson for GuestCategoryReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuestCategoryReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8318,20 +9077,31 @@ impl GuestCategoryResponseListing {
 
 impl FromJson for GuestCategoryResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuestCategoryResponseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "sessionId" => r.read_into(&mut v.session_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "sessionId" => r.read_into(&mut self.session_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8376,7 +9146,7 @@ pub struct GuestResponseCategory {
     /// The reference to category to which this category belongs.
     ///
     /// JSON `parentCategory`.
-    pub parent_category: Option<GuestCategoryReference>,
+    pub parent_category: Option<Box<GuestCategoryReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8418,7 +9188,7 @@ impl GuestResponseCategory {
     }
     /// Sets [`Self::parent_category`].
     pub fn set_parent_category(mut self, v: GuestCategoryReference) -> Self {
-        self.parent_category = Some(v);
+        self.parent_category = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8430,23 +9200,34 @@ impl GuestResponseCategory {
 
 impl FromJson for GuestResponseCategory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GuestResponseCategory {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "externalId" => r.read_into(&mut v.external_id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "parentCategory" => r.read_into(&mut v.parent_category),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "externalId" => r.read_into(&mut self.external_id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "parentCategory" => r.read_into(&mut self.parent_category),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8493,16 +9274,27 @@ impl ImportStatusRequest {
 
 impl FromJson for ImportStatusRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ImportStatusRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8537,7 +9329,7 @@ pub struct KnowledgeAnswerDocumentResponse {
     /// The variation with the answer's highlight data.
     ///
     /// JSON `variation`.
-    pub variation: Option<DocumentVariationAnswer>,
+    pub variation: Option<Box<DocumentVariationAnswer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8560,26 +9352,37 @@ impl KnowledgeAnswerDocumentResponse {
     }
     /// Sets [`Self::variation`].
     pub fn set_variation(mut self, v: DocumentVariationAnswer) -> Self {
-        self.variation = Some(v);
+        self.variation = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeAnswerDocumentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAnswerDocumentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "answer" => r.read_into(&mut v.answer),
-                "variation" => r.read_into(&mut v.variation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "answer" => r.read_into(&mut self.answer),
+                "variation" => r.read_into(&mut self.variation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8609,7 +9412,7 @@ pub struct KnowledgeAnswerDocumentsResponse {
     /// The results with AI-generated answer if the answerMode request property contains "AnswerGeneration".
     ///
     /// JSON `answerGeneration`.
-    pub answer_generation: Option<KnowledgeAnswerGenerationResponse>,
+    pub answer_generation: Option<Box<KnowledgeAnswerGenerationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8622,24 +9425,35 @@ impl KnowledgeAnswerDocumentsResponse {
     }
     /// Sets [`Self::answer_generation`].
     pub fn set_answer_generation(mut self, v: KnowledgeAnswerGenerationResponse) -> Self {
-        self.answer_generation = Some(v);
+        self.answer_generation = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeAnswerDocumentsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAnswerDocumentsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "answerGeneration" => r.read_into(&mut v.answer_generation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "answerGeneration" => r.read_into(&mut self.answer_generation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8687,17 +9501,28 @@ impl KnowledgeAnswerGenerationResponse {
 
 impl FromJson for KnowledgeAnswerGenerationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAnswerGenerationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "answer" => r.read_into(&mut v.answer),
-                "documents" => r.read_into(&mut v.documents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "answer" => r.read_into(&mut self.answer),
+                "documents" => r.read_into(&mut self.documents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8835,27 +9660,38 @@ impl KnowledgeBase {
 
 impl FromJson for KnowledgeBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeBase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "coreLanguage" => r.read_into(&mut v.core_language),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "faqCount" => r.read_into(&mut v.faq_count),
-                "dateDocumentLastModified" => r.read_into(&mut v.date_document_last_modified),
-                "articleCount" => r.read_into(&mut v.article_count),
-                "published" => r.read_into(&mut v.published),
-                "contentSearchEnabled" => r.read_into(&mut v.content_search_enabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "coreLanguage" => r.read_into(&mut self.core_language),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "faqCount" => r.read_into(&mut self.faq_count),
+                "dateDocumentLastModified" => r.read_into(&mut self.date_document_last_modified),
+                "articleCount" => r.read_into(&mut self.article_count),
+                "published" => r.read_into(&mut self.published),
+                "contentSearchEnabled" => r.read_into(&mut self.content_search_enabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9182,19 +10018,30 @@ impl KnowledgeBaseCreateRequest {
 
 impl FromJson for KnowledgeBaseCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeBaseCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "coreLanguage" => r.read_into(&mut v.core_language),
-                "contentSearchEnabled" => r.read_into(&mut v.content_search_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "coreLanguage" => r.read_into(&mut self.core_language),
+                "contentSearchEnabled" => r.read_into(&mut self.content_search_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9501,19 +10348,30 @@ impl KnowledgeBaseListing {
 
 impl FromJson for KnowledgeBaseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeBaseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9563,17 +10421,28 @@ impl KnowledgeBaseUpdateRequest {
 
 impl FromJson for KnowledgeBaseUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeBaseUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9623,17 +10492,28 @@ impl KnowledgeContextReference {
 
 impl FromJson for KnowledgeContextReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeContextReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9683,17 +10563,28 @@ impl KnowledgeContextValueReference {
 
 impl FromJson for KnowledgeContextValueReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeContextValueReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9770,20 +10661,31 @@ impl KnowledgeConversationContext {
 
 impl FromJson for KnowledgeConversationContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeConversationContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "messageType" => r.read_into(&mut v.message_type),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "messageType" => r.read_into(&mut self.message_type),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9998,15 +10900,15 @@ pub struct KnowledgeConversationContextResponse {
     /// Required.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The queue used to assign the interaction to the user.
     ///
     /// JSON `queue`.
-    pub queue: Option<AddressableEntityRef>,
+    pub queue: Option<Box<AddressableEntityRef>>,
     /// The end-user participant of the conversation.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<AddressableEntityRef>,
+    pub external_contact: Option<Box<AddressableEntityRef>>,
     /// The media type of the conversation.
     ///
     /// JSON `mediaType`.
@@ -10018,17 +10920,17 @@ pub struct KnowledgeConversationContextResponse {
 impl KnowledgeConversationContextResponse {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AddressableEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: AddressableEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -10040,19 +10942,30 @@ impl KnowledgeConversationContextResponse {
 
 impl FromJson for KnowledgeConversationContextResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeConversationContextResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "queue" => r.read_into(&mut v.queue),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "queue" => r.read_into(&mut self.queue),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10177,17 +11090,28 @@ impl KnowledgeConversationTurn {
 
 impl FromJson for KnowledgeConversationTurn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeConversationTurn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "participant" => r.read_into(&mut v.participant),
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "participant" => r.read_into(&mut self.participant),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10286,17 +11210,28 @@ impl KnowledgeDocumentAlternative {
 
 impl FromJson for KnowledgeDocumentAlternative {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentAlternative {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phrase" => r.read_into(&mut v.phrase),
-                "autocomplete" => r.read_into(&mut v.autocomplete),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phrase" => r.read_into(&mut self.phrase),
+                "autocomplete" => r.read_into(&mut self.autocomplete),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10337,16 +11272,27 @@ impl KnowledgeDocumentBulkRemoveRequest {
 
 impl FromJson for KnowledgeDocumentBulkRemoveRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentBulkRemoveRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10402,18 +11348,29 @@ impl KnowledgeDocumentBulkUpdateEntity {
 
 impl FromJson for KnowledgeDocumentBulkUpdateEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentBulkUpdateEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "categoryId" => r.read_into(&mut v.category_id),
-                "labelIds" => r.read_into(&mut v.label_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "categoryId" => r.read_into(&mut self.category_id),
+                "labelIds" => r.read_into(&mut self.label_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10455,16 +11412,27 @@ impl KnowledgeDocumentBulkUpdateRequest {
 
 impl FromJson for KnowledgeDocumentBulkUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentBulkUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10520,18 +11488,29 @@ impl KnowledgeDocumentBulkVersionAddEntity {
 
 impl FromJson for KnowledgeDocumentBulkVersionAddEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentBulkVersionAddEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "restoreFromVersionId" => r.read_into(&mut v.restore_from_version_id),
-                "restorePrevious" => r.read_into(&mut v.restore_previous),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "restoreFromVersionId" => r.read_into(&mut self.restore_from_version_id),
+                "restorePrevious" => r.read_into(&mut self.restore_previous),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10573,16 +11552,27 @@ impl KnowledgeDocumentBulkVersionAddRequest {
 
 impl FromJson for KnowledgeDocumentBulkVersionAddRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentBulkVersionAddRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10619,7 +11609,7 @@ pub struct KnowledgeDocumentChunkRequest {
     /// Filter for the document chunks.
     ///
     /// JSON `filter`.
-    pub filter: Option<DocumentQuery>,
+    pub filter: Option<Box<DocumentQuery>>,
     /// The type of the query that initiates the chunks search.
     ///
     /// JSON `queryType`.
@@ -10635,11 +11625,11 @@ pub struct KnowledgeDocumentChunkRequest {
     /// The client application details from which chunks request was sent.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Conversation context information if the chunks search is initiated in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeConversationContext>>,
     /// The confidence threshold for the chunk results. If applied, the returned results will have an equal or higher confidence than the threshold. The value should be between 0 to 1.
     ///
     /// JSON `confidenceThreshold`.
@@ -10666,7 +11656,7 @@ impl KnowledgeDocumentChunkRequest {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: DocumentQuery) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::query_type`].
@@ -10686,12 +11676,12 @@ impl KnowledgeDocumentChunkRequest {
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::confidence_threshold`].
@@ -10703,25 +11693,36 @@ impl KnowledgeDocumentChunkRequest {
 
 impl FromJson for KnowledgeDocumentChunkRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentChunkRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "filter" => r.read_into(&mut v.filter),
-                "queryType" => r.read_into(&mut v.query_type),
-                "preprocessQuery" => r.read_into(&mut v.preprocess_query),
-                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "confidenceThreshold" => r.read_into(&mut v.confidence_threshold),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "filter" => r.read_into(&mut self.filter),
+                "queryType" => r.read_into(&mut self.query_type),
+                "preprocessQuery" => r.read_into(&mut self.preprocess_query),
+                "includeDraftDocuments" => r.read_into(&mut self.include_draft_documents),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "confidenceThreshold" => r.read_into(&mut self.confidence_threshold),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10844,11 +11845,11 @@ pub struct KnowledgeDocumentChunkResponse {
     /// The client application details from which chunks search happened.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Conversation context information if the chunks search is initiated in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContextResponse>,
+    pub conversation_context: Option<Box<KnowledgeConversationContextResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -10906,39 +11907,50 @@ impl KnowledgeDocumentChunkResponse {
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContextResponse) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentChunkResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentChunkResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "queryType" => r.read_into(&mut v.query_type),
-                "searchId" => r.read_into(&mut v.search_id),
-                "preprocessQuery" => r.read_into(&mut v.preprocess_query),
-                "confidenceThreshold" => r.read_into(&mut v.confidence_threshold),
-                "results" => r.read_into(&mut v.results),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "queryType" => r.read_into(&mut self.query_type),
+                "searchId" => r.read_into(&mut self.search_id),
+                "preprocessQuery" => r.read_into(&mut self.preprocess_query),
+                "confidenceThreshold" => r.read_into(&mut self.confidence_threshold),
+                "results" => r.read_into(&mut self.results),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11051,13 +12063,13 @@ pub struct KnowledgeDocumentCopy {
     /// Conversation context information, if the document content is copied in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeConversationContext>>,
     /// The client application in which the document content was copied.
     ///
     /// Required.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -11095,35 +12107,46 @@ impl KnowledgeDocumentCopy {
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentCopy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentCopy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "documentVariationId" => r.read_into(&mut v.document_variation_id),
-                "documentVersionId" => r.read_into(&mut v.document_version_id),
-                "searchId" => r.read_into(&mut v.search_id),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "application" => r.read_into(&mut v.application),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "documentVariationId" => r.read_into(&mut self.document_variation_id),
+                "documentVersionId" => r.read_into(&mut self.document_version_id),
+                "searchId" => r.read_into(&mut self.search_id),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "application" => r.read_into(&mut self.application),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11289,7 +12312,7 @@ pub struct KnowledgeDocumentFeedback {
     /// Required.
     ///
     /// JSON `documentVariation`.
-    pub document_variation: Option<EntityReference>,
+    pub document_variation: Option<Box<EntityReference>>,
     /// Feedback rating.
     ///
     /// Required.
@@ -11307,7 +12330,7 @@ pub struct KnowledgeDocumentFeedback {
     /// The search that surfaced the document on which feedback was given.
     ///
     /// JSON `search`.
-    pub search: Option<EntityReference>,
+    pub search: Option<Box<EntityReference>>,
     /// Knowledge guest session ID.
     ///
     /// JSON `sessionId`.
@@ -11333,17 +12356,17 @@ pub struct KnowledgeDocumentFeedback {
     /// Required.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentVersionReference>,
+    pub document: Option<Box<KnowledgeDocumentVersionReference>>,
     /// The client application from which feedback was given.
     ///
     /// Required.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Conversation context information if the feedback is given in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeConversationContext>>,
     /// The ID of the user who created the feedback.
     ///
     /// JSON `userId`.
@@ -11364,7 +12387,7 @@ impl KnowledgeDocumentFeedback {
     }
     /// Sets [`Self::document_variation`].
     pub fn set_document_variation(mut self, v: EntityReference) -> Self {
-        self.document_variation = Some(v);
+        self.document_variation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rating`].
@@ -11384,7 +12407,7 @@ impl KnowledgeDocumentFeedback {
     }
     /// Sets [`Self::search`].
     pub fn set_search(mut self, v: EntityReference) -> Self {
-        self.search = Some(v);
+        self.search = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_id`].
@@ -11414,17 +12437,17 @@ impl KnowledgeDocumentFeedback {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentVersionReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user_id`].
@@ -11441,31 +12464,42 @@ impl KnowledgeDocumentFeedback {
 
 impl FromJson for KnowledgeDocumentFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentFeedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "documentVariation" => r.read_into(&mut v.document_variation),
-                "rating" => r.read_into(&mut v.rating),
-                "reason" => r.read_into(&mut v.reason),
-                "comment" => r.read_into(&mut v.comment),
-                "search" => r.read_into(&mut v.search),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                "state" => r.read_into(&mut v.state),
-                "document" => r.read_into(&mut v.document),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "userId" => r.read_into(&mut v.user_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "documentVariation" => r.read_into(&mut self.document_variation),
+                "rating" => r.read_into(&mut self.rating),
+                "reason" => r.read_into(&mut self.reason),
+                "comment" => r.read_into(&mut self.comment),
+                "search" => r.read_into(&mut self.search),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                "state" => r.read_into(&mut self.state),
+                "document" => r.read_into(&mut self.document),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "userId" => r.read_into(&mut self.user_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11780,7 +12814,7 @@ pub struct KnowledgeDocumentFeedbackResponse {
     /// Required.
     ///
     /// JSON `documentVariation`.
-    pub document_variation: Option<EntityReference>,
+    pub document_variation: Option<Box<EntityReference>>,
     /// Feedback rating.
     ///
     /// Required.
@@ -11798,7 +12832,7 @@ pub struct KnowledgeDocumentFeedbackResponse {
     /// The search that surfaced the document on which feedback was given.
     ///
     /// JSON `search`.
-    pub search: Option<EntityReference>,
+    pub search: Option<Box<EntityReference>>,
     /// Knowledge guest session ID.
     ///
     /// JSON `sessionId`.
@@ -11822,19 +12856,19 @@ pub struct KnowledgeDocumentFeedbackResponse {
     /// The document on which feedback was given.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentVersionReference>,
+    pub document: Option<Box<KnowledgeDocumentVersionReference>>,
     /// The client application from which feedback was given.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Conversation context information if the feedback is given in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContextResponse>,
+    pub conversation_context: Option<Box<KnowledgeConversationContextResponse>>,
     /// The user who created the feedback.
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -11851,7 +12885,7 @@ impl KnowledgeDocumentFeedbackResponse {
     }
     /// Sets [`Self::document_variation`].
     pub fn set_document_variation(mut self, v: EntityReference) -> Self {
-        self.document_variation = Some(v);
+        self.document_variation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rating`].
@@ -11871,7 +12905,7 @@ impl KnowledgeDocumentFeedbackResponse {
     }
     /// Sets [`Self::search`].
     pub fn set_search(mut self, v: EntityReference) -> Self {
-        self.search = Some(v);
+        self.search = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_id`].
@@ -11901,22 +12935,22 @@ impl KnowledgeDocumentFeedbackResponse {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentVersionReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContextResponse) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -11928,31 +12962,42 @@ impl KnowledgeDocumentFeedbackResponse {
 
 impl FromJson for KnowledgeDocumentFeedbackResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentFeedbackResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "documentVariation" => r.read_into(&mut v.document_variation),
-                "rating" => r.read_into(&mut v.rating),
-                "reason" => r.read_into(&mut v.reason),
-                "comment" => r.read_into(&mut v.comment),
-                "search" => r.read_into(&mut v.search),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                "state" => r.read_into(&mut v.state),
-                "document" => r.read_into(&mut v.document),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "user" => r.read_into(&mut v.user),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "documentVariation" => r.read_into(&mut self.document_variation),
+                "rating" => r.read_into(&mut self.rating),
+                "reason" => r.read_into(&mut self.reason),
+                "comment" => r.read_into(&mut self.comment),
+                "search" => r.read_into(&mut self.search),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                "state" => r.read_into(&mut self.state),
+                "document" => r.read_into(&mut self.document),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "user" => r.read_into(&mut self.user),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12295,19 +13340,30 @@ impl KnowledgeDocumentFeedbackResponseListing {
 
 impl FromJson for KnowledgeDocumentFeedbackResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentFeedbackResponseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12377,19 +13433,30 @@ impl KnowledgeDocumentFeedbackUpdateRequest {
 
 impl FromJson for KnowledgeDocumentFeedbackUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentFeedbackUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rating" => r.read_into(&mut v.rating),
-                "reason" => r.read_into(&mut v.reason),
-                "comment" => r.read_into(&mut v.comment),
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rating" => r.read_into(&mut self.rating),
+                "reason" => r.read_into(&mut self.reason),
+                "comment" => r.read_into(&mut self.comment),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12645,24 +13712,35 @@ impl KnowledgeDocumentGuestSearch {
 
 impl FromJson for KnowledgeDocumentGuestSearch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentGuestSearch {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "searchId" => r.read_into(&mut v.search_id),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "searchId" => r.read_into(&mut self.search_id),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12842,25 +13920,36 @@ impl KnowledgeDocumentGuestSearchRequest {
 
 impl FromJson for KnowledgeDocumentGuestSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentGuestSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "searchId" => r.read_into(&mut v.search_id),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "answerHighlightTopResults" => r.read_into(&mut v.answer_highlight_top_results),
-                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "searchId" => r.read_into(&mut self.search_id),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "answerHighlightTopResults" => r.read_into(&mut self.answer_highlight_top_results),
+                "includeDraftDocuments" => r.read_into(&mut self.include_draft_documents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12947,7 +14036,7 @@ pub struct KnowledgeDocumentGuestSearchResult {
     /// Document that matched the query.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeGuestSearchDocumentResponse>,
+    pub document: Option<Box<KnowledgeGuestSearchDocumentResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -12960,24 +14049,35 @@ impl KnowledgeDocumentGuestSearchResult {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeGuestSearchDocumentResponse) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentGuestSearchResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentGuestSearchResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "confidence" => r.read_into(&mut v.confidence),
-                "document" => r.read_into(&mut v.document),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "confidence" => r.read_into(&mut self.confidence),
+                "document" => r.read_into(&mut self.document),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13023,13 +14123,13 @@ pub struct KnowledgeDocumentPresentation {
     /// Conversation context information if the documents were presented in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeConversationContext>>,
     /// The client application in which the documents were presented.
     ///
     /// Required.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -13062,34 +14162,45 @@ impl KnowledgeDocumentPresentation {
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentPresentation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentPresentation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "documents" => r.read_into(&mut v.documents),
-                "searchId" => r.read_into(&mut v.search_id),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "application" => r.read_into(&mut v.application),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "documents" => r.read_into(&mut self.documents),
+                "searchId" => r.read_into(&mut self.search_id),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "application" => r.read_into(&mut self.application),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13260,13 +14371,13 @@ pub struct KnowledgeDocumentQuery {
     /// Retrieves the documents created/modified/published in specified date and time range.
     ///
     /// JSON `interval`.
-    pub interval: Option<DocumentQueryInterval>,
+    pub interval: Option<Box<DocumentQueryInterval>>,
     /// Filter for the document query.
     ///
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<DocumentQuery>,
+    pub filter: Option<Box<DocumentQuery>>,
     /// Indicates which document variations to include in returned documents. All: all variations regardless of the filter expression; AllMatching: all variations that match the filter expression; SingleMostRelevant: single variation that matches the filter expression and has the highest priority. The default is All.
     ///
     /// JSON `includeVariations`.
@@ -13301,12 +14412,12 @@ impl KnowledgeDocumentQuery {
     }
     /// Sets [`Self::interval`].
     pub fn set_interval(mut self, v: DocumentQueryInterval) -> Self {
-        self.interval = Some(v);
+        self.interval = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: DocumentQuery) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::include_variations`].
@@ -13328,23 +14439,34 @@ impl KnowledgeDocumentQuery {
 
 impl FromJson for KnowledgeDocumentQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
-                "interval" => r.read_into(&mut v.interval),
-                "filter" => r.read_into(&mut v.filter),
-                "includeVariations" => r.read_into(&mut v.include_variations),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "includeDraftDocuments" => r.read_into(&mut self.include_draft_documents),
+                "interval" => r.read_into(&mut self.interval),
+                "filter" => r.read_into(&mut self.filter),
+                "includeVariations" => r.read_into(&mut self.include_variations),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13582,20 +14704,31 @@ impl KnowledgeDocumentQueryResponse {
 
 impl FromJson for KnowledgeDocumentQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13662,19 +14795,19 @@ pub struct KnowledgeDocumentQueryResult {
     /// The user who created the document.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who modified the document.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The reference to category associated with the document.
     ///
     /// JSON `category`.
-    pub category: Option<CategoryResponse>,
+    pub category: Option<Box<CategoryResponse>>,
     /// The references to labels associated with the document.
     ///
     /// JSON `labels`.
@@ -13682,7 +14815,7 @@ pub struct KnowledgeDocumentQueryResult {
     /// Knowledge base to which the document belongs to.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The reference to external id associated with the document.
     ///
     /// JSON `externalId`.
@@ -13694,7 +14827,7 @@ pub struct KnowledgeDocumentQueryResult {
     /// The reference to source associated with the document.
     ///
     /// JSON `source`.
-    pub source: Option<AddressableEntityRef>,
+    pub source: Option<Box<AddressableEntityRef>>,
     /// Whether the document is read-only.
     ///
     /// JSON `readonly`.
@@ -13764,22 +14897,22 @@ impl KnowledgeDocumentQueryResult {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::category`].
     pub fn set_category(mut self, v: CategoryResponse) -> Self {
-        self.category = Some(v);
+        self.category = Some(Box::new(v));
         self
     }
     /// Sets [`Self::labels`].
@@ -13789,7 +14922,7 @@ impl KnowledgeDocumentQueryResult {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_id`].
@@ -13804,7 +14937,7 @@ impl KnowledgeDocumentQueryResult {
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: AddressableEntityRef) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::readonly`].
@@ -13826,37 +14959,48 @@ impl KnowledgeDocumentQueryResult {
 
 impl FromJson for KnowledgeDocumentQueryResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentQueryResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "visible" => r.read_into(&mut v.visible),
-                "alternatives" => r.read_into(&mut v.alternatives),
-                "state" => r.read_into(&mut v.state),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateImported" => r.read_into(&mut v.date_imported),
-                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "category" => r.read_into(&mut v.category),
-                "labels" => r.read_into(&mut v.labels),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "externalId" => r.read_into(&mut v.external_id),
-                "externalUrl" => r.read_into(&mut v.external_url),
-                "source" => r.read_into(&mut v.source),
-                "readonly" => r.read_into(&mut v.readonly),
-                "variations" => r.read_into(&mut v.variations),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "visible" => r.read_into(&mut self.visible),
+                "alternatives" => r.read_into(&mut self.alternatives),
+                "state" => r.read_into(&mut self.state),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateImported" => r.read_into(&mut self.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut self.last_published_version_number),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "category" => r.read_into(&mut self.category),
+                "labels" => r.read_into(&mut self.labels),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "externalId" => r.read_into(&mut self.external_id),
+                "externalUrl" => r.read_into(&mut self.external_url),
+                "source" => r.read_into(&mut self.source),
+                "readonly" => r.read_into(&mut self.readonly),
+                "variations" => r.read_into(&mut self.variations),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13963,7 +15107,7 @@ pub struct KnowledgeDocumentQueryVariation {
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The context values associated with the variation.
     ///
     /// Required.
@@ -13973,7 +15117,7 @@ pub struct KnowledgeDocumentQueryVariation {
     /// The reference to document to which the variation is associated.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentReference>,
+    pub document: Option<Box<KnowledgeDocumentReference>>,
     /// The priority of the variation.
     ///
     /// JSON `priority`.
@@ -13985,7 +15129,7 @@ pub struct KnowledgeDocumentQueryVariation {
     /// The content for the variation.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBody>,
+    pub body: Option<Box<DocumentBody>>,
     /// The chunk blocks associated with the variation.
     ///
     /// JSON `chunks`.
@@ -14016,7 +15160,7 @@ impl KnowledgeDocumentQueryVariation {
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contexts`].
@@ -14026,7 +15170,7 @@ impl KnowledgeDocumentQueryVariation {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -14041,7 +15185,7 @@ impl KnowledgeDocumentQueryVariation {
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chunks`].
@@ -14058,26 +15202,37 @@ impl KnowledgeDocumentQueryVariation {
 
 impl FromJson for KnowledgeDocumentQueryVariation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentQueryVariation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "contexts" => r.read_into(&mut v.contexts),
-                "document" => r.read_into(&mut v.document),
-                "priority" => r.read_into(&mut v.priority),
-                "name" => r.read_into(&mut v.name),
-                "body" => r.read_into(&mut v.body),
-                "chunks" => r.read_into(&mut v.chunks),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "contexts" => r.read_into(&mut self.contexts),
+                "document" => r.read_into(&mut self.document),
+                "priority" => r.read_into(&mut self.priority),
+                "name" => r.read_into(&mut self.name),
+                "body" => r.read_into(&mut self.body),
+                "chunks" => r.read_into(&mut self.chunks),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14118,7 +15273,7 @@ pub struct KnowledgeDocumentReference {
     /// Required.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -14135,7 +15290,7 @@ impl KnowledgeDocumentReference {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -14147,18 +15302,29 @@ impl KnowledgeDocumentReference {
 
 impl FromJson for KnowledgeDocumentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14272,24 +15438,35 @@ impl KnowledgeDocumentReq {
 
 impl FromJson for KnowledgeDocumentReq {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentReq {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "visible" => r.read_into(&mut v.visible),
-                "alternatives" => r.read_into(&mut v.alternatives),
-                "categoryId" => r.read_into(&mut v.category_id),
-                "labelIds" => r.read_into(&mut v.label_ids),
-                "externalId" => r.read_into(&mut v.external_id),
-                "externalUrl" => r.read_into(&mut v.external_url),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "visible" => r.read_into(&mut self.visible),
+                "alternatives" => r.read_into(&mut self.alternatives),
+                "categoryId" => r.read_into(&mut self.category_id),
+                "labelIds" => r.read_into(&mut self.label_ids),
+                "externalId" => r.read_into(&mut self.external_id),
+                "externalUrl" => r.read_into(&mut self.external_url),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14360,19 +15537,19 @@ pub struct KnowledgeDocumentResponse {
     /// The user who created the document.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who modified the document.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The reference to category associated with the document.
     ///
     /// JSON `category`.
-    pub category: Option<CategoryResponse>,
+    pub category: Option<Box<CategoryResponse>>,
     /// The references to labels associated with the document.
     ///
     /// JSON `labels`.
@@ -14380,7 +15557,7 @@ pub struct KnowledgeDocumentResponse {
     /// Knowledge base to which the document belongs to.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The reference to external id associated with the document.
     ///
     /// JSON `externalId`.
@@ -14392,7 +15569,7 @@ pub struct KnowledgeDocumentResponse {
     /// The reference to source associated with the document.
     ///
     /// JSON `source`.
-    pub source: Option<AddressableEntityRef>,
+    pub source: Option<Box<AddressableEntityRef>>,
     /// Whether the document is read-only.
     ///
     /// JSON `readonly`.
@@ -14462,22 +15639,22 @@ impl KnowledgeDocumentResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::category`].
     pub fn set_category(mut self, v: CategoryResponse) -> Self {
-        self.category = Some(v);
+        self.category = Some(Box::new(v));
         self
     }
     /// Sets [`Self::labels`].
@@ -14487,7 +15664,7 @@ impl KnowledgeDocumentResponse {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_id`].
@@ -14502,7 +15679,7 @@ impl KnowledgeDocumentResponse {
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: AddressableEntityRef) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::readonly`].
@@ -14524,37 +15701,48 @@ impl KnowledgeDocumentResponse {
 
 impl FromJson for KnowledgeDocumentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "visible" => r.read_into(&mut v.visible),
-                "alternatives" => r.read_into(&mut v.alternatives),
-                "state" => r.read_into(&mut v.state),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateImported" => r.read_into(&mut v.date_imported),
-                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "category" => r.read_into(&mut v.category),
-                "labels" => r.read_into(&mut v.labels),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "externalId" => r.read_into(&mut v.external_id),
-                "externalUrl" => r.read_into(&mut v.external_url),
-                "source" => r.read_into(&mut v.source),
-                "readonly" => r.read_into(&mut v.readonly),
-                "variations" => r.read_into(&mut v.variations),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "visible" => r.read_into(&mut self.visible),
+                "alternatives" => r.read_into(&mut self.alternatives),
+                "state" => r.read_into(&mut self.state),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateImported" => r.read_into(&mut self.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut self.last_published_version_number),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "category" => r.read_into(&mut self.category),
+                "labels" => r.read_into(&mut self.labels),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "externalId" => r.read_into(&mut self.external_id),
+                "externalUrl" => r.read_into(&mut self.external_url),
+                "source" => r.read_into(&mut self.source),
+                "readonly" => r.read_into(&mut self.readonly),
+                "variations" => r.read_into(&mut self.variations),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14683,19 +15871,30 @@ impl KnowledgeDocumentResponseListing {
 
 impl FromJson for KnowledgeDocumentResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentResponseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14755,11 +15954,11 @@ pub struct KnowledgeDocumentSearch {
     /// The client application details from which search happened.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Conversation context information if the search is initiated in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContextResponse>,
+    pub conversation_context: Option<Box<KnowledgeConversationContextResponse>>,
     /// The confidence threshold for the search results. If applied, the returned results will have an equal or higher confidence than the threshold.
     ///
     /// JSON `confidenceThreshold`.
@@ -14767,7 +15966,7 @@ pub struct KnowledgeDocumentSearch {
     /// The results with AI-generated answer if the answerMode request property contains "AnswerGeneration".
     ///
     /// JSON `answerGeneration`.
-    pub answer_generation: Option<KnowledgeAnswerGenerationResponse>,
+    pub answer_generation: Option<Box<KnowledgeAnswerGenerationResponse>>,
     /// Indicates whether the search query should be preprocessed.
     ///
     /// JSON `preprocessQuery`.
@@ -14819,12 +16018,12 @@ impl KnowledgeDocumentSearch {
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContextResponse) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::confidence_threshold`].
@@ -14834,7 +16033,7 @@ impl KnowledgeDocumentSearch {
     }
     /// Sets [`Self::answer_generation`].
     pub fn set_answer_generation(mut self, v: KnowledgeAnswerGenerationResponse) -> Self {
-        self.answer_generation = Some(v);
+        self.answer_generation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::preprocess_query`].
@@ -14846,28 +16045,39 @@ impl KnowledgeDocumentSearch {
 
 impl FromJson for KnowledgeDocumentSearch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentSearch {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "searchId" => r.read_into(&mut v.search_id),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "queryType" => r.read_into(&mut v.query_type),
-                "results" => r.read_into(&mut v.results),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "confidenceThreshold" => r.read_into(&mut v.confidence_threshold),
-                "answerGeneration" => r.read_into(&mut v.answer_generation),
-                "preprocessQuery" => r.read_into(&mut v.preprocess_query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "searchId" => r.read_into(&mut self.search_id),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "queryType" => r.read_into(&mut self.query_type),
+                "results" => r.read_into(&mut self.results),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "confidenceThreshold" => r.read_into(&mut self.confidence_threshold),
+                "answerGeneration" => r.read_into(&mut self.answer_generation),
+                "preprocessQuery" => r.read_into(&mut self.preprocess_query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14987,11 +16197,11 @@ pub struct KnowledgeDocumentSearchRequest {
     /// Retrieves the documents created/modified/published in specified date and time range.
     ///
     /// JSON `interval`.
-    pub interval: Option<DocumentQueryInterval>,
+    pub interval: Option<Box<DocumentQueryInterval>>,
     /// Filter for the document search.
     ///
     /// JSON `filter`.
-    pub filter: Option<DocumentQuery>,
+    pub filter: Option<Box<DocumentQuery>>,
     /// The sort order for search results.
     ///
     /// JSON `sortOrder`.
@@ -15003,11 +16213,11 @@ pub struct KnowledgeDocumentSearchRequest {
     /// The client application details from which search request was sent.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Conversation context information if the search is initiated in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeConversationContext>>,
     /// The confidence threshold for the search results. If applied, the returned results will have an equal or higher confidence than the threshold. The value should be between 0 to 1.
     ///
     /// JSON `confidenceThreshold`.
@@ -15071,12 +16281,12 @@ impl KnowledgeDocumentSearchRequest {
     }
     /// Sets [`Self::interval`].
     pub fn set_interval(mut self, v: DocumentQueryInterval) -> Self {
-        self.interval = Some(v);
+        self.interval = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: DocumentQuery) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sort_order`].
@@ -15091,12 +16301,12 @@ impl KnowledgeDocumentSearchRequest {
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::confidence_threshold`].
@@ -15123,33 +16333,44 @@ impl KnowledgeDocumentSearchRequest {
 
 impl FromJson for KnowledgeDocumentSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "searchId" => r.read_into(&mut v.search_id),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "queryType" => r.read_into(&mut v.query_type),
-                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
-                "interval" => r.read_into(&mut v.interval),
-                "filter" => r.read_into(&mut v.filter),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "confidenceThreshold" => r.read_into(&mut v.confidence_threshold),
-                "answerHighlightTopResults" => r.read_into(&mut v.answer_highlight_top_results),
-                "answerMode" => r.read_into(&mut v.answer_mode),
-                "preprocessQuery" => r.read_into(&mut v.preprocess_query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "searchId" => r.read_into(&mut self.search_id),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "queryType" => r.read_into(&mut self.query_type),
+                "includeDraftDocuments" => r.read_into(&mut self.include_draft_documents),
+                "interval" => r.read_into(&mut self.interval),
+                "filter" => r.read_into(&mut self.filter),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "confidenceThreshold" => r.read_into(&mut self.confidence_threshold),
+                "answerHighlightTopResults" => r.read_into(&mut self.answer_highlight_top_results),
+                "answerMode" => r.read_into(&mut self.answer_mode),
+                "preprocessQuery" => r.read_into(&mut self.preprocess_query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15350,7 +16571,7 @@ pub struct KnowledgeDocumentSearchResult {
     /// Document that matched the query.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeSearchDocumentResponse>,
+    pub document: Option<Box<KnowledgeSearchDocumentResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15363,24 +16584,35 @@ impl KnowledgeDocumentSearchResult {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeSearchDocumentResponse) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentSearchResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentSearchResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "confidence" => r.read_into(&mut v.confidence),
-                "document" => r.read_into(&mut v.document),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "confidence" => r.read_into(&mut self.confidence),
+                "document" => r.read_into(&mut self.document),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15416,7 +16648,7 @@ pub struct KnowledgeDocumentSearchVariation {
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The context values associated with the variation.
     ///
     /// Required.
@@ -15426,7 +16658,7 @@ pub struct KnowledgeDocumentSearchVariation {
     /// The reference to document to which the variation is associated.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentReference>,
+    pub document: Option<Box<KnowledgeDocumentReference>>,
     /// The priority of the variation.
     ///
     /// JSON `priority`.
@@ -15438,7 +16670,7 @@ pub struct KnowledgeDocumentSearchVariation {
     /// The content for the variation.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBodyWithHighlight>,
+    pub body: Option<Box<DocumentBodyWithHighlight>>,
     /// The chunk blocks associated with the variation.
     ///
     /// JSON `chunks`.
@@ -15469,7 +16701,7 @@ impl KnowledgeDocumentSearchVariation {
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contexts`].
@@ -15479,7 +16711,7 @@ impl KnowledgeDocumentSearchVariation {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -15494,7 +16726,7 @@ impl KnowledgeDocumentSearchVariation {
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBodyWithHighlight) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chunks`].
@@ -15511,26 +16743,37 @@ impl KnowledgeDocumentSearchVariation {
 
 impl FromJson for KnowledgeDocumentSearchVariation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentSearchVariation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "contexts" => r.read_into(&mut v.contexts),
-                "document" => r.read_into(&mut v.document),
-                "priority" => r.read_into(&mut v.priority),
-                "name" => r.read_into(&mut v.name),
-                "body" => r.read_into(&mut v.body),
-                "chunks" => r.read_into(&mut v.chunks),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "contexts" => r.read_into(&mut self.contexts),
+                "document" => r.read_into(&mut self.document),
+                "priority" => r.read_into(&mut self.priority),
+                "name" => r.read_into(&mut self.name),
+                "body" => r.read_into(&mut self.body),
+                "chunks" => r.read_into(&mut self.chunks),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15598,18 +16841,29 @@ impl KnowledgeDocumentSuggestion {
 
 impl FromJson for KnowledgeDocumentSuggestion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentSuggestion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15648,11 +16902,11 @@ pub struct KnowledgeDocumentSuggestionRequest {
     /// Retrieves the documents created/modified/published in specified date and time range.
     ///
     /// JSON `interval`.
-    pub interval: Option<DocumentQueryInterval>,
+    pub interval: Option<Box<DocumentQueryInterval>>,
     /// Filter for the document suggestions.
     ///
     /// JSON `filter`.
-    pub filter: Option<DocumentQuery>,
+    pub filter: Option<Box<DocumentQuery>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15675,32 +16929,43 @@ impl KnowledgeDocumentSuggestionRequest {
     }
     /// Sets [`Self::interval`].
     pub fn set_interval(mut self, v: DocumentQueryInterval) -> Self {
-        self.interval = Some(v);
+        self.interval = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: DocumentQuery) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentSuggestionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentSuggestionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
-                "interval" => r.read_into(&mut v.interval),
-                "filter" => r.read_into(&mut v.filter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "includeDraftDocuments" => r.read_into(&mut self.include_draft_documents),
+                "interval" => r.read_into(&mut self.interval),
+                "filter" => r.read_into(&mut self.filter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15729,7 +16994,7 @@ pub struct KnowledgeDocumentSuggestionResult {
     /// JSON `matchedPhrase`.
     pub matched_phrase: Option<String>,
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentSuggestionResultDocument>,
+    pub document: Option<Box<KnowledgeDocumentSuggestionResultDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15742,24 +17007,35 @@ impl KnowledgeDocumentSuggestionResult {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentSuggestionResultDocument) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentSuggestionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentSuggestionResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "matchedPhrase" => r.read_into(&mut v.matched_phrase),
-                "document" => r.read_into(&mut v.document),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "matchedPhrase" => r.read_into(&mut self.matched_phrase),
+                "document" => r.read_into(&mut self.document),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15791,7 +17067,7 @@ pub struct KnowledgeDocumentSuggestionResultDocument {
     /// Required.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The title of the document.
     ///
     /// Required.
@@ -15814,7 +17090,7 @@ impl KnowledgeDocumentSuggestionResultDocument {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::title`].
@@ -15831,19 +17107,30 @@ impl KnowledgeDocumentSuggestionResultDocument {
 
 impl FromJson for KnowledgeDocumentSuggestionResultDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentSuggestionResultDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "title" => r.read_into(&mut v.title),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "title" => r.read_into(&mut self.title),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15877,7 +17164,7 @@ pub struct KnowledgeDocumentVersion {
     /// The document which is versioned.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeDocumentResponse>,
+    pub document: Option<Box<KnowledgeDocumentResponse>>,
     /// The globally unique identifier for the document version. If the value is provided, the document is restored to the given version. If not, it publishes the draft changes as a new version of the document.
     ///
     /// Required.
@@ -15913,7 +17200,7 @@ impl KnowledgeDocumentVersion {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeDocumentResponse) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::restore_from_version_id`].
@@ -15940,22 +17227,33 @@ impl KnowledgeDocumentVersion {
 
 impl FromJson for KnowledgeDocumentVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "document" => r.read_into(&mut v.document),
-                "restoreFromVersionId" => r.read_into(&mut v.restore_from_version_id),
-                "versionNumber" => r.read_into(&mut v.version_number),
-                "dateExpires" => r.read_into(&mut v.date_expires),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "document" => r.read_into(&mut self.document),
+                "restoreFromVersionId" => r.read_into(&mut self.restore_from_version_id),
+                "versionNumber" => r.read_into(&mut self.version_number),
+                "dateExpires" => r.read_into(&mut self.date_expires),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16018,19 +17316,30 @@ impl KnowledgeDocumentVersionListing {
 
 impl FromJson for KnowledgeDocumentVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentVersionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16062,7 +17371,7 @@ pub struct KnowledgeDocumentVersionReference {
     /// Required.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The globally unique identifier for the version of the document.
     ///
     /// Required.
@@ -16085,7 +17394,7 @@ impl KnowledgeDocumentVersionReference {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version_id`].
@@ -16102,19 +17411,30 @@ impl KnowledgeDocumentVersionReference {
 
 impl FromJson for KnowledgeDocumentVersionReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentVersionReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "versionId" => r.read_into(&mut v.version_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "versionId" => r.read_into(&mut self.version_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16166,7 +17486,7 @@ pub struct KnowledgeDocumentVersionVariation {
     /// The content for the variation.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBody>,
+    pub body: Option<Box<DocumentBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -16174,7 +17494,7 @@ pub struct KnowledgeDocumentVersionVariation {
     /// Reference to the document version to which the variation is associated with.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -16212,7 +17532,7 @@ impl KnowledgeDocumentVersionVariation {
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -16222,31 +17542,42 @@ impl KnowledgeDocumentVersionVariation {
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentVersionVariation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentVersionVariation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "contexts" => r.read_into(&mut v.contexts),
-                "priority" => r.read_into(&mut v.priority),
-                "name" => r.read_into(&mut v.name),
-                "body" => r.read_into(&mut v.body),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "contexts" => r.read_into(&mut self.contexts),
+                "priority" => r.read_into(&mut self.priority),
+                "name" => r.read_into(&mut self.name),
+                "body" => r.read_into(&mut self.body),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16311,19 +17642,30 @@ impl KnowledgeDocumentVersionVariationListing {
 
 impl FromJson for KnowledgeDocumentVersionVariationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentVersionVariationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16375,7 +17717,7 @@ pub struct KnowledgeDocumentView {
     /// Required.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeSearchClientApplication>,
+    pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// The unique identifier of the knowledge session in which the document was viewed.
     ///
     /// JSON `sessionId`.
@@ -16383,7 +17725,7 @@ pub struct KnowledgeDocumentView {
     /// Conversation context information if the document was viewed in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeConversationContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -16416,7 +17758,7 @@ impl KnowledgeDocumentView {
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_id`].
@@ -16426,30 +17768,41 @@ impl KnowledgeDocumentView {
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeDocumentView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "documentVariationId" => r.read_into(&mut v.document_variation_id),
-                "documentVersionId" => r.read_into(&mut v.document_version_id),
-                "searchId" => r.read_into(&mut v.search_id),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                "application" => r.read_into(&mut v.application),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "documentVariationId" => r.read_into(&mut self.document_variation_id),
+                "documentVersionId" => r.read_into(&mut self.document_version_id),
+                "searchId" => r.read_into(&mut self.search_id),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                "application" => r.read_into(&mut self.application),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16689,23 +18042,34 @@ impl KnowledgeDocumentsAnswerFilter {
 
 impl FromJson for KnowledgeDocumentsAnswerFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeDocumentsAnswerFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "language" => r.read_into(&mut v.language),
-                "appType" => r.read_into(&mut v.app_type),
-                "queryType" => r.read_into(&mut v.query_type),
-                "searchId" => r.read_into(&mut v.search_id),
-                "insertHighlightIntoVariationContent" => r.read_into(&mut v.insert_highlight_into_variation_content),
-                "answerMode" => r.read_into(&mut v.answer_mode),
-                "variationIds" => r.read_into(&mut v.variation_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "language" => r.read_into(&mut self.language),
+                "appType" => r.read_into(&mut self.app_type),
+                "queryType" => r.read_into(&mut self.query_type),
+                "searchId" => r.read_into(&mut self.search_id),
+                "insertHighlightIntoVariationContent" => r.read_into(&mut self.insert_highlight_into_variation_content),
+                "answerMode" => r.read_into(&mut self.answer_mode),
+                "variationIds" => r.read_into(&mut self.variation_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17143,18 +18507,29 @@ impl KnowledgeExportJobDocumentsFilter {
 
 impl FromJson for KnowledgeExportJobDocumentsFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeExportJobDocumentsFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "entities" => r.read_into(&mut v.entities),
-                "sourceId" => r.read_into(&mut v.source_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "entities" => r.read_into(&mut self.entities),
+                "sourceId" => r.read_into(&mut self.source_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17179,7 +18554,7 @@ pub struct KnowledgeExportJobFilter {
     /// Filters for narrowing down which documents to export.
     ///
     /// JSON `documentsFilter`.
-    pub documents_filter: Option<KnowledgeExportJobDocumentsFilter>,
+    pub documents_filter: Option<Box<KnowledgeExportJobDocumentsFilter>>,
     /// Specifies what version should be exported.
     ///
     /// Required.
@@ -17197,7 +18572,7 @@ pub struct KnowledgeExportJobFilter {
 impl KnowledgeExportJobFilter {
     /// Sets [`Self::documents_filter`].
     pub fn set_documents_filter(mut self, v: KnowledgeExportJobDocumentsFilter) -> Self {
-        self.documents_filter = Some(v);
+        self.documents_filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version_filter`].
@@ -17214,18 +18589,29 @@ impl KnowledgeExportJobFilter {
 
 impl FromJson for KnowledgeExportJobFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeExportJobFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "documentsFilter" => r.read_into(&mut v.documents_filter),
-                "versionFilter" => r.read_into(&mut v.version_filter),
-                "exclude" => r.read_into(&mut v.exclude),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "documentsFilter" => r.read_into(&mut self.documents_filter),
+                "versionFilter" => r.read_into(&mut self.version_filter),
+                "exclude" => r.read_into(&mut self.exclude),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17299,7 +18685,7 @@ pub struct KnowledgeExportJobRequest {
     /// Required.
     ///
     /// JSON `exportFilter`.
-    pub export_filter: Option<KnowledgeExportJobFilter>,
+    pub export_filter: Option<Box<KnowledgeExportJobFilter>>,
     /// File type of the document
     ///
     /// Required.
@@ -17321,7 +18707,7 @@ pub struct KnowledgeExportJobRequest {
 impl KnowledgeExportJobRequest {
     /// Sets [`Self::export_filter`].
     pub fn set_export_filter(mut self, v: KnowledgeExportJobFilter) -> Self {
-        self.export_filter = Some(v);
+        self.export_filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::file_type`].
@@ -17343,19 +18729,30 @@ impl KnowledgeExportJobRequest {
 
 impl FromJson for KnowledgeExportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeExportJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "exportFilter" => r.read_into(&mut v.export_filter),
-                "fileType" => r.read_into(&mut v.file_type),
-                "sourceId" => r.read_into(&mut v.source_id),
-                "jsonFileVersion" => r.read_into(&mut v.json_file_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "exportFilter" => r.read_into(&mut self.export_filter),
+                "fileType" => r.read_into(&mut self.file_type),
+                "sourceId" => r.read_into(&mut self.source_id),
+                "jsonFileVersion" => r.read_into(&mut self.json_file_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17454,7 +18851,7 @@ pub struct KnowledgeExportJobResponse {
     /// Filters to narrow down what to export.
     ///
     /// JSON `exportFilter`.
-    pub export_filter: Option<KnowledgeExportJobFilter>,
+    pub export_filter: Option<Box<KnowledgeExportJobFilter>>,
     /// The status of the export job.
     ///
     /// JSON `status`.
@@ -17462,11 +18859,11 @@ pub struct KnowledgeExportJobResponse {
     /// Knowledge base which document export belongs to.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBase>,
+    pub knowledge_base: Option<Box<KnowledgeBase>>,
     /// The user who created the operation
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The timestamp of when the export began. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -17478,11 +18875,11 @@ pub struct KnowledgeExportJobResponse {
     /// Any error information, or null of the processing is not in failed state.
     ///
     /// JSON `errorInformation`.
-    pub error_information: Option<ErrorBody>,
+    pub error_information: Option<Box<ErrorBody>>,
     /// Source of the export job.
     ///
     /// JSON `source`.
-    pub source: Option<KnowledgeOperationSource>,
+    pub source: Option<Box<KnowledgeOperationSource>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -17519,7 +18916,7 @@ impl KnowledgeExportJobResponse {
     }
     /// Sets [`Self::export_filter`].
     pub fn set_export_filter(mut self, v: KnowledgeExportJobFilter) -> Self {
-        self.export_filter = Some(v);
+        self.export_filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -17529,12 +18926,12 @@ impl KnowledgeExportJobResponse {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBase) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -17549,12 +18946,12 @@ impl KnowledgeExportJobResponse {
     }
     /// Sets [`Self::error_information`].
     pub fn set_error_information(mut self, v: ErrorBody) -> Self {
-        self.error_information = Some(v);
+        self.error_information = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: KnowledgeOperationSource) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -17566,29 +18963,40 @@ impl KnowledgeExportJobResponse {
 
 impl FromJson for KnowledgeExportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeExportJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "downloadURL" => r.read_into(&mut v.download_url),
-                "fileType" => r.read_into(&mut v.file_type),
-                "jsonFileVersion" => r.read_into(&mut v.json_file_version),
-                "countDocumentProcessed" => r.read_into(&mut v.count_document_processed),
-                "exportFilter" => r.read_into(&mut v.export_filter),
-                "status" => r.read_into(&mut v.status),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "errorInformation" => r.read_into(&mut v.error_information),
-                "source" => r.read_into(&mut v.source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "downloadURL" => r.read_into(&mut self.download_url),
+                "fileType" => r.read_into(&mut self.file_type),
+                "jsonFileVersion" => r.read_into(&mut self.json_file_version),
+                "countDocumentProcessed" => r.read_into(&mut self.count_document_processed),
+                "exportFilter" => r.read_into(&mut self.export_filter),
+                "status" => r.read_into(&mut self.status),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "errorInformation" => r.read_into(&mut self.error_information),
+                "source" => r.read_into(&mut self.source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17784,17 +19192,28 @@ impl KnowledgeGenerationSetting {
 
 impl FromJson for KnowledgeGenerationSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGenerationSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "answerGeneration" => r.read_into(&mut v.answer_generation),
-                "generationLanguage" => r.read_into(&mut v.generation_language),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "answerGeneration" => r.read_into(&mut self.answer_generation),
+                "generationLanguage" => r.read_into(&mut self.generation_language),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18070,18 +19489,29 @@ impl KnowledgeGroupStatistics {
 
 impl FromJson for KnowledgeGroupStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGroupStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "unlinkedPhraseCount" => r.read_into(&mut v.unlinked_phrase_count),
-                "unlinkedPhraseHitCount" => r.read_into(&mut v.unlinked_phrase_hit_count),
-                "totalPhraseHitCount" => r.read_into(&mut v.total_phrase_hit_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "unlinkedPhraseCount" => r.read_into(&mut self.unlinked_phrase_count),
+                "unlinkedPhraseHitCount" => r.read_into(&mut self.unlinked_phrase_hit_count),
+                "totalPhraseHitCount" => r.read_into(&mut self.total_phrase_hit_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18118,7 +19548,7 @@ pub struct KnowledgeGuestAnswerDocumentResponse {
     /// The variation with the answer's highlight data.
     ///
     /// JSON `variation`.
-    pub variation: Option<KnowledgeGuestDocumentVariationAnswer>,
+    pub variation: Option<Box<KnowledgeGuestDocumentVariationAnswer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -18141,26 +19571,37 @@ impl KnowledgeGuestAnswerDocumentResponse {
     }
     /// Sets [`Self::variation`].
     pub fn set_variation(mut self, v: KnowledgeGuestDocumentVariationAnswer) -> Self {
-        self.variation = Some(v);
+        self.variation = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeGuestAnswerDocumentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestAnswerDocumentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "answer" => r.read_into(&mut v.answer),
-                "variation" => r.read_into(&mut v.variation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "answer" => r.read_into(&mut self.answer),
+                "variation" => r.read_into(&mut self.variation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18201,16 +19642,27 @@ impl KnowledgeGuestAnswerDocumentsResponse {
 
 impl FromJson for KnowledgeGuestAnswerDocumentsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestAnswerDocumentsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18261,7 +19713,7 @@ pub struct KnowledgeGuestDocumentCopy {
     /// The client application in which the document content was copied.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeGuestSearchClientApplication>,
+    pub application: Option<Box<KnowledgeGuestSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -18299,29 +19751,40 @@ impl KnowledgeGuestDocumentCopy {
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeGuestSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeGuestDocumentCopy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentCopy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "documentVariationId" => r.read_into(&mut v.document_variation_id),
-                "documentVersionId" => r.read_into(&mut v.document_version_id),
-                "searchId" => r.read_into(&mut v.search_id),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "application" => r.read_into(&mut v.application),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "documentVariationId" => r.read_into(&mut self.document_variation_id),
+                "documentVersionId" => r.read_into(&mut self.document_version_id),
+                "searchId" => r.read_into(&mut self.search_id),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "application" => r.read_into(&mut self.application),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18486,7 +19949,7 @@ pub struct KnowledgeGuestDocumentFeedback {
     /// Required.
     ///
     /// JSON `documentVariation`.
-    pub document_variation: Option<EntityReference>,
+    pub document_variation: Option<Box<EntityReference>>,
     /// Feedback rating.
     ///
     /// Required.
@@ -18504,7 +19967,7 @@ pub struct KnowledgeGuestDocumentFeedback {
     /// The search that surfaced the document on which feedback was given.
     ///
     /// JSON `search`.
-    pub search: Option<EntityReference>,
+    pub search: Option<Box<EntityReference>>,
     /// Knowledge guest session ID.
     ///
     /// JSON `sessionId`.
@@ -18530,11 +19993,11 @@ pub struct KnowledgeGuestDocumentFeedback {
     /// Required.
     ///
     /// JSON `document`.
-    pub document: Option<KnowledgeGuestDocumentVersionReference>,
+    pub document: Option<Box<KnowledgeGuestDocumentVersionReference>>,
     /// The client application from which feedback was given.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeGuestSearchClientApplication>,
+    pub application: Option<Box<KnowledgeGuestSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -18547,7 +20010,7 @@ impl KnowledgeGuestDocumentFeedback {
     }
     /// Sets [`Self::document_variation`].
     pub fn set_document_variation(mut self, v: EntityReference) -> Self {
-        self.document_variation = Some(v);
+        self.document_variation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rating`].
@@ -18567,7 +20030,7 @@ impl KnowledgeGuestDocumentFeedback {
     }
     /// Sets [`Self::search`].
     pub fn set_search(mut self, v: EntityReference) -> Self {
-        self.search = Some(v);
+        self.search = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_id`].
@@ -18597,40 +20060,51 @@ impl KnowledgeGuestDocumentFeedback {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: KnowledgeGuestDocumentVersionReference) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeGuestSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeGuestDocumentFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentFeedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "documentVariation" => r.read_into(&mut v.document_variation),
-                "rating" => r.read_into(&mut v.rating),
-                "reason" => r.read_into(&mut v.reason),
-                "comment" => r.read_into(&mut v.comment),
-                "search" => r.read_into(&mut v.search),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                "state" => r.read_into(&mut v.state),
-                "document" => r.read_into(&mut v.document),
-                "application" => r.read_into(&mut v.application),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "documentVariation" => r.read_into(&mut self.document_variation),
+                "rating" => r.read_into(&mut self.rating),
+                "reason" => r.read_into(&mut self.reason),
+                "comment" => r.read_into(&mut self.comment),
+                "search" => r.read_into(&mut self.search),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                "state" => r.read_into(&mut self.state),
+                "document" => r.read_into(&mut self.document),
+                "application" => r.read_into(&mut self.application),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18958,7 +20432,7 @@ pub struct KnowledgeGuestDocumentPresentation {
     /// The client application in which the documents were presented.
     ///
     /// JSON `application`.
-    pub application: Option<KnowledgeGuestSearchClientApplication>,
+    pub application: Option<Box<KnowledgeGuestSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -18991,28 +20465,39 @@ impl KnowledgeGuestDocumentPresentation {
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: KnowledgeGuestSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeGuestDocumentPresentation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentPresentation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "documents" => r.read_into(&mut v.documents),
-                "searchId" => r.read_into(&mut v.search_id),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "application" => r.read_into(&mut v.application),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "documents" => r.read_into(&mut self.documents),
+                "searchId" => r.read_into(&mut self.search_id),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "application" => r.read_into(&mut self.application),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19210,15 +20695,15 @@ pub struct KnowledgeGuestDocumentResponse {
     /// The user who created the document.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who modified the document.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// ID of the guest session.
     ///
     /// JSON `sessionId`.
@@ -19226,7 +20711,7 @@ pub struct KnowledgeGuestDocumentResponse {
     /// The reference to category associated with the document.
     ///
     /// JSON `category`.
-    pub category: Option<GuestCategoryReference>,
+    pub category: Option<Box<GuestCategoryReference>>,
     /// Variations of the document.
     ///
     /// JSON `variations`.
@@ -19292,17 +20777,17 @@ impl KnowledgeGuestDocumentResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_id`].
@@ -19312,7 +20797,7 @@ impl KnowledgeGuestDocumentResponse {
     }
     /// Sets [`Self::category`].
     pub fn set_category(mut self, v: GuestCategoryReference) -> Self {
-        self.category = Some(v);
+        self.category = Some(Box::new(v));
         self
     }
     /// Sets [`Self::variations`].
@@ -19329,32 +20814,43 @@ impl KnowledgeGuestDocumentResponse {
 
 impl FromJson for KnowledgeGuestDocumentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "visible" => r.read_into(&mut v.visible),
-                "alternatives" => r.read_into(&mut v.alternatives),
-                "state" => r.read_into(&mut v.state),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateImported" => r.read_into(&mut v.date_imported),
-                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "category" => r.read_into(&mut v.category),
-                "variations" => r.read_into(&mut v.variations),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "visible" => r.read_into(&mut self.visible),
+                "alternatives" => r.read_into(&mut self.alternatives),
+                "state" => r.read_into(&mut self.state),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateImported" => r.read_into(&mut self.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut self.last_published_version_number),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "category" => r.read_into(&mut self.category),
+                "variations" => r.read_into(&mut self.variations),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19478,19 +20974,30 @@ impl KnowledgeGuestDocumentResponseListing {
 
 impl FromJson for KnowledgeGuestDocumentResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentResponseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19560,19 +21067,30 @@ impl KnowledgeGuestDocumentSuggestion {
 
 impl FromJson for KnowledgeGuestDocumentSuggestion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentSuggestion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19633,18 +21151,29 @@ impl KnowledgeGuestDocumentSuggestionRequest {
 
 impl FromJson for KnowledgeGuestDocumentSuggestionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentSuggestionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "includeDraftDocuments" => r.read_into(&mut self.include_draft_documents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19684,16 +21213,27 @@ impl KnowledgeGuestDocumentSuggestionResult {
 
 impl FromJson for KnowledgeGuestDocumentSuggestionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentSuggestionResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "matchedPhrase" => r.read_into(&mut v.matched_phrase),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "matchedPhrase" => r.read_into(&mut self.matched_phrase),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19728,7 +21268,7 @@ pub struct KnowledgeGuestDocumentVariation {
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The context values associated with the variation.
     ///
     /// Required.
@@ -19738,11 +21278,11 @@ pub struct KnowledgeGuestDocumentVariation {
     /// The reference to document to which the variation is associated.
     ///
     /// JSON `document`.
-    pub document: Option<AddressableEntityRef>,
+    pub document: Option<Box<AddressableEntityRef>>,
     /// The content for the variation.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBody>,
+    pub body: Option<Box<DocumentBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -19769,7 +21309,7 @@ impl KnowledgeGuestDocumentVariation {
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contexts`].
@@ -19779,12 +21319,12 @@ impl KnowledgeGuestDocumentVariation {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: AddressableEntityRef) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -19796,23 +21336,34 @@ impl KnowledgeGuestDocumentVariation {
 
 impl FromJson for KnowledgeGuestDocumentVariation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentVariation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "contexts" => r.read_into(&mut v.contexts),
-                "document" => r.read_into(&mut v.document),
-                "body" => r.read_into(&mut v.body),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "contexts" => r.read_into(&mut self.contexts),
+                "document" => r.read_into(&mut self.document),
+                "body" => r.read_into(&mut self.body),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19854,7 +21405,7 @@ pub struct KnowledgeGuestDocumentVariationAnswer {
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The context values associated with the variation.
     ///
     /// Required.
@@ -19864,11 +21415,11 @@ pub struct KnowledgeGuestDocumentVariationAnswer {
     /// The reference to document to which the variation is associated.
     ///
     /// JSON `document`.
-    pub document: Option<AddressableEntityRef>,
+    pub document: Option<Box<AddressableEntityRef>>,
     /// The content for the variation.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBodyWithHighlight>,
+    pub body: Option<Box<DocumentBodyWithHighlight>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -19895,7 +21446,7 @@ impl KnowledgeGuestDocumentVariationAnswer {
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contexts`].
@@ -19905,12 +21456,12 @@ impl KnowledgeGuestDocumentVariationAnswer {
     }
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: AddressableEntityRef) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBodyWithHighlight) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -19922,23 +21473,34 @@ impl KnowledgeGuestDocumentVariationAnswer {
 
 impl FromJson for KnowledgeGuestDocumentVariationAnswer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentVariationAnswer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "contexts" => r.read_into(&mut v.contexts),
-                "document" => r.read_into(&mut v.document),
-                "body" => r.read_into(&mut v.body),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "contexts" => r.read_into(&mut self.contexts),
+                "document" => r.read_into(&mut self.document),
+                "body" => r.read_into(&mut self.body),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19970,7 +21532,7 @@ pub struct KnowledgeGuestDocumentVariationContext {
     /// Required.
     ///
     /// JSON `context`.
-    pub context: Option<AddressableEntityRef>,
+    pub context: Option<Box<AddressableEntityRef>>,
     /// The list of knowledge context values associated with the variation.
     ///
     /// Required.
@@ -19984,7 +21546,7 @@ pub struct KnowledgeGuestDocumentVariationContext {
 impl KnowledgeGuestDocumentVariationContext {
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: AddressableEntityRef) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::values`].
@@ -19996,17 +21558,28 @@ impl KnowledgeGuestDocumentVariationContext {
 
 impl FromJson for KnowledgeGuestDocumentVariationContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentVariationContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "context" => r.read_into(&mut v.context),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "context" => r.read_into(&mut self.context),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20056,17 +21629,28 @@ impl KnowledgeGuestDocumentVersionReference {
 
 impl FromJson for KnowledgeGuestDocumentVersionReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentVersionReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "versionId" => r.read_into(&mut v.version_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "versionId" => r.read_into(&mut self.version_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20145,20 +21729,31 @@ impl KnowledgeGuestDocumentView {
 
 impl FromJson for KnowledgeGuestDocumentView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestDocumentView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "documentVariationId" => r.read_into(&mut v.document_variation_id),
-                "documentVersionId" => r.read_into(&mut v.document_version_id),
-                "searchId" => r.read_into(&mut v.search_id),
-                "queryType" => r.read_into(&mut v.query_type),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "documentVariationId" => r.read_into(&mut self.document_variation_id),
+                "documentVersionId" => r.read_into(&mut self.document_version_id),
+                "searchId" => r.read_into(&mut self.search_id),
+                "queryType" => r.read_into(&mut self.query_type),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20321,15 +21916,15 @@ pub struct KnowledgeGuestSearchClientApplication {
     /// Application details when type is MessengerKnowledgeApp or SupportCenter.
     ///
     /// JSON `deployment`.
-    pub deployment: Option<EntityReference>,
+    pub deployment: Option<Box<EntityReference>>,
     /// Application details when type is BotFlow.
     ///
     /// JSON `botFlow`.
-    pub bot_flow: Option<EntityReference>,
+    pub bot_flow: Option<Box<EntityReference>>,
     /// Application details when type is Assistant.
     ///
     /// JSON `assistant`.
-    pub assistant: Option<EntityReference>,
+    pub assistant: Option<Box<EntityReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -20342,36 +21937,47 @@ impl KnowledgeGuestSearchClientApplication {
     }
     /// Sets [`Self::deployment`].
     pub fn set_deployment(mut self, v: EntityReference) -> Self {
-        self.deployment = Some(v);
+        self.deployment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bot_flow`].
     pub fn set_bot_flow(mut self, v: EntityReference) -> Self {
-        self.bot_flow = Some(v);
+        self.bot_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assistant`].
     pub fn set_assistant(mut self, v: EntityReference) -> Self {
-        self.assistant = Some(v);
+        self.assistant = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeGuestSearchClientApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestSearchClientApplication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "deployment" => r.read_into(&mut v.deployment),
-                "botFlow" => r.read_into(&mut v.bot_flow),
-                "assistant" => r.read_into(&mut v.assistant),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "deployment" => r.read_into(&mut self.deployment),
+                "botFlow" => r.read_into(&mut self.bot_flow),
+                "assistant" => r.read_into(&mut self.assistant),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20496,15 +22102,15 @@ pub struct KnowledgeGuestSearchDocumentResponse {
     /// The user who created the document.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who modified the document.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// ID of the guest session.
     ///
     /// JSON `sessionId`.
@@ -20512,7 +22118,7 @@ pub struct KnowledgeGuestSearchDocumentResponse {
     /// The reference to category associated with the document.
     ///
     /// JSON `category`.
-    pub category: Option<GuestCategoryReference>,
+    pub category: Option<Box<GuestCategoryReference>>,
     /// Variations of the document.
     ///
     /// JSON `variations`.
@@ -20582,17 +22188,17 @@ impl KnowledgeGuestSearchDocumentResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_id`].
@@ -20602,7 +22208,7 @@ impl KnowledgeGuestSearchDocumentResponse {
     }
     /// Sets [`Self::category`].
     pub fn set_category(mut self, v: GuestCategoryReference) -> Self {
-        self.category = Some(v);
+        self.category = Some(Box::new(v));
         self
     }
     /// Sets [`Self::variations`].
@@ -20624,33 +22230,44 @@ impl KnowledgeGuestSearchDocumentResponse {
 
 impl FromJson for KnowledgeGuestSearchDocumentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestSearchDocumentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "visible" => r.read_into(&mut v.visible),
-                "alternatives" => r.read_into(&mut v.alternatives),
-                "state" => r.read_into(&mut v.state),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateImported" => r.read_into(&mut v.date_imported),
-                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "category" => r.read_into(&mut v.category),
-                "variations" => r.read_into(&mut v.variations),
-                "answer" => r.read_into(&mut v.answer),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "visible" => r.read_into(&mut self.visible),
+                "alternatives" => r.read_into(&mut self.alternatives),
+                "state" => r.read_into(&mut self.state),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateImported" => r.read_into(&mut self.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut self.last_published_version_number),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "category" => r.read_into(&mut self.category),
+                "variations" => r.read_into(&mut self.variations),
+                "answer" => r.read_into(&mut self.answer),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20747,7 +22364,7 @@ pub struct KnowledgeGuestSession {
     /// Required.
     ///
     /// JSON `app`.
-    pub app: Option<KnowledgeGuestSessionApp>,
+    pub app: Option<Box<KnowledgeGuestSessionApp>>,
     /// An arbitrary ID for the customer starting the session. Used to track multiple sessions started by the same customer.
     ///
     /// Required.
@@ -20778,7 +22395,7 @@ impl KnowledgeGuestSession {
     }
     /// Sets [`Self::app`].
     pub fn set_app(mut self, v: KnowledgeGuestSessionApp) -> Self {
-        self.app = Some(v);
+        self.app = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_id`].
@@ -20805,21 +22422,32 @@ impl KnowledgeGuestSession {
 
 impl FromJson for KnowledgeGuestSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "app" => r.read_into(&mut v.app),
-                "customerId" => r.read_into(&mut v.customer_id),
-                "pageUrl" => r.read_into(&mut v.page_url),
-                "contexts" => r.read_into(&mut v.contexts),
-                "journeySessionId" => r.read_into(&mut v.journey_session_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "app" => r.read_into(&mut self.app),
+                "customerId" => r.read_into(&mut self.customer_id),
+                "pageUrl" => r.read_into(&mut self.page_url),
+                "contexts" => r.read_into(&mut self.contexts),
+                "journeySessionId" => r.read_into(&mut self.journey_session_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20875,17 +22503,28 @@ impl KnowledgeGuestSessionApp {
 
 impl FromJson for KnowledgeGuestSessionApp {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestSessionApp {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "deploymentId" => r.read_into(&mut v.deployment_id),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "deploymentId" => r.read_into(&mut self.deployment_id),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20984,17 +22623,28 @@ impl KnowledgeGuestSessionContext {
 
 impl FromJson for KnowledgeGuestSessionContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeGuestSessionContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21036,7 +22686,7 @@ pub struct KnowledgeImportJobError {
     /// JSON `errors`.
     pub errors: Option<Vec<ErrorBody>>,
     /// JSON `limit`.
-    pub limit: Option<Limit>,
+    pub limit: Option<Box<Limit>>,
     /// Index of the faulty document.
     ///
     /// JSON `documentIndex`.
@@ -21098,7 +22748,7 @@ impl KnowledgeImportJobError {
     }
     /// Sets [`Self::limit`].
     pub fn set_limit(mut self, v: Limit) -> Self {
-        self.limit = Some(v);
+        self.limit = Some(Box::new(v));
         self
     }
     /// Sets [`Self::document_index`].
@@ -21110,27 +22760,38 @@ impl KnowledgeImportJobError {
 
 impl FromJson for KnowledgeImportJobError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeImportJobError {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                "status" => r.read_into(&mut v.status),
-                "entityId" => r.read_into(&mut v.entity_id),
-                "entityName" => r.read_into(&mut v.entity_name),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                "contextId" => r.read_into(&mut v.context_id),
-                "details" => r.read_into(&mut v.details),
-                "errors" => r.read_into(&mut v.errors),
-                "limit" => r.read_into(&mut v.limit),
-                "documentIndex" => r.read_into(&mut v.document_index),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                "status" => r.read_into(&mut self.status),
+                "entityId" => r.read_into(&mut self.entity_id),
+                "entityName" => r.read_into(&mut self.entity_name),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                "contextId" => r.read_into(&mut self.context_id),
+                "details" => r.read_into(&mut self.details),
+                "errors" => r.read_into(&mut self.errors),
+                "limit" => r.read_into(&mut self.limit),
+                "documentIndex" => r.read_into(&mut self.document_index),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21168,7 +22829,7 @@ pub struct KnowledgeImportJobReport {
     /// Statistics related to the import job.
     ///
     /// JSON `statistics`.
-    pub statistics: Option<KnowledgeImportJobStatistics>,
+    pub statistics: Option<Box<KnowledgeImportJobStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -21181,24 +22842,35 @@ impl KnowledgeImportJobReport {
     }
     /// Sets [`Self::statistics`].
     pub fn set_statistics(mut self, v: KnowledgeImportJobStatistics) -> Self {
-        self.statistics = Some(v);
+        self.statistics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeImportJobReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeImportJobReport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "errors" => r.read_into(&mut v.errors),
-                "statistics" => r.read_into(&mut v.statistics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "errors" => r.read_into(&mut self.errors),
+                "statistics" => r.read_into(&mut self.statistics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21234,7 +22906,7 @@ pub struct KnowledgeImportJobRequest {
     /// Additional optional settings
     ///
     /// JSON `settings`.
-    pub settings: Option<KnowledgeImportJobSettings>,
+    pub settings: Option<Box<KnowledgeImportJobSettings>>,
     /// If enabled pre-validation step will be skipped.
     ///
     /// JSON `skipConfirmationStep`.
@@ -21256,7 +22928,7 @@ impl KnowledgeImportJobRequest {
     }
     /// Sets [`Self::settings`].
     pub fn set_settings(mut self, v: KnowledgeImportJobSettings) -> Self {
-        self.settings = Some(v);
+        self.settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skip_confirmation_step`].
@@ -21268,19 +22940,30 @@ impl KnowledgeImportJobRequest {
 
 impl FromJson for KnowledgeImportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeImportJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uploadKey" => r.read_into(&mut v.upload_key),
-                "fileType" => r.read_into(&mut v.file_type),
-                "settings" => r.read_into(&mut v.settings),
-                "skipConfirmationStep" => r.read_into(&mut v.skip_confirmation_step),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uploadKey" => r.read_into(&mut self.upload_key),
+                "fileType" => r.read_into(&mut self.file_type),
+                "settings" => r.read_into(&mut self.settings),
+                "skipConfirmationStep" => r.read_into(&mut self.skip_confirmation_step),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21381,7 +23064,7 @@ pub struct KnowledgeImportJobResponse {
     /// Additional optional settings
     ///
     /// JSON `settings`.
-    pub settings: Option<KnowledgeImportJobSettings>,
+    pub settings: Option<Box<KnowledgeImportJobSettings>>,
     /// Status of the import job
     ///
     /// JSON `status`.
@@ -21389,15 +23072,15 @@ pub struct KnowledgeImportJobResponse {
     /// Report of the import job
     ///
     /// JSON `report`.
-    pub report: Option<KnowledgeImportJobReport>,
+    pub report: Option<Box<KnowledgeImportJobReport>>,
     /// Knowledge base which document import does belong to
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBase>,
+    pub knowledge_base: Option<Box<KnowledgeBase>>,
     /// The user who created the operation
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// Created date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -21446,7 +23129,7 @@ impl KnowledgeImportJobResponse {
     }
     /// Sets [`Self::settings`].
     pub fn set_settings(mut self, v: KnowledgeImportJobSettings) -> Self {
-        self.settings = Some(v);
+        self.settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -21456,17 +23139,17 @@ impl KnowledgeImportJobResponse {
     }
     /// Sets [`Self::report`].
     pub fn set_report(mut self, v: KnowledgeImportJobReport) -> Self {
-        self.report = Some(v);
+        self.report = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBase) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -21493,29 +23176,40 @@ impl KnowledgeImportJobResponse {
 
 impl FromJson for KnowledgeImportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeImportJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "downloadURL" => r.read_into(&mut v.download_url),
-                "failedEntitiesURL" => r.read_into(&mut v.failed_entities_url),
-                "uploadKey" => r.read_into(&mut v.upload_key),
-                "fileType" => r.read_into(&mut v.file_type),
-                "settings" => r.read_into(&mut v.settings),
-                "status" => r.read_into(&mut v.status),
-                "report" => r.read_into(&mut v.report),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "skipConfirmationStep" => r.read_into(&mut v.skip_confirmation_step),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "downloadURL" => r.read_into(&mut self.download_url),
+                "failedEntitiesURL" => r.read_into(&mut self.failed_entities_url),
+                "uploadKey" => r.read_into(&mut self.upload_key),
+                "fileType" => r.read_into(&mut self.file_type),
+                "settings" => r.read_into(&mut self.settings),
+                "status" => r.read_into(&mut self.status),
+                "report" => r.read_into(&mut self.report),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "skipConfirmationStep" => r.read_into(&mut self.skip_confirmation_step),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21727,19 +23421,30 @@ impl KnowledgeImportJobSettings {
 
 impl FromJson for KnowledgeImportJobSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeImportJobSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "importAsNew" => r.read_into(&mut v.import_as_new),
-                "visible" => r.read_into(&mut v.visible),
-                "categoryId" => r.read_into(&mut v.category_id),
-                "labelIds" => r.read_into(&mut v.label_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "importAsNew" => r.read_into(&mut self.import_as_new),
+                "visible" => r.read_into(&mut self.visible),
+                "categoryId" => r.read_into(&mut self.category_id),
+                "labelIds" => r.read_into(&mut self.label_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21924,32 +23629,43 @@ impl KnowledgeImportJobStatistics {
 
 impl FromJson for KnowledgeImportJobStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeImportJobStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "countDocumentImportActivityCreate" => r.read_into(&mut v.count_document_import_activity_create),
-                "countDocumentImportActivityUpdate" => r.read_into(&mut v.count_document_import_activity_update),
-                "countDocumentStateDraft" => r.read_into(&mut v.count_document_state_draft),
-                "countDocumentStatePublished" => r.read_into(&mut v.count_document_state_published),
-                "countDocumentValidationSuccess" => r.read_into(&mut v.count_document_validation_success),
-                "countDocumentValidationFailure" => r.read_into(&mut v.count_document_validation_failure),
-                "countDocumentImportSuccess" => r.read_into(&mut v.count_document_import_success),
-                "countDocumentImportFailure" => r.read_into(&mut v.count_document_import_failure),
-                "countCategoryValidationSuccess" => r.read_into(&mut v.count_category_validation_success),
-                "countCategoryValidationFailure" => r.read_into(&mut v.count_category_validation_failure),
-                "countCategoryImportSuccess" => r.read_into(&mut v.count_category_import_success),
-                "countCategoryImportFailure" => r.read_into(&mut v.count_category_import_failure),
-                "countLabelValidationSuccess" => r.read_into(&mut v.count_label_validation_success),
-                "countLabelValidationFailure" => r.read_into(&mut v.count_label_validation_failure),
-                "countLabelImportSuccess" => r.read_into(&mut v.count_label_import_success),
-                "countLabelImportFailure" => r.read_into(&mut v.count_label_import_failure),
-                "migrationDetected" => r.read_into(&mut v.migration_detected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "countDocumentImportActivityCreate" => r.read_into(&mut self.count_document_import_activity_create),
+                "countDocumentImportActivityUpdate" => r.read_into(&mut self.count_document_import_activity_update),
+                "countDocumentStateDraft" => r.read_into(&mut self.count_document_state_draft),
+                "countDocumentStatePublished" => r.read_into(&mut self.count_document_state_published),
+                "countDocumentValidationSuccess" => r.read_into(&mut self.count_document_validation_success),
+                "countDocumentValidationFailure" => r.read_into(&mut self.count_document_validation_failure),
+                "countDocumentImportSuccess" => r.read_into(&mut self.count_document_import_success),
+                "countDocumentImportFailure" => r.read_into(&mut self.count_document_import_failure),
+                "countCategoryValidationSuccess" => r.read_into(&mut self.count_category_validation_success),
+                "countCategoryValidationFailure" => r.read_into(&mut self.count_category_validation_failure),
+                "countCategoryImportSuccess" => r.read_into(&mut self.count_category_import_success),
+                "countCategoryImportFailure" => r.read_into(&mut self.count_category_import_failure),
+                "countLabelValidationSuccess" => r.read_into(&mut self.count_label_validation_success),
+                "countLabelValidationFailure" => r.read_into(&mut self.count_label_validation_failure),
+                "countLabelImportSuccess" => r.read_into(&mut self.count_label_import_success),
+                "countLabelImportFailure" => r.read_into(&mut self.count_label_import_failure),
+                "migrationDetected" => r.read_into(&mut self.migration_detected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22030,19 +23746,30 @@ impl KnowledgeIntegrationFilter {
 
 impl FromJson for KnowledgeIntegrationFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeIntegrationFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "action" => r.read_into(&mut v.action),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "action" => r.read_into(&mut self.action),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22237,17 +23964,28 @@ impl KnowledgeIntegrationFilterValue {
 
 impl FromJson for KnowledgeIntegrationFilterValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeIntegrationFilterValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22286,16 +24024,27 @@ impl KnowledgeIntegrationOptionsResponse {
 
 impl FromJson for KnowledgeIntegrationOptionsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeIntegrationOptionsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filters" => r.read_into(&mut v.filters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filters" => r.read_into(&mut self.filters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22344,17 +24093,28 @@ impl KnowledgeIntegrationReference {
 
 impl FromJson for KnowledgeIntegrationReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeIntegrationReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22411,18 +24171,29 @@ impl KnowledgeOperationSource {
 
 impl FromJson for KnowledgeOperationSource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeOperationSource {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22531,18 +24302,29 @@ impl KnowledgeParseImportResult {
 
 impl FromJson for KnowledgeParseImportResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeParseImportResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "success" => r.read_into(&mut v.success),
-                "failure" => r.read_into(&mut v.failure),
-                "errors" => r.read_into(&mut v.errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "success" => r.read_into(&mut self.success),
+                "failure" => r.read_into(&mut self.failure),
+                "errors" => r.read_into(&mut self.errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22593,17 +24375,28 @@ impl KnowledgeParseJobRequest {
 
 impl FromJson for KnowledgeParseJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeParseJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uploadKey" => r.read_into(&mut v.upload_key),
-                "hints" => r.read_into(&mut v.hints),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uploadKey" => r.read_into(&mut self.upload_key),
+                "hints" => r.read_into(&mut self.hints),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22651,17 +24444,28 @@ impl KnowledgeParseJobRequestImport {
 
 impl FromJson for KnowledgeParseJobRequestImport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeParseJobRequestImport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "edits" => r.read_into(&mut v.edits),
-                "excludes" => r.read_into(&mut v.excludes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "edits" => r.read_into(&mut self.edits),
+                "excludes" => r.read_into(&mut self.excludes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22700,16 +24504,27 @@ impl KnowledgeParseJobRequestPatch {
 
 impl FromJson for KnowledgeParseJobRequestPatch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeParseJobRequestPatch {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "hints" => r.read_into(&mut v.hints),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "hints" => r.read_into(&mut self.hints),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22752,11 +24567,11 @@ pub struct KnowledgeParseJobResponse {
     /// Result of the import phase
     ///
     /// JSON `importResult`.
-    pub import_result: Option<KnowledgeParseImportResult>,
+    pub import_result: Option<Box<KnowledgeParseImportResult>>,
     /// The user who created the operation
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// Created date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -22801,12 +24616,12 @@ impl KnowledgeParseJobResponse {
     }
     /// Sets [`Self::import_result`].
     pub fn set_import_result(mut self, v: KnowledgeParseImportResult) -> Self {
-        self.import_result = Some(v);
+        self.import_result = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -22828,25 +24643,36 @@ impl KnowledgeParseJobResponse {
 
 impl FromJson for KnowledgeParseJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeParseJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "downloadURL" => r.read_into(&mut v.download_url),
-                "hints" => r.read_into(&mut v.hints),
-                "status" => r.read_into(&mut v.status),
-                "parseResults" => r.read_into(&mut v.parse_results),
-                "importResult" => r.read_into(&mut v.import_result),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "downloadURL" => r.read_into(&mut self.download_url),
+                "hints" => r.read_into(&mut self.hints),
+                "status" => r.read_into(&mut self.status),
+                "parseResults" => r.read_into(&mut self.parse_results),
+                "importResult" => r.read_into(&mut self.import_result),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22957,7 +24783,7 @@ pub struct KnowledgeParseRecord {
     /// Parsed article content.
     ///
     /// JSON `body`.
-    pub body: Option<DocumentBody>,
+    pub body: Option<Box<DocumentBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -22975,25 +24801,36 @@ impl KnowledgeParseRecord {
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: DocumentBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeParseRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeParseRecord {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "body" => r.read_into(&mut v.body),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "body" => r.read_into(&mut self.body),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23069,20 +24906,31 @@ impl KnowledgeRetrievedReference {
 
 impl FromJson for KnowledgeRetrievedReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeRetrievedReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "confidence" => r.read_into(&mut v.confidence),
-                "text" => r.read_into(&mut v.text),
-                "fileName" => r.read_into(&mut v.file_name),
-                "url" => r.read_into(&mut v.url),
-                "usedForGeneration" => r.read_into(&mut v.used_for_generation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "confidence" => r.read_into(&mut self.confidence),
+                "text" => r.read_into(&mut self.text),
+                "fileName" => r.read_into(&mut self.file_name),
+                "url" => r.read_into(&mut self.url),
+                "usedForGeneration" => r.read_into(&mut self.used_for_generation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23115,15 +24963,15 @@ pub struct KnowledgeSearchClientApplication {
     /// Application details when type is MessengerKnowledgeApp or SupportCenter.
     ///
     /// JSON `deployment`.
-    pub deployment: Option<AddressableEntityRef>,
+    pub deployment: Option<Box<AddressableEntityRef>>,
     /// Application details when type is BotFlow.
     ///
     /// JSON `botFlow`.
-    pub bot_flow: Option<AddressableEntityRef>,
+    pub bot_flow: Option<Box<AddressableEntityRef>>,
     /// Application details when type is Assistant.
     ///
     /// JSON `assistant`.
-    pub assistant: Option<AddressableEntityRef>,
+    pub assistant: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -23136,36 +24984,47 @@ impl KnowledgeSearchClientApplication {
     }
     /// Sets [`Self::deployment`].
     pub fn set_deployment(mut self, v: AddressableEntityRef) -> Self {
-        self.deployment = Some(v);
+        self.deployment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bot_flow`].
     pub fn set_bot_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.bot_flow = Some(v);
+        self.bot_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assistant`].
     pub fn set_assistant(mut self, v: AddressableEntityRef) -> Self {
-        self.assistant = Some(v);
+        self.assistant = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeSearchClientApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSearchClientApplication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "deployment" => r.read_into(&mut v.deployment),
-                "botFlow" => r.read_into(&mut v.bot_flow),
-                "assistant" => r.read_into(&mut v.assistant),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "deployment" => r.read_into(&mut self.deployment),
+                "botFlow" => r.read_into(&mut self.bot_flow),
+                "assistant" => r.read_into(&mut self.assistant),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23290,19 +25149,19 @@ pub struct KnowledgeSearchDocumentResponse {
     /// The user who created the document.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who modified the document.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The version of the document.
     ///
     /// JSON `documentVersion`.
-    pub document_version: Option<AddressableEntityRef>,
+    pub document_version: Option<Box<AddressableEntityRef>>,
     /// The reference to category associated with the document.
     ///
     /// JSON `category`.
-    pub category: Option<CategoryResponse>,
+    pub category: Option<Box<CategoryResponse>>,
     /// The references to labels associated with the document.
     ///
     /// JSON `labels`.
@@ -23310,7 +25169,7 @@ pub struct KnowledgeSearchDocumentResponse {
     /// Knowledge base to which the document belongs to.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The reference to external id associated with the document.
     ///
     /// JSON `externalId`.
@@ -23322,7 +25181,7 @@ pub struct KnowledgeSearchDocumentResponse {
     /// The reference to source associated with the document.
     ///
     /// JSON `source`.
-    pub source: Option<AddressableEntityRef>,
+    pub source: Option<Box<AddressableEntityRef>>,
     /// Whether the document is read-only.
     ///
     /// JSON `readonly`.
@@ -23396,22 +25255,22 @@ impl KnowledgeSearchDocumentResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::document_version`].
     pub fn set_document_version(mut self, v: AddressableEntityRef) -> Self {
-        self.document_version = Some(v);
+        self.document_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::category`].
     pub fn set_category(mut self, v: CategoryResponse) -> Self {
-        self.category = Some(v);
+        self.category = Some(Box::new(v));
         self
     }
     /// Sets [`Self::labels`].
@@ -23421,7 +25280,7 @@ impl KnowledgeSearchDocumentResponse {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_id`].
@@ -23436,7 +25295,7 @@ impl KnowledgeSearchDocumentResponse {
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: AddressableEntityRef) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::readonly`].
@@ -23463,38 +25322,49 @@ impl KnowledgeSearchDocumentResponse {
 
 impl FromJson for KnowledgeSearchDocumentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSearchDocumentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "visible" => r.read_into(&mut v.visible),
-                "alternatives" => r.read_into(&mut v.alternatives),
-                "state" => r.read_into(&mut v.state),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateImported" => r.read_into(&mut v.date_imported),
-                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "documentVersion" => r.read_into(&mut v.document_version),
-                "category" => r.read_into(&mut v.category),
-                "labels" => r.read_into(&mut v.labels),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "externalId" => r.read_into(&mut v.external_id),
-                "externalUrl" => r.read_into(&mut v.external_url),
-                "source" => r.read_into(&mut v.source),
-                "readonly" => r.read_into(&mut v.readonly),
-                "variations" => r.read_into(&mut v.variations),
-                "answer" => r.read_into(&mut v.answer),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "visible" => r.read_into(&mut self.visible),
+                "alternatives" => r.read_into(&mut self.alternatives),
+                "state" => r.read_into(&mut self.state),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateImported" => r.read_into(&mut self.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut self.last_published_version_number),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "documentVersion" => r.read_into(&mut self.document_version),
+                "category" => r.read_into(&mut self.category),
+                "labels" => r.read_into(&mut self.labels),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "externalId" => r.read_into(&mut self.external_id),
+                "externalUrl" => r.read_into(&mut self.external_url),
+                "source" => r.read_into(&mut self.source),
+                "readonly" => r.read_into(&mut self.readonly),
+                "variations" => r.read_into(&mut self.variations),
+                "answer" => r.read_into(&mut self.answer),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23604,7 +25474,7 @@ pub struct KnowledgeSearchPreviewRequest {
     /// Required.
     ///
     /// JSON `generationSetting`.
-    pub generation_setting: Option<KnowledgeGenerationSetting>,
+    pub generation_setting: Option<Box<KnowledgeGenerationSetting>>,
     /// Indicates if stateful search and generation is enabled for the knowledge setting.
     ///
     /// JSON `stateful`.
@@ -23616,15 +25486,15 @@ pub struct KnowledgeSearchPreviewRequest {
     /// Composite tag filter applied to the search preview.
     ///
     /// JSON `filter`.
-    pub filter: Option<V3SourceTagFilter>,
+    pub filter: Option<Box<V3SourceTagFilter>>,
     /// The touchpoint application to simulate for the preview.
     ///
     /// JSON `application`.
-    pub application: Option<V3KnowledgeSearchPreviewClientApplication>,
+    pub application: Option<Box<V3KnowledgeSearchPreviewClientApplication>>,
     /// The channel context to simulate for the preview.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeV3PreviewConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeV3PreviewConversationContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -23642,7 +25512,7 @@ impl KnowledgeSearchPreviewRequest {
     }
     /// Sets [`Self::generation_setting`].
     pub fn set_generation_setting(mut self, v: KnowledgeGenerationSetting) -> Self {
-        self.generation_setting = Some(v);
+        self.generation_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::stateful`].
@@ -23657,40 +25527,51 @@ impl KnowledgeSearchPreviewRequest {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: V3SourceTagFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: V3KnowledgeSearchPreviewClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeV3PreviewConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeSearchPreviewRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSearchPreviewRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "sources" => r.read_into(&mut v.sources),
-                "generationSetting" => r.read_into(&mut v.generation_setting),
-                "stateful" => r.read_into(&mut v.stateful),
-                "conversationTurns" => r.read_into(&mut v.conversation_turns),
-                "filter" => r.read_into(&mut v.filter),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "sources" => r.read_into(&mut self.sources),
+                "generationSetting" => r.read_into(&mut self.generation_setting),
+                "stateful" => r.read_into(&mut self.stateful),
+                "conversationTurns" => r.read_into(&mut self.conversation_turns),
+                "filter" => r.read_into(&mut self.filter),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23732,15 +25613,15 @@ pub struct KnowledgeSearchPreviewResponse {
     /// Content matching the search query.
     ///
     /// JSON `result`.
-    pub result: Option<KnowledgeSearchResult>,
+    pub result: Option<Box<KnowledgeSearchResult>>,
     /// The touchpoint application used for the preview.
     ///
     /// JSON `application`.
-    pub application: Option<V3KnowledgeSearchPreviewClientApplication>,
+    pub application: Option<Box<V3KnowledgeSearchPreviewClientApplication>>,
     /// The channel context used for the preview.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeV3PreviewConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeV3PreviewConversationContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -23763,38 +25644,49 @@ impl KnowledgeSearchPreviewResponse {
     }
     /// Sets [`Self::result`].
     pub fn set_result(mut self, v: KnowledgeSearchResult) -> Self {
-        self.result = Some(v);
+        self.result = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: V3KnowledgeSearchPreviewClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeV3PreviewConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeSearchPreviewResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSearchPreviewResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "searchId" => r.read_into(&mut v.search_id),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "result" => r.read_into(&mut v.result),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "searchId" => r.read_into(&mut self.search_id),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "result" => r.read_into(&mut self.result),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23846,17 +25738,28 @@ impl KnowledgeSearchResult {
 
 impl FromJson for KnowledgeSearchResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSearchResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "generatedAnswer" => r.read_into(&mut v.generated_answer),
-                "retrievedReferences" => r.read_into(&mut v.retrieved_references),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "generatedAnswer" => r.read_into(&mut self.generated_answer),
+                "retrievedReferences" => r.read_into(&mut self.retrieved_references),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23914,19 +25817,30 @@ impl KnowledgeSettingListing {
 
 impl FromJson for KnowledgeSettingListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSettingListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23968,7 +25882,7 @@ pub struct KnowledgeSettingsRequest {
     /// Setting for answer generation.
     ///
     /// JSON `generationSetting`.
-    pub generation_setting: Option<KnowledgeGenerationSetting>,
+    pub generation_setting: Option<Box<KnowledgeGenerationSetting>>,
     /// Indicates if stateful search and generation is enabled for the knowledge setting.
     ///
     /// JSON `stateful`.
@@ -23976,7 +25890,7 @@ pub struct KnowledgeSettingsRequest {
     /// Composite tag filter of search results.
     ///
     /// JSON `filter`.
-    pub filter: Option<V3SourceTagFilter>,
+    pub filter: Option<Box<V3SourceTagFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -23999,7 +25913,7 @@ impl KnowledgeSettingsRequest {
     }
     /// Sets [`Self::generation_setting`].
     pub fn set_generation_setting(mut self, v: KnowledgeGenerationSetting) -> Self {
-        self.generation_setting = Some(v);
+        self.generation_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::stateful`].
@@ -24009,28 +25923,39 @@ impl KnowledgeSettingsRequest {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: V3SourceTagFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSettingsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "sources" => r.read_into(&mut v.sources),
-                "generationSetting" => r.read_into(&mut v.generation_setting),
-                "stateful" => r.read_into(&mut v.stateful),
-                "filter" => r.read_into(&mut v.filter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "sources" => r.read_into(&mut self.sources),
+                "generationSetting" => r.read_into(&mut self.generation_setting),
+                "stateful" => r.read_into(&mut self.stateful),
+                "filter" => r.read_into(&mut self.filter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24074,7 +25999,7 @@ pub struct KnowledgeSettingsResponse {
     /// Settings for answer generation.
     ///
     /// JSON `generationSetting`.
-    pub generation_setting: Option<KnowledgeGenerationSetting>,
+    pub generation_setting: Option<Box<KnowledgeGenerationSetting>>,
     /// Indicates if stateful search and generation is enabled for the knowledge setting.
     ///
     /// JSON `stateful`.
@@ -24082,7 +26007,7 @@ pub struct KnowledgeSettingsResponse {
     /// Composite tag filter of search results.
     ///
     /// JSON `filter`.
-    pub filter: Option<V3SourceTagFilter>,
+    pub filter: Option<Box<V3SourceTagFilter>>,
     /// Knowledge setting created date-time. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -24094,7 +26019,7 @@ pub struct KnowledgeSettingsResponse {
     /// The user who modified the knowledge setting.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -24126,7 +26051,7 @@ impl KnowledgeSettingsResponse {
     }
     /// Sets [`Self::generation_setting`].
     pub fn set_generation_setting(mut self, v: KnowledgeGenerationSetting) -> Self {
-        self.generation_setting = Some(v);
+        self.generation_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::stateful`].
@@ -24136,7 +26061,7 @@ impl KnowledgeSettingsResponse {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: V3SourceTagFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -24151,7 +26076,7 @@ impl KnowledgeSettingsResponse {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -24163,26 +26088,37 @@ impl KnowledgeSettingsResponse {
 
 impl FromJson for KnowledgeSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSettingsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "sources" => r.read_into(&mut v.sources),
-                "generationSetting" => r.read_into(&mut v.generation_setting),
-                "stateful" => r.read_into(&mut v.stateful),
-                "filter" => r.read_into(&mut v.filter),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "sources" => r.read_into(&mut self.sources),
+                "generationSetting" => r.read_into(&mut self.generation_setting),
+                "stateful" => r.read_into(&mut self.stateful),
+                "filter" => r.read_into(&mut self.filter),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24227,11 +26163,11 @@ pub struct KnowledgeSourcesSearchRequest {
     /// The client application details from which search requested.
     ///
     /// JSON `application`.
-    pub application: Option<V3KnowledgeSearchClientApplication>,
+    pub application: Option<Box<V3KnowledgeSearchClientApplication>>,
     /// Conversation context information if the search is initiated in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeV3ConversationContext>,
+    pub conversation_context: Option<Box<KnowledgeV3ConversationContext>>,
     /// The session id for search request.
     ///
     /// JSON `sessionId`.
@@ -24265,12 +26201,12 @@ impl KnowledgeSourcesSearchRequest {
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: V3KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeV3ConversationContext) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_id`].
@@ -24297,23 +26233,34 @@ impl KnowledgeSourcesSearchRequest {
 
 impl FromJson for KnowledgeSourcesSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSourcesSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "knowledgeSettingId" => r.read_into(&mut v.knowledge_setting_id),
-                "application" => r.read_into(&mut v.application),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "queryType" => r.read_into(&mut v.query_type),
-                "generationLanguage" => r.read_into(&mut v.generation_language),
-                "conversationTurns" => r.read_into(&mut v.conversation_turns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "knowledgeSettingId" => r.read_into(&mut self.knowledge_setting_id),
+                "application" => r.read_into(&mut self.application),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "queryType" => r.read_into(&mut self.query_type),
+                "generationLanguage" => r.read_into(&mut self.generation_language),
+                "conversationTurns" => r.read_into(&mut self.conversation_turns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24621,7 +26568,7 @@ pub struct KnowledgeSourcesSearchResponse {
     /// Content matching the search query.
     ///
     /// JSON `result`.
-    pub result: Option<KnowledgeSearchResult>,
+    pub result: Option<Box<KnowledgeSearchResult>>,
     /// Knowledge Setting Id used for the search request.
     ///
     /// JSON `knowledgeSettingId`.
@@ -24629,11 +26576,11 @@ pub struct KnowledgeSourcesSearchResponse {
     /// Conversation context information if the search is initiated in the context of a conversation.
     ///
     /// JSON `conversationContext`.
-    pub conversation_context: Option<KnowledgeV3ConversationContextResponse>,
+    pub conversation_context: Option<Box<KnowledgeV3ConversationContextResponse>>,
     /// The client application details from which search happened.
     ///
     /// JSON `application`.
-    pub application: Option<V3KnowledgeSearchClientApplication>,
+    pub application: Option<Box<V3KnowledgeSearchClientApplication>>,
     /// The type of the query that initiates the search.
     ///
     /// JSON `queryType`.
@@ -24668,7 +26615,7 @@ impl KnowledgeSourcesSearchResponse {
     }
     /// Sets [`Self::result`].
     pub fn set_result(mut self, v: KnowledgeSearchResult) -> Self {
-        self.result = Some(v);
+        self.result = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_setting_id`].
@@ -24678,12 +26625,12 @@ impl KnowledgeSourcesSearchResponse {
     }
     /// Sets [`Self::conversation_context`].
     pub fn set_conversation_context(mut self, v: KnowledgeV3ConversationContextResponse) -> Self {
-        self.conversation_context = Some(v);
+        self.conversation_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::application`].
     pub fn set_application(mut self, v: V3KnowledgeSearchClientApplication) -> Self {
-        self.application = Some(v);
+        self.application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::query_type`].
@@ -24705,25 +26652,36 @@ impl KnowledgeSourcesSearchResponse {
 
 impl FromJson for KnowledgeSourcesSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSourcesSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "query" => r.read_into(&mut v.query),
-                "searchId" => r.read_into(&mut v.search_id),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "result" => r.read_into(&mut v.result),
-                "knowledgeSettingId" => r.read_into(&mut v.knowledge_setting_id),
-                "conversationContext" => r.read_into(&mut v.conversation_context),
-                "application" => r.read_into(&mut v.application),
-                "queryType" => r.read_into(&mut v.query_type),
-                "generationLanguage" => r.read_into(&mut v.generation_language),
-                "answerGeneration" => r.read_into(&mut v.answer_generation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "query" => r.read_into(&mut self.query),
+                "searchId" => r.read_into(&mut self.search_id),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "result" => r.read_into(&mut self.result),
+                "knowledgeSettingId" => r.read_into(&mut self.knowledge_setting_id),
+                "conversationContext" => r.read_into(&mut self.conversation_context),
+                "application" => r.read_into(&mut self.application),
+                "queryType" => r.read_into(&mut self.query_type),
+                "generationLanguage" => r.read_into(&mut self.generation_language),
+                "answerGeneration" => r.read_into(&mut self.answer_generation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25025,7 +26983,7 @@ pub struct KnowledgeSyncJobReport {
     /// Statistics related to the sync job.
     ///
     /// JSON `statistics`.
-    pub statistics: Option<KnowledgeSyncJobStatistics>,
+    pub statistics: Option<Box<KnowledgeSyncJobStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -25038,24 +26996,35 @@ impl KnowledgeSyncJobReport {
     }
     /// Sets [`Self::statistics`].
     pub fn set_statistics(mut self, v: KnowledgeSyncJobStatistics) -> Self {
-        self.statistics = Some(v);
+        self.statistics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for KnowledgeSyncJobReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSyncJobReport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "errors" => r.read_into(&mut v.errors),
-                "statistics" => r.read_into(&mut v.statistics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "errors" => r.read_into(&mut self.errors),
+                "statistics" => r.read_into(&mut self.statistics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25105,17 +27074,28 @@ impl KnowledgeSyncJobRequest {
 
 impl FromJson for KnowledgeSyncJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSyncJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uploadKey" => r.read_into(&mut v.upload_key),
-                "sourceId" => r.read_into(&mut v.source_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uploadKey" => r.read_into(&mut self.upload_key),
+                "sourceId" => r.read_into(&mut self.source_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25149,11 +27129,11 @@ pub struct KnowledgeSyncJobResponse {
     /// Report of the sync job
     ///
     /// JSON `report`.
-    pub report: Option<KnowledgeSyncJobReport>,
+    pub report: Option<Box<KnowledgeSyncJobReport>>,
     /// Knowledge base which document export belongs to.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The timestamp of when the export began. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -25165,7 +27145,7 @@ pub struct KnowledgeSyncJobResponse {
     /// The user who created the operation
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The URL of the location at which the caller can download the sync file, when available.
     ///
     /// JSON `downloadURL`.
@@ -25177,7 +27157,7 @@ pub struct KnowledgeSyncJobResponse {
     /// Source of the sync job.
     ///
     /// JSON `source`.
-    pub source: Option<KnowledgeOperationSource>,
+    pub source: Option<Box<KnowledgeOperationSource>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -25204,12 +27184,12 @@ impl KnowledgeSyncJobResponse {
     }
     /// Sets [`Self::report`].
     pub fn set_report(mut self, v: KnowledgeSyncJobReport) -> Self {
-        self.report = Some(v);
+        self.report = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -25224,7 +27204,7 @@ impl KnowledgeSyncJobResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::download_url`].
@@ -25239,7 +27219,7 @@ impl KnowledgeSyncJobResponse {
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: KnowledgeOperationSource) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -25251,27 +27231,38 @@ impl KnowledgeSyncJobResponse {
 
 impl FromJson for KnowledgeSyncJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSyncJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "uploadKey" => r.read_into(&mut v.upload_key),
-                "status" => r.read_into(&mut v.status),
-                "report" => r.read_into(&mut v.report),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "downloadURL" => r.read_into(&mut v.download_url),
-                "failedEntitiesURL" => r.read_into(&mut v.failed_entities_url),
-                "source" => r.read_into(&mut v.source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "uploadKey" => r.read_into(&mut self.upload_key),
+                "status" => r.read_into(&mut self.status),
+                "report" => r.read_into(&mut self.report),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "downloadURL" => r.read_into(&mut self.download_url),
+                "failedEntitiesURL" => r.read_into(&mut self.failed_entities_url),
+                "source" => r.read_into(&mut self.source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25538,31 +27529,42 @@ impl KnowledgeSyncJobStatistics {
 
 impl FromJson for KnowledgeSyncJobStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSyncJobStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "countDocumentImportActivityCreate" => r.read_into(&mut v.count_document_import_activity_create),
-                "countDocumentImportActivityUpdate" => r.read_into(&mut v.count_document_import_activity_update),
-                "countDocumentStateDraft" => r.read_into(&mut v.count_document_state_draft),
-                "countDocumentStatePublished" => r.read_into(&mut v.count_document_state_published),
-                "countDocumentImportSuccess" => r.read_into(&mut v.count_document_import_success),
-                "countDocumentImportFailure" => r.read_into(&mut v.count_document_import_failure),
-                "countCategoryImportSuccess" => r.read_into(&mut v.count_category_import_success),
-                "countCategoryImportFailure" => r.read_into(&mut v.count_category_import_failure),
-                "countLabelImportSuccess" => r.read_into(&mut v.count_label_import_success),
-                "countLabelImportFailure" => r.read_into(&mut v.count_label_import_failure),
-                "countDocumentDeleteSuccess" => r.read_into(&mut v.count_document_delete_success),
-                "countDocumentDeleteFailure" => r.read_into(&mut v.count_document_delete_failure),
-                "countCategoryDeleteSuccess" => r.read_into(&mut v.count_category_delete_success),
-                "countCategoryDeleteFailure" => r.read_into(&mut v.count_category_delete_failure),
-                "countLabelDeleteSuccess" => r.read_into(&mut v.count_label_delete_success),
-                "countLabelDeleteFailure" => r.read_into(&mut v.count_label_delete_failure),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "countDocumentImportActivityCreate" => r.read_into(&mut self.count_document_import_activity_create),
+                "countDocumentImportActivityUpdate" => r.read_into(&mut self.count_document_import_activity_update),
+                "countDocumentStateDraft" => r.read_into(&mut self.count_document_state_draft),
+                "countDocumentStatePublished" => r.read_into(&mut self.count_document_state_published),
+                "countDocumentImportSuccess" => r.read_into(&mut self.count_document_import_success),
+                "countDocumentImportFailure" => r.read_into(&mut self.count_document_import_failure),
+                "countCategoryImportSuccess" => r.read_into(&mut self.count_category_import_success),
+                "countCategoryImportFailure" => r.read_into(&mut self.count_category_import_failure),
+                "countLabelImportSuccess" => r.read_into(&mut self.count_label_import_success),
+                "countLabelImportFailure" => r.read_into(&mut self.count_label_import_failure),
+                "countDocumentDeleteSuccess" => r.read_into(&mut self.count_document_delete_success),
+                "countDocumentDeleteFailure" => r.read_into(&mut self.count_document_delete_failure),
+                "countCategoryDeleteSuccess" => r.read_into(&mut self.count_category_delete_success),
+                "countCategoryDeleteFailure" => r.read_into(&mut self.count_category_delete_failure),
+                "countLabelDeleteSuccess" => r.read_into(&mut self.count_label_delete_success),
+                "countLabelDeleteFailure" => r.read_into(&mut self.count_label_delete_failure),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25653,20 +27655,31 @@ impl KnowledgeV3ConversationContext {
 
 impl FromJson for KnowledgeV3ConversationContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeV3ConversationContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "messageType" => r.read_into(&mut v.message_type),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "messageType" => r.read_into(&mut self.message_type),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25865,15 +27878,15 @@ pub struct KnowledgeV3ConversationContextResponse {
     /// Required.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The queue used to assign the interaction to the user.
     ///
     /// JSON `queue`.
-    pub queue: Option<AddressableEntityRef>,
+    pub queue: Option<Box<AddressableEntityRef>>,
     /// The end-user participant of the conversation.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<AddressableEntityRef>,
+    pub external_contact: Option<Box<AddressableEntityRef>>,
     /// The media type of the conversation.
     ///
     /// JSON `mediaType`.
@@ -25885,17 +27898,17 @@ pub struct KnowledgeV3ConversationContextResponse {
 impl KnowledgeV3ConversationContextResponse {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AddressableEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: AddressableEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -25907,19 +27920,30 @@ impl KnowledgeV3ConversationContextResponse {
 
 impl FromJson for KnowledgeV3ConversationContextResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeV3ConversationContextResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "queue" => r.read_into(&mut v.queue),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "queue" => r.read_into(&mut self.queue),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26021,16 +28045,27 @@ impl KnowledgeV3PreviewConversationContext {
 
 impl FromJson for KnowledgeV3PreviewConversationContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeV3PreviewConversationContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26155,20 +28190,31 @@ impl LabelCreateRequest {
 
 impl FromJson for LabelCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LabelCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "color" => r.read_into(&mut v.color),
-                "externalId" => r.read_into(&mut v.external_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "color" => r.read_into(&mut self.color),
+                "externalId" => r.read_into(&mut self.external_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26229,19 +28275,30 @@ impl LabelListing {
 
 impl FromJson for LabelListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LabelListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26345,23 +28402,34 @@ impl LabelResponse {
 
 impl FromJson for LabelResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LabelResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "color" => r.read_into(&mut v.color),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "documentCount" => r.read_into(&mut v.document_count),
-                "externalId" => r.read_into(&mut v.external_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "color" => r.read_into(&mut self.color),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "documentCount" => r.read_into(&mut self.document_count),
+                "externalId" => r.read_into(&mut self.external_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26442,20 +28510,31 @@ impl LabelUpdateRequest {
 
 impl FromJson for LabelUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LabelUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "color" => r.read_into(&mut v.color),
-                "externalId" => r.read_into(&mut v.external_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "color" => r.read_into(&mut self.color),
+                "externalId" => r.read_into(&mut self.external_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26515,18 +28594,29 @@ impl OperationCreatorUserResponse {
 
 impl FromJson for OperationCreatorUserResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OperationCreatorUserResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26632,19 +28722,30 @@ impl OperationListing {
 
 impl FromJson for OperationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OperationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26682,7 +28783,7 @@ pub struct OperationResponse {
     /// The user who created the operation.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// Operation creation date-time. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -26694,7 +28795,7 @@ pub struct OperationResponse {
     /// Source of the operation.
     ///
     /// JSON `source`.
-    pub source: Option<KnowledgeOperationSource>,
+    pub source: Option<Box<KnowledgeOperationSource>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -26721,7 +28822,7 @@ impl OperationResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -26736,7 +28837,7 @@ impl OperationResponse {
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: KnowledgeOperationSource) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -26748,23 +28849,34 @@ impl OperationResponse {
 
 impl FromJson for OperationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OperationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "type" => r.read_into(&mut v.r#type),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "source" => r.read_into(&mut v.source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "type" => r.read_into(&mut self.r#type),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "source" => r.read_into(&mut self.source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26877,17 +28989,28 @@ impl PhraseAssociations {
 
 impl FromJson for PhraseAssociations {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhraseAssociations {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phraseId" => r.read_into(&mut v.phrase_id),
-                "documentId" => r.read_into(&mut v.document_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phraseId" => r.read_into(&mut self.phrase_id),
+                "documentId" => r.read_into(&mut self.document_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26959,19 +29082,30 @@ impl PresentedKnowledgeDocument {
 
 impl FromJson for PresentedKnowledgeDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PresentedKnowledgeDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "documentId" => r.read_into(&mut v.document_id),
-                "documentVariationId" => r.read_into(&mut v.document_variation_id),
-                "documentVersionId" => r.read_into(&mut v.document_version_id),
-                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "documentId" => r.read_into(&mut self.document_id),
+                "documentVariationId" => r.read_into(&mut self.document_variation_id),
+                "documentVersionId" => r.read_into(&mut self.document_version_id),
+                "surfacingMethod" => r.read_into(&mut self.surfacing_method),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27098,19 +29232,30 @@ impl SalesforceSettings {
 
 impl FromJson for SalesforceSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SalesforceSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "channel" => r.read_into(&mut v.channel),
-                "language" => r.read_into(&mut v.language),
-                "categories" => r.read_into(&mut v.categories),
-                "baseUrl" => r.read_into(&mut v.base_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "channel" => r.read_into(&mut self.channel),
+                "language" => r.read_into(&mut self.language),
+                "categories" => r.read_into(&mut self.categories),
+                "baseUrl" => r.read_into(&mut self.base_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27209,7 +29354,7 @@ pub struct SalesforceSourceRequest {
     /// The settings of the source.
     ///
     /// JSON `settings`.
-    pub settings: Option<SalesforceSettings>,
+    pub settings: Option<Box<SalesforceSettings>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -27241,7 +29386,7 @@ impl SalesforceSourceRequest {
     }
     /// Sets [`Self::settings`].
     pub fn set_settings(mut self, v: SalesforceSettings) -> Self {
-        self.settings = Some(v);
+        self.settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -27253,21 +29398,32 @@ impl SalesforceSourceRequest {
 
 impl FromJson for SalesforceSourceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SalesforceSourceRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "schedulePeriod" => r.read_into(&mut v.schedule_period),
-                "settings" => r.read_into(&mut v.settings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "schedulePeriod" => r.read_into(&mut self.schedule_period),
+                "settings" => r.read_into(&mut self.settings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27315,7 +29471,7 @@ pub struct SalesforceSourceResponse {
     /// The reference to the integration associated with the source.
     ///
     /// JSON `integration`.
-    pub integration: Option<KnowledgeIntegrationReference>,
+    pub integration: Option<Box<KnowledgeIntegrationReference>>,
     /// The schedule period of the source in hours.
     ///
     /// JSON `schedulePeriod`.
@@ -27323,11 +29479,11 @@ pub struct SalesforceSourceResponse {
     /// Additional information about the last synchronization of the source.
     ///
     /// JSON `lastSync`.
-    pub last_sync: Option<SourceLastSync>,
+    pub last_sync: Option<Box<SourceLastSync>>,
     /// The settings of the source.
     ///
     /// JSON `settings`.
-    pub settings: Option<SalesforceSettings>,
+    pub settings: Option<Box<SalesforceSettings>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -27364,7 +29520,7 @@ impl SalesforceSourceResponse {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: KnowledgeIntegrationReference) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schedule_period`].
@@ -27374,12 +29530,12 @@ impl SalesforceSourceResponse {
     }
     /// Sets [`Self::last_sync`].
     pub fn set_last_sync(mut self, v: SourceLastSync) -> Self {
-        self.last_sync = Some(v);
+        self.last_sync = Some(Box::new(v));
         self
     }
     /// Sets [`Self::settings`].
     pub fn set_settings(mut self, v: SalesforceSettings) -> Self {
-        self.settings = Some(v);
+        self.settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -27391,25 +29547,36 @@ impl SalesforceSourceResponse {
 
 impl FromJson for SalesforceSourceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SalesforceSourceResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "type" => r.read_into(&mut v.r#type),
-                "integration" => r.read_into(&mut v.integration),
-                "schedulePeriod" => r.read_into(&mut v.schedule_period),
-                "lastSync" => r.read_into(&mut v.last_sync),
-                "settings" => r.read_into(&mut v.settings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "type" => r.read_into(&mut self.r#type),
+                "integration" => r.read_into(&mut self.integration),
+                "schedulePeriod" => r.read_into(&mut self.schedule_period),
+                "lastSync" => r.read_into(&mut self.last_sync),
+                "settings" => r.read_into(&mut self.settings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27498,7 +29665,7 @@ pub struct SearchUpdateRequest {
     /// The selected search result chosen as the answer.
     ///
     /// JSON `selectedAnswer`.
-    pub selected_answer: Option<SelectedAnswer>,
+    pub selected_answer: Option<Box<SelectedAnswer>>,
     /// The search results selected as answers
     ///
     /// JSON `selectedAnswers`.
@@ -27520,7 +29687,7 @@ impl SearchUpdateRequest {
     }
     /// Sets [`Self::selected_answer`].
     pub fn set_selected_answer(mut self, v: SelectedAnswer) -> Self {
-        self.selected_answer = Some(v);
+        self.selected_answer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::selected_answers`].
@@ -27532,19 +29699,30 @@ impl SearchUpdateRequest {
 
 impl FromJson for SearchUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SearchUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sessionId" => r.read_into(&mut v.session_id),
-                "answered" => r.read_into(&mut v.answered),
-                "selectedAnswer" => r.read_into(&mut v.selected_answer),
-                "selectedAnswers" => r.read_into(&mut v.selected_answers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "answered" => r.read_into(&mut self.answered),
+                "selectedAnswer" => r.read_into(&mut self.selected_answer),
+                "selectedAnswers" => r.read_into(&mut self.selected_answers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27572,7 +29750,7 @@ pub struct SelectedAnswer {
     /// Required.
     ///
     /// JSON `document`.
-    pub document: Option<AddressableEntityRef>,
+    pub document: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -27580,23 +29758,34 @@ pub struct SelectedAnswer {
 impl SelectedAnswer {
     /// Sets [`Self::document`].
     pub fn set_document(mut self, v: AddressableEntityRef) -> Self {
-        self.document = Some(v);
+        self.document = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SelectedAnswer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SelectedAnswer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "document" => r.read_into(&mut v.document),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "document" => r.read_into(&mut self.document),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27661,19 +29850,30 @@ impl ServiceNowSettings {
 
 impl FromJson for ServiceNowSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ServiceNowSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "knowledgeBaseIds" => r.read_into(&mut v.knowledge_base_ids),
-                "language" => r.read_into(&mut v.language),
-                "categories" => r.read_into(&mut v.categories),
-                "baseUrl" => r.read_into(&mut v.base_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "knowledgeBaseIds" => r.read_into(&mut self.knowledge_base_ids),
+                "language" => r.read_into(&mut self.language),
+                "categories" => r.read_into(&mut self.categories),
+                "baseUrl" => r.read_into(&mut self.base_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27717,7 +29917,7 @@ pub struct ServiceNowSourceRequest {
     /// The settings of the source.
     ///
     /// JSON `settings`.
-    pub settings: Option<ServiceNowSettings>,
+    pub settings: Option<Box<ServiceNowSettings>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -27749,7 +29949,7 @@ impl ServiceNowSourceRequest {
     }
     /// Sets [`Self::settings`].
     pub fn set_settings(mut self, v: ServiceNowSettings) -> Self {
-        self.settings = Some(v);
+        self.settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -27761,21 +29961,32 @@ impl ServiceNowSourceRequest {
 
 impl FromJson for ServiceNowSourceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ServiceNowSourceRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "schedulePeriod" => r.read_into(&mut v.schedule_period),
-                "settings" => r.read_into(&mut v.settings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "schedulePeriod" => r.read_into(&mut self.schedule_period),
+                "settings" => r.read_into(&mut self.settings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27823,7 +30034,7 @@ pub struct ServiceNowSourceResponse {
     /// The reference to the integration associated with the source.
     ///
     /// JSON `integration`.
-    pub integration: Option<KnowledgeIntegrationReference>,
+    pub integration: Option<Box<KnowledgeIntegrationReference>>,
     /// The schedule period of the source in hours.
     ///
     /// JSON `schedulePeriod`.
@@ -27831,11 +30042,11 @@ pub struct ServiceNowSourceResponse {
     /// Additional information about the last synchronization of the source.
     ///
     /// JSON `lastSync`.
-    pub last_sync: Option<SourceLastSync>,
+    pub last_sync: Option<Box<SourceLastSync>>,
     /// The settings of the source.
     ///
     /// JSON `settings`.
-    pub settings: Option<ServiceNowSettings>,
+    pub settings: Option<Box<ServiceNowSettings>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -27872,7 +30083,7 @@ impl ServiceNowSourceResponse {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: KnowledgeIntegrationReference) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schedule_period`].
@@ -27882,12 +30093,12 @@ impl ServiceNowSourceResponse {
     }
     /// Sets [`Self::last_sync`].
     pub fn set_last_sync(mut self, v: SourceLastSync) -> Self {
-        self.last_sync = Some(v);
+        self.last_sync = Some(Box::new(v));
         self
     }
     /// Sets [`Self::settings`].
     pub fn set_settings(mut self, v: ServiceNowSettings) -> Self {
-        self.settings = Some(v);
+        self.settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -27899,25 +30110,36 @@ impl ServiceNowSourceResponse {
 
 impl FromJson for ServiceNowSourceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ServiceNowSourceResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "type" => r.read_into(&mut v.r#type),
-                "integration" => r.read_into(&mut v.integration),
-                "schedulePeriod" => r.read_into(&mut v.schedule_period),
-                "lastSync" => r.read_into(&mut v.last_sync),
-                "settings" => r.read_into(&mut v.settings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "type" => r.read_into(&mut self.r#type),
+                "integration" => r.read_into(&mut self.integration),
+                "schedulePeriod" => r.read_into(&mut self.schedule_period),
+                "lastSync" => r.read_into(&mut self.last_sync),
+                "settings" => r.read_into(&mut self.settings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28038,19 +30260,30 @@ impl SharepointAuthenticationProperties {
 
 impl FromJson for SharepointAuthenticationProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SharepointAuthenticationProperties {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "authenticationUrl" => r.read_into(&mut v.authentication_url),
-                "tenantId" => r.read_into(&mut v.tenant_id),
-                "clientId" => r.read_into(&mut v.client_id),
-                "redirectUrl" => r.read_into(&mut v.redirect_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "authenticationUrl" => r.read_into(&mut self.authentication_url),
+                "tenantId" => r.read_into(&mut self.tenant_id),
+                "clientId" => r.read_into(&mut self.client_id),
+                "redirectUrl" => r.read_into(&mut self.redirect_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28096,7 +30329,7 @@ pub struct SourceBaseResponse {
     /// The reference to the integration associated with the source.
     ///
     /// JSON `integration`.
-    pub integration: Option<KnowledgeIntegrationReference>,
+    pub integration: Option<Box<KnowledgeIntegrationReference>>,
     /// The schedule period of the source in hours.
     ///
     /// JSON `schedulePeriod`.
@@ -28104,7 +30337,7 @@ pub struct SourceBaseResponse {
     /// Additional information about the last synchronization of the source.
     ///
     /// JSON `lastSync`.
-    pub last_sync: Option<SourceLastSync>,
+    pub last_sync: Option<Box<SourceLastSync>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -28141,7 +30374,7 @@ impl SourceBaseResponse {
     }
     /// Sets [`Self::integration`].
     pub fn set_integration(mut self, v: KnowledgeIntegrationReference) -> Self {
-        self.integration = Some(v);
+        self.integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schedule_period`].
@@ -28151,7 +30384,7 @@ impl SourceBaseResponse {
     }
     /// Sets [`Self::last_sync`].
     pub fn set_last_sync(mut self, v: SourceLastSync) -> Self {
-        self.last_sync = Some(v);
+        self.last_sync = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -28163,24 +30396,35 @@ impl SourceBaseResponse {
 
 impl FromJson for SourceBaseResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SourceBaseResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "type" => r.read_into(&mut v.r#type),
-                "integration" => r.read_into(&mut v.integration),
-                "schedulePeriod" => r.read_into(&mut v.schedule_period),
-                "lastSync" => r.read_into(&mut v.last_sync),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "type" => r.read_into(&mut self.r#type),
+                "integration" => r.read_into(&mut self.integration),
+                "schedulePeriod" => r.read_into(&mut self.schedule_period),
+                "lastSync" => r.read_into(&mut self.last_sync),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28270,7 +30514,7 @@ pub struct SourceLastSync {
     /// Optional error message of the last synchronization.
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -28293,26 +30537,37 @@ impl SourceLastSync {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SourceLastSync {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SourceLastSync {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "dateEnded" => r.read_into(&mut v.date_ended),
-                "error" => r.read_into(&mut v.error),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "dateEnded" => r.read_into(&mut self.date_ended),
+                "error" => r.read_into(&mut self.error),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28397,7 +30652,7 @@ pub struct SourceSyncResponse {
     /// Sync error.
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// Synchronization creation date-time for this source. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -28409,11 +30664,11 @@ pub struct SourceSyncResponse {
     /// Knowledge base to which this synchronization belongs.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<AddressableEntityRef>,
+    pub knowledge_base: Option<Box<AddressableEntityRef>>,
     /// Source to which this synchronization belongs.
     ///
     /// JSON `source`.
-    pub source: Option<AddressableEntityRef>,
+    pub source: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -28426,7 +30681,7 @@ impl SourceSyncResponse {
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -28441,33 +30696,44 @@ impl SourceSyncResponse {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: AddressableEntityRef) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: AddressableEntityRef) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SourceSyncResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SourceSyncResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "error" => r.read_into(&mut v.error),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "error" => r.read_into(&mut self.error),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28567,16 +30833,27 @@ impl SyncStatusRequest {
 
 impl FromJson for SyncStatusRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SyncStatusRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28698,7 +30975,7 @@ pub struct UnansweredGroup {
     /// Statistics object containing the various hit counts for an unanswered group
     ///
     /// JSON `statistics`.
-    pub statistics: Option<KnowledgeGroupStatistics>,
+    pub statistics: Option<Box<KnowledgeGroupStatistics>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -28730,7 +31007,7 @@ impl UnansweredGroup {
     }
     /// Sets [`Self::statistics`].
     pub fn set_statistics(mut self, v: KnowledgeGroupStatistics) -> Self {
-        self.statistics = Some(v);
+        self.statistics = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -28742,21 +31019,32 @@ impl UnansweredGroup {
 
 impl FromJson for UnansweredGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnansweredGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "label" => r.read_into(&mut v.label),
-                "phraseGroups" => r.read_into(&mut v.phrase_groups),
-                "suggestedDocuments" => r.read_into(&mut v.suggested_documents),
-                "statistics" => r.read_into(&mut v.statistics),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "label" => r.read_into(&mut self.label),
+                "phraseGroups" => r.read_into(&mut self.phrase_groups),
+                "suggestedDocuments" => r.read_into(&mut self.suggested_documents),
+                "statistics" => r.read_into(&mut self.statistics),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28808,17 +31096,28 @@ impl UnansweredGroupSuggestedDocument {
 
 impl FromJson for UnansweredGroupSuggestedDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnansweredGroupSuggestedDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28855,16 +31154,27 @@ impl UnansweredGroups {
 
 impl FromJson for UnansweredGroups {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnansweredGroups {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28920,18 +31230,29 @@ impl UnansweredPhrase {
 
 impl FromJson for UnansweredPhrase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnansweredPhrase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "unlinkedPhraseHitCount" => r.read_into(&mut v.unlinked_phrase_hit_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "unlinkedPhraseHitCount" => r.read_into(&mut self.unlinked_phrase_hit_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29016,21 +31337,32 @@ impl UnansweredPhraseGroup {
 
 impl FromJson for UnansweredPhraseGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnansweredPhraseGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "label" => r.read_into(&mut v.label),
-                "phrases" => r.read_into(&mut v.phrases),
-                "unlinkedPhraseHitCount" => r.read_into(&mut v.unlinked_phrase_hit_count),
-                "unlinkedPhraseCount" => r.read_into(&mut v.unlinked_phrase_count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "label" => r.read_into(&mut self.label),
+                "phrases" => r.read_into(&mut self.phrases),
+                "unlinkedPhraseHitCount" => r.read_into(&mut self.unlinked_phrase_hit_count),
+                "unlinkedPhraseCount" => r.read_into(&mut self.unlinked_phrase_count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29093,18 +31425,29 @@ impl UnansweredPhraseGroupPatchRequestBody {
 
 impl FromJson for UnansweredPhraseGroupPatchRequestBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnansweredPhraseGroupPatchRequestBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phraseAssociations" => r.read_into(&mut v.phrase_associations),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phraseAssociations" => r.read_into(&mut self.phrase_associations),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29133,7 +31476,7 @@ pub struct UnansweredPhraseGroupUpdateResponse {
     /// Knowledge base unanswered group response
     ///
     /// JSON `group`.
-    pub group: Option<UnansweredGroup>,
+    pub group: Option<Box<UnansweredGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -29146,24 +31489,35 @@ impl UnansweredPhraseGroupUpdateResponse {
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: UnansweredGroup) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UnansweredPhraseGroupUpdateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnansweredPhraseGroupUpdateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phraseAssociations" => r.read_into(&mut v.phrase_associations),
-                "group" => r.read_into(&mut v.group),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phraseAssociations" => r.read_into(&mut self.phrase_associations),
+                "group" => r.read_into(&mut self.group),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29193,11 +31547,11 @@ pub struct V3KnowledgeSearchClientApplication {
     /// Application details when type is BotFlow.
     ///
     /// JSON `botFlow`.
-    pub bot_flow: Option<AddressableEntityRef>,
+    pub bot_flow: Option<Box<AddressableEntityRef>>,
     /// Application details when type is Assistant.
     ///
     /// JSON `assistant`.
-    pub assistant: Option<AddressableEntityRef>,
+    pub assistant: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -29210,30 +31564,41 @@ impl V3KnowledgeSearchClientApplication {
     }
     /// Sets [`Self::bot_flow`].
     pub fn set_bot_flow(mut self, v: AddressableEntityRef) -> Self {
-        self.bot_flow = Some(v);
+        self.bot_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assistant`].
     pub fn set_assistant(mut self, v: AddressableEntityRef) -> Self {
-        self.assistant = Some(v);
+        self.assistant = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for V3KnowledgeSearchClientApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3KnowledgeSearchClientApplication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "botFlow" => r.read_into(&mut v.bot_flow),
-                "assistant" => r.read_into(&mut v.assistant),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "botFlow" => r.read_into(&mut self.bot_flow),
+                "assistant" => r.read_into(&mut self.assistant),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29322,16 +31687,27 @@ impl V3KnowledgeSearchPreviewClientApplication {
 
 impl FromJson for V3KnowledgeSearchPreviewClientApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3KnowledgeSearchPreviewClientApplication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29419,11 +31795,11 @@ pub struct V3SourceCreateRequest {
     /// Settings that determine when the source starts a sync. Required if triggerType is Scheduled.
     ///
     /// JSON `scheduleSettings`.
-    pub schedule_settings: Option<V3SourceScheduleSettings>,
+    pub schedule_settings: Option<Box<V3SourceScheduleSettings>>,
     /// Filters that determine what documents are synced.
     ///
     /// JSON `filters`.
-    pub filters: Option<V3SourceFilter>,
+    pub filters: Option<Box<V3SourceFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -29451,33 +31827,44 @@ impl V3SourceCreateRequest {
     }
     /// Sets [`Self::schedule_settings`].
     pub fn set_schedule_settings(mut self, v: V3SourceScheduleSettings) -> Self {
-        self.schedule_settings = Some(v);
+        self.schedule_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filters`].
     pub fn set_filters(mut self, v: V3SourceFilter) -> Self {
-        self.filters = Some(v);
+        self.filters = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for V3SourceCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceCreateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "connectionId" => r.read_into(&mut v.connection_id),
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "scheduleSettings" => r.read_into(&mut v.schedule_settings),
-                "filters" => r.read_into(&mut v.filters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "connectionId" => r.read_into(&mut self.connection_id),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "scheduleSettings" => r.read_into(&mut self.schedule_settings),
+                "filters" => r.read_into(&mut self.filters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29623,11 +32010,11 @@ pub struct V3SourceDetailedResponse {
     /// The user who created the source.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who modified the document.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// Source creation date-time. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -29639,19 +32026,19 @@ pub struct V3SourceDetailedResponse {
     /// The last synchronization of the source.
     ///
     /// JSON `lastSync`.
-    pub last_sync: Option<V3SourceLastSynchronization>,
+    pub last_sync: Option<Box<V3SourceLastSynchronization>>,
     /// Settings that determine when the source starts a sync.
     ///
     /// JSON `scheduleSettings`.
-    pub schedule_settings: Option<V3SourceScheduleSettings>,
+    pub schedule_settings: Option<Box<V3SourceScheduleSettings>>,
     /// Filters that determine what documents are synced.
     ///
     /// JSON `filters`.
-    pub filters: Option<V3SourceFilter>,
+    pub filters: Option<Box<V3SourceFilter>>,
     /// Additional details to the source's filters.
     ///
     /// JSON `filterDetails`.
-    pub filter_details: Option<V3SourceFilterDetails>,
+    pub filter_details: Option<Box<V3SourceFilterDetails>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -29693,12 +32080,12 @@ impl V3SourceDetailedResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -29713,22 +32100,22 @@ impl V3SourceDetailedResponse {
     }
     /// Sets [`Self::last_sync`].
     pub fn set_last_sync(mut self, v: V3SourceLastSynchronization) -> Self {
-        self.last_sync = Some(v);
+        self.last_sync = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schedule_settings`].
     pub fn set_schedule_settings(mut self, v: V3SourceScheduleSettings) -> Self {
-        self.schedule_settings = Some(v);
+        self.schedule_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filters`].
     pub fn set_filters(mut self, v: V3SourceFilter) -> Self {
-        self.filters = Some(v);
+        self.filters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filter_details`].
     pub fn set_filter_details(mut self, v: V3SourceFilterDetails) -> Self {
-        self.filter_details = Some(v);
+        self.filter_details = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -29740,30 +32127,41 @@ impl V3SourceDetailedResponse {
 
 impl FromJson for V3SourceDetailedResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceDetailedResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "connectionId" => r.read_into(&mut v.connection_id),
-                "type" => r.read_into(&mut v.r#type),
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "status" => r.read_into(&mut v.status),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "lastSync" => r.read_into(&mut v.last_sync),
-                "scheduleSettings" => r.read_into(&mut v.schedule_settings),
-                "filters" => r.read_into(&mut v.filters),
-                "filterDetails" => r.read_into(&mut v.filter_details),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "connectionId" => r.read_into(&mut self.connection_id),
+                "type" => r.read_into(&mut self.r#type),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "status" => r.read_into(&mut self.status),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "lastSync" => r.read_into(&mut self.last_sync),
+                "scheduleSettings" => r.read_into(&mut self.schedule_settings),
+                "filters" => r.read_into(&mut self.filters),
+                "filterDetails" => r.read_into(&mut self.filter_details),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -29969,11 +32367,11 @@ pub struct V3SourceExpandableListResponse {
     /// The user who created the source.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who modified the document.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// Source creation date-time. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -29985,15 +32383,15 @@ pub struct V3SourceExpandableListResponse {
     /// The last synchronization of the source.
     ///
     /// JSON `lastSync`.
-    pub last_sync: Option<V3SourceLastSynchronization>,
+    pub last_sync: Option<Box<V3SourceLastSynchronization>>,
     /// The connection associated with the source. Needs to be expanded.
     ///
     /// JSON `connection`.
-    pub connection: Option<ConnectionResponse>,
+    pub connection: Option<Box<ConnectionResponse>>,
     /// Optional error details of an errored source.
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -30035,12 +32433,12 @@ impl V3SourceExpandableListResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -30055,17 +32453,17 @@ impl V3SourceExpandableListResponse {
     }
     /// Sets [`Self::last_sync`].
     pub fn set_last_sync(mut self, v: V3SourceLastSynchronization) -> Self {
-        self.last_sync = Some(v);
+        self.last_sync = Some(Box::new(v));
         self
     }
     /// Sets [`Self::connection`].
     pub fn set_connection(mut self, v: ConnectionResponse) -> Self {
-        self.connection = Some(v);
+        self.connection = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -30077,29 +32475,40 @@ impl V3SourceExpandableListResponse {
 
 impl FromJson for V3SourceExpandableListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceExpandableListResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "connectionId" => r.read_into(&mut v.connection_id),
-                "type" => r.read_into(&mut v.r#type),
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "status" => r.read_into(&mut v.status),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "lastSync" => r.read_into(&mut v.last_sync),
-                "connection" => r.read_into(&mut v.connection),
-                "error" => r.read_into(&mut v.error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "connectionId" => r.read_into(&mut self.connection_id),
+                "type" => r.read_into(&mut self.r#type),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "status" => r.read_into(&mut self.status),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "lastSync" => r.read_into(&mut self.last_sync),
+                "connection" => r.read_into(&mut self.connection),
+                "error" => r.read_into(&mut self.error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30293,16 +32702,27 @@ impl V3SourceExpandableListing {
 
 impl FromJson for V3SourceExpandableListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceExpandableListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30349,11 +32769,11 @@ pub struct V3SourceExpandableResponse {
     /// The user who created the source.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who modified the document.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// Source creation date-time. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -30365,27 +32785,27 @@ pub struct V3SourceExpandableResponse {
     /// The last synchronization of the source.
     ///
     /// JSON `lastSync`.
-    pub last_sync: Option<V3SourceLastSynchronization>,
+    pub last_sync: Option<Box<V3SourceLastSynchronization>>,
     /// Settings that determine when the source starts a sync.
     ///
     /// JSON `scheduleSettings`.
-    pub schedule_settings: Option<V3SourceScheduleSettings>,
+    pub schedule_settings: Option<Box<V3SourceScheduleSettings>>,
     /// Filters that determine what documents are synced.
     ///
     /// JSON `filters`.
-    pub filters: Option<V3SourceFilter>,
+    pub filters: Option<Box<V3SourceFilter>>,
     /// Additional details to the source's filters.
     ///
     /// JSON `filterDetails`.
-    pub filter_details: Option<V3SourceFilterDetails>,
+    pub filter_details: Option<Box<V3SourceFilterDetails>>,
     /// The connection associated with the source. Needs to be expanded.
     ///
     /// JSON `connection`.
-    pub connection: Option<ConnectionResponse>,
+    pub connection: Option<Box<ConnectionResponse>>,
     /// Optional error details of an errored source.
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -30427,12 +32847,12 @@ impl V3SourceExpandableResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -30447,32 +32867,32 @@ impl V3SourceExpandableResponse {
     }
     /// Sets [`Self::last_sync`].
     pub fn set_last_sync(mut self, v: V3SourceLastSynchronization) -> Self {
-        self.last_sync = Some(v);
+        self.last_sync = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schedule_settings`].
     pub fn set_schedule_settings(mut self, v: V3SourceScheduleSettings) -> Self {
-        self.schedule_settings = Some(v);
+        self.schedule_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filters`].
     pub fn set_filters(mut self, v: V3SourceFilter) -> Self {
-        self.filters = Some(v);
+        self.filters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filter_details`].
     pub fn set_filter_details(mut self, v: V3SourceFilterDetails) -> Self {
-        self.filter_details = Some(v);
+        self.filter_details = Some(Box::new(v));
         self
     }
     /// Sets [`Self::connection`].
     pub fn set_connection(mut self, v: ConnectionResponse) -> Self {
-        self.connection = Some(v);
+        self.connection = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -30484,32 +32904,43 @@ impl V3SourceExpandableResponse {
 
 impl FromJson for V3SourceExpandableResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceExpandableResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "connectionId" => r.read_into(&mut v.connection_id),
-                "type" => r.read_into(&mut v.r#type),
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "status" => r.read_into(&mut v.status),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "lastSync" => r.read_into(&mut v.last_sync),
-                "scheduleSettings" => r.read_into(&mut v.schedule_settings),
-                "filters" => r.read_into(&mut v.filters),
-                "filterDetails" => r.read_into(&mut v.filter_details),
-                "connection" => r.read_into(&mut v.connection),
-                "error" => r.read_into(&mut v.error),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "connectionId" => r.read_into(&mut self.connection_id),
+                "type" => r.read_into(&mut self.r#type),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "status" => r.read_into(&mut self.status),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "lastSync" => r.read_into(&mut self.last_sync),
+                "scheduleSettings" => r.read_into(&mut self.schedule_settings),
+                "filters" => r.read_into(&mut self.filters),
+                "filterDetails" => r.read_into(&mut self.filter_details),
+                "connection" => r.read_into(&mut self.connection),
+                "error" => r.read_into(&mut self.error),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30721,17 +33152,28 @@ impl V3SourceFilter {
 
 impl FromJson for V3SourceFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "site" => r.read_into(&mut v.site),
-                "folders" => r.read_into(&mut v.folders),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "site" => r.read_into(&mut self.site),
+                "folders" => r.read_into(&mut self.folders),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30755,7 +33197,7 @@ pub struct V3SourceFilterDetails {
     /// Details about the site associated with the Fabric Source.
     ///
     /// JSON `site`.
-    pub site: Option<V3SourceSiteDetails>,
+    pub site: Option<Box<V3SourceSiteDetails>>,
     /// Details about the folders associated with the Fabric Source.
     ///
     /// JSON `folders`.
@@ -30767,7 +33209,7 @@ pub struct V3SourceFilterDetails {
 impl V3SourceFilterDetails {
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: V3SourceSiteDetails) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::folders`].
@@ -30779,17 +33221,28 @@ impl V3SourceFilterDetails {
 
 impl FromJson for V3SourceFilterDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceFilterDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "site" => r.read_into(&mut v.site),
-                "folders" => r.read_into(&mut v.folders),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "site" => r.read_into(&mut self.site),
+                "folders" => r.read_into(&mut self.folders),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30846,18 +33299,29 @@ impl V3SourceFolderDetails {
 
 impl FromJson for V3SourceFolderDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceFolderDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "fullPath" => r.read_into(&mut v.full_path),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "fullPath" => r.read_into(&mut self.full_path),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -30910,11 +33374,11 @@ pub struct V3SourceLastSynchronization {
     /// Statistics of the synchronization.
     ///
     /// JSON `statistics`.
-    pub statistics: Option<V3SynchronizationStatistics>,
+    pub statistics: Option<Box<V3SynchronizationStatistics>>,
     /// The error that occurred during the synchronization.
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// The status of the ingestion.
     ///
     /// JSON `ingestionStatus`.
@@ -30965,12 +33429,12 @@ impl V3SourceLastSynchronization {
     }
     /// Sets [`Self::statistics`].
     pub fn set_statistics(mut self, v: V3SynchronizationStatistics) -> Self {
-        self.statistics = Some(v);
+        self.statistics = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ingestion_status`].
@@ -30987,26 +33451,37 @@ impl V3SourceLastSynchronization {
 
 impl FromJson for V3SourceLastSynchronization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceLastSynchronization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "dateSourceIntervalStart" => r.read_into(&mut v.date_source_interval_start),
-                "dateSourceIntervalEnd" => r.read_into(&mut v.date_source_interval_end),
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "status" => r.read_into(&mut v.status),
-                "statistics" => r.read_into(&mut v.statistics),
-                "error" => r.read_into(&mut v.error),
-                "ingestionStatus" => r.read_into(&mut v.ingestion_status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "dateSourceIntervalStart" => r.read_into(&mut self.date_source_interval_start),
+                "dateSourceIntervalEnd" => r.read_into(&mut self.date_source_interval_end),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "status" => r.read_into(&mut self.status),
+                "statistics" => r.read_into(&mut self.statistics),
+                "error" => r.read_into(&mut self.error),
+                "ingestionStatus" => r.read_into(&mut self.ingestion_status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31258,17 +33733,28 @@ impl V3SourceRef {
 
 impl FromJson for V3SourceRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31320,17 +33806,28 @@ impl V3SourceScheduleSettings {
 
 impl FromJson for V3SourceScheduleSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceScheduleSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "period" => r.read_into(&mut v.period),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "period" => r.read_into(&mut self.period),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31378,17 +33875,28 @@ impl V3SourceSiteDetails {
 
 impl FromJson for V3SourceSiteDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceSiteDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31445,18 +33953,29 @@ impl V3SourceTagFilter {
 
 impl FromJson for V3SourceTagFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceTagFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "allOf" => r.read_into(&mut v.all_of),
-                "anyOfGroups" => r.read_into(&mut v.any_of_groups),
-                "noneOf" => r.read_into(&mut v.none_of),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "allOf" => r.read_into(&mut self.all_of),
+                "anyOfGroups" => r.read_into(&mut self.any_of_groups),
+                "noneOf" => r.read_into(&mut self.none_of),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31493,7 +34012,7 @@ pub struct V3SourceUpdateRequest {
     /// Settings that determine when the source starts a sync.
     ///
     /// JSON `scheduleSettings`.
-    pub schedule_settings: Option<V3SourceScheduleSettings>,
+    pub schedule_settings: Option<Box<V3SourceScheduleSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -31511,25 +34030,36 @@ impl V3SourceUpdateRequest {
     }
     /// Sets [`Self::schedule_settings`].
     pub fn set_schedule_settings(mut self, v: V3SourceScheduleSettings) -> Self {
-        self.schedule_settings = Some(v);
+        self.schedule_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for V3SourceUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SourceUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "scheduleSettings" => r.read_into(&mut v.schedule_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "scheduleSettings" => r.read_into(&mut self.schedule_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31616,16 +34146,27 @@ impl V3StartManualSyncRequest {
 
 impl FromJson for V3StartManualSyncRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3StartManualSyncRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -31703,11 +34244,11 @@ pub struct V3Synchronization {
     /// The user who started the synchronization if the source is manually synchronized or the user who created the source for scheduled synchronization.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The source of the synchronization.
     ///
     /// JSON `source`.
-    pub source: Option<V3SourceRef>,
+    pub source: Option<Box<V3SourceRef>>,
     /// The start time of the synchronization. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateStart`.
@@ -31735,11 +34276,11 @@ pub struct V3Synchronization {
     /// Statistics of the synchronization.
     ///
     /// JSON `statistics`.
-    pub statistics: Option<V3SynchronizationStatistics>,
+    pub statistics: Option<Box<V3SynchronizationStatistics>>,
     /// The error that occurred during the synchronization.
     ///
     /// JSON `error`.
-    pub error: Option<ErrorBody>,
+    pub error: Option<Box<ErrorBody>>,
     /// The status of the ingestion.
     ///
     /// JSON `ingestionStatus`.
@@ -31765,12 +34306,12 @@ impl V3Synchronization {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: V3SourceRef) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_start`].
@@ -31805,12 +34346,12 @@ impl V3Synchronization {
     }
     /// Sets [`Self::statistics`].
     pub fn set_statistics(mut self, v: V3SynchronizationStatistics) -> Self {
-        self.statistics = Some(v);
+        self.statistics = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: ErrorBody) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ingestion_status`].
@@ -31827,29 +34368,40 @@ impl V3Synchronization {
 
 impl FromJson for V3Synchronization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3Synchronization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "source" => r.read_into(&mut v.source),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "dateSourceIntervalStart" => r.read_into(&mut v.date_source_interval_start),
-                "dateSourceIntervalEnd" => r.read_into(&mut v.date_source_interval_end),
-                "triggerType" => r.read_into(&mut v.trigger_type),
-                "status" => r.read_into(&mut v.status),
-                "statistics" => r.read_into(&mut v.statistics),
-                "error" => r.read_into(&mut v.error),
-                "ingestionStatus" => r.read_into(&mut v.ingestion_status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "source" => r.read_into(&mut self.source),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "dateSourceIntervalStart" => r.read_into(&mut self.date_source_interval_start),
+                "dateSourceIntervalEnd" => r.read_into(&mut self.date_source_interval_end),
+                "triggerType" => r.read_into(&mut self.trigger_type),
+                "status" => r.read_into(&mut self.status),
+                "statistics" => r.read_into(&mut self.statistics),
+                "error" => r.read_into(&mut self.error),
+                "ingestionStatus" => r.read_into(&mut self.ingestion_status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32133,7 +34685,7 @@ pub struct V3SynchronizationDeletion {
     /// The synchronization of the file deletion.
     ///
     /// JSON `synchronization`.
-    pub synchronization: Option<V3SynchronizationRef>,
+    pub synchronization: Option<Box<V3SynchronizationRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -32155,7 +34707,7 @@ impl V3SynchronizationDeletion {
     }
     /// Sets [`Self::synchronization`].
     pub fn set_synchronization(mut self, v: V3SynchronizationRef) -> Self {
-        self.synchronization = Some(v);
+        self.synchronization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -32167,19 +34719,30 @@ impl V3SynchronizationDeletion {
 
 impl FromJson for V3SynchronizationDeletion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationDeletion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileId" => r.read_into(&mut v.file_id),
-                "fileName" => r.read_into(&mut v.file_name),
-                "synchronization" => r.read_into(&mut v.synchronization),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileId" => r.read_into(&mut self.file_id),
+                "fileName" => r.read_into(&mut self.file_name),
+                "synchronization" => r.read_into(&mut self.synchronization),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32239,19 +34802,30 @@ impl V3SynchronizationDeletionListing {
 
 impl FromJson for V3SynchronizationDeletionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationDeletionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32301,17 +34875,28 @@ impl V3SynchronizationFileDeletionRequest {
 
 impl FromJson for V3SynchronizationFileDeletionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationFileDeletionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileId" => r.read_into(&mut v.file_id),
-                "fileName" => r.read_into(&mut v.file_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileId" => r.read_into(&mut self.file_id),
+                "fileName" => r.read_into(&mut self.file_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32369,19 +34954,30 @@ impl V3SynchronizationListing {
 
 impl FromJson for V3SynchronizationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32415,7 +35011,7 @@ pub struct V3SynchronizationRef {
     /// Required.
     ///
     /// JSON `source`.
-    pub source: Option<V3SourceRef>,
+    pub source: Option<Box<V3SourceRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -32432,7 +35028,7 @@ impl V3SynchronizationRef {
     }
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: V3SourceRef) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -32444,18 +35040,29 @@ impl V3SynchronizationRef {
 
 impl FromJson for V3SynchronizationRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "source" => r.read_into(&mut v.source),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "source" => r.read_into(&mut self.source),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32504,17 +35111,28 @@ impl V3SynchronizationStatistics {
 
 impl FromJson for V3SynchronizationStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "synchronizedItemCount" => r.read_into(&mut v.synchronized_item_count),
-                "failedItemCount" => r.read_into(&mut v.failed_item_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "synchronizedItemCount" => r.read_into(&mut self.synchronized_item_count),
+                "failedItemCount" => r.read_into(&mut self.failed_item_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32553,16 +35171,27 @@ impl V3SynchronizationUpdateRequest {
 
 impl FromJson for V3SynchronizationUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32640,11 +35269,11 @@ pub struct V3SynchronizationUpload {
     /// The metadata of the uploaded file
     ///
     /// JSON `metadata`.
-    pub metadata: Option<V3SynchronizationUploadMetadata>,
+    pub metadata: Option<Box<V3SynchronizationUploadMetadata>>,
     /// The synchronization of the file upload.
     ///
     /// JSON `synchronization`.
-    pub synchronization: Option<V3SynchronizationRef>,
+    pub synchronization: Option<Box<V3SynchronizationRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -32666,12 +35295,12 @@ impl V3SynchronizationUpload {
     }
     /// Sets [`Self::metadata`].
     pub fn set_metadata(mut self, v: V3SynchronizationUploadMetadata) -> Self {
-        self.metadata = Some(v);
+        self.metadata = Some(Box::new(v));
         self
     }
     /// Sets [`Self::synchronization`].
     pub fn set_synchronization(mut self, v: V3SynchronizationRef) -> Self {
-        self.synchronization = Some(v);
+        self.synchronization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -32683,20 +35312,31 @@ impl V3SynchronizationUpload {
 
 impl FromJson for V3SynchronizationUpload {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationUpload {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileId" => r.read_into(&mut v.file_id),
-                "fileName" => r.read_into(&mut v.file_name),
-                "metadata" => r.read_into(&mut v.metadata),
-                "synchronization" => r.read_into(&mut v.synchronization),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileId" => r.read_into(&mut self.file_id),
+                "fileName" => r.read_into(&mut self.file_name),
+                "metadata" => r.read_into(&mut self.metadata),
+                "synchronization" => r.read_into(&mut self.synchronization),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32757,19 +35397,30 @@ impl V3SynchronizationUploadListing {
 
 impl FromJson for V3SynchronizationUploadListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationUploadListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32819,17 +35470,28 @@ impl V3SynchronizationUploadMetadata {
 
 impl FromJson for V3SynchronizationUploadMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationUploadMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "originUri" => r.read_into(&mut v.origin_uri),
-                "tags" => r.read_into(&mut v.tags),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "originUri" => r.read_into(&mut self.origin_uri),
+                "tags" => r.read_into(&mut self.tags),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32871,7 +35533,7 @@ pub struct V3SynchronizationUploadUrlRequest {
     /// The metadata of the file to upload
     ///
     /// JSON `metadata`.
-    pub metadata: Option<V3SynchronizationUploadMetadata>,
+    pub metadata: Option<Box<V3SynchronizationUploadMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -32899,27 +35561,38 @@ impl V3SynchronizationUploadUrlRequest {
     }
     /// Sets [`Self::metadata`].
     pub fn set_metadata(mut self, v: V3SynchronizationUploadMetadata) -> Self {
-        self.metadata = Some(v);
+        self.metadata = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for V3SynchronizationUploadUrlRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationUploadUrlRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileName" => r.read_into(&mut v.file_name),
-                "contentMd5" => r.read_into(&mut v.content_md5),
-                "contentType" => r.read_into(&mut v.content_type),
-                "contentLength" => r.read_into(&mut v.content_length),
-                "metadata" => r.read_into(&mut v.metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileName" => r.read_into(&mut self.file_name),
+                "contentMd5" => r.read_into(&mut self.content_md5),
+                "contentType" => r.read_into(&mut self.content_type),
+                "contentLength" => r.read_into(&mut self.content_length),
+                "metadata" => r.read_into(&mut self.metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -32954,11 +35627,11 @@ pub struct V3SynchronizationUploadUrlResponse {
     /// The metadata of the uploaded file
     ///
     /// JSON `metadata`.
-    pub metadata: Option<V3SynchronizationUploadMetadata>,
+    pub metadata: Option<Box<V3SynchronizationUploadMetadata>>,
     /// The synchronization of the file upload.
     ///
     /// JSON `synchronization`.
-    pub synchronization: Option<V3SynchronizationRef>,
+    pub synchronization: Option<Box<V3SynchronizationRef>>,
     /// Pre-signed URL to PUT the file to.
     ///
     /// JSON `url`.
@@ -32988,12 +35661,12 @@ impl V3SynchronizationUploadUrlResponse {
     }
     /// Sets [`Self::metadata`].
     pub fn set_metadata(mut self, v: V3SynchronizationUploadMetadata) -> Self {
-        self.metadata = Some(v);
+        self.metadata = Some(Box::new(v));
         self
     }
     /// Sets [`Self::synchronization`].
     pub fn set_synchronization(mut self, v: V3SynchronizationRef) -> Self {
-        self.synchronization = Some(v);
+        self.synchronization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::url`].
@@ -33015,22 +35688,33 @@ impl V3SynchronizationUploadUrlResponse {
 
 impl FromJson for V3SynchronizationUploadUrlResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for V3SynchronizationUploadUrlResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileId" => r.read_into(&mut v.file_id),
-                "fileName" => r.read_into(&mut v.file_name),
-                "metadata" => r.read_into(&mut v.metadata),
-                "synchronization" => r.read_into(&mut v.synchronization),
-                "url" => r.read_into(&mut v.url),
-                "headers" => r.read_into(&mut v.headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileId" => r.read_into(&mut self.file_id),
+                "fileName" => r.read_into(&mut self.file_name),
+                "metadata" => r.read_into(&mut self.metadata),
+                "synchronization" => r.read_into(&mut self.synchronization),
+                "url" => r.read_into(&mut self.url),
+                "headers" => r.read_into(&mut self.headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

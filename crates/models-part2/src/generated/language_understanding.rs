@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -43,16 +43,27 @@ impl ContextEntity {
 
 impl FromJson for ContextEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContextEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -92,16 +103,27 @@ impl ContextIntent {
 
 impl FromJson for ContextIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContextIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -148,17 +170,28 @@ impl DetectedDialogAct {
 
 impl FromJson for DetectedDialogAct {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DetectedDialogAct {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "probability" => r.read_into(&mut v.probability),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "probability" => r.read_into(&mut self.probability),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -215,18 +248,29 @@ impl DetectedIntent {
 
 impl FromJson for DetectedIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DetectedIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "probability" => r.read_into(&mut v.probability),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "probability" => r.read_into(&mut self.probability),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -263,7 +307,7 @@ pub struct DetectedNamedEntity {
     /// The value of the detected named entity.
     ///
     /// JSON `value`.
-    pub value: Option<DetectedNamedEntityValue>,
+    pub value: Option<Box<DetectedNamedEntityValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -286,26 +330,37 @@ impl DetectedNamedEntity {
     }
     /// Sets [`Self::value`].
     pub fn set_value(mut self, v: DetectedNamedEntityValue) -> Self {
-        self.value = Some(v);
+        self.value = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DetectedNamedEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DetectedNamedEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "entityType" => r.read_into(&mut v.entity_type),
-                "probability" => r.read_into(&mut v.probability),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "probability" => r.read_into(&mut self.probability),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -364,18 +419,29 @@ impl DetectedNamedEntityValue {
 
 impl FromJson for DetectedNamedEntityValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DetectedNamedEntityValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "raw" => r.read_into(&mut v.raw),
-                "resolved" => r.read_into(&mut v.resolved),
-                "unit" => r.read_into(&mut v.unit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "raw" => r.read_into(&mut self.raw),
+                "resolved" => r.read_into(&mut self.resolved),
+                "unit" => r.read_into(&mut self.unit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -480,23 +546,34 @@ impl Draft {
 
 impl FromJson for Draft {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Draft {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "miner" => r.read_into(&mut v.miner),
-                "intents" => r.read_into(&mut v.intents),
-                "topics" => r.read_into(&mut v.topics),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "miner" => r.read_into(&mut self.miner),
+                "intents" => r.read_into(&mut self.intents),
+                "topics" => r.read_into(&mut self.topics),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -574,19 +651,30 @@ impl DraftIntents {
 
 impl FromJson for DraftIntents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DraftIntents {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "utterances" => r.read_into(&mut v.utterances),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "utterances" => r.read_into(&mut self.utterances),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -646,19 +734,30 @@ impl DraftListing {
 
 impl FromJson for DraftListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DraftListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -708,17 +807,28 @@ impl DraftRequest {
 
 impl FromJson for DraftRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DraftRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intents" => r.read_into(&mut v.intents),
-                "topics" => r.read_into(&mut v.topics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intents" => r.read_into(&mut self.intents),
+                "topics" => r.read_into(&mut self.topics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -790,19 +900,30 @@ impl DraftTopicRequest {
 
 impl FromJson for DraftTopicRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DraftTopicRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "phrases" => r.read_into(&mut v.phrases),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "phrases" => r.read_into(&mut self.phrases),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -838,7 +959,7 @@ pub struct DraftTopics {
     /// The miner to which the topic belongs.
     ///
     /// JSON `miner`.
-    pub miner: Option<Miner>,
+    pub miner: Option<Box<Miner>>,
     /// Number of conversations where a topic has occurred.
     ///
     /// JSON `conversationCount`.
@@ -882,7 +1003,7 @@ impl DraftTopics {
     }
     /// Sets [`Self::miner`].
     pub fn set_miner(mut self, v: Miner) -> Self {
-        self.miner = Some(v);
+        self.miner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_count`].
@@ -919,24 +1040,35 @@ impl DraftTopics {
 
 impl FromJson for DraftTopics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DraftTopics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "miner" => r.read_into(&mut v.miner),
-                "conversationCount" => r.read_into(&mut v.conversation_count),
-                "conversationPercent" => r.read_into(&mut v.conversation_percent),
-                "utteranceCount" => r.read_into(&mut v.utterance_count),
-                "phraseCount" => r.read_into(&mut v.phrase_count),
-                "phrases" => r.read_into(&mut v.phrases),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "miner" => r.read_into(&mut self.miner),
+                "conversationCount" => r.read_into(&mut self.conversation_count),
+                "conversationPercent" => r.read_into(&mut self.conversation_percent),
+                "utteranceCount" => r.read_into(&mut self.utterance_count),
+                "phraseCount" => r.read_into(&mut self.phrase_count),
+                "phrases" => r.read_into(&mut self.phrases),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1004,18 +1136,29 @@ impl IgnorePhrase {
 
 impl FromJson for IgnorePhrase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnorePhrase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "participant" => r.read_into(&mut v.participant),
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "participant" => r.read_into(&mut self.participant),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1163,16 +1306,27 @@ impl IgnorePhrasesRequest {
 
 impl FromJson for IgnorePhrasesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnorePhrasesRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phrases" => r.read_into(&mut v.phrases),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phrases" => r.read_into(&mut self.phrases),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1234,18 +1388,29 @@ impl IgnorePhrasesResponse {
 
 impl FromJson for IgnorePhrasesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnorePhrasesResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalPhrases" => r.read_into(&mut v.total_phrases),
-                "addedPhrases" => r.read_into(&mut v.added_phrases),
-                "updatedPhrases" => r.read_into(&mut v.updated_phrases),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalPhrases" => r.read_into(&mut self.total_phrases),
+                "addedPhrases" => r.read_into(&mut self.added_phrases),
+                "updatedPhrases" => r.read_into(&mut self.updated_phrases),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1307,18 +1472,29 @@ impl IgnoreTopic {
 
 impl FromJson for IgnoreTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnoreTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "participant" => r.read_into(&mut v.participant),
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "participant" => r.read_into(&mut self.participant),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1466,16 +1642,27 @@ impl IgnoreTopicsRequest {
 
 impl FromJson for IgnoreTopicsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnoreTopicsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "topics" => r.read_into(&mut v.topics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "topics" => r.read_into(&mut self.topics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1537,18 +1724,29 @@ impl IgnoreTopicsResponse {
 
 impl FromJson for IgnoreTopicsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnoreTopicsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalTopics" => r.read_into(&mut v.total_topics),
-                "addedTopics" => r.read_into(&mut v.added_topics),
-                "updatedTopics" => r.read_into(&mut v.updated_topics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalTopics" => r.read_into(&mut self.total_topics),
+                "addedTopics" => r.read_into(&mut self.added_topics),
+                "updatedTopics" => r.read_into(&mut self.updated_topics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1643,21 +1841,32 @@ impl IgnoredMinedEntity {
 
 impl FromJson for IgnoredMinedEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnoredMinedEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "participant" => r.read_into(&mut v.participant),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "participant" => r.read_into(&mut self.participant),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1867,25 +2076,36 @@ impl IgnoredMinedPhraseListing {
 
 impl FromJson for IgnoredMinedPhraseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnoredMinedPhraseListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1993,25 +2213,36 @@ impl IgnoredMinedTopicListing {
 
 impl FromJson for IgnoredMinedTopicListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IgnoredMinedTopicListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2085,19 +2316,30 @@ impl IntentFeedback {
 
 impl FromJson for IntentFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntentFeedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "probability" => r.read_into(&mut v.probability),
-                "entities" => r.read_into(&mut v.entities),
-                "assessment" => r.read_into(&mut v.assessment),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "probability" => r.read_into(&mut self.probability),
+                "entities" => r.read_into(&mut self.entities),
+                "assessment" => r.read_into(&mut self.assessment),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2212,19 +2454,30 @@ impl MinedIntentsListing {
 
 impl FromJson for MinedIntentsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinedIntentsListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2296,11 +2549,11 @@ pub struct Miner {
     /// Error Information
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<MinerErrorInfo>,
+    pub error_info: Option<Box<MinerErrorInfo>>,
     /// Warning Information
     ///
     /// JSON `warningInfo`.
-    pub warning_info: Option<MinerErrorInfo>,
+    pub warning_info: Option<Box<MinerErrorInfo>>,
     /// Flag to indicate whether data file to be mined was uploaded.
     ///
     /// JSON `conversationDataUploaded`.
@@ -2407,12 +2660,12 @@ impl Miner {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: MinerErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::warning_info`].
     pub fn set_warning_info(mut self, v: MinerErrorInfo) -> Self {
-        self.warning_info = Some(v);
+        self.warning_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_data_uploaded`].
@@ -2474,39 +2727,50 @@ impl Miner {
 
 impl FromJson for Miner {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Miner {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "language" => r.read_into(&mut v.language),
-                "minerType" => r.read_into(&mut v.miner_type),
-                "seeding" => r.read_into(&mut v.seeding),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "status" => r.read_into(&mut v.status),
-                "conversationsDateRangeStart" => r.read_into(&mut v.conversations_date_range_start),
-                "conversationsDateRangeEnd" => r.read_into(&mut v.conversations_date_range_end),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "message" => r.read_into(&mut v.message),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "warningInfo" => r.read_into(&mut v.warning_info),
-                "conversationDataUploaded" => r.read_into(&mut v.conversation_data_uploaded),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "participantType" => r.read_into(&mut v.participant_type),
-                "queueIds" => r.read_into(&mut v.queue_ids),
-                "dateTriggered" => r.read_into(&mut v.date_triggered),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "latestDraftVersion" => r.read_into(&mut v.latest_draft_version),
-                "conversationsFetchedCount" => r.read_into(&mut v.conversations_fetched_count),
-                "conversationsValidCount" => r.read_into(&mut v.conversations_valid_count),
-                "getminedItemCount" => r.read_into(&mut v.getmined_item_count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "language" => r.read_into(&mut self.language),
+                "minerType" => r.read_into(&mut self.miner_type),
+                "seeding" => r.read_into(&mut self.seeding),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "status" => r.read_into(&mut self.status),
+                "conversationsDateRangeStart" => r.read_into(&mut self.conversations_date_range_start),
+                "conversationsDateRangeEnd" => r.read_into(&mut self.conversations_date_range_end),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "message" => r.read_into(&mut self.message),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "warningInfo" => r.read_into(&mut self.warning_info),
+                "conversationDataUploaded" => r.read_into(&mut self.conversation_data_uploaded),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "participantType" => r.read_into(&mut self.participant_type),
+                "queueIds" => r.read_into(&mut self.queue_ids),
+                "dateTriggered" => r.read_into(&mut self.date_triggered),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "latestDraftVersion" => r.read_into(&mut self.latest_draft_version),
+                "conversationsFetchedCount" => r.read_into(&mut self.conversations_fetched_count),
+                "conversationsValidCount" => r.read_into(&mut self.conversations_valid_count),
+                "getminedItemCount" => r.read_into(&mut self.getmined_item_count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3021,19 +3285,30 @@ impl MinerErrorInfo {
 
 impl FromJson for MinerErrorInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinerErrorInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3119,21 +3394,32 @@ impl MinerExecuteRequest {
 
 impl FromJson for MinerExecuteRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinerExecuteRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "uploadKey" => r.read_into(&mut v.upload_key),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "participantType" => r.read_into(&mut v.participant_type),
-                "queueIds" => r.read_into(&mut v.queue_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "uploadKey" => r.read_into(&mut self.upload_key),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "participantType" => r.read_into(&mut self.participant_type),
+                "queueIds" => r.read_into(&mut self.queue_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3275,7 +3561,7 @@ pub struct MinerIntent {
     /// The miner to which the intent belongs.
     ///
     /// JSON `miner`.
-    pub miner: Option<Miner>,
+    pub miner: Option<Box<Miner>>,
     /// The utterances that are extracted for an Intent.
     ///
     /// JSON `utterances`.
@@ -3305,7 +3591,7 @@ impl MinerIntent {
     }
     /// Sets [`Self::miner`].
     pub fn set_miner(mut self, v: Miner) -> Self {
-        self.miner = Some(v);
+        self.miner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::utterances`].
@@ -3327,21 +3613,32 @@ impl MinerIntent {
 
 impl FromJson for MinerIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinerIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "miner" => r.read_into(&mut v.miner),
-                "utterances" => r.read_into(&mut v.utterances),
-                "analyticVolumePercent" => r.read_into(&mut v.analytic_volume_percent),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "miner" => r.read_into(&mut self.miner),
+                "utterances" => r.read_into(&mut self.utterances),
+                "analyticVolumePercent" => r.read_into(&mut self.analytic_volume_percent),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3403,19 +3700,30 @@ impl MinerListing {
 
 impl FromJson for MinerListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinerListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3449,7 +3757,7 @@ pub struct MinerTopic {
     /// The miner to which the topic belongs.
     ///
     /// JSON `miner`.
-    pub miner: Option<Miner>,
+    pub miner: Option<Box<Miner>>,
     /// Number of conversations where a topic has occurred.
     ///
     /// JSON `conversationCount`.
@@ -3491,7 +3799,7 @@ impl MinerTopic {
     }
     /// Sets [`Self::miner`].
     pub fn set_miner(mut self, v: Miner) -> Self {
-        self.miner = Some(v);
+        self.miner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_count`].
@@ -3528,24 +3836,35 @@ impl MinerTopic {
 
 impl FromJson for MinerTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinerTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "miner" => r.read_into(&mut v.miner),
-                "conversationCount" => r.read_into(&mut v.conversation_count),
-                "conversationPercent" => r.read_into(&mut v.conversation_percent),
-                "utteranceCount" => r.read_into(&mut v.utterance_count),
-                "phraseCount" => r.read_into(&mut v.phrase_count),
-                "phrases" => r.read_into(&mut v.phrases),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "miner" => r.read_into(&mut self.miner),
+                "conversationCount" => r.read_into(&mut self.conversation_count),
+                "conversationPercent" => r.read_into(&mut self.conversation_percent),
+                "utteranceCount" => r.read_into(&mut self.utterance_count),
+                "phraseCount" => r.read_into(&mut self.phrase_count),
+                "phrases" => r.read_into(&mut self.phrases),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3584,7 +3903,7 @@ pub struct MinerTopicPhrase {
     /// Topic associated with a phrase.
     ///
     /// JSON `topic`.
-    pub topic: Option<MinerTopic>,
+    pub topic: Option<Box<MinerTopic>>,
     /// List of utterances related to a phrase.
     ///
     /// JSON `utterances`.
@@ -3614,7 +3933,7 @@ impl MinerTopicPhrase {
     }
     /// Sets [`Self::topic`].
     pub fn set_topic(mut self, v: MinerTopic) -> Self {
-        self.topic = Some(v);
+        self.topic = Some(Box::new(v));
         self
     }
     /// Sets [`Self::utterances`].
@@ -3636,21 +3955,32 @@ impl MinerTopicPhrase {
 
 impl FromJson for MinerTopicPhrase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinerTopicPhrase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "topic" => r.read_into(&mut v.topic),
-                "utterances" => r.read_into(&mut v.utterances),
-                "utteranceCount" => r.read_into(&mut v.utterance_count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "topic" => r.read_into(&mut self.topic),
+                "utterances" => r.read_into(&mut self.utterances),
+                "utteranceCount" => r.read_into(&mut self.utterance_count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3712,19 +4042,30 @@ impl MinerTopicsListing {
 
 impl FromJson for MinerTopicsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinerTopicsListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3778,17 +4119,28 @@ impl NluConfusionMatrixColumn {
 
 impl FromJson for NluConfusionMatrixColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluConfusionMatrixColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3840,17 +4192,28 @@ impl NluConfusionMatrixRow {
 
 impl FromJson for NluConfusionMatrixRow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluConfusionMatrixRow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "columns" => r.read_into(&mut v.columns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "columns" => r.read_into(&mut self.columns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3874,11 +4237,11 @@ pub struct NluDetectionContext {
     /// Restrict detection to this intent.
     ///
     /// JSON `intent`.
-    pub intent: Option<ContextIntent>,
+    pub intent: Option<Box<ContextIntent>>,
     /// Use this entity to restrict detection.
     ///
     /// JSON `entity`.
-    pub entity: Option<ContextEntity>,
+    pub entity: Option<Box<ContextEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3886,29 +4249,40 @@ pub struct NluDetectionContext {
 impl NluDetectionContext {
     /// Sets [`Self::intent`].
     pub fn set_intent(mut self, v: ContextIntent) -> Self {
-        self.intent = Some(v);
+        self.intent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ContextEntity) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NluDetectionContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDetectionContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intent" => r.read_into(&mut v.intent),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intent" => r.read_into(&mut self.intent),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3958,17 +4332,28 @@ impl NluDetectionInput {
 
 impl FromJson for NluDetectionInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDetectionInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "language" => r.read_into(&mut v.language),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "language" => r.read_into(&mut self.language),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4016,17 +4401,28 @@ impl NluDetectionOutput {
 
 impl FromJson for NluDetectionOutput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDetectionOutput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "intents" => r.read_into(&mut v.intents),
-                "dialogActs" => r.read_into(&mut v.dialog_acts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "intents" => r.read_into(&mut self.intents),
+                "dialogActs" => r.read_into(&mut self.dialog_acts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4052,11 +4448,11 @@ pub struct NluDetectionRequest {
     /// Required.
     ///
     /// JSON `input`.
-    pub input: Option<NluDetectionInput>,
+    pub input: Option<Box<NluDetectionInput>>,
     /// The context for the input to NLU detection.
     ///
     /// JSON `context`.
-    pub context: Option<NluDetectionContext>,
+    pub context: Option<Box<NluDetectionContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4064,29 +4460,40 @@ pub struct NluDetectionRequest {
 impl NluDetectionRequest {
     /// Sets [`Self::input`].
     pub fn set_input(mut self, v: NluDetectionInput) -> Self {
-        self.input = Some(v);
+        self.input = Some(Box::new(v));
         self
     }
     /// Sets [`Self::context`].
     pub fn set_context(mut self, v: NluDetectionContext) -> Self {
-        self.context = Some(v);
+        self.context = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NluDetectionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDetectionRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "input" => r.read_into(&mut v.input),
-                "context" => r.read_into(&mut v.context),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "input" => r.read_into(&mut self.input),
+                "context" => r.read_into(&mut self.context),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4110,11 +4517,11 @@ pub struct NluDetectionResponse {
     /// The NLU domain version which performed the detection.
     ///
     /// JSON `version`.
-    pub version: Option<NluDomainVersion>,
+    pub version: Option<Box<NluDomainVersion>>,
     /// JSON `input`.
-    pub input: Option<NluDetectionInput>,
+    pub input: Option<Box<NluDetectionInput>>,
     /// JSON `output`.
-    pub output: Option<NluDetectionOutput>,
+    pub output: Option<Box<NluDetectionOutput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4122,35 +4529,46 @@ pub struct NluDetectionResponse {
 impl NluDetectionResponse {
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: NluDomainVersion) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input`].
     pub fn set_input(mut self, v: NluDetectionInput) -> Self {
-        self.input = Some(v);
+        self.input = Some(Box::new(v));
         self
     }
     /// Sets [`Self::output`].
     pub fn set_output(mut self, v: NluDetectionOutput) -> Self {
-        self.output = Some(v);
+        self.output = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NluDetectionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDetectionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "input" => r.read_into(&mut v.input),
-                "output" => r.read_into(&mut v.output),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "input" => r.read_into(&mut self.input),
+                "output" => r.read_into(&mut self.output),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4251,25 +4669,36 @@ impl NluDomainListing {
 
 impl FromJson for NluDomainListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDomainListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4377,25 +4806,36 @@ impl NluDomainVersionListing {
 
 impl FromJson for NluDomainVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDomainVersionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4429,7 +4869,7 @@ pub struct NluDomainVersionQualityReport {
     /// Required.
     ///
     /// JSON `version`.
-    pub version: Option<NluDomainVersion>,
+    pub version: Option<Box<NluDomainVersion>>,
     /// The confusion matrix for the Domain Version
     ///
     /// Required.
@@ -4441,7 +4881,7 @@ pub struct NluDomainVersionQualityReport {
     /// Required.
     ///
     /// JSON `summary`.
-    pub summary: Option<NluQualityReportSummary>,
+    pub summary: Option<Box<NluQualityReportSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4449,7 +4889,7 @@ pub struct NluDomainVersionQualityReport {
 impl NluDomainVersionQualityReport {
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: NluDomainVersion) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::confusion_matrix`].
@@ -4459,25 +4899,36 @@ impl NluDomainVersionQualityReport {
     }
     /// Sets [`Self::summary`].
     pub fn set_summary(mut self, v: NluQualityReportSummary) -> Self {
-        self.summary = Some(v);
+        self.summary = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NluDomainVersionQualityReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDomainVersionQualityReport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "confusionMatrix" => r.read_into(&mut v.confusion_matrix),
-                "summary" => r.read_into(&mut v.summary),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "confusionMatrix" => r.read_into(&mut self.confusion_matrix),
+                "summary" => r.read_into(&mut self.summary),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4504,7 +4955,7 @@ pub struct NluDomainVersionTrainingResponse {
     /// JSON `message`.
     pub message: Option<String>,
     /// JSON `version`.
-    pub version: Option<NluDomainVersion>,
+    pub version: Option<Box<NluDomainVersion>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4517,24 +4968,35 @@ impl NluDomainVersionTrainingResponse {
     }
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: NluDomainVersion) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NluDomainVersionTrainingResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDomainVersionTrainingResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4634,25 +5096,36 @@ impl NluFeedbackListing {
 
 impl FromJson for NluFeedbackListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluFeedbackListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4732,19 +5205,30 @@ impl NluFeedbackRequest {
 
 impl FromJson for NluFeedbackRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluFeedbackRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "intents" => r.read_into(&mut v.intents),
-                "versionId" => r.read_into(&mut v.version_id),
-                "language" => r.read_into(&mut v.language),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "intents" => r.read_into(&mut self.intents),
+                "versionId" => r.read_into(&mut self.version_id),
+                "language" => r.read_into(&mut self.language),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4782,7 +5266,7 @@ pub struct NluFeedbackResponse {
     /// The domain version of the feedback.
     ///
     /// JSON `version`.
-    pub version: Option<NluDomainVersion>,
+    pub version: Option<Box<NluDomainVersion>>,
     /// The date when the feedback was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -4817,7 +5301,7 @@ impl NluFeedbackResponse {
     }
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: NluDomainVersion) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -4839,22 +5323,33 @@ impl NluFeedbackResponse {
 
 impl FromJson for NluFeedbackResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluFeedbackResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "intents" => r.read_into(&mut v.intents),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "language" => r.read_into(&mut v.language),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "intents" => r.read_into(&mut self.intents),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "language" => r.read_into(&mut self.language),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4907,17 +5402,28 @@ impl NluOrganization {
 
 impl FromJson for NluOrganization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluOrganization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "limits" => r.read_into(&mut v.limits),
-                "supportedLanguagesInfo" => r.read_into(&mut v.supported_languages_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "limits" => r.read_into(&mut self.limits),
+                "supportedLanguagesInfo" => r.read_into(&mut self.supported_languages_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4958,16 +5464,27 @@ impl NluQualityReportSummary {
 
 impl FromJson for NluQualityReportSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluQualityReportSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metrics" => r.read_into(&mut v.metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metrics" => r.read_into(&mut self.metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5018,17 +5535,28 @@ impl NluQualityReportSummaryMetric {
 
 impl FromJson for NluQualityReportSummaryMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluQualityReportSummaryMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5069,16 +5597,27 @@ impl RemoveEntitiesRequest {
 
 impl FromJson for RemoveEntitiesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RemoveEntitiesRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5118,16 +5657,27 @@ impl RemoveEntity {
 
 impl FromJson for RemoveEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RemoveEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5165,16 +5715,27 @@ impl SupportedEntityTypeStatus {
 
 impl FromJson for SupportedEntityTypeStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportedEntityTypeStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "listSlotType" => r.read_into(&mut v.list_slot_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "listSlotType" => r.read_into(&mut self.list_slot_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5264,7 +5825,7 @@ pub struct SupportedLanguagesInfoDefinition {
     /// The configuration for the supported entity types
     ///
     /// JSON `supportedEntityTypeConfiguration`.
-    pub supported_entity_type_configuration: Option<SupportedEntityTypeStatus>,
+    pub supported_entity_type_configuration: Option<Box<SupportedEntityTypeStatus>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5292,27 +5853,38 @@ impl SupportedLanguagesInfoDefinition {
     }
     /// Sets [`Self::supported_entity_type_configuration`].
     pub fn set_supported_entity_type_configuration(mut self, v: SupportedEntityTypeStatus) -> Self {
-        self.supported_entity_type_configuration = Some(v);
+        self.supported_entity_type_configuration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportedLanguagesInfoDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportedLanguagesInfoDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "language" => r.read_into(&mut v.language),
-                "intentClassification" => r.read_into(&mut v.intent_classification),
-                "status" => r.read_into(&mut v.status),
-                "supportedEntityTypes" => r.read_into(&mut v.supported_entity_types),
-                "supportedEntityTypeConfiguration" => r.read_into(&mut v.supported_entity_type_configuration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "language" => r.read_into(&mut self.language),
+                "intentClassification" => r.read_into(&mut self.intent_classification),
+                "status" => r.read_into(&mut self.status),
+                "supportedEntityTypes" => r.read_into(&mut self.supported_entity_types),
+                "supportedEntityTypeConfiguration" => r.read_into(&mut self.supported_entity_type_configuration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5417,18 +5989,29 @@ impl TopicPhrase {
 
 impl FromJson for TopicPhrase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicPhrase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "text" => r.read_into(&mut v.text),
-                "utteranceCount" => r.read_into(&mut v.utterance_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "text" => r.read_into(&mut self.text),
+                "utteranceCount" => r.read_into(&mut self.utterance_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5468,16 +6051,27 @@ impl Utterance {
 
 impl FromJson for Utterance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Utterance {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "utteranceText" => r.read_into(&mut v.utterance_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "utteranceText" => r.read_into(&mut self.utterance_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

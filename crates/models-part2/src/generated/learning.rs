@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -99,22 +99,33 @@ impl AssessmentForm {
 
 impl FromJson for AssessmentForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssessmentForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "contextId" => r.read_into(&mut v.context_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "published" => r.read_into(&mut v.published),
-                "passPercent" => r.read_into(&mut v.pass_percent),
-                "questionGroups" => r.read_into(&mut v.question_groups),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "contextId" => r.read_into(&mut self.context_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "published" => r.read_into(&mut self.published),
+                "passPercent" => r.read_into(&mut self.pass_percent),
+                "questionGroups" => r.read_into(&mut self.question_groups),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -161,7 +172,7 @@ pub struct AssessmentFormQuestion {
     /// JSON `commentsRequired`.
     pub comments_required: Option<bool>,
     /// JSON `visibilityCondition`.
-    pub visibility_condition: Option<VisibilityCondition>,
+    pub visibility_condition: Option<Box<VisibilityCondition>>,
     /// Options from which to choose an answer for this question. Only used by Multiple Choice type questions.
     ///
     /// JSON `answerOptions`.
@@ -220,7 +231,7 @@ impl AssessmentFormQuestion {
     }
     /// Sets [`Self::visibility_condition`].
     pub fn set_visibility_condition(mut self, v: VisibilityCondition) -> Self {
-        self.visibility_condition = Some(v);
+        self.visibility_condition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answer_options`].
@@ -247,27 +258,38 @@ impl AssessmentFormQuestion {
 
 impl FromJson for AssessmentFormQuestion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssessmentFormQuestion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contextId" => r.read_into(&mut v.context_id),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "helpText" => r.read_into(&mut v.help_text),
-                "naEnabled" => r.read_into(&mut v.na_enabled),
-                "commentsRequired" => r.read_into(&mut v.comments_required),
-                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
-                "answerOptions" => r.read_into(&mut v.answer_options),
-                "maxResponseCharacters" => r.read_into(&mut v.max_response_characters),
-                "isKill" => r.read_into(&mut v.is_kill),
-                "isCritical" => r.read_into(&mut v.is_critical),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contextId" => r.read_into(&mut self.context_id),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "helpText" => r.read_into(&mut self.help_text),
+                "naEnabled" => r.read_into(&mut self.na_enabled),
+                "commentsRequired" => r.read_into(&mut self.comments_required),
+                "visibilityCondition" => r.read_into(&mut self.visibility_condition),
+                "answerOptions" => r.read_into(&mut self.answer_options),
+                "maxResponseCharacters" => r.read_into(&mut self.max_response_characters),
+                "isKill" => r.read_into(&mut self.is_kill),
+                "isCritical" => r.read_into(&mut self.is_critical),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -390,7 +412,7 @@ pub struct AssessmentFormQuestionGroup {
     /// JSON `questions`.
     pub questions: Option<Vec<AssessmentFormQuestion>>,
     /// JSON `visibilityCondition`.
-    pub visibility_condition: Option<VisibilityCondition>,
+    pub visibility_condition: Option<Box<VisibilityCondition>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -452,7 +474,7 @@ impl AssessmentFormQuestionGroup {
     }
     /// Sets [`Self::visibility_condition`].
     pub fn set_visibility_condition(mut self, v: VisibilityCondition) -> Self {
-        self.visibility_condition = Some(v);
+        self.visibility_condition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -464,27 +486,38 @@ impl AssessmentFormQuestionGroup {
 
 impl FromJson for AssessmentFormQuestionGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssessmentFormQuestionGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "contextId" => r.read_into(&mut v.context_id),
-                "defaultAnswersToHighest" => r.read_into(&mut v.default_answers_to_highest),
-                "defaultAnswersToNA" => r.read_into(&mut v.default_answers_to_na),
-                "naEnabled" => r.read_into(&mut v.na_enabled),
-                "weight" => r.read_into(&mut v.weight),
-                "manualWeight" => r.read_into(&mut v.manual_weight),
-                "questions" => r.read_into(&mut v.questions),
-                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "contextId" => r.read_into(&mut self.context_id),
+                "defaultAnswersToHighest" => r.read_into(&mut self.default_answers_to_highest),
+                "defaultAnswersToNA" => r.read_into(&mut self.default_answers_to_na),
+                "naEnabled" => r.read_into(&mut self.na_enabled),
+                "weight" => r.read_into(&mut self.weight),
+                "manualWeight" => r.read_into(&mut self.manual_weight),
+                "questions" => r.read_into(&mut self.questions),
+                "visibilityCondition" => r.read_into(&mut self.visibility_condition),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -670,31 +703,42 @@ impl AssessmentQuestionGroupScore {
 
 impl FromJson for AssessmentQuestionGroupScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssessmentQuestionGroupScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "questionGroupId" => r.read_into(&mut v.question_group_id),
-                "totalScore" => r.read_into(&mut v.total_score),
-                "maxTotalScore" => r.read_into(&mut v.max_total_score),
-                "markedNA" => r.read_into(&mut v.marked_na),
-                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
-                "totalCriticalScore" => r.read_into(&mut v.total_critical_score),
-                "maxTotalCriticalScore" => r.read_into(&mut v.max_total_critical_score),
-                "totalNonCriticalScore" => r.read_into(&mut v.total_non_critical_score),
-                "maxTotalNonCriticalScore" => r.read_into(&mut v.max_total_non_critical_score),
-                "totalScoreUnweighted" => r.read_into(&mut v.total_score_unweighted),
-                "maxTotalScoreUnweighted" => r.read_into(&mut v.max_total_score_unweighted),
-                "totalCriticalScoreUnweighted" => r.read_into(&mut v.total_critical_score_unweighted),
-                "maxTotalCriticalScoreUnweighted" => r.read_into(&mut v.max_total_critical_score_unweighted),
-                "totalNonCriticalScoreUnweighted" => r.read_into(&mut v.total_non_critical_score_unweighted),
-                "maxTotalNonCriticalScoreUnweighted" => r.read_into(&mut v.max_total_non_critical_score_unweighted),
-                "questionScores" => r.read_into(&mut v.question_scores),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "questionGroupId" => r.read_into(&mut self.question_group_id),
+                "totalScore" => r.read_into(&mut self.total_score),
+                "maxTotalScore" => r.read_into(&mut self.max_total_score),
+                "markedNA" => r.read_into(&mut self.marked_na),
+                "systemMarkedNA" => r.read_into(&mut self.system_marked_na),
+                "totalCriticalScore" => r.read_into(&mut self.total_critical_score),
+                "maxTotalCriticalScore" => r.read_into(&mut self.max_total_critical_score),
+                "totalNonCriticalScore" => r.read_into(&mut self.total_non_critical_score),
+                "maxTotalNonCriticalScore" => r.read_into(&mut self.max_total_non_critical_score),
+                "totalScoreUnweighted" => r.read_into(&mut self.total_score_unweighted),
+                "maxTotalScoreUnweighted" => r.read_into(&mut self.max_total_score_unweighted),
+                "totalCriticalScoreUnweighted" => r.read_into(&mut self.total_critical_score_unweighted),
+                "maxTotalCriticalScoreUnweighted" => r.read_into(&mut self.max_total_critical_score_unweighted),
+                "totalNonCriticalScoreUnweighted" => r.read_into(&mut self.total_non_critical_score_unweighted),
+                "maxTotalNonCriticalScoreUnweighted" => r.read_into(&mut self.max_total_non_critical_score_unweighted),
+                "questionScores" => r.read_into(&mut self.question_scores),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -812,23 +856,34 @@ impl AssessmentQuestionScore {
 
 impl FromJson for AssessmentQuestionScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssessmentQuestionScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "failedKillQuestion" => r.read_into(&mut v.failed_kill_question),
-                "comments" => r.read_into(&mut v.comments),
-                "questionId" => r.read_into(&mut v.question_id),
-                "answerId" => r.read_into(&mut v.answer_id),
-                "score" => r.read_into(&mut v.score),
-                "markedNA" => r.read_into(&mut v.marked_na),
-                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
-                "freeTextAnswer" => r.read_into(&mut v.free_text_answer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "failedKillQuestion" => r.read_into(&mut self.failed_kill_question),
+                "comments" => r.read_into(&mut self.comments),
+                "questionId" => r.read_into(&mut self.question_id),
+                "answerId" => r.read_into(&mut self.answer_id),
+                "score" => r.read_into(&mut self.score),
+                "markedNA" => r.read_into(&mut self.marked_na),
+                "systemMarkedNA" => r.read_into(&mut self.system_marked_na),
+                "freeTextAnswer" => r.read_into(&mut self.free_text_answer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -938,23 +993,34 @@ impl AssessmentScoringSet {
 
 impl FromJson for AssessmentScoringSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssessmentScoringSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalScore" => r.read_into(&mut v.total_score),
-                "totalCriticalScore" => r.read_into(&mut v.total_critical_score),
-                "totalNonCriticalScore" => r.read_into(&mut v.total_non_critical_score),
-                "questionGroupScores" => r.read_into(&mut v.question_group_scores),
-                "failureReasons" => r.read_into(&mut v.failure_reasons),
-                "comments" => r.read_into(&mut v.comments),
-                "agentComments" => r.read_into(&mut v.agent_comments),
-                "isPassed" => r.read_into(&mut v.is_passed),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalScore" => r.read_into(&mut self.total_score),
+                "totalCriticalScore" => r.read_into(&mut self.total_critical_score),
+                "totalNonCriticalScore" => r.read_into(&mut self.total_non_critical_score),
+                "questionGroupScores" => r.read_into(&mut self.question_group_scores),
+                "failureReasons" => r.read_into(&mut self.failure_reasons),
+                "comments" => r.read_into(&mut self.comments),
+                "agentComments" => r.read_into(&mut self.agent_comments),
+                "isPassed" => r.read_into(&mut self.is_passed),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -998,7 +1064,7 @@ pub struct AssignedLearningModule {
     /// The user who created learning module
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The date/time learning module was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1006,7 +1072,7 @@ pub struct AssignedLearningModule {
     /// The user who modified learning module
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The date/time learning module was modified. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -1026,7 +1092,7 @@ pub struct AssignedLearningModule {
     /// The rule for learning module; read-only, and only populated when requested via expand param.
     ///
     /// JSON `rule`.
-    pub rule: Option<LearningModuleRule>,
+    pub rule: Option<Box<LearningModuleRule>>,
     /// If true, learning module content should be viewed one by one in order
     ///
     /// JSON `enforceContentOrder`.
@@ -1034,11 +1100,11 @@ pub struct AssignedLearningModule {
     /// Allows to view Assessment results in detail
     ///
     /// JSON `reviewAssessmentResults`.
-    pub review_assessment_results: Option<ReviewAssessmentResults>,
+    pub review_assessment_results: Option<Box<ReviewAssessmentResults>>,
     /// The auto assignment settings for this module
     ///
     /// JSON `autoAssign`.
-    pub auto_assign: Option<LearningModuleAutoAssignResponse>,
+    pub auto_assign: Option<Box<LearningModuleAutoAssignResponse>>,
     /// The current assignments for the requested users
     ///
     /// JSON `currentAssignments`.
@@ -1076,19 +1142,19 @@ pub struct AssignedLearningModule {
     /// The assessment form for learning module
     ///
     /// JSON `assessmentForm`.
-    pub assessment_form: Option<AssessmentForm>,
+    pub assessment_form: Option<Box<AssessmentForm>>,
     /// The learning module summary data
     ///
     /// JSON `summaryData`.
-    pub summary_data: Option<LearningModuleSummary>,
+    pub summary_data: Option<Box<LearningModuleSummary>>,
     /// The learning module reassign summary data
     ///
     /// JSON `reassignSummaryData`.
-    pub reassign_summary_data: Option<LearningModuleReassignSummary>,
+    pub reassign_summary_data: Option<Box<LearningModuleReassignSummary>>,
     /// The cover art for the learning module
     ///
     /// JSON `coverArt`.
-    pub cover_art: Option<LearningModuleCoverArtResponse>,
+    pub cover_art: Option<Box<LearningModuleCoverArtResponse>>,
     /// The recommended time in minutes to complete the module
     ///
     /// JSON `lengthInMinutes`.
@@ -1119,7 +1185,7 @@ impl AssignedLearningModule {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1129,7 +1195,7 @@ impl AssignedLearningModule {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -1154,7 +1220,7 @@ impl AssignedLearningModule {
     }
     /// Sets [`Self::rule`].
     pub fn set_rule(mut self, v: LearningModuleRule) -> Self {
-        self.rule = Some(v);
+        self.rule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enforce_content_order`].
@@ -1164,12 +1230,12 @@ impl AssignedLearningModule {
     }
     /// Sets [`Self::review_assessment_results`].
     pub fn set_review_assessment_results(mut self, v: ReviewAssessmentResults) -> Self {
-        self.review_assessment_results = Some(v);
+        self.review_assessment_results = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_assign`].
     pub fn set_auto_assign(mut self, v: LearningModuleAutoAssignResponse) -> Self {
-        self.auto_assign = Some(v);
+        self.auto_assign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::current_assignments`].
@@ -1214,22 +1280,22 @@ impl AssignedLearningModule {
     }
     /// Sets [`Self::assessment_form`].
     pub fn set_assessment_form(mut self, v: AssessmentForm) -> Self {
-        self.assessment_form = Some(v);
+        self.assessment_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::summary_data`].
     pub fn set_summary_data(mut self, v: LearningModuleSummary) -> Self {
-        self.summary_data = Some(v);
+        self.summary_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reassign_summary_data`].
     pub fn set_reassign_summary_data(mut self, v: LearningModuleReassignSummary) -> Self {
-        self.reassign_summary_data = Some(v);
+        self.reassign_summary_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cover_art`].
     pub fn set_cover_art(mut self, v: LearningModuleCoverArtResponse) -> Self {
-        self.cover_art = Some(v);
+        self.cover_art = Some(Box::new(v));
         self
     }
     /// Sets [`Self::length_in_minutes`].
@@ -1246,43 +1312,54 @@ impl AssignedLearningModule {
 
 impl FromJson for AssignedLearningModule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssignedLearningModule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "excludedFromCatalog" => r.read_into(&mut v.excluded_from_catalog),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "externalId" => r.read_into(&mut v.external_id),
-                "source" => r.read_into(&mut v.source),
-                "rule" => r.read_into(&mut v.rule),
-                "enforceContentOrder" => r.read_into(&mut v.enforce_content_order),
-                "reviewAssessmentResults" => r.read_into(&mut v.review_assessment_results),
-                "autoAssign" => r.read_into(&mut v.auto_assign),
-                "currentAssignments" => r.read_into(&mut v.current_assignments),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "isArchived" => r.read_into(&mut v.is_archived),
-                "isPublished" => r.read_into(&mut v.is_published),
-                "description" => r.read_into(&mut v.description),
-                "completionTimeInDays" => r.read_into(&mut v.completion_time_in_days),
-                "type" => r.read_into(&mut v.r#type),
-                "informSteps" => r.read_into(&mut v.inform_steps),
-                "assessmentForm" => r.read_into(&mut v.assessment_form),
-                "summaryData" => r.read_into(&mut v.summary_data),
-                "reassignSummaryData" => r.read_into(&mut v.reassign_summary_data),
-                "coverArt" => r.read_into(&mut v.cover_art),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "archivalMode" => r.read_into(&mut v.archival_mode),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "excludedFromCatalog" => r.read_into(&mut self.excluded_from_catalog),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "externalId" => r.read_into(&mut self.external_id),
+                "source" => r.read_into(&mut self.source),
+                "rule" => r.read_into(&mut self.rule),
+                "enforceContentOrder" => r.read_into(&mut self.enforce_content_order),
+                "reviewAssessmentResults" => r.read_into(&mut self.review_assessment_results),
+                "autoAssign" => r.read_into(&mut self.auto_assign),
+                "currentAssignments" => r.read_into(&mut self.current_assignments),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "isArchived" => r.read_into(&mut self.is_archived),
+                "isPublished" => r.read_into(&mut self.is_published),
+                "description" => r.read_into(&mut self.description),
+                "completionTimeInDays" => r.read_into(&mut self.completion_time_in_days),
+                "type" => r.read_into(&mut self.r#type),
+                "informSteps" => r.read_into(&mut self.inform_steps),
+                "assessmentForm" => r.read_into(&mut self.assessment_form),
+                "summaryData" => r.read_into(&mut self.summary_data),
+                "reassignSummaryData" => r.read_into(&mut self.reassign_summary_data),
+                "coverArt" => r.read_into(&mut self.cover_art),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "archivalMode" => r.read_into(&mut self.archival_mode),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1561,25 +1638,36 @@ impl AssignedLearningModuleDomainEntityListing {
 
 impl FromJson for AssignedLearningModuleDomainEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssignedLearningModuleDomainEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1615,7 +1703,7 @@ pub struct DisallowedEntityLearningAssignmentItem {
     /// The entity that was disallowed
     ///
     /// JSON `entity`.
-    pub entity: Option<LearningAssignmentItem>,
+    pub entity: Option<Box<LearningAssignmentItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1628,24 +1716,35 @@ impl DisallowedEntityLearningAssignmentItem {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: LearningAssignmentItem) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DisallowedEntityLearningAssignmentItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DisallowedEntityLearningAssignmentItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "errorCode" => r.read_into(&mut v.error_code),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1673,7 +1772,7 @@ pub struct DisallowedEntityLearningAssignmentReference {
     /// The entity that was disallowed
     ///
     /// JSON `entity`.
-    pub entity: Option<LearningAssignmentReference>,
+    pub entity: Option<Box<LearningAssignmentReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1686,24 +1785,35 @@ impl DisallowedEntityLearningAssignmentReference {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: LearningAssignmentReference) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DisallowedEntityLearningAssignmentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DisallowedEntityLearningAssignmentReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "errorCode" => r.read_into(&mut v.error_code),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1743,7 +1853,7 @@ pub struct LearningAssessment {
     /// Answers for the assessment
     ///
     /// JSON `answers`.
-    pub answers: Option<AssessmentScoringSet>,
+    pub answers: Option<Box<AssessmentScoringSet>>,
     /// Date the assessment was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1783,7 +1893,7 @@ impl LearningAssessment {
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: AssessmentScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -1805,23 +1915,34 @@ impl LearningAssessment {
 
 impl FromJson for LearningAssessment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssessment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assessmentId" => r.read_into(&mut v.assessment_id),
-                "contextId" => r.read_into(&mut v.context_id),
-                "assessmentFormId" => r.read_into(&mut v.assessment_form_id),
-                "status" => r.read_into(&mut v.status),
-                "answers" => r.read_into(&mut v.answers),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateSubmitted" => r.read_into(&mut v.date_submitted),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assessmentId" => r.read_into(&mut self.assessment_id),
+                "contextId" => r.read_into(&mut self.context_id),
+                "assessmentFormId" => r.read_into(&mut self.assessment_form_id),
+                "status" => r.read_into(&mut self.status),
+                "answers" => r.read_into(&mut self.answers),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateSubmitted" => r.read_into(&mut self.date_submitted),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1904,13 +2025,13 @@ pub struct LearningAssessmentScoringRequest {
     /// Required.
     ///
     /// JSON `assessmentForm`.
-    pub assessment_form: Option<AssessmentForm>,
+    pub assessment_form: Option<Box<AssessmentForm>>,
     /// The answers to score
     ///
     /// Required.
     ///
     /// JSON `answers`.
-    pub answers: Option<AssessmentScoringSet>,
+    pub answers: Option<Box<AssessmentScoringSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1918,29 +2039,40 @@ pub struct LearningAssessmentScoringRequest {
 impl LearningAssessmentScoringRequest {
     /// Sets [`Self::assessment_form`].
     pub fn set_assessment_form(mut self, v: AssessmentForm) -> Self {
-        self.assessment_form = Some(v);
+        self.assessment_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: AssessmentScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningAssessmentScoringRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssessmentScoringRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assessmentForm" => r.read_into(&mut v.assessment_form),
-                "answers" => r.read_into(&mut v.answers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assessmentForm" => r.read_into(&mut self.assessment_form),
+                "answers" => r.read_into(&mut self.answers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1968,7 +2100,7 @@ pub struct LearningAssignment {
     /// The assessment associated with this assignment
     ///
     /// JSON `assessment`.
-    pub assessment: Option<LearningAssessment>,
+    pub assessment: Option<Box<LearningAssessment>>,
     /// The date the assignment was completed. If not yet completed, this will be null. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCompleted`.
@@ -1976,7 +2108,7 @@ pub struct LearningAssignment {
     /// The user who created the assignment
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The date when the assignment was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1984,7 +2116,7 @@ pub struct LearningAssignment {
     /// The user who modified the assignment
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The date when the assignment was last modified. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -2032,7 +2164,7 @@ pub struct LearningAssignment {
     /// The next assignment step
     ///
     /// JSON `nextStep`.
-    pub next_step: Option<LearningAssignmentStep>,
+    pub next_step: Option<Box<LearningAssignmentStep>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -2052,15 +2184,15 @@ pub struct LearningAssignment {
     /// The Learning module object associated with this assignment
     ///
     /// JSON `module`.
-    pub module: Option<LearningModule>,
+    pub module: Option<Box<LearningModule>>,
     /// The user to whom the assignment is assigned
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// The assessment form associated with this assignment
     ///
     /// JSON `assessmentForm`.
-    pub assessment_form: Option<AssessmentForm>,
+    pub assessment_form: Option<Box<AssessmentForm>>,
     /// The length in minutes of the assignment
     ///
     /// JSON `lengthInMinutes`.
@@ -2077,7 +2209,7 @@ impl LearningAssignment {
     }
     /// Sets [`Self::assessment`].
     pub fn set_assessment(mut self, v: LearningAssessment) -> Self {
-        self.assessment = Some(v);
+        self.assessment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_completed`].
@@ -2087,7 +2219,7 @@ impl LearningAssignment {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2097,7 +2229,7 @@ impl LearningAssignment {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -2157,7 +2289,7 @@ impl LearningAssignment {
     }
     /// Sets [`Self::next_step`].
     pub fn set_next_step(mut self, v: LearningAssignmentStep) -> Self {
-        self.next_step = Some(v);
+        self.next_step = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -2182,17 +2314,17 @@ impl LearningAssignment {
     }
     /// Sets [`Self::module`].
     pub fn set_module(mut self, v: LearningModule) -> Self {
-        self.module = Some(v);
+        self.module = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assessment_form`].
     pub fn set_assessment_form(mut self, v: AssessmentForm) -> Self {
-        self.assessment_form = Some(v);
+        self.assessment_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::length_in_minutes`].
@@ -2204,41 +2336,52 @@ impl LearningAssignment {
 
 impl FromJson for LearningAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "assessment" => r.read_into(&mut v.assessment),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "isOverdue" => r.read_into(&mut v.is_overdue),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "assessmentPercentageScore" => r.read_into(&mut v.assessment_percentage_score),
-                "isRule" => r.read_into(&mut v.is_rule),
-                "isManual" => r.read_into(&mut v.is_manual),
-                "isPassed" => r.read_into(&mut v.is_passed),
-                "isLatest" => r.read_into(&mut v.is_latest),
-                "assessmentCompletionPercentage" => r.read_into(&mut v.assessment_completion_percentage),
-                "completionPercentage" => r.read_into(&mut v.completion_percentage),
-                "steps" => r.read_into(&mut v.steps),
-                "nextStep" => r.read_into(&mut v.next_step),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "state" => r.read_into(&mut v.state),
-                "dateRecommendedForCompletion" => r.read_into(&mut v.date_recommended_for_completion),
-                "version" => r.read_into(&mut v.version),
-                "module" => r.read_into(&mut v.module),
-                "user" => r.read_into(&mut v.user),
-                "assessmentForm" => r.read_into(&mut v.assessment_form),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "assessment" => r.read_into(&mut self.assessment),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "isOverdue" => r.read_into(&mut self.is_overdue),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "assessmentPercentageScore" => r.read_into(&mut self.assessment_percentage_score),
+                "isRule" => r.read_into(&mut self.is_rule),
+                "isManual" => r.read_into(&mut self.is_manual),
+                "isPassed" => r.read_into(&mut self.is_passed),
+                "isLatest" => r.read_into(&mut self.is_latest),
+                "assessmentCompletionPercentage" => r.read_into(&mut self.assessment_completion_percentage),
+                "completionPercentage" => r.read_into(&mut self.completion_percentage),
+                "steps" => r.read_into(&mut self.steps),
+                "nextStep" => r.read_into(&mut self.next_step),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "state" => r.read_into(&mut self.state),
+                "dateRecommendedForCompletion" => r.read_into(&mut self.date_recommended_for_completion),
+                "version" => r.read_into(&mut self.version),
+                "module" => r.read_into(&mut self.module),
+                "user" => r.read_into(&mut self.user),
+                "assessmentForm" => r.read_into(&mut self.assessment_form),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2365,7 +2508,7 @@ pub struct LearningAssignmentAggregateParam {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<LearningAssignmentAggregateQueryRequestFilter>,
+    pub filter: Option<Box<LearningAssignmentAggregateQueryRequestFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2388,26 +2531,37 @@ impl LearningAssignmentAggregateParam {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: LearningAssignmentAggregateQueryRequestFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningAssignmentAggregateParam {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateParam {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "metrics" => r.read_into(&mut v.metrics),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "metrics" => r.read_into(&mut self.metrics),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2461,17 +2615,28 @@ impl LearningAssignmentAggregateQueryRequestClause {
 
 impl FromJson for LearningAssignmentAggregateQueryRequestClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateQueryRequestClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2570,17 +2735,28 @@ impl LearningAssignmentAggregateQueryRequestFilter {
 
 impl FromJson for LearningAssignmentAggregateQueryRequestFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateQueryRequestFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2679,17 +2855,28 @@ impl LearningAssignmentAggregateQueryRequestPredicate {
 
 impl FromJson for LearningAssignmentAggregateQueryRequestPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateQueryRequestPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dimension" => r.read_into(&mut v.dimension),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dimension" => r.read_into(&mut self.dimension),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2792,17 +2979,28 @@ impl LearningAssignmentAggregateQueryResponseData {
 
 impl FromJson for LearningAssignmentAggregateQueryResponseData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateQueryResponseData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "metrics" => r.read_into(&mut v.metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "metrics" => r.read_into(&mut self.metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2850,17 +3048,28 @@ impl LearningAssignmentAggregateQueryResponseGroupedData {
 
 impl FromJson for LearningAssignmentAggregateQueryResponseGroupedData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateQueryResponseGroupedData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2888,7 +3097,7 @@ pub struct LearningAssignmentAggregateQueryResponseMetric {
     /// The aggregated values for this metric
     ///
     /// JSON `stats`.
-    pub stats: Option<LearningAssignmentAggregateQueryResponseStats>,
+    pub stats: Option<Box<LearningAssignmentAggregateQueryResponseStats>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2901,24 +3110,35 @@ impl LearningAssignmentAggregateQueryResponseMetric {
     }
     /// Sets [`Self::stats`].
     pub fn set_stats(mut self, v: LearningAssignmentAggregateQueryResponseStats) -> Self {
-        self.stats = Some(v);
+        self.stats = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningAssignmentAggregateQueryResponseMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateQueryResponseMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "stats" => r.read_into(&mut v.stats),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "stats" => r.read_into(&mut self.stats),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3063,19 +3283,30 @@ impl LearningAssignmentAggregateQueryResponseStats {
 
 impl FromJson for LearningAssignmentAggregateQueryResponseStats {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateQueryResponseStats {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "count" => r.read_into(&mut v.count),
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                "sum" => r.read_into(&mut v.sum),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "count" => r.read_into(&mut self.count),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                "sum" => r.read_into(&mut self.sum),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3116,16 +3347,27 @@ impl LearningAssignmentAggregateResponse {
 
 impl FromJson for LearningAssignmentAggregateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentAggregateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3172,17 +3414,28 @@ impl LearningAssignmentBulkAddResponse {
 
 impl FromJson for LearningAssignmentBulkAddResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentBulkAddResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "disallowedEntities" => r.read_into(&mut v.disallowed_entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "disallowedEntities" => r.read_into(&mut self.disallowed_entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3230,17 +3483,28 @@ impl LearningAssignmentBulkRemoveResponse {
 
 impl FromJson for LearningAssignmentBulkRemoveResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentBulkRemoveResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "disallowedEntities" => r.read_into(&mut v.disallowed_entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "disallowedEntities" => r.read_into(&mut self.disallowed_entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3319,20 +3583,31 @@ impl LearningAssignmentCreate {
 
 impl FromJson for LearningAssignmentCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "addToSchedule" => r.read_into(&mut v.add_to_schedule),
-                "moduleId" => r.read_into(&mut v.module_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "recommendedCompletionDate" => r.read_into(&mut v.recommended_completion_date),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "addToSchedule" => r.read_into(&mut self.add_to_schedule),
+                "moduleId" => r.read_into(&mut self.module_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "recommendedCompletionDate" => r.read_into(&mut self.recommended_completion_date),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3372,16 +3647,27 @@ impl LearningAssignmentEntity {
 
 impl FromJson for LearningAssignmentEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assignmentId" => r.read_into(&mut v.assignment_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assignmentId" => r.read_into(&mut self.assignment_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3437,18 +3723,29 @@ impl LearningAssignmentExternalUpdate {
 
 impl FromJson for LearningAssignmentExternalUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentExternalUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "isPassed" => r.read_into(&mut v.is_passed),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "isPassed" => r.read_into(&mut self.is_passed),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3564,17 +3861,28 @@ impl LearningAssignmentItem {
 
 impl FromJson for LearningAssignmentItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "moduleId" => r.read_into(&mut v.module_id),
-                "userId" => r.read_into(&mut v.user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "moduleId" => r.read_into(&mut self.module_id),
+                "userId" => r.read_into(&mut self.user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3622,17 +3930,28 @@ impl LearningAssignmentReference {
 
 impl FromJson for LearningAssignmentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3691,18 +4010,29 @@ impl LearningAssignmentReschedule {
 
 impl FromJson for LearningAssignmentReschedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentReschedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateRecommendedForCompletion" => r.read_into(&mut v.date_recommended_for_completion),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "addToSchedule" => r.read_into(&mut v.add_to_schedule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateRecommendedForCompletion" => r.read_into(&mut self.date_recommended_for_completion),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "addToSchedule" => r.read_into(&mut self.add_to_schedule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3731,7 +4061,7 @@ pub struct LearningAssignmentStep {
     /// The module step data for this step
     ///
     /// JSON `moduleStep`.
-    pub module_step: Option<LearningModuleInformStep>,
+    pub module_step: Option<Box<LearningModuleInformStep>>,
     /// The structure for any SCO associated with this step
     ///
     /// JSON `structure`.
@@ -3755,11 +4085,11 @@ pub struct LearningAssignmentStep {
     /// The SCO (Shareable Content Object) data
     ///
     /// JSON `shareableContentObject`.
-    pub shareable_content_object: Option<LearningShareableContentObject>,
+    pub shareable_content_object: Option<Box<LearningShareableContentObject>>,
     /// The signed cookie information needed to access the content of this step (if required)
     ///
     /// JSON `signedCookie`.
-    pub signed_cookie: Option<LearningAssignmentStepSignedCookie>,
+    pub signed_cookie: Option<Box<LearningAssignmentStepSignedCookie>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3776,7 +4106,7 @@ impl LearningAssignmentStep {
     }
     /// Sets [`Self::module_step`].
     pub fn set_module_step(mut self, v: LearningModuleInformStep) -> Self {
-        self.module_step = Some(v);
+        self.module_step = Some(Box::new(v));
         self
     }
     /// Sets [`Self::structure`].
@@ -3806,12 +4136,12 @@ impl LearningAssignmentStep {
     }
     /// Sets [`Self::shareable_content_object`].
     pub fn set_shareable_content_object(mut self, v: LearningShareableContentObject) -> Self {
-        self.shareable_content_object = Some(v);
+        self.shareable_content_object = Some(Box::new(v));
         self
     }
     /// Sets [`Self::signed_cookie`].
     pub fn set_signed_cookie(mut self, v: LearningAssignmentStepSignedCookie) -> Self {
-        self.signed_cookie = Some(v);
+        self.signed_cookie = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3823,25 +4153,36 @@ impl LearningAssignmentStep {
 
 impl FromJson for LearningAssignmentStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentStep {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "moduleStep" => r.read_into(&mut v.module_step),
-                "structure" => r.read_into(&mut v.structure),
-                "successStatus" => r.read_into(&mut v.success_status),
-                "completionStatus" => r.read_into(&mut v.completion_status),
-                "completionPercentage" => r.read_into(&mut v.completion_percentage),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "shareableContentObject" => r.read_into(&mut v.shareable_content_object),
-                "signedCookie" => r.read_into(&mut v.signed_cookie),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "moduleStep" => r.read_into(&mut self.module_step),
+                "structure" => r.read_into(&mut self.structure),
+                "successStatus" => r.read_into(&mut self.success_status),
+                "completionStatus" => r.read_into(&mut self.completion_status),
+                "completionPercentage" => r.read_into(&mut self.completion_percentage),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "shareableContentObject" => r.read_into(&mut self.shareable_content_object),
+                "signedCookie" => r.read_into(&mut self.signed_cookie),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4030,20 +4371,31 @@ impl LearningAssignmentStepScoStructure {
 
 impl FromJson for LearningAssignmentStepScoStructure {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentStepScoStructure {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "successStatus" => r.read_into(&mut v.success_status),
-                "completionStatus" => r.read_into(&mut v.completion_status),
-                "children" => r.read_into(&mut v.children),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "successStatus" => r.read_into(&mut self.success_status),
+                "completionStatus" => r.read_into(&mut self.completion_status),
+                "children" => r.read_into(&mut self.children),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4200,17 +4552,28 @@ impl LearningAssignmentStepSignedCookie {
 
 impl FromJson for LearningAssignmentStepSignedCookie {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentStepSignedCookie {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "cookieValues" => r.read_into(&mut v.cookie_values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "cookieValues" => r.read_into(&mut self.cookie_values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4238,7 +4601,7 @@ pub struct LearningAssignmentUpdate {
     /// An updated Assessment
     ///
     /// JSON `assessment`.
-    pub assessment: Option<LearningAssessment>,
+    pub assessment: Option<Box<LearningAssessment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4251,24 +4614,35 @@ impl LearningAssignmentUpdate {
     }
     /// Sets [`Self::assessment`].
     pub fn set_assessment(mut self, v: LearningAssessment) -> Self {
-        self.assessment = Some(v);
+        self.assessment = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningAssignmentUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentUpdate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "assessment" => r.read_into(&mut v.assessment),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "assessment" => r.read_into(&mut self.assessment),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4386,18 +4760,29 @@ impl LearningAssignmentUser {
 
 impl FromJson for LearningAssignmentUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4509,26 +4894,37 @@ impl LearningAssignmentUserListing {
 
 impl FromJson for LearningAssignmentUserListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentUserListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "unfilteredTotal" => r.read_into(&mut v.unfiltered_total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "unfilteredTotal" => r.read_into(&mut self.unfiltered_total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4563,7 +4959,7 @@ pub struct LearningAssignmentUserQuery {
     /// Required.
     ///
     /// JSON `rule`.
-    pub rule: Option<LearningModuleRule>,
+    pub rule: Option<Box<LearningModuleRule>>,
     /// The user name to be searched for
     ///
     /// JSON `searchTerm`.
@@ -4575,7 +4971,7 @@ pub struct LearningAssignmentUserQuery {
 impl LearningAssignmentUserQuery {
     /// Sets [`Self::rule`].
     pub fn set_rule(mut self, v: LearningModuleRule) -> Self {
-        self.rule = Some(v);
+        self.rule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search_term`].
@@ -4587,17 +4983,28 @@ impl LearningAssignmentUserQuery {
 
 impl FromJson for LearningAssignmentUserQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentUserQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rule" => r.read_into(&mut v.rule),
-                "searchTerm" => r.read_into(&mut v.search_term),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rule" => r.read_into(&mut self.rule),
+                "searchTerm" => r.read_into(&mut self.search_term),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4697,25 +5104,36 @@ impl LearningAssignmentsDomainEntity {
 
 impl FromJson for LearningAssignmentsDomainEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningAssignmentsDomainEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4771,17 +5189,28 @@ impl LearningCoverArtThumbnail {
 
 impl FromJson for LearningCoverArtThumbnail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningCoverArtThumbnail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "resolution" => r.read_into(&mut v.resolution),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "resolution" => r.read_into(&mut self.resolution),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4819,7 +5248,7 @@ pub struct LearningModule {
     /// The user who created learning module
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The date/time learning module was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -4827,7 +5256,7 @@ pub struct LearningModule {
     /// The user who modified learning module
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The date/time learning module was modified. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -4847,7 +5276,7 @@ pub struct LearningModule {
     /// The rule for learning module; read-only, and only populated when requested via expand param.
     ///
     /// JSON `rule`.
-    pub rule: Option<LearningModuleRule>,
+    pub rule: Option<Box<LearningModuleRule>>,
     /// If true, learning module content should be viewed one by one in order
     ///
     /// JSON `enforceContentOrder`.
@@ -4855,11 +5284,11 @@ pub struct LearningModule {
     /// Allows to view Assessment results in detail
     ///
     /// JSON `reviewAssessmentResults`.
-    pub review_assessment_results: Option<ReviewAssessmentResults>,
+    pub review_assessment_results: Option<Box<ReviewAssessmentResults>>,
     /// The auto assignment settings for this module
     ///
     /// JSON `autoAssign`.
-    pub auto_assign: Option<LearningModuleAutoAssignResponse>,
+    pub auto_assign: Option<Box<LearningModuleAutoAssignResponse>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4893,19 +5322,19 @@ pub struct LearningModule {
     /// The assessment form for learning module
     ///
     /// JSON `assessmentForm`.
-    pub assessment_form: Option<AssessmentForm>,
+    pub assessment_form: Option<Box<AssessmentForm>>,
     /// The learning module summary data
     ///
     /// JSON `summaryData`.
-    pub summary_data: Option<LearningModuleSummary>,
+    pub summary_data: Option<Box<LearningModuleSummary>>,
     /// The learning module reassign summary data
     ///
     /// JSON `reassignSummaryData`.
-    pub reassign_summary_data: Option<LearningModuleReassignSummary>,
+    pub reassign_summary_data: Option<Box<LearningModuleReassignSummary>>,
     /// The cover art for the learning module
     ///
     /// JSON `coverArt`.
-    pub cover_art: Option<LearningModuleCoverArtResponse>,
+    pub cover_art: Option<Box<LearningModuleCoverArtResponse>>,
     /// The recommended time in minutes to complete the module
     ///
     /// JSON `lengthInMinutes`.
@@ -4936,7 +5365,7 @@ impl LearningModule {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -4946,7 +5375,7 @@ impl LearningModule {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -4971,7 +5400,7 @@ impl LearningModule {
     }
     /// Sets [`Self::rule`].
     pub fn set_rule(mut self, v: LearningModuleRule) -> Self {
-        self.rule = Some(v);
+        self.rule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enforce_content_order`].
@@ -4981,12 +5410,12 @@ impl LearningModule {
     }
     /// Sets [`Self::review_assessment_results`].
     pub fn set_review_assessment_results(mut self, v: ReviewAssessmentResults) -> Self {
-        self.review_assessment_results = Some(v);
+        self.review_assessment_results = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_assign`].
     pub fn set_auto_assign(mut self, v: LearningModuleAutoAssignResponse) -> Self {
-        self.auto_assign = Some(v);
+        self.auto_assign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5026,22 +5455,22 @@ impl LearningModule {
     }
     /// Sets [`Self::assessment_form`].
     pub fn set_assessment_form(mut self, v: AssessmentForm) -> Self {
-        self.assessment_form = Some(v);
+        self.assessment_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::summary_data`].
     pub fn set_summary_data(mut self, v: LearningModuleSummary) -> Self {
-        self.summary_data = Some(v);
+        self.summary_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reassign_summary_data`].
     pub fn set_reassign_summary_data(mut self, v: LearningModuleReassignSummary) -> Self {
-        self.reassign_summary_data = Some(v);
+        self.reassign_summary_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cover_art`].
     pub fn set_cover_art(mut self, v: LearningModuleCoverArtResponse) -> Self {
-        self.cover_art = Some(v);
+        self.cover_art = Some(Box::new(v));
         self
     }
     /// Sets [`Self::length_in_minutes`].
@@ -5058,42 +5487,53 @@ impl LearningModule {
 
 impl FromJson for LearningModule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "excludedFromCatalog" => r.read_into(&mut v.excluded_from_catalog),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "externalId" => r.read_into(&mut v.external_id),
-                "source" => r.read_into(&mut v.source),
-                "rule" => r.read_into(&mut v.rule),
-                "enforceContentOrder" => r.read_into(&mut v.enforce_content_order),
-                "reviewAssessmentResults" => r.read_into(&mut v.review_assessment_results),
-                "autoAssign" => r.read_into(&mut v.auto_assign),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "isArchived" => r.read_into(&mut v.is_archived),
-                "isPublished" => r.read_into(&mut v.is_published),
-                "description" => r.read_into(&mut v.description),
-                "completionTimeInDays" => r.read_into(&mut v.completion_time_in_days),
-                "type" => r.read_into(&mut v.r#type),
-                "informSteps" => r.read_into(&mut v.inform_steps),
-                "assessmentForm" => r.read_into(&mut v.assessment_form),
-                "summaryData" => r.read_into(&mut v.summary_data),
-                "reassignSummaryData" => r.read_into(&mut v.reassign_summary_data),
-                "coverArt" => r.read_into(&mut v.cover_art),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "archivalMode" => r.read_into(&mut v.archival_mode),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "excludedFromCatalog" => r.read_into(&mut self.excluded_from_catalog),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "externalId" => r.read_into(&mut self.external_id),
+                "source" => r.read_into(&mut self.source),
+                "rule" => r.read_into(&mut self.rule),
+                "enforceContentOrder" => r.read_into(&mut self.enforce_content_order),
+                "reviewAssessmentResults" => r.read_into(&mut self.review_assessment_results),
+                "autoAssign" => r.read_into(&mut self.auto_assign),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "isArchived" => r.read_into(&mut self.is_archived),
+                "isPublished" => r.read_into(&mut self.is_published),
+                "description" => r.read_into(&mut self.description),
+                "completionTimeInDays" => r.read_into(&mut self.completion_time_in_days),
+                "type" => r.read_into(&mut self.r#type),
+                "informSteps" => r.read_into(&mut self.inform_steps),
+                "assessmentForm" => r.read_into(&mut self.assessment_form),
+                "summaryData" => r.read_into(&mut self.summary_data),
+                "reassignSummaryData" => r.read_into(&mut self.reassign_summary_data),
+                "coverArt" => r.read_into(&mut self.cover_art),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "archivalMode" => r.read_into(&mut self.archival_mode),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5323,17 +5763,28 @@ impl LearningModuleAutoAssignRequest {
 
 impl FromJson for LearningModuleAutoAssignRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleAutoAssignRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ruleId" => r.read_into(&mut v.rule_id),
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ruleId" => r.read_into(&mut self.rule_id),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5359,7 +5810,7 @@ pub struct LearningModuleAutoAssignResponse {
     /// Required.
     ///
     /// JSON `rule`.
-    pub rule: Option<UsersRulesRuleReference>,
+    pub rule: Option<Box<UsersRulesRuleReference>>,
     /// Whether the rule is enabled for the module
     ///
     /// Required.
@@ -5373,7 +5824,7 @@ pub struct LearningModuleAutoAssignResponse {
 impl LearningModuleAutoAssignResponse {
     /// Sets [`Self::rule`].
     pub fn set_rule(mut self, v: UsersRulesRuleReference) -> Self {
-        self.rule = Some(v);
+        self.rule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enabled`].
@@ -5385,17 +5836,28 @@ impl LearningModuleAutoAssignResponse {
 
 impl FromJson for LearningModuleAutoAssignResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleAutoAssignResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rule" => r.read_into(&mut v.rule),
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rule" => r.read_into(&mut self.rule),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5436,16 +5898,27 @@ impl LearningModuleCoverArtRequest {
 
 impl FromJson for LearningModuleCoverArtRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleCoverArtRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5510,19 +5983,30 @@ impl LearningModuleCoverArtResponse {
 
 impl FromJson for LearningModuleCoverArtResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleCoverArtResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "url" => r.read_into(&mut v.url),
-                "thumbnails" => r.read_into(&mut v.thumbnails),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "url" => r.read_into(&mut self.url),
+                "thumbnails" => r.read_into(&mut self.thumbnails),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5632,23 +6116,34 @@ impl LearningModuleInformStep {
 
 impl FromJson for LearningModuleInformStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleInformStep {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                "sharingUri" => r.read_into(&mut v.sharing_uri),
-                "contentType" => r.read_into(&mut v.content_type),
-                "order" => r.read_into(&mut v.order),
-                "displayName" => r.read_into(&mut v.display_name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                "sharingUri" => r.read_into(&mut self.sharing_uri),
+                "contentType" => r.read_into(&mut self.content_type),
+                "order" => r.read_into(&mut self.order),
+                "displayName" => r.read_into(&mut self.display_name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5821,23 +6316,34 @@ impl LearningModuleInformStepRequest {
 
 impl FromJson for LearningModuleInformStepRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleInformStepRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                "sharingUri" => r.read_into(&mut v.sharing_uri),
-                "contentType" => r.read_into(&mut v.content_type),
-                "order" => r.read_into(&mut v.order),
-                "displayName" => r.read_into(&mut v.display_name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                "sharingUri" => r.read_into(&mut self.sharing_uri),
+                "contentType" => r.read_into(&mut self.content_type),
+                "order" => r.read_into(&mut self.order),
+                "displayName" => r.read_into(&mut self.display_name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5943,16 +6449,27 @@ impl LearningModuleJobRequest {
 
 impl FromJson for LearningModuleJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6067,18 +6584,29 @@ impl LearningModuleJobResponse {
 
 impl FromJson for LearningModuleJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6243,26 +6771,37 @@ impl LearningModuleList {
 
 impl FromJson for LearningModuleList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalLegacyRules" => r.read_into(&mut v.total_legacy_rules),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalLegacyRules" => r.read_into(&mut self.total_legacy_rules),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6297,7 +6836,7 @@ pub struct LearningModuleMigrateResponse {
     /// Required.
     ///
     /// JSON `autoAssign`.
-    pub auto_assign: Option<LearningModuleAutoAssignResponse>,
+    pub auto_assign: Option<Box<LearningModuleAutoAssignResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6305,23 +6844,34 @@ pub struct LearningModuleMigrateResponse {
 impl LearningModuleMigrateResponse {
     /// Sets [`Self::auto_assign`].
     pub fn set_auto_assign(mut self, v: LearningModuleAutoAssignResponse) -> Self {
-        self.auto_assign = Some(v);
+        self.auto_assign = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningModuleMigrateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleMigrateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "autoAssign" => r.read_into(&mut v.auto_assign),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "autoAssign" => r.read_into(&mut self.auto_assign),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6358,7 +6908,7 @@ pub struct LearningModulePreviewGetResponse {
     /// The cover art for the learning module
     ///
     /// JSON `coverArt`.
-    pub cover_art: Option<LearningModuleCoverArtResponse>,
+    pub cover_art: Option<Box<LearningModuleCoverArtResponse>>,
     /// If true, learning module content should be viewed one by one in order
     ///
     /// JSON `enforceContentOrder`.
@@ -6366,15 +6916,15 @@ pub struct LearningModulePreviewGetResponse {
     /// Allows to view Assessment results in detail
     ///
     /// JSON `reviewAssessmentResults`.
-    pub review_assessment_results: Option<ReviewAssessmentResults>,
+    pub review_assessment_results: Option<Box<ReviewAssessmentResults>>,
     /// The assessment form for learning module
     ///
     /// JSON `assessmentForm`.
-    pub assessment_form: Option<AssessmentForm>,
+    pub assessment_form: Option<Box<AssessmentForm>>,
     /// the assignment preview
     ///
     /// JSON `assignment`.
-    pub assignment: Option<LearningModulePreviewGetResponseAssignment>,
+    pub assignment: Option<Box<LearningModulePreviewGetResponseAssignment>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -6401,7 +6951,7 @@ impl LearningModulePreviewGetResponse {
     }
     /// Sets [`Self::cover_art`].
     pub fn set_cover_art(mut self, v: LearningModuleCoverArtResponse) -> Self {
-        self.cover_art = Some(v);
+        self.cover_art = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enforce_content_order`].
@@ -6411,17 +6961,17 @@ impl LearningModulePreviewGetResponse {
     }
     /// Sets [`Self::review_assessment_results`].
     pub fn set_review_assessment_results(mut self, v: ReviewAssessmentResults) -> Self {
-        self.review_assessment_results = Some(v);
+        self.review_assessment_results = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assessment_form`].
     pub fn set_assessment_form(mut self, v: AssessmentForm) -> Self {
-        self.assessment_form = Some(v);
+        self.assessment_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignment`].
     pub fn set_assignment(mut self, v: LearningModulePreviewGetResponseAssignment) -> Self {
-        self.assignment = Some(v);
+        self.assignment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -6433,24 +6983,35 @@ impl LearningModulePreviewGetResponse {
 
 impl FromJson for LearningModulePreviewGetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewGetResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "coverArt" => r.read_into(&mut v.cover_art),
-                "enforceContentOrder" => r.read_into(&mut v.enforce_content_order),
-                "reviewAssessmentResults" => r.read_into(&mut v.review_assessment_results),
-                "assessmentForm" => r.read_into(&mut v.assessment_form),
-                "assignment" => r.read_into(&mut v.assignment),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "coverArt" => r.read_into(&mut self.cover_art),
+                "enforceContentOrder" => r.read_into(&mut self.enforce_content_order),
+                "reviewAssessmentResults" => r.read_into(&mut self.review_assessment_results),
+                "assessmentForm" => r.read_into(&mut self.assessment_form),
+                "assignment" => r.read_into(&mut self.assignment),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6550,22 +7111,33 @@ impl LearningModulePreviewGetResponseAssignment {
 
 impl FromJson for LearningModulePreviewGetResponseAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewGetResponseAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "assessmentPercentageScore" => r.read_into(&mut v.assessment_percentage_score),
-                "isPassed" => r.read_into(&mut v.is_passed),
-                "assessmentCompletionPercentage" => r.read_into(&mut v.assessment_completion_percentage),
-                "completionPercentage" => r.read_into(&mut v.completion_percentage),
-                "steps" => r.read_into(&mut v.steps),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "assessmentPercentageScore" => r.read_into(&mut self.assessment_percentage_score),
+                "isPassed" => r.read_into(&mut self.is_passed),
+                "assessmentCompletionPercentage" => r.read_into(&mut self.assessment_completion_percentage),
+                "completionPercentage" => r.read_into(&mut self.completion_percentage),
+                "steps" => r.read_into(&mut self.steps),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6661,7 +7233,7 @@ pub struct LearningModulePreviewGetResponseStep {
     /// The module step data for this step
     ///
     /// JSON `moduleStep`.
-    pub module_step: Option<LearningModuleInformStep>,
+    pub module_step: Option<Box<LearningModuleInformStep>>,
     /// The structure for any SCO associated with this step
     ///
     /// JSON `structure`.
@@ -6685,7 +7257,7 @@ pub struct LearningModulePreviewGetResponseStep {
     /// The signed cookie information needed to access the content of this step (if required)
     ///
     /// JSON `signedCookie`.
-    pub signed_cookie: Option<LearningAssignmentStepSignedCookie>,
+    pub signed_cookie: Option<Box<LearningAssignmentStepSignedCookie>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6698,7 +7270,7 @@ impl LearningModulePreviewGetResponseStep {
     }
     /// Sets [`Self::module_step`].
     pub fn set_module_step(mut self, v: LearningModuleInformStep) -> Self {
-        self.module_step = Some(v);
+        self.module_step = Some(Box::new(v));
         self
     }
     /// Sets [`Self::structure`].
@@ -6728,30 +7300,41 @@ impl LearningModulePreviewGetResponseStep {
     }
     /// Sets [`Self::signed_cookie`].
     pub fn set_signed_cookie(mut self, v: LearningAssignmentStepSignedCookie) -> Self {
-        self.signed_cookie = Some(v);
+        self.signed_cookie = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningModulePreviewGetResponseStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewGetResponseStep {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "moduleStep" => r.read_into(&mut v.module_step),
-                "structure" => r.read_into(&mut v.structure),
-                "successStatus" => r.read_into(&mut v.success_status),
-                "completionStatus" => r.read_into(&mut v.completion_status),
-                "completionPercentage" => r.read_into(&mut v.completion_percentage),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "signedCookie" => r.read_into(&mut v.signed_cookie),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "moduleStep" => r.read_into(&mut self.module_step),
+                "structure" => r.read_into(&mut self.structure),
+                "successStatus" => r.read_into(&mut self.success_status),
+                "completionStatus" => r.read_into(&mut self.completion_status),
+                "completionPercentage" => r.read_into(&mut self.completion_percentage),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "signedCookie" => r.read_into(&mut self.signed_cookie),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6907,7 +7490,7 @@ pub struct LearningModulePreviewGetScoStructure {
     /// The SCO (Shareable Content Object) data
     ///
     /// JSON `shareableContentObject`.
-    pub shareable_content_object: Option<LearningShareableContentObject>,
+    pub shareable_content_object: Option<Box<LearningShareableContentObject>>,
     /// Child items belonging to this SCO in the course manifest
     ///
     /// JSON `children`.
@@ -6944,7 +7527,7 @@ impl LearningModulePreviewGetScoStructure {
     }
     /// Sets [`Self::shareable_content_object`].
     pub fn set_shareable_content_object(mut self, v: LearningShareableContentObject) -> Self {
-        self.shareable_content_object = Some(v);
+        self.shareable_content_object = Some(Box::new(v));
         self
     }
     /// Sets [`Self::children`].
@@ -6956,22 +7539,33 @@ impl LearningModulePreviewGetScoStructure {
 
 impl FromJson for LearningModulePreviewGetScoStructure {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewGetScoStructure {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "successStatus" => r.read_into(&mut v.success_status),
-                "completionStatus" => r.read_into(&mut v.completion_status),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "shareableContentObject" => r.read_into(&mut v.shareable_content_object),
-                "children" => r.read_into(&mut v.children),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "successStatus" => r.read_into(&mut self.success_status),
+                "completionStatus" => r.read_into(&mut self.completion_status),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "shareableContentObject" => r.read_into(&mut self.shareable_content_object),
+                "children" => r.read_into(&mut self.children),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7110,7 +7704,7 @@ pub struct LearningModulePreviewUpdateRequest {
     /// The assignment current step
     ///
     /// JSON `currentStep`.
-    pub current_step: Option<LearningModulePreviewUpdateRequestCurrentStep>,
+    pub current_step: Option<Box<LearningModulePreviewUpdateRequestCurrentStep>>,
     /// The assignment Steps
     ///
     /// JSON `steps`.
@@ -7118,11 +7712,11 @@ pub struct LearningModulePreviewUpdateRequest {
     /// The assessment for learning module
     ///
     /// JSON `assessment`.
-    pub assessment: Option<LearningAssessment>,
+    pub assessment: Option<Box<LearningAssessment>>,
     /// The assessment form for learning module
     ///
     /// JSON `assessmentForm`.
-    pub assessment_form: Option<AssessmentForm>,
+    pub assessment_form: Option<Box<AssessmentForm>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7135,7 +7729,7 @@ impl LearningModulePreviewUpdateRequest {
     }
     /// Sets [`Self::current_step`].
     pub fn set_current_step(mut self, v: LearningModulePreviewUpdateRequestCurrentStep) -> Self {
-        self.current_step = Some(v);
+        self.current_step = Some(Box::new(v));
         self
     }
     /// Sets [`Self::steps`].
@@ -7145,32 +7739,43 @@ impl LearningModulePreviewUpdateRequest {
     }
     /// Sets [`Self::assessment`].
     pub fn set_assessment(mut self, v: LearningAssessment) -> Self {
-        self.assessment = Some(v);
+        self.assessment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assessment_form`].
     pub fn set_assessment_form(mut self, v: AssessmentForm) -> Self {
-        self.assessment_form = Some(v);
+        self.assessment_form = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningModulePreviewUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "currentStep" => r.read_into(&mut v.current_step),
-                "steps" => r.read_into(&mut v.steps),
-                "assessment" => r.read_into(&mut v.assessment),
-                "assessmentForm" => r.read_into(&mut v.assessment_form),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "currentStep" => r.read_into(&mut self.current_step),
+                "steps" => r.read_into(&mut self.steps),
+                "assessment" => r.read_into(&mut self.assessment),
+                "assessmentForm" => r.read_into(&mut self.assessment_form),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7268,7 +7873,7 @@ pub struct LearningModulePreviewUpdateRequestCurrentStep {
     /// The SCO (Shareable Content Object) data
     ///
     /// JSON `shareableContentObject`.
-    pub shareable_content_object: Option<LearningShareableContentObject>,
+    pub shareable_content_object: Option<Box<LearningShareableContentObject>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7286,25 +7891,36 @@ impl LearningModulePreviewUpdateRequestCurrentStep {
     }
     /// Sets [`Self::shareable_content_object`].
     pub fn set_shareable_content_object(mut self, v: LearningShareableContentObject) -> Self {
-        self.shareable_content_object = Some(v);
+        self.shareable_content_object = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningModulePreviewUpdateRequestCurrentStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewUpdateRequestCurrentStep {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "completionPercentage" => r.read_into(&mut v.completion_percentage),
-                "shareableContentObject" => r.read_into(&mut v.shareable_content_object),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "completionPercentage" => r.read_into(&mut self.completion_percentage),
+                "shareableContentObject" => r.read_into(&mut self.shareable_content_object),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7333,7 +7949,7 @@ pub struct LearningModulePreviewUpdateResponse {
     /// The Assignment Preview
     ///
     /// JSON `assignment`.
-    pub assignment: Option<LearningModulePreviewUpdateResponseAssignment>,
+    pub assignment: Option<Box<LearningModulePreviewUpdateResponseAssignment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7346,24 +7962,35 @@ impl LearningModulePreviewUpdateResponse {
     }
     /// Sets [`Self::assignment`].
     pub fn set_assignment(mut self, v: LearningModulePreviewUpdateResponseAssignment) -> Self {
-        self.assignment = Some(v);
+        self.assignment = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningModulePreviewUpdateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewUpdateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "assignment" => r.read_into(&mut v.assignment),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "assignment" => r.read_into(&mut self.assignment),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7411,7 +8038,7 @@ pub struct LearningModulePreviewUpdateResponseAssignment {
     /// The next assignment step
     ///
     /// JSON `currentStep`.
-    pub current_step: Option<LearningModulePreviewUpdateResponseCurrentStep>,
+    pub current_step: Option<Box<LearningModulePreviewUpdateResponseCurrentStep>>,
     /// List of assignment steps
     ///
     /// JSON `steps`.
@@ -7453,7 +8080,7 @@ impl LearningModulePreviewUpdateResponseAssignment {
     }
     /// Sets [`Self::current_step`].
     pub fn set_current_step(mut self, v: LearningModulePreviewUpdateResponseCurrentStep) -> Self {
-        self.current_step = Some(v);
+        self.current_step = Some(Box::new(v));
         self
     }
     /// Sets [`Self::steps`].
@@ -7465,23 +8092,34 @@ impl LearningModulePreviewUpdateResponseAssignment {
 
 impl FromJson for LearningModulePreviewUpdateResponseAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewUpdateResponseAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "completionPercentage" => r.read_into(&mut v.completion_percentage),
-                "assessmentPercentageScore" => r.read_into(&mut v.assessment_percentage_score),
-                "assessmentCompletionPercentage" => r.read_into(&mut v.assessment_completion_percentage),
-                "isPassed" => r.read_into(&mut v.is_passed),
-                "currentStep" => r.read_into(&mut v.current_step),
-                "steps" => r.read_into(&mut v.steps),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "completionPercentage" => r.read_into(&mut self.completion_percentage),
+                "assessmentPercentageScore" => r.read_into(&mut self.assessment_percentage_score),
+                "assessmentCompletionPercentage" => r.read_into(&mut self.assessment_completion_percentage),
+                "isPassed" => r.read_into(&mut self.is_passed),
+                "currentStep" => r.read_into(&mut self.current_step),
+                "steps" => r.read_into(&mut self.steps),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7574,7 +8212,7 @@ pub struct LearningModulePreviewUpdateResponseCurrentStep {
     /// The SCO (Shareable Content Object) data
     ///
     /// JSON `shareableContentObject`.
-    pub shareable_content_object: Option<LearningShareableContentObject>,
+    pub shareable_content_object: Option<Box<LearningShareableContentObject>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7582,23 +8220,34 @@ pub struct LearningModulePreviewUpdateResponseCurrentStep {
 impl LearningModulePreviewUpdateResponseCurrentStep {
     /// Sets [`Self::shareable_content_object`].
     pub fn set_shareable_content_object(mut self, v: LearningShareableContentObject) -> Self {
-        self.shareable_content_object = Some(v);
+        self.shareable_content_object = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningModulePreviewUpdateResponseCurrentStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewUpdateResponseCurrentStep {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "shareableContentObject" => r.read_into(&mut v.shareable_content_object),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "shareableContentObject" => r.read_into(&mut self.shareable_content_object),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7681,21 +8330,32 @@ impl LearningModulePreviewUpdateScoStructure {
 
 impl FromJson for LearningModulePreviewUpdateScoStructure {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewUpdateScoStructure {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "successStatus" => r.read_into(&mut v.success_status),
-                "completionStatus" => r.read_into(&mut v.completion_status),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "children" => r.read_into(&mut v.children),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "successStatus" => r.read_into(&mut self.success_status),
+                "completionStatus" => r.read_into(&mut self.completion_status),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "children" => r.read_into(&mut self.children),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7889,21 +8549,32 @@ impl LearningModulePreviewUpdateStep {
 
 impl FromJson for LearningModulePreviewUpdateStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePreviewUpdateStep {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "successStatus" => r.read_into(&mut v.success_status),
-                "completionStatus" => r.read_into(&mut v.completion_status),
-                "completionPercentage" => r.read_into(&mut v.completion_percentage),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "structure" => r.read_into(&mut v.structure),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "successStatus" => r.read_into(&mut self.success_status),
+                "completionStatus" => r.read_into(&mut self.completion_status),
+                "completionPercentage" => r.read_into(&mut self.completion_percentage),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "structure" => r.read_into(&mut self.structure),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8052,16 +8723,27 @@ impl LearningModulePublishRequest {
 
 impl FromJson for LearningModulePublishRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePublishRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "termsAndConditionsAccepted" => r.read_into(&mut v.terms_and_conditions_accepted),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "termsAndConditionsAccepted" => r.read_into(&mut self.terms_and_conditions_accepted),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8117,18 +8799,29 @@ impl LearningModulePublishResponse {
 
 impl FromJson for LearningModulePublishResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModulePublishResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8204,20 +8897,31 @@ impl LearningModuleReassignSummary {
 
 impl FromJson for LearningModuleReassignSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleReassignSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalReassigned" => r.read_into(&mut v.total_reassigned),
-                "completedCount" => r.read_into(&mut v.completed_count),
-                "inProgressCount" => r.read_into(&mut v.in_progress_count),
-                "assignedCount" => r.read_into(&mut v.assigned_count),
-                "notCompletedCount" => r.read_into(&mut v.not_completed_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalReassigned" => r.read_into(&mut self.total_reassigned),
+                "completedCount" => r.read_into(&mut self.completed_count),
+                "inProgressCount" => r.read_into(&mut self.in_progress_count),
+                "assignedCount" => r.read_into(&mut self.assigned_count),
+                "notCompletedCount" => r.read_into(&mut self.not_completed_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8268,11 +8972,11 @@ pub struct LearningModuleRequest {
     /// The assessment form for learning module
     ///
     /// JSON `assessmentForm`.
-    pub assessment_form: Option<AssessmentForm>,
+    pub assessment_form: Option<Box<AssessmentForm>>,
     /// The cover art for the learning module
     ///
     /// JSON `coverArt`.
-    pub cover_art: Option<LearningModuleCoverArtRequest>,
+    pub cover_art: Option<Box<LearningModuleCoverArtRequest>>,
     /// The recommended time in minutes to complete the module
     ///
     /// JSON `lengthInMinutes`.
@@ -8292,11 +8996,11 @@ pub struct LearningModuleRequest {
     /// Allows to view Assessment results in detail
     ///
     /// JSON `reviewAssessmentResults`.
-    pub review_assessment_results: Option<ReviewAssessmentResults>,
+    pub review_assessment_results: Option<Box<ReviewAssessmentResults>>,
     /// The configuration for linking a module to a rule
     ///
     /// JSON `autoAssign`.
-    pub auto_assign: Option<LearningModuleAutoAssignRequest>,
+    pub auto_assign: Option<Box<LearningModuleAutoAssignRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8329,12 +9033,12 @@ impl LearningModuleRequest {
     }
     /// Sets [`Self::assessment_form`].
     pub fn set_assessment_form(mut self, v: AssessmentForm) -> Self {
-        self.assessment_form = Some(v);
+        self.assessment_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cover_art`].
     pub fn set_cover_art(mut self, v: LearningModuleCoverArtRequest) -> Self {
-        self.cover_art = Some(v);
+        self.cover_art = Some(Box::new(v));
         self
     }
     /// Sets [`Self::length_in_minutes`].
@@ -8359,40 +9063,51 @@ impl LearningModuleRequest {
     }
     /// Sets [`Self::review_assessment_results`].
     pub fn set_review_assessment_results(mut self, v: ReviewAssessmentResults) -> Self {
-        self.review_assessment_results = Some(v);
+        self.review_assessment_results = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_assign`].
     pub fn set_auto_assign(mut self, v: LearningModuleAutoAssignRequest) -> Self {
-        self.auto_assign = Some(v);
+        self.auto_assign = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningModuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "completionTimeInDays" => r.read_into(&mut v.completion_time_in_days),
-                "informSteps" => r.read_into(&mut v.inform_steps),
-                "type" => r.read_into(&mut v.r#type),
-                "assessmentForm" => r.read_into(&mut v.assessment_form),
-                "coverArt" => r.read_into(&mut v.cover_art),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "excludedFromCatalog" => r.read_into(&mut v.excluded_from_catalog),
-                "externalId" => r.read_into(&mut v.external_id),
-                "enforceContentOrder" => r.read_into(&mut v.enforce_content_order),
-                "reviewAssessmentResults" => r.read_into(&mut v.review_assessment_results),
-                "autoAssign" => r.read_into(&mut v.auto_assign),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "completionTimeInDays" => r.read_into(&mut self.completion_time_in_days),
+                "informSteps" => r.read_into(&mut self.inform_steps),
+                "type" => r.read_into(&mut self.r#type),
+                "assessmentForm" => r.read_into(&mut self.assessment_form),
+                "coverArt" => r.read_into(&mut self.cover_art),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "excludedFromCatalog" => r.read_into(&mut self.excluded_from_catalog),
+                "externalId" => r.read_into(&mut self.external_id),
+                "enforceContentOrder" => r.read_into(&mut self.enforce_content_order),
+                "reviewAssessmentResults" => r.read_into(&mut self.review_assessment_results),
+                "autoAssign" => r.read_into(&mut self.auto_assign),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8532,19 +9247,30 @@ impl LearningModuleRule {
 
 impl FromJson for LearningModuleRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "isActive" => r.read_into(&mut v.is_active),
-                "parts" => r.read_into(&mut v.parts),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "isActive" => r.read_into(&mut self.is_active),
+                "parts" => r.read_into(&mut self.parts),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8620,19 +9346,30 @@ impl LearningModuleRuleParts {
 
 impl FromJson for LearningModuleRuleParts {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleRuleParts {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operation" => r.read_into(&mut v.operation),
-                "selector" => r.read_into(&mut v.selector),
-                "value" => r.read_into(&mut v.value),
-                "order" => r.read_into(&mut v.order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operation" => r.read_into(&mut self.operation),
+                "selector" => r.read_into(&mut self.selector),
+                "value" => r.read_into(&mut self.value),
+                "order" => r.read_into(&mut self.order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8822,19 +9559,30 @@ impl LearningModuleSummary {
 
 impl FromJson for LearningModuleSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningModuleSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assignedCount" => r.read_into(&mut v.assigned_count),
-                "completedCount" => r.read_into(&mut v.completed_count),
-                "passedCount" => r.read_into(&mut v.passed_count),
-                "completedSum" => r.read_into(&mut v.completed_sum),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assignedCount" => r.read_into(&mut self.assigned_count),
+                "completedCount" => r.read_into(&mut self.completed_count),
+                "passedCount" => r.read_into(&mut self.passed_count),
+                "completedSum" => r.read_into(&mut self.completed_sum),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8921,20 +9669,31 @@ impl LearningScheduleSlotsJobRequest {
 
 impl FromJson for LearningScheduleSlotsJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScheduleSlotsJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userIds" => r.read_into(&mut v.user_ids),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "intervals" => r.read_into(&mut v.intervals),
-                "slotsType" => r.read_into(&mut v.slots_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userIds" => r.read_into(&mut self.user_ids),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "intervals" => r.read_into(&mut self.intervals),
+                "slotsType" => r.read_into(&mut self.slots_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9082,23 +9841,34 @@ impl LearningScheduleSlotsJobResponse {
 
 impl FromJson for LearningScheduleSlotsJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScheduleSlotsJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "userIds" => r.read_into(&mut v.user_ids),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "businessUnitId" => r.read_into(&mut v.business_unit_id),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "slotsType" => r.read_into(&mut v.slots_type),
-                "results" => r.read_into(&mut v.results),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "userIds" => r.read_into(&mut self.user_ids),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "businessUnitId" => r.read_into(&mut self.business_unit_id),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "slotsType" => r.read_into(&mut self.slots_type),
+                "results" => r.read_into(&mut self.results),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9179,7 +9949,7 @@ pub struct LearningScheduleSlotsJobResult {
     /// The slot found from the job
     ///
     /// JSON `slot`.
-    pub slot: Option<LearningScheduleSlotsJobSlot>,
+    pub slot: Option<Box<LearningScheduleSlotsJobSlot>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9197,25 +9967,36 @@ impl LearningScheduleSlotsJobResult {
     }
     /// Sets [`Self::slot`].
     pub fn set_slot(mut self, v: LearningScheduleSlotsJobSlot) -> Self {
-        self.slot = Some(v);
+        self.slot = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningScheduleSlotsJobResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScheduleSlotsJobResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "status" => r.read_into(&mut v.status),
-                "slot" => r.read_into(&mut v.slot),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "status" => r.read_into(&mut self.status),
+                "slot" => r.read_into(&mut self.slot),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9329,19 +10110,30 @@ impl LearningScheduleSlotsJobSchedule {
 
 impl FromJson for LearningScheduleSlotsJobSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScheduleSlotsJobSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "weekDate" => r.read_into(&mut v.week_date),
-                "weekCount" => r.read_into(&mut v.week_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "weekDate" => r.read_into(&mut self.week_date),
+                "weekCount" => r.read_into(&mut self.week_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9371,7 +10163,7 @@ pub struct LearningScheduleSlotsJobSlot {
     /// The schedule information of the slot
     ///
     /// JSON `schedule`.
-    pub schedule: Option<LearningScheduleSlotsJobSchedule>,
+    pub schedule: Option<Box<LearningScheduleSlotsJobSchedule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9384,24 +10176,35 @@ impl LearningScheduleSlotsJobSlot {
     }
     /// Sets [`Self::schedule`].
     pub fn set_schedule(mut self, v: LearningScheduleSlotsJobSchedule) -> Self {
-        self.schedule = Some(v);
+        self.schedule = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LearningScheduleSlotsJobSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScheduleSlotsJobSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "schedule" => r.read_into(&mut v.schedule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "schedule" => r.read_into(&mut self.schedule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9473,19 +10276,30 @@ impl LearningScheduleSlotsQueryRequest {
 
 impl FromJson for LearningScheduleSlotsQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScheduleSlotsQueryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "userIds" => r.read_into(&mut v.user_ids),
-                "interruptibleAssignmentId" => r.read_into(&mut v.interruptible_assignment_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "userIds" => r.read_into(&mut self.user_ids),
+                "interruptibleAssignmentId" => r.read_into(&mut self.interruptible_assignment_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9535,17 +10349,28 @@ impl LearningScheduleSlotsQueryResponse {
 
 impl FromJson for LearningScheduleSlotsQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScheduleSlotsQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "suggestedSlots" => r.read_into(&mut v.suggested_slots),
-                "wfmScheduleActivities" => r.read_into(&mut v.wfm_schedule_activities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "suggestedSlots" => r.read_into(&mut self.suggested_slots),
+                "wfmScheduleActivities" => r.read_into(&mut self.wfm_schedule_activities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9629,21 +10454,32 @@ impl LearningScormResponse {
 
 impl FromJson for LearningScormResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScormResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "percentageUnpacked" => r.read_into(&mut v.percentage_unpacked),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "percentageUnpacked" => r.read_into(&mut self.percentage_unpacked),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9743,16 +10579,27 @@ impl LearningScormUploadRequest {
 
 impl FromJson for LearningScormUploadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScormUploadRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentMd5" => r.read_into(&mut v.content_md5),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentMd5" => r.read_into(&mut self.content_md5),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9826,20 +10673,31 @@ impl LearningScormUploadResponse {
 
 impl FromJson for LearningScormUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningScormUploadResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "uploadUrl" => r.read_into(&mut v.upload_url),
-                "headers" => r.read_into(&mut v.headers),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "uploadUrl" => r.read_into(&mut self.upload_url),
+                "headers" => r.read_into(&mut self.headers),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10073,31 +10931,42 @@ impl LearningShareableContentObject {
 
 impl FromJson for LearningShareableContentObject {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningShareableContentObject {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "lessonStatus" => r.read_into(&mut v.lesson_status),
-                "exit" => r.read_into(&mut v.exit),
-                "location" => r.read_into(&mut v.location),
-                "scoreRaw" => r.read_into(&mut v.score_raw),
-                "scoreMax" => r.read_into(&mut v.score_max),
-                "scoreMin" => r.read_into(&mut v.score_min),
-                "suspendData" => r.read_into(&mut v.suspend_data),
-                "credit" => r.read_into(&mut v.credit),
-                "entry" => r.read_into(&mut v.entry),
-                "mode" => r.read_into(&mut v.mode),
-                "totalTime" => r.read_into(&mut v.total_time),
-                "sessionTime" => r.read_into(&mut v.session_time),
-                "href" => r.read_into(&mut v.href),
-                "parameters" => r.read_into(&mut v.parameters),
-                "launchData" => r.read_into(&mut v.launch_data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "lessonStatus" => r.read_into(&mut self.lesson_status),
+                "exit" => r.read_into(&mut self.exit),
+                "location" => r.read_into(&mut self.location),
+                "scoreRaw" => r.read_into(&mut self.score_raw),
+                "scoreMax" => r.read_into(&mut self.score_max),
+                "scoreMin" => r.read_into(&mut self.score_min),
+                "suspendData" => r.read_into(&mut self.suspend_data),
+                "credit" => r.read_into(&mut self.credit),
+                "entry" => r.read_into(&mut self.entry),
+                "mode" => r.read_into(&mut self.mode),
+                "totalTime" => r.read_into(&mut self.total_time),
+                "sessionTime" => r.read_into(&mut self.session_time),
+                "href" => r.read_into(&mut self.href),
+                "parameters" => r.read_into(&mut self.parameters),
+                "launchData" => r.read_into(&mut self.launch_data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10444,19 +11313,30 @@ impl LearningSlot {
 
 impl FromJson for LearningSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
-                "staffingDifference" => r.read_into(&mut v.staffing_difference),
-                "differenceRating" => r.read_into(&mut v.difference_rating),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthInMinutes" => r.read_into(&mut self.length_in_minutes),
+                "staffingDifference" => r.read_into(&mut self.staffing_difference),
+                "differenceRating" => r.read_into(&mut self.difference_rating),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10593,21 +11473,32 @@ impl LearningSlotFullDayTimeOffMarker {
 
 impl FromJson for LearningSlotFullDayTimeOffMarker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningSlotFullDayTimeOffMarker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "businessUnitDate" => r.read_into(&mut v.business_unit_date),
-                "lengthMinutes" => r.read_into(&mut v.length_minutes),
-                "description" => r.read_into(&mut v.description),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "paid" => r.read_into(&mut v.paid),
-                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "businessUnitDate" => r.read_into(&mut self.business_unit_date),
+                "lengthMinutes" => r.read_into(&mut self.length_minutes),
+                "description" => r.read_into(&mut self.description),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "paid" => r.read_into(&mut self.paid),
+                "timeOffRequestId" => r.read_into(&mut self.time_off_request_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10713,23 +11604,34 @@ impl LearningSlotScheduleActivity {
 
 impl FromJson for LearningSlotScheduleActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningSlotScheduleActivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStart" => r.read_into(&mut v.date_start),
-                "lengthMinutes" => r.read_into(&mut v.length_minutes),
-                "description" => r.read_into(&mut v.description),
-                "activityCodeId" => r.read_into(&mut v.activity_code_id),
-                "paid" => r.read_into(&mut v.paid),
-                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
-                "externalActivityId" => r.read_into(&mut v.external_activity_id),
-                "externalActivityType" => r.read_into(&mut v.external_activity_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "lengthMinutes" => r.read_into(&mut self.length_minutes),
+                "description" => r.read_into(&mut self.description),
+                "activityCodeId" => r.read_into(&mut self.activity_code_id),
+                "paid" => r.read_into(&mut self.paid),
+                "timeOffRequestId" => r.read_into(&mut self.time_off_request_id),
+                "externalActivityId" => r.read_into(&mut self.external_activity_id),
+                "externalActivityType" => r.read_into(&mut self.external_activity_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10814,7 +11716,7 @@ pub struct LearningSlotWfmScheduleActivity {
     /// User that the schedule is for
     ///
     /// JSON `user`.
-    pub user: Option<UserReference>,
+    pub user: Option<Box<UserReference>>,
     /// List of user's scheduled activities
     ///
     /// JSON `activities`.
@@ -10830,7 +11732,7 @@ pub struct LearningSlotWfmScheduleActivity {
 impl LearningSlotWfmScheduleActivity {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::activities`].
@@ -10847,18 +11749,29 @@ impl LearningSlotWfmScheduleActivity {
 
 impl FromJson for LearningSlotWfmScheduleActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LearningSlotWfmScheduleActivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "activities" => r.read_into(&mut v.activities),
-                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "activities" => r.read_into(&mut self.activities),
+                "fullDayTimeOffMarkers" => r.read_into(&mut self.full_day_time_off_markers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10907,17 +11820,28 @@ impl ReviewAssessmentResults {
 
 impl FromJson for ReviewAssessmentResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReviewAssessmentResults {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "byAssignees" => r.read_into(&mut v.by_assignees),
-                "byViewers" => r.read_into(&mut v.by_viewers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "byAssignees" => r.read_into(&mut self.by_assignees),
+                "byViewers" => r.read_into(&mut self.by_viewers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10965,17 +11889,28 @@ impl UsersRulesRuleReference {
 
 impl FromJson for UsersRulesRuleReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UsersRulesRuleReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -150,29 +150,40 @@ impl AvailableTopic {
 
 impl FromJson for AvailableTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AvailableTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "description" => r.read_into(&mut v.description),
-                "id" => r.read_into(&mut v.id),
-                "permissionDetails" => r.read_into(&mut v.permission_details),
-                "requiresPermissions" => r.read_into(&mut v.requires_permissions),
-                "requiresDivisionPermissions" => r.read_into(&mut v.requires_division_permissions),
-                "requiresAnyValidator" => r.read_into(&mut v.requires_any_validator),
-                "enforced" => r.read_into(&mut v.enforced),
-                "visibility" => r.read_into(&mut v.visibility),
-                "schema" => r.read_into(&mut v.schema),
-                "requiresCurrentUser" => r.read_into(&mut v.requires_current_user),
-                "requiresCurrentUserOrPermission" => r.read_into(&mut v.requires_current_user_or_permission),
-                "transports" => r.read_into(&mut v.transports),
-                "publicApiTemplateUriPaths" => r.read_into(&mut v.public_api_template_uri_paths),
-                "topicParameters" => r.read_into(&mut v.topic_parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "description" => r.read_into(&mut self.description),
+                "id" => r.read_into(&mut self.id),
+                "permissionDetails" => r.read_into(&mut self.permission_details),
+                "requiresPermissions" => r.read_into(&mut self.requires_permissions),
+                "requiresDivisionPermissions" => r.read_into(&mut self.requires_division_permissions),
+                "requiresAnyValidator" => r.read_into(&mut self.requires_any_validator),
+                "enforced" => r.read_into(&mut self.enforced),
+                "visibility" => r.read_into(&mut self.visibility),
+                "schema" => r.read_into(&mut self.schema),
+                "requiresCurrentUser" => r.read_into(&mut self.requires_current_user),
+                "requiresCurrentUserOrPermission" => r.read_into(&mut self.requires_current_user_or_permission),
+                "transports" => r.read_into(&mut self.transports),
+                "publicApiTemplateUriPaths" => r.read_into(&mut self.public_api_template_uri_paths),
+                "topicParameters" => r.read_into(&mut self.topic_parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -268,16 +279,27 @@ impl AvailableTopicEntityListing {
 
 impl FromJson for AvailableTopicEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AvailableTopicEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -329,18 +351,29 @@ impl Channel {
 
 impl FromJson for Channel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Channel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "connectUri" => r.read_into(&mut v.connect_uri),
-                "id" => r.read_into(&mut v.id),
-                "expires" => r.read_into(&mut v.expires),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "connectUri" => r.read_into(&mut self.connect_uri),
+                "id" => r.read_into(&mut self.id),
+                "expires" => r.read_into(&mut self.expires),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -378,16 +411,27 @@ impl ChannelEntityListing {
 
 impl FromJson for ChannelEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChannelEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -453,20 +497,31 @@ impl ChannelTopic {
 
 impl FromJson for ChannelTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChannelTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "rejectionReason" => r.read_into(&mut v.rejection_reason),
-                "missingPermissions" => r.read_into(&mut v.missing_permissions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "rejectionReason" => r.read_into(&mut self.rejection_reason),
+                "missingPermissions" => r.read_into(&mut self.missing_permissions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -553,16 +608,27 @@ impl ChannelTopicEntityListing {
 
 impl FromJson for ChannelTopicEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChannelTopicEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -627,19 +693,30 @@ impl PermissionDetails {
 
 impl FromJson for PermissionDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PermissionDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "permissions" => r.read_into(&mut v.permissions),
-                "allowsCurrentUser" => r.read_into(&mut v.allows_current_user),
-                "enforced" => r.read_into(&mut v.enforced),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "permissions" => r.read_into(&mut self.permissions),
+                "allowsCurrentUser" => r.read_into(&mut self.allows_current_user),
+                "enforced" => r.read_into(&mut self.enforced),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

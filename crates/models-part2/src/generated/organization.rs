@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -59,18 +59,29 @@ impl ApprovalNamespace {
 
 impl FromJson for ApprovalNamespace {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ApprovalNamespace {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "namespace" => r.read_into(&mut v.namespace),
-                "status" => r.read_into(&mut v.status),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "namespace" => r.read_into(&mut self.namespace),
+                "status" => r.read_into(&mut self.status),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -676,17 +687,28 @@ impl EmbeddedIntegration {
 
 impl FromJson for EmbeddedIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmbeddedIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableWhitelist" => r.read_into(&mut v.enable_whitelist),
-                "domainWhitelist" => r.read_into(&mut v.domain_whitelist),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableWhitelist" => r.read_into(&mut self.enable_whitelist),
+                "domainWhitelist" => r.read_into(&mut self.domain_whitelist),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -723,16 +745,27 @@ impl FeatureState {
 
 impl FromJson for FeatureState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FeatureState {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -789,19 +822,30 @@ impl FreeTrialLimit {
 
 impl FromJson for FreeTrialLimit {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FreeTrialLimit {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "defaultValue" => r.read_into(&mut v.default_value),
-                "description" => r.read_into(&mut v.description),
-                "resource" => r.read_into(&mut v.resource),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "defaultValue" => r.read_into(&mut self.default_value),
+                "description" => r.read_into(&mut self.description),
+                "resource" => r.read_into(&mut self.resource),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -840,16 +884,27 @@ impl FreeTrialLimitDocs {
 
 impl FromJson for FreeTrialLimitDocs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FreeTrialLimitDocs {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "namespaces" => r.read_into(&mut v.namespaces),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "namespaces" => r.read_into(&mut self.namespaces),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -899,18 +954,29 @@ impl FreeTrialNamespace {
 
 impl FromJson for FreeTrialNamespace {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FreeTrialNamespace {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "friendlyName" => r.read_into(&mut v.friendly_name),
-                "limits" => r.read_into(&mut v.limits),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "friendlyName" => r.read_into(&mut self.friendly_name),
+                "limits" => r.read_into(&mut self.limits),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -948,16 +1014,27 @@ impl IpAddressAuthentication {
 
 impl FromJson for IpAddressAuthentication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IpAddressAuthentication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "networkWhitelist" => r.read_into(&mut v.network_whitelist),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "networkWhitelist" => r.read_into(&mut self.network_whitelist),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1122,29 +1199,40 @@ impl LimitChangeRequestDetails {
 
 impl FromJson for LimitChangeRequestDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LimitChangeRequestDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "key" => r.read_into(&mut v.key),
-                "namespace" => r.read_into(&mut v.namespace),
-                "requestedValue" => r.read_into(&mut v.requested_value),
-                "description" => r.read_into(&mut v.description),
-                "supportCaseUrl" => r.read_into(&mut v.support_case_url),
-                "status" => r.read_into(&mut v.status),
-                "currentValue" => r.read_into(&mut v.current_value),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "statusHistory" => r.read_into(&mut v.status_history),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "rejectReason" => r.read_into(&mut v.reject_reason),
-                "approvalNamespaces" => r.read_into(&mut v.approval_namespaces),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "key" => r.read_into(&mut self.key),
+                "namespace" => r.read_into(&mut self.namespace),
+                "requestedValue" => r.read_into(&mut self.requested_value),
+                "description" => r.read_into(&mut self.description),
+                "supportCaseUrl" => r.read_into(&mut self.support_case_url),
+                "status" => r.read_into(&mut self.status),
+                "currentValue" => r.read_into(&mut self.current_value),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "statusHistory" => r.read_into(&mut self.status_history),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "rejectReason" => r.read_into(&mut self.reject_reason),
+                "approvalNamespaces" => r.read_into(&mut self.approval_namespaces),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1783,19 +1871,30 @@ impl LimitChangeRequestsEntityListing {
 
 impl FromJson for LimitChangeRequestsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LimitChangeRequestsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1869,21 +1968,32 @@ impl LimitDocs {
 
 impl FromJson for LimitDocs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LimitDocs {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "defaultValue" => r.read_into(&mut v.default_value),
-                "description" => r.read_into(&mut v.description),
-                "resource" => r.read_into(&mut v.resource),
-                "configurable" => r.read_into(&mut v.configurable),
-                "trackable" => r.read_into(&mut v.trackable),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "defaultValue" => r.read_into(&mut self.default_value),
+                "description" => r.read_into(&mut self.description),
+                "resource" => r.read_into(&mut self.resource),
+                "configurable" => r.read_into(&mut self.configurable),
+                "trackable" => r.read_into(&mut self.trackable),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1931,17 +2041,28 @@ impl LimitDocumentation {
 
 impl FromJson for LimitDocumentation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LimitDocumentation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "namespaces" => r.read_into(&mut v.namespaces),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "namespaces" => r.read_into(&mut self.namespaces),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1978,16 +2099,27 @@ impl LimitsEntityListing {
 
 impl FromJson for LimitsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LimitsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2037,18 +2169,29 @@ impl NamespaceDocs {
 
 impl FromJson for NamespaceDocs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NamespaceDocs {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "friendlyName" => r.read_into(&mut v.friendly_name),
-                "limits" => r.read_into(&mut v.limits),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "friendlyName" => r.read_into(&mut self.friendly_name),
+                "limits" => r.read_into(&mut self.limits),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2089,7 +2232,7 @@ pub struct OrgAuthSettings {
     /// The password requirements for the organization.
     ///
     /// JSON `passwordRequirements`.
-    pub password_requirements: Option<PasswordRequirements>,
+    pub password_requirements: Option<Box<PasswordRequirements>>,
     /// The list of exempt apis from inactivity timeout.
     ///
     /// JSON `inactivityTimeoutExclusions`.
@@ -2129,7 +2272,7 @@ impl OrgAuthSettings {
     }
     /// Sets [`Self::password_requirements`].
     pub fn set_password_requirements(mut self, v: PasswordRequirements) -> Self {
-        self.password_requirements = Some(v);
+        self.password_requirements = Some(Box::new(v));
         self
     }
     /// Sets [`Self::inactivity_timeout_exclusions`].
@@ -2151,23 +2294,34 @@ impl OrgAuthSettings {
 
 impl FromJson for OrgAuthSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrgAuthSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "multifactorAuthenticationRequired" => r.read_into(&mut v.multifactor_authentication_required),
-                "domainAllowlistEnabled" => r.read_into(&mut v.domain_allowlist_enabled),
-                "domainAllowlist" => r.read_into(&mut v.domain_allowlist),
-                "ipAddressAllowlist" => r.read_into(&mut v.ip_address_allowlist),
-                "passwordRequirements" => r.read_into(&mut v.password_requirements),
-                "inactivityTimeoutExclusions" => r.read_into(&mut v.inactivity_timeout_exclusions),
-                "universalLogout" => r.read_into(&mut v.universal_logout),
-                "tokenStorageLocation" => r.read_into(&mut v.token_storage_location),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "multifactorAuthenticationRequired" => r.read_into(&mut self.multifactor_authentication_required),
+                "domainAllowlistEnabled" => r.read_into(&mut self.domain_allowlist_enabled),
+                "domainAllowlist" => r.read_into(&mut self.domain_allowlist),
+                "ipAddressAllowlist" => r.read_into(&mut self.ip_address_allowlist),
+                "passwordRequirements" => r.read_into(&mut self.password_requirements),
+                "inactivityTimeoutExclusions" => r.read_into(&mut self.inactivity_timeout_exclusions),
+                "universalLogout" => r.read_into(&mut self.universal_logout),
+                "tokenStorageLocation" => r.read_into(&mut self.token_storage_location),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2264,17 +2418,28 @@ impl OrgWhitelistSettings {
 
 impl FromJson for OrgWhitelistSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrgWhitelistSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableWhitelist" => r.read_into(&mut v.enable_whitelist),
-                "domainWhitelist" => r.read_into(&mut v.domain_whitelist),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableWhitelist" => r.read_into(&mut self.enable_whitelist),
+                "domainWhitelist" => r.read_into(&mut self.domain_whitelist),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2395,28 +2560,39 @@ impl OrganizationFeatures {
 
 impl FromJson for OrganizationFeatures {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationFeatures {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "realtimeCIC" => r.read_into(&mut v.realtime_cic),
-                "purecloud" => r.read_into(&mut v.purecloud),
-                "hipaa" => r.read_into(&mut v.hipaa),
-                "ucEnabled" => r.read_into(&mut v.uc_enabled),
-                "pci" => r.read_into(&mut v.pci),
-                "purecloudVoice" => r.read_into(&mut v.purecloud_voice),
-                "xmppFederation" => r.read_into(&mut v.xmpp_federation),
-                "chat" => r.read_into(&mut v.chat),
-                "informalPhotos" => r.read_into(&mut v.informal_photos),
-                "directory" => r.read_into(&mut v.directory),
-                "contactCenter" => r.read_into(&mut v.contact_center),
-                "unifiedCommunications" => r.read_into(&mut v.unified_communications),
-                "custserv" => r.read_into(&mut v.custserv),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "realtimeCIC" => r.read_into(&mut self.realtime_cic),
+                "purecloud" => r.read_into(&mut self.purecloud),
+                "hipaa" => r.read_into(&mut self.hipaa),
+                "ucEnabled" => r.read_into(&mut self.uc_enabled),
+                "pci" => r.read_into(&mut self.pci),
+                "purecloudVoice" => r.read_into(&mut self.purecloud_voice),
+                "xmppFederation" => r.read_into(&mut self.xmpp_federation),
+                "chat" => r.read_into(&mut self.chat),
+                "informalPhotos" => r.read_into(&mut self.informal_photos),
+                "directory" => r.read_into(&mut self.directory),
+                "contactCenter" => r.read_into(&mut self.contact_center),
+                "unifiedCommunications" => r.read_into(&mut self.unified_communications),
+                "custserv" => r.read_into(&mut self.custserv),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2513,23 +2689,34 @@ impl PasswordRequirements {
 
 impl FromJson for PasswordRequirements {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PasswordRequirements {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "minimumLength" => r.read_into(&mut v.minimum_length),
-                "minimumDigits" => r.read_into(&mut v.minimum_digits),
-                "minimumLetters" => r.read_into(&mut v.minimum_letters),
-                "minimumUpper" => r.read_into(&mut v.minimum_upper),
-                "minimumLower" => r.read_into(&mut v.minimum_lower),
-                "minimumSpecials" => r.read_into(&mut v.minimum_specials),
-                "minimumAgeSeconds" => r.read_into(&mut v.minimum_age_seconds),
-                "expirationDays" => r.read_into(&mut v.expiration_days),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "minimumLength" => r.read_into(&mut self.minimum_length),
+                "minimumDigits" => r.read_into(&mut self.minimum_digits),
+                "minimumLetters" => r.read_into(&mut self.minimum_letters),
+                "minimumUpper" => r.read_into(&mut self.minimum_upper),
+                "minimumLower" => r.read_into(&mut self.minimum_lower),
+                "minimumSpecials" => r.read_into(&mut self.minimum_specials),
+                "minimumAgeSeconds" => r.read_into(&mut self.minimum_age_seconds),
+                "expirationDays" => r.read_into(&mut self.expiration_days),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2619,21 +2806,32 @@ impl StatusChange {
 
 impl FromJson for StatusChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StatusChange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateStatusChanged" => r.read_into(&mut v.date_status_changed),
-                "status" => r.read_into(&mut v.status),
-                "previousStatus" => r.read_into(&mut v.previous_status),
-                "namespace" => r.read_into(&mut v.namespace),
-                "message" => r.read_into(&mut v.message),
-                "rejectReason" => r.read_into(&mut v.reject_reason),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateStatusChanged" => r.read_into(&mut self.date_status_changed),
+                "status" => r.read_into(&mut self.status),
+                "previousStatus" => r.read_into(&mut self.previous_status),
+                "namespace" => r.read_into(&mut self.namespace),
+                "message" => r.read_into(&mut self.message),
+                "rejectReason" => r.read_into(&mut self.reject_reason),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

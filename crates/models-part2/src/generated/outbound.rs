@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -41,16 +41,27 @@ impl Agent {
 
 impl FromJson for Agent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Agent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "stage" => r.read_into(&mut v.stage),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "stage" => r.read_into(&mut self.stage),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -133,21 +144,32 @@ impl AgentOwnedMappingPreview {
 
 impl FromJson for AgentOwnedMappingPreview {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentOwnedMappingPreview {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "agentOwnedColumn" => r.read_into(&mut v.agent_owned_column),
-                "email" => r.read_into(&mut v.email),
-                "userId" => r.read_into(&mut v.user_id),
-                "exists" => r.read_into(&mut v.exists),
-                "isQueueMember" => r.read_into(&mut v.is_queue_member),
-                "recordCount" => r.read_into(&mut v.record_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "agentOwnedColumn" => r.read_into(&mut self.agent_owned_column),
+                "email" => r.read_into(&mut self.email),
+                "userId" => r.read_into(&mut self.user_id),
+                "exists" => r.read_into(&mut self.exists),
+                "isQueueMember" => r.read_into(&mut self.is_queue_member),
+                "recordCount" => r.read_into(&mut self.record_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -188,16 +210,27 @@ impl AgentOwnedMappingPreviewListing {
 
 impl FromJson for AgentOwnedMappingPreviewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentOwnedMappingPreviewListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -253,18 +286,29 @@ impl Alteration {
 
 impl FromJson for Alteration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Alteration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "start" => r.read_into(&mut v.start),
-                "end" => r.read_into(&mut v.end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "start" => r.read_into(&mut self.start),
+                "end" => r.read_into(&mut self.end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -371,18 +415,29 @@ impl AppendToDncActionSettings {
 
 impl FromJson for AppendToDncActionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppendToDncActionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "expire" => r.read_into(&mut v.expire),
-                "expirationDuration" => r.read_into(&mut v.expiration_duration),
-                "listType" => r.read_into(&mut v.list_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "expire" => r.read_into(&mut self.expire),
+                "expirationDuration" => r.read_into(&mut self.expiration_duration),
+                "listType" => r.read_into(&mut self.list_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -557,26 +612,37 @@ impl AttemptLimits {
 
 impl FromJson for AttemptLimits {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AttemptLimits {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "maxAttemptsPerContact" => r.read_into(&mut v.max_attempts_per_contact),
-                "maxAttemptsPerNumber" => r.read_into(&mut v.max_attempts_per_number),
-                "timeZoneId" => r.read_into(&mut v.time_zone_id),
-                "resetPeriod" => r.read_into(&mut v.reset_period),
-                "recallEntries" => r.read_into(&mut v.recall_entries),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "maxAttemptsPerContact" => r.read_into(&mut self.max_attempts_per_contact),
+                "maxAttemptsPerNumber" => r.read_into(&mut self.max_attempts_per_number),
+                "timeZoneId" => r.read_into(&mut self.time_zone_id),
+                "resetPeriod" => r.read_into(&mut self.reset_period),
+                "recallEntries" => r.read_into(&mut self.recall_entries),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -848,25 +914,36 @@ impl AttemptLimitsEntityListing {
 
 impl FromJson for AttemptLimitsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AttemptLimitsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -922,17 +999,28 @@ impl AtzmTimeSlot {
 
 impl FromJson for AtzmTimeSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AtzmTimeSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "earliestCallableTime" => r.read_into(&mut v.earliest_callable_time),
-                "latestCallableTime" => r.read_into(&mut v.latest_callable_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "earliestCallableTime" => r.read_into(&mut self.earliest_callable_time),
+                "latestCallableTime" => r.read_into(&mut self.latest_callable_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -989,18 +1077,29 @@ impl AtzmTimeSlotWithTimeZone {
 
 impl FromJson for AtzmTimeSlotWithTimeZone {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AtzmTimeSlotWithTimeZone {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "earliestCallableTime" => r.read_into(&mut v.earliest_callable_time),
-                "latestCallableTime" => r.read_into(&mut v.latest_callable_time),
-                "timeZoneId" => r.read_into(&mut v.time_zone_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "earliestCallableTime" => r.read_into(&mut self.earliest_callable_time),
+                "latestCallableTime" => r.read_into(&mut self.latest_callable_time),
+                "timeZoneId" => r.read_into(&mut self.time_zone_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1049,17 +1148,28 @@ impl AutomaticTimeZoneMappingSettings {
 
 impl FromJson for AutomaticTimeZoneMappingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AutomaticTimeZoneMappingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callableWindows" => r.read_into(&mut v.callable_windows),
-                "supportedCountries" => r.read_into(&mut v.supported_countries),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callableWindows" => r.read_into(&mut self.callable_windows),
+                "supportedCountries" => r.read_into(&mut self.supported_countries),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1103,7 +1213,7 @@ pub struct BulkEntityErrorContactList {
     /// The entity body specified in the Bulk request operation that caused this error.
     ///
     /// JSON `entity`.
-    pub entity: Option<ContactList>,
+    pub entity: Option<Box<ContactList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1136,28 +1246,39 @@ impl BulkEntityErrorContactList {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ContactList) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BulkEntityErrorContactList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkEntityErrorContactList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "status" => r.read_into(&mut v.status),
-                "retryable" => r.read_into(&mut v.retryable),
-                "details" => r.read_into(&mut v.details),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "status" => r.read_into(&mut self.status),
+                "retryable" => r.read_into(&mut self.retryable),
+                "details" => r.read_into(&mut self.details),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1193,11 +1314,11 @@ pub struct BulkResponseResultContactListContactListBulkEntityErrorContactList {
     /// The entity which was affected by this Bulk operation. Only returned on success.
     ///
     /// JSON `entity`.
-    pub entity: Option<ContactList>,
+    pub entity: Option<Box<ContactList>>,
     /// An error describing why this Bulk operation failed. Only returned on failure.
     ///
     /// JSON `error`.
-    pub error: Option<BulkEntityErrorContactList>,
+    pub error: Option<Box<BulkEntityErrorContactList>>,
     /// Status Code for the requested operation.
     ///
     /// JSON `status`.
@@ -1219,12 +1340,12 @@ impl BulkResponseResultContactListContactListBulkEntityErrorContactList {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: ContactList) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error`].
     pub fn set_error(mut self, v: BulkEntityErrorContactList) -> Self {
-        self.error = Some(v);
+        self.error = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -1236,20 +1357,31 @@ impl BulkResponseResultContactListContactListBulkEntityErrorContactList {
 
 impl FromJson for BulkResponseResultContactListContactListBulkEntityErrorContactList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BulkResponseResultContactListContactListBulkEntityErrorContactList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "success" => r.read_into(&mut v.success),
-                "entity" => r.read_into(&mut v.entity),
-                "error" => r.read_into(&mut v.error),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "success" => r.read_into(&mut self.success),
+                "entity" => r.read_into(&mut self.entity),
+                "error" => r.read_into(&mut self.error),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1300,7 +1432,7 @@ pub struct CallBasic {
     /// Contains the states of different recorders.
     ///
     /// JSON `recordersState`.
-    pub recorders_state: Option<RecordersState>,
+    pub recorders_state: Option<Box<RecordersState>>,
     /// True if this call is muted so that remote participants can't hear any audio from this end.
     ///
     /// JSON `muted`.
@@ -1326,7 +1458,7 @@ pub struct CallBasic {
     /// JSON `segments`.
     pub segments: Option<Vec<Segment>>,
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// System defined string indicating what caused the communication to disconnect. Will be null until the communication disconnects.
     ///
     /// JSON `disconnectType`.
@@ -1358,7 +1490,7 @@ pub struct CallBasic {
     /// Extra information on fax transmission.
     ///
     /// JSON `faxStatus`.
-    pub fax_status: Option<FaxStatus>,
+    pub fax_status: Option<Box<FaxStatus>>,
     /// The source provider for the call.
     ///
     /// JSON `provider`.
@@ -1378,19 +1510,19 @@ pub struct CallBasic {
     /// Address and name data for a call endpoint.
     ///
     /// JSON `self`.
-    pub self_: Option<Address>,
+    pub self_: Option<Box<Address>>,
     /// Address and name data for a call endpoint.
     ///
     /// JSON `other`.
-    pub other: Option<Address>,
+    pub other: Option<Box<Address>>,
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -1406,7 +1538,7 @@ pub struct CallBasic {
     /// Represents the queue settings for this media type.
     ///
     /// JSON `queueMediaSettings`.
-    pub queue_media_settings: Option<ConversationQueueMediaSettings>,
+    pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// The reported client IP of the phone for the call.
     ///
     /// JSON `clientIpAddress`.
@@ -1414,7 +1546,7 @@ pub struct CallBasic {
     /// Call resolution data for Dialer bulk make calls commands.
     ///
     /// JSON `disposition`.
-    pub disposition: Option<Disposition>,
+    pub disposition: Option<Box<Disposition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1452,7 +1584,7 @@ impl CallBasic {
     }
     /// Sets [`Self::recorders_state`].
     pub fn set_recorders_state(mut self, v: RecordersState) -> Self {
-        self.recorders_state = Some(v);
+        self.recorders_state = Some(Box::new(v));
         self
     }
     /// Sets [`Self::muted`].
@@ -1487,7 +1619,7 @@ impl CallBasic {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::disconnect_type`].
@@ -1527,7 +1659,7 @@ impl CallBasic {
     }
     /// Sets [`Self::fax_status`].
     pub fn set_fax_status(mut self, v: FaxStatus) -> Self {
-        self.fax_status = Some(v);
+        self.fax_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::provider`].
@@ -1552,22 +1684,22 @@ impl CallBasic {
     }
     /// Sets [`Self::self_`].
     pub fn set_self_(mut self, v: Address) -> Self {
-        self.self_ = Some(v);
+        self.self_ = Some(Box::new(v));
         self
     }
     /// Sets [`Self::other`].
     pub fn set_other(mut self, v: Address) -> Self {
-        self.other = Some(v);
+        self.other = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -1587,7 +1719,7 @@ impl CallBasic {
     }
     /// Sets [`Self::queue_media_settings`].
     pub fn set_queue_media_settings(mut self, v: ConversationQueueMediaSettings) -> Self {
-        self.queue_media_settings = Some(v);
+        self.queue_media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::client_ip_address`].
@@ -1597,58 +1729,69 @@ impl CallBasic {
     }
     /// Sets [`Self::disposition`].
     pub fn set_disposition(mut self, v: Disposition) -> Self {
-        self.disposition = Some(v);
+        self.disposition = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CallBasic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallBasic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "direction" => r.read_into(&mut v.direction),
-                "recording" => r.read_into(&mut v.recording),
-                "recordingState" => r.read_into(&mut v.recording_state),
-                "recordersState" => r.read_into(&mut v.recorders_state),
-                "muted" => r.read_into(&mut v.muted),
-                "confined" => r.read_into(&mut v.confined),
-                "held" => r.read_into(&mut v.held),
-                "securePause" => r.read_into(&mut v.secure_pause),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                "segments" => r.read_into(&mut v.segments),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "documentId" => r.read_into(&mut v.document_id),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "disconnectReasons" => r.read_into(&mut v.disconnect_reasons),
-                "faxStatus" => r.read_into(&mut v.fax_status),
-                "provider" => r.read_into(&mut v.provider),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "uuiData" => r.read_into(&mut v.uui_data),
-                "self" => r.read_into(&mut v.self_),
-                "other" => r.read_into(&mut v.other),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "agentAssistantId" => r.read_into(&mut v.agent_assistant_id),
-                "transferSource" => r.read_into(&mut v.transfer_source),
-                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
-                "clientIpAddress" => r.read_into(&mut v.client_ip_address),
-                "disposition" => r.read_into(&mut v.disposition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "direction" => r.read_into(&mut self.direction),
+                "recording" => r.read_into(&mut self.recording),
+                "recordingState" => r.read_into(&mut self.recording_state),
+                "recordersState" => r.read_into(&mut self.recorders_state),
+                "muted" => r.read_into(&mut self.muted),
+                "confined" => r.read_into(&mut self.confined),
+                "held" => r.read_into(&mut self.held),
+                "securePause" => r.read_into(&mut self.secure_pause),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                "segments" => r.read_into(&mut self.segments),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "documentId" => r.read_into(&mut self.document_id),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "disconnectReasons" => r.read_into(&mut self.disconnect_reasons),
+                "faxStatus" => r.read_into(&mut self.fax_status),
+                "provider" => r.read_into(&mut self.provider),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "uuiData" => r.read_into(&mut self.uui_data),
+                "self" => r.read_into(&mut self.self_),
+                "other" => r.read_into(&mut self.other),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "agentAssistantId" => r.read_into(&mut self.agent_assistant_id),
+                "transferSource" => r.read_into(&mut self.transfer_source),
+                "queueMediaSettings" => r.read_into(&mut self.queue_media_settings),
+                "clientIpAddress" => r.read_into(&mut self.client_ip_address),
+                "disposition" => r.read_into(&mut self.disposition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2105,17 +2248,28 @@ impl CallRecord {
 
 impl FromJson for CallRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallRecord {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "lastAttempt" => r.read_into(&mut v.last_attempt),
-                "lastResult" => r.read_into(&mut v.last_result),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "lastAttempt" => r.read_into(&mut self.last_attempt),
+                "lastResult" => r.read_into(&mut self.last_result),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2139,7 +2293,7 @@ pub struct CallableContactsDiagnostic {
     /// Attempt limits for the campaign's contact list
     ///
     /// JSON `attemptLimits`.
-    pub attempt_limits: Option<DomainEntityRef>,
+    pub attempt_limits: Option<Box<DomainEntityRef>>,
     /// Do not call lists for the campaign
     ///
     /// JSON `dncLists`.
@@ -2147,7 +2301,7 @@ pub struct CallableContactsDiagnostic {
     /// Callable time sets for the campaign
     ///
     /// JSON `callableTimeSet`.
-    pub callable_time_set: Option<DomainEntityRef>,
+    pub callable_time_set: Option<Box<DomainEntityRef>>,
     /// Rule sets for the campaign
     ///
     /// JSON `ruleSets`.
@@ -2159,7 +2313,7 @@ pub struct CallableContactsDiagnostic {
 impl CallableContactsDiagnostic {
     /// Sets [`Self::attempt_limits`].
     pub fn set_attempt_limits(mut self, v: DomainEntityRef) -> Self {
-        self.attempt_limits = Some(v);
+        self.attempt_limits = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dnc_lists`].
@@ -2169,7 +2323,7 @@ impl CallableContactsDiagnostic {
     }
     /// Sets [`Self::callable_time_set`].
     pub fn set_callable_time_set(mut self, v: DomainEntityRef) -> Self {
-        self.callable_time_set = Some(v);
+        self.callable_time_set = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rule_sets`].
@@ -2181,19 +2335,30 @@ impl CallableContactsDiagnostic {
 
 impl FromJson for CallableContactsDiagnostic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallableContactsDiagnostic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attemptLimits" => r.read_into(&mut v.attempt_limits),
-                "dncLists" => r.read_into(&mut v.dnc_lists),
-                "callableTimeSet" => r.read_into(&mut v.callable_time_set),
-                "ruleSets" => r.read_into(&mut v.rule_sets),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attemptLimits" => r.read_into(&mut self.attempt_limits),
+                "dncLists" => r.read_into(&mut self.dnc_lists),
+                "callableTimeSet" => r.read_into(&mut self.callable_time_set),
+                "ruleSets" => r.read_into(&mut self.rule_sets),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2256,18 +2421,29 @@ impl CallableTime {
 
 impl FromJson for CallableTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallableTime {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeSlots" => r.read_into(&mut v.time_slots),
-                "name" => r.read_into(&mut v.name),
-                "timeZoneId" => r.read_into(&mut v.time_zone_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeSlots" => r.read_into(&mut self.time_slots),
+                "name" => r.read_into(&mut self.name),
+                "timeZoneId" => r.read_into(&mut self.time_zone_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2365,22 +2541,33 @@ impl CallableTimeSet {
 
 impl FromJson for CallableTimeSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallableTimeSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "callableTimes" => r.read_into(&mut v.callable_times),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "callableTimes" => r.read_into(&mut self.callable_times),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2485,25 +2672,36 @@ impl CallableTimeSetEntityListing {
 
 impl FromJson for CallableTimeSetEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallableTimeSetEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2535,11 +2733,11 @@ pub struct CallableWindow {
     /// The time interval to place outbound calls, for contacts that can be mapped to a time zone.
     ///
     /// JSON `mapped`.
-    pub mapped: Option<AtzmTimeSlot>,
+    pub mapped: Option<Box<AtzmTimeSlot>>,
     /// The time interval and time zone to place outbound calls, for contacts that cannot be mapped to a time zone.
     ///
     /// JSON `unmapped`.
-    pub unmapped: Option<AtzmTimeSlotWithTimeZone>,
+    pub unmapped: Option<Box<AtzmTimeSlotWithTimeZone>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2547,29 +2745,40 @@ pub struct CallableWindow {
 impl CallableWindow {
     /// Sets [`Self::mapped`].
     pub fn set_mapped(mut self, v: AtzmTimeSlot) -> Self {
-        self.mapped = Some(v);
+        self.mapped = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unmapped`].
     pub fn set_unmapped(mut self, v: AtzmTimeSlotWithTimeZone) -> Self {
-        self.unmapped = Some(v);
+        self.unmapped = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CallableWindow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallableWindow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mapped" => r.read_into(&mut v.mapped),
-                "unmapped" => r.read_into(&mut v.unmapped),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mapped" => r.read_into(&mut self.mapped),
+                "unmapped" => r.read_into(&mut self.unmapped),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2625,11 +2834,11 @@ pub struct CallbackBasic {
     /// The preview data to be used when this callback is a Preview.
     ///
     /// JSON `dialerPreview`.
-    pub dialer_preview: Option<DialerPreview>,
+    pub dialer_preview: Option<Box<DialerPreview>>,
     /// The voicemail data to be used when this callback is an ACD voicemail.
     ///
     /// JSON `voicemail`.
-    pub voicemail: Option<Voicemail>,
+    pub voicemail: Option<Box<Voicemail>>,
     /// The phone number(s) to use to place the callback.
     ///
     /// JSON `callbackNumbers`.
@@ -2685,11 +2894,11 @@ pub struct CallbackBasic {
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -2705,7 +2914,7 @@ pub struct CallbackBasic {
     /// Represents the queue settings for this media type.
     ///
     /// JSON `queueMediaSettings`.
-    pub queue_media_settings: Option<ConversationQueueMediaSettings>,
+    pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2753,12 +2962,12 @@ impl CallbackBasic {
     }
     /// Sets [`Self::dialer_preview`].
     pub fn set_dialer_preview(mut self, v: DialerPreview) -> Self {
-        self.dialer_preview = Some(v);
+        self.dialer_preview = Some(Box::new(v));
         self
     }
     /// Sets [`Self::voicemail`].
     pub fn set_voicemail(mut self, v: Voicemail) -> Self {
-        self.voicemail = Some(v);
+        self.voicemail = Some(Box::new(v));
         self
     }
     /// Sets [`Self::callback_numbers`].
@@ -2828,12 +3037,12 @@ impl CallbackBasic {
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -2853,51 +3062,62 @@ impl CallbackBasic {
     }
     /// Sets [`Self::queue_media_settings`].
     pub fn set_queue_media_settings(mut self, v: ConversationQueueMediaSettings) -> Self {
-        self.queue_media_settings = Some(v);
+        self.queue_media_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CallbackBasic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallbackBasic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "segments" => r.read_into(&mut v.segments),
-                "direction" => r.read_into(&mut v.direction),
-                "held" => r.read_into(&mut v.held),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "dialerPreview" => r.read_into(&mut v.dialer_preview),
-                "voicemail" => r.read_into(&mut v.voicemail),
-                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
-                "callbackUserName" => r.read_into(&mut v.callback_user_name),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "externalCampaign" => r.read_into(&mut v.external_campaign),
-                "skipEnabled" => r.read_into(&mut v.skip_enabled),
-                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
-                "automatedCallbackConfigId" => r.read_into(&mut v.automated_callback_config_id),
-                "provider" => r.read_into(&mut v.provider),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "callerId" => r.read_into(&mut v.caller_id),
-                "callerIdName" => r.read_into(&mut v.caller_id_name),
-                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "segments" => r.read_into(&mut self.segments),
+                "direction" => r.read_into(&mut self.direction),
+                "held" => r.read_into(&mut self.held),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "dialerPreview" => r.read_into(&mut self.dialer_preview),
+                "voicemail" => r.read_into(&mut self.voicemail),
+                "callbackNumbers" => r.read_into(&mut self.callback_numbers),
+                "callbackUserName" => r.read_into(&mut self.callback_user_name),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "externalCampaign" => r.read_into(&mut self.external_campaign),
+                "skipEnabled" => r.read_into(&mut self.skip_enabled),
+                "timeoutSeconds" => r.read_into(&mut self.timeout_seconds),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "callbackScheduledTime" => r.read_into(&mut self.callback_scheduled_time),
+                "automatedCallbackConfigId" => r.read_into(&mut self.automated_callback_config_id),
+                "provider" => r.read_into(&mut self.provider),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "callerId" => r.read_into(&mut self.caller_id),
+                "callerIdName" => r.read_into(&mut self.caller_id_name),
+                "queueMediaSettings" => r.read_into(&mut self.queue_media_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3281,18 +3501,29 @@ impl CampaignBusinessCategoryMetrics {
 
 impl FromJson for CampaignBusinessCategoryMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignBusinessCategoryMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "successCount" => r.read_into(&mut v.success_count),
-                "neutralCount" => r.read_into(&mut v.neutral_count),
-                "failureCount" => r.read_into(&mut v.failure_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "successCount" => r.read_into(&mut self.success_count),
+                "neutralCount" => r.read_into(&mut self.neutral_count),
+                "failureCount" => r.read_into(&mut self.failure_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3350,18 +3581,29 @@ impl CampaignDiagnosticCampaignHealthState {
 
 impl FromJson for CampaignDiagnosticCampaignHealthState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignDiagnosticCampaignHealthState {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3491,19 +3733,30 @@ impl CampaignDiagnosticCampaignState {
 
 impl FromJson for CampaignDiagnosticCampaignState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignDiagnosticCampaignState {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "dialingMode" => r.read_into(&mut v.dialing_mode),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "dialingMode" => r.read_into(&mut self.dialing_mode),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3701,19 +3954,30 @@ impl CampaignDiagnosticConfigChange {
 
 impl FromJson for CampaignDiagnosticConfigChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignDiagnosticConfigChange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "date" => r.read_into(&mut v.date),
-                "field" => r.read_into(&mut v.field),
-                "value" => r.read_into(&mut v.value),
-                "action" => r.read_into(&mut v.action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "date" => r.read_into(&mut self.date),
+                "field" => r.read_into(&mut self.field),
+                "value" => r.read_into(&mut self.value),
+                "action" => r.read_into(&mut self.action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3859,22 +4123,33 @@ impl CampaignDiagnosticSummary {
 
 impl FromJson for CampaignDiagnosticSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignDiagnosticSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaignId" => r.read_into(&mut v.campaign_id),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "campaignStates" => r.read_into(&mut v.campaign_states),
-                "campaignInfo" => r.read_into(&mut v.campaign_info),
-                "campaignHealthStates" => r.read_into(&mut v.campaign_health_states),
-                "configChanges" => r.read_into(&mut v.config_changes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaignId" => r.read_into(&mut self.campaign_id),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "campaignStates" => r.read_into(&mut self.campaign_states),
+                "campaignInfo" => r.read_into(&mut self.campaign_info),
+                "campaignHealthStates" => r.read_into(&mut self.campaign_health_states),
+                "configChanges" => r.read_into(&mut self.config_changes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3936,18 +4211,29 @@ impl CampaignDiagnosticWindow {
 
 impl FromJson for CampaignDiagnosticWindow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignDiagnosticWindow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4015,11 +4301,11 @@ pub struct CampaignDiagnostics {
     /// Campaign properties that can impact which contacts are callable
     ///
     /// JSON `callableContacts`.
-    pub callable_contacts: Option<CallableContactsDiagnostic>,
+    pub callable_contacts: Option<Box<CallableContactsDiagnostic>>,
     /// Information regarding the campaign's queue
     ///
     /// JSON `queueUtilizationDiagnostic`.
-    pub queue_utilization_diagnostic: Option<QueueUtilizationDiagnostic>,
+    pub queue_utilization_diagnostic: Option<Box<QueueUtilizationDiagnostic>>,
     /// Information regarding the campaign's rule sets
     ///
     /// JSON `ruleSetDiagnostics`.
@@ -4051,7 +4337,7 @@ pub struct CampaignDiagnostics {
     /// Information on the campaign's lines utilization.
     ///
     /// JSON `linesUtilization`.
-    pub lines_utilization: Option<CampaignLinesUtilization>,
+    pub lines_utilization: Option<Box<CampaignLinesUtilization>>,
     /// Number of contacts called during the campaign.
     ///
     /// JSON `numberOfContactsCalled`.
@@ -4067,7 +4353,7 @@ pub struct CampaignDiagnostics {
     /// Information regarding the campaign's skills
     ///
     /// JSON `campaignSkillStatistics`.
-    pub campaign_skill_statistics: Option<CampaignSkillStatistics>,
+    pub campaign_skill_statistics: Option<Box<CampaignSkillStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4075,12 +4361,12 @@ pub struct CampaignDiagnostics {
 impl CampaignDiagnostics {
     /// Sets [`Self::callable_contacts`].
     pub fn set_callable_contacts(mut self, v: CallableContactsDiagnostic) -> Self {
-        self.callable_contacts = Some(v);
+        self.callable_contacts = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue_utilization_diagnostic`].
     pub fn set_queue_utilization_diagnostic(mut self, v: QueueUtilizationDiagnostic) -> Self {
-        self.queue_utilization_diagnostic = Some(v);
+        self.queue_utilization_diagnostic = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rule_set_diagnostics`].
@@ -4120,7 +4406,7 @@ impl CampaignDiagnostics {
     }
     /// Sets [`Self::lines_utilization`].
     pub fn set_lines_utilization(mut self, v: CampaignLinesUtilization) -> Self {
-        self.lines_utilization = Some(v);
+        self.lines_utilization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::number_of_contacts_called`].
@@ -4140,36 +4426,47 @@ impl CampaignDiagnostics {
     }
     /// Sets [`Self::campaign_skill_statistics`].
     pub fn set_campaign_skill_statistics(mut self, v: CampaignSkillStatistics) -> Self {
-        self.campaign_skill_statistics = Some(v);
+        self.campaign_skill_statistics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignDiagnostics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignDiagnostics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callableContacts" => r.read_into(&mut v.callable_contacts),
-                "queueUtilizationDiagnostic" => r.read_into(&mut v.queue_utilization_diagnostic),
-                "ruleSetDiagnostics" => r.read_into(&mut v.rule_set_diagnostics),
-                "outstandingInteractionsCount" => r.read_into(&mut v.outstanding_interactions_count),
-                "scheduledInteractionsCount" => r.read_into(&mut v.scheduled_interactions_count),
-                "timeZoneRescheduledCallsCount" => r.read_into(&mut v.time_zone_rescheduled_calls_count),
-                "filteredOutContactsCount" => r.read_into(&mut v.filtered_out_contacts_count),
-                "idleAgents" => r.read_into(&mut v.idle_agents),
-                "effectiveIdleAgents" => r.read_into(&mut v.effective_idle_agents),
-                "linesUtilization" => r.read_into(&mut v.lines_utilization),
-                "numberOfContactsCalled" => r.read_into(&mut v.number_of_contacts_called),
-                "totalNumberOfContacts" => r.read_into(&mut v.total_number_of_contacts),
-                "campaignErrors" => r.read_into(&mut v.campaign_errors),
-                "campaignSkillStatistics" => r.read_into(&mut v.campaign_skill_statistics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callableContacts" => r.read_into(&mut self.callable_contacts),
+                "queueUtilizationDiagnostic" => r.read_into(&mut self.queue_utilization_diagnostic),
+                "ruleSetDiagnostics" => r.read_into(&mut self.rule_set_diagnostics),
+                "outstandingInteractionsCount" => r.read_into(&mut self.outstanding_interactions_count),
+                "scheduledInteractionsCount" => r.read_into(&mut self.scheduled_interactions_count),
+                "timeZoneRescheduledCallsCount" => r.read_into(&mut self.time_zone_rescheduled_calls_count),
+                "filteredOutContactsCount" => r.read_into(&mut self.filtered_out_contacts_count),
+                "idleAgents" => r.read_into(&mut self.idle_agents),
+                "effectiveIdleAgents" => r.read_into(&mut self.effective_idle_agents),
+                "linesUtilization" => r.read_into(&mut self.lines_utilization),
+                "numberOfContactsCalled" => r.read_into(&mut self.number_of_contacts_called),
+                "totalNumberOfContacts" => r.read_into(&mut self.total_number_of_contacts),
+                "campaignErrors" => r.read_into(&mut self.campaign_errors),
+                "campaignSkillStatistics" => r.read_into(&mut self.campaign_skill_statistics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4211,7 +4508,7 @@ pub struct CampaignDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4233,7 +4530,7 @@ impl CampaignDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4245,19 +4542,30 @@ impl CampaignDivisionView {
 
 impl FromJson for CampaignDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4359,25 +4667,36 @@ impl CampaignDivisionViewListing {
 
 impl FromJson for CampaignDivisionViewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignDivisionViewListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4485,25 +4804,36 @@ impl CampaignEntityListing {
 
 impl FromJson for CampaignEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4535,11 +4865,11 @@ pub struct CampaignInteraction {
     /// JSON `id`.
     pub id: Option<String>,
     /// JSON `campaign`.
-    pub campaign: Option<DomainEntityRef>,
+    pub campaign: Option<Box<DomainEntityRef>>,
     /// JSON `agent`.
-    pub agent: Option<DomainEntityRef>,
+    pub agent: Option<Box<DomainEntityRef>>,
     /// JSON `contact`.
-    pub contact: Option<DomainEntityRef>,
+    pub contact: Option<Box<DomainEntityRef>>,
     /// JSON `destinationAddress`.
     pub destination_address: Option<String>,
     /// Boolean value if there is an active preview call on the interaction
@@ -4567,9 +4897,9 @@ pub struct CampaignInteraction {
     /// JSON `previewConnectedTime`.
     pub preview_connected_time: Option<OffsetDateTime>,
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// JSON `script`.
-    pub script: Option<DomainEntityRef>,
+    pub script: Option<Box<DomainEntityRef>>,
     /// Describes what happened with call analysis for instance: disposition.classification.callable.person, disposition.classification.callable.noanswer
     ///
     /// JSON `disposition`.
@@ -4583,7 +4913,7 @@ pub struct CampaignInteraction {
     /// JSON `previewPopDeliveredTime`.
     pub preview_pop_delivered_time: Option<OffsetDateTime>,
     /// JSON `conversation`.
-    pub conversation: Option<ConversationBasic>,
+    pub conversation: Option<Box<ConversationBasic>>,
     /// conversation participant id that is the dialer system participant to monitor the call from dialer perspective
     ///
     /// JSON `dialerSystemParticipantId`.
@@ -4606,17 +4936,17 @@ impl CampaignInteraction {
     }
     /// Sets [`Self::campaign`].
     pub fn set_campaign(mut self, v: DomainEntityRef) -> Self {
-        self.campaign = Some(v);
+        self.campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: DomainEntityRef) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact`].
     pub fn set_contact(mut self, v: DomainEntityRef) -> Self {
-        self.contact = Some(v);
+        self.contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::destination_address`].
@@ -4656,12 +4986,12 @@ impl CampaignInteraction {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: DomainEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::disposition`].
@@ -4686,7 +5016,7 @@ impl CampaignInteraction {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationBasic) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dialer_system_participant_id`].
@@ -4708,36 +5038,47 @@ impl CampaignInteraction {
 
 impl FromJson for CampaignInteraction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignInteraction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "campaign" => r.read_into(&mut v.campaign),
-                "agent" => r.read_into(&mut v.agent),
-                "contact" => r.read_into(&mut v.contact),
-                "destinationAddress" => r.read_into(&mut v.destination_address),
-                "activePreviewCall" => r.read_into(&mut v.active_preview_call),
-                "lastActivePreviewWrapupTime" => r.read_into(&mut v.last_active_preview_wrapup_time),
-                "creationTime" => r.read_into(&mut v.creation_time),
-                "callPlacedTime" => r.read_into(&mut v.call_placed_time),
-                "callRoutedTime" => r.read_into(&mut v.call_routed_time),
-                "previewConnectedTime" => r.read_into(&mut v.preview_connected_time),
-                "queue" => r.read_into(&mut v.queue),
-                "script" => r.read_into(&mut v.script),
-                "disposition" => r.read_into(&mut v.disposition),
-                "callerName" => r.read_into(&mut v.caller_name),
-                "callerAddress" => r.read_into(&mut v.caller_address),
-                "previewPopDeliveredTime" => r.read_into(&mut v.preview_pop_delivered_time),
-                "conversation" => r.read_into(&mut v.conversation),
-                "dialerSystemParticipantId" => r.read_into(&mut v.dialer_system_participant_id),
-                "dialingMode" => r.read_into(&mut v.dialing_mode),
-                "skills" => r.read_into(&mut v.skills),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "campaign" => r.read_into(&mut self.campaign),
+                "agent" => r.read_into(&mut self.agent),
+                "contact" => r.read_into(&mut self.contact),
+                "destinationAddress" => r.read_into(&mut self.destination_address),
+                "activePreviewCall" => r.read_into(&mut self.active_preview_call),
+                "lastActivePreviewWrapupTime" => r.read_into(&mut self.last_active_preview_wrapup_time),
+                "creationTime" => r.read_into(&mut self.creation_time),
+                "callPlacedTime" => r.read_into(&mut self.call_placed_time),
+                "callRoutedTime" => r.read_into(&mut self.call_routed_time),
+                "previewConnectedTime" => r.read_into(&mut self.preview_connected_time),
+                "queue" => r.read_into(&mut self.queue),
+                "script" => r.read_into(&mut self.script),
+                "disposition" => r.read_into(&mut self.disposition),
+                "callerName" => r.read_into(&mut self.caller_name),
+                "callerAddress" => r.read_into(&mut self.caller_address),
+                "previewPopDeliveredTime" => r.read_into(&mut self.preview_pop_delivered_time),
+                "conversation" => r.read_into(&mut self.conversation),
+                "dialerSystemParticipantId" => r.read_into(&mut self.dialer_system_participant_id),
+                "dialingMode" => r.read_into(&mut self.dialing_mode),
+                "skills" => r.read_into(&mut self.skills),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4849,7 +5190,7 @@ impl ToJson for CampaignInteractionDisposition {
 #[non_exhaustive]
 pub struct CampaignInteractions {
     /// JSON `campaign`.
-    pub campaign: Option<DomainEntityRef>,
+    pub campaign: Option<Box<DomainEntityRef>>,
     /// JSON `pendingInteractions`.
     pub pending_interactions: Option<Vec<CampaignInteraction>>,
     /// JSON `proceedingInteractions`.
@@ -4867,7 +5208,7 @@ pub struct CampaignInteractions {
 impl CampaignInteractions {
     /// Sets [`Self::campaign`].
     pub fn set_campaign(mut self, v: DomainEntityRef) -> Self {
-        self.campaign = Some(v);
+        self.campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::pending_interactions`].
@@ -4899,21 +5240,32 @@ impl CampaignInteractions {
 
 impl FromJson for CampaignInteractions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignInteractions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaign" => r.read_into(&mut v.campaign),
-                "pendingInteractions" => r.read_into(&mut v.pending_interactions),
-                "proceedingInteractions" => r.read_into(&mut v.proceeding_interactions),
-                "previewingInteractions" => r.read_into(&mut v.previewing_interactions),
-                "interactingInteractions" => r.read_into(&mut v.interacting_interactions),
-                "scheduledInteractions" => r.read_into(&mut v.scheduled_interactions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaign" => r.read_into(&mut self.campaign),
+                "pendingInteractions" => r.read_into(&mut self.pending_interactions),
+                "proceedingInteractions" => r.read_into(&mut self.proceeding_interactions),
+                "previewingInteractions" => r.read_into(&mut self.previewing_interactions),
+                "interactingInteractions" => r.read_into(&mut self.interacting_interactions),
+                "scheduledInteractions" => r.read_into(&mut self.scheduled_interactions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4965,17 +5317,28 @@ impl CampaignLinesUtilization {
 
 impl FromJson for CampaignLinesUtilization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignLinesUtilization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assignedOutboundLines" => r.read_into(&mut v.assigned_outbound_lines),
-                "totalAvailableOutboundLines" => r.read_into(&mut v.total_available_outbound_lines),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assignedOutboundLines" => r.read_into(&mut self.assigned_outbound_lines),
+                "totalAvailableOutboundLines" => r.read_into(&mut self.total_available_outbound_lines),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4999,7 +5362,7 @@ pub struct CampaignOutboundLinesAllocation {
     /// The Campaign
     ///
     /// JSON `campaign`.
-    pub campaign: Option<DomainEntityRef>,
+    pub campaign: Option<Box<DomainEntityRef>>,
     /// The relative weight of the campaign
     ///
     /// JSON `campaignWeight`.
@@ -5019,7 +5382,7 @@ pub struct CampaignOutboundLinesAllocation {
 impl CampaignOutboundLinesAllocation {
     /// Sets [`Self::campaign`].
     pub fn set_campaign(mut self, v: DomainEntityRef) -> Self {
-        self.campaign = Some(v);
+        self.campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::campaign_weight`].
@@ -5041,19 +5404,30 @@ impl CampaignOutboundLinesAllocation {
 
 impl FromJson for CampaignOutboundLinesAllocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignOutboundLinesAllocation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaign" => r.read_into(&mut v.campaign),
-                "campaignWeight" => r.read_into(&mut v.campaign_weight),
-                "linesAssigned" => r.read_into(&mut v.lines_assigned),
-                "legacyWeight" => r.read_into(&mut v.legacy_weight),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaign" => r.read_into(&mut self.campaign),
+                "campaignWeight" => r.read_into(&mut self.campaign_weight),
+                "linesAssigned" => r.read_into(&mut self.lines_assigned),
+                "legacyWeight" => r.read_into(&mut self.legacy_weight),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5079,7 +5453,7 @@ pub struct CampaignOutboundLinesDistribution {
     /// The Campaign for which dialing group distribution information was requested
     ///
     /// JSON `campaign`.
-    pub campaign: Option<AddressableEntityRef>,
+    pub campaign: Option<Box<AddressableEntityRef>>,
     /// Maximum outbound calls that can be placed for Campaign's Edge Group or Site
     ///
     /// JSON `maxOutboundLineCount`.
@@ -5111,7 +5485,7 @@ pub struct CampaignOutboundLinesDistribution {
 impl CampaignOutboundLinesDistribution {
     /// Sets [`Self::campaign`].
     pub fn set_campaign(mut self, v: AddressableEntityRef) -> Self {
-        self.campaign = Some(v);
+        self.campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::max_outbound_line_count`].
@@ -5148,22 +5522,33 @@ impl CampaignOutboundLinesDistribution {
 
 impl FromJson for CampaignOutboundLinesDistribution {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignOutboundLinesDistribution {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaign" => r.read_into(&mut v.campaign),
-                "maxOutboundLineCount" => r.read_into(&mut v.max_outbound_line_count),
-                "maxLineUtilization" => r.read_into(&mut v.max_line_utilization),
-                "availableOutboundLines" => r.read_into(&mut v.available_outbound_lines),
-                "reservedLines" => r.read_into(&mut v.reserved_lines),
-                "campaignsWithReservedLines" => r.read_into(&mut v.campaigns_with_reserved_lines),
-                "campaignsWithDynamicallyAllocatedLines" => r.read_into(&mut v.campaigns_with_dynamically_allocated_lines),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaign" => r.read_into(&mut self.campaign),
+                "maxOutboundLineCount" => r.read_into(&mut self.max_outbound_line_count),
+                "maxLineUtilization" => r.read_into(&mut self.max_line_utilization),
+                "availableOutboundLines" => r.read_into(&mut self.available_outbound_lines),
+                "reservedLines" => r.read_into(&mut self.reserved_lines),
+                "campaignsWithReservedLines" => r.read_into(&mut self.campaigns_with_reserved_lines),
+                "campaignsWithDynamicallyAllocatedLines" => r.read_into(&mut self.campaigns_with_dynamically_allocated_lines),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5192,7 +5577,7 @@ pub struct CampaignOutboundLinesReservation {
     /// The Campaign
     ///
     /// JSON `campaign`.
-    pub campaign: Option<DomainEntityRef>,
+    pub campaign: Option<Box<DomainEntityRef>>,
     /// The number of lines reserved for the campaign
     ///
     /// JSON `linesReserved`.
@@ -5204,7 +5589,7 @@ pub struct CampaignOutboundLinesReservation {
 impl CampaignOutboundLinesReservation {
     /// Sets [`Self::campaign`].
     pub fn set_campaign(mut self, v: DomainEntityRef) -> Self {
-        self.campaign = Some(v);
+        self.campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lines_reserved`].
@@ -5216,17 +5601,28 @@ impl CampaignOutboundLinesReservation {
 
 impl FromJson for CampaignOutboundLinesReservation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignOutboundLinesReservation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaign" => r.read_into(&mut v.campaign),
-                "linesReserved" => r.read_into(&mut v.lines_reserved),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaign" => r.read_into(&mut self.campaign),
+                "linesReserved" => r.read_into(&mut self.lines_reserved),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5262,11 +5658,11 @@ pub struct CampaignPatchRequest {
     /// Dynamic line balancing settings
     ///
     /// JSON `dynamicLineBalancingSettings`.
-    pub dynamic_line_balancing_settings: Option<DynamicLineBalancingSettingsPatchRequest>,
+    pub dynamic_line_balancing_settings: Option<Box<DynamicLineBalancingSettingsPatchRequest>>,
     /// The Queue for this Campaign to route calls to.
     ///
     /// JSON `queue`.
-    pub queue: Option<AddressableEntityRef>,
+    pub queue: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5289,32 +5685,43 @@ impl CampaignPatchRequest {
     }
     /// Sets [`Self::dynamic_line_balancing_settings`].
     pub fn set_dynamic_line_balancing_settings(mut self, v: DynamicLineBalancingSettingsPatchRequest) -> Self {
-        self.dynamic_line_balancing_settings = Some(v);
+        self.dynamic_line_balancing_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AddressableEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outboundLineCount" => r.read_into(&mut v.outbound_line_count),
-                "abandonRate" => r.read_into(&mut v.abandon_rate),
-                "maxCallsPerAgent" => r.read_into(&mut v.max_calls_per_agent),
-                "dynamicLineBalancingSettings" => r.read_into(&mut v.dynamic_line_balancing_settings),
-                "queue" => r.read_into(&mut v.queue),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outboundLineCount" => r.read_into(&mut self.outbound_line_count),
+                "abandonRate" => r.read_into(&mut self.abandon_rate),
+                "maxCallsPerAgent" => r.read_into(&mut self.max_calls_per_agent),
+                "dynamicLineBalancingSettings" => r.read_into(&mut self.dynamic_line_balancing_settings),
+                "queue" => r.read_into(&mut self.queue),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5343,15 +5750,15 @@ pub struct CampaignPerformanceData {
     /// Required.
     ///
     /// JSON `campaign`.
-    pub campaign: Option<DomainEntityRef>,
+    pub campaign: Option<Box<DomainEntityRef>>,
     /// The division the campaign belongs to
     ///
     /// JSON `division`.
-    pub division: Option<AddressableEntityRef>,
+    pub division: Option<Box<AddressableEntityRef>>,
     /// Information regarding the campaign's connect rate
     ///
     /// JSON `contactRate`.
-    pub contact_rate: Option<CampaignPerformanceDataContactRate>,
+    pub contact_rate: Option<Box<CampaignPerformanceDataContactRate>>,
     /// Number of available agents not currently being utilized
     ///
     /// JSON `idleAgents`.
@@ -5387,15 +5794,15 @@ pub struct CampaignPerformanceData {
     /// Information on the campaign's progress
     ///
     /// JSON `progress`.
-    pub progress: Option<CampaignPerformanceDataProgress>,
+    pub progress: Option<Box<CampaignPerformanceDataProgress>>,
     /// Information on the campaign's lines utilization
     ///
     /// JSON `linesUtilization`.
-    pub lines_utilization: Option<CampaignLinesUtilization>,
+    pub lines_utilization: Option<Box<CampaignLinesUtilization>>,
     /// Information on the campaign's business category metrics
     ///
     /// JSON `businessCategoryMetrics`.
-    pub business_category_metrics: Option<CampaignBusinessCategoryMetrics>,
+    pub business_category_metrics: Option<Box<CampaignBusinessCategoryMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5403,17 +5810,17 @@ pub struct CampaignPerformanceData {
 impl CampaignPerformanceData {
     /// Sets [`Self::campaign`].
     pub fn set_campaign(mut self, v: DomainEntityRef) -> Self {
-        self.campaign = Some(v);
+        self.campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: AddressableEntityRef) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_rate`].
     pub fn set_contact_rate(mut self, v: CampaignPerformanceDataContactRate) -> Self {
-        self.contact_rate = Some(v);
+        self.contact_rate = Some(Box::new(v));
         self
     }
     /// Sets [`Self::idle_agents`].
@@ -5458,46 +5865,57 @@ impl CampaignPerformanceData {
     }
     /// Sets [`Self::progress`].
     pub fn set_progress(mut self, v: CampaignPerformanceDataProgress) -> Self {
-        self.progress = Some(v);
+        self.progress = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lines_utilization`].
     pub fn set_lines_utilization(mut self, v: CampaignLinesUtilization) -> Self {
-        self.lines_utilization = Some(v);
+        self.lines_utilization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::business_category_metrics`].
     pub fn set_business_category_metrics(mut self, v: CampaignBusinessCategoryMetrics) -> Self {
-        self.business_category_metrics = Some(v);
+        self.business_category_metrics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignPerformanceData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignPerformanceData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaign" => r.read_into(&mut v.campaign),
-                "division" => r.read_into(&mut v.division),
-                "contactRate" => r.read_into(&mut v.contact_rate),
-                "idleAgents" => r.read_into(&mut v.idle_agents),
-                "effectiveIdleAgents" => r.read_into(&mut v.effective_idle_agents),
-                "adjustedCallsPerAgent" => r.read_into(&mut v.adjusted_calls_per_agent),
-                "outstandingCalls" => r.read_into(&mut v.outstanding_calls),
-                "scheduledCalls" => r.read_into(&mut v.scheduled_calls),
-                "rightPartyContactsCount" => r.read_into(&mut v.right_party_contacts_count),
-                "campaignStatus" => r.read_into(&mut v.campaign_status),
-                "dialingMode" => r.read_into(&mut v.dialing_mode),
-                "progress" => r.read_into(&mut v.progress),
-                "linesUtilization" => r.read_into(&mut v.lines_utilization),
-                "businessCategoryMetrics" => r.read_into(&mut v.business_category_metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaign" => r.read_into(&mut self.campaign),
+                "division" => r.read_into(&mut self.division),
+                "contactRate" => r.read_into(&mut self.contact_rate),
+                "idleAgents" => r.read_into(&mut self.idle_agents),
+                "effectiveIdleAgents" => r.read_into(&mut self.effective_idle_agents),
+                "adjustedCallsPerAgent" => r.read_into(&mut self.adjusted_calls_per_agent),
+                "outstandingCalls" => r.read_into(&mut self.outstanding_calls),
+                "scheduledCalls" => r.read_into(&mut self.scheduled_calls),
+                "rightPartyContactsCount" => r.read_into(&mut self.right_party_contacts_count),
+                "campaignStatus" => r.read_into(&mut self.campaign_status),
+                "dialingMode" => r.read_into(&mut self.dialing_mode),
+                "progress" => r.read_into(&mut self.progress),
+                "linesUtilization" => r.read_into(&mut self.lines_utilization),
+                "businessCategoryMetrics" => r.read_into(&mut self.business_category_metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5678,16 +6096,27 @@ impl CampaignPerformanceDataContactRate {
 
 impl FromJson for CampaignPerformanceDataContactRate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignPerformanceDataContactRate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "connectRatio" => r.read_into(&mut v.connect_ratio),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "connectRatio" => r.read_into(&mut self.connect_ratio),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5723,16 +6152,27 @@ impl CampaignPerformanceDataListing {
 
 impl FromJson for CampaignPerformanceDataListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignPerformanceDataListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5770,16 +6210,27 @@ impl CampaignPerformanceDataProgress {
 
 impl FromJson for CampaignPerformanceDataProgress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignPerformanceDataProgress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "percentage" => r.read_into(&mut v.percentage),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "percentage" => r.read_into(&mut self.percentage),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5804,13 +6255,13 @@ pub struct CampaignProgress {
     /// Required.
     ///
     /// JSON `campaign`.
-    pub campaign: Option<DomainEntityRef>,
+    pub campaign: Option<Box<DomainEntityRef>>,
     /// Identifier of the contact list
     ///
     /// Required.
     ///
     /// JSON `contactList`.
-    pub contact_list: Option<DomainEntityRef>,
+    pub contact_list: Option<Box<DomainEntityRef>>,
     /// Number of contacts called during the campaign
     ///
     /// JSON `numberOfContactsCalled`.
@@ -5838,12 +6289,12 @@ pub struct CampaignProgress {
 impl CampaignProgress {
     /// Sets [`Self::campaign`].
     pub fn set_campaign(mut self, v: DomainEntityRef) -> Self {
-        self.campaign = Some(v);
+        self.campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_list`].
     pub fn set_contact_list(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list = Some(v);
+        self.contact_list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::number_of_contacts_called`].
@@ -5875,22 +6326,33 @@ impl CampaignProgress {
 
 impl FromJson for CampaignProgress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignProgress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaign" => r.read_into(&mut v.campaign),
-                "contactList" => r.read_into(&mut v.contact_list),
-                "numberOfContactsCalled" => r.read_into(&mut v.number_of_contacts_called),
-                "numberOfContactsMessaged" => r.read_into(&mut v.number_of_contacts_messaged),
-                "totalNumberOfContacts" => r.read_into(&mut v.total_number_of_contacts),
-                "percentage" => r.read_into(&mut v.percentage),
-                "numberOfContactsSkipped" => r.read_into(&mut v.number_of_contacts_skipped),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaign" => r.read_into(&mut self.campaign),
+                "contactList" => r.read_into(&mut self.contact_list),
+                "numberOfContactsCalled" => r.read_into(&mut self.number_of_contacts_called),
+                "numberOfContactsMessaged" => r.read_into(&mut self.number_of_contacts_messaged),
+                "totalNumberOfContacts" => r.read_into(&mut self.total_number_of_contacts),
+                "percentage" => r.read_into(&mut self.percentage),
+                "numberOfContactsSkipped" => r.read_into(&mut self.number_of_contacts_skipped),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5943,7 +6405,7 @@ pub struct CampaignRule {
     /// Required.
     ///
     /// JSON `campaignRuleEntities`.
-    pub campaign_rule_entities: Option<CampaignRuleEntities>,
+    pub campaign_rule_entities: Option<Box<CampaignRuleEntities>>,
     /// The list of conditions that are evaluated on the entities.
     ///
     /// Required.
@@ -5973,7 +6435,7 @@ pub struct CampaignRule {
     /// CampaignRule execution settings
     ///
     /// JSON `executionSettings`.
-    pub execution_settings: Option<CampaignRuleExecutionSettings>,
+    pub execution_settings: Option<Box<CampaignRuleExecutionSettings>>,
     /// The time zone to use for date-time conditions.
     ///
     /// JSON `timeZoneId`.
@@ -6018,7 +6480,7 @@ impl CampaignRule {
     }
     /// Sets [`Self::campaign_rule_entities`].
     pub fn set_campaign_rule_entities(mut self, v: CampaignRuleEntities) -> Self {
-        self.campaign_rule_entities = Some(v);
+        self.campaign_rule_entities = Some(Box::new(v));
         self
     }
     /// Sets [`Self::campaign_rule_conditions`].
@@ -6053,7 +6515,7 @@ impl CampaignRule {
     }
     /// Sets [`Self::execution_settings`].
     pub fn set_execution_settings(mut self, v: CampaignRuleExecutionSettings) -> Self {
-        self.execution_settings = Some(v);
+        self.execution_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time_zone_id`].
@@ -6075,31 +6537,42 @@ impl CampaignRule {
 
 impl FromJson for CampaignRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "campaignRuleEntities" => r.read_into(&mut v.campaign_rule_entities),
-                "campaignRuleConditions" => r.read_into(&mut v.campaign_rule_conditions),
-                "campaignRuleActions" => r.read_into(&mut v.campaign_rule_actions),
-                "matchAnyConditions" => r.read_into(&mut v.match_any_conditions),
-                "enabled" => r.read_into(&mut v.enabled),
-                "campaignRuleProcessing" => r.read_into(&mut v.campaign_rule_processing),
-                "conditionGroups" => r.read_into(&mut v.condition_groups),
-                "executionSettings" => r.read_into(&mut v.execution_settings),
-                "timeZoneId" => r.read_into(&mut v.time_zone_id),
-                "warnings" => r.read_into(&mut v.warnings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "campaignRuleEntities" => r.read_into(&mut self.campaign_rule_entities),
+                "campaignRuleConditions" => r.read_into(&mut self.campaign_rule_conditions),
+                "campaignRuleActions" => r.read_into(&mut self.campaign_rule_actions),
+                "matchAnyConditions" => r.read_into(&mut self.match_any_conditions),
+                "enabled" => r.read_into(&mut self.enabled),
+                "campaignRuleProcessing" => r.read_into(&mut self.campaign_rule_processing),
+                "conditionGroups" => r.read_into(&mut self.condition_groups),
+                "executionSettings" => r.read_into(&mut self.execution_settings),
+                "timeZoneId" => r.read_into(&mut self.time_zone_id),
+                "warnings" => r.read_into(&mut self.warnings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6182,7 +6655,7 @@ pub struct CampaignRuleAction {
     /// The parameters for the CampaignRuleAction. Required for certain actionTypes.
     ///
     /// JSON `parameters`.
-    pub parameters: Option<CampaignRuleParameters>,
+    pub parameters: Option<Box<CampaignRuleParameters>>,
     /// The action to take on the campaignRuleActionEntities.
     ///
     /// Required.
@@ -6194,7 +6667,7 @@ pub struct CampaignRuleAction {
     /// Required.
     ///
     /// JSON `campaignRuleActionEntities`.
-    pub campaign_rule_action_entities: Option<CampaignRuleActionEntities>,
+    pub campaign_rule_action_entities: Option<Box<CampaignRuleActionEntities>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6207,7 +6680,7 @@ impl CampaignRuleAction {
     }
     /// Sets [`Self::parameters`].
     pub fn set_parameters(mut self, v: CampaignRuleParameters) -> Self {
-        self.parameters = Some(v);
+        self.parameters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::action_type`].
@@ -6217,26 +6690,37 @@ impl CampaignRuleAction {
     }
     /// Sets [`Self::campaign_rule_action_entities`].
     pub fn set_campaign_rule_action_entities(mut self, v: CampaignRuleActionEntities) -> Self {
-        self.campaign_rule_action_entities = Some(v);
+        self.campaign_rule_action_entities = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "parameters" => r.read_into(&mut v.parameters),
-                "actionType" => r.read_into(&mut v.action_type),
-                "campaignRuleActionEntities" => r.read_into(&mut v.campaign_rule_action_entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "parameters" => r.read_into(&mut self.parameters),
+                "actionType" => r.read_into(&mut self.action_type),
+                "campaignRuleActionEntities" => r.read_into(&mut self.campaign_rule_action_entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6412,20 +6896,31 @@ impl CampaignRuleActionEntities {
 
 impl FromJson for CampaignRuleActionEntities {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleActionEntities {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaigns" => r.read_into(&mut v.campaigns),
-                "sequences" => r.read_into(&mut v.sequences),
-                "emailCampaigns" => r.read_into(&mut v.email_campaigns),
-                "smsCampaigns" => r.read_into(&mut v.sms_campaigns),
-                "useTriggeringEntity" => r.read_into(&mut v.use_triggering_entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaigns" => r.read_into(&mut self.campaigns),
+                "sequences" => r.read_into(&mut self.sequences),
+                "emailCampaigns" => r.read_into(&mut self.email_campaigns),
+                "smsCampaigns" => r.read_into(&mut self.sms_campaigns),
+                "useTriggeringEntity" => r.read_into(&mut self.use_triggering_entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6467,16 +6962,27 @@ impl CampaignRuleCampaignRunTimeSettings {
 
 impl FromJson for CampaignRuleCampaignRunTimeSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleCampaignRunTimeSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "includeWaitingTime" => r.read_into(&mut v.include_waiting_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "includeWaitingTime" => r.read_into(&mut self.include_waiting_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6516,16 +7022,27 @@ impl CampaignRuleCampaignWaitTimeSettings {
 
 impl FromJson for CampaignRuleCampaignWaitTimeSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleCampaignWaitTimeSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "waitType" => r.read_into(&mut v.wait_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "waitType" => r.read_into(&mut self.wait_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6603,7 +7120,7 @@ pub struct CampaignRuleCondition {
     /// Required.
     ///
     /// JSON `parameters`.
-    pub parameters: Option<CampaignRuleParameters>,
+    pub parameters: Option<Box<CampaignRuleParameters>>,
     /// The type of condition to evaluate.
     ///
     /// Required.
@@ -6613,15 +7130,15 @@ pub struct CampaignRuleCondition {
     /// Parameters for conditions (timeOfDay, dayOfWeek, dayOfMonth, weekDayOfMonth and specificDate)
     ///
     /// JSON `dateTimeParameters`.
-    pub date_time_parameters: Option<CampaignRuleDateTimeConditionParameters>,
+    pub date_time_parameters: Option<Box<CampaignRuleDateTimeConditionParameters>>,
     /// Settings for campaignRunTime conditions
     ///
     /// JSON `campaignRunTimeSettings`.
-    pub campaign_run_time_settings: Option<CampaignRuleCampaignRunTimeSettings>,
+    pub campaign_run_time_settings: Option<Box<CampaignRuleCampaignRunTimeSettings>>,
     /// Settings for campaignWaitTime conditions
     ///
     /// JSON `campaignWaitTimeSettings`.
-    pub campaign_wait_time_settings: Option<CampaignRuleCampaignWaitTimeSettings>,
+    pub campaign_wait_time_settings: Option<Box<CampaignRuleCampaignWaitTimeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6634,7 +7151,7 @@ impl CampaignRuleCondition {
     }
     /// Sets [`Self::parameters`].
     pub fn set_parameters(mut self, v: CampaignRuleParameters) -> Self {
-        self.parameters = Some(v);
+        self.parameters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::condition_type`].
@@ -6644,38 +7161,49 @@ impl CampaignRuleCondition {
     }
     /// Sets [`Self::date_time_parameters`].
     pub fn set_date_time_parameters(mut self, v: CampaignRuleDateTimeConditionParameters) -> Self {
-        self.date_time_parameters = Some(v);
+        self.date_time_parameters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::campaign_run_time_settings`].
     pub fn set_campaign_run_time_settings(mut self, v: CampaignRuleCampaignRunTimeSettings) -> Self {
-        self.campaign_run_time_settings = Some(v);
+        self.campaign_run_time_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::campaign_wait_time_settings`].
     pub fn set_campaign_wait_time_settings(mut self, v: CampaignRuleCampaignWaitTimeSettings) -> Self {
-        self.campaign_wait_time_settings = Some(v);
+        self.campaign_wait_time_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "parameters" => r.read_into(&mut v.parameters),
-                "conditionType" => r.read_into(&mut v.condition_type),
-                "dateTimeParameters" => r.read_into(&mut v.date_time_parameters),
-                "campaignRunTimeSettings" => r.read_into(&mut v.campaign_run_time_settings),
-                "campaignWaitTimeSettings" => r.read_into(&mut v.campaign_wait_time_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "parameters" => r.read_into(&mut self.parameters),
+                "conditionType" => r.read_into(&mut self.condition_type),
+                "dateTimeParameters" => r.read_into(&mut self.date_time_parameters),
+                "campaignRunTimeSettings" => r.read_into(&mut self.campaign_run_time_settings),
+                "campaignWaitTimeSettings" => r.read_into(&mut self.campaign_wait_time_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6834,17 +7362,28 @@ impl CampaignRuleConditionGroup {
 
 impl FromJson for CampaignRuleConditionGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleConditionGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "matchAnyConditions" => r.read_into(&mut v.match_any_conditions),
-                "conditions" => r.read_into(&mut v.conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "matchAnyConditions" => r.read_into(&mut self.match_any_conditions),
+                "conditions" => r.read_into(&mut self.conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6872,23 +7411,23 @@ pub struct CampaignRuleDateTimeConditionParameters {
     /// Parameters for "timeOfDay" conditionType
     ///
     /// JSON `timeOfDay`.
-    pub time_of_day: Option<CampaignRuleTimeOfDayParameters>,
+    pub time_of_day: Option<Box<CampaignRuleTimeOfDayParameters>>,
     /// Parameters for "dayOfWeek" conditionType
     ///
     /// JSON `dayOfWeek`.
-    pub day_of_week: Option<CampaignRuleDayOfWeekParameters>,
+    pub day_of_week: Option<Box<CampaignRuleDayOfWeekParameters>>,
     /// Parameters for "dayOfMonth" conditionType
     ///
     /// JSON `dayOfMonth`.
-    pub day_of_month: Option<CampaignRuleDayOfMonthParameters>,
+    pub day_of_month: Option<Box<CampaignRuleDayOfMonthParameters>>,
     /// Parameters for "specificDate" conditionType
     ///
     /// JSON `specificDate`.
-    pub specific_date: Option<CampaignRuleSpecificDateParameters>,
+    pub specific_date: Option<Box<CampaignRuleSpecificDateParameters>>,
     /// Parameters for "weekDayOfMonth" conditionType
     ///
     /// JSON `weekDayOfMonth`.
-    pub week_day_of_month: Option<CampaignRuleWeekDayOfMonthParameters>,
+    pub week_day_of_month: Option<Box<CampaignRuleWeekDayOfMonthParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6901,48 +7440,59 @@ impl CampaignRuleDateTimeConditionParameters {
     }
     /// Sets [`Self::time_of_day`].
     pub fn set_time_of_day(mut self, v: CampaignRuleTimeOfDayParameters) -> Self {
-        self.time_of_day = Some(v);
+        self.time_of_day = Some(Box::new(v));
         self
     }
     /// Sets [`Self::day_of_week`].
     pub fn set_day_of_week(mut self, v: CampaignRuleDayOfWeekParameters) -> Self {
-        self.day_of_week = Some(v);
+        self.day_of_week = Some(Box::new(v));
         self
     }
     /// Sets [`Self::day_of_month`].
     pub fn set_day_of_month(mut self, v: CampaignRuleDayOfMonthParameters) -> Self {
-        self.day_of_month = Some(v);
+        self.day_of_month = Some(Box::new(v));
         self
     }
     /// Sets [`Self::specific_date`].
     pub fn set_specific_date(mut self, v: CampaignRuleSpecificDateParameters) -> Self {
-        self.specific_date = Some(v);
+        self.specific_date = Some(Box::new(v));
         self
     }
     /// Sets [`Self::week_day_of_month`].
     pub fn set_week_day_of_month(mut self, v: CampaignRuleWeekDayOfMonthParameters) -> Self {
-        self.week_day_of_month = Some(v);
+        self.week_day_of_month = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleDateTimeConditionParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleDateTimeConditionParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inverted" => r.read_into(&mut v.inverted),
-                "timeOfDay" => r.read_into(&mut v.time_of_day),
-                "dayOfWeek" => r.read_into(&mut v.day_of_week),
-                "dayOfMonth" => r.read_into(&mut v.day_of_month),
-                "specificDate" => r.read_into(&mut v.specific_date),
-                "weekDayOfMonth" => r.read_into(&mut v.week_day_of_month),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inverted" => r.read_into(&mut self.inverted),
+                "timeOfDay" => r.read_into(&mut self.time_of_day),
+                "dayOfWeek" => r.read_into(&mut self.day_of_week),
+                "dayOfMonth" => r.read_into(&mut self.day_of_month),
+                "specificDate" => r.read_into(&mut self.specific_date),
+                "weekDayOfMonth" => r.read_into(&mut self.week_day_of_month),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6994,17 +7544,28 @@ impl CampaignRuleDayOfMonthInterval {
 
 impl FromJson for CampaignRuleDayOfMonthInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleDayOfMonthInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7036,7 +7597,7 @@ pub struct CampaignRuleDayOfMonthParameters {
     /// The interval operand for the "between" operator
     ///
     /// JSON `interval`.
-    pub interval: Option<CampaignRuleDayOfMonthInterval>,
+    pub interval: Option<Box<CampaignRuleDayOfMonthInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7054,25 +7615,36 @@ impl CampaignRuleDayOfMonthParameters {
     }
     /// Sets [`Self::interval`].
     pub fn set_interval(mut self, v: CampaignRuleDayOfMonthInterval) -> Self {
-        self.interval = Some(v);
+        self.interval = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleDayOfMonthParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleDayOfMonthParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "thresholdValue" => r.read_into(&mut v.threshold_value),
-                "inSet" => r.read_into(&mut v.in_set),
-                "interval" => r.read_into(&mut v.interval),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "thresholdValue" => r.read_into(&mut self.threshold_value),
+                "inSet" => r.read_into(&mut self.in_set),
+                "interval" => r.read_into(&mut self.interval),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7121,17 +7693,28 @@ impl CampaignRuleDayOfWeekInterval {
 
 impl FromJson for CampaignRuleDayOfWeekInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleDayOfWeekInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7159,7 +7742,7 @@ pub struct CampaignRuleDayOfWeekParameters {
     /// The operand for the "between" operator
     ///
     /// JSON `interval`.
-    pub interval: Option<CampaignRuleDayOfWeekInterval>,
+    pub interval: Option<Box<CampaignRuleDayOfWeekInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7172,24 +7755,35 @@ impl CampaignRuleDayOfWeekParameters {
     }
     /// Sets [`Self::interval`].
     pub fn set_interval(mut self, v: CampaignRuleDayOfWeekInterval) -> Self {
-        self.interval = Some(v);
+        self.interval = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleDayOfWeekParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleDayOfWeekParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inSet" => r.read_into(&mut v.in_set),
-                "interval" => r.read_into(&mut v.interval),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inSet" => r.read_into(&mut self.in_set),
+                "interval" => r.read_into(&mut self.interval),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7255,19 +7849,30 @@ impl CampaignRuleEntities {
 
 impl FromJson for CampaignRuleEntities {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleEntities {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaigns" => r.read_into(&mut v.campaigns),
-                "sequences" => r.read_into(&mut v.sequences),
-                "emailCampaigns" => r.read_into(&mut v.email_campaigns),
-                "smsCampaigns" => r.read_into(&mut v.sms_campaigns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaigns" => r.read_into(&mut self.campaigns),
+                "sequences" => r.read_into(&mut self.sequences),
+                "emailCampaigns" => r.read_into(&mut self.email_campaigns),
+                "smsCampaigns" => r.read_into(&mut self.sms_campaigns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7369,25 +7974,36 @@ impl CampaignRuleEntityListing {
 
 impl FromJson for CampaignRuleEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7445,17 +8061,28 @@ impl CampaignRuleExecutionSettings {
 
 impl FromJson for CampaignRuleExecutionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleExecutionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "frequency" => r.read_into(&mut v.frequency),
-                "timeZoneId" => r.read_into(&mut v.time_zone_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "frequency" => r.read_into(&mut self.frequency),
+                "timeZoneId" => r.read_into(&mut self.time_zone_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7558,7 +8185,7 @@ pub struct CampaignRuleParameters {
     /// The queue a campaign to. Required for the 'changeCampaignQueue' action.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The number of messages per minute to set a messaging campaign to.
     ///
     /// JSON `messagesPerMinute`.
@@ -7574,11 +8201,11 @@ pub struct CampaignRuleParameters {
     /// The content template to set a SMS campaign to.
     ///
     /// JSON `smsContentTemplate`.
-    pub sms_content_template: Option<DomainEntityRef>,
+    pub sms_content_template: Option<Box<DomainEntityRef>>,
     /// The content template to set a Email campaign to.
     ///
     /// JSON `emailContentTemplate`.
-    pub email_content_template: Option<DomainEntityRef>,
+    pub email_content_template: Option<Box<DomainEntityRef>>,
     /// ISO-8601 Duration for which condition expression must be continuously true before condition is evaluated as true
     ///
     /// JSON `forDuration`.
@@ -7630,7 +8257,7 @@ impl CampaignRuleParameters {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messages_per_minute`].
@@ -7650,12 +8277,12 @@ impl CampaignRuleParameters {
     }
     /// Sets [`Self::sms_content_template`].
     pub fn set_sms_content_template(mut self, v: DomainEntityRef) -> Self {
-        self.sms_content_template = Some(v);
+        self.sms_content_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_content_template`].
     pub fn set_email_content_template(mut self, v: DomainEntityRef) -> Self {
-        self.email_content_template = Some(v);
+        self.email_content_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::for_duration`].
@@ -7667,30 +8294,41 @@ impl CampaignRuleParameters {
 
 impl FromJson for CampaignRuleParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "priority" => r.read_into(&mut v.priority),
-                "dialingMode" => r.read_into(&mut v.dialing_mode),
-                "abandonRate" => r.read_into(&mut v.abandon_rate),
-                "outboundLineCount" => r.read_into(&mut v.outbound_line_count),
-                "relativeWeight" => r.read_into(&mut v.relative_weight),
-                "maxCallsPerAgent" => r.read_into(&mut v.max_calls_per_agent),
-                "queue" => r.read_into(&mut v.queue),
-                "messagesPerMinute" => r.read_into(&mut v.messages_per_minute),
-                "smsMessagesPerMinute" => r.read_into(&mut v.sms_messages_per_minute),
-                "emailMessagesPerMinute" => r.read_into(&mut v.email_messages_per_minute),
-                "smsContentTemplate" => r.read_into(&mut v.sms_content_template),
-                "emailContentTemplate" => r.read_into(&mut v.email_content_template),
-                "forDuration" => r.read_into(&mut v.for_duration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "priority" => r.read_into(&mut self.priority),
+                "dialingMode" => r.read_into(&mut self.dialing_mode),
+                "abandonRate" => r.read_into(&mut self.abandon_rate),
+                "outboundLineCount" => r.read_into(&mut self.outbound_line_count),
+                "relativeWeight" => r.read_into(&mut self.relative_weight),
+                "maxCallsPerAgent" => r.read_into(&mut self.max_calls_per_agent),
+                "queue" => r.read_into(&mut self.queue),
+                "messagesPerMinute" => r.read_into(&mut self.messages_per_minute),
+                "smsMessagesPerMinute" => r.read_into(&mut self.sms_messages_per_minute),
+                "emailMessagesPerMinute" => r.read_into(&mut self.email_messages_per_minute),
+                "smsContentTemplate" => r.read_into(&mut self.sms_content_template),
+                "emailContentTemplate" => r.read_into(&mut self.email_content_template),
+                "forDuration" => r.read_into(&mut self.for_duration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7948,17 +8586,28 @@ impl CampaignRuleSpecificDateInterval {
 
 impl FromJson for CampaignRuleSpecificDateInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleSpecificDateInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7990,7 +8639,7 @@ pub struct CampaignRuleSpecificDateParameters {
     /// The operand for the "between" operator
     ///
     /// JSON `interval`.
-    pub interval: Option<CampaignRuleSpecificDateInterval>,
+    pub interval: Option<Box<CampaignRuleSpecificDateInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8008,25 +8657,36 @@ impl CampaignRuleSpecificDateParameters {
     }
     /// Sets [`Self::interval`].
     pub fn set_interval(mut self, v: CampaignRuleSpecificDateInterval) -> Self {
-        self.interval = Some(v);
+        self.interval = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleSpecificDateParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleSpecificDateParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "includeYear" => r.read_into(&mut v.include_year),
-                "thresholdValue" => r.read_into(&mut v.threshold_value),
-                "interval" => r.read_into(&mut v.interval),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "includeYear" => r.read_into(&mut self.include_year),
+                "thresholdValue" => r.read_into(&mut self.threshold_value),
+                "interval" => r.read_into(&mut self.interval),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8075,17 +8735,28 @@ impl CampaignRuleTimeOfDayInterval {
 
 impl FromJson for CampaignRuleTimeOfDayInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleTimeOfDayInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8109,7 +8780,7 @@ pub struct CampaignRuleTimeOfDayParameters {
     /// The operand for the "between" operator
     ///
     /// JSON `interval`.
-    pub interval: Option<CampaignRuleTimeOfDayInterval>,
+    pub interval: Option<Box<CampaignRuleTimeOfDayInterval>>,
     /// Time is represented as an ISO-8601 string without a timezone. For example: HH:mm:ss.SSS
     ///
     /// JSON `thresholdValue`.
@@ -8121,7 +8792,7 @@ pub struct CampaignRuleTimeOfDayParameters {
 impl CampaignRuleTimeOfDayParameters {
     /// Sets [`Self::interval`].
     pub fn set_interval(mut self, v: CampaignRuleTimeOfDayInterval) -> Self {
-        self.interval = Some(v);
+        self.interval = Some(Box::new(v));
         self
     }
     /// Sets [`Self::threshold_value`].
@@ -8133,17 +8804,28 @@ impl CampaignRuleTimeOfDayParameters {
 
 impl FromJson for CampaignRuleTimeOfDayParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleTimeOfDayParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "thresholdValue" => r.read_into(&mut v.threshold_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "thresholdValue" => r.read_into(&mut self.threshold_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8179,7 +8861,7 @@ pub struct CampaignRuleWarning {
     /// Additional warning information
     ///
     /// JSON `params`.
-    pub params: Option<CampaignRuleWarningParameters>,
+    pub params: Option<Box<CampaignRuleWarningParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8197,25 +8879,36 @@ impl CampaignRuleWarning {
     }
     /// Sets [`Self::params`].
     pub fn set_params(mut self, v: CampaignRuleWarningParameters) -> Self {
-        self.params = Some(v);
+        self.params = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleWarning {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleWarning {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "params" => r.read_into(&mut v.params),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "params" => r.read_into(&mut self.params),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8377,19 +9070,30 @@ impl CampaignRuleWarningParameters {
 
 impl FromJson for CampaignRuleWarningParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleWarningParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actionId" => r.read_into(&mut v.action_id),
-                "conditionId" => r.read_into(&mut v.condition_id),
-                "actionType" => r.read_into(&mut v.action_type),
-                "conditionType" => r.read_into(&mut v.condition_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actionId" => r.read_into(&mut self.action_id),
+                "conditionId" => r.read_into(&mut self.condition_id),
+                "actionType" => r.read_into(&mut self.action_type),
+                "conditionType" => r.read_into(&mut self.condition_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8652,18 +9356,29 @@ impl CampaignRuleWeekDayOfMonth {
 
 impl FromJson for CampaignRuleWeekDayOfMonth {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleWeekDayOfMonth {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dayOfWeek" => r.read_into(&mut v.day_of_week),
-                "month" => r.read_into(&mut v.month),
-                "occurrence" => r.read_into(&mut v.occurrence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dayOfWeek" => r.read_into(&mut self.day_of_week),
+                "month" => r.read_into(&mut self.month),
+                "occurrence" => r.read_into(&mut self.occurrence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8690,13 +9405,13 @@ pub struct CampaignRuleWeekDayOfMonthInterval {
     /// Required.
     ///
     /// JSON `min`.
-    pub min: Option<CampaignRuleWeekDayOfMonth>,
+    pub min: Option<Box<CampaignRuleWeekDayOfMonth>>,
     /// The maximum value of the interval. Required for the "between" operator
     ///
     /// Required.
     ///
     /// JSON `max`.
-    pub max: Option<CampaignRuleWeekDayOfMonth>,
+    pub max: Option<Box<CampaignRuleWeekDayOfMonth>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8704,29 +9419,40 @@ pub struct CampaignRuleWeekDayOfMonthInterval {
 impl CampaignRuleWeekDayOfMonthInterval {
     /// Sets [`Self::min`].
     pub fn set_min(mut self, v: CampaignRuleWeekDayOfMonth) -> Self {
-        self.min = Some(v);
+        self.min = Some(Box::new(v));
         self
     }
     /// Sets [`Self::max`].
     pub fn set_max(mut self, v: CampaignRuleWeekDayOfMonth) -> Self {
-        self.max = Some(v);
+        self.max = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleWeekDayOfMonthInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleWeekDayOfMonthInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8750,11 +9476,11 @@ pub struct CampaignRuleWeekDayOfMonthParameters {
     /// The operand for the "equals", "before" and "after" operators
     ///
     /// JSON `thresholdValue`.
-    pub threshold_value: Option<CampaignRuleWeekDayOfMonth>,
+    pub threshold_value: Option<Box<CampaignRuleWeekDayOfMonth>>,
     /// The operand for the "between" operator
     ///
     /// JSON `interval`.
-    pub interval: Option<CampaignRuleWeekDayOfMonthInterval>,
+    pub interval: Option<Box<CampaignRuleWeekDayOfMonthInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8762,29 +9488,40 @@ pub struct CampaignRuleWeekDayOfMonthParameters {
 impl CampaignRuleWeekDayOfMonthParameters {
     /// Sets [`Self::threshold_value`].
     pub fn set_threshold_value(mut self, v: CampaignRuleWeekDayOfMonth) -> Self {
-        self.threshold_value = Some(v);
+        self.threshold_value = Some(Box::new(v));
         self
     }
     /// Sets [`Self::interval`].
     pub fn set_interval(mut self, v: CampaignRuleWeekDayOfMonthInterval) -> Self {
-        self.interval = Some(v);
+        self.interval = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignRuleWeekDayOfMonthParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignRuleWeekDayOfMonthParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "thresholdValue" => r.read_into(&mut v.threshold_value),
-                "interval" => r.read_into(&mut v.interval),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "thresholdValue" => r.read_into(&mut self.threshold_value),
+                "interval" => r.read_into(&mut self.interval),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8842,7 +9579,7 @@ pub struct CampaignSchedule {
     /// Required.
     ///
     /// JSON `campaign`.
-    pub campaign: Option<DivisionedDomainEntityRef>,
+    pub campaign: Option<Box<DivisionedDomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -8894,7 +9631,7 @@ impl CampaignSchedule {
     }
     /// Sets [`Self::campaign`].
     pub fn set_campaign(mut self, v: DivisionedDomainEntityRef) -> Self {
-        self.campaign = Some(v);
+        self.campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -8906,25 +9643,36 @@ impl CampaignSchedule {
 
 impl FromJson for CampaignSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "intervals" => r.read_into(&mut v.intervals),
-                "recurrences" => r.read_into(&mut v.recurrences),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "campaign" => r.read_into(&mut v.campaign),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "intervals" => r.read_into(&mut self.intervals),
+                "recurrences" => r.read_into(&mut self.recurrences),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "campaign" => r.read_into(&mut self.campaign),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9065,26 +9813,37 @@ impl CampaignSequence {
 
 impl FromJson for CampaignSequence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignSequence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "campaigns" => r.read_into(&mut v.campaigns),
-                "currentCampaign" => r.read_into(&mut v.current_campaign),
-                "status" => r.read_into(&mut v.status),
-                "stopMessage" => r.read_into(&mut v.stop_message),
-                "repeat" => r.read_into(&mut v.repeat),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "campaigns" => r.read_into(&mut self.campaigns),
+                "currentCampaign" => r.read_into(&mut self.current_campaign),
+                "status" => r.read_into(&mut self.status),
+                "stopMessage" => r.read_into(&mut self.stop_message),
+                "repeat" => r.read_into(&mut self.repeat),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9244,25 +10003,36 @@ impl CampaignSequenceEntityListing {
 
 impl FromJson for CampaignSequenceEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignSequenceEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9318,17 +10088,28 @@ impl CampaignSkillStatistics {
 
 impl FromJson for CampaignSkillStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignSkillStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "skillCombinations" => r.read_into(&mut v.skill_combinations),
-                "eligibleSkilledAgents" => r.read_into(&mut v.eligible_skilled_agents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "skillCombinations" => r.read_into(&mut self.skill_combinations),
+                "eligibleSkilledAgents" => r.read_into(&mut self.eligible_skilled_agents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9352,7 +10133,7 @@ pub struct CampaignStats {
     /// Information regarding the campaign's connect rate
     ///
     /// JSON `contactRate`.
-    pub contact_rate: Option<ConnectRate>,
+    pub contact_rate: Option<Box<ConnectRate>>,
     /// Number of available agents not currently being utilized
     ///
     /// JSON `idleAgents`.
@@ -9392,11 +10173,11 @@ pub struct CampaignStats {
     /// Information on the campaign's lines utilization
     ///
     /// JSON `linesUtilization`.
-    pub lines_utilization: Option<CampaignLinesUtilization>,
+    pub lines_utilization: Option<Box<CampaignLinesUtilization>>,
     /// Information on the campaign's business category metrics
     ///
     /// JSON `businessCategoryMetrics`.
-    pub business_category_metrics: Option<CampaignBusinessCategoryMetrics>,
+    pub business_category_metrics: Option<Box<CampaignBusinessCategoryMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9404,7 +10185,7 @@ pub struct CampaignStats {
 impl CampaignStats {
     /// Sets [`Self::contact_rate`].
     pub fn set_contact_rate(mut self, v: ConnectRate) -> Self {
-        self.contact_rate = Some(v);
+        self.contact_rate = Some(Box::new(v));
         self
     }
     /// Sets [`Self::idle_agents`].
@@ -9454,39 +10235,50 @@ impl CampaignStats {
     }
     /// Sets [`Self::lines_utilization`].
     pub fn set_lines_utilization(mut self, v: CampaignLinesUtilization) -> Self {
-        self.lines_utilization = Some(v);
+        self.lines_utilization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::business_category_metrics`].
     pub fn set_business_category_metrics(mut self, v: CampaignBusinessCategoryMetrics) -> Self {
-        self.business_category_metrics = Some(v);
+        self.business_category_metrics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CampaignStats {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignStats {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactRate" => r.read_into(&mut v.contact_rate),
-                "idleAgents" => r.read_into(&mut v.idle_agents),
-                "effectiveIdleAgents" => r.read_into(&mut v.effective_idle_agents),
-                "adjustedCallsPerAgent" => r.read_into(&mut v.adjusted_calls_per_agent),
-                "outstandingCalls" => r.read_into(&mut v.outstanding_calls),
-                "scheduledCalls" => r.read_into(&mut v.scheduled_calls),
-                "timeZoneRescheduledCalls" => r.read_into(&mut v.time_zone_rescheduled_calls),
-                "filteredOutContactsCount" => r.read_into(&mut v.filtered_out_contacts_count),
-                "rightPartyContactsCount" => r.read_into(&mut v.right_party_contacts_count),
-                "validAttempts" => r.read_into(&mut v.valid_attempts),
-                "linesUtilization" => r.read_into(&mut v.lines_utilization),
-                "businessCategoryMetrics" => r.read_into(&mut v.business_category_metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactRate" => r.read_into(&mut self.contact_rate),
+                "idleAgents" => r.read_into(&mut self.idle_agents),
+                "effectiveIdleAgents" => r.read_into(&mut self.effective_idle_agents),
+                "adjustedCallsPerAgent" => r.read_into(&mut self.adjusted_calls_per_agent),
+                "outstandingCalls" => r.read_into(&mut self.outstanding_calls),
+                "scheduledCalls" => r.read_into(&mut self.scheduled_calls),
+                "timeZoneRescheduledCalls" => r.read_into(&mut self.time_zone_rescheduled_calls),
+                "filteredOutContactsCount" => r.read_into(&mut self.filtered_out_contacts_count),
+                "rightPartyContactsCount" => r.read_into(&mut self.right_party_contacts_count),
+                "validAttempts" => r.read_into(&mut self.valid_attempts),
+                "linesUtilization" => r.read_into(&mut self.lines_utilization),
+                "businessCategoryMetrics" => r.read_into(&mut self.business_category_metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9559,18 +10351,29 @@ impl CampaignTimeSlot {
 
 impl FromJson for CampaignTimeSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CampaignTimeSlot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startTime" => r.read_into(&mut v.start_time),
-                "stopTime" => r.read_into(&mut v.stop_time),
-                "day" => r.read_into(&mut v.day),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startTime" => r.read_into(&mut self.start_time),
+                "stopTime" => r.read_into(&mut self.stop_time),
+                "day" => r.read_into(&mut self.day),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9637,19 +10440,30 @@ impl Column {
 
 impl FromJson for Column {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Column {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnName" => r.read_into(&mut v.column_name),
-                "columnNumber" => r.read_into(&mut v.column_number),
-                "startPosition" => r.read_into(&mut v.start_position),
-                "length" => r.read_into(&mut v.length),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnName" => r.read_into(&mut self.column_name),
+                "columnNumber" => r.read_into(&mut self.column_number),
+                "startPosition" => r.read_into(&mut self.start_position),
+                "length" => r.read_into(&mut self.length),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9726,20 +10540,31 @@ impl ColumnDataTypeSpecification {
 
 impl FromJson for ColumnDataTypeSpecification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ColumnDataTypeSpecification {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnName" => r.read_into(&mut v.column_name),
-                "columnDataType" => r.read_into(&mut v.column_data_type),
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                "maxLength" => r.read_into(&mut v.max_length),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnName" => r.read_into(&mut self.column_name),
+                "columnDataType" => r.read_into(&mut self.column_data_type),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                "maxLength" => r.read_into(&mut self.max_length),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9836,16 +10661,27 @@ impl ColumnStatus {
 
 impl FromJson for ColumnStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ColumnStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactable" => r.read_into(&mut v.contactable),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactable" => r.read_into(&mut self.contactable),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9876,7 +10712,7 @@ pub struct CommonCampaign {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The media type used for this campaign.
     ///
     /// JSON `mediaType`.
@@ -9902,7 +10738,7 @@ impl CommonCampaign {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -9919,20 +10755,31 @@ impl CommonCampaign {
 
 impl FromJson for CommonCampaign {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonCampaign {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10022,7 +10869,7 @@ pub struct CommonCampaignDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The media type used for this campaign.
     ///
     /// JSON `mediaType`.
@@ -10048,7 +10895,7 @@ impl CommonCampaignDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -10065,20 +10912,31 @@ impl CommonCampaignDivisionView {
 
 impl FromJson for CommonCampaignDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonCampaignDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10236,25 +11094,36 @@ impl CommonCampaignDivisionViewEntityListing {
 
 impl FromJson for CommonCampaignDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonCampaignDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10362,25 +11231,36 @@ impl CommonCampaignEntityListing {
 
 impl FromJson for CommonCampaignEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommonCampaignEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10448,7 +11328,7 @@ pub struct Condition {
     /// The Data Action to use for this condition. Required for a dataActionCondition.
     ///
     /// JSON `dataAction`.
-    pub data_action: Option<DomainEntityRef>,
+    pub data_action: Option<Box<DomainEntityRef>>,
     /// The result of this condition if the data action returns a result indicating there was no data. Required for a DataActionCondition.
     ///
     /// JSON `dataNotFoundResolution`.
@@ -10537,7 +11417,7 @@ impl Condition {
     }
     /// Sets [`Self::data_action`].
     pub fn set_data_action(mut self, v: DomainEntityRef) -> Self {
-        self.data_action = Some(v);
+        self.data_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::data_not_found_resolution`].
@@ -10589,34 +11469,45 @@ impl Condition {
 
 impl FromJson for Condition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Condition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "inverted" => r.read_into(&mut v.inverted),
-                "attributeName" => r.read_into(&mut v.attribute_name),
-                "value" => r.read_into(&mut v.value),
-                "valueType" => r.read_into(&mut v.value_type),
-                "operator" => r.read_into(&mut v.operator),
-                "codes" => r.read_into(&mut v.codes),
-                "property" => r.read_into(&mut v.property),
-                "propertyType" => r.read_into(&mut v.property_type),
-                "dataAction" => r.read_into(&mut v.data_action),
-                "dataNotFoundResolution" => r.read_into(&mut v.data_not_found_resolution),
-                "contactIdField" => r.read_into(&mut v.contact_id_field),
-                "callAnalysisResultField" => r.read_into(&mut v.call_analysis_result_field),
-                "agentWrapupField" => r.read_into(&mut v.agent_wrapup_field),
-                "contactColumnToDataActionFieldMappings" => r.read_into(&mut v.contact_column_to_data_action_field_mappings),
-                "predicates" => r.read_into(&mut v.predicates),
-                "subConditions" => r.read_into(&mut v.sub_conditions),
-                "matchAnyConditions" => r.read_into(&mut v.match_any_conditions),
-                "timeZoneId" => r.read_into(&mut v.time_zone_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "inverted" => r.read_into(&mut self.inverted),
+                "attributeName" => r.read_into(&mut self.attribute_name),
+                "value" => r.read_into(&mut self.value),
+                "valueType" => r.read_into(&mut self.value_type),
+                "operator" => r.read_into(&mut self.operator),
+                "codes" => r.read_into(&mut self.codes),
+                "property" => r.read_into(&mut self.property),
+                "propertyType" => r.read_into(&mut self.property_type),
+                "dataAction" => r.read_into(&mut self.data_action),
+                "dataNotFoundResolution" => r.read_into(&mut self.data_not_found_resolution),
+                "contactIdField" => r.read_into(&mut self.contact_id_field),
+                "callAnalysisResultField" => r.read_into(&mut self.call_analysis_result_field),
+                "agentWrapupField" => r.read_into(&mut self.agent_wrapup_field),
+                "contactColumnToDataActionFieldMappings" => r.read_into(&mut self.contact_column_to_data_action_field_mappings),
+                "predicates" => r.read_into(&mut self.predicates),
+                "subConditions" => r.read_into(&mut self.sub_conditions),
+                "matchAnyConditions" => r.read_into(&mut self.match_any_conditions),
+                "timeZoneId" => r.read_into(&mut self.time_zone_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10944,16 +11835,27 @@ impl ConfigurationOverrides {
 
 impl FromJson for ConfigurationOverrides {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConfigurationOverrides {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "priority" => r.read_into(&mut v.priority),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "priority" => r.read_into(&mut self.priority),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11009,18 +11911,29 @@ impl ConnectRate {
 
 impl FromJson for ConnectRate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectRate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attempts" => r.read_into(&mut v.attempts),
-                "connects" => r.read_into(&mut v.connects),
-                "connectRatio" => r.read_into(&mut v.connect_ratio),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attempts" => r.read_into(&mut self.attempts),
+                "connects" => r.read_into(&mut self.connects),
+                "connectRatio" => r.read_into(&mut self.connect_ratio),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11073,17 +11986,28 @@ impl ContactAddressConditionSettings {
 
 impl FromJson for ContactAddressConditionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactAddressConditionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11190,17 +12114,28 @@ impl ContactAddressTypeConditionSettings {
 
 impl FromJson for ContactAddressTypeConditionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactAddressTypeConditionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11283,7 +12218,7 @@ pub struct ContactBulkEditRequest {
     /// Criteria to filter the contacts by.
     ///
     /// JSON `criteria`.
-    pub criteria: Option<ContactBulkSearchCriteria>,
+    pub criteria: Option<Box<ContactBulkSearchCriteria>>,
     /// Contact IDs to be bulk edited.
     ///
     /// JSON `contactIds`.
@@ -11291,7 +12226,7 @@ pub struct ContactBulkEditRequest {
     /// Contact object with details of fields used for patching.
     ///
     /// JSON `contact`.
-    pub contact: Option<DialerContact>,
+    pub contact: Option<Box<DialerContact>>,
     /// Whether to do backup export as part of Bulk Operation or not. Default: true.
     ///
     /// JSON `generateDownloadURI`.
@@ -11308,7 +12243,7 @@ impl ContactBulkEditRequest {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: ContactBulkSearchCriteria) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_ids`].
@@ -11318,7 +12253,7 @@ impl ContactBulkEditRequest {
     }
     /// Sets [`Self::contact`].
     pub fn set_contact(mut self, v: DialerContact) -> Self {
-        self.contact = Some(v);
+        self.contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::generate_download_uri`].
@@ -11330,20 +12265,31 @@ impl ContactBulkEditRequest {
 
 impl FromJson for ContactBulkEditRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactBulkEditRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactListFilterId" => r.read_into(&mut v.contact_list_filter_id),
-                "criteria" => r.read_into(&mut v.criteria),
-                "contactIds" => r.read_into(&mut v.contact_ids),
-                "contact" => r.read_into(&mut v.contact),
-                "generateDownloadURI" => r.read_into(&mut v.generate_download_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactListFilterId" => r.read_into(&mut self.contact_list_filter_id),
+                "criteria" => r.read_into(&mut self.criteria),
+                "contactIds" => r.read_into(&mut self.contact_ids),
+                "contact" => r.read_into(&mut self.contact),
+                "generateDownloadURI" => r.read_into(&mut self.generate_download_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11394,17 +12340,28 @@ impl ContactBulkSearchCriteria {
 
 impl FromJson for ContactBulkSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactBulkSearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "clauses" => r.read_into(&mut v.clauses),
-                "filterType" => r.read_into(&mut v.filter_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "clauses" => r.read_into(&mut self.clauses),
+                "filterType" => r.read_into(&mut self.filter_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11479,7 +12436,7 @@ pub struct ContactBulkSearchParameters {
     /// Criteria to filter the contacts by. Either this property or contactListFilterId is required.
     ///
     /// JSON `criteria`.
-    pub criteria: Option<ContactBulkSearchCriteria>,
+    pub criteria: Option<Box<ContactBulkSearchCriteria>>,
     /// Whether to do backup export as part of Bulk Operation or not. Default: true.
     ///
     /// JSON `generateDownloadURI`.
@@ -11496,7 +12453,7 @@ impl ContactBulkSearchParameters {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: ContactBulkSearchCriteria) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
     /// Sets [`Self::generate_download_uri`].
@@ -11508,18 +12465,29 @@ impl ContactBulkSearchParameters {
 
 impl FromJson for ContactBulkSearchParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactBulkSearchParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactListFilterId" => r.read_into(&mut v.contact_list_filter_id),
-                "criteria" => r.read_into(&mut v.criteria),
-                "generateDownloadURI" => r.read_into(&mut v.generate_download_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactListFilterId" => r.read_into(&mut self.contact_list_filter_id),
+                "criteria" => r.read_into(&mut self.criteria),
+                "generateDownloadURI" => r.read_into(&mut self.generate_download_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11605,20 +12573,31 @@ impl ContactCallbackRequest {
 
 impl FromJson for ContactCallbackRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactCallbackRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "campaignId" => r.read_into(&mut v.campaign_id),
-                "contactListId" => r.read_into(&mut v.contact_list_id),
-                "contactId" => r.read_into(&mut v.contact_id),
-                "phoneColumn" => r.read_into(&mut v.phone_column),
-                "schedule" => r.read_into(&mut v.schedule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "campaignId" => r.read_into(&mut self.campaign_id),
+                "contactListId" => r.read_into(&mut self.contact_list_id),
+                "contactId" => r.read_into(&mut self.contact_id),
+                "phoneColumn" => r.read_into(&mut self.phone_column),
+                "schedule" => r.read_into(&mut self.schedule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11695,19 +12674,30 @@ impl ContactColumnConditionSettings {
 
 impl FromJson for ContactColumnConditionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactColumnConditionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnName" => r.read_into(&mut v.column_name),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "valueType" => r.read_into(&mut v.value_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnName" => r.read_into(&mut self.column_name),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "valueType" => r.read_into(&mut self.value_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11891,17 +12881,28 @@ impl ContactColumnTimeZone {
 
 impl FromJson for ContactColumnTimeZone {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactColumnTimeZone {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "columnType" => r.read_into(&mut v.column_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "columnType" => r.read_into(&mut self.column_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12000,17 +13001,28 @@ impl ContactColumnToDataActionFieldMapping {
 
 impl FromJson for ContactColumnToDataActionFieldMapping {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactColumnToDataActionFieldMapping {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactColumnName" => r.read_into(&mut v.contact_column_name),
-                "dataActionField" => r.read_into(&mut v.data_action_field),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactColumnName" => r.read_into(&mut self.contact_column_name),
+                "dataActionField" => r.read_into(&mut self.data_action_field),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12052,7 +13064,7 @@ pub struct ContactList {
     /// The division this entity belongs to.
     ///
     /// JSON `division`.
-    pub division: Option<DomainEntityRef>,
+    pub division: Option<Box<DomainEntityRef>>,
     /// The names of the contact data columns.
     ///
     /// Required.
@@ -12074,7 +13086,7 @@ pub struct ContactList {
     /// The status of the import process.
     ///
     /// JSON `importStatus`.
-    pub import_status: Option<ImportStatus>,
+    pub import_status: Option<Box<ImportStatus>>,
     /// A column to check if a contact should always be dialed in preview mode.
     ///
     /// JSON `previewModeColumnName`.
@@ -12090,7 +13102,7 @@ pub struct ContactList {
     /// AttemptLimits for this ContactList.
     ///
     /// JSON `attemptLimits`.
-    pub attempt_limits: Option<DomainEntityRef>,
+    pub attempt_limits: Option<Box<DomainEntityRef>>,
     /// Indicates if automatic time zone mapping is to be used for this ContactList.
     ///
     /// JSON `automaticTimeZoneMapping`.
@@ -12159,7 +13171,7 @@ impl ContactList {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DomainEntityRef) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::column_names`].
@@ -12184,7 +13196,7 @@ impl ContactList {
     }
     /// Sets [`Self::import_status`].
     pub fn set_import_status(mut self, v: ImportStatus) -> Self {
-        self.import_status = Some(v);
+        self.import_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::preview_mode_column_name`].
@@ -12204,7 +13216,7 @@ impl ContactList {
     }
     /// Sets [`Self::attempt_limits`].
     pub fn set_attempt_limits(mut self, v: DomainEntityRef) -> Self {
-        self.attempt_limits = Some(v);
+        self.attempt_limits = Some(Box::new(v));
         self
     }
     /// Sets [`Self::automatic_time_zone_mapping`].
@@ -12256,39 +13268,50 @@ impl ContactList {
 
 impl FromJson for ContactList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "division" => r.read_into(&mut v.division),
-                "columnNames" => r.read_into(&mut v.column_names),
-                "phoneColumns" => r.read_into(&mut v.phone_columns),
-                "emailColumns" => r.read_into(&mut v.email_columns),
-                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
-                "importStatus" => r.read_into(&mut v.import_status),
-                "previewModeColumnName" => r.read_into(&mut v.preview_mode_column_name),
-                "previewModeAcceptedValues" => r.read_into(&mut v.preview_mode_accepted_values),
-                "size" => r.read_into(&mut v.size),
-                "attemptLimits" => r.read_into(&mut v.attempt_limits),
-                "automaticTimeZoneMapping" => r.read_into(&mut v.automatic_time_zone_mapping),
-                "zipCodeColumnName" => r.read_into(&mut v.zip_code_column_name),
-                "columnDataTypeSpecifications" => r.read_into(&mut v.column_data_type_specifications),
-                "trimWhitespace" => r.read_into(&mut v.trim_whitespace),
-                "retentionType" => r.read_into(&mut v.retention_type),
-                "retentionDays" => r.read_into(&mut v.retention_days),
-                "dateExpiration" => r.read_into(&mut v.date_expiration),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "division" => r.read_into(&mut self.division),
+                "columnNames" => r.read_into(&mut self.column_names),
+                "phoneColumns" => r.read_into(&mut self.phone_columns),
+                "emailColumns" => r.read_into(&mut self.email_columns),
+                "whatsAppColumns" => r.read_into(&mut self.whats_app_columns),
+                "importStatus" => r.read_into(&mut self.import_status),
+                "previewModeColumnName" => r.read_into(&mut self.preview_mode_column_name),
+                "previewModeAcceptedValues" => r.read_into(&mut self.preview_mode_accepted_values),
+                "size" => r.read_into(&mut self.size),
+                "attemptLimits" => r.read_into(&mut self.attempt_limits),
+                "automaticTimeZoneMapping" => r.read_into(&mut self.automatic_time_zone_mapping),
+                "zipCodeColumnName" => r.read_into(&mut self.zip_code_column_name),
+                "columnDataTypeSpecifications" => r.read_into(&mut self.column_data_type_specifications),
+                "trimWhitespace" => r.read_into(&mut self.trim_whitespace),
+                "retentionType" => r.read_into(&mut self.retention_type),
+                "retentionDays" => r.read_into(&mut self.retention_days),
+                "dateExpiration" => r.read_into(&mut self.date_expiration),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12391,7 +13414,7 @@ pub struct ContactListDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The names of the contact data columns.
     ///
     /// Required.
@@ -12413,7 +13436,7 @@ pub struct ContactListDivisionView {
     /// The status of the import process.
     ///
     /// JSON `importStatus`.
-    pub import_status: Option<ImportStatus>,
+    pub import_status: Option<Box<ImportStatus>>,
     /// The number of contacts in the ContactList.
     ///
     /// JSON `size`.
@@ -12439,7 +13462,7 @@ impl ContactListDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::column_names`].
@@ -12464,7 +13487,7 @@ impl ContactListDivisionView {
     }
     /// Sets [`Self::import_status`].
     pub fn set_import_status(mut self, v: ImportStatus) -> Self {
-        self.import_status = Some(v);
+        self.import_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::size`].
@@ -12481,25 +13504,36 @@ impl ContactListDivisionView {
 
 impl FromJson for ContactListDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "columnNames" => r.read_into(&mut v.column_names),
-                "phoneColumns" => r.read_into(&mut v.phone_columns),
-                "emailColumns" => r.read_into(&mut v.email_columns),
-                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
-                "importStatus" => r.read_into(&mut v.import_status),
-                "size" => r.read_into(&mut v.size),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "columnNames" => r.read_into(&mut self.column_names),
+                "phoneColumns" => r.read_into(&mut self.phone_columns),
+                "emailColumns" => r.read_into(&mut self.email_columns),
+                "whatsAppColumns" => r.read_into(&mut self.whats_app_columns),
+                "importStatus" => r.read_into(&mut self.import_status),
+                "size" => r.read_into(&mut self.size),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12607,25 +13641,36 @@ impl ContactListDivisionViewListing {
 
 impl FromJson for ContactListDivisionViewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListDivisionViewListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12733,25 +13778,36 @@ impl ContactListEntityListing {
 
 impl FromJson for ContactListEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12805,11 +13861,11 @@ pub struct ContactListFilter {
     /// The contact list the filter is based on. Required if sourceType is ContactList
     ///
     /// JSON `contactList`.
-    pub contact_list: Option<DomainEntityRef>,
+    pub contact_list: Option<Box<DomainEntityRef>>,
     /// The contact list template the filter is based on. Required if sourceType is ContactListTemplate
     ///
     /// JSON `contactListTemplate`.
-    pub contact_list_template: Option<DomainEntityRef>,
+    pub contact_list_template: Option<Box<DomainEntityRef>>,
     /// The source type the filter is based on.
     ///
     /// JSON `sourceType`.
@@ -12858,12 +13914,12 @@ impl ContactListFilter {
     }
     /// Sets [`Self::contact_list`].
     pub fn set_contact_list(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list = Some(v);
+        self.contact_list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_list_template`].
     pub fn set_contact_list_template(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list_template = Some(v);
+        self.contact_list_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::source_type`].
@@ -12890,26 +13946,37 @@ impl ContactListFilter {
 
 impl FromJson for ContactListFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "contactList" => r.read_into(&mut v.contact_list),
-                "contactListTemplate" => r.read_into(&mut v.contact_list_template),
-                "sourceType" => r.read_into(&mut v.source_type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "filterType" => r.read_into(&mut v.filter_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "contactList" => r.read_into(&mut self.contact_list),
+                "contactListTemplate" => r.read_into(&mut self.contact_list_template),
+                "sourceType" => r.read_into(&mut self.source_type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "filterType" => r.read_into(&mut self.filter_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13053,16 +14120,27 @@ impl ContactListFilterBulkRetrieveBody {
 
 impl FromJson for ContactListFilterBulkRetrieveBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListFilterBulkRetrieveBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ids" => r.read_into(&mut v.ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ids" => r.read_into(&mut self.ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13109,17 +14187,28 @@ impl ContactListFilterClause {
 
 impl FromJson for ContactListFilterClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListFilterClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filterType" => r.read_into(&mut v.filter_type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filterType" => r.read_into(&mut self.filter_type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13266,25 +14355,36 @@ impl ContactListFilterEntityListing {
 
 impl FromJson for ContactListFilterEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListFilterEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13332,7 +14432,7 @@ pub struct ContactListFilterPredicate {
     /// A range of values. Required for operators BETWEEN and IN.
     ///
     /// JSON `range`.
-    pub range: Option<ContactListFilterRange>,
+    pub range: Option<Box<ContactListFilterRange>>,
     /// Inverts the result of the predicate (i.e., if the predicate returns true, inverting it will return false).
     ///
     /// JSON `inverted`.
@@ -13364,7 +14464,7 @@ impl ContactListFilterPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: ContactListFilterRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
     /// Sets [`Self::inverted`].
@@ -13376,21 +14476,32 @@ impl ContactListFilterPredicate {
 
 impl FromJson for ContactListFilterPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListFilterPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "column" => r.read_into(&mut v.column),
-                "columnType" => r.read_into(&mut v.column_type),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                "inverted" => r.read_into(&mut v.inverted),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "column" => r.read_into(&mut self.column),
+                "columnType" => r.read_into(&mut self.column_type),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                "inverted" => r.read_into(&mut self.inverted),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13603,20 +14714,31 @@ impl ContactListFilterRange {
 
 impl FromJson for ContactListFilterRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListFilterRange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                "minInclusive" => r.read_into(&mut v.min_inclusive),
-                "maxInclusive" => r.read_into(&mut v.max_inclusive),
-                "inSet" => r.read_into(&mut v.in_set),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                "minInclusive" => r.read_into(&mut self.min_inclusive),
+                "maxInclusive" => r.read_into(&mut self.max_inclusive),
+                "inSet" => r.read_into(&mut self.in_set),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13687,7 +14809,7 @@ pub struct ContactListTemplate {
     /// AttemptLimits for this ContactListTemplate.
     ///
     /// JSON `attemptLimits`.
-    pub attempt_limits: Option<DomainEntityRef>,
+    pub attempt_limits: Option<Box<DomainEntityRef>>,
     /// Indicates if automatic time zone mapping is to be used for this ContactListTemplate.
     ///
     /// JSON `automaticTimeZoneMapping`.
@@ -13782,7 +14904,7 @@ impl ContactListTemplate {
     }
     /// Sets [`Self::attempt_limits`].
     pub fn set_attempt_limits(mut self, v: DomainEntityRef) -> Self {
-        self.attempt_limits = Some(v);
+        self.attempt_limits = Some(Box::new(v));
         self
     }
     /// Sets [`Self::automatic_time_zone_mapping`].
@@ -13829,35 +14951,46 @@ impl ContactListTemplate {
 
 impl FromJson for ContactListTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "columnNames" => r.read_into(&mut v.column_names),
-                "phoneColumns" => r.read_into(&mut v.phone_columns),
-                "emailColumns" => r.read_into(&mut v.email_columns),
-                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
-                "previewModeColumnName" => r.read_into(&mut v.preview_mode_column_name),
-                "previewModeAcceptedValues" => r.read_into(&mut v.preview_mode_accepted_values),
-                "attemptLimits" => r.read_into(&mut v.attempt_limits),
-                "automaticTimeZoneMapping" => r.read_into(&mut v.automatic_time_zone_mapping),
-                "zipCodeColumnName" => r.read_into(&mut v.zip_code_column_name),
-                "columnDataTypeSpecifications" => r.read_into(&mut v.column_data_type_specifications),
-                "trimWhitespace" => r.read_into(&mut v.trim_whitespace),
-                "retentionType" => r.read_into(&mut v.retention_type),
-                "retentionDays" => r.read_into(&mut v.retention_days),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "columnNames" => r.read_into(&mut self.column_names),
+                "phoneColumns" => r.read_into(&mut self.phone_columns),
+                "emailColumns" => r.read_into(&mut self.email_columns),
+                "whatsAppColumns" => r.read_into(&mut self.whats_app_columns),
+                "previewModeColumnName" => r.read_into(&mut self.preview_mode_column_name),
+                "previewModeAcceptedValues" => r.read_into(&mut self.preview_mode_accepted_values),
+                "attemptLimits" => r.read_into(&mut self.attempt_limits),
+                "automaticTimeZoneMapping" => r.read_into(&mut self.automatic_time_zone_mapping),
+                "zipCodeColumnName" => r.read_into(&mut self.zip_code_column_name),
+                "columnDataTypeSpecifications" => r.read_into(&mut self.column_data_type_specifications),
+                "trimWhitespace" => r.read_into(&mut self.trim_whitespace),
+                "retentionType" => r.read_into(&mut self.retention_type),
+                "retentionDays" => r.read_into(&mut self.retention_days),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13967,16 +15100,27 @@ impl ContactListTemplateBulkRetrieveBody {
 
 impl FromJson for ContactListTemplateBulkRetrieveBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListTemplateBulkRetrieveBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ids" => r.read_into(&mut v.ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ids" => r.read_into(&mut self.ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14075,25 +15219,36 @@ impl ContactListTemplateEntityListing {
 
 impl FromJson for ContactListTemplateEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListTemplateEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14241,27 +15396,38 @@ impl ContactListUploadUrlRequest {
 
 impl FromJson for ContactListUploadUrlRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListUploadUrlRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
-                "contentType" => r.read_into(&mut v.content_type),
-                "id" => r.read_into(&mut v.id),
-                "contactIdName" => r.read_into(&mut v.contact_id_name),
-                "importTemplateId" => r.read_into(&mut v.import_template_id),
-                "listNamePrefix" => r.read_into(&mut v.list_name_prefix),
-                "clearSystemData" => r.read_into(&mut v.clear_system_data),
-                "divisionIdForTargetContactLists" => r.read_into(&mut v.division_id_for_target_contact_lists),
-                "fileSpecificationTemplateId" => r.read_into(&mut v.file_specification_template_id),
-                "retentionTypeColumn" => r.read_into(&mut v.retention_type_column),
-                "retentionDaysColumn" => r.read_into(&mut v.retention_days_column),
-                "retentionDateExpirationColumn" => r.read_into(&mut v.retention_date_expiration_column),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "signedUrlTimeoutSeconds" => r.read_into(&mut self.signed_url_timeout_seconds),
+                "contentType" => r.read_into(&mut self.content_type),
+                "id" => r.read_into(&mut self.id),
+                "contactIdName" => r.read_into(&mut self.contact_id_name),
+                "importTemplateId" => r.read_into(&mut self.import_template_id),
+                "listNamePrefix" => r.read_into(&mut self.list_name_prefix),
+                "clearSystemData" => r.read_into(&mut self.clear_system_data),
+                "divisionIdForTargetContactLists" => r.read_into(&mut self.division_id_for_target_contact_lists),
+                "fileSpecificationTemplateId" => r.read_into(&mut self.file_specification_template_id),
+                "retentionTypeColumn" => r.read_into(&mut self.retention_type_column),
+                "retentionDaysColumn" => r.read_into(&mut self.retention_days_column),
+                "retentionDateExpirationColumn" => r.read_into(&mut self.retention_date_expiration_column),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14299,7 +15465,7 @@ pub struct ContactListingRequest {
     /// Criteria to filter the contacts by.
     ///
     /// JSON `criteria`.
-    pub criteria: Option<ContactBulkSearchCriteria>,
+    pub criteria: Option<Box<ContactBulkSearchCriteria>>,
     /// Page number.
     ///
     /// Required.
@@ -14328,7 +15494,7 @@ impl ContactListingRequest {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: ContactBulkSearchCriteria) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
     /// Sets [`Self::page_number`].
@@ -14350,20 +15516,31 @@ impl ContactListingRequest {
 
 impl FromJson for ContactListingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListingRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactListFilterId" => r.read_into(&mut v.contact_list_filter_id),
-                "criteria" => r.read_into(&mut v.criteria),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "contactSorts" => r.read_into(&mut v.contact_sorts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactListFilterId" => r.read_into(&mut self.contact_list_filter_id),
+                "criteria" => r.read_into(&mut self.criteria),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "contactSorts" => r.read_into(&mut self.contact_sorts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14473,26 +15650,37 @@ impl ContactListingResponse {
 
 impl FromJson for ContactListingResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListingResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "contactsCount" => r.read_into(&mut v.contacts_count),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "contactsCount" => r.read_into(&mut self.contacts_count),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14529,7 +15717,7 @@ pub struct ContactListsBulkEditRequest {
     /// Contact list object with details of fields used for patching. Accepted fields: retentionType, retentionDays, timeZone
     ///
     /// JSON `contactList`.
-    pub contact_list: Option<ContactList>,
+    pub contact_list: Option<Box<ContactList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14542,24 +15730,35 @@ impl ContactListsBulkEditRequest {
     }
     /// Sets [`Self::contact_list`].
     pub fn set_contact_list(mut self, v: ContactList) -> Self {
-        self.contact_list = Some(v);
+        self.contact_list = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactListsBulkEditRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListsBulkEditRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactListIds" => r.read_into(&mut v.contact_list_ids),
-                "contactList" => r.read_into(&mut v.contact_list),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactListIds" => r.read_into(&mut self.contact_list_ids),
+                "contactList" => r.read_into(&mut self.contact_list),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14616,18 +15815,29 @@ impl ContactListsBulkEditResponse {
 
 impl FromJson for ContactListsBulkEditResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactListsBulkEditResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "errorCount" => r.read_into(&mut v.error_count),
-                "errorIndexes" => r.read_into(&mut v.error_indexes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "errorCount" => r.read_into(&mut self.error_count),
+                "errorIndexes" => r.read_into(&mut self.error_indexes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14698,19 +15908,30 @@ impl ContactPhoneNumberColumn {
 
 impl FromJson for ContactPhoneNumberColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactPhoneNumberColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnName" => r.read_into(&mut v.column_name),
-                "type" => r.read_into(&mut v.r#type),
-                "callableTimeColumnName" => r.read_into(&mut v.callable_time_column_name),
-                "callableTimeColumn" => r.read_into(&mut v.callable_time_column),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnName" => r.read_into(&mut self.column_name),
+                "type" => r.read_into(&mut self.r#type),
+                "callableTimeColumnName" => r.read_into(&mut self.callable_time_column_name),
+                "callableTimeColumn" => r.read_into(&mut self.callable_time_column),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14760,17 +15981,28 @@ impl ContactableStatus {
 
 impl FromJson for ContactableStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactableStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactable" => r.read_into(&mut v.contactable),
-                "columnStatus" => r.read_into(&mut v.column_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactable" => r.read_into(&mut self.contactable),
+                "columnStatus" => r.read_into(&mut self.column_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14818,7 +16050,7 @@ pub struct ContactsBulkOperationJob {
     /// Information on failure reason.
     ///
     /// JSON `failureReason`.
-    pub failure_reason: Option<ErrorInfo>,
+    pub failure_reason: Option<Box<ErrorInfo>>,
     /// URI to download the original backup contacts.
     ///
     /// JSON `downloadURI`.
@@ -14864,7 +16096,7 @@ impl ContactsBulkOperationJob {
     }
     /// Sets [`Self::failure_reason`].
     pub fn set_failure_reason(mut self, v: ErrorInfo) -> Self {
-        self.failure_reason = Some(v);
+        self.failure_reason = Some(Box::new(v));
         self
     }
     /// Sets [`Self::download_uri`].
@@ -14881,24 +16113,35 @@ impl ContactsBulkOperationJob {
 
 impl FromJson for ContactsBulkOperationJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsBulkOperationJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "type" => r.read_into(&mut v.r#type),
-                "totalRecords" => r.read_into(&mut v.total_records),
-                "completedRecords" => r.read_into(&mut v.completed_records),
-                "percentComplete" => r.read_into(&mut v.percent_complete),
-                "failureReason" => r.read_into(&mut v.failure_reason),
-                "downloadURI" => r.read_into(&mut v.download_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "type" => r.read_into(&mut self.r#type),
+                "totalRecords" => r.read_into(&mut self.total_records),
+                "completedRecords" => r.read_into(&mut self.completed_records),
+                "percentComplete" => r.read_into(&mut self.percent_complete),
+                "failureReason" => r.read_into(&mut self.failure_reason),
+                "downloadURI" => r.read_into(&mut self.download_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15054,18 +16297,29 @@ impl ContactsBulkOperationJobListing {
 
 impl FromJson for ContactsBulkOperationJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsBulkOperationJobListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15094,7 +16348,7 @@ pub struct ContactsExportRequest {
     /// Criteria to filter the contacts by.
     ///
     /// JSON `criteria`.
-    pub criteria: Option<ContactBulkSearchCriteria>,
+    pub criteria: Option<Box<ContactBulkSearchCriteria>>,
     /// Contact IDs to be exported.
     ///
     /// JSON `contactIds`.
@@ -15111,7 +16365,7 @@ impl ContactsExportRequest {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: ContactBulkSearchCriteria) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_ids`].
@@ -15123,18 +16377,29 @@ impl ContactsExportRequest {
 
 impl FromJson for ContactsExportRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactsExportRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactListFilterId" => r.read_into(&mut v.contact_list_filter_id),
-                "criteria" => r.read_into(&mut v.criteria),
-                "contactIds" => r.read_into(&mut v.contact_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactListFilterId" => r.read_into(&mut self.contact_list_filter_id),
+                "criteria" => r.read_into(&mut self.criteria),
+                "contactIds" => r.read_into(&mut self.contact_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15262,26 +16527,37 @@ impl ConversationBasic {
 
 impl FromJson for ConversationBasic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationBasic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "divisions" => r.read_into(&mut v.divisions),
-                "securePause" => r.read_into(&mut v.secure_pause),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "participants" => r.read_into(&mut v.participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "divisions" => r.read_into(&mut self.divisions),
+                "securePause" => r.read_into(&mut self.secure_pause),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "participants" => r.read_into(&mut self.participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15396,23 +16672,34 @@ impl DNCListUploadUrlRequest {
 
 impl FromJson for DNCListUploadUrlRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DNCListUploadUrlRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
-                "contentType" => r.read_into(&mut v.content_type),
-                "id" => r.read_into(&mut v.id),
-                "phoneColumns" => r.read_into(&mut v.phone_columns),
-                "emailColumns" => r.read_into(&mut v.email_columns),
-                "customExclusionColumns" => r.read_into(&mut v.custom_exclusion_columns),
-                "expirationDateTimeColumn" => r.read_into(&mut v.expiration_date_time_column),
-                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "signedUrlTimeoutSeconds" => r.read_into(&mut self.signed_url_timeout_seconds),
+                "contentType" => r.read_into(&mut self.content_type),
+                "id" => r.read_into(&mut self.id),
+                "phoneColumns" => r.read_into(&mut self.phone_columns),
+                "emailColumns" => r.read_into(&mut self.email_columns),
+                "customExclusionColumns" => r.read_into(&mut self.custom_exclusion_columns),
+                "expirationDateTimeColumn" => r.read_into(&mut self.expiration_date_time_column),
+                "whatsAppColumns" => r.read_into(&mut self.whats_app_columns),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15503,20 +16790,31 @@ impl DataActionConditionPredicate {
 
 impl FromJson for DataActionConditionPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataActionConditionPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outputField" => r.read_into(&mut v.output_field),
-                "outputOperator" => r.read_into(&mut v.output_operator),
-                "comparisonValue" => r.read_into(&mut v.comparison_value),
-                "inverted" => r.read_into(&mut v.inverted),
-                "outputFieldMissingResolution" => r.read_into(&mut v.output_field_missing_resolution),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outputField" => r.read_into(&mut self.output_field),
+                "outputOperator" => r.read_into(&mut self.output_operator),
+                "comparisonValue" => r.read_into(&mut self.comparison_value),
+                "inverted" => r.read_into(&mut self.inverted),
+                "outputFieldMissingResolution" => r.read_into(&mut self.output_field_missing_resolution),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15677,20 +16975,31 @@ impl DataActionConditionSettings {
 
 impl FromJson for DataActionConditionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataActionConditionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dataActionId" => r.read_into(&mut v.data_action_id),
-                "contactIdField" => r.read_into(&mut v.contact_id_field),
-                "dataNotFoundResolution" => r.read_into(&mut v.data_not_found_resolution),
-                "predicates" => r.read_into(&mut v.predicates),
-                "contactColumnToDataActionFieldMappings" => r.read_into(&mut v.contact_column_to_data_action_field_mappings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dataActionId" => r.read_into(&mut self.data_action_id),
+                "contactIdField" => r.read_into(&mut self.contact_id_field),
+                "dataNotFoundResolution" => r.read_into(&mut self.data_not_found_resolution),
+                "predicates" => r.read_into(&mut self.predicates),
+                "contactColumnToDataActionFieldMappings" => r.read_into(&mut self.contact_column_to_data_action_field_mappings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15745,17 +17054,28 @@ impl DataActionContactColumnFieldMapping {
 
 impl FromJson for DataActionContactColumnFieldMapping {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataActionContactColumnFieldMapping {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactColumnName" => r.read_into(&mut v.contact_column_name),
-                "dataActionField" => r.read_into(&mut v.data_action_field),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactColumnName" => r.read_into(&mut self.contact_column_name),
+                "dataActionField" => r.read_into(&mut self.data_action_field),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15799,7 +17119,7 @@ pub struct DialerAction {
     /// The Data Action to use for this action. Required for a dataActionBehavior.
     ///
     /// JSON `dataAction`.
-    pub data_action: Option<DomainEntityRef>,
+    pub data_action: Option<Box<DomainEntityRef>>,
     /// A list of mappings defining which contact data fields will be passed to which data action input fields for this condition. Valid for a dataActionBehavior.
     ///
     /// JSON `contactColumnToDataActionFieldMappings`.
@@ -15843,7 +17163,7 @@ impl DialerAction {
     }
     /// Sets [`Self::data_action`].
     pub fn set_data_action(mut self, v: DomainEntityRef) -> Self {
-        self.data_action = Some(v);
+        self.data_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_column_to_data_action_field_mappings`].
@@ -15870,24 +17190,35 @@ impl DialerAction {
 
 impl FromJson for DialerAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialerAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "actionTypeName" => r.read_into(&mut v.action_type_name),
-                "updateOption" => r.read_into(&mut v.update_option),
-                "properties" => r.read_into(&mut v.properties),
-                "dataAction" => r.read_into(&mut v.data_action),
-                "contactColumnToDataActionFieldMappings" => r.read_into(&mut v.contact_column_to_data_action_field_mappings),
-                "contactIdField" => r.read_into(&mut v.contact_id_field),
-                "callAnalysisResultField" => r.read_into(&mut v.call_analysis_result_field),
-                "agentWrapupField" => r.read_into(&mut v.agent_wrapup_field),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "actionTypeName" => r.read_into(&mut self.action_type_name),
+                "updateOption" => r.read_into(&mut self.update_option),
+                "properties" => r.read_into(&mut self.properties),
+                "dataAction" => r.read_into(&mut self.data_action),
+                "contactColumnToDataActionFieldMappings" => r.read_into(&mut self.contact_column_to_data_action_field_mappings),
+                "contactIdField" => r.read_into(&mut self.contact_id_field),
+                "callAnalysisResultField" => r.read_into(&mut self.call_analysis_result_field),
+                "agentWrapupField" => r.read_into(&mut self.agent_wrapup_field),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16157,7 +17488,7 @@ pub struct DialerContact {
     /// the priority property within ConfigurationOverides indicates whether or not the contact to be placed in front of the queue or at the end of the queue
     ///
     /// JSON `configurationOverrides`.
-    pub configuration_overrides: Option<ConfigurationOverrides>,
+    pub configuration_overrides: Option<Box<ConfigurationOverrides>>,
     /// Timestamp for when the contact was added. Contacts added prior to 2023 September 1 may be missing this value. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -16245,7 +17576,7 @@ impl DialerContact {
     }
     /// Sets [`Self::configuration_overrides`].
     pub fn set_configuration_overrides(mut self, v: ConfigurationOverrides) -> Self {
-        self.configuration_overrides = Some(v);
+        self.configuration_overrides = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -16277,33 +17608,44 @@ impl DialerContact {
 
 impl FromJson for DialerContact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialerContact {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "contactListId" => r.read_into(&mut v.contact_list_id),
-                "data" => r.read_into(&mut v.data),
-                "callRecords" => r.read_into(&mut v.call_records),
-                "latestSmsEvaluations" => r.read_into(&mut v.latest_sms_evaluations),
-                "latestEmailEvaluations" => r.read_into(&mut v.latest_email_evaluations),
-                "latestWhatsAppEvaluations" => r.read_into(&mut v.latest_whats_app_evaluations),
-                "callable" => r.read_into(&mut v.callable),
-                "phoneNumberStatus" => r.read_into(&mut v.phone_number_status),
-                "contactableStatus" => r.read_into(&mut v.contactable_status),
-                "contactColumnTimeZones" => r.read_into(&mut v.contact_column_time_zones),
-                "configurationOverrides" => r.read_into(&mut v.configuration_overrides),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "retentionType" => r.read_into(&mut v.retention_type),
-                "retentionDays" => r.read_into(&mut v.retention_days),
-                "dateExpiration" => r.read_into(&mut v.date_expiration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "contactListId" => r.read_into(&mut self.contact_list_id),
+                "data" => r.read_into(&mut self.data),
+                "callRecords" => r.read_into(&mut self.call_records),
+                "latestSmsEvaluations" => r.read_into(&mut self.latest_sms_evaluations),
+                "latestEmailEvaluations" => r.read_into(&mut self.latest_email_evaluations),
+                "latestWhatsAppEvaluations" => r.read_into(&mut self.latest_whats_app_evaluations),
+                "callable" => r.read_into(&mut self.callable),
+                "phoneNumberStatus" => r.read_into(&mut self.phone_number_status),
+                "contactableStatus" => r.read_into(&mut self.contactable_status),
+                "contactColumnTimeZones" => r.read_into(&mut self.contact_column_time_zones),
+                "configurationOverrides" => r.read_into(&mut self.configuration_overrides),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "retentionType" => r.read_into(&mut self.retention_type),
+                "retentionDays" => r.read_into(&mut self.retention_days),
+                "dateExpiration" => r.read_into(&mut self.date_expiration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16474,25 +17816,36 @@ impl DialerEventEntityListing {
 
 impl FromJson for DialerEventEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialerEventEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16590,21 +17943,32 @@ impl DialerRule {
 
 impl FromJson for DialerRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialerRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "order" => r.read_into(&mut v.order),
-                "category" => r.read_into(&mut v.category),
-                "conditions" => r.read_into(&mut v.conditions),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "order" => r.read_into(&mut self.order),
+                "category" => r.read_into(&mut self.category),
+                "conditions" => r.read_into(&mut self.conditions),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16679,7 +18043,7 @@ pub struct DigitalAction {
     /// The settings for an 'update contact column' action.
     ///
     /// JSON `updateContactColumnActionSettings`.
-    pub update_contact_column_action_settings: Option<UpdateContactColumnActionSettings>,
+    pub update_contact_column_action_settings: Option<Box<UpdateContactColumnActionSettings>>,
     /// The settings for a 'do not send' action.
     ///
     /// JSON `doNotSendActionSettings`.
@@ -16687,11 +18051,11 @@ pub struct DigitalAction {
     /// The settings for an 'Append to DNC' action.
     ///
     /// JSON `appendToDncActionSettings`.
-    pub append_to_dnc_action_settings: Option<AppendToDncActionSettings>,
+    pub append_to_dnc_action_settings: Option<Box<AppendToDncActionSettings>>,
     /// The settings for a 'mark contact uncontactable' action.
     ///
     /// JSON `markContactUncontactableActionSettings`.
-    pub mark_contact_uncontactable_action_settings: Option<MarkContactUncontactableActionSettings>,
+    pub mark_contact_uncontactable_action_settings: Option<Box<MarkContactUncontactableActionSettings>>,
     /// The settings for an 'mark contact address uncontactable' action.
     ///
     /// JSON `markContactAddressUncontactableActionSettings`.
@@ -16699,15 +18063,15 @@ pub struct DigitalAction {
     /// The settings for a 'Set content template' action.
     ///
     /// JSON `setContentTemplateActionSettings`.
-    pub set_content_template_action_settings: Option<SetContentTemplateActionSettings>,
+    pub set_content_template_action_settings: Option<Box<SetContentTemplateActionSettings>>,
     /// The settings for a 'set sms phone number' action.
     ///
     /// JSON `setSmsPhoneNumberActionSettings`.
-    pub set_sms_phone_number_action_settings: Option<SetSmsPhoneNumberActionSettings>,
+    pub set_sms_phone_number_action_settings: Option<Box<SetSmsPhoneNumberActionSettings>>,
     /// The settings for a 'set WhatsApp integration' action.
     ///
     /// JSON `setWhatsAppIntegrationActionSettings`.
-    pub set_whats_app_integration_action_settings: Option<SetWhatsAppIntegrationActionSettings>,
+    pub set_whats_app_integration_action_settings: Option<Box<SetWhatsAppIntegrationActionSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -16715,7 +18079,7 @@ pub struct DigitalAction {
 impl DigitalAction {
     /// Sets [`Self::update_contact_column_action_settings`].
     pub fn set_update_contact_column_action_settings(mut self, v: UpdateContactColumnActionSettings) -> Self {
-        self.update_contact_column_action_settings = Some(v);
+        self.update_contact_column_action_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::do_not_send_action_settings`].
@@ -16725,12 +18089,12 @@ impl DigitalAction {
     }
     /// Sets [`Self::append_to_dnc_action_settings`].
     pub fn set_append_to_dnc_action_settings(mut self, v: AppendToDncActionSettings) -> Self {
-        self.append_to_dnc_action_settings = Some(v);
+        self.append_to_dnc_action_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::mark_contact_uncontactable_action_settings`].
     pub fn set_mark_contact_uncontactable_action_settings(mut self, v: MarkContactUncontactableActionSettings) -> Self {
-        self.mark_contact_uncontactable_action_settings = Some(v);
+        self.mark_contact_uncontactable_action_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::mark_contact_address_uncontactable_action_settings`].
@@ -16740,40 +18104,51 @@ impl DigitalAction {
     }
     /// Sets [`Self::set_content_template_action_settings`].
     pub fn set_set_content_template_action_settings(mut self, v: SetContentTemplateActionSettings) -> Self {
-        self.set_content_template_action_settings = Some(v);
+        self.set_content_template_action_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::set_sms_phone_number_action_settings`].
     pub fn set_set_sms_phone_number_action_settings(mut self, v: SetSmsPhoneNumberActionSettings) -> Self {
-        self.set_sms_phone_number_action_settings = Some(v);
+        self.set_sms_phone_number_action_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::set_whats_app_integration_action_settings`].
     pub fn set_set_whats_app_integration_action_settings(mut self, v: SetWhatsAppIntegrationActionSettings) -> Self {
-        self.set_whats_app_integration_action_settings = Some(v);
+        self.set_whats_app_integration_action_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DigitalAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DigitalAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "updateContactColumnActionSettings" => r.read_into(&mut v.update_contact_column_action_settings),
-                "doNotSendActionSettings" => r.read_into(&mut v.do_not_send_action_settings),
-                "appendToDncActionSettings" => r.read_into(&mut v.append_to_dnc_action_settings),
-                "markContactUncontactableActionSettings" => r.read_into(&mut v.mark_contact_uncontactable_action_settings),
-                "markContactAddressUncontactableActionSettings" => r.read_into(&mut v.mark_contact_address_uncontactable_action_settings),
-                "setContentTemplateActionSettings" => r.read_into(&mut v.set_content_template_action_settings),
-                "setSmsPhoneNumberActionSettings" => r.read_into(&mut v.set_sms_phone_number_action_settings),
-                "setWhatsAppIntegrationActionSettings" => r.read_into(&mut v.set_whats_app_integration_action_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "updateContactColumnActionSettings" => r.read_into(&mut self.update_contact_column_action_settings),
+                "doNotSendActionSettings" => r.read_into(&mut self.do_not_send_action_settings),
+                "appendToDncActionSettings" => r.read_into(&mut self.append_to_dnc_action_settings),
+                "markContactUncontactableActionSettings" => r.read_into(&mut self.mark_contact_uncontactable_action_settings),
+                "markContactAddressUncontactableActionSettings" => r.read_into(&mut self.mark_contact_address_uncontactable_action_settings),
+                "setContentTemplateActionSettings" => r.read_into(&mut self.set_content_template_action_settings),
+                "setSmsPhoneNumberActionSettings" => r.read_into(&mut self.set_sms_phone_number_action_settings),
+                "setWhatsAppIntegrationActionSettings" => r.read_into(&mut self.set_whats_app_integration_action_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16807,35 +18182,35 @@ pub struct DigitalCondition {
     /// The settings for a 'contact list column' condition.
     ///
     /// JSON `contactColumnConditionSettings`.
-    pub contact_column_condition_settings: Option<ContactColumnConditionSettings>,
+    pub contact_column_condition_settings: Option<Box<ContactColumnConditionSettings>>,
     /// The settings for a 'contact address' condition.
     ///
     /// JSON `contactAddressConditionSettings`.
-    pub contact_address_condition_settings: Option<ContactAddressConditionSettings>,
+    pub contact_address_condition_settings: Option<Box<ContactAddressConditionSettings>>,
     /// The settings for a 'contact address type' condition.
     ///
     /// JSON `contactAddressTypeConditionSettings`.
-    pub contact_address_type_condition_settings: Option<ContactAddressTypeConditionSettings>,
+    pub contact_address_type_condition_settings: Option<Box<ContactAddressTypeConditionSettings>>,
     /// The settings for a 'last attempt by column' condition.
     ///
     /// JSON `lastAttemptByColumnConditionSettings`.
-    pub last_attempt_by_column_condition_settings: Option<LastAttemptByColumnConditionSettings>,
+    pub last_attempt_by_column_condition_settings: Option<Box<LastAttemptByColumnConditionSettings>>,
     /// The settings for a 'last attempt overall' condition.
     ///
     /// JSON `lastAttemptOverallConditionSettings`.
-    pub last_attempt_overall_condition_settings: Option<LastAttemptOverallConditionSettings>,
+    pub last_attempt_overall_condition_settings: Option<Box<LastAttemptOverallConditionSettings>>,
     /// The settings for a 'last result by column' condition.
     ///
     /// JSON `lastResultByColumnConditionSettings`.
-    pub last_result_by_column_condition_settings: Option<LastResultByColumnConditionSettings>,
+    pub last_result_by_column_condition_settings: Option<Box<LastResultByColumnConditionSettings>>,
     /// The settings for a 'last result overall' condition.
     ///
     /// JSON `lastResultOverallConditionSettings`.
-    pub last_result_overall_condition_settings: Option<LastResultOverallConditionSettings>,
+    pub last_result_overall_condition_settings: Option<Box<LastResultOverallConditionSettings>>,
     /// The settings for a 'data action' condition.
     ///
     /// JSON `dataActionConditionSettings`.
-    pub data_action_condition_settings: Option<DataActionConditionSettings>,
+    pub data_action_condition_settings: Option<Box<DataActionConditionSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -16848,66 +18223,77 @@ impl DigitalCondition {
     }
     /// Sets [`Self::contact_column_condition_settings`].
     pub fn set_contact_column_condition_settings(mut self, v: ContactColumnConditionSettings) -> Self {
-        self.contact_column_condition_settings = Some(v);
+        self.contact_column_condition_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_address_condition_settings`].
     pub fn set_contact_address_condition_settings(mut self, v: ContactAddressConditionSettings) -> Self {
-        self.contact_address_condition_settings = Some(v);
+        self.contact_address_condition_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_address_type_condition_settings`].
     pub fn set_contact_address_type_condition_settings(mut self, v: ContactAddressTypeConditionSettings) -> Self {
-        self.contact_address_type_condition_settings = Some(v);
+        self.contact_address_type_condition_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::last_attempt_by_column_condition_settings`].
     pub fn set_last_attempt_by_column_condition_settings(mut self, v: LastAttemptByColumnConditionSettings) -> Self {
-        self.last_attempt_by_column_condition_settings = Some(v);
+        self.last_attempt_by_column_condition_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::last_attempt_overall_condition_settings`].
     pub fn set_last_attempt_overall_condition_settings(mut self, v: LastAttemptOverallConditionSettings) -> Self {
-        self.last_attempt_overall_condition_settings = Some(v);
+        self.last_attempt_overall_condition_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::last_result_by_column_condition_settings`].
     pub fn set_last_result_by_column_condition_settings(mut self, v: LastResultByColumnConditionSettings) -> Self {
-        self.last_result_by_column_condition_settings = Some(v);
+        self.last_result_by_column_condition_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::last_result_overall_condition_settings`].
     pub fn set_last_result_overall_condition_settings(mut self, v: LastResultOverallConditionSettings) -> Self {
-        self.last_result_overall_condition_settings = Some(v);
+        self.last_result_overall_condition_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::data_action_condition_settings`].
     pub fn set_data_action_condition_settings(mut self, v: DataActionConditionSettings) -> Self {
-        self.data_action_condition_settings = Some(v);
+        self.data_action_condition_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DigitalCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DigitalCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inverted" => r.read_into(&mut v.inverted),
-                "contactColumnConditionSettings" => r.read_into(&mut v.contact_column_condition_settings),
-                "contactAddressConditionSettings" => r.read_into(&mut v.contact_address_condition_settings),
-                "contactAddressTypeConditionSettings" => r.read_into(&mut v.contact_address_type_condition_settings),
-                "lastAttemptByColumnConditionSettings" => r.read_into(&mut v.last_attempt_by_column_condition_settings),
-                "lastAttemptOverallConditionSettings" => r.read_into(&mut v.last_attempt_overall_condition_settings),
-                "lastResultByColumnConditionSettings" => r.read_into(&mut v.last_result_by_column_condition_settings),
-                "lastResultOverallConditionSettings" => r.read_into(&mut v.last_result_overall_condition_settings),
-                "dataActionConditionSettings" => r.read_into(&mut v.data_action_condition_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inverted" => r.read_into(&mut self.inverted),
+                "contactColumnConditionSettings" => r.read_into(&mut self.contact_column_condition_settings),
+                "contactAddressConditionSettings" => r.read_into(&mut self.contact_address_condition_settings),
+                "contactAddressTypeConditionSettings" => r.read_into(&mut self.contact_address_type_condition_settings),
+                "lastAttemptByColumnConditionSettings" => r.read_into(&mut self.last_attempt_by_column_condition_settings),
+                "lastAttemptOverallConditionSettings" => r.read_into(&mut self.last_attempt_overall_condition_settings),
+                "lastResultByColumnConditionSettings" => r.read_into(&mut self.last_result_by_column_condition_settings),
+                "lastResultOverallConditionSettings" => r.read_into(&mut self.last_result_overall_condition_settings),
+                "dataActionConditionSettings" => r.read_into(&mut self.data_action_condition_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -16999,20 +18385,31 @@ impl DigitalDataActionConditionPredicate {
 
 impl FromJson for DigitalDataActionConditionPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DigitalDataActionConditionPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outputField" => r.read_into(&mut v.output_field),
-                "outputOperator" => r.read_into(&mut v.output_operator),
-                "comparisonValue" => r.read_into(&mut v.comparison_value),
-                "inverted" => r.read_into(&mut v.inverted),
-                "outputFieldMissingResolution" => r.read_into(&mut v.output_field_missing_resolution),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outputField" => r.read_into(&mut self.output_field),
+                "outputOperator" => r.read_into(&mut self.output_operator),
+                "comparisonValue" => r.read_into(&mut self.comparison_value),
+                "inverted" => r.read_into(&mut self.inverted),
+                "outputFieldMissingResolution" => r.read_into(&mut self.output_field_missing_resolution),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17188,21 +18585,32 @@ impl DigitalRule {
 
 impl FromJson for DigitalRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DigitalRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "order" => r.read_into(&mut v.order),
-                "category" => r.read_into(&mut v.category),
-                "conditions" => r.read_into(&mut v.conditions),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "order" => r.read_into(&mut self.order),
+                "category" => r.read_into(&mut self.category),
+                "conditions" => r.read_into(&mut self.conditions),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17295,7 +18703,7 @@ pub struct DigitalRuleSet {
     /// A ContactList to provide suggestions for contact columns on relevant conditions and actions.
     ///
     /// JSON `contactList`.
-    pub contact_list: Option<DomainEntityRef>,
+    pub contact_list: Option<Box<DomainEntityRef>>,
     /// The list of rules.
     ///
     /// Required.
@@ -17338,7 +18746,7 @@ impl DigitalRuleSet {
     }
     /// Sets [`Self::contact_list`].
     pub fn set_contact_list(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list = Some(v);
+        self.contact_list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rules`].
@@ -17355,23 +18763,34 @@ impl DigitalRuleSet {
 
 impl FromJson for DigitalRuleSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DigitalRuleSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "contactList" => r.read_into(&mut v.contact_list),
-                "rules" => r.read_into(&mut v.rules),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "contactList" => r.read_into(&mut self.contact_list),
+                "rules" => r.read_into(&mut self.rules),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17477,25 +18896,36 @@ impl DigitalRuleSetEntityListing {
 
 impl FromJson for DigitalRuleSetEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DigitalRuleSetEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17533,7 +18963,7 @@ pub struct DivisionedDomainEntityRef {
     /// The division this entity belongs to.
     ///
     /// JSON `division`.
-    pub division: Option<DivisionReference>,
+    pub division: Option<Box<DivisionReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -17556,26 +18986,37 @@ impl DivisionedDomainEntityRef {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DivisionReference) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DivisionedDomainEntityRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DivisionedDomainEntityRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "division" => r.read_into(&mut v.division),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "division" => r.read_into(&mut self.division),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17623,7 +19064,7 @@ pub struct DncList {
     /// The status of the import process
     ///
     /// JSON `importStatus`.
-    pub import_status: Option<ImportStatus>,
+    pub import_status: Option<Box<ImportStatus>>,
     /// The total number of phone numbers in the DncList.
     ///
     /// JSON `size`.
@@ -17657,7 +19098,7 @@ pub struct DncList {
     /// The division this DncList belongs to.
     ///
     /// JSON `division`.
-    pub division: Option<DomainEntityRef>,
+    pub division: Option<Box<DomainEntityRef>>,
     /// The column to evaluate exclusion against. Required if the dncSourceType is rds_custom.
     ///
     /// JSON `customExclusionColumn`.
@@ -17698,7 +19139,7 @@ impl DncList {
     }
     /// Sets [`Self::import_status`].
     pub fn set_import_status(mut self, v: ImportStatus) -> Self {
-        self.import_status = Some(v);
+        self.import_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::size`].
@@ -17738,7 +19179,7 @@ impl DncList {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DomainEntityRef) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_exclusion_column`].
@@ -17755,31 +19196,42 @@ impl DncList {
 
 impl FromJson for DncList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "importStatus" => r.read_into(&mut v.import_status),
-                "size" => r.read_into(&mut v.size),
-                "dncSourceType" => r.read_into(&mut v.dnc_source_type),
-                "contactMethod" => r.read_into(&mut v.contact_method),
-                "loginId" => r.read_into(&mut v.login_id),
-                "campaignId" => r.read_into(&mut v.campaign_id),
-                "dncCodes" => r.read_into(&mut v.dnc_codes),
-                "licenseId" => r.read_into(&mut v.license_id),
-                "division" => r.read_into(&mut v.division),
-                "customExclusionColumn" => r.read_into(&mut v.custom_exclusion_column),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "importStatus" => r.read_into(&mut self.import_status),
+                "size" => r.read_into(&mut self.size),
+                "dncSourceType" => r.read_into(&mut self.dnc_source_type),
+                "contactMethod" => r.read_into(&mut self.contact_method),
+                "loginId" => r.read_into(&mut self.login_id),
+                "campaignId" => r.read_into(&mut self.campaign_id),
+                "dncCodes" => r.read_into(&mut self.dnc_codes),
+                "licenseId" => r.read_into(&mut self.license_id),
+                "division" => r.read_into(&mut self.division),
+                "customExclusionColumn" => r.read_into(&mut self.custom_exclusion_column),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -17949,7 +19401,7 @@ pub struct DncListCreate {
     /// The status of the import process
     ///
     /// JSON `importStatus`.
-    pub import_status: Option<ImportStatus>,
+    pub import_status: Option<Box<ImportStatus>>,
     /// The total number of phone numbers in the DncList.
     ///
     /// JSON `size`.
@@ -17983,7 +19435,7 @@ pub struct DncListCreate {
     /// The division this DncList belongs to.
     ///
     /// JSON `division`.
-    pub division: Option<DomainEntityRef>,
+    pub division: Option<Box<DomainEntityRef>>,
     /// The column to evaluate exclusion against. Required if the dncSourceType is rds_custom.
     ///
     /// JSON `customExclusionColumn`.
@@ -18024,7 +19476,7 @@ impl DncListCreate {
     }
     /// Sets [`Self::import_status`].
     pub fn set_import_status(mut self, v: ImportStatus) -> Self {
-        self.import_status = Some(v);
+        self.import_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::size`].
@@ -18064,7 +19516,7 @@ impl DncListCreate {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DomainEntityRef) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_exclusion_column`].
@@ -18081,31 +19533,42 @@ impl DncListCreate {
 
 impl FromJson for DncListCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncListCreate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "importStatus" => r.read_into(&mut v.import_status),
-                "size" => r.read_into(&mut v.size),
-                "dncSourceType" => r.read_into(&mut v.dnc_source_type),
-                "contactMethod" => r.read_into(&mut v.contact_method),
-                "loginId" => r.read_into(&mut v.login_id),
-                "campaignId" => r.read_into(&mut v.campaign_id),
-                "dncCodes" => r.read_into(&mut v.dnc_codes),
-                "licenseId" => r.read_into(&mut v.license_id),
-                "division" => r.read_into(&mut v.division),
-                "customExclusionColumn" => r.read_into(&mut v.custom_exclusion_column),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "importStatus" => r.read_into(&mut self.import_status),
+                "size" => r.read_into(&mut self.size),
+                "dncSourceType" => r.read_into(&mut self.dnc_source_type),
+                "contactMethod" => r.read_into(&mut self.contact_method),
+                "loginId" => r.read_into(&mut self.login_id),
+                "campaignId" => r.read_into(&mut self.campaign_id),
+                "dncCodes" => r.read_into(&mut self.dnc_codes),
+                "licenseId" => r.read_into(&mut self.license_id),
+                "division" => r.read_into(&mut self.division),
+                "customExclusionColumn" => r.read_into(&mut self.custom_exclusion_column),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18259,11 +19722,11 @@ pub struct DncListDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The status of the import process.
     ///
     /// JSON `importStatus`.
-    pub import_status: Option<ImportStatus>,
+    pub import_status: Option<Box<ImportStatus>>,
     /// The number of contacts in the DncList.
     ///
     /// JSON `size`.
@@ -18297,12 +19760,12 @@ impl DncListDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::import_status`].
     pub fn set_import_status(mut self, v: ImportStatus) -> Self {
-        self.import_status = Some(v);
+        self.import_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::size`].
@@ -18329,23 +19792,34 @@ impl DncListDivisionView {
 
 impl FromJson for DncListDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncListDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "importStatus" => r.read_into(&mut v.import_status),
-                "size" => r.read_into(&mut v.size),
-                "dncSourceType" => r.read_into(&mut v.dnc_source_type),
-                "contactMethod" => r.read_into(&mut v.contact_method),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "importStatus" => r.read_into(&mut self.import_status),
+                "size" => r.read_into(&mut self.size),
+                "dncSourceType" => r.read_into(&mut self.dnc_source_type),
+                "contactMethod" => r.read_into(&mut self.contact_method),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18561,25 +20035,36 @@ impl DncListDivisionViewListing {
 
 impl FromJson for DncListDivisionViewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncListDivisionViewListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18687,25 +20172,36 @@ impl DncListEntityListing {
 
 impl FromJson for DncListEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncListEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18770,18 +20266,29 @@ impl DncPatchCustomExclusionColumnsRequest {
 
 impl FromJson for DncPatchCustomExclusionColumnsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncPatchCustomExclusionColumnsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "customExclusionColumnEntries" => r.read_into(&mut v.custom_exclusion_column_entries),
-                "expirationDateTime" => r.read_into(&mut v.expiration_date_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "customExclusionColumnEntries" => r.read_into(&mut self.custom_exclusion_column_entries),
+                "expirationDateTime" => r.read_into(&mut self.expiration_date_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -18886,18 +20393,29 @@ impl DncPatchEmailsRequest {
 
 impl FromJson for DncPatchEmailsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncPatchEmailsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "emailAddresses" => r.read_into(&mut v.email_addresses),
-                "expirationDateTime" => r.read_into(&mut v.expiration_date_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "emailAddresses" => r.read_into(&mut self.email_addresses),
+                "expirationDateTime" => r.read_into(&mut self.expiration_date_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19002,18 +20520,29 @@ impl DncPatchPhoneNumbersRequest {
 
 impl FromJson for DncPatchPhoneNumbersRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncPatchPhoneNumbersRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "phoneNumbers" => r.read_into(&mut v.phone_numbers),
-                "expirationDateTime" => r.read_into(&mut v.expiration_date_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "phoneNumbers" => r.read_into(&mut self.phone_numbers),
+                "expirationDateTime" => r.read_into(&mut self.expiration_date_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19118,18 +20647,29 @@ impl DncPatchWhatsAppNumbersRequest {
 
 impl FromJson for DncPatchWhatsAppNumbersRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DncPatchWhatsAppNumbersRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "action" => r.read_into(&mut v.action),
-                "whatsAppNumbers" => r.read_into(&mut v.whats_app_numbers),
-                "expirationDateTime" => r.read_into(&mut v.expiration_date_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "action" => r.read_into(&mut self.action),
+                "whatsAppNumbers" => r.read_into(&mut self.whats_app_numbers),
+                "expirationDateTime" => r.read_into(&mut self.expiration_date_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19225,17 +20765,28 @@ impl DynamicLineBalancingSettingsPatchRequest {
 
 impl FromJson for DynamicLineBalancingSettingsPatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicLineBalancingSettingsPatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "relativeWeight" => r.read_into(&mut v.relative_weight),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "relativeWeight" => r.read_into(&mut self.relative_weight),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19293,7 +20844,7 @@ pub struct EmailCampaignSchedule {
     /// Required.
     ///
     /// JSON `emailCampaign`.
-    pub email_campaign: Option<DivisionedDomainEntityRef>,
+    pub email_campaign: Option<Box<DivisionedDomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -19345,7 +20896,7 @@ impl EmailCampaignSchedule {
     }
     /// Sets [`Self::email_campaign`].
     pub fn set_email_campaign(mut self, v: DivisionedDomainEntityRef) -> Self {
-        self.email_campaign = Some(v);
+        self.email_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -19357,25 +20908,36 @@ impl EmailCampaignSchedule {
 
 impl FromJson for EmailCampaignSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailCampaignSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "intervals" => r.read_into(&mut v.intervals),
-                "recurrences" => r.read_into(&mut v.recurrences),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "emailCampaign" => r.read_into(&mut v.email_campaign),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "intervals" => r.read_into(&mut self.intervals),
+                "recurrences" => r.read_into(&mut self.recurrences),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "emailCampaign" => r.read_into(&mut self.email_campaign),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19483,25 +21045,36 @@ impl EmailCampaignScheduleEntityListing {
 
 impl FromJson for EmailCampaignScheduleEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailCampaignScheduleEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19579,19 +21152,30 @@ impl EmailColumn {
 
 impl FromJson for EmailColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnName" => r.read_into(&mut v.column_name),
-                "type" => r.read_into(&mut v.r#type),
-                "contactableTimeColumnName" => r.read_into(&mut v.contactable_time_column_name),
-                "contactableTimeColumn" => r.read_into(&mut v.contactable_time_column),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnName" => r.read_into(&mut self.column_name),
+                "type" => r.read_into(&mut self.r#type),
+                "contactableTimeColumnName" => r.read_into(&mut self.contactable_time_column_name),
+                "contactableTimeColumn" => r.read_into(&mut self.contactable_time_column),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19623,17 +21207,17 @@ pub struct EmailConfig {
     /// The content template used to formulate the email to send to the contact.
     ///
     /// JSON `contentTemplate`.
-    pub content_template: Option<DomainEntityRef>,
+    pub content_template: Option<Box<DomainEntityRef>>,
     /// The email address that will be used as the sender of the email.
     ///
     /// Required.
     ///
     /// JSON `fromAddress`.
-    pub from_address: Option<FromEmailAddress>,
+    pub from_address: Option<Box<FromEmailAddress>>,
     /// The email address from which any reply will be sent.
     ///
     /// JSON `replyToAddress`.
-    pub reply_to_address: Option<ReplyToEmailAddress>,
+    pub reply_to_address: Option<Box<ReplyToEmailAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -19646,36 +21230,47 @@ impl EmailConfig {
     }
     /// Sets [`Self::content_template`].
     pub fn set_content_template(mut self, v: DomainEntityRef) -> Self {
-        self.content_template = Some(v);
+        self.content_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from_address`].
     pub fn set_from_address(mut self, v: FromEmailAddress) -> Self {
-        self.from_address = Some(v);
+        self.from_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_to_address`].
     pub fn set_reply_to_address(mut self, v: ReplyToEmailAddress) -> Self {
-        self.reply_to_address = Some(v);
+        self.reply_to_address = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EmailConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "emailColumns" => r.read_into(&mut v.email_columns),
-                "contentTemplate" => r.read_into(&mut v.content_template),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "replyToAddress" => r.read_into(&mut v.reply_to_address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "emailColumns" => r.read_into(&mut self.email_columns),
+                "contentTemplate" => r.read_into(&mut self.content_template),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "replyToAddress" => r.read_into(&mut self.reply_to_address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -19705,9 +21300,9 @@ pub struct EventLog {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `errorEntity`.
-    pub error_entity: Option<DomainEntityRef>,
+    pub error_entity: Option<Box<DomainEntityRef>>,
     /// JSON `relatedEntity`.
-    pub related_entity: Option<DomainEntityRef>,
+    pub related_entity: Option<Box<DomainEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `timestamp`.
@@ -19719,7 +21314,7 @@ pub struct EventLog {
     /// JSON `correlationId`.
     pub correlation_id: Option<String>,
     /// JSON `eventMessage`.
-    pub event_message: Option<EventMessage>,
+    pub event_message: Option<Box<EventMessage>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -19741,12 +21336,12 @@ impl EventLog {
     }
     /// Sets [`Self::error_entity`].
     pub fn set_error_entity(mut self, v: DomainEntityRef) -> Self {
-        self.error_entity = Some(v);
+        self.error_entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::related_entity`].
     pub fn set_related_entity(mut self, v: DomainEntityRef) -> Self {
-        self.related_entity = Some(v);
+        self.related_entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::timestamp`].
@@ -19771,7 +21366,7 @@ impl EventLog {
     }
     /// Sets [`Self::event_message`].
     pub fn set_event_message(mut self, v: EventMessage) -> Self {
-        self.event_message = Some(v);
+        self.event_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -19783,25 +21378,36 @@ impl EventLog {
 
 impl FromJson for EventLog {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventLog {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "errorEntity" => r.read_into(&mut v.error_entity),
-                "relatedEntity" => r.read_into(&mut v.related_entity),
-                "timestamp" => r.read_into(&mut v.timestamp),
-                "level" => r.read_into(&mut v.level),
-                "category" => r.read_into(&mut v.category),
-                "correlationId" => r.read_into(&mut v.correlation_id),
-                "eventMessage" => r.read_into(&mut v.event_message),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "errorEntity" => r.read_into(&mut self.error_entity),
+                "relatedEntity" => r.read_into(&mut self.related_entity),
+                "timestamp" => r.read_into(&mut self.timestamp),
+                "level" => r.read_into(&mut self.level),
+                "category" => r.read_into(&mut self.category),
+                "correlationId" => r.read_into(&mut self.correlation_id),
+                "eventMessage" => r.read_into(&mut self.event_message),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20051,21 +21657,32 @@ impl EventMessage {
 
 impl FromJson for EventMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                "documentationUri" => r.read_into(&mut v.documentation_uri),
-                "resourceURIs" => r.read_into(&mut v.resource_ur_is),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                "documentationUri" => r.read_into(&mut self.documentation_uri),
+                "resourceURIs" => r.read_into(&mut self.resource_ur_is),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20626,17 +22243,28 @@ impl ExportUri {
 
 impl FromJson for ExportUri {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExportUri {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uri" => r.read_into(&mut v.uri),
-                "exportTimestamp" => r.read_into(&mut v.export_timestamp),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uri" => r.read_into(&mut self.uri),
+                "exportTimestamp" => r.read_into(&mut self.export_timestamp),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -20805,30 +22433,41 @@ impl FileSpecificationTemplate {
 
 impl FromJson for FileSpecificationTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FileSpecificationTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "description" => r.read_into(&mut v.description),
-                "format" => r.read_into(&mut v.format),
-                "numberOfHeadingLinesSkipped" => r.read_into(&mut v.number_of_heading_lines_skipped),
-                "numberOfTrailingLinesSkipped" => r.read_into(&mut v.number_of_trailing_lines_skipped),
-                "header" => r.read_into(&mut v.header),
-                "delimiter" => r.read_into(&mut v.delimiter),
-                "delimiterValue" => r.read_into(&mut v.delimiter_value),
-                "columnInformation" => r.read_into(&mut v.column_information),
-                "preprocessingRules" => r.read_into(&mut v.preprocessing_rules),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "description" => r.read_into(&mut self.description),
+                "format" => r.read_into(&mut self.format),
+                "numberOfHeadingLinesSkipped" => r.read_into(&mut self.number_of_heading_lines_skipped),
+                "numberOfTrailingLinesSkipped" => r.read_into(&mut self.number_of_trailing_lines_skipped),
+                "header" => r.read_into(&mut self.header),
+                "delimiter" => r.read_into(&mut self.delimiter),
+                "delimiterValue" => r.read_into(&mut self.delimiter_value),
+                "columnInformation" => r.read_into(&mut self.column_information),
+                "preprocessingRules" => r.read_into(&mut self.preprocessing_rules),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21051,25 +22690,36 @@ impl FileSpecificationTemplateEntityListing {
 
 impl FromJson for FileSpecificationTemplateEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FileSpecificationTemplateEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21128,18 +22778,29 @@ impl FilterPreviewResponse {
 
 impl FromJson for FilterPreviewResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FilterPreviewResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filteredContacts" => r.read_into(&mut v.filtered_contacts),
-                "totalContacts" => r.read_into(&mut v.total_contacts),
-                "preview" => r.read_into(&mut v.preview),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filteredContacts" => r.read_into(&mut self.filtered_contacts),
+                "totalContacts" => r.read_into(&mut self.total_contacts),
+                "preview" => r.read_into(&mut self.preview),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21166,7 +22827,7 @@ pub struct FromEmailAddress {
     /// Required.
     ///
     /// JSON `domain`.
-    pub domain: Option<DomainEntityRef>,
+    pub domain: Option<Box<DomainEntityRef>>,
     /// The friendly name of the email address.
     ///
     /// JSON `friendlyName`.
@@ -21182,7 +22843,7 @@ pub struct FromEmailAddress {
 impl FromEmailAddress {
     /// Sets [`Self::domain`].
     pub fn set_domain(mut self, v: DomainEntityRef) -> Self {
-        self.domain = Some(v);
+        self.domain = Some(Box::new(v));
         self
     }
     /// Sets [`Self::friendly_name`].
@@ -21199,18 +22860,29 @@ impl FromEmailAddress {
 
 impl FromJson for FromEmailAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FromEmailAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "domain" => r.read_into(&mut v.domain),
-                "friendlyName" => r.read_into(&mut v.friendly_name),
-                "localPart" => r.read_into(&mut v.local_part),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "domain" => r.read_into(&mut self.domain),
+                "friendlyName" => r.read_into(&mut self.friendly_name),
+                "localPart" => r.read_into(&mut self.local_part),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21312,22 +22984,33 @@ impl ImportStatus {
 
 impl FromJson for ImportStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ImportStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "totalRecords" => r.read_into(&mut v.total_records),
-                "completedRecords" => r.read_into(&mut v.completed_records),
-                "percentComplete" => r.read_into(&mut v.percent_complete),
-                "failureReason" => r.read_into(&mut v.failure_reason),
-                "targetContactListIds" => r.read_into(&mut v.target_contact_list_ids),
-                "listNamePrefix" => r.read_into(&mut v.list_name_prefix),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "totalRecords" => r.read_into(&mut self.total_records),
+                "completedRecords" => r.read_into(&mut self.completed_records),
+                "percentComplete" => r.read_into(&mut self.percent_complete),
+                "failureReason" => r.read_into(&mut self.failure_reason),
+                "targetContactListIds" => r.read_into(&mut self.target_contact_list_ids),
+                "listNamePrefix" => r.read_into(&mut self.list_name_prefix),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21425,11 +23108,11 @@ pub struct ImportTemplate {
     /// Required.
     ///
     /// JSON `contactListTemplate`.
-    pub contact_list_template: Option<DomainEntityRef>,
+    pub contact_list_template: Option<Box<DomainEntityRef>>,
     /// ContactListFilter for this ImportTemplate.
     ///
     /// JSON `contactListFilter`.
-    pub contact_list_filter: Option<DomainEntityRef>,
+    pub contact_list_filter: Option<Box<DomainEntityRef>>,
     /// Whether or not to use splitting criteria. Default is false.
     ///
     /// JSON `useSplittingCriteria`.
@@ -21437,7 +23120,7 @@ pub struct ImportTemplate {
     /// How to split contact records, required if useSplittingCriteria is true.
     ///
     /// JSON `splittingInformation`.
-    pub splitting_information: Option<SplittingInformation>,
+    pub splitting_information: Option<Box<SplittingInformation>>,
     /// The list name format for target ContactLists. When Custom is provided, customListNameFormatValue is required.
     ///
     /// JSON `listNameFormat`.
@@ -21449,7 +23132,7 @@ pub struct ImportTemplate {
     /// The status of the import process.
     ///
     /// JSON `importStatus`.
-    pub import_status: Option<ImportStatus>,
+    pub import_status: Option<Box<ImportStatus>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -21486,12 +23169,12 @@ impl ImportTemplate {
     }
     /// Sets [`Self::contact_list_template`].
     pub fn set_contact_list_template(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list_template = Some(v);
+        self.contact_list_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_list_filter`].
     pub fn set_contact_list_filter(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list_filter = Some(v);
+        self.contact_list_filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::use_splitting_criteria`].
@@ -21501,7 +23184,7 @@ impl ImportTemplate {
     }
     /// Sets [`Self::splitting_information`].
     pub fn set_splitting_information(mut self, v: SplittingInformation) -> Self {
-        self.splitting_information = Some(v);
+        self.splitting_information = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list_name_format`].
@@ -21516,7 +23199,7 @@ impl ImportTemplate {
     }
     /// Sets [`Self::import_status`].
     pub fn set_import_status(mut self, v: ImportStatus) -> Self {
-        self.import_status = Some(v);
+        self.import_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -21528,28 +23211,39 @@ impl ImportTemplate {
 
 impl FromJson for ImportTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ImportTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "contactListTemplate" => r.read_into(&mut v.contact_list_template),
-                "contactListFilter" => r.read_into(&mut v.contact_list_filter),
-                "useSplittingCriteria" => r.read_into(&mut v.use_splitting_criteria),
-                "splittingInformation" => r.read_into(&mut v.splitting_information),
-                "listNameFormat" => r.read_into(&mut v.list_name_format),
-                "customListNameFormatValue" => r.read_into(&mut v.custom_list_name_format_value),
-                "importStatus" => r.read_into(&mut v.import_status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "contactListTemplate" => r.read_into(&mut self.contact_list_template),
+                "contactListFilter" => r.read_into(&mut self.contact_list_filter),
+                "useSplittingCriteria" => r.read_into(&mut self.use_splitting_criteria),
+                "splittingInformation" => r.read_into(&mut self.splitting_information),
+                "listNameFormat" => r.read_into(&mut self.list_name_format),
+                "customListNameFormatValue" => r.read_into(&mut self.custom_list_name_format_value),
+                "importStatus" => r.read_into(&mut self.import_status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21727,25 +23421,36 @@ impl ImportTemplateEntityListing {
 
 impl FromJson for ImportTemplateEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ImportTemplateEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21832,20 +23537,31 @@ impl LastAttemptByColumnConditionSettings {
 
 impl FromJson for LastAttemptByColumnConditionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LastAttemptByColumnConditionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "emailColumnName" => r.read_into(&mut v.email_column_name),
-                "smsColumnName" => r.read_into(&mut v.sms_column_name),
-                "whatsAppColumnName" => r.read_into(&mut v.whats_app_column_name),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "emailColumnName" => r.read_into(&mut self.email_column_name),
+                "smsColumnName" => r.read_into(&mut self.sms_column_name),
+                "whatsAppColumnName" => r.read_into(&mut self.whats_app_column_name),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -21958,18 +23674,29 @@ impl LastAttemptOverallConditionSettings {
 
 impl FromJson for LastAttemptOverallConditionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LastAttemptOverallConditionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22101,21 +23828,32 @@ impl LastResultByColumnConditionSettings {
 
 impl FromJson for LastResultByColumnConditionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LastResultByColumnConditionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "emailColumnName" => r.read_into(&mut v.email_column_name),
-                "emailWrapupCodes" => r.read_into(&mut v.email_wrapup_codes),
-                "smsColumnName" => r.read_into(&mut v.sms_column_name),
-                "smsWrapupCodes" => r.read_into(&mut v.sms_wrapup_codes),
-                "whatsAppColumnName" => r.read_into(&mut v.whats_app_column_name),
-                "whatsAppWrapupCodes" => r.read_into(&mut v.whats_app_wrapup_codes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "emailColumnName" => r.read_into(&mut self.email_column_name),
+                "emailWrapupCodes" => r.read_into(&mut self.email_wrapup_codes),
+                "smsColumnName" => r.read_into(&mut self.sms_column_name),
+                "smsWrapupCodes" => r.read_into(&mut self.sms_wrapup_codes),
+                "whatsAppColumnName" => r.read_into(&mut self.whats_app_column_name),
+                "whatsAppWrapupCodes" => r.read_into(&mut self.whats_app_wrapup_codes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22176,18 +23914,29 @@ impl LastResultOverallConditionSettings {
 
 impl FromJson for LastResultOverallConditionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LastResultOverallConditionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "emailWrapupCodes" => r.read_into(&mut v.email_wrapup_codes),
-                "smsWrapupCodes" => r.read_into(&mut v.sms_wrapup_codes),
-                "whatsAppWrapupCodes" => r.read_into(&mut v.whats_app_wrapup_codes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "emailWrapupCodes" => r.read_into(&mut self.email_wrapup_codes),
+                "smsWrapupCodes" => r.read_into(&mut self.sms_wrapup_codes),
+                "whatsAppWrapupCodes" => r.read_into(&mut self.whats_app_wrapup_codes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22229,16 +23978,27 @@ impl MarkContactUncontactableActionSettings {
 
 impl FromJson for MarkContactUncontactableActionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MarkContactUncontactableActionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22312,20 +24072,31 @@ impl MessageEvaluation {
 
 impl FromJson for MessageEvaluation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageEvaluation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactColumn" => r.read_into(&mut v.contact_column),
-                "contactAddress" => r.read_into(&mut v.contact_address),
-                "messageType" => r.read_into(&mut v.message_type),
-                "wrapupCodeId" => r.read_into(&mut v.wrapup_code_id),
-                "timestamp" => r.read_into(&mut v.timestamp),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactColumn" => r.read_into(&mut self.contact_column),
+                "contactAddress" => r.read_into(&mut self.contact_address),
+                "messageType" => r.read_into(&mut self.message_type),
+                "wrapupCodeId" => r.read_into(&mut self.wrapup_code_id),
+                "timestamp" => r.read_into(&mut self.timestamp),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22421,7 +24192,7 @@ pub struct MessagingCampaign {
     /// The division this entity belongs to.
     ///
     /// JSON `division`.
-    pub division: Option<DomainEntityRef>,
+    pub division: Option<Box<DomainEntityRef>>,
     /// The current status of the messaging campaign. A messaging campaign may be turned 'on' or 'off'.
     ///
     /// JSON `campaignStatus`.
@@ -22429,13 +24200,13 @@ pub struct MessagingCampaign {
     /// The callable time set for this messaging campaign.
     ///
     /// JSON `callableTimeSet`.
-    pub callable_time_set: Option<DomainEntityRef>,
+    pub callable_time_set: Option<Box<DomainEntityRef>>,
     /// The contact list that this messaging campaign will send messages for.
     ///
     /// Required.
     ///
     /// JSON `contactList`.
-    pub contact_list: Option<DomainEntityRef>,
+    pub contact_list: Option<Box<DomainEntityRef>>,
     /// The dnc lists to check before sending a message for this messaging campaign.
     ///
     /// JSON `dncLists`.
@@ -22469,19 +24240,19 @@ pub struct MessagingCampaign {
     /// Indicates (when true) that the campaign supports dynamic queueing of the contact list at the time of a request for contacts.
     ///
     /// JSON `dynamicContactQueueingSettings`.
-    pub dynamic_contact_queueing_settings: Option<DynamicContactQueueingSettings>,
+    pub dynamic_contact_queueing_settings: Option<Box<DynamicContactQueueingSettings>>,
     /// Configuration for this messaging campaign to send Email messages.
     ///
     /// JSON `emailConfig`.
-    pub email_config: Option<EmailConfig>,
+    pub email_config: Option<Box<EmailConfig>>,
     /// Configuration for this messaging campaign to send SMS messages.
     ///
     /// JSON `smsConfig`.
-    pub sms_config: Option<SmsConfig>,
+    pub sms_config: Option<Box<SmsConfig>>,
     /// Configuration for this messaging campaign to send WhatsApp messages.
     ///
     /// JSON `whatsAppConfig`.
-    pub whats_app_config: Option<WhatsAppConfig>,
+    pub whats_app_config: Option<Box<WhatsAppConfig>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -22518,7 +24289,7 @@ impl MessagingCampaign {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DomainEntityRef) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::campaign_status`].
@@ -22528,12 +24299,12 @@ impl MessagingCampaign {
     }
     /// Sets [`Self::callable_time_set`].
     pub fn set_callable_time_set(mut self, v: DomainEntityRef) -> Self {
-        self.callable_time_set = Some(v);
+        self.callable_time_set = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_list`].
     pub fn set_contact_list(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list = Some(v);
+        self.contact_list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dnc_lists`].
@@ -22573,22 +24344,22 @@ impl MessagingCampaign {
     }
     /// Sets [`Self::dynamic_contact_queueing_settings`].
     pub fn set_dynamic_contact_queueing_settings(mut self, v: DynamicContactQueueingSettings) -> Self {
-        self.dynamic_contact_queueing_settings = Some(v);
+        self.dynamic_contact_queueing_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_config`].
     pub fn set_email_config(mut self, v: EmailConfig) -> Self {
-        self.email_config = Some(v);
+        self.email_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sms_config`].
     pub fn set_sms_config(mut self, v: SmsConfig) -> Self {
-        self.sms_config = Some(v);
+        self.sms_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whats_app_config`].
     pub fn set_whats_app_config(mut self, v: WhatsAppConfig) -> Self {
-        self.whats_app_config = Some(v);
+        self.whats_app_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -22600,36 +24371,47 @@ impl MessagingCampaign {
 
 impl FromJson for MessagingCampaign {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingCampaign {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "division" => r.read_into(&mut v.division),
-                "campaignStatus" => r.read_into(&mut v.campaign_status),
-                "callableTimeSet" => r.read_into(&mut v.callable_time_set),
-                "contactList" => r.read_into(&mut v.contact_list),
-                "dncLists" => r.read_into(&mut v.dnc_lists),
-                "alwaysRunning" => r.read_into(&mut v.always_running),
-                "contactSorts" => r.read_into(&mut v.contact_sorts),
-                "messagesPerMinute" => r.read_into(&mut v.messages_per_minute),
-                "ruleSets" => r.read_into(&mut v.rule_sets),
-                "contactListFilters" => r.read_into(&mut v.contact_list_filters),
-                "errors" => r.read_into(&mut v.errors),
-                "dynamicContactQueueingSettings" => r.read_into(&mut v.dynamic_contact_queueing_settings),
-                "emailConfig" => r.read_into(&mut v.email_config),
-                "smsConfig" => r.read_into(&mut v.sms_config),
-                "whatsAppConfig" => r.read_into(&mut v.whats_app_config),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "division" => r.read_into(&mut self.division),
+                "campaignStatus" => r.read_into(&mut self.campaign_status),
+                "callableTimeSet" => r.read_into(&mut self.callable_time_set),
+                "contactList" => r.read_into(&mut self.contact_list),
+                "dncLists" => r.read_into(&mut self.dnc_lists),
+                "alwaysRunning" => r.read_into(&mut self.always_running),
+                "contactSorts" => r.read_into(&mut self.contact_sorts),
+                "messagesPerMinute" => r.read_into(&mut self.messages_per_minute),
+                "ruleSets" => r.read_into(&mut self.rule_sets),
+                "contactListFilters" => r.read_into(&mut self.contact_list_filters),
+                "errors" => r.read_into(&mut self.errors),
+                "dynamicContactQueueingSettings" => r.read_into(&mut self.dynamic_contact_queueing_settings),
+                "emailConfig" => r.read_into(&mut self.email_config),
+                "smsConfig" => r.read_into(&mut self.sms_config),
+                "whatsAppConfig" => r.read_into(&mut self.whats_app_config),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22763,17 +24545,28 @@ impl MessagingCampaignDiagnostics {
 
 impl FromJson for MessagingCampaignDiagnostics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingCampaignDiagnostics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeZoneRescheduledContactsCount" => r.read_into(&mut v.time_zone_rescheduled_contacts_count),
-                "filteredOutContactsCount" => r.read_into(&mut v.filtered_out_contacts_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeZoneRescheduledContactsCount" => r.read_into(&mut self.time_zone_rescheduled_contacts_count),
+                "filteredOutContactsCount" => r.read_into(&mut self.filtered_out_contacts_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22803,7 +24596,7 @@ pub struct MessagingCampaignDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -22825,7 +24618,7 @@ impl MessagingCampaignDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -22837,19 +24630,30 @@ impl MessagingCampaignDivisionView {
 
 impl FromJson for MessagingCampaignDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingCampaignDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -22951,25 +24755,36 @@ impl MessagingCampaignDivisionViewEntityListing {
 
 impl FromJson for MessagingCampaignDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingCampaignDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23077,25 +24892,36 @@ impl MessagingCampaignEntityListing {
 
 impl FromJson for MessagingCampaignEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingCampaignEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23161,7 +24987,7 @@ pub struct MessagingCampaignSchedule {
     /// Required.
     ///
     /// JSON `messagingCampaign`.
-    pub messaging_campaign: Option<DivisionedDomainEntityRef>,
+    pub messaging_campaign: Option<Box<DivisionedDomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -23213,7 +25039,7 @@ impl MessagingCampaignSchedule {
     }
     /// Sets [`Self::messaging_campaign`].
     pub fn set_messaging_campaign(mut self, v: DivisionedDomainEntityRef) -> Self {
-        self.messaging_campaign = Some(v);
+        self.messaging_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -23225,25 +25051,36 @@ impl MessagingCampaignSchedule {
 
 impl FromJson for MessagingCampaignSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingCampaignSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "intervals" => r.read_into(&mut v.intervals),
-                "recurrences" => r.read_into(&mut v.recurrences),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "messagingCampaign" => r.read_into(&mut v.messaging_campaign),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "intervals" => r.read_into(&mut self.intervals),
+                "recurrences" => r.read_into(&mut self.recurrences),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "messagingCampaign" => r.read_into(&mut self.messaging_campaign),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23351,25 +25188,36 @@ impl MessagingCampaignScheduleEntityListing {
 
 impl FromJson for MessagingCampaignScheduleEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingCampaignScheduleEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23401,11 +25249,11 @@ pub struct NextOccurrenceDetails {
     /// The details for the next start occurrence for the recurrence.
     ///
     /// JSON `startOccurrenceDetails`.
-    pub start_occurrence_details: Option<OccurrenceDetails>,
+    pub start_occurrence_details: Option<Box<OccurrenceDetails>>,
     /// The details for the next end occurrence for the recurrence.
     ///
     /// JSON `endOccurrenceDetails`.
-    pub end_occurrence_details: Option<OccurrenceDetails>,
+    pub end_occurrence_details: Option<Box<OccurrenceDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -23413,29 +25261,40 @@ pub struct NextOccurrenceDetails {
 impl NextOccurrenceDetails {
     /// Sets [`Self::start_occurrence_details`].
     pub fn set_start_occurrence_details(mut self, v: OccurrenceDetails) -> Self {
-        self.start_occurrence_details = Some(v);
+        self.start_occurrence_details = Some(Box::new(v));
         self
     }
     /// Sets [`Self::end_occurrence_details`].
     pub fn set_end_occurrence_details(mut self, v: OccurrenceDetails) -> Self {
-        self.end_occurrence_details = Some(v);
+        self.end_occurrence_details = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NextOccurrenceDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NextOccurrenceDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startOccurrenceDetails" => r.read_into(&mut v.start_occurrence_details),
-                "endOccurrenceDetails" => r.read_into(&mut v.end_occurrence_details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startOccurrenceDetails" => r.read_into(&mut self.start_occurrence_details),
+                "endOccurrenceDetails" => r.read_into(&mut self.end_occurrence_details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23483,17 +25342,28 @@ impl OccurrenceDetails {
 
 impl FromJson for OccurrenceDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OccurrenceDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateOfNextOccurrence" => r.read_into(&mut v.date_of_next_occurrence),
-                "numberOfOccurrences" => r.read_into(&mut v.number_of_occurrences),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateOfNextOccurrence" => r.read_into(&mut self.date_of_next_occurrence),
+                "numberOfOccurrences" => r.read_into(&mut self.number_of_occurrences),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23559,7 +25429,7 @@ pub struct OutboundSettings {
     /// The settings for automatic time zone mapping. Note that changing these settings will change them for both voice and messaging campaigns.
     ///
     /// JSON `automaticTimeZoneMapping`.
-    pub automatic_time_zone_mapping: Option<AutomaticTimeZoneMappingSettings>,
+    pub automatic_time_zone_mapping: Option<Box<AutomaticTimeZoneMappingSettings>>,
     /// Whether or not to reschedule time-zone blocked contacts
     ///
     /// JSON `rescheduleTimeZoneSkippedContacts`.
@@ -23642,7 +25512,7 @@ impl OutboundSettings {
     }
     /// Sets [`Self::automatic_time_zone_mapping`].
     pub fn set_automatic_time_zone_mapping(mut self, v: AutomaticTimeZoneMappingSettings) -> Self {
-        self.automatic_time_zone_mapping = Some(v);
+        self.automatic_time_zone_mapping = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reschedule_time_zone_skipped_contacts`].
@@ -23674,32 +25544,43 @@ impl OutboundSettings {
 
 impl FromJson for OutboundSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "maxCallsPerAgent" => r.read_into(&mut v.max_calls_per_agent),
-                "maxCallsPerAgentDecimal" => r.read_into(&mut v.max_calls_per_agent_decimal),
-                "maxConfigurableCallsPerAgent" => r.read_into(&mut v.max_configurable_calls_per_agent),
-                "maxLineUtilization" => r.read_into(&mut v.max_line_utilization),
-                "abandonSeconds" => r.read_into(&mut v.abandon_seconds),
-                "complianceAbandonRateDenominator" => r.read_into(&mut v.compliance_abandon_rate_denominator),
-                "automaticTimeZoneMapping" => r.read_into(&mut v.automatic_time_zone_mapping),
-                "rescheduleTimeZoneSkippedContacts" => r.read_into(&mut v.reschedule_time_zone_skipped_contacts),
-                "contactListDefaultRetentionType" => r.read_into(&mut v.contact_list_default_retention_type),
-                "contactListDefaultRetentionDays" => r.read_into(&mut v.contact_list_default_retention_days),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "maxCallsPerAgent" => r.read_into(&mut self.max_calls_per_agent),
+                "maxCallsPerAgentDecimal" => r.read_into(&mut self.max_calls_per_agent_decimal),
+                "maxConfigurableCallsPerAgent" => r.read_into(&mut self.max_configurable_calls_per_agent),
+                "maxLineUtilization" => r.read_into(&mut self.max_line_utilization),
+                "abandonSeconds" => r.read_into(&mut self.abandon_seconds),
+                "complianceAbandonRateDenominator" => r.read_into(&mut self.compliance_abandon_rate_denominator),
+                "automaticTimeZoneMapping" => r.read_into(&mut self.automatic_time_zone_mapping),
+                "rescheduleTimeZoneSkippedContacts" => r.read_into(&mut self.reschedule_time_zone_skipped_contacts),
+                "contactListDefaultRetentionType" => r.read_into(&mut self.contact_list_default_retention_type),
+                "contactListDefaultRetentionDays" => r.read_into(&mut self.contact_list_default_retention_days),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -23877,20 +25758,31 @@ impl PagedSkillCombinationListing {
 
 impl FromJson for PagedSkillCombinationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PagedSkillCombinationListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24021,7 +25913,7 @@ pub struct ParticipantBasic {
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// List of roles this participant's media has had on the conversation, ie monitor, coach, etc.
     ///
     /// JSON `mediaRoles`.
@@ -24029,7 +25921,7 @@ pub struct ParticipantBasic {
     /// Information on how a communication should be routed to an agent.
     ///
     /// JSON `conversationRoutingData`.
-    pub conversation_routing_data: Option<ConversationRoutingData>,
+    pub conversation_routing_data: Option<Box<ConversationRoutingData>>,
     /// Specifies how long the agent has to answer an interaction before being marked as not responding.
     ///
     /// JSON `alertingTimeoutMs`.
@@ -24227,7 +26119,7 @@ impl ParticipantBasic {
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_roles`].
@@ -24237,7 +26129,7 @@ impl ParticipantBasic {
     }
     /// Sets [`Self::conversation_routing_data`].
     pub fn set_conversation_routing_data(mut self, v: ConversationRoutingData) -> Self {
-        self.conversation_routing_data = Some(v);
+        self.conversation_routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::alerting_timeout_ms`].
@@ -24349,65 +26241,76 @@ impl ParticipantBasic {
 
 impl FromJson for ParticipantBasic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ParticipantBasic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "name" => r.read_into(&mut v.name),
-                "userUri" => r.read_into(&mut v.user_uri),
-                "userId" => r.read_into(&mut v.user_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
-                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "groupId" => r.read_into(&mut v.group_id),
-                "teamId" => r.read_into(&mut v.team_id),
-                "queueName" => r.read_into(&mut v.queue_name),
-                "purpose" => r.read_into(&mut v.purpose),
-                "participantType" => r.read_into(&mut v.participant_type),
-                "consultParticipantId" => r.read_into(&mut v.consult_participant_id),
-                "address" => r.read_into(&mut v.address),
-                "ani" => r.read_into(&mut v.ani),
-                "aniName" => r.read_into(&mut v.ani_name),
-                "dnis" => r.read_into(&mut v.dnis),
-                "locale" => r.read_into(&mut v.locale),
-                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "mediaRoles" => r.read_into(&mut v.media_roles),
-                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
-                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
-                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
-                "coachedParticipantId" => r.read_into(&mut v.coached_participant_id),
-                "attributes" => r.read_into(&mut v.attributes),
-                "calls" => r.read_into(&mut v.calls),
-                "callbacks" => r.read_into(&mut v.callbacks),
-                "chats" => r.read_into(&mut v.chats),
-                "cobrowsesessions" => r.read_into(&mut v.cobrowsesessions),
-                "emails" => r.read_into(&mut v.emails),
-                "messages" => r.read_into(&mut v.messages),
-                "internalMessages" => r.read_into(&mut v.internal_messages),
-                "screenMonitorings" => r.read_into(&mut v.screen_monitorings),
-                "screenshares" => r.read_into(&mut v.screenshares),
-                "socialExpressions" => r.read_into(&mut v.social_expressions),
-                "videos" => r.read_into(&mut v.videos),
-                "evaluations" => r.read_into(&mut v.evaluations),
-                "screenRecordingState" => r.read_into(&mut v.screen_recording_state),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "startAcwTime" => r.read_into(&mut v.start_acw_time),
-                "endAcwTime" => r.read_into(&mut v.end_acw_time),
-                "bargedParticipantId" => r.read_into(&mut v.barged_participant_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "name" => r.read_into(&mut self.name),
+                "userUri" => r.read_into(&mut self.user_uri),
+                "userId" => r.read_into(&mut self.user_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalContactInitialDivisionId" => r.read_into(&mut self.external_contact_initial_division_id),
+                "externalOrganizationId" => r.read_into(&mut self.external_organization_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "groupId" => r.read_into(&mut self.group_id),
+                "teamId" => r.read_into(&mut self.team_id),
+                "queueName" => r.read_into(&mut self.queue_name),
+                "purpose" => r.read_into(&mut self.purpose),
+                "participantType" => r.read_into(&mut self.participant_type),
+                "consultParticipantId" => r.read_into(&mut self.consult_participant_id),
+                "address" => r.read_into(&mut self.address),
+                "ani" => r.read_into(&mut self.ani),
+                "aniName" => r.read_into(&mut self.ani_name),
+                "dnis" => r.read_into(&mut self.dnis),
+                "locale" => r.read_into(&mut self.locale),
+                "wrapupRequired" => r.read_into(&mut self.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "wrapupTimeoutMs" => r.read_into(&mut self.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "mediaRoles" => r.read_into(&mut self.media_roles),
+                "conversationRoutingData" => r.read_into(&mut self.conversation_routing_data),
+                "alertingTimeoutMs" => r.read_into(&mut self.alerting_timeout_ms),
+                "monitoredParticipantId" => r.read_into(&mut self.monitored_participant_id),
+                "coachedParticipantId" => r.read_into(&mut self.coached_participant_id),
+                "attributes" => r.read_into(&mut self.attributes),
+                "calls" => r.read_into(&mut self.calls),
+                "callbacks" => r.read_into(&mut self.callbacks),
+                "chats" => r.read_into(&mut self.chats),
+                "cobrowsesessions" => r.read_into(&mut self.cobrowsesessions),
+                "emails" => r.read_into(&mut self.emails),
+                "messages" => r.read_into(&mut self.messages),
+                "internalMessages" => r.read_into(&mut self.internal_messages),
+                "screenMonitorings" => r.read_into(&mut self.screen_monitorings),
+                "screenshares" => r.read_into(&mut self.screenshares),
+                "socialExpressions" => r.read_into(&mut self.social_expressions),
+                "videos" => r.read_into(&mut self.videos),
+                "evaluations" => r.read_into(&mut self.evaluations),
+                "screenRecordingState" => r.read_into(&mut self.screen_recording_state),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "startAcwTime" => r.read_into(&mut self.start_acw_time),
+                "endAcwTime" => r.read_into(&mut self.end_acw_time),
+                "bargedParticipantId" => r.read_into(&mut self.barged_participant_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24681,18 +26584,29 @@ impl Pattern {
 
 impl FromJson for Pattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Pattern {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "interval" => r.read_into(&mut v.interval),
-                "daysOfWeek" => r.read_into(&mut v.days_of_week),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "interval" => r.read_into(&mut self.interval),
+                "daysOfWeek" => r.read_into(&mut self.days_of_week),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24779,16 +26693,27 @@ impl PhoneNumberStatus {
 
 impl FromJson for PhoneNumberStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneNumberStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callable" => r.read_into(&mut v.callable),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callable" => r.read_into(&mut self.callable),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24853,19 +26778,30 @@ impl PreprocessingRule {
 
 impl FromJson for PreprocessingRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PreprocessingRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "find" => r.read_into(&mut v.find),
-                "replaceWith" => r.read_into(&mut v.replace_with),
-                "global" => r.read_into(&mut v.global),
-                "ignoreCase" => r.read_into(&mut v.ignore_case),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "find" => r.read_into(&mut self.find),
+                "replaceWith" => r.read_into(&mut self.replace_with),
+                "global" => r.read_into(&mut self.global),
+                "ignoreCase" => r.read_into(&mut self.ignore_case),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -24891,7 +26827,7 @@ pub struct QueueUtilizationDiagnostic {
     /// Identifier of the queue
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The number of users joined to the queue
     ///
     /// JSON `usersInQueue`.
@@ -24931,7 +26867,7 @@ pub struct QueueUtilizationDiagnostic {
 impl QueueUtilizationDiagnostic {
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::users_in_queue`].
@@ -24978,24 +26914,35 @@ impl QueueUtilizationDiagnostic {
 
 impl FromJson for QueueUtilizationDiagnostic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueUtilizationDiagnostic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queue" => r.read_into(&mut v.queue),
-                "usersInQueue" => r.read_into(&mut v.users_in_queue),
-                "activeUsersInQueue" => r.read_into(&mut v.active_users_in_queue),
-                "usersOnQueue" => r.read_into(&mut v.users_on_queue),
-                "usersNotUtilized" => r.read_into(&mut v.users_not_utilized),
-                "usersOnQueueWithStation" => r.read_into(&mut v.users_on_queue_with_station),
-                "usersOnACampaignCall" => r.read_into(&mut v.users_on_a_campaign_call),
-                "usersOnDifferentEdgeGroup" => r.read_into(&mut v.users_on_different_edge_group),
-                "usersOnANonCampaignCall" => r.read_into(&mut v.users_on_a_non_campaign_call),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queue" => r.read_into(&mut self.queue),
+                "usersInQueue" => r.read_into(&mut self.users_in_queue),
+                "activeUsersInQueue" => r.read_into(&mut self.active_users_in_queue),
+                "usersOnQueue" => r.read_into(&mut self.users_on_queue),
+                "usersNotUtilized" => r.read_into(&mut self.users_not_utilized),
+                "usersOnQueueWithStation" => r.read_into(&mut self.users_on_queue_with_station),
+                "usersOnACampaignCall" => r.read_into(&mut self.users_on_a_campaign_call),
+                "usersOnDifferentEdgeGroup" => r.read_into(&mut self.users_on_different_edge_group),
+                "usersOnANonCampaignCall" => r.read_into(&mut self.users_on_a_non_campaign_call),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25061,18 +27008,29 @@ impl Range {
 
 impl FromJson for Range {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Range {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "end" => r.read_into(&mut v.end),
-                "numberOfOccurrences" => r.read_into(&mut v.number_of_occurrences),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "end" => r.read_into(&mut self.end),
+                "numberOfOccurrences" => r.read_into(&mut self.number_of_occurrences),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25183,18 +27141,29 @@ impl Reaction {
 
 impl FromJson for Reaction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Reaction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "data" => r.read_into(&mut v.data),
-                "name" => r.read_into(&mut v.name),
-                "reactionType" => r.read_into(&mut v.reaction_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "data" => r.read_into(&mut self.data),
+                "name" => r.read_into(&mut self.name),
+                "reactionType" => r.read_into(&mut self.reaction_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25294,17 +27263,28 @@ impl RecallEntry {
 
 impl FromJson for RecallEntry {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecallEntry {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "nbrAttempts" => r.read_into(&mut v.nbr_attempts),
-                "minutesBetweenAttempts" => r.read_into(&mut v.minutes_between_attempts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "nbrAttempts" => r.read_into(&mut self.nbr_attempts),
+                "minutesBetweenAttempts" => r.read_into(&mut self.minutes_between_attempts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25348,13 +27328,13 @@ pub struct Reoccurrence {
     /// Required.
     ///
     /// JSON `pattern`.
-    pub pattern: Option<Pattern>,
+    pub pattern: Option<Box<Pattern>>,
     /// The schedule range e.g.: EndDate/NoEnd/Numbered
     ///
     /// Required.
     ///
     /// JSON `range`.
-    pub range: Option<Range>,
+    pub range: Option<Box<Range>>,
     /// Modifications to the original recurrence schedule (Exclusions/Inclusions)
     ///
     /// JSON `alterations`.
@@ -25362,7 +27342,7 @@ pub struct Reoccurrence {
     /// The next occurrence details for the next start and end occurrences for the recurrence
     ///
     /// JSON `nextOccurrenceDetails`.
-    pub next_occurrence_details: Option<NextOccurrenceDetails>,
+    pub next_occurrence_details: Option<Box<NextOccurrenceDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -25390,12 +27370,12 @@ impl Reoccurrence {
     }
     /// Sets [`Self::pattern`].
     pub fn set_pattern(mut self, v: Pattern) -> Self {
-        self.pattern = Some(v);
+        self.pattern = Some(Box::new(v));
         self
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: Range) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
     /// Sets [`Self::alterations`].
@@ -25405,30 +27385,41 @@ impl Reoccurrence {
     }
     /// Sets [`Self::next_occurrence_details`].
     pub fn set_next_occurrence_details(mut self, v: NextOccurrenceDetails) -> Self {
-        self.next_occurrence_details = Some(v);
+        self.next_occurrence_details = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Reoccurrence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Reoccurrence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "start" => r.read_into(&mut v.start),
-                "end" => r.read_into(&mut v.end),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "pattern" => r.read_into(&mut v.pattern),
-                "range" => r.read_into(&mut v.range),
-                "alterations" => r.read_into(&mut v.alterations),
-                "nextOccurrenceDetails" => r.read_into(&mut v.next_occurrence_details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "start" => r.read_into(&mut self.start),
+                "end" => r.read_into(&mut self.end),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "pattern" => r.read_into(&mut self.pattern),
+                "range" => r.read_into(&mut self.range),
+                "alterations" => r.read_into(&mut self.alterations),
+                "nextOccurrenceDetails" => r.read_into(&mut self.next_occurrence_details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25460,13 +27451,13 @@ pub struct ReplyToEmailAddress {
     /// Required.
     ///
     /// JSON `domain`.
-    pub domain: Option<DomainEntityRef>,
+    pub domain: Option<Box<DomainEntityRef>>,
     /// The InboundRoute used for the email address.
     ///
     /// Required.
     ///
     /// JSON `route`.
-    pub route: Option<DomainEntityRef>,
+    pub route: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -25474,29 +27465,40 @@ pub struct ReplyToEmailAddress {
 impl ReplyToEmailAddress {
     /// Sets [`Self::domain`].
     pub fn set_domain(mut self, v: DomainEntityRef) -> Self {
-        self.domain = Some(v);
+        self.domain = Some(Box::new(v));
         self
     }
     /// Sets [`Self::route`].
     pub fn set_route(mut self, v: DomainEntityRef) -> Self {
-        self.route = Some(v);
+        self.route = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ReplyToEmailAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReplyToEmailAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "domain" => r.read_into(&mut v.domain),
-                "route" => r.read_into(&mut v.route),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "domain" => r.read_into(&mut self.domain),
+                "route" => r.read_into(&mut self.route),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25620,25 +27622,36 @@ impl ResponseSet {
 
 impl FromJson for ResponseSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "responses" => r.read_into(&mut v.responses),
-                "beepDetectionEnabled" => r.read_into(&mut v.beep_detection_enabled),
-                "amdSpeechDistinguishEnabled" => r.read_into(&mut v.amd_speech_distinguish_enabled),
-                "liveSpeakerDetectionMode" => r.read_into(&mut v.live_speaker_detection_mode),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "responses" => r.read_into(&mut self.responses),
+                "beepDetectionEnabled" => r.read_into(&mut self.beep_detection_enabled),
+                "amdSpeechDistinguishEnabled" => r.read_into(&mut self.amd_speech_distinguish_enabled),
+                "liveSpeakerDetectionMode" => r.read_into(&mut self.live_speaker_detection_mode),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25801,25 +27814,36 @@ impl ResponseSetEntityListing {
 
 impl FromJson for ResponseSetEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResponseSetEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25873,11 +27897,11 @@ pub struct RuleSet {
     /// A ContactList to provide user-interface suggestions for contact columns on relevant conditions and actions.
     ///
     /// JSON `contactList`.
-    pub contact_list: Option<DomainEntityRef>,
+    pub contact_list: Option<Box<DomainEntityRef>>,
     /// A Queue to provide user-interface suggestions for wrap-up codes on relevant conditions and actions.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The list of rules.
     ///
     /// Required.
@@ -25920,12 +27944,12 @@ impl RuleSet {
     }
     /// Sets [`Self::contact_list`].
     pub fn set_contact_list(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list = Some(v);
+        self.contact_list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rules`].
@@ -25942,24 +27966,35 @@ impl RuleSet {
 
 impl FromJson for RuleSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RuleSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "contactList" => r.read_into(&mut v.contact_list),
-                "queue" => r.read_into(&mut v.queue),
-                "rules" => r.read_into(&mut v.rules),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "contactList" => r.read_into(&mut self.contact_list),
+                "queue" => r.read_into(&mut self.queue),
+                "rules" => r.read_into(&mut self.rules),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -25990,7 +28025,7 @@ pub struct RuleSetDiagnostic {
     /// A campaign rule set
     ///
     /// JSON `ruleSet`.
-    pub rule_set: Option<DomainEntityRef>,
+    pub rule_set: Option<Box<DomainEntityRef>>,
     /// Diagnostic warnings for the rule set
     ///
     /// JSON `warnings`.
@@ -26002,7 +28037,7 @@ pub struct RuleSetDiagnostic {
 impl RuleSetDiagnostic {
     /// Sets [`Self::rule_set`].
     pub fn set_rule_set(mut self, v: DomainEntityRef) -> Self {
-        self.rule_set = Some(v);
+        self.rule_set = Some(Box::new(v));
         self
     }
     /// Sets [`Self::warnings`].
@@ -26014,17 +28049,28 @@ impl RuleSetDiagnostic {
 
 impl FromJson for RuleSetDiagnostic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RuleSetDiagnostic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ruleSet" => r.read_into(&mut v.rule_set),
-                "warnings" => r.read_into(&mut v.warnings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ruleSet" => r.read_into(&mut self.rule_set),
+                "warnings" => r.read_into(&mut self.warnings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26124,25 +28170,36 @@ impl RuleSetEntityListing {
 
 impl FromJson for RuleSetEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RuleSetEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26202,17 +28259,28 @@ impl ScheduleInterval {
 
 impl FromJson for ScheduleInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScheduleInterval {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "start" => r.read_into(&mut v.start),
-                "end" => r.read_into(&mut v.end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "start" => r.read_into(&mut self.start),
+                "end" => r.read_into(&mut self.end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26270,7 +28338,7 @@ pub struct SequenceSchedule {
     /// Required.
     ///
     /// JSON `sequence`.
-    pub sequence: Option<DomainEntityRef>,
+    pub sequence: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -26322,7 +28390,7 @@ impl SequenceSchedule {
     }
     /// Sets [`Self::sequence`].
     pub fn set_sequence(mut self, v: DomainEntityRef) -> Self {
-        self.sequence = Some(v);
+        self.sequence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -26334,25 +28402,36 @@ impl SequenceSchedule {
 
 impl FromJson for SequenceSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SequenceSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "intervals" => r.read_into(&mut v.intervals),
-                "recurrences" => r.read_into(&mut v.recurrences),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "sequence" => r.read_into(&mut v.sequence),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "intervals" => r.read_into(&mut self.intervals),
+                "recurrences" => r.read_into(&mut self.recurrences),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "sequence" => r.read_into(&mut self.sequence),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26423,18 +28502,29 @@ impl SetContentTemplateActionSettings {
 
 impl FromJson for SetContentTemplateActionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SetContentTemplateActionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "smsContentTemplateId" => r.read_into(&mut v.sms_content_template_id),
-                "emailContentTemplateId" => r.read_into(&mut v.email_content_template_id),
-                "whatsAppContentTemplateId" => r.read_into(&mut v.whats_app_content_template_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "smsContentTemplateId" => r.read_into(&mut self.sms_content_template_id),
+                "emailContentTemplateId" => r.read_into(&mut self.email_content_template_id),
+                "whatsAppContentTemplateId" => r.read_into(&mut self.whats_app_content_template_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26476,16 +28566,27 @@ impl SetSmsPhoneNumberActionSettings {
 
 impl FromJson for SetSmsPhoneNumberActionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SetSmsPhoneNumberActionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "senderSmsPhoneNumber" => r.read_into(&mut v.sender_sms_phone_number),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "senderSmsPhoneNumber" => r.read_into(&mut self.sender_sms_phone_number),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26525,16 +28626,27 @@ impl SetWhatsAppIntegrationActionSettings {
 
 impl FromJson for SetWhatsAppIntegrationActionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SetWhatsAppIntegrationActionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "whatsAppIntegrationId" => r.read_into(&mut v.whats_app_integration_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "whatsAppIntegrationId" => r.read_into(&mut self.whats_app_integration_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26590,18 +28702,29 @@ impl SkillCombinationInfo {
 
 impl FromJson for SkillCombinationInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillCombinationInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "skillCombination" => r.read_into(&mut v.skill_combination),
-                "totalCount" => r.read_into(&mut v.total_count),
-                "remainingCount" => r.read_into(&mut v.remaining_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "skillCombination" => r.read_into(&mut self.skill_combination),
+                "totalCount" => r.read_into(&mut self.total_count),
+                "remainingCount" => r.read_into(&mut self.remaining_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26640,11 +28763,11 @@ pub struct SmsConfig {
     /// Required.
     ///
     /// JSON `senderSmsPhoneNumber`.
-    pub sender_sms_phone_number: Option<SmsPhoneNumberRef>,
+    pub sender_sms_phone_number: Option<Box<SmsPhoneNumberRef>>,
     /// The content template used to formulate the message to send to the contact.
     ///
     /// JSON `contentTemplate`.
-    pub content_template: Option<DomainEntityRef>,
+    pub content_template: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -26662,31 +28785,42 @@ impl SmsConfig {
     }
     /// Sets [`Self::sender_sms_phone_number`].
     pub fn set_sender_sms_phone_number(mut self, v: SmsPhoneNumberRef) -> Self {
-        self.sender_sms_phone_number = Some(v);
+        self.sender_sms_phone_number = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content_template`].
     pub fn set_content_template(mut self, v: DomainEntityRef) -> Self {
-        self.content_template = Some(v);
+        self.content_template = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SmsConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "messageColumn" => r.read_into(&mut v.message_column),
-                "phoneColumn" => r.read_into(&mut v.phone_column),
-                "senderSmsPhoneNumber" => r.read_into(&mut v.sender_sms_phone_number),
-                "contentTemplate" => r.read_into(&mut v.content_template),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "messageColumn" => r.read_into(&mut self.message_column),
+                "phoneColumn" => r.read_into(&mut self.phone_column),
+                "senderSmsPhoneNumber" => r.read_into(&mut self.sender_sms_phone_number),
+                "contentTemplate" => r.read_into(&mut self.content_template),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26736,17 +28870,28 @@ impl SmsPhoneNumberRef {
 
 impl FromJson for SmsPhoneNumberRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SmsPhoneNumberRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26812,19 +28957,30 @@ impl SplittingInformation {
 
 impl FromJson for SplittingInformation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SplittingInformation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "criteria" => r.read_into(&mut v.criteria),
-                "criteriaValue" => r.read_into(&mut v.criteria_value),
-                "createRemainderContactList" => r.read_into(&mut v.create_remainder_contact_list),
-                "useWaterfallRule" => r.read_into(&mut v.use_waterfall_rule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "criteria" => r.read_into(&mut self.criteria),
+                "criteriaValue" => r.read_into(&mut self.criteria_value),
+                "createRemainderContactList" => r.read_into(&mut self.create_remainder_contact_list),
+                "useWaterfallRule" => r.read_into(&mut self.use_waterfall_rule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -26925,7 +29081,7 @@ pub struct TimeAndDateSubCondition {
     /// A range of values for BETWEEN and IN operators. Format follows the same rules as 'thresholdValue'.
     ///
     /// JSON `range`.
-    pub range: Option<TimeAndDateSubConditionRange>,
+    pub range: Option<Box<TimeAndDateSubConditionRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -26958,28 +29114,39 @@ impl TimeAndDateSubCondition {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: TimeAndDateSubConditionRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TimeAndDateSubCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TimeAndDateSubCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "operator" => r.read_into(&mut v.operator),
-                "inverted" => r.read_into(&mut v.inverted),
-                "includeYear" => r.read_into(&mut v.include_year),
-                "thresholdValue" => r.read_into(&mut v.threshold_value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "operator" => r.read_into(&mut self.operator),
+                "inverted" => r.read_into(&mut self.inverted),
+                "includeYear" => r.read_into(&mut self.include_year),
+                "thresholdValue" => r.read_into(&mut self.threshold_value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27182,18 +29349,29 @@ impl TimeAndDateSubConditionRange {
 
 impl FromJson for TimeAndDateSubConditionRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TimeAndDateSubConditionRange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                "inSet" => r.read_into(&mut v.in_set),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                "inSet" => r.read_into(&mut self.in_set),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27218,7 +29396,7 @@ pub struct TimeZoneMappingPreview {
     /// The associated ContactList
     ///
     /// JSON `contactList`.
-    pub contact_list: Option<DomainEntityRef>,
+    pub contact_list: Option<Box<DomainEntityRef>>,
     /// The number of contacts per time zone that mapped to only that time zone
     ///
     /// JSON `contactsPerTimeZone`.
@@ -27258,7 +29436,7 @@ pub struct TimeZoneMappingPreview {
 impl TimeZoneMappingPreview {
     /// Sets [`Self::contact_list`].
     pub fn set_contact_list(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list = Some(v);
+        self.contact_list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contacts_per_time_zone`].
@@ -27305,24 +29483,35 @@ impl TimeZoneMappingPreview {
 
 impl FromJson for TimeZoneMappingPreview {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TimeZoneMappingPreview {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactList" => r.read_into(&mut v.contact_list),
-                "contactsPerTimeZone" => r.read_into(&mut v.contacts_per_time_zone),
-                "contactsMappedUsingZipCode" => r.read_into(&mut v.contacts_mapped_using_zip_code),
-                "contactsMappedToASingleZone" => r.read_into(&mut v.contacts_mapped_to_a_single_zone),
-                "contactsMappedToASingleZoneUsingZipCode" => r.read_into(&mut v.contacts_mapped_to_a_single_zone_using_zip_code),
-                "contactsMappedToMultipleZones" => r.read_into(&mut v.contacts_mapped_to_multiple_zones),
-                "contactsMappedToMultipleZonesUsingZipCode" => r.read_into(&mut v.contacts_mapped_to_multiple_zones_using_zip_code),
-                "contactsInDefaultWindow" => r.read_into(&mut v.contacts_in_default_window),
-                "contactListSize" => r.read_into(&mut v.contact_list_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactList" => r.read_into(&mut self.contact_list),
+                "contactsPerTimeZone" => r.read_into(&mut self.contacts_per_time_zone),
+                "contactsMappedUsingZipCode" => r.read_into(&mut self.contacts_mapped_using_zip_code),
+                "contactsMappedToASingleZone" => r.read_into(&mut self.contacts_mapped_to_a_single_zone),
+                "contactsMappedToASingleZoneUsingZipCode" => r.read_into(&mut self.contacts_mapped_to_a_single_zone_using_zip_code),
+                "contactsMappedToMultipleZones" => r.read_into(&mut self.contacts_mapped_to_multiple_zones),
+                "contactsMappedToMultipleZonesUsingZipCode" => r.read_into(&mut self.contacts_mapped_to_multiple_zones_using_zip_code),
+                "contactsInDefaultWindow" => r.read_into(&mut self.contacts_in_default_window),
+                "contactListSize" => r.read_into(&mut self.contact_list_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27381,17 +29570,28 @@ impl UpdateContactColumnActionSettings {
 
 impl FromJson for UpdateContactColumnActionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateContactColumnActionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "properties" => r.read_into(&mut v.properties),
-                "updateOption" => r.read_into(&mut v.update_option),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "properties" => r.read_into(&mut self.properties),
+                "updateOption" => r.read_into(&mut self.update_option),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27504,7 +29704,7 @@ pub struct WhatsAppCampaignSchedule {
     /// Required.
     ///
     /// JSON `whatsAppCampaign`.
-    pub whats_app_campaign: Option<DivisionedDomainEntityRef>,
+    pub whats_app_campaign: Option<Box<DivisionedDomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -27556,7 +29756,7 @@ impl WhatsAppCampaignSchedule {
     }
     /// Sets [`Self::whats_app_campaign`].
     pub fn set_whats_app_campaign(mut self, v: DivisionedDomainEntityRef) -> Self {
-        self.whats_app_campaign = Some(v);
+        self.whats_app_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -27568,25 +29768,36 @@ impl WhatsAppCampaignSchedule {
 
 impl FromJson for WhatsAppCampaignSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppCampaignSchedule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "intervals" => r.read_into(&mut v.intervals),
-                "recurrences" => r.read_into(&mut v.recurrences),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "whatsAppCampaign" => r.read_into(&mut v.whats_app_campaign),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "intervals" => r.read_into(&mut self.intervals),
+                "recurrences" => r.read_into(&mut self.recurrences),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "whatsAppCampaign" => r.read_into(&mut self.whats_app_campaign),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27694,25 +29905,36 @@ impl WhatsAppCampaignScheduleEntityListing {
 
 impl FromJson for WhatsAppCampaignScheduleEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppCampaignScheduleEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27790,19 +30012,30 @@ impl WhatsAppColumn {
 
 impl FromJson for WhatsAppColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnName" => r.read_into(&mut v.column_name),
-                "type" => r.read_into(&mut v.r#type),
-                "contactableTimeColumnName" => r.read_into(&mut v.contactable_time_column_name),
-                "contactableTimeColumn" => r.read_into(&mut v.contactable_time_column),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnName" => r.read_into(&mut self.column_name),
+                "type" => r.read_into(&mut self.r#type),
+                "contactableTimeColumnName" => r.read_into(&mut self.contactable_time_column_name),
+                "contactableTimeColumn" => r.read_into(&mut self.contactable_time_column),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27836,13 +30069,13 @@ pub struct WhatsAppConfig {
     /// Required.
     ///
     /// JSON `whatsAppIntegration`.
-    pub whats_app_integration: Option<AddressableEntityRef>,
+    pub whats_app_integration: Option<Box<AddressableEntityRef>>,
     /// The content template used to formulate the WhatsApp message to send to the contact.
     ///
     /// Required.
     ///
     /// JSON `contentTemplate`.
-    pub content_template: Option<DomainEntityRef>,
+    pub content_template: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -27855,30 +30088,41 @@ impl WhatsAppConfig {
     }
     /// Sets [`Self::whats_app_integration`].
     pub fn set_whats_app_integration(mut self, v: AddressableEntityRef) -> Self {
-        self.whats_app_integration = Some(v);
+        self.whats_app_integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content_template`].
     pub fn set_content_template(mut self, v: DomainEntityRef) -> Self {
-        self.content_template = Some(v);
+        self.content_template = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WhatsAppConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
-                "whatsAppIntegration" => r.read_into(&mut v.whats_app_integration),
-                "contentTemplate" => r.read_into(&mut v.content_template),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "whatsAppColumns" => r.read_into(&mut self.whats_app_columns),
+                "whatsAppIntegration" => r.read_into(&mut self.whats_app_integration),
+                "contentTemplate" => r.read_into(&mut self.content_template),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -27979,23 +30223,34 @@ impl WrapUpCodeMapping {
 
 impl FromJson for WrapUpCodeMapping {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapUpCodeMapping {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "defaultSet" => r.read_into(&mut v.default_set),
-                "mapping" => r.read_into(&mut v.mapping),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "defaultSet" => r.read_into(&mut self.default_set),
+                "mapping" => r.read_into(&mut self.mapping),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -28152,28 +30407,39 @@ impl WritableDialerContact {
 
 impl FromJson for WritableDialerContact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WritableDialerContact {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contactListId" => r.read_into(&mut v.contact_list_id),
-                "data" => r.read_into(&mut v.data),
-                "latestSmsEvaluations" => r.read_into(&mut v.latest_sms_evaluations),
-                "latestEmailEvaluations" => r.read_into(&mut v.latest_email_evaluations),
-                "latestWhatsAppEvaluations" => r.read_into(&mut v.latest_whats_app_evaluations),
-                "callable" => r.read_into(&mut v.callable),
-                "phoneNumberStatus" => r.read_into(&mut v.phone_number_status),
-                "contactableStatus" => r.read_into(&mut v.contactable_status),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "retentionType" => r.read_into(&mut v.retention_type),
-                "retentionDays" => r.read_into(&mut v.retention_days),
-                "dateExpiration" => r.read_into(&mut v.date_expiration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contactListId" => r.read_into(&mut self.contact_list_id),
+                "data" => r.read_into(&mut self.data),
+                "latestSmsEvaluations" => r.read_into(&mut self.latest_sms_evaluations),
+                "latestEmailEvaluations" => r.read_into(&mut self.latest_email_evaluations),
+                "latestWhatsAppEvaluations" => r.read_into(&mut self.latest_whats_app_evaluations),
+                "callable" => r.read_into(&mut self.callable),
+                "phoneNumberStatus" => r.read_into(&mut self.phone_number_status),
+                "contactableStatus" => r.read_into(&mut self.contactable_status),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "retentionType" => r.read_into(&mut self.retention_type),
+                "retentionDays" => r.read_into(&mut self.retention_days),
+                "dateExpiration" => r.read_into(&mut self.date_expiration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -42,11 +42,11 @@ pub struct MutableUserPresence {
     /// JSON `primary`.
     pub primary: Option<bool>,
     /// JSON `presenceDefinition`.
-    pub presence_definition: Option<PresenceDefinition>,
+    pub presence_definition: Option<Box<PresenceDefinition>>,
     /// The definition of the user's desired future presence
     ///
     /// JSON `futurePresenceDefinition`.
-    pub future_presence_definition: Option<PresenceDefinition>,
+    pub future_presence_definition: Option<Box<PresenceDefinition>>,
     /// JSON `message`.
     pub message: Option<String>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -89,12 +89,12 @@ impl MutableUserPresence {
     }
     /// Sets [`Self::presence_definition`].
     pub fn set_presence_definition(mut self, v: PresenceDefinition) -> Self {
-        self.presence_definition = Some(v);
+        self.presence_definition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::future_presence_definition`].
     pub fn set_future_presence_definition(mut self, v: PresenceDefinition) -> Self {
-        self.future_presence_definition = Some(v);
+        self.future_presence_definition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message`].
@@ -116,25 +116,36 @@ impl MutableUserPresence {
 
 impl FromJson for MutableUserPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MutableUserPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "source" => r.read_into(&mut v.source),
-                "sourceId" => r.read_into(&mut v.source_id),
-                "primary" => r.read_into(&mut v.primary),
-                "presenceDefinition" => r.read_into(&mut v.presence_definition),
-                "futurePresenceDefinition" => r.read_into(&mut v.future_presence_definition),
-                "message" => r.read_into(&mut v.message),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "source" => r.read_into(&mut self.source),
+                "sourceId" => r.read_into(&mut self.source_id),
+                "primary" => r.read_into(&mut self.primary),
+                "presenceDefinition" => r.read_into(&mut self.presence_definition),
+                "futurePresenceDefinition" => r.read_into(&mut self.future_presence_definition),
+                "message" => r.read_into(&mut self.message),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -193,18 +204,29 @@ impl OrganizationPresenceDefinitionEntityListing {
 
 impl FromJson for OrganizationPresenceDefinitionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationPresenceDefinitionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -305,25 +327,36 @@ impl OrganizationPresenceEntityListing {
 
 impl FromJson for OrganizationPresenceEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationPresenceEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -361,7 +394,7 @@ pub struct PresenceSettings {
     /// The settings for the restore presence feature
     ///
     /// JSON `restorePresenceSettings`.
-    pub restore_presence_settings: Option<RestorePresenceSettings>,
+    pub restore_presence_settings: Option<Box<RestorePresenceSettings>>,
     /// Whether requesting off queue is enabled for the organization
     ///
     /// JSON `requestingOffQueueEnabled`.
@@ -391,7 +424,7 @@ impl PresenceSettings {
     }
     /// Sets [`Self::restore_presence_settings`].
     pub fn set_restore_presence_settings(mut self, v: RestorePresenceSettings) -> Self {
-        self.restore_presence_settings = Some(v);
+        self.restore_presence_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::requesting_off_queue_enabled`].
@@ -413,21 +446,32 @@ impl PresenceSettings {
 
 impl FromJson for PresenceSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PresenceSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "restorePresenceSettings" => r.read_into(&mut v.restore_presence_settings),
-                "requestingOffQueueEnabled" => r.read_into(&mut v.requesting_off_queue_enabled),
-                "defaultPrimaryPresenceRegisteredSourceId" => r.read_into(&mut v.default_primary_presence_registered_source_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "restorePresenceSettings" => r.read_into(&mut self.restore_presence_settings),
+                "requestingOffQueueEnabled" => r.read_into(&mut self.requesting_off_queue_enabled),
+                "defaultPrimaryPresenceRegisteredSourceId" => r.read_into(&mut self.default_primary_presence_registered_source_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -494,18 +538,29 @@ impl RestorePresenceSettings {
 
 impl FromJson for RestorePresenceSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RestorePresenceSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "restoreTimeMilliseconds" => r.read_into(&mut v.restore_time_milliseconds),
-                "restoreOnQueueEnabled" => r.read_into(&mut v.restore_on_queue_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "restoreTimeMilliseconds" => r.read_into(&mut self.restore_time_milliseconds),
+                "restoreOnQueueEnabled" => r.read_into(&mut self.restore_on_queue_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -590,21 +645,32 @@ impl Source {
 
 impl FromJson for Source {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Source {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "type" => r.read_into(&mut v.r#type),
-                "deactivated" => r.read_into(&mut v.deactivated),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "type" => r.read_into(&mut self.r#type),
+                "deactivated" => r.read_into(&mut self.deactivated),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -706,18 +772,29 @@ impl SourceEntityListing {
 
 impl FromJson for SourceEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SourceEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -773,18 +850,29 @@ impl SystemPresence {
 
 impl FromJson for SystemPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SystemPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -825,7 +913,7 @@ pub struct UcUserPresence {
     /// JSON `sourceId`.
     pub source_id: Option<String>,
     /// JSON `presenceDefinition`.
-    pub presence_definition: Option<PresenceDefinition>,
+    pub presence_definition: Option<Box<PresenceDefinition>>,
     /// JSON `message`.
     pub message: Option<String>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -868,7 +956,7 @@ impl UcUserPresence {
     }
     /// Sets [`Self::presence_definition`].
     pub fn set_presence_definition(mut self, v: PresenceDefinition) -> Self {
-        self.presence_definition = Some(v);
+        self.presence_definition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message`].
@@ -890,24 +978,35 @@ impl UcUserPresence {
 
 impl FromJson for UcUserPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UcUserPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "userId" => r.read_into(&mut v.user_id),
-                "source" => r.read_into(&mut v.source),
-                "sourceId" => r.read_into(&mut v.source_id),
-                "presenceDefinition" => r.read_into(&mut v.presence_definition),
-                "message" => r.read_into(&mut v.message),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "userId" => r.read_into(&mut self.user_id),
+                "source" => r.read_into(&mut self.source),
+                "sourceId" => r.read_into(&mut self.source_id),
+                "presenceDefinition" => r.read_into(&mut self.presence_definition),
+                "message" => r.read_into(&mut self.message),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -987,20 +1086,31 @@ impl UserPrimarySource {
 
 impl FromJson for UserPrimarySource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserPrimarySource {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "sourceId" => r.read_into(&mut v.source_id),
-                "registered" => r.read_into(&mut v.registered),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "sourceId" => r.read_into(&mut self.source_id),
+                "registered" => r.read_into(&mut self.registered),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -50,17 +50,28 @@ impl Manager {
 
 impl FromJson for Manager {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Manager {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "$ref" => r.read_into(&mut v.r#ref),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "$ref" => r.read_into(&mut self.r#ref),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -112,7 +123,7 @@ pub struct ScimConfigResourceType {
     /// The metadata of the SCIM resource. Only "location" and "resourceType" are set for "ResourceType" resources.
     ///
     /// JSON `meta`.
-    pub meta: Option<ScimMetadata>,
+    pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -155,30 +166,41 @@ impl ScimConfigResourceType {
     }
     /// Sets [`Self::meta`].
     pub fn set_meta(mut self, v: ScimMetadata) -> Self {
-        self.meta = Some(v);
+        self.meta = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ScimConfigResourceType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimConfigResourceType {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "schemas" => r.read_into(&mut v.schemas),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "schema" => r.read_into(&mut v.schema),
-                "schemaExtensions" => r.read_into(&mut v.schema_extensions),
-                "endpoint" => r.read_into(&mut v.endpoint),
-                "meta" => r.read_into(&mut v.meta),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "schemas" => r.read_into(&mut self.schemas),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "schema" => r.read_into(&mut self.schema),
+                "schemaExtensions" => r.read_into(&mut self.schema_extensions),
+                "endpoint" => r.read_into(&mut self.endpoint),
+                "meta" => r.read_into(&mut self.meta),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -232,17 +254,28 @@ impl ScimConfigResourceTypeSchemaExtension {
 
 impl FromJson for ScimConfigResourceTypeSchemaExtension {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimConfigResourceTypeSchemaExtension {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schema" => r.read_into(&mut v.schema),
-                "required" => r.read_into(&mut v.required),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schema" => r.read_into(&mut self.schema),
+                "required" => r.read_into(&mut self.required),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -317,20 +350,31 @@ impl ScimConfigResourceTypesListResponse {
 
 impl FromJson for ScimConfigResourceTypesListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimConfigResourceTypesListResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemas" => r.read_into(&mut v.schemas),
-                "totalResults" => r.read_into(&mut v.total_results),
-                "startIndex" => r.read_into(&mut v.start_index),
-                "itemsPerPage" => r.read_into(&mut v.items_per_page),
-                "Resources" => r.read_into(&mut v.resources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemas" => r.read_into(&mut self.schemas),
+                "totalResults" => r.read_into(&mut self.total_results),
+                "startIndex" => r.read_into(&mut self.start_index),
+                "itemsPerPage" => r.read_into(&mut self.items_per_page),
+                "Resources" => r.read_into(&mut self.resources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -390,18 +434,29 @@ impl ScimEmail {
 
 impl FromJson for ScimEmail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimEmail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "type" => r.read_into(&mut v.r#type),
-                "primary" => r.read_into(&mut v.primary),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "type" => r.read_into(&mut self.r#type),
+                "primary" => r.read_into(&mut self.primary),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -501,17 +556,28 @@ impl ScimGenesysUserExternalId {
 
 impl FromJson for ScimGenesysUserExternalId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimGenesysUserExternalId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "authority" => r.read_into(&mut v.authority),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "authority" => r.read_into(&mut self.authority),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -586,20 +652,31 @@ impl ScimGroupListResponse {
 
 impl FromJson for ScimGroupListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimGroupListResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemas" => r.read_into(&mut v.schemas),
-                "totalResults" => r.read_into(&mut v.total_results),
-                "startIndex" => r.read_into(&mut v.start_index),
-                "itemsPerPage" => r.read_into(&mut v.items_per_page),
-                "Resources" => r.read_into(&mut v.resources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemas" => r.read_into(&mut self.schemas),
+                "totalResults" => r.read_into(&mut self.total_results),
+                "startIndex" => r.read_into(&mut self.start_index),
+                "itemsPerPage" => r.read_into(&mut self.items_per_page),
+                "Resources" => r.read_into(&mut self.resources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -668,19 +745,30 @@ impl ScimMetadata {
 
 impl FromJson for ScimMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "resourceType" => r.read_into(&mut v.resource_type),
-                "lastModified" => r.read_into(&mut v.last_modified),
-                "location" => r.read_into(&mut v.location),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "resourceType" => r.read_into(&mut self.resource_type),
+                "lastModified" => r.read_into(&mut self.last_modified),
+                "location" => r.read_into(&mut self.location),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -798,18 +886,29 @@ impl ScimPhoneNumber {
 
 impl FromJson for ScimPhoneNumber {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimPhoneNumber {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "type" => r.read_into(&mut v.r#type),
-                "primary" => r.read_into(&mut v.primary),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "type" => r.read_into(&mut self.r#type),
+                "primary" => r.read_into(&mut self.primary),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -925,27 +1024,27 @@ pub struct ScimServiceProviderConfig {
     /// The "patch" configuration options.
     ///
     /// JSON `patch`.
-    pub patch: Option<ScimServiceProviderConfigSimpleFeature>,
+    pub patch: Option<Box<ScimServiceProviderConfigSimpleFeature>>,
     /// The "filter" configuration options.
     ///
     /// JSON `filter`.
-    pub filter: Option<ScimServiceProviderConfigFilterFeature>,
+    pub filter: Option<Box<ScimServiceProviderConfigFilterFeature>>,
     /// The "etag" configuration options.
     ///
     /// JSON `etag`.
-    pub etag: Option<ScimServiceProviderConfigSimpleFeature>,
+    pub etag: Option<Box<ScimServiceProviderConfigSimpleFeature>>,
     /// The "sort" configuration options.
     ///
     /// JSON `sort`.
-    pub sort: Option<ScimServiceProviderConfigSimpleFeature>,
+    pub sort: Option<Box<ScimServiceProviderConfigSimpleFeature>>,
     /// The "bulk" configuration options.
     ///
     /// JSON `bulk`.
-    pub bulk: Option<ScimServiceProviderConfigBulkFeature>,
+    pub bulk: Option<Box<ScimServiceProviderConfigBulkFeature>>,
     /// The "changePassword" configuration options.
     ///
     /// JSON `changePassword`.
-    pub change_password: Option<ScimServiceProviderConfigSimpleFeature>,
+    pub change_password: Option<Box<ScimServiceProviderConfigSimpleFeature>>,
     /// The list of supported authentication schemes.
     ///
     /// JSON `authenticationSchemes`.
@@ -953,7 +1052,7 @@ pub struct ScimServiceProviderConfig {
     /// The metadata of the SCIM resource. Metadata is defined as immutable per SCIM RFC.
     ///
     /// JSON `meta`.
-    pub meta: Option<ScimMetadata>,
+    pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -971,32 +1070,32 @@ impl ScimServiceProviderConfig {
     }
     /// Sets [`Self::patch`].
     pub fn set_patch(mut self, v: ScimServiceProviderConfigSimpleFeature) -> Self {
-        self.patch = Some(v);
+        self.patch = Some(Box::new(v));
         self
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ScimServiceProviderConfigFilterFeature) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::etag`].
     pub fn set_etag(mut self, v: ScimServiceProviderConfigSimpleFeature) -> Self {
-        self.etag = Some(v);
+        self.etag = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sort`].
     pub fn set_sort(mut self, v: ScimServiceProviderConfigSimpleFeature) -> Self {
-        self.sort = Some(v);
+        self.sort = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bulk`].
     pub fn set_bulk(mut self, v: ScimServiceProviderConfigBulkFeature) -> Self {
-        self.bulk = Some(v);
+        self.bulk = Some(Box::new(v));
         self
     }
     /// Sets [`Self::change_password`].
     pub fn set_change_password(mut self, v: ScimServiceProviderConfigSimpleFeature) -> Self {
-        self.change_password = Some(v);
+        self.change_password = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authentication_schemes`].
@@ -1006,32 +1105,43 @@ impl ScimServiceProviderConfig {
     }
     /// Sets [`Self::meta`].
     pub fn set_meta(mut self, v: ScimMetadata) -> Self {
-        self.meta = Some(v);
+        self.meta = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ScimServiceProviderConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimServiceProviderConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemas" => r.read_into(&mut v.schemas),
-                "documentationUri" => r.read_into(&mut v.documentation_uri),
-                "patch" => r.read_into(&mut v.patch),
-                "filter" => r.read_into(&mut v.filter),
-                "etag" => r.read_into(&mut v.etag),
-                "sort" => r.read_into(&mut v.sort),
-                "bulk" => r.read_into(&mut v.bulk),
-                "changePassword" => r.read_into(&mut v.change_password),
-                "authenticationSchemes" => r.read_into(&mut v.authentication_schemes),
-                "meta" => r.read_into(&mut v.meta),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemas" => r.read_into(&mut self.schemas),
+                "documentationUri" => r.read_into(&mut self.documentation_uri),
+                "patch" => r.read_into(&mut self.patch),
+                "filter" => r.read_into(&mut self.filter),
+                "etag" => r.read_into(&mut self.etag),
+                "sort" => r.read_into(&mut self.sort),
+                "bulk" => r.read_into(&mut self.bulk),
+                "changePassword" => r.read_into(&mut self.change_password),
+                "authenticationSchemes" => r.read_into(&mut self.authentication_schemes),
+                "meta" => r.read_into(&mut self.meta),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1129,21 +1239,32 @@ impl ScimServiceProviderConfigAuthenticationScheme {
 
 impl FromJson for ScimServiceProviderConfigAuthenticationScheme {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimServiceProviderConfigAuthenticationScheme {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "specUri" => r.read_into(&mut v.spec_uri),
-                "documentationUri" => r.read_into(&mut v.documentation_uri),
-                "type" => r.read_into(&mut v.r#type),
-                "primary" => r.read_into(&mut v.primary),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "specUri" => r.read_into(&mut self.spec_uri),
+                "documentationUri" => r.read_into(&mut self.documentation_uri),
+                "type" => r.read_into(&mut self.r#type),
+                "primary" => r.read_into(&mut self.primary),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1263,18 +1384,29 @@ impl ScimServiceProviderConfigBulkFeature {
 
 impl FromJson for ScimServiceProviderConfigBulkFeature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimServiceProviderConfigBulkFeature {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "supported" => r.read_into(&mut v.supported),
-                "maxOperations" => r.read_into(&mut v.max_operations),
-                "maxPayloadSize" => r.read_into(&mut v.max_payload_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "supported" => r.read_into(&mut self.supported),
+                "maxOperations" => r.read_into(&mut self.max_operations),
+                "maxPayloadSize" => r.read_into(&mut self.max_payload_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1323,17 +1455,28 @@ impl ScimServiceProviderConfigFilterFeature {
 
 impl FromJson for ScimServiceProviderConfigFilterFeature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimServiceProviderConfigFilterFeature {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "supported" => r.read_into(&mut v.supported),
-                "maxResults" => r.read_into(&mut v.max_results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "supported" => r.read_into(&mut self.supported),
+                "maxResults" => r.read_into(&mut self.max_results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1372,16 +1515,27 @@ impl ScimServiceProviderConfigSimpleFeature {
 
 impl FromJson for ScimServiceProviderConfigSimpleFeature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimServiceProviderConfigSimpleFeature {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "supported" => r.read_into(&mut v.supported),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "supported" => r.read_into(&mut self.supported),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1437,18 +1591,29 @@ impl ScimUserExtensions {
 
 impl FromJson for ScimUserExtensions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimUserExtensions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routingSkills" => r.read_into(&mut v.routing_skills),
-                "routingLanguages" => r.read_into(&mut v.routing_languages),
-                "externalIds" => r.read_into(&mut v.external_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routingSkills" => r.read_into(&mut self.routing_skills),
+                "routingLanguages" => r.read_into(&mut self.routing_languages),
+                "externalIds" => r.read_into(&mut self.external_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1524,20 +1689,31 @@ impl ScimUserListResponse {
 
 impl FromJson for ScimUserListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimUserListResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemas" => r.read_into(&mut v.schemas),
-                "totalResults" => r.read_into(&mut v.total_results),
-                "startIndex" => r.read_into(&mut v.start_index),
-                "itemsPerPage" => r.read_into(&mut v.items_per_page),
-                "Resources" => r.read_into(&mut v.resources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemas" => r.read_into(&mut self.schemas),
+                "totalResults" => r.read_into(&mut self.total_results),
+                "startIndex" => r.read_into(&mut self.start_index),
+                "itemsPerPage" => r.read_into(&mut self.items_per_page),
+                "Resources" => r.read_into(&mut self.resources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1579,16 +1755,27 @@ impl ScimUserRole {
 
 impl FromJson for ScimUserRole {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimUserRole {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1637,17 +1824,28 @@ impl ScimUserRoutingLanguage {
 
 impl FromJson for ScimUserRoutingLanguage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimUserRoutingLanguage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1697,17 +1895,28 @@ impl ScimUserRoutingSkill {
 
 impl FromJson for ScimUserRoutingSkill {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimUserRoutingSkill {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1779,11 +1988,11 @@ pub struct ScimV2CreateUser {
     /// The URI of the schema for the enterprise user.
     ///
     /// JSON `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`.
-    pub urn_ietf_params_scim_schemas_extension_enterprise_2_0_user: Option<ScimV2EnterpriseUser>,
+    pub urn_ietf_params_scim_schemas_extension_enterprise_2_0_user: Option<Box<ScimV2EnterpriseUser>>,
     /// The URI of the schema for the Genesys Cloud user.
     ///
     /// JSON `urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User`.
-    pub urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user: Option<ScimUserExtensions>,
+    pub urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user: Option<Box<ScimUserExtensions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1846,40 +2055,51 @@ impl ScimV2CreateUser {
     }
     /// Sets [`Self::urn_ietf_params_scim_schemas_extension_enterprise_2_0_user`].
     pub fn set_urn_ietf_params_scim_schemas_extension_enterprise_2_0_user(mut self, v: ScimV2EnterpriseUser) -> Self {
-        self.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user = Some(v);
+        self.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user`].
     pub fn set_urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user(mut self, v: ScimUserExtensions) -> Self {
-        self.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user = Some(v);
+        self.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ScimV2CreateUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2CreateUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemas" => r.read_into(&mut v.schemas),
-                "active" => r.read_into(&mut v.active),
-                "userName" => r.read_into(&mut v.user_name),
-                "displayName" => r.read_into(&mut v.display_name),
-                "password" => r.read_into(&mut v.password),
-                "title" => r.read_into(&mut v.title),
-                "phoneNumbers" => r.read_into(&mut v.phone_numbers),
-                "emails" => r.read_into(&mut v.emails),
-                "externalId" => r.read_into(&mut v.external_id),
-                "groups" => r.read_into(&mut v.groups),
-                "roles" => r.read_into(&mut v.roles),
-                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => r.read_into(&mut v.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user),
-                "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => r.read_into(&mut v.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemas" => r.read_into(&mut self.schemas),
+                "active" => r.read_into(&mut self.active),
+                "userName" => r.read_into(&mut self.user_name),
+                "displayName" => r.read_into(&mut self.display_name),
+                "password" => r.read_into(&mut self.password),
+                "title" => r.read_into(&mut self.title),
+                "phoneNumbers" => r.read_into(&mut self.phone_numbers),
+                "emails" => r.read_into(&mut self.emails),
+                "externalId" => r.read_into(&mut self.external_id),
+                "groups" => r.read_into(&mut self.groups),
+                "roles" => r.read_into(&mut self.roles),
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => r.read_into(&mut self.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user),
+                "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => r.read_into(&mut self.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1922,7 +2142,7 @@ pub struct ScimV2EnterpriseUser {
     /// The user's manager.
     ///
     /// JSON `manager`.
-    pub manager: Option<Manager>,
+    pub manager: Option<Box<Manager>>,
     /// The user's employee number.
     ///
     /// JSON `employeeNumber`.
@@ -1948,7 +2168,7 @@ impl ScimV2EnterpriseUser {
     }
     /// Sets [`Self::manager`].
     pub fn set_manager(mut self, v: Manager) -> Self {
-        self.manager = Some(v);
+        self.manager = Some(Box::new(v));
         self
     }
     /// Sets [`Self::employee_number`].
@@ -1965,20 +2185,31 @@ impl ScimV2EnterpriseUser {
 
 impl FromJson for ScimV2EnterpriseUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2EnterpriseUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "department" => r.read_into(&mut v.department),
-                "manager" => r.read_into(&mut v.manager),
-                "employeeNumber" => r.read_into(&mut v.employee_number),
-                "dateHire" => r.read_into(&mut v.date_hire),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "department" => r.read_into(&mut self.department),
+                "manager" => r.read_into(&mut self.manager),
+                "employeeNumber" => r.read_into(&mut self.employee_number),
+                "dateHire" => r.read_into(&mut self.date_hire),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2027,7 +2258,7 @@ pub struct ScimV2Group {
     /// The metadata of the SCIM resource. Metadata is defined as immutable per SCIM RFC.
     ///
     /// JSON `meta`.
-    pub meta: Option<ScimMetadata>,
+    pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2060,28 +2291,39 @@ impl ScimV2Group {
     }
     /// Sets [`Self::meta`].
     pub fn set_meta(mut self, v: ScimMetadata) -> Self {
-        self.meta = Some(v);
+        self.meta = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ScimV2Group {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2Group {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "schemas" => r.read_into(&mut v.schemas),
-                "displayName" => r.read_into(&mut v.display_name),
-                "externalId" => r.read_into(&mut v.external_id),
-                "members" => r.read_into(&mut v.members),
-                "meta" => r.read_into(&mut v.meta),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "schemas" => r.read_into(&mut self.schemas),
+                "displayName" => r.read_into(&mut self.display_name),
+                "externalId" => r.read_into(&mut self.external_id),
+                "members" => r.read_into(&mut self.members),
+                "meta" => r.read_into(&mut self.meta),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2142,18 +2384,29 @@ impl ScimV2GroupReference {
 
 impl FromJson for ScimV2GroupReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2GroupReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                "$ref" => r.read_into(&mut v.r#ref),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                "$ref" => r.read_into(&mut self.r#ref),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2270,18 +2523,29 @@ impl ScimV2MemberReference {
 
 impl FromJson for ScimV2MemberReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2MemberReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                "$ref" => r.read_into(&mut v.r#ref),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                "$ref" => r.read_into(&mut self.r#ref),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2400,18 +2664,29 @@ impl ScimV2PatchOperation {
 
 impl FromJson for ScimV2PatchOperation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2PatchOperation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "op" => r.read_into(&mut v.op),
-                "path" => r.read_into(&mut v.path),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "op" => r.read_into(&mut self.op),
+                "path" => r.read_into(&mut self.path),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2513,17 +2788,28 @@ impl ScimV2PatchRequest {
 
 impl FromJson for ScimV2PatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2PatchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemas" => r.read_into(&mut v.schemas),
-                "Operations" => r.read_into(&mut v.operations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemas" => r.read_into(&mut self.schemas),
+                "Operations" => r.read_into(&mut self.operations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2661,27 +2947,38 @@ impl ScimV2SchemaAttribute {
 
 impl FromJson for ScimV2SchemaAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2SchemaAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "subAttributes" => r.read_into(&mut v.sub_attributes),
-                "multiValued" => r.read_into(&mut v.multi_valued),
-                "description" => r.read_into(&mut v.description),
-                "required" => r.read_into(&mut v.required),
-                "canonicalValues" => r.read_into(&mut v.canonical_values),
-                "caseExact" => r.read_into(&mut v.case_exact),
-                "mutability" => r.read_into(&mut v.mutability),
-                "returned" => r.read_into(&mut v.returned),
-                "uniqueness" => r.read_into(&mut v.uniqueness),
-                "referenceTypes" => r.read_into(&mut v.reference_types),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "subAttributes" => r.read_into(&mut self.sub_attributes),
+                "multiValued" => r.read_into(&mut self.multi_valued),
+                "description" => r.read_into(&mut self.description),
+                "required" => r.read_into(&mut self.required),
+                "canonicalValues" => r.read_into(&mut self.canonical_values),
+                "caseExact" => r.read_into(&mut self.case_exact),
+                "mutability" => r.read_into(&mut self.mutability),
+                "returned" => r.read_into(&mut self.returned),
+                "uniqueness" => r.read_into(&mut self.uniqueness),
+                "referenceTypes" => r.read_into(&mut self.reference_types),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2959,7 +3256,7 @@ pub struct ScimV2SchemaDefinition {
     /// The metadata of the SCIM resource. Only "location" and "resourceType" are set for "Schema" resources.
     ///
     /// JSON `meta`.
-    pub meta: Option<ScimMetadata>,
+    pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2987,27 +3284,38 @@ impl ScimV2SchemaDefinition {
     }
     /// Sets [`Self::meta`].
     pub fn set_meta(mut self, v: ScimMetadata) -> Self {
-        self.meta = Some(v);
+        self.meta = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ScimV2SchemaDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2SchemaDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "attributes" => r.read_into(&mut v.attributes),
-                "meta" => r.read_into(&mut v.meta),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "attributes" => r.read_into(&mut self.attributes),
+                "meta" => r.read_into(&mut self.meta),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3085,20 +3393,31 @@ impl ScimV2SchemaListResponse {
 
 impl FromJson for ScimV2SchemaListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2SchemaListResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemas" => r.read_into(&mut v.schemas),
-                "totalResults" => r.read_into(&mut v.total_results),
-                "startIndex" => r.read_into(&mut v.start_index),
-                "itemsPerPage" => r.read_into(&mut v.items_per_page),
-                "Resources" => r.read_into(&mut v.resources),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemas" => r.read_into(&mut self.schemas),
+                "totalResults" => r.read_into(&mut self.total_results),
+                "startIndex" => r.read_into(&mut self.start_index),
+                "itemsPerPage" => r.read_into(&mut self.items_per_page),
+                "Resources" => r.read_into(&mut self.resources),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3173,15 +3492,15 @@ pub struct ScimV2User {
     /// The URI of the schema for the enterprise user.
     ///
     /// JSON `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`.
-    pub urn_ietf_params_scim_schemas_extension_enterprise_2_0_user: Option<ScimV2EnterpriseUser>,
+    pub urn_ietf_params_scim_schemas_extension_enterprise_2_0_user: Option<Box<ScimV2EnterpriseUser>>,
     /// The URI of the schema for the Genesys Cloud user.
     ///
     /// JSON `urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User`.
-    pub urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user: Option<ScimUserExtensions>,
+    pub urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user: Option<Box<ScimUserExtensions>>,
     /// The metadata of the SCIM resource. Metadata is defined as immutable per SCIM RFC.
     ///
     /// JSON `meta`.
-    pub meta: Option<ScimMetadata>,
+    pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3249,47 +3568,58 @@ impl ScimV2User {
     }
     /// Sets [`Self::urn_ietf_params_scim_schemas_extension_enterprise_2_0_user`].
     pub fn set_urn_ietf_params_scim_schemas_extension_enterprise_2_0_user(mut self, v: ScimV2EnterpriseUser) -> Self {
-        self.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user = Some(v);
+        self.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user`].
     pub fn set_urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user(mut self, v: ScimUserExtensions) -> Self {
-        self.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user = Some(v);
+        self.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::meta`].
     pub fn set_meta(mut self, v: ScimMetadata) -> Self {
-        self.meta = Some(v);
+        self.meta = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ScimV2User {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScimV2User {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "schemas" => r.read_into(&mut v.schemas),
-                "active" => r.read_into(&mut v.active),
-                "userName" => r.read_into(&mut v.user_name),
-                "displayName" => r.read_into(&mut v.display_name),
-                "password" => r.read_into(&mut v.password),
-                "title" => r.read_into(&mut v.title),
-                "phoneNumbers" => r.read_into(&mut v.phone_numbers),
-                "emails" => r.read_into(&mut v.emails),
-                "externalId" => r.read_into(&mut v.external_id),
-                "groups" => r.read_into(&mut v.groups),
-                "roles" => r.read_into(&mut v.roles),
-                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => r.read_into(&mut v.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user),
-                "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => r.read_into(&mut v.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user),
-                "meta" => r.read_into(&mut v.meta),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "schemas" => r.read_into(&mut self.schemas),
+                "active" => r.read_into(&mut self.active),
+                "userName" => r.read_into(&mut self.user_name),
+                "displayName" => r.read_into(&mut self.display_name),
+                "password" => r.read_into(&mut self.password),
+                "title" => r.read_into(&mut self.title),
+                "phoneNumbers" => r.read_into(&mut self.phone_numbers),
+                "emails" => r.read_into(&mut self.emails),
+                "externalId" => r.read_into(&mut self.external_id),
+                "groups" => r.read_into(&mut self.groups),
+                "roles" => r.read_into(&mut self.roles),
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => r.read_into(&mut self.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user),
+                "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => r.read_into(&mut self.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user),
+                "meta" => r.read_into(&mut self.meta),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -46,17 +46,28 @@ impl ScreenMonitorSettings {
 
 impl FromJson for ScreenMonitorSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenMonitorSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableAgentNotifications" => r.read_into(&mut v.enable_agent_notifications),
-                "maxSimultaneousScreenMonitoringSessions" => r.read_into(&mut v.max_simultaneous_screen_monitoring_sessions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableAgentNotifications" => r.read_into(&mut self.enable_agent_notifications),
+                "maxSimultaneousScreenMonitoringSessions" => r.read_into(&mut self.max_simultaneous_screen_monitoring_sessions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -97,16 +108,27 @@ impl ScreenMonitoringDetails {
 
 impl FromJson for ScreenMonitoringDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenMonitoringDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -131,15 +153,15 @@ pub struct ScreenMonitoringSession {
     /// Required.
     ///
     /// JSON `sourceUser`.
-    pub source_user: Option<AddressableEntityRef>,
+    pub source_user: Option<Box<AddressableEntityRef>>,
     /// The user being monitored (for agent-level monitoring)
     ///
     /// JSON `targetUser`.
-    pub target_user: Option<AddressableEntityRef>,
+    pub target_user: Option<Box<AddressableEntityRef>>,
     /// The conversation being monitored (for conversation-level monitoring)
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The ID of the participant being monitored (for conversation-level monitoring)
     ///
     /// JSON `participantId`.
@@ -173,17 +195,17 @@ pub struct ScreenMonitoringSession {
 impl ScreenMonitoringSession {
     /// Sets [`Self::source_user`].
     pub fn set_source_user(mut self, v: AddressableEntityRef) -> Self {
-        self.source_user = Some(v);
+        self.source_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::target_user`].
     pub fn set_target_user(mut self, v: AddressableEntityRef) -> Self {
-        self.target_user = Some(v);
+        self.target_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::participant_id`].
@@ -215,23 +237,34 @@ impl ScreenMonitoringSession {
 
 impl FromJson for ScreenMonitoringSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenMonitoringSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceUser" => r.read_into(&mut v.source_user),
-                "targetUser" => r.read_into(&mut v.target_user),
-                "conversation" => r.read_into(&mut v.conversation),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "monitoringType" => r.read_into(&mut v.monitoring_type),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "screenMonitoringId" => r.read_into(&mut v.screen_monitoring_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceUser" => r.read_into(&mut self.source_user),
+                "targetUser" => r.read_into(&mut self.target_user),
+                "conversation" => r.read_into(&mut self.conversation),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "monitoringType" => r.read_into(&mut self.monitoring_type),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "screenMonitoringId" => r.read_into(&mut self.screen_monitoring_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -321,16 +354,27 @@ impl ScreenMonitoringSessionEntityListing {
 
 impl FromJson for ScreenMonitoringSessionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenMonitoringSessionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -357,7 +401,7 @@ pub struct ScreenMonitoringUserDetails {
     /// Required.
     ///
     /// JSON `targetUser`.
-    pub target_user: Option<AddressableEntityRef>,
+    pub target_user: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -370,24 +414,35 @@ impl ScreenMonitoringUserDetails {
     }
     /// Sets [`Self::target_user`].
     pub fn set_target_user(mut self, v: AddressableEntityRef) -> Self {
-        self.target_user = Some(v);
+        self.target_user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ScreenMonitoringUserDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenMonitoringUserDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "count" => r.read_into(&mut v.count),
-                "targetUser" => r.read_into(&mut v.target_user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "count" => r.read_into(&mut self.count),
+                "targetUser" => r.read_into(&mut self.target_user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -424,16 +479,27 @@ impl ScreenMonitoringUserDetailsEntityListing {
 
 impl FromJson for ScreenMonitoringUserDetailsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenMonitoringUserDetailsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -469,16 +535,27 @@ impl StartScreenMonitorResponseBody {
 
 impl FromJson for StartScreenMonitorResponseBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StartScreenMonitorResponseBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "screenMonitoringId" => r.read_into(&mut v.screen_monitoring_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "screenMonitoringId" => r.read_into(&mut self.screen_monitoring_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -36,11 +36,11 @@ pub struct ExecutionDataGlobalSettingsResponse {
     /// User that last changed the setting.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// OAuth client that last changed the setting.
     ///
     /// JSON `modifiedByClient`.
-    pub modified_by_client: Option<DomainEntityRef>,
+    pub modified_by_client: Option<Box<DomainEntityRef>>,
     /// The time this setting was set. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -71,12 +71,12 @@ impl ExecutionDataGlobalSettingsResponse {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by_client`].
     pub fn set_modified_by_client(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by_client = Some(v);
+        self.modified_by_client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -93,22 +93,33 @@ impl ExecutionDataGlobalSettingsResponse {
 
 impl FromJson for ExecutionDataGlobalSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExecutionDataGlobalSettingsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "enabled" => r.read_into(&mut v.enabled),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "modifiedByClient" => r.read_into(&mut v.modified_by_client),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "enabled" => r.read_into(&mut self.enabled),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "modifiedByClient" => r.read_into(&mut self.modified_by_client),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -157,17 +168,28 @@ impl ExternalContactsSettings {
 
 impl FromJson for ExternalContactsSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalContactsSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "manuallyAssignDivisionsToInteractions" => r.read_into(&mut v.manually_assign_divisions_to_interactions),
-                "manuallyAssignDivisionsToContacts" => r.read_into(&mut v.manually_assign_divisions_to_contacts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "manuallyAssignDivisionsToInteractions" => r.read_into(&mut self.manually_assign_divisions_to_interactions),
+                "manuallyAssignDivisionsToContacts" => r.read_into(&mut self.manually_assign_divisions_to_contacts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -204,16 +226,27 @@ impl UpdatedSettingsResponse {
 
 impl FromJson for UpdatedSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdatedSettingsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -57,18 +57,29 @@ impl BaseProgramEntity {
 
 impl FromJson for BaseProgramEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BaseProgramEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -124,18 +135,29 @@ impl BaseTopicEntitiy {
 
 impl FromJson for BaseTopicEntitiy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BaseTopicEntitiy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -236,25 +258,36 @@ impl CategoriesEntityListing {
 
 impl FromJson for CategoriesEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CategoriesEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -304,7 +337,7 @@ pub struct CategoryRequest {
     /// Required.
     ///
     /// JSON `criteria`.
-    pub criteria: Option<Operand>,
+    pub criteria: Option<Box<Operand>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -327,26 +360,37 @@ impl CategoryRequest {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: Operand) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CategoryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CategoryRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "interactionType" => r.read_into(&mut v.interaction_type),
-                "criteria" => r.read_into(&mut v.criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "interactionType" => r.read_into(&mut self.interaction_type),
+                "criteria" => r.read_into(&mut self.criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -451,17 +495,28 @@ impl CommunicationTranslation {
 
 impl FromJson for CommunicationTranslation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommunicationTranslation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "transcripts" => r.read_into(&mut v.transcripts),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "transcripts" => r.read_into(&mut self.transcripts),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -498,16 +553,27 @@ impl CommunicationTranslationList {
 
 impl FromJson for CommunicationTranslationList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CommunicationTranslationList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -606,25 +672,36 @@ impl ConversationCategoriesEntityListing {
 
 impl FromJson for ConversationCategoriesEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationCategoriesEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -672,7 +749,7 @@ pub struct ConversationCategory {
     /// A collection of conditions joined together by logical operation to provide more refined filtering of conversations
     ///
     /// JSON `criteria`.
-    pub criteria: Option<Operand>,
+    pub criteria: Option<Box<Operand>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -700,27 +777,38 @@ impl ConversationCategory {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: Operand) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationCategory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationCategory {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "interactionType" => r.read_into(&mut v.interaction_type),
-                "criteria" => r.read_into(&mut v.criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "interactionType" => r.read_into(&mut self.interaction_type),
+                "criteria" => r.read_into(&mut self.criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -840,19 +928,30 @@ impl ConversationInsight {
 
 impl FromJson for ConversationInsight {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationInsight {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "outcome" => r.read_into(&mut v.outcome),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "outcome" => r.read_into(&mut self.outcome),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -929,7 +1028,7 @@ pub struct ConversationMetrics {
     /// The Conversation Reference
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The Sentiment Score
     ///
     /// JSON `sentimentScore`.
@@ -949,7 +1048,7 @@ pub struct ConversationMetrics {
     /// The Participant Metrics
     ///
     /// JSON `participantMetrics`.
-    pub participant_metrics: Option<ParticipantMetrics>,
+    pub participant_metrics: Option<Box<ParticipantMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -957,7 +1056,7 @@ pub struct ConversationMetrics {
 impl ConversationMetrics {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sentiment_score`].
@@ -982,28 +1081,39 @@ impl ConversationMetrics {
     }
     /// Sets [`Self::participant_metrics`].
     pub fn set_participant_metrics(mut self, v: ParticipantMetrics) -> Self {
-        self.participant_metrics = Some(v);
+        self.participant_metrics = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "sentimentScore" => r.read_into(&mut v.sentiment_score),
-                "sentimentTrend" => r.read_into(&mut v.sentiment_trend),
-                "sentimentTrendClass" => r.read_into(&mut v.sentiment_trend_class),
-                "empathyScores" => r.read_into(&mut v.empathy_scores),
-                "participantMetrics" => r.read_into(&mut v.participant_metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "sentimentScore" => r.read_into(&mut self.sentiment_score),
+                "sentimentTrend" => r.read_into(&mut self.sentiment_trend),
+                "sentimentTrendClass" => r.read_into(&mut self.sentiment_trend_class),
+                "empathyScores" => r.read_into(&mut self.empathy_scores),
+                "participantMetrics" => r.read_into(&mut self.participant_metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1173,22 +1283,33 @@ impl CreateReprocessJobRequest {
 
 impl FromJson for CreateReprocessJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateReprocessJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "programs" => r.read_into(&mut v.programs),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "dialects" => r.read_into(&mut v.dialects),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "programs" => r.read_into(&mut self.programs),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "dialects" => r.read_into(&mut self.dialects),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1219,7 +1340,7 @@ pub struct DeleteProgramResponse {
     /// JSON `id`.
     pub id: Option<String>,
     /// JSON `topicLinksJob`.
-    pub topic_links_job: Option<AddressableEntityRef>,
+    pub topic_links_job: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1236,7 +1357,7 @@ impl DeleteProgramResponse {
     }
     /// Sets [`Self::topic_links_job`].
     pub fn set_topic_links_job(mut self, v: AddressableEntityRef) -> Self {
-        self.topic_links_job = Some(v);
+        self.topic_links_job = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1248,18 +1369,29 @@ impl DeleteProgramResponse {
 
 impl FromJson for DeleteProgramResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DeleteProgramResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "topicLinksJob" => r.read_into(&mut v.topic_links_job),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "topicLinksJob" => r.read_into(&mut self.topic_links_job),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1312,7 +1444,7 @@ pub struct DictionaryFeedback {
     /// The Id of the user who created the dictionary feedback
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The Timestamp when dictionary feedback modified. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -1320,7 +1452,7 @@ pub struct DictionaryFeedback {
     /// The Id of the user who modified the dictionary feedback
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The transcription engine for the dictionary feedback. Only returned when GenesysExtended feature is enabled.
     ///
     /// JSON `transcriptionEngine`.
@@ -1386,7 +1518,7 @@ impl DictionaryFeedback {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -1396,7 +1528,7 @@ impl DictionaryFeedback {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::transcription_engine`].
@@ -1438,31 +1570,42 @@ impl DictionaryFeedback {
 
 impl FromJson for DictionaryFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DictionaryFeedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "term" => r.read_into(&mut v.term),
-                "dialect" => r.read_into(&mut v.dialect),
-                "boostValue" => r.read_into(&mut v.boost_value),
-                "source" => r.read_into(&mut v.source),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "transcriptionEngine" => r.read_into(&mut v.transcription_engine),
-                "status" => r.read_into(&mut v.status),
-                "invalidReason" => r.read_into(&mut v.invalid_reason),
-                "displayAs" => r.read_into(&mut v.display_as),
-                "examplePhrases" => r.read_into(&mut v.example_phrases),
-                "soundsLike" => r.read_into(&mut v.sounds_like),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "term" => r.read_into(&mut self.term),
+                "dialect" => r.read_into(&mut self.dialect),
+                "boostValue" => r.read_into(&mut self.boost_value),
+                "source" => r.read_into(&mut self.source),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "transcriptionEngine" => r.read_into(&mut self.transcription_engine),
+                "status" => r.read_into(&mut self.status),
+                "invalidReason" => r.read_into(&mut self.invalid_reason),
+                "displayAs" => r.read_into(&mut self.display_as),
+                "examplePhrases" => r.read_into(&mut self.example_phrases),
+                "soundsLike" => r.read_into(&mut self.sounds_like),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1697,21 +1840,32 @@ impl DictionaryFeedbackEntityListing {
 
 impl FromJson for DictionaryFeedbackEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DictionaryFeedbackEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "total" => r.read_into(&mut v.total),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "total" => r.read_into(&mut self.total),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1765,17 +1919,28 @@ impl DictionaryFeedbackExamplePhrase {
 
 impl FromJson for DictionaryFeedbackExamplePhrase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DictionaryFeedbackExamplePhrase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phrase" => r.read_into(&mut v.phrase),
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phrase" => r.read_into(&mut self.phrase),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1866,17 +2031,28 @@ impl EmpathyScore {
 
 impl FromJson for EmpathyScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmpathyScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "score" => r.read_into(&mut v.score),
-                "userId" => r.read_into(&mut v.user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "score" => r.read_into(&mut self.score),
+                "userId" => r.read_into(&mut self.user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1924,17 +2100,28 @@ impl EngineIntegration {
 
 impl FromJson for EngineIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EngineIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1962,7 +2149,7 @@ pub struct GenAIPhrasesJob {
     /// JSON `state`.
     pub state: Option<GenAIPhrasesJobState>,
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -1996,7 +2183,7 @@ impl GenAIPhrasesJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2023,22 +2210,33 @@ impl GenAIPhrasesJob {
 
 impl FromJson for GenAIPhrasesJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenAIPhrasesJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "aiGeneratedPhrases" => r.read_into(&mut v.ai_generated_phrases),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "aiGeneratedPhrases" => r.read_into(&mut self.ai_generated_phrases),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2120,7 +2318,7 @@ pub struct GenAIPhrasesJobRequest {
     /// Required.
     ///
     /// JSON `topic`.
-    pub topic: Option<GenAIPhrasesJobTopic>,
+    pub topic: Option<Box<GenAIPhrasesJobTopic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2128,23 +2326,34 @@ pub struct GenAIPhrasesJobRequest {
 impl GenAIPhrasesJobRequest {
     /// Sets [`Self::topic`].
     pub fn set_topic(mut self, v: GenAIPhrasesJobTopic) -> Self {
-        self.topic = Some(v);
+        self.topic = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for GenAIPhrasesJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenAIPhrasesJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "topic" => r.read_into(&mut v.topic),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "topic" => r.read_into(&mut self.topic),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2213,19 +2422,30 @@ impl GenAIPhrasesJobTopic {
 
 impl FromJson for GenAIPhrasesJobTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenAIPhrasesJobTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dialect" => r.read_into(&mut v.dialect),
-                "phrases" => r.read_into(&mut v.phrases),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dialect" => r.read_into(&mut self.dialect),
+                "phrases" => r.read_into(&mut self.phrases),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2255,7 +2475,7 @@ pub struct GenAIPhrasesJobs {
     /// JSON `state`.
     pub state: Option<GenAIPhrasesJobsState>,
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -2289,7 +2509,7 @@ impl GenAIPhrasesJobs {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2321,23 +2541,34 @@ impl GenAIPhrasesJobs {
 
 impl FromJson for GenAIPhrasesJobs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GenAIPhrasesJobs {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "action" => r.read_into(&mut v.action),
-                "entityType" => r.read_into(&mut v.entity_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "action" => r.read_into(&mut self.action),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2477,7 +2708,7 @@ pub struct GeneralProgramJob {
     /// JSON `state`.
     pub state: Option<GeneralProgramJobState>,
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -2507,7 +2738,7 @@ impl GeneralProgramJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2529,21 +2760,32 @@ impl GeneralProgramJob {
 
 impl FromJson for GeneralProgramJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GeneralProgramJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2648,17 +2890,28 @@ impl GeneralProgramJobRequest {
 
 impl FromJson for GeneralProgramJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GeneralProgramJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dialect" => r.read_into(&mut v.dialect),
-                "mode" => r.read_into(&mut v.mode),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dialect" => r.read_into(&mut self.dialect),
+                "mode" => r.read_into(&mut self.mode),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2945,16 +3198,27 @@ impl GeneralTopic {
 
 impl FromJson for GeneralTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GeneralTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2990,16 +3254,27 @@ impl GeneralTopicsEntityListing {
 
 impl FromJson for GeneralTopicsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GeneralTopicsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3028,7 +3303,7 @@ pub struct InfixOperator {
     /// Dictates when the following operand should occur relative to current operand
     ///
     /// JSON `operatorPosition`.
-    pub operator_position: Option<OperatorPosition>,
+    pub operator_position: Option<Box<OperatorPosition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3041,24 +3316,35 @@ impl InfixOperator {
     }
     /// Sets [`Self::operator_position`].
     pub fn set_operator_position(mut self, v: OperatorPosition) -> Self {
-        self.operator_position = Some(v);
+        self.operator_position = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InfixOperator {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InfixOperator {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operatorType" => r.read_into(&mut v.operator_type),
-                "operatorPosition" => r.read_into(&mut v.operator_position),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operatorType" => r.read_into(&mut self.operator_type),
+                "operatorPosition" => r.read_into(&mut self.operator_position),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3150,16 +3436,27 @@ impl InsightsSettingsRequest {
 
 impl FromJson for InsightsSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InsightsSettingsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3210,7 +3507,7 @@ pub struct ListedDictionaryFeedback {
     /// The Id of the user who created the dictionary feedback
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The Timestamp when dictionary feedback modified. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -3218,7 +3515,7 @@ pub struct ListedDictionaryFeedback {
     /// The Id of the user who modified the dictionary feedback
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// The transcription engine for the dictionary feedback. Only returned when GenesysExtended feature is enabled.
     ///
     /// JSON `transcriptionEngine`.
@@ -3276,7 +3573,7 @@ impl ListedDictionaryFeedback {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -3286,7 +3583,7 @@ impl ListedDictionaryFeedback {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::transcription_engine`].
@@ -3318,29 +3615,40 @@ impl ListedDictionaryFeedback {
 
 impl FromJson for ListedDictionaryFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ListedDictionaryFeedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "term" => r.read_into(&mut v.term),
-                "dialect" => r.read_into(&mut v.dialect),
-                "boostValue" => r.read_into(&mut v.boost_value),
-                "source" => r.read_into(&mut v.source),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "transcriptionEngine" => r.read_into(&mut v.transcription_engine),
-                "status" => r.read_into(&mut v.status),
-                "invalidReason" => r.read_into(&mut v.invalid_reason),
-                "displayAs" => r.read_into(&mut v.display_as),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "term" => r.read_into(&mut self.term),
+                "dialect" => r.read_into(&mut self.dialect),
+                "boostValue" => r.read_into(&mut self.boost_value),
+                "source" => r.read_into(&mut self.source),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "transcriptionEngine" => r.read_into(&mut self.transcription_engine),
+                "status" => r.read_into(&mut self.status),
+                "invalidReason" => r.read_into(&mut self.invalid_reason),
+                "displayAs" => r.read_into(&mut self.display_as),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3537,7 +3845,7 @@ pub struct ListedProgram {
     /// JSON `tags`.
     pub tags: Option<Vec<String>>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<AddressableEntityRef>,
+    pub modified_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -3583,7 +3891,7 @@ impl ListedProgram {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: AddressableEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -3600,24 +3908,35 @@ impl ListedProgram {
 
 impl FromJson for ListedProgram {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ListedProgram {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "published" => r.read_into(&mut v.published),
-                "topicsCount" => r.read_into(&mut v.topics_count),
-                "tags" => r.read_into(&mut v.tags),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "published" => r.read_into(&mut self.published),
+                "topicsCount" => r.read_into(&mut self.topics_count),
+                "tags" => r.read_into(&mut self.tags),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3670,7 +3989,7 @@ pub struct ListedTopic {
     /// JSON `phrasesCount`.
     pub phrases_count: Option<i64>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<AddressableEntityRef>,
+    pub modified_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -3741,7 +4060,7 @@ impl ListedTopic {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: AddressableEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -3758,29 +4077,40 @@ impl ListedTopic {
 
 impl FromJson for ListedTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ListedTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "published" => r.read_into(&mut v.published),
-                "strictness" => r.read_into(&mut v.strictness),
-                "matchingType" => r.read_into(&mut v.matching_type),
-                "programsCount" => r.read_into(&mut v.programs_count),
-                "tags" => r.read_into(&mut v.tags),
-                "dialect" => r.read_into(&mut v.dialect),
-                "participants" => r.read_into(&mut v.participants),
-                "phrasesCount" => r.read_into(&mut v.phrases_count),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "published" => r.read_into(&mut self.published),
+                "strictness" => r.read_into(&mut self.strictness),
+                "matchingType" => r.read_into(&mut self.matching_type),
+                "programsCount" => r.read_into(&mut self.programs_count),
+                "tags" => r.read_into(&mut self.tags),
+                "dialect" => r.read_into(&mut self.dialect),
+                "participants" => r.read_into(&mut self.participants),
+                "phrasesCount" => r.read_into(&mut self.phrases_count),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3991,7 +4321,7 @@ pub struct Operand {
     /// Filter interaction by word(s)
     ///
     /// JSON `term`.
-    pub term: Option<Term>,
+    pub term: Option<Box<Term>>,
     /// Filter interaction by topic ID
     ///
     /// JSON `topicId`.
@@ -3999,15 +4329,15 @@ pub struct Operand {
     /// Dictates when the operand must occur in a voice interaction
     ///
     /// JSON `voiceSecondsPosition`.
-    pub voice_seconds_position: Option<OperandPosition>,
+    pub voice_seconds_position: Option<Box<OperandPosition>>,
     /// Dictates when the operand must occur in a digital interaction
     ///
     /// JSON `digitalWordsPosition`.
-    pub digital_words_position: Option<OperandPosition>,
+    pub digital_words_position: Option<Box<OperandPosition>>,
     /// Defines a logical operation that is applied on the current operand, against the following operand
     ///
     /// JSON `infixOperator`.
-    pub infix_operator: Option<InfixOperator>,
+    pub infix_operator: Option<Box<InfixOperator>>,
     /// Contains a new level of operands
     ///
     /// JSON `operands`.
@@ -4034,7 +4364,7 @@ impl Operand {
     }
     /// Sets [`Self::term`].
     pub fn set_term(mut self, v: Term) -> Self {
-        self.term = Some(v);
+        self.term = Some(Box::new(v));
         self
     }
     /// Sets [`Self::topic_id`].
@@ -4044,17 +4374,17 @@ impl Operand {
     }
     /// Sets [`Self::voice_seconds_position`].
     pub fn set_voice_seconds_position(mut self, v: OperandPosition) -> Self {
-        self.voice_seconds_position = Some(v);
+        self.voice_seconds_position = Some(Box::new(v));
         self
     }
     /// Sets [`Self::digital_words_position`].
     pub fn set_digital_words_position(mut self, v: OperandPosition) -> Self {
-        self.digital_words_position = Some(v);
+        self.digital_words_position = Some(Box::new(v));
         self
     }
     /// Sets [`Self::infix_operator`].
     pub fn set_infix_operator(mut self, v: InfixOperator) -> Self {
-        self.infix_operator = Some(v);
+        self.infix_operator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::operands`].
@@ -4066,24 +4396,35 @@ impl Operand {
 
 impl FromJson for Operand {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Operand {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "occurrence" => r.read_into(&mut v.occurrence),
-                "inverted" => r.read_into(&mut v.inverted),
-                "term" => r.read_into(&mut v.term),
-                "topicId" => r.read_into(&mut v.topic_id),
-                "voiceSecondsPosition" => r.read_into(&mut v.voice_seconds_position),
-                "digitalWordsPosition" => r.read_into(&mut v.digital_words_position),
-                "infixOperator" => r.read_into(&mut v.infix_operator),
-                "operands" => r.read_into(&mut v.operands),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "occurrence" => r.read_into(&mut self.occurrence),
+                "inverted" => r.read_into(&mut self.inverted),
+                "term" => r.read_into(&mut self.term),
+                "topicId" => r.read_into(&mut self.topic_id),
+                "voiceSecondsPosition" => r.read_into(&mut self.voice_seconds_position),
+                "digitalWordsPosition" => r.read_into(&mut self.digital_words_position),
+                "infixOperator" => r.read_into(&mut self.infix_operator),
+                "operands" => r.read_into(&mut self.operands),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4207,19 +4548,30 @@ impl OperandPosition {
 
 impl FromJson for OperandPosition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OperandPosition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startingPositionValue" => r.read_into(&mut v.starting_position_value),
-                "startingPositionDirection" => r.read_into(&mut v.starting_position_direction),
-                "endingPositionValue" => r.read_into(&mut v.ending_position_value),
-                "endingPositionDirection" => r.read_into(&mut v.ending_position_direction),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startingPositionValue" => r.read_into(&mut self.starting_position_value),
+                "startingPositionDirection" => r.read_into(&mut self.starting_position_direction),
+                "endingPositionValue" => r.read_into(&mut self.ending_position_value),
+                "endingPositionDirection" => r.read_into(&mut self.ending_position_direction),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4363,17 +4715,28 @@ impl OperatorPosition {
 
 impl FromJson for OperatorPosition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OperatorPosition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "voiceSecondsPosition" => r.read_into(&mut v.voice_seconds_position),
-                "digitalWordsPosition" => r.read_into(&mut v.digital_words_position),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "voiceSecondsPosition" => r.read_into(&mut self.voice_seconds_position),
+                "digitalWordsPosition" => r.read_into(&mut self.digital_words_position),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4475,23 +4838,34 @@ impl ParticipantMetrics {
 
 impl FromJson for ParticipantMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ParticipantMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "agentDurationPercentage" => r.read_into(&mut v.agent_duration_percentage),
-                "customerDurationPercentage" => r.read_into(&mut v.customer_duration_percentage),
-                "silenceDurationPercentage" => r.read_into(&mut v.silence_duration_percentage),
-                "ivrDurationPercentage" => r.read_into(&mut v.ivr_duration_percentage),
-                "acdDurationPercentage" => r.read_into(&mut v.acd_duration_percentage),
-                "overtalkDurationPercentage" => r.read_into(&mut v.overtalk_duration_percentage),
-                "otherDurationPercentage" => r.read_into(&mut v.other_duration_percentage),
-                "overtalkCount" => r.read_into(&mut v.overtalk_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "agentDurationPercentage" => r.read_into(&mut self.agent_duration_percentage),
+                "customerDurationPercentage" => r.read_into(&mut self.customer_duration_percentage),
+                "silenceDurationPercentage" => r.read_into(&mut self.silence_duration_percentage),
+                "ivrDurationPercentage" => r.read_into(&mut self.ivr_duration_percentage),
+                "acdDurationPercentage" => r.read_into(&mut self.acd_duration_percentage),
+                "overtalkDurationPercentage" => r.read_into(&mut self.overtalk_duration_percentage),
+                "otherDurationPercentage" => r.read_into(&mut self.other_duration_percentage),
+                "overtalkCount" => r.read_into(&mut self.overtalk_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4565,19 +4939,30 @@ impl Phrase {
 
 impl FromJson for Phrase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Phrase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "strictness" => r.read_into(&mut v.strictness),
-                "sentiment" => r.read_into(&mut v.sentiment),
-                "isAIGenerated" => r.read_into(&mut v.is_ai_generated),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "strictness" => r.read_into(&mut self.strictness),
+                "sentiment" => r.read_into(&mut self.sentiment),
+                "isAIGenerated" => r.read_into(&mut self.is_ai_generated),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4760,18 +5145,29 @@ impl PhraseTranslation {
 
 impl FromJson for PhraseTranslation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhraseTranslation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startTimeMs" => r.read_into(&mut v.start_time_ms),
-                "participantPurpose" => r.read_into(&mut v.participant_purpose),
-                "translatedText" => r.read_into(&mut v.translated_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startTimeMs" => r.read_into(&mut self.start_time_ms),
+                "participantPurpose" => r.read_into(&mut self.participant_purpose),
+                "translatedText" => r.read_into(&mut self.translated_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4820,17 +5216,28 @@ impl ProcessingSettingsRequest {
 
 impl FromJson for ProcessingSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProcessingSettingsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sentimentAnalysisEnabled" => r.read_into(&mut v.sentiment_analysis_enabled),
-                "agentEmpathyAnalysisEnabled" => r.read_into(&mut v.agent_empathy_analysis_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sentimentAnalysisEnabled" => r.read_into(&mut self.sentiment_analysis_enabled),
+                "agentEmpathyAnalysisEnabled" => r.read_into(&mut self.agent_empathy_analysis_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4866,19 +5273,19 @@ pub struct Program {
     /// JSON `tags`.
     pub tags: Option<Vec<String>>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<AddressableEntityRef>,
+    pub modified_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// JSON `publishedBy`.
-    pub published_by: Option<AddressableEntityRef>,
+    pub published_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `datePublished`.
     pub date_published: Option<OffsetDateTime>,
     /// JSON `topicLinksJob`.
-    pub topic_links_job: Option<AddressableEntityRef>,
+    pub topic_links_job: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4920,7 +5327,7 @@ impl Program {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: AddressableEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -4930,7 +5337,7 @@ impl Program {
     }
     /// Sets [`Self::published_by`].
     pub fn set_published_by(mut self, v: AddressableEntityRef) -> Self {
-        self.published_by = Some(v);
+        self.published_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_published`].
@@ -4940,7 +5347,7 @@ impl Program {
     }
     /// Sets [`Self::topic_links_job`].
     pub fn set_topic_links_job(mut self, v: AddressableEntityRef) -> Self {
-        self.topic_links_job = Some(v);
+        self.topic_links_job = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4952,27 +5359,38 @@ impl Program {
 
 impl FromJson for Program {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Program {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "published" => r.read_into(&mut v.published),
-                "topics" => r.read_into(&mut v.topics),
-                "tags" => r.read_into(&mut v.tags),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "publishedBy" => r.read_into(&mut v.published_by),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "topicLinksJob" => r.read_into(&mut v.topic_links_job),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "published" => r.read_into(&mut self.published),
+                "topics" => r.read_into(&mut self.topics),
+                "tags" => r.read_into(&mut self.tags),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "publishedBy" => r.read_into(&mut self.published_by),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "topicLinksJob" => r.read_into(&mut self.topic_links_job),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5006,7 +5424,7 @@ pub struct ProgramInsightsSettings {
     /// The ID of the program
     ///
     /// JSON `program`.
-    pub program: Option<BaseProgramEntity>,
+    pub program: Option<Box<BaseProgramEntity>>,
     /// The program AI Insights settings
     ///
     /// JSON `enabled`.
@@ -5018,7 +5436,7 @@ pub struct ProgramInsightsSettings {
 impl ProgramInsightsSettings {
     /// Sets [`Self::program`].
     pub fn set_program(mut self, v: BaseProgramEntity) -> Self {
-        self.program = Some(v);
+        self.program = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enabled`].
@@ -5030,17 +5448,28 @@ impl ProgramInsightsSettings {
 
 impl FromJson for ProgramInsightsSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramInsightsSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "program" => r.read_into(&mut v.program),
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "program" => r.read_into(&mut self.program),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5140,25 +5569,36 @@ impl ProgramInsightsSettingsEntityListing {
 
 impl FromJson for ProgramInsightsSettingsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramInsightsSettingsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5196,7 +5636,7 @@ pub struct ProgramJob {
     /// JSON `programs`.
     pub programs: Option<Vec<BaseProgramEntity>>,
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -5231,7 +5671,7 @@ impl ProgramJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -5253,22 +5693,33 @@ impl ProgramJob {
 
 impl FromJson for ProgramJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "programs" => r.read_into(&mut v.programs),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "programs" => r.read_into(&mut self.programs),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5365,16 +5816,27 @@ impl ProgramJobRequest {
 
 impl FromJson for ProgramJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "programIds" => r.read_into(&mut v.program_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "programIds" => r.read_into(&mut self.program_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5425,17 +5887,28 @@ impl ProgramMappingsRequest {
 
 impl FromJson for ProgramMappingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramMappingsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueIds" => r.read_into(&mut v.queue_ids),
-                "flowIds" => r.read_into(&mut v.flow_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueIds" => r.read_into(&mut self.queue_ids),
+                "flowIds" => r.read_into(&mut self.flow_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5459,7 +5932,7 @@ pub struct ProgramProcessingSettings {
     /// The ID of the program
     ///
     /// JSON `program`.
-    pub program: Option<BaseProgramEntity>,
+    pub program: Option<Box<BaseProgramEntity>>,
     /// Whether sentiment analysis is enabled for the program
     ///
     /// JSON `sentimentAnalysisEnabled`.
@@ -5475,7 +5948,7 @@ pub struct ProgramProcessingSettings {
 impl ProgramProcessingSettings {
     /// Sets [`Self::program`].
     pub fn set_program(mut self, v: BaseProgramEntity) -> Self {
-        self.program = Some(v);
+        self.program = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sentiment_analysis_enabled`].
@@ -5492,18 +5965,29 @@ impl ProgramProcessingSettings {
 
 impl FromJson for ProgramProcessingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramProcessingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "program" => r.read_into(&mut v.program),
-                "sentimentAnalysisEnabled" => r.read_into(&mut v.sentiment_analysis_enabled),
-                "agentEmpathyAnalysisEnabled" => r.read_into(&mut v.agent_empathy_analysis_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "program" => r.read_into(&mut self.program),
+                "sentimentAnalysisEnabled" => r.read_into(&mut self.sentiment_analysis_enabled),
+                "agentEmpathyAnalysisEnabled" => r.read_into(&mut self.agent_empathy_analysis_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5604,25 +6088,36 @@ impl ProgramProcessingSettingsEntityListing {
 
 impl FromJson for ProgramProcessingSettingsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramProcessingSettingsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5654,7 +6149,7 @@ pub struct ProgramProcessingSettingsPatchResponse {
     /// The ID of the program
     ///
     /// JSON `program`.
-    pub program: Option<BaseProgramEntity>,
+    pub program: Option<Box<BaseProgramEntity>>,
     /// Whether sentiment analysis is enabled for the program
     ///
     /// JSON `sentimentAnalysisEnabled`.
@@ -5670,7 +6165,7 @@ pub struct ProgramProcessingSettingsPatchResponse {
 impl ProgramProcessingSettingsPatchResponse {
     /// Sets [`Self::program`].
     pub fn set_program(mut self, v: BaseProgramEntity) -> Self {
-        self.program = Some(v);
+        self.program = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sentiment_analysis_enabled`].
@@ -5687,18 +6182,29 @@ impl ProgramProcessingSettingsPatchResponse {
 
 impl FromJson for ProgramProcessingSettingsPatchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramProcessingSettingsPatchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "program" => r.read_into(&mut v.program),
-                "sentimentAnalysisEnabled" => r.read_into(&mut v.sentiment_analysis_enabled),
-                "agentEmpathyAnalysisEnabled" => r.read_into(&mut v.agent_empathy_analysis_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "program" => r.read_into(&mut self.program),
+                "sentimentAnalysisEnabled" => r.read_into(&mut self.sentiment_analysis_enabled),
+                "agentEmpathyAnalysisEnabled" => r.read_into(&mut self.agent_empathy_analysis_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5767,19 +6273,30 @@ impl ProgramRequest {
 
 impl FromJson for ProgramRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "topicIds" => r.read_into(&mut v.topic_ids),
-                "tags" => r.read_into(&mut v.tags),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "topicIds" => r.read_into(&mut self.topic_ids),
+                "tags" => r.read_into(&mut self.tags),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5811,7 +6328,7 @@ pub struct ProgramTopicLinksJob {
     /// JSON `programId`.
     pub program_id: Option<String>,
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -5846,7 +6363,7 @@ impl ProgramTopicLinksJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -5868,22 +6385,33 @@ impl ProgramTopicLinksJob {
 
 impl FromJson for ProgramTopicLinksJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramTopicLinksJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "programId" => r.read_into(&mut v.program_id),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "programId" => r.read_into(&mut self.program_id),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5965,7 +6493,7 @@ pub struct ProgramTranscriptionEngine {
     /// JSON `dialects`.
     pub dialects: Option<Vec<String>>,
     /// JSON `engineIntegration`.
-    pub engine_integration: Option<EngineIntegration>,
+    pub engine_integration: Option<Box<EngineIntegration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5983,25 +6511,36 @@ impl ProgramTranscriptionEngine {
     }
     /// Sets [`Self::engine_integration`].
     pub fn set_engine_integration(mut self, v: EngineIntegration) -> Self {
-        self.engine_integration = Some(v);
+        self.engine_integration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ProgramTranscriptionEngine {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramTranscriptionEngine {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "engine" => r.read_into(&mut v.engine),
-                "dialects" => r.read_into(&mut v.dialects),
-                "engineIntegration" => r.read_into(&mut v.engine_integration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "engine" => r.read_into(&mut self.engine),
+                "dialects" => r.read_into(&mut self.dialects),
+                "engineIntegration" => r.read_into(&mut self.engine_integration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6081,7 +6620,7 @@ pub struct ProgramTranscriptionEngines {
     /// The ID of the program
     ///
     /// JSON `program`.
-    pub program: Option<BaseProgramEntity>,
+    pub program: Option<Box<BaseProgramEntity>>,
     /// The program transcription engine settings
     ///
     /// JSON `transcriptionEngines`.
@@ -6089,7 +6628,7 @@ pub struct ProgramTranscriptionEngines {
     /// The user last modified the record
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<AddressableEntityRef>,
+    pub modified_by: Option<Box<AddressableEntityRef>>,
     /// The last modified date of the record. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -6110,7 +6649,7 @@ impl ProgramTranscriptionEngines {
     }
     /// Sets [`Self::program`].
     pub fn set_program(mut self, v: BaseProgramEntity) -> Self {
-        self.program = Some(v);
+        self.program = Some(Box::new(v));
         self
     }
     /// Sets [`Self::transcription_engines`].
@@ -6120,7 +6659,7 @@ impl ProgramTranscriptionEngines {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: AddressableEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -6137,21 +6676,32 @@ impl ProgramTranscriptionEngines {
 
 impl FromJson for ProgramTranscriptionEngines {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramTranscriptionEngines {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "program" => r.read_into(&mut v.program),
-                "transcriptionEngines" => r.read_into(&mut v.transcription_engines),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "program" => r.read_into(&mut self.program),
+                "transcriptionEngines" => r.read_into(&mut self.transcription_engines),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6227,21 +6777,32 @@ impl ProgramsEntityListing {
 
 impl FromJson for ProgramsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProgramsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "total" => r.read_into(&mut v.total),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "total" => r.read_into(&mut self.total),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6282,16 +6843,27 @@ impl ReprocessInteractionsByJobIdResponse {
 
 impl FromJson for ReprocessInteractionsByJobIdResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReprocessInteractionsByJobIdResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6401,26 +6973,37 @@ impl ReprocessJobEntityListingResponse {
 
 impl FromJson for ReprocessJobEntityListingResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReprocessJobEntityListingResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "queueTotal" => r.read_into(&mut v.queue_total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "queueTotal" => r.read_into(&mut self.queue_total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6493,7 +7076,7 @@ pub struct ReprocessJobResponse {
     /// Required.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// The date the job was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -6577,7 +7160,7 @@ impl ReprocessJobResponse {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -6619,31 +7202,42 @@ impl ReprocessJobResponse {
 
 impl FromJson for ReprocessJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ReprocessJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "programs" => r.read_into(&mut v.programs),
-                "dialects" => r.read_into(&mut v.dialects),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "jobStatus" => r.read_into(&mut v.job_status),
-                "queueOrder" => r.read_into(&mut v.queue_order),
-                "processedInteractionsCount" => r.read_into(&mut v.processed_interactions_count),
-                "failedInteractionsCount" => r.read_into(&mut v.failed_interactions_count),
-                "totalInteractionsCount" => r.read_into(&mut v.total_interactions_count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "programs" => r.read_into(&mut self.programs),
+                "dialects" => r.read_into(&mut self.dialects),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "jobStatus" => r.read_into(&mut self.job_status),
+                "queueOrder" => r.read_into(&mut self.queue_order),
+                "processedInteractionsCount" => r.read_into(&mut self.processed_interactions_count),
+                "failedInteractionsCount" => r.read_into(&mut self.failed_interactions_count),
+                "totalInteractionsCount" => r.read_into(&mut self.total_interactions_count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6736,7 +7330,7 @@ pub struct SegmentUrl {
     /// The Recording Reference
     ///
     /// JSON `recording`.
-    pub recording: Option<AddressableEntityRef>,
+    pub recording: Option<Box<AddressableEntityRef>>,
     /// The pre-signed S3 URL of the transcript
     ///
     /// JSON `url`.
@@ -6748,7 +7342,7 @@ pub struct SegmentUrl {
 impl SegmentUrl {
     /// Sets [`Self::recording`].
     pub fn set_recording(mut self, v: AddressableEntityRef) -> Self {
-        self.recording = Some(v);
+        self.recording = Some(Box::new(v));
         self
     }
     /// Sets [`Self::url`].
@@ -6760,17 +7354,28 @@ impl SegmentUrl {
 
 impl FromJson for SegmentUrl {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentUrl {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "recording" => r.read_into(&mut v.recording),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "recording" => r.read_into(&mut self.recording),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6794,7 +7399,7 @@ pub struct SentimentData {
     /// The sentiment insights extracted from the conversation
     ///
     /// JSON `insights`.
-    pub insights: Option<SentimentInsights>,
+    pub insights: Option<Box<SentimentInsights>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6802,23 +7407,34 @@ pub struct SentimentData {
 impl SentimentData {
     /// Sets [`Self::insights`].
     pub fn set_insights(mut self, v: SentimentInsights) -> Self {
-        self.insights = Some(v);
+        self.insights = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SentimentData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SentimentData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "insights" => r.read_into(&mut v.insights),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "insights" => r.read_into(&mut self.insights),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6867,7 +7483,7 @@ pub struct SentimentFeedback {
     /// The Id of user who created the sentiment feedback
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6900,28 +7516,39 @@ impl SentimentFeedback {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SentimentFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SentimentFeedback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "phrase" => r.read_into(&mut v.phrase),
-                "dialect" => r.read_into(&mut v.dialect),
-                "feedbackValue" => r.read_into(&mut v.feedback_value),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "createdBy" => r.read_into(&mut v.created_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "phrase" => r.read_into(&mut self.phrase),
+                "dialect" => r.read_into(&mut self.dialect),
+                "feedbackValue" => r.read_into(&mut self.feedback_value),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "createdBy" => r.read_into(&mut self.created_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7013,16 +7640,27 @@ impl SentimentFeedbackEntityListing {
 
 impl FromJson for SentimentFeedbackEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SentimentFeedbackEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7073,17 +7711,28 @@ impl SentimentInsightEntry {
 
 impl FromJson for SentimentInsightEntry {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SentimentInsightEntry {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7131,17 +7780,28 @@ impl SentimentInsights {
 
 impl FromJson for SentimentInsights {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SentimentInsights {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "positiveSentimentReasons" => r.read_into(&mut v.positive_sentiment_reasons),
-                "negativeSentimentReasons" => r.read_into(&mut v.negative_sentiment_reasons),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "positiveSentimentReasons" => r.read_into(&mut self.positive_sentiment_reasons),
+                "negativeSentimentReasons" => r.read_into(&mut self.negative_sentiment_reasons),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7261,25 +7921,36 @@ impl SpeechTextAnalyticsConversationSummary {
 
 impl FromJson for SpeechTextAnalyticsConversationSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SpeechTextAnalyticsConversationSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "summaryType" => r.read_into(&mut v.summary_type),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "language" => r.read_into(&mut v.language),
-                "summaryId" => r.read_into(&mut v.summary_id),
-                "agentId" => r.read_into(&mut v.agent_id),
-                "sourceId" => r.read_into(&mut v.source_id),
-                "summary" => r.read_into(&mut v.summary),
-                "generated" => r.read_into(&mut v.generated),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "insights" => r.read_into(&mut v.insights),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "summaryType" => r.read_into(&mut self.summary_type),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "language" => r.read_into(&mut self.language),
+                "summaryId" => r.read_into(&mut self.summary_id),
+                "agentId" => r.read_into(&mut self.agent_id),
+                "sourceId" => r.read_into(&mut self.source_id),
+                "summary" => r.read_into(&mut self.summary),
+                "generated" => r.read_into(&mut self.generated),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "insights" => r.read_into(&mut self.insights),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7430,16 +8101,27 @@ impl SpeechTextAnalyticsConversationSummaryListing {
 
 impl FromJson for SpeechTextAnalyticsConversationSummaryListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SpeechTextAnalyticsConversationSummaryListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7504,19 +8186,30 @@ impl SpeechTextAnalyticsSettingsRequest {
 
 impl FromJson for SpeechTextAnalyticsSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SpeechTextAnalyticsSettingsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "defaultProgramId" => r.read_into(&mut v.default_program_id),
-                "expectedDialects" => r.read_into(&mut v.expected_dialects),
-                "textAnalyticsEnabled" => r.read_into(&mut v.text_analytics_enabled),
-                "agentEmpathyEnabled" => r.read_into(&mut v.agent_empathy_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "defaultProgramId" => r.read_into(&mut self.default_program_id),
+                "expectedDialects" => r.read_into(&mut self.expected_dialects),
+                "textAnalyticsEnabled" => r.read_into(&mut self.text_analytics_enabled),
+                "agentEmpathyEnabled" => r.read_into(&mut self.agent_empathy_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7542,7 +8235,7 @@ pub struct SpeechTextAnalyticsSettingsResponse {
     /// Setting to choose name for the default program for topic detection
     ///
     /// JSON `defaultProgram`.
-    pub default_program: Option<AddressableEntityRef>,
+    pub default_program: Option<Box<AddressableEntityRef>>,
     /// Setting to choose expected dialects
     ///
     /// JSON `expectedDialects`.
@@ -7562,7 +8255,7 @@ pub struct SpeechTextAnalyticsSettingsResponse {
 impl SpeechTextAnalyticsSettingsResponse {
     /// Sets [`Self::default_program`].
     pub fn set_default_program(mut self, v: AddressableEntityRef) -> Self {
-        self.default_program = Some(v);
+        self.default_program = Some(Box::new(v));
         self
     }
     /// Sets [`Self::expected_dialects`].
@@ -7584,19 +8277,30 @@ impl SpeechTextAnalyticsSettingsResponse {
 
 impl FromJson for SpeechTextAnalyticsSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SpeechTextAnalyticsSettingsResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "defaultProgram" => r.read_into(&mut v.default_program),
-                "expectedDialects" => r.read_into(&mut v.expected_dialects),
-                "textAnalyticsEnabled" => r.read_into(&mut v.text_analytics_enabled),
-                "agentEmpathyEnabled" => r.read_into(&mut v.agent_empathy_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "defaultProgram" => r.read_into(&mut self.default_program),
+                "expectedDialects" => r.read_into(&mut self.expected_dialects),
+                "textAnalyticsEnabled" => r.read_into(&mut self.text_analytics_enabled),
+                "agentEmpathyEnabled" => r.read_into(&mut self.agent_empathy_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7640,11 +8344,11 @@ pub struct StaCategory {
     /// Required.
     ///
     /// JSON `criteria`.
-    pub criteria: Option<Operand>,
+    pub criteria: Option<Box<Operand>>,
     /// The user who created the record
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// The creation date of the record. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -7652,7 +8356,7 @@ pub struct StaCategory {
     /// The user who last modified the record
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<AddressableEntityRef>,
+    pub modified_by: Option<Box<AddressableEntityRef>>,
     /// The last modified date of the record. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -7688,12 +8392,12 @@ impl StaCategory {
     }
     /// Sets [`Self::criteria`].
     pub fn set_criteria(mut self, v: Operand) -> Self {
-        self.criteria = Some(v);
+        self.criteria = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -7703,7 +8407,7 @@ impl StaCategory {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: AddressableEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -7720,25 +8424,36 @@ impl StaCategory {
 
 impl FromJson for StaCategory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StaCategory {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "interactionType" => r.read_into(&mut v.interaction_type),
-                "criteria" => r.read_into(&mut v.criteria),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "interactionType" => r.read_into(&mut self.interaction_type),
+                "criteria" => r.read_into(&mut self.criteria),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7834,16 +8549,27 @@ impl SupportedDialectsEntityListing {
 
 impl FromJson for SupportedDialectsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportedDialectsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7868,7 +8594,7 @@ pub struct SupportedDialectsTranscriptionEngine {
     /// JSON `dialects`.
     pub dialects: Option<Vec<String>>,
     /// JSON `engineIntegration`.
-    pub engine_integration: Option<EngineIntegration>,
+    pub engine_integration: Option<Box<EngineIntegration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7886,25 +8612,36 @@ impl SupportedDialectsTranscriptionEngine {
     }
     /// Sets [`Self::engine_integration`].
     pub fn set_engine_integration(mut self, v: EngineIntegration) -> Self {
-        self.engine_integration = Some(v);
+        self.engine_integration = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportedDialectsTranscriptionEngine {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportedDialectsTranscriptionEngine {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "engine" => r.read_into(&mut v.engine),
-                "dialects" => r.read_into(&mut v.dialects),
-                "engineIntegration" => r.read_into(&mut v.engine_integration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "engine" => r.read_into(&mut self.engine),
+                "dialects" => r.read_into(&mut self.dialects),
+                "engineIntegration" => r.read_into(&mut self.engine_integration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8008,17 +8745,28 @@ impl Term {
 
 impl FromJson for Term {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Term {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "word" => r.read_into(&mut v.word),
-                "participantType" => r.read_into(&mut v.participant_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "word" => r.read_into(&mut self.word),
+                "participantType" => r.read_into(&mut self.participant_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8097,7 +8845,7 @@ pub struct TestTopicPhraseJob {
     /// JSON `state`.
     pub state: Option<TestTopicPhraseJobState>,
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -8131,7 +8879,7 @@ impl TestTopicPhraseJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -8163,23 +8911,34 @@ impl TestTopicPhraseJob {
 
 impl FromJson for TestTopicPhraseJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestTopicPhraseJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "processedTranscriptsCount" => r.read_into(&mut v.processed_transcripts_count),
-                "matchedTranscriptsCount" => r.read_into(&mut v.matched_transcripts_count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "processedTranscriptsCount" => r.read_into(&mut self.processed_transcripts_count),
+                "matchedTranscriptsCount" => r.read_into(&mut self.matched_transcripts_count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8262,11 +9021,11 @@ pub struct TestTopicPhraseJobRequest {
     /// Required.
     ///
     /// JSON `topic`.
-    pub topic: Option<TestTopicPhraseTopic>,
+    pub topic: Option<Box<TestTopicPhraseTopic>>,
     /// The transcripts filters
     ///
     /// JSON `transcriptsFilters`.
-    pub transcripts_filters: Option<TranscriptsFilters>,
+    pub transcripts_filters: Option<Box<TranscriptsFilters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8274,29 +9033,40 @@ pub struct TestTopicPhraseJobRequest {
 impl TestTopicPhraseJobRequest {
     /// Sets [`Self::topic`].
     pub fn set_topic(mut self, v: TestTopicPhraseTopic) -> Self {
-        self.topic = Some(v);
+        self.topic = Some(Box::new(v));
         self
     }
     /// Sets [`Self::transcripts_filters`].
     pub fn set_transcripts_filters(mut self, v: TranscriptsFilters) -> Self {
-        self.transcripts_filters = Some(v);
+        self.transcripts_filters = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TestTopicPhraseJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestTopicPhraseJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "topic" => r.read_into(&mut v.topic),
-                "transcriptsFilters" => r.read_into(&mut v.transcripts_filters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "topic" => r.read_into(&mut self.topic),
+                "transcriptsFilters" => r.read_into(&mut self.transcripts_filters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8324,7 +9094,7 @@ pub struct TestTopicPhraseJobs {
     /// JSON `state`.
     pub state: Option<TestTopicPhraseJobsState>,
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -8358,7 +9128,7 @@ impl TestTopicPhraseJobs {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -8390,23 +9160,34 @@ impl TestTopicPhraseJobs {
 
 impl FromJson for TestTopicPhraseJobs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestTopicPhraseJobs {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "action" => r.read_into(&mut v.action),
-                "entityType" => r.read_into(&mut v.entity_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "action" => r.read_into(&mut self.action),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8568,17 +9349,28 @@ impl TestTopicPhrasePhrase {
 
 impl FromJson for TestTopicPhrasePhrase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestTopicPhrasePhrase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "strictness" => r.read_into(&mut v.strictness),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "strictness" => r.read_into(&mut self.strictness),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8667,7 +9459,7 @@ pub struct TestTopicPhraseTopic {
     /// Required.
     ///
     /// JSON `phrase`.
-    pub phrase: Option<TestTopicPhrasePhrase>,
+    pub phrase: Option<Box<TestTopicPhrasePhrase>>,
     /// The topic strictness, default value is 72
     ///
     /// JSON `strictness`.
@@ -8693,7 +9485,7 @@ pub struct TestTopicPhraseTopic {
 impl TestTopicPhraseTopic {
     /// Sets [`Self::phrase`].
     pub fn set_phrase(mut self, v: TestTopicPhrasePhrase) -> Self {
-        self.phrase = Some(v);
+        self.phrase = Some(Box::new(v));
         self
     }
     /// Sets [`Self::strictness`].
@@ -8720,20 +9512,31 @@ impl TestTopicPhraseTopic {
 
 impl FromJson for TestTopicPhraseTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TestTopicPhraseTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phrase" => r.read_into(&mut v.phrase),
-                "strictness" => r.read_into(&mut v.strictness),
-                "matchingType" => r.read_into(&mut v.matching_type),
-                "dialect" => r.read_into(&mut v.dialect),
-                "participants" => r.read_into(&mut v.participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phrase" => r.read_into(&mut self.phrase),
+                "strictness" => r.read_into(&mut self.strictness),
+                "matchingType" => r.read_into(&mut self.matching_type),
+                "dialect" => r.read_into(&mut self.dialect),
+                "participants" => r.read_into(&mut self.participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8943,13 +9746,13 @@ pub struct Topic {
     /// JSON `phrases`.
     pub phrases: Option<Vec<Phrase>>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<AddressableEntityRef>,
+    pub modified_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// JSON `publishedBy`.
-    pub published_by: Option<AddressableEntityRef>,
+    pub published_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `datePublished`.
@@ -9020,7 +9823,7 @@ impl Topic {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: AddressableEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -9030,7 +9833,7 @@ impl Topic {
     }
     /// Sets [`Self::published_by`].
     pub fn set_published_by(mut self, v: AddressableEntityRef) -> Self {
-        self.published_by = Some(v);
+        self.published_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_published`].
@@ -9047,31 +9850,42 @@ impl Topic {
 
 impl FromJson for Topic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Topic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "published" => r.read_into(&mut v.published),
-                "strictness" => r.read_into(&mut v.strictness),
-                "matchingType" => r.read_into(&mut v.matching_type),
-                "programs" => r.read_into(&mut v.programs),
-                "tags" => r.read_into(&mut v.tags),
-                "dialect" => r.read_into(&mut v.dialect),
-                "participants" => r.read_into(&mut v.participants),
-                "phrases" => r.read_into(&mut v.phrases),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "publishedBy" => r.read_into(&mut v.published_by),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "published" => r.read_into(&mut self.published),
+                "strictness" => r.read_into(&mut self.strictness),
+                "matchingType" => r.read_into(&mut self.matching_type),
+                "programs" => r.read_into(&mut self.programs),
+                "tags" => r.read_into(&mut self.tags),
+                "dialect" => r.read_into(&mut self.dialect),
+                "participants" => r.read_into(&mut self.participants),
+                "phrases" => r.read_into(&mut self.phrases),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "publishedBy" => r.read_into(&mut self.published_by),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9276,7 +10090,7 @@ pub struct TopicJob {
     /// JSON `topics`.
     pub topics: Option<Vec<BaseTopicEntitiy>>,
     /// JSON `createdBy`.
-    pub created_by: Option<AddressableEntityRef>,
+    pub created_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -9311,7 +10125,7 @@ impl TopicJob {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: AddressableEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -9333,22 +10147,33 @@ impl TopicJob {
 
 impl FromJson for TopicJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "topics" => r.read_into(&mut v.topics),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "topics" => r.read_into(&mut self.topics),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9445,16 +10270,27 @@ impl TopicJobRequest {
 
 impl FromJson for TopicJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "topicIds" => r.read_into(&mut v.topic_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "topicIds" => r.read_into(&mut self.topic_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9568,24 +10404,35 @@ impl TopicRequest {
 
 impl FromJson for TopicRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "strictness" => r.read_into(&mut v.strictness),
-                "programIds" => r.read_into(&mut v.program_ids),
-                "matchingType" => r.read_into(&mut v.matching_type),
-                "tags" => r.read_into(&mut v.tags),
-                "dialect" => r.read_into(&mut v.dialect),
-                "participants" => r.read_into(&mut v.participants),
-                "phrases" => r.read_into(&mut v.phrases),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "strictness" => r.read_into(&mut self.strictness),
+                "programIds" => r.read_into(&mut self.program_ids),
+                "matchingType" => r.read_into(&mut self.matching_type),
+                "tags" => r.read_into(&mut self.tags),
+                "dialect" => r.read_into(&mut self.dialect),
+                "participants" => r.read_into(&mut self.participants),
+                "phrases" => r.read_into(&mut self.phrases),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9775,13 +10622,13 @@ impl ToJson for TopicRequestParticipants {
 #[non_exhaustive]
 pub struct TopicsDefinitionsProgramMappings {
     /// JSON `program`.
-    pub program: Option<BaseProgramEntity>,
+    pub program: Option<Box<BaseProgramEntity>>,
     /// JSON `queues`.
     pub queues: Option<Vec<AddressableEntityRef>>,
     /// JSON `flows`.
     pub flows: Option<Vec<AddressableEntityRef>>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<AddressableEntityRef>,
+    pub modified_by: Option<Box<AddressableEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -9793,7 +10640,7 @@ pub struct TopicsDefinitionsProgramMappings {
 impl TopicsDefinitionsProgramMappings {
     /// Sets [`Self::program`].
     pub fn set_program(mut self, v: BaseProgramEntity) -> Self {
-        self.program = Some(v);
+        self.program = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queues`].
@@ -9808,7 +10655,7 @@ impl TopicsDefinitionsProgramMappings {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: AddressableEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -9820,20 +10667,31 @@ impl TopicsDefinitionsProgramMappings {
 
 impl FromJson for TopicsDefinitionsProgramMappings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicsDefinitionsProgramMappings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "program" => r.read_into(&mut v.program),
-                "queues" => r.read_into(&mut v.queues),
-                "flows" => r.read_into(&mut v.flows),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "program" => r.read_into(&mut self.program),
+                "queues" => r.read_into(&mut self.queues),
+                "flows" => r.read_into(&mut self.flows),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9908,21 +10766,32 @@ impl TopicsDefinitionsProgramsMappingsEntityListing {
 
 impl FromJson for TopicsDefinitionsProgramsMappingsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicsDefinitionsProgramsMappingsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "total" => r.read_into(&mut v.total),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "total" => r.read_into(&mut self.total),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9998,21 +10867,32 @@ impl TopicsEntityListing {
 
 impl FromJson for TopicsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "total" => r.read_into(&mut v.total),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "total" => r.read_into(&mut self.total),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10075,18 +10955,29 @@ impl TranscriptTranslation {
 
 impl FromJson for TranscriptTranslation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptTranslation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "phrases" => r.read_into(&mut v.phrases),
-                "translateError" => r.read_into(&mut v.translate_error),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "phrases" => r.read_into(&mut self.phrases),
+                "translateError" => r.read_into(&mut self.translate_error),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10126,16 +11017,27 @@ impl TranscriptUrl {
 
 impl FromJson for TranscriptUrl {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptUrl {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10158,7 +11060,7 @@ pub struct TranscriptUrls {
     /// The Conversation Reference
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The Communication ID
     ///
     /// JSON `communicationId`.
@@ -10174,7 +11076,7 @@ pub struct TranscriptUrls {
 impl TranscriptUrls {
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::communication_id`].
@@ -10191,18 +11093,29 @@ impl TranscriptUrls {
 
 impl FromJson for TranscriptUrls {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptUrls {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversation" => r.read_into(&mut v.conversation),
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "urls" => r.read_into(&mut v.urls),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversation" => r.read_into(&mut self.conversation),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "urls" => r.read_into(&mut self.urls),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10244,16 +11157,27 @@ impl TranscriptionEnginesRequest {
 
 impl FromJson for TranscriptionEnginesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptionEnginesRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "transcriptionEngines" => r.read_into(&mut v.transcription_engines),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "transcriptionEngines" => r.read_into(&mut self.transcription_engines),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10336,21 +11260,32 @@ impl TranscriptsFilters {
 
 impl FromJson for TranscriptsFilters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptsFilters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mediaType" => r.read_into(&mut v.media_type),
-                "startTimeMs" => r.read_into(&mut v.start_time_ms),
-                "endTimeMs" => r.read_into(&mut v.end_time_ms),
-                "programs" => r.read_into(&mut v.programs),
-                "queues" => r.read_into(&mut v.queues),
-                "flows" => r.read_into(&mut v.flows),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "startTimeMs" => r.read_into(&mut self.start_time_ms),
+                "endTimeMs" => r.read_into(&mut self.end_time_ms),
+                "programs" => r.read_into(&mut self.programs),
+                "queues" => r.read_into(&mut self.queues),
+                "flows" => r.read_into(&mut self.flows),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10469,17 +11404,28 @@ impl TranslateSupportedLanguage {
 
 impl FromJson for TranslateSupportedLanguage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranslateSupportedLanguage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "languageName" => r.read_into(&mut v.language_name),
-                "languageCode" => r.read_into(&mut v.language_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "languageName" => r.read_into(&mut self.language_name),
+                "languageCode" => r.read_into(&mut self.language_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10516,16 +11462,27 @@ impl TranslateSupportedLanguageList {
 
 impl FromJson for TranslateSupportedLanguageList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranslateSupportedLanguageList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10568,17 +11525,28 @@ impl UnifiedGeneralTopic {
 
 impl FromJson for UnifiedGeneralTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnifiedGeneralTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10678,16 +11646,27 @@ impl UnifiedGeneralTopicEntityListing {
 
 impl FromJson for UnifiedGeneralTopicEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnifiedGeneralTopicEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10758,21 +11737,32 @@ impl UnpublishedProgramsEntityListing {
 
 impl FromJson for UnpublishedProgramsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnpublishedProgramsEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "total" => r.read_into(&mut v.total),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "total" => r.read_into(&mut self.total),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -43,16 +43,27 @@ impl AlertablePresences {
 
 impl FromJson for AlertablePresences {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AlertablePresences {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "alertablePresences" => r.read_into(&mut v.alertable_presences),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "alertablePresences" => r.read_into(&mut self.alertable_presences),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -151,25 +162,36 @@ impl CertificateAuthorityEntityListing {
 
 impl FromJson for CertificateAuthorityEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CertificateAuthorityEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -211,7 +233,7 @@ pub struct DID {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -251,11 +273,11 @@ pub struct DID {
     /// JSON `phoneNumber`.
     pub phone_number: Option<String>,
     /// JSON `didPool`.
-    pub did_pool: Option<DomainEntityRef>,
+    pub did_pool: Option<Box<DomainEntityRef>>,
     /// A Uri reference to the owner of this DID, which is either a User or an IVR
     ///
     /// JSON `owner`.
-    pub owner: Option<DomainEntityRef>,
+    pub owner: Option<Box<DomainEntityRef>>,
     /// JSON `ownerType`.
     pub owner_type: Option<DIDOwnerType>,
     /// The URI for this object
@@ -279,7 +301,7 @@ impl DID {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -334,12 +356,12 @@ impl DID {
     }
     /// Sets [`Self::did_pool`].
     pub fn set_did_pool(mut self, v: DomainEntityRef) -> Self {
-        self.did_pool = Some(v);
+        self.did_pool = Some(Box::new(v));
         self
     }
     /// Sets [`Self::owner`].
     pub fn set_owner(mut self, v: DomainEntityRef) -> Self {
-        self.owner = Some(v);
+        self.owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::owner_type`].
@@ -356,32 +378,43 @@ impl DID {
 
 impl FromJson for DID {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DID {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "didPool" => r.read_into(&mut v.did_pool),
-                "owner" => r.read_into(&mut v.owner),
-                "ownerType" => r.read_into(&mut v.owner_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "didPool" => r.read_into(&mut self.did_pool),
+                "owner" => r.read_into(&mut self.owner),
+                "ownerType" => r.read_into(&mut self.owner_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -611,26 +644,37 @@ impl DIDEntityListing {
 
 impl FromJson for DIDEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DIDEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -677,11 +721,11 @@ pub struct DIDNumber {
     /// A Uri reference to the DID Pool this DID is a part of.
     ///
     /// JSON `didPool`.
-    pub did_pool: Option<AddressableEntityRef>,
+    pub did_pool: Option<Box<AddressableEntityRef>>,
     /// A Uri reference to the owner of this DID.  The owner's type can be found in ownerType.  If the DID is unassigned, this will be NULL.
     ///
     /// JSON `owner`.
-    pub owner: Option<DomainEntityRef>,
+    pub owner: Option<Box<DomainEntityRef>>,
     /// The type of the entity that owns this DID.  If the DID is unassigned, this will be NULL.
     ///
     /// JSON `ownerType`.
@@ -717,12 +761,12 @@ impl DIDNumber {
     }
     /// Sets [`Self::did_pool`].
     pub fn set_did_pool(mut self, v: AddressableEntityRef) -> Self {
-        self.did_pool = Some(v);
+        self.did_pool = Some(Box::new(v));
         self
     }
     /// Sets [`Self::owner`].
     pub fn set_owner(mut self, v: DomainEntityRef) -> Self {
-        self.owner = Some(v);
+        self.owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::owner_type`].
@@ -739,23 +783,34 @@ impl DIDNumber {
 
 impl FromJson for DIDNumber {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DIDNumber {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "number" => r.read_into(&mut v.number),
-                "assigned" => r.read_into(&mut v.assigned),
-                "didPool" => r.read_into(&mut v.did_pool),
-                "owner" => r.read_into(&mut v.owner),
-                "ownerType" => r.read_into(&mut v.owner_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "number" => r.read_into(&mut self.number),
+                "assigned" => r.read_into(&mut self.assigned),
+                "didPool" => r.read_into(&mut self.did_pool),
+                "owner" => r.read_into(&mut self.owner),
+                "ownerType" => r.read_into(&mut self.owner_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -916,25 +971,36 @@ impl DIDNumberEntityListing {
 
 impl FromJson for DIDNumberEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DIDNumberEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -976,7 +1042,7 @@ pub struct DIDPool {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -1052,7 +1118,7 @@ impl DIDPool {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1129,32 +1195,43 @@ impl DIDPool {
 
 impl FromJson for DIDPool {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DIDPool {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "startPhoneNumber" => r.read_into(&mut v.start_phone_number),
-                "endPhoneNumber" => r.read_into(&mut v.end_phone_number),
-                "comments" => r.read_into(&mut v.comments),
-                "provider" => r.read_into(&mut v.provider),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "startPhoneNumber" => r.read_into(&mut self.start_phone_number),
+                "endPhoneNumber" => r.read_into(&mut self.end_phone_number),
+                "comments" => r.read_into(&mut self.comments),
+                "provider" => r.read_into(&mut self.provider),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1376,26 +1453,37 @@ impl DIDPoolEntityListing {
 
 impl FromJson for DIDPoolEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DIDPoolEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1448,17 +1536,28 @@ impl DigitLength {
 
 impl FromJson for DigitLength {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DigitLength {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "start" => r.read_into(&mut v.start),
-                "end" => r.read_into(&mut v.end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "start" => r.read_into(&mut self.start),
+                "end" => r.read_into(&mut self.end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1495,16 +1594,27 @@ impl DisableSiteConnectionsRequest {
 
 impl FromJson for DisableSiteConnectionsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DisableSiteConnectionsRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1587,21 +1697,32 @@ impl DomainCapabilities {
 
 impl FromJson for DomainCapabilities {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainCapabilities {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "dhcp" => r.read_into(&mut v.dhcp),
-                "metric" => r.read_into(&mut v.metric),
-                "autoMetric" => r.read_into(&mut v.auto_metric),
-                "supportsMetric" => r.read_into(&mut v.supports_metric),
-                "pingEnabled" => r.read_into(&mut v.ping_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "dhcp" => r.read_into(&mut self.dhcp),
+                "metric" => r.read_into(&mut self.metric),
+                "autoMetric" => r.read_into(&mut self.auto_metric),
+                "supportsMetric" => r.read_into(&mut self.supports_metric),
+                "pingEnabled" => r.read_into(&mut self.ping_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1639,7 +1760,7 @@ pub struct DomainCertificateAuthority {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -1719,7 +1840,7 @@ impl DomainCertificateAuthority {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1796,32 +1917,43 @@ impl DomainCertificateAuthority {
 
 impl FromJson for DomainCertificateAuthority {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainCertificateAuthority {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "certificate" => r.read_into(&mut v.certificate),
-                "type" => r.read_into(&mut v.r#type),
-                "services" => r.read_into(&mut v.services),
-                "certificateDetails" => r.read_into(&mut v.certificate_details),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "certificate" => r.read_into(&mut self.certificate),
+                "type" => r.read_into(&mut self.r#type),
+                "services" => r.read_into(&mut self.services),
+                "certificateDetails" => r.read_into(&mut self.certificate_details),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2034,25 +2166,36 @@ impl DomainEdgeSoftwareVersionDtoEntityListing {
 
 impl FromJson for DomainEdgeSoftwareVersionDtoEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainEdgeSoftwareVersionDtoEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2094,7 +2237,7 @@ pub struct DomainLogicalInterface {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -2180,11 +2323,11 @@ pub struct DomainLogicalInterface {
     /// IPv4 interface settings.
     ///
     /// JSON `ipv4Capabilities`.
-    pub ipv4_capabilities: Option<DomainCapabilities>,
+    pub ipv4_capabilities: Option<Box<DomainCapabilities>>,
     /// IPv6 interface settings.
     ///
     /// JSON `ipv6Capabilities`.
-    pub ipv6_capabilities: Option<DomainCapabilities>,
+    pub ipv6_capabilities: Option<Box<DomainCapabilities>>,
     /// JSON `currentState`.
     pub current_state: Option<DomainLogicalInterfaceCurrentState>,
     /// JSON `lastModifiedUserId`.
@@ -2256,7 +2399,7 @@ impl DomainLogicalInterface {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -2366,12 +2509,12 @@ impl DomainLogicalInterface {
     }
     /// Sets [`Self::ipv4_capabilities`].
     pub fn set_ipv4_capabilities(mut self, v: DomainCapabilities) -> Self {
-        self.ipv4_capabilities = Some(v);
+        self.ipv4_capabilities = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ipv6_capabilities`].
     pub fn set_ipv6_capabilities(mut self, v: DomainCapabilities) -> Self {
-        self.ipv6_capabilities = Some(v);
+        self.ipv6_capabilities = Some(Box::new(v));
         self
     }
     /// Sets [`Self::current_state`].
@@ -2458,57 +2601,68 @@ impl DomainLogicalInterface {
 
 impl FromJson for DomainLogicalInterface {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainLogicalInterface {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "edgeUri" => r.read_into(&mut v.edge_uri),
-                "edgeAssignedId" => r.read_into(&mut v.edge_assigned_id),
-                "friendlyName" => r.read_into(&mut v.friendly_name),
-                "vlanTagId" => r.read_into(&mut v.vlan_tag_id),
-                "hardwareAddress" => r.read_into(&mut v.hardware_address),
-                "physicalAdapterId" => r.read_into(&mut v.physical_adapter_id),
-                "ifStatus" => r.read_into(&mut v.if_status),
-                "interfaceType" => r.read_into(&mut v.interface_type),
-                "publicNatAddressIpV4" => r.read_into(&mut v.public_nat_address_ip_v4),
-                "publicNatAddressIpV6" => r.read_into(&mut v.public_nat_address_ip_v6),
-                "routes" => r.read_into(&mut v.routes),
-                "addresses" => r.read_into(&mut v.addresses),
-                "ipv4Capabilities" => r.read_into(&mut v.ipv4_capabilities),
-                "ipv6Capabilities" => r.read_into(&mut v.ipv6_capabilities),
-                "currentState" => r.read_into(&mut v.current_state),
-                "lastModifiedUserId" => r.read_into(&mut v.last_modified_user_id),
-                "lastModifiedCorrelationId" => r.read_into(&mut v.last_modified_correlation_id),
-                "commandResponses" => r.read_into(&mut v.command_responses),
-                "inheritPhoneTrunkBasesIPv4" => r.read_into(&mut v.inherit_phone_trunk_bases_i_pv4),
-                "inheritPhoneTrunkBasesIPv6" => r.read_into(&mut v.inherit_phone_trunk_bases_i_pv6),
-                "useForInternalEdgeCommunication" => r.read_into(&mut v.use_for_internal_edge_communication),
-                "useForIndirectEdgeCommunication" => r.read_into(&mut v.use_for_indirect_edge_communication),
-                "useForCloudProxyEdgeCommunication" => r.read_into(&mut v.use_for_cloud_proxy_edge_communication),
-                "useForWanInterface" => r.read_into(&mut v.use_for_wan_interface),
-                "externalTrunkBaseAssignments" => r.read_into(&mut v.external_trunk_base_assignments),
-                "phoneTrunkBaseAssignments" => r.read_into(&mut v.phone_trunk_base_assignments),
-                "traceEnabled" => r.read_into(&mut v.trace_enabled),
-                "startDate" => r.read_into(&mut v.start_date),
-                "endDate" => r.read_into(&mut v.end_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "edgeUri" => r.read_into(&mut self.edge_uri),
+                "edgeAssignedId" => r.read_into(&mut self.edge_assigned_id),
+                "friendlyName" => r.read_into(&mut self.friendly_name),
+                "vlanTagId" => r.read_into(&mut self.vlan_tag_id),
+                "hardwareAddress" => r.read_into(&mut self.hardware_address),
+                "physicalAdapterId" => r.read_into(&mut self.physical_adapter_id),
+                "ifStatus" => r.read_into(&mut self.if_status),
+                "interfaceType" => r.read_into(&mut self.interface_type),
+                "publicNatAddressIpV4" => r.read_into(&mut self.public_nat_address_ip_v4),
+                "publicNatAddressIpV6" => r.read_into(&mut self.public_nat_address_ip_v6),
+                "routes" => r.read_into(&mut self.routes),
+                "addresses" => r.read_into(&mut self.addresses),
+                "ipv4Capabilities" => r.read_into(&mut self.ipv4_capabilities),
+                "ipv6Capabilities" => r.read_into(&mut self.ipv6_capabilities),
+                "currentState" => r.read_into(&mut self.current_state),
+                "lastModifiedUserId" => r.read_into(&mut self.last_modified_user_id),
+                "lastModifiedCorrelationId" => r.read_into(&mut self.last_modified_correlation_id),
+                "commandResponses" => r.read_into(&mut self.command_responses),
+                "inheritPhoneTrunkBasesIPv4" => r.read_into(&mut self.inherit_phone_trunk_bases_i_pv4),
+                "inheritPhoneTrunkBasesIPv6" => r.read_into(&mut self.inherit_phone_trunk_bases_i_pv6),
+                "useForInternalEdgeCommunication" => r.read_into(&mut self.use_for_internal_edge_communication),
+                "useForIndirectEdgeCommunication" => r.read_into(&mut self.use_for_indirect_edge_communication),
+                "useForCloudProxyEdgeCommunication" => r.read_into(&mut self.use_for_cloud_proxy_edge_communication),
+                "useForWanInterface" => r.read_into(&mut self.use_for_wan_interface),
+                "externalTrunkBaseAssignments" => r.read_into(&mut self.external_trunk_base_assignments),
+                "phoneTrunkBaseAssignments" => r.read_into(&mut self.phone_trunk_base_assignments),
+                "traceEnabled" => r.read_into(&mut self.trace_enabled),
+                "startDate" => r.read_into(&mut self.start_date),
+                "endDate" => r.read_into(&mut self.end_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2775,19 +2929,30 @@ impl DomainNetworkAddress {
 
 impl FromJson for DomainNetworkAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainNetworkAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "address" => r.read_into(&mut v.address),
-                "persistent" => r.read_into(&mut v.persistent),
-                "family" => r.read_into(&mut v.family),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "address" => r.read_into(&mut self.address),
+                "persistent" => r.read_into(&mut self.persistent),
+                "family" => r.read_into(&mut self.family),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2872,7 +3037,7 @@ pub struct DomainNetworkCommandResponse {
     /// JSON `acknowledged`.
     pub acknowledged: Option<bool>,
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorDetails>,
+    pub error_info: Option<Box<ErrorDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2895,26 +3060,37 @@ impl DomainNetworkCommandResponse {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorDetails) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DomainNetworkCommandResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainNetworkCommandResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "correlationId" => r.read_into(&mut v.correlation_id),
-                "commandName" => r.read_into(&mut v.command_name),
-                "acknowledged" => r.read_into(&mut v.acknowledged),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "correlationId" => r.read_into(&mut self.correlation_id),
+                "commandName" => r.read_into(&mut self.command_name),
+                "acknowledged" => r.read_into(&mut self.acknowledged),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2991,20 +3167,31 @@ impl DomainNetworkRoute {
 
 impl FromJson for DomainNetworkRoute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainNetworkRoute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "prefix" => r.read_into(&mut v.prefix),
-                "nexthop" => r.read_into(&mut v.nexthop),
-                "persistent" => r.read_into(&mut v.persistent),
-                "metric" => r.read_into(&mut v.metric),
-                "family" => r.read_into(&mut v.family),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "prefix" => r.read_into(&mut self.prefix),
+                "nexthop" => r.read_into(&mut self.nexthop),
+                "persistent" => r.read_into(&mut self.persistent),
+                "metric" => r.read_into(&mut self.metric),
+                "family" => r.read_into(&mut self.family),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3051,17 +3238,28 @@ impl DomainPhysicalCapabilities {
 
 impl FromJson for DomainPhysicalCapabilities {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainPhysicalCapabilities {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "vlan" => r.read_into(&mut v.vlan),
-                "team" => r.read_into(&mut v.team),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "vlan" => r.read_into(&mut self.vlan),
+                "team" => r.read_into(&mut self.team),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3095,7 +3293,7 @@ pub struct DomainPhysicalInterface {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -3141,7 +3339,7 @@ pub struct DomainPhysicalInterface {
     /// JSON `portLabel`.
     pub port_label: Option<String>,
     /// JSON `physicalCapabilities`.
-    pub physical_capabilities: Option<DomainPhysicalCapabilities>,
+    pub physical_capabilities: Option<Box<DomainPhysicalCapabilities>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3163,7 +3361,7 @@ impl DomainPhysicalInterface {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -3233,7 +3431,7 @@ impl DomainPhysicalInterface {
     }
     /// Sets [`Self::physical_capabilities`].
     pub fn set_physical_capabilities(mut self, v: DomainPhysicalCapabilities) -> Self {
-        self.physical_capabilities = Some(v);
+        self.physical_capabilities = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3245,33 +3443,44 @@ impl DomainPhysicalInterface {
 
 impl FromJson for DomainPhysicalInterface {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainPhysicalInterface {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "edgeUri" => r.read_into(&mut v.edge_uri),
-                "friendlyName" => r.read_into(&mut v.friendly_name),
-                "hardwareAddress" => r.read_into(&mut v.hardware_address),
-                "portLabel" => r.read_into(&mut v.port_label),
-                "physicalCapabilities" => r.read_into(&mut v.physical_capabilities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "edgeUri" => r.read_into(&mut self.edge_uri),
+                "friendlyName" => r.read_into(&mut self.friendly_name),
+                "hardwareAddress" => r.read_into(&mut self.hardware_address),
+                "portLabel" => r.read_into(&mut self.port_label),
+                "physicalCapabilities" => r.read_into(&mut self.physical_capabilities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3447,26 +3656,37 @@ impl EdgeEntityListing {
 
 impl FromJson for EdgeEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3584,26 +3804,37 @@ impl EdgeGroupEntityListing {
 
 impl FromJson for EdgeGroupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeGroupEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3646,7 +3877,7 @@ pub struct EdgeLogsJob {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -3708,7 +3939,7 @@ impl EdgeLogsJob {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -3770,29 +4001,40 @@ impl EdgeLogsJob {
 
 impl FromJson for EdgeLogsJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeLogsJob {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "files" => r.read_into(&mut v.files),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "files" => r.read_into(&mut self.files),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3889,7 +4131,7 @@ pub struct EdgeLogsJobFile {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -3971,7 +4213,7 @@ impl EdgeLogsJobFile {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -4058,34 +4300,45 @@ impl EdgeLogsJobFile {
 
 impl FromJson for EdgeLogsJobFile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeLogsJobFile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "timeCreated" => r.read_into(&mut v.time_created),
-                "timeModified" => r.read_into(&mut v.time_modified),
-                "sizeBytes" => r.read_into(&mut v.size_bytes),
-                "uploadStatus" => r.read_into(&mut v.upload_status),
-                "edgePath" => r.read_into(&mut v.edge_path),
-                "downloadId" => r.read_into(&mut v.download_id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "timeCreated" => r.read_into(&mut self.time_created),
+                "timeModified" => r.read_into(&mut self.time_modified),
+                "sizeBytes" => r.read_into(&mut self.size_bytes),
+                "uploadStatus" => r.read_into(&mut self.upload_status),
+                "edgePath" => r.read_into(&mut self.edge_path),
+                "downloadId" => r.read_into(&mut self.download_id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4265,18 +4518,29 @@ impl EdgeLogsJobRequest {
 
 impl FromJson for EdgeLogsJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeLogsJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "path" => r.read_into(&mut v.path),
-                "query" => r.read_into(&mut v.query),
-                "recurse" => r.read_into(&mut v.recurse),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "path" => r.read_into(&mut self.path),
+                "query" => r.read_into(&mut self.query),
+                "recurse" => r.read_into(&mut self.recurse),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4311,7 +4575,7 @@ pub struct EdgeLogsJobResponse {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -4369,7 +4633,7 @@ impl EdgeLogsJobResponse {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -4426,28 +4690,39 @@ impl EdgeLogsJobResponse {
 
 impl FromJson for EdgeLogsJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeLogsJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4550,16 +4825,27 @@ impl EdgeLogsJobUploadRequest {
 
 impl FromJson for EdgeLogsJobUploadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeLogsJobUploadRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileIds" => r.read_into(&mut v.file_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileIds" => r.read_into(&mut self.file_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4580,7 +4866,7 @@ impl ToJson for EdgeLogsJobUploadRequest {
 #[non_exhaustive]
 pub struct EdgeMetrics {
     /// JSON `edge`.
-    pub edge: Option<DomainEntityRef>,
+    pub edge: Option<Box<DomainEntityRef>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `eventTime`.
@@ -4604,7 +4890,7 @@ pub struct EdgeMetrics {
 impl EdgeMetrics {
     /// Sets [`Self::edge`].
     pub fn set_edge(mut self, v: DomainEntityRef) -> Self {
-        self.edge = Some(v);
+        self.edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::event_time`].
@@ -4646,23 +4932,34 @@ impl EdgeMetrics {
 
 impl FromJson for EdgeMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "edge" => r.read_into(&mut v.edge),
-                "eventTime" => r.read_into(&mut v.event_time),
-                "upTimeMsec" => r.read_into(&mut v.up_time_msec),
-                "processors" => r.read_into(&mut v.processors),
-                "memory" => r.read_into(&mut v.memory),
-                "disks" => r.read_into(&mut v.disks),
-                "subsystems" => r.read_into(&mut v.subsystems),
-                "networks" => r.read_into(&mut v.networks),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "edge" => r.read_into(&mut self.edge),
+                "eventTime" => r.read_into(&mut self.event_time),
+                "upTimeMsec" => r.read_into(&mut self.up_time_msec),
+                "processors" => r.read_into(&mut self.processors),
+                "memory" => r.read_into(&mut self.memory),
+                "disks" => r.read_into(&mut self.disks),
+                "subsystems" => r.read_into(&mut self.subsystems),
+                "networks" => r.read_into(&mut self.networks),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4725,18 +5022,29 @@ impl EdgeMetricsDisk {
 
 impl FromJson for EdgeMetricsDisk {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeMetricsDisk {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "availableBytes" => r.read_into(&mut v.available_bytes),
-                "partitionName" => r.read_into(&mut v.partition_name),
-                "totalBytes" => r.read_into(&mut v.total_bytes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "availableBytes" => r.read_into(&mut self.available_bytes),
+                "partitionName" => r.read_into(&mut self.partition_name),
+                "totalBytes" => r.read_into(&mut self.total_bytes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4794,18 +5102,29 @@ impl EdgeMetricsMemory {
 
 impl FromJson for EdgeMetricsMemory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeMetricsMemory {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "availableBytes" => r.read_into(&mut v.available_bytes),
-                "type" => r.read_into(&mut v.r#type),
-                "totalBytes" => r.read_into(&mut v.total_bytes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "availableBytes" => r.read_into(&mut self.available_bytes),
+                "type" => r.read_into(&mut self.r#type),
+                "totalBytes" => r.read_into(&mut self.total_bytes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4881,20 +5200,31 @@ impl EdgeMetricsNetwork {
 
 impl FromJson for EdgeMetricsNetwork {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeMetricsNetwork {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ifname" => r.read_into(&mut v.ifname),
-                "sentBytesPerSec" => r.read_into(&mut v.sent_bytes_per_sec),
-                "receivedBytesPerSec" => r.read_into(&mut v.received_bytes_per_sec),
-                "bandwidthBitsPerSec" => r.read_into(&mut v.bandwidth_bits_per_sec),
-                "utilizationPct" => r.read_into(&mut v.utilization_pct),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ifname" => r.read_into(&mut self.ifname),
+                "sentBytesPerSec" => r.read_into(&mut self.sent_bytes_per_sec),
+                "receivedBytesPerSec" => r.read_into(&mut self.received_bytes_per_sec),
+                "bandwidthBitsPerSec" => r.read_into(&mut self.bandwidth_bits_per_sec),
+                "utilizationPct" => r.read_into(&mut self.utilization_pct),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4972,20 +5302,31 @@ impl EdgeMetricsProcessor {
 
 impl FromJson for EdgeMetricsProcessor {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeMetricsProcessor {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "activeTimePct" => r.read_into(&mut v.active_time_pct),
-                "cpuId" => r.read_into(&mut v.cpu_id),
-                "idleTimePct" => r.read_into(&mut v.idle_time_pct),
-                "privilegedTimePct" => r.read_into(&mut v.privileged_time_pct),
-                "userTimePct" => r.read_into(&mut v.user_time_pct),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "activeTimePct" => r.read_into(&mut self.active_time_pct),
+                "cpuId" => r.read_into(&mut self.cpu_id),
+                "idleTimePct" => r.read_into(&mut self.idle_time_pct),
+                "privilegedTimePct" => r.read_into(&mut self.privileged_time_pct),
+                "userTimePct" => r.read_into(&mut self.user_time_pct),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5045,18 +5386,29 @@ impl EdgeMetricsSubsystem {
 
 impl FromJson for EdgeMetricsSubsystem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeMetricsSubsystem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "delayMs" => r.read_into(&mut v.delay_ms),
-                "processName" => r.read_into(&mut v.process_name),
-                "mediaSubsystem" => r.read_into(&mut v.media_subsystem),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "delayMs" => r.read_into(&mut self.delay_ms),
+                "processName" => r.read_into(&mut self.process_name),
+                "mediaSubsystem" => r.read_into(&mut self.media_subsystem),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5105,17 +5457,28 @@ impl EdgeNetworkDiagnostic {
 
 impl FromJson for EdgeNetworkDiagnostic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeNetworkDiagnostic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5156,16 +5519,27 @@ impl EdgeNetworkDiagnosticRequest {
 
 impl FromJson for EdgeNetworkDiagnosticRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeNetworkDiagnosticRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "host" => r.read_into(&mut v.host),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "host" => r.read_into(&mut self.host),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5212,17 +5586,28 @@ impl EdgeNetworkDiagnosticResponse {
 
 impl FromJson for EdgeNetworkDiagnosticResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeNetworkDiagnosticResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "commandCorrelationId" => r.read_into(&mut v.command_correlation_id),
-                "diagnostics" => r.read_into(&mut v.diagnostics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "commandCorrelationId" => r.read_into(&mut self.command_correlation_id),
+                "diagnostics" => r.read_into(&mut self.diagnostics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5254,7 +5639,7 @@ pub struct EdgeOfflineConfiguration {
     /// Required.
     ///
     /// JSON `network`.
-    pub network: Option<EdgeOfflineConfigurationNetwork>,
+    pub network: Option<Box<EdgeOfflineConfigurationNetwork>>,
     /// Boolean to know if the verification code will be used to provision the Edge. Only used if the Edge is being provisioned.
     ///
     /// JSON `useVerificationCode`.
@@ -5266,7 +5651,7 @@ pub struct EdgeOfflineConfiguration {
     /// The Site that will be associated to the Edge. Required if the Edge is being provisioned.
     ///
     /// JSON `site`.
-    pub site: Option<DomainEntityRef>,
+    pub site: Option<Box<DomainEntityRef>>,
     /// Edge HTTP proxy configuration for the WAN port. The field can be a hostname, FQDN, IPv4 or IPv6 address. If port is not included, port 80 is assumed.
     ///
     /// JSON `proxy`.
@@ -5283,7 +5668,7 @@ impl EdgeOfflineConfiguration {
     }
     /// Sets [`Self::network`].
     pub fn set_network(mut self, v: EdgeOfflineConfigurationNetwork) -> Self {
-        self.network = Some(v);
+        self.network = Some(Box::new(v));
         self
     }
     /// Sets [`Self::use_verification_code`].
@@ -5298,7 +5683,7 @@ impl EdgeOfflineConfiguration {
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: DomainEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::proxy`].
@@ -5310,21 +5695,32 @@ impl EdgeOfflineConfiguration {
 
 impl FromJson for EdgeOfflineConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeOfflineConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pairingId" => r.read_into(&mut v.pairing_id),
-                "network" => r.read_into(&mut v.network),
-                "useVerificationCode" => r.read_into(&mut v.use_verification_code),
-                "certType" => r.read_into(&mut v.cert_type),
-                "site" => r.read_into(&mut v.site),
-                "proxy" => r.read_into(&mut v.proxy),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pairingId" => r.read_into(&mut self.pairing_id),
+                "network" => r.read_into(&mut self.network),
+                "useVerificationCode" => r.read_into(&mut self.use_verification_code),
+                "certType" => r.read_into(&mut self.cert_type),
+                "site" => r.read_into(&mut self.site),
+                "proxy" => r.read_into(&mut self.proxy),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5415,11 +5811,11 @@ pub struct EdgeOfflineConfigurationInterface {
     /// IPv4 interface settings.
     ///
     /// JSON `ipv4Capabilities`.
-    pub ipv4_capabilities: Option<DomainCapabilities>,
+    pub ipv4_capabilities: Option<Box<DomainCapabilities>>,
     /// IPv6 interface settings.
     ///
     /// JSON `ipv6Capabilities`.
-    pub ipv6_capabilities: Option<DomainCapabilities>,
+    pub ipv6_capabilities: Option<Box<DomainCapabilities>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5437,31 +5833,42 @@ impl EdgeOfflineConfigurationInterface {
     }
     /// Sets [`Self::ipv4_capabilities`].
     pub fn set_ipv4_capabilities(mut self, v: DomainCapabilities) -> Self {
-        self.ipv4_capabilities = Some(v);
+        self.ipv4_capabilities = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ipv6_capabilities`].
     pub fn set_ipv6_capabilities(mut self, v: DomainCapabilities) -> Self {
-        self.ipv6_capabilities = Some(v);
+        self.ipv6_capabilities = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EdgeOfflineConfigurationInterface {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeOfflineConfigurationInterface {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routes" => r.read_into(&mut v.routes),
-                "addresses" => r.read_into(&mut v.addresses),
-                "ipv4Capabilities" => r.read_into(&mut v.ipv4_capabilities),
-                "ipv6Capabilities" => r.read_into(&mut v.ipv6_capabilities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routes" => r.read_into(&mut self.routes),
+                "addresses" => r.read_into(&mut self.addresses),
+                "ipv4Capabilities" => r.read_into(&mut self.ipv4_capabilities),
+                "ipv6Capabilities" => r.read_into(&mut self.ipv6_capabilities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5487,7 +5894,7 @@ pub struct EdgeOfflineConfigurationNetwork {
     /// Settings for the Edge WAN interface.
     ///
     /// JSON `wan`.
-    pub wan: Option<EdgeOfflineConfigurationInterface>,
+    pub wan: Option<Box<EdgeOfflineConfigurationInterface>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5495,23 +5902,34 @@ pub struct EdgeOfflineConfigurationNetwork {
 impl EdgeOfflineConfigurationNetwork {
     /// Sets [`Self::wan`].
     pub fn set_wan(mut self, v: EdgeOfflineConfigurationInterface) -> Self {
-        self.wan = Some(v);
+        self.wan = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EdgeOfflineConfigurationNetwork {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeOfflineConfigurationNetwork {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "wan" => r.read_into(&mut v.wan),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "wan" => r.read_into(&mut self.wan),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5549,16 +5967,27 @@ impl EdgeOfflineConfigurationResponse {
 
 impl FromJson for EdgeOfflineConfigurationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeOfflineConfigurationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "downloadUrl" => r.read_into(&mut v.download_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "downloadUrl" => r.read_into(&mut self.download_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5596,16 +6025,27 @@ impl EdgeRebootParameters {
 
 impl FromJson for EdgeRebootParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeRebootParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callDrainingWaitTimeSeconds" => r.read_into(&mut v.call_draining_wait_time_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callDrainingWaitTimeSeconds" => r.read_into(&mut self.call_draining_wait_time_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5654,17 +6094,28 @@ impl EdgeServiceStateRequest {
 
 impl FromJson for EdgeServiceStateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeServiceStateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inService" => r.read_into(&mut v.in_service),
-                "callDrainingWaitTimeSeconds" => r.read_into(&mut v.call_draining_wait_time_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inService" => r.read_into(&mut self.in_service),
+                "callDrainingWaitTimeSeconds" => r.read_into(&mut self.call_draining_wait_time_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5698,7 +6149,7 @@ pub struct EdgeTrunkBase {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -5740,7 +6191,7 @@ pub struct EdgeTrunkBase {
     /// Required.
     ///
     /// JSON `trunkMetabase`.
-    pub trunk_metabase: Option<DomainEntityRef>,
+    pub trunk_metabase: Option<Box<DomainEntityRef>>,
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// The type of this trunk base.
@@ -5752,11 +6203,11 @@ pub struct EdgeTrunkBase {
     /// Used to determine the media regions for inbound and outbound calls through a trunk. Also determines the dial plan to use for calls that came in on a trunk and have to be sent out on it as well.
     ///
     /// JSON `site`.
-    pub site: Option<DomainEntityRef>,
+    pub site: Option<Box<DomainEntityRef>>,
     /// Allows a customer to set the site to which inbound calls will be routed
     ///
     /// JSON `inboundSite`.
-    pub inbound_site: Option<DomainEntityRef>,
+    pub inbound_site: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5778,7 +6229,7 @@ impl EdgeTrunkBase {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -5828,7 +6279,7 @@ impl EdgeTrunkBase {
     }
     /// Sets [`Self::trunk_metabase`].
     pub fn set_trunk_metabase(mut self, v: DomainEntityRef) -> Self {
-        self.trunk_metabase = Some(v);
+        self.trunk_metabase = Some(Box::new(v));
         self
     }
     /// Sets [`Self::properties`].
@@ -5843,12 +6294,12 @@ impl EdgeTrunkBase {
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: DomainEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::inbound_site`].
     pub fn set_inbound_site(mut self, v: DomainEntityRef) -> Self {
-        self.inbound_site = Some(v);
+        self.inbound_site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5860,33 +6311,44 @@ impl EdgeTrunkBase {
 
 impl FromJson for EdgeTrunkBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeTrunkBase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "trunkMetabase" => r.read_into(&mut v.trunk_metabase),
-                "properties" => r.read_into(&mut v.properties),
-                "trunkType" => r.read_into(&mut v.trunk_type),
-                "site" => r.read_into(&mut v.site),
-                "inboundSite" => r.read_into(&mut v.inbound_site),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "trunkMetabase" => r.read_into(&mut self.trunk_metabase),
+                "properties" => r.read_into(&mut self.properties),
+                "trunkType" => r.read_into(&mut self.trunk_type),
+                "site" => r.read_into(&mut self.site),
+                "inboundSite" => r.read_into(&mut self.inbound_site),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6041,16 +6503,27 @@ impl EdgeVersionInformation {
 
 impl FromJson for EdgeVersionInformation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeVersionInformation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "softwareVersion" => r.read_into(&mut v.software_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "softwareVersion" => r.read_into(&mut self.software_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6071,9 +6544,9 @@ impl ToJson for EdgeVersionInformation {
 #[non_exhaustive]
 pub struct EdgeVersionReport {
     /// JSON `oldestVersion`.
-    pub oldest_version: Option<EdgeVersionInformation>,
+    pub oldest_version: Option<Box<EdgeVersionInformation>>,
     /// JSON `newestVersion`.
-    pub newest_version: Option<EdgeVersionInformation>,
+    pub newest_version: Option<Box<EdgeVersionInformation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6081,29 +6554,40 @@ pub struct EdgeVersionReport {
 impl EdgeVersionReport {
     /// Sets [`Self::oldest_version`].
     pub fn set_oldest_version(mut self, v: EdgeVersionInformation) -> Self {
-        self.oldest_version = Some(v);
+        self.oldest_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::newest_version`].
     pub fn set_newest_version(mut self, v: EdgeVersionInformation) -> Self {
-        self.newest_version = Some(v);
+        self.newest_version = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EdgeVersionReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeVersionReport {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "oldestVersion" => r.read_into(&mut v.oldest_version),
-                "newestVersion" => r.read_into(&mut v.newest_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "oldestVersion" => r.read_into(&mut self.oldest_version),
+                "newestVersion" => r.read_into(&mut self.newest_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6189,23 +6673,34 @@ impl ErrorDetails {
 
 impl FromJson for ErrorDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ErrorDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "message" => r.read_into(&mut v.message),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                "code" => r.read_into(&mut v.code),
-                "contextId" => r.read_into(&mut v.context_id),
-                "nested" => r.read_into(&mut v.nested),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "message" => r.read_into(&mut self.message),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                "code" => r.read_into(&mut self.code),
+                "contextId" => r.read_into(&mut self.context_id),
+                "nested" => r.read_into(&mut self.nested),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6248,16 +6743,27 @@ impl ExpiredEdgeListing {
 
 impl FromJson for ExpiredEdgeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExpiredEdgeListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6290,7 +6796,7 @@ pub struct Extension {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -6332,9 +6838,9 @@ pub struct Extension {
     /// A Uri reference to the owner of this extension, which is either a User or an IVR
     ///
     /// JSON `owner`.
-    pub owner: Option<DomainEntityRef>,
+    pub owner: Option<Box<DomainEntityRef>>,
     /// JSON `extensionPool`.
-    pub extension_pool: Option<DomainEntityRef>,
+    pub extension_pool: Option<Box<DomainEntityRef>>,
     /// JSON `ownerType`.
     pub owner_type: Option<ExtensionOwnerType>,
     /// The URI for this object
@@ -6358,7 +6864,7 @@ impl Extension {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -6413,12 +6919,12 @@ impl Extension {
     }
     /// Sets [`Self::owner`].
     pub fn set_owner(mut self, v: DomainEntityRef) -> Self {
-        self.owner = Some(v);
+        self.owner = Some(Box::new(v));
         self
     }
     /// Sets [`Self::extension_pool`].
     pub fn set_extension_pool(mut self, v: DomainEntityRef) -> Self {
-        self.extension_pool = Some(v);
+        self.extension_pool = Some(Box::new(v));
         self
     }
     /// Sets [`Self::owner_type`].
@@ -6435,32 +6941,43 @@ impl Extension {
 
 impl FromJson for Extension {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Extension {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "number" => r.read_into(&mut v.number),
-                "owner" => r.read_into(&mut v.owner),
-                "extensionPool" => r.read_into(&mut v.extension_pool),
-                "ownerType" => r.read_into(&mut v.owner_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "number" => r.read_into(&mut self.number),
+                "owner" => r.read_into(&mut self.owner),
+                "extensionPool" => r.read_into(&mut self.extension_pool),
+                "ownerType" => r.read_into(&mut self.owner_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6690,26 +7207,37 @@ impl ExtensionEntityListing {
 
 impl FromJson for ExtensionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExtensionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6752,7 +7280,7 @@ pub struct ExtensionPool {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -6818,7 +7346,7 @@ impl ExtensionPool {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -6885,30 +7413,41 @@ impl ExtensionPool {
 
 impl FromJson for ExtensionPool {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExtensionPool {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "startNumber" => r.read_into(&mut v.start_number),
-                "endNumber" => r.read_into(&mut v.end_number),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "startNumber" => r.read_into(&mut self.start_number),
+                "endNumber" => r.read_into(&mut self.end_number),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7006,7 +7545,7 @@ pub struct ExtensionPoolDivisionView {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7028,7 +7567,7 @@ impl ExtensionPoolDivisionView {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7040,19 +7579,30 @@ impl ExtensionPoolDivisionView {
 
 impl FromJson for ExtensionPoolDivisionView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExtensionPoolDivisionView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7163,26 +7713,37 @@ impl ExtensionPoolDivisionViewEntityListing {
 
 impl FromJson for ExtensionPoolDivisionViewEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExtensionPoolDivisionViewEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7300,26 +7861,37 @@ impl ExtensionPoolEntityListing {
 
 impl FromJson for ExtensionPoolEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExtensionPoolEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7362,7 +7934,7 @@ pub struct Line {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -7404,29 +7976,29 @@ pub struct Line {
     /// The edge group associated with the line. (Deprecated)
     ///
     /// JSON `edgeGroup`.
-    pub edge_group: Option<DomainEntityRef>,
+    pub edge_group: Option<Box<DomainEntityRef>>,
     /// The station base/template. (Deprecated - Please use the lineBaseSettings field instead, as it contains the same data)
     ///
     /// JSON `template`.
-    pub template: Option<DomainEntityRef>,
+    pub template: Option<Box<DomainEntityRef>>,
     /// JSON `site`.
-    pub site: Option<DomainEntityRef>,
+    pub site: Option<Box<DomainEntityRef>>,
     /// The station base/template.
     ///
     /// JSON `lineBaseSettings`.
-    pub line_base_settings: Option<DomainEntityRef>,
+    pub line_base_settings: Option<Box<DomainEntityRef>>,
     /// The primary edge associated to the line. (Deprecated)
     ///
     /// JSON `primaryEdge`.
-    pub primary_edge: Option<Edge>,
+    pub primary_edge: Option<Box<Edge>>,
     /// The secondary edge associated to the line. (Deprecated)
     ///
     /// JSON `secondaryEdge`.
-    pub secondary_edge: Option<Edge>,
+    pub secondary_edge: Option<Box<Edge>>,
     /// JSON `loggedInUser`.
-    pub logged_in_user: Option<DomainEntityRef>,
+    pub logged_in_user: Option<Box<DomainEntityRef>>,
     /// JSON `defaultForUser`.
-    pub default_for_user: Option<DomainEntityRef>,
+    pub default_for_user: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -7448,7 +8020,7 @@ impl Line {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -7503,42 +8075,42 @@ impl Line {
     }
     /// Sets [`Self::edge_group`].
     pub fn set_edge_group(mut self, v: DomainEntityRef) -> Self {
-        self.edge_group = Some(v);
+        self.edge_group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::template`].
     pub fn set_template(mut self, v: DomainEntityRef) -> Self {
-        self.template = Some(v);
+        self.template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: DomainEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::line_base_settings`].
     pub fn set_line_base_settings(mut self, v: DomainEntityRef) -> Self {
-        self.line_base_settings = Some(v);
+        self.line_base_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::primary_edge`].
     pub fn set_primary_edge(mut self, v: Edge) -> Self {
-        self.primary_edge = Some(v);
+        self.primary_edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::secondary_edge`].
     pub fn set_secondary_edge(mut self, v: Edge) -> Self {
-        self.secondary_edge = Some(v);
+        self.secondary_edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::logged_in_user`].
     pub fn set_logged_in_user(mut self, v: DomainEntityRef) -> Self {
-        self.logged_in_user = Some(v);
+        self.logged_in_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_for_user`].
     pub fn set_default_for_user(mut self, v: DomainEntityRef) -> Self {
-        self.default_for_user = Some(v);
+        self.default_for_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -7550,37 +8122,48 @@ impl Line {
 
 impl FromJson for Line {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Line {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "properties" => r.read_into(&mut v.properties),
-                "edgeGroup" => r.read_into(&mut v.edge_group),
-                "template" => r.read_into(&mut v.template),
-                "site" => r.read_into(&mut v.site),
-                "lineBaseSettings" => r.read_into(&mut v.line_base_settings),
-                "primaryEdge" => r.read_into(&mut v.primary_edge),
-                "secondaryEdge" => r.read_into(&mut v.secondary_edge),
-                "loggedInUser" => r.read_into(&mut v.logged_in_user),
-                "defaultForUser" => r.read_into(&mut v.default_for_user),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "properties" => r.read_into(&mut self.properties),
+                "edgeGroup" => r.read_into(&mut self.edge_group),
+                "template" => r.read_into(&mut self.template),
+                "site" => r.read_into(&mut self.site),
+                "lineBaseSettings" => r.read_into(&mut self.line_base_settings),
+                "primaryEdge" => r.read_into(&mut self.primary_edge),
+                "secondaryEdge" => r.read_into(&mut self.secondary_edge),
+                "loggedInUser" => r.read_into(&mut self.logged_in_user),
+                "defaultForUser" => r.read_into(&mut self.default_for_user),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7685,7 +8268,7 @@ pub struct LineBase {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -7723,7 +8306,7 @@ pub struct LineBase {
     /// JSON `createdByApp`.
     pub created_by_app: Option<String>,
     /// JSON `lineMetaBase`.
-    pub line_meta_base: Option<DomainEntityRef>,
+    pub line_meta_base: Option<Box<DomainEntityRef>>,
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// The URI for this object
@@ -7747,7 +8330,7 @@ impl LineBase {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -7797,7 +8380,7 @@ impl LineBase {
     }
     /// Sets [`Self::line_meta_base`].
     pub fn set_line_meta_base(mut self, v: DomainEntityRef) -> Self {
-        self.line_meta_base = Some(v);
+        self.line_meta_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::properties`].
@@ -7814,30 +8397,41 @@ impl LineBase {
 
 impl FromJson for LineBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LineBase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "lineMetaBase" => r.read_into(&mut v.line_meta_base),
-                "properties" => r.read_into(&mut v.properties),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "lineMetaBase" => r.read_into(&mut self.line_meta_base),
+                "properties" => r.read_into(&mut self.properties),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8010,26 +8604,37 @@ impl LineBaseEntityListing {
 
 impl FromJson for LineBaseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LineBaseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8147,26 +8752,37 @@ impl LineEntityListing {
 
 impl FromJson for LineEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LineEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8250,20 +8866,31 @@ impl LineStatus {
 
 impl FromJson for LineStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LineStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "reachable" => r.read_into(&mut v.reachable),
-                "addressOfRecord" => r.read_into(&mut v.address_of_record),
-                "contactAddresses" => r.read_into(&mut v.contact_addresses),
-                "reachableStateTime" => r.read_into(&mut v.reachable_state_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "reachable" => r.read_into(&mut self.reachable),
+                "addressOfRecord" => r.read_into(&mut self.address_of_record),
+                "contactAddresses" => r.read_into(&mut self.contact_addresses),
+                "reachableStateTime" => r.read_into(&mut self.reachable_state_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8366,25 +8993,36 @@ impl LogicalInterfaceEntityListing {
 
 impl FromJson for LogicalInterfaceEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LogicalInterfaceEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8416,23 +9054,23 @@ pub struct MediaEndpointStatistics {
     /// Trunk information utilized when creating the media endpoint
     ///
     /// JSON `trunk`.
-    pub trunk: Option<MediaStatisticsTrunkInfo>,
+    pub trunk: Option<Box<MediaStatisticsTrunkInfo>>,
     /// Station information associated with media endpoint
     ///
     /// JSON `station`.
-    pub station: Option<NamedEntity>,
+    pub station: Option<Box<NamedEntity>>,
     /// User information associated media endpoint
     ///
     /// JSON `user`.
-    pub user: Option<NamedEntity>,
+    pub user: Option<Box<NamedEntity>>,
     /// The ICE protocol statistics and details. Reference: https://www.rfc-editor.org/rfc/rfc5245
     ///
     /// JSON `ice`.
-    pub ice: Option<MediaIceStatistics>,
+    pub ice: Option<Box<MediaIceStatistics>>,
     /// Statistics of sent and received RTP. Reference: https://www.rfc-editor.org/rfc/rfc3550
     ///
     /// JSON `rtp`.
-    pub rtp: Option<MediaRtpStatistics>,
+    pub rtp: Option<Box<MediaRtpStatistics>>,
     /// Media reconnect attempt count
     ///
     /// JSON `reconnectAttempts`.
@@ -8444,7 +9082,7 @@ pub struct MediaEndpointStatistics {
     /// Client information associated with media endpoint
     ///
     /// JSON `clientInfo`.
-    pub client_info: Option<MediaStatisticsClientInfo>,
+    pub client_info: Option<Box<MediaStatisticsClientInfo>>,
     /// Media endpoint statistics creation time. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -8460,27 +9098,27 @@ pub struct MediaEndpointStatistics {
 impl MediaEndpointStatistics {
     /// Sets [`Self::trunk`].
     pub fn set_trunk(mut self, v: MediaStatisticsTrunkInfo) -> Self {
-        self.trunk = Some(v);
+        self.trunk = Some(Box::new(v));
         self
     }
     /// Sets [`Self::station`].
     pub fn set_station(mut self, v: NamedEntity) -> Self {
-        self.station = Some(v);
+        self.station = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: NamedEntity) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ice`].
     pub fn set_ice(mut self, v: MediaIceStatistics) -> Self {
-        self.ice = Some(v);
+        self.ice = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rtp`].
     pub fn set_rtp(mut self, v: MediaRtpStatistics) -> Self {
-        self.rtp = Some(v);
+        self.rtp = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reconnect_attempts`].
@@ -8495,7 +9133,7 @@ impl MediaEndpointStatistics {
     }
     /// Sets [`Self::client_info`].
     pub fn set_client_info(mut self, v: MediaStatisticsClientInfo) -> Self {
-        self.client_info = Some(v);
+        self.client_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -8512,25 +9150,36 @@ impl MediaEndpointStatistics {
 
 impl FromJson for MediaEndpointStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaEndpointStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "trunk" => r.read_into(&mut v.trunk),
-                "station" => r.read_into(&mut v.station),
-                "user" => r.read_into(&mut v.user),
-                "ice" => r.read_into(&mut v.ice),
-                "rtp" => r.read_into(&mut v.rtp),
-                "reconnectAttempts" => r.read_into(&mut v.reconnect_attempts),
-                "sourceType" => r.read_into(&mut v.source_type),
-                "clientInfo" => r.read_into(&mut v.client_info),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateProcessed" => r.read_into(&mut v.date_processed),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "trunk" => r.read_into(&mut self.trunk),
+                "station" => r.read_into(&mut self.station),
+                "user" => r.read_into(&mut self.user),
+                "ice" => r.read_into(&mut self.ice),
+                "rtp" => r.read_into(&mut self.rtp),
+                "reconnectAttempts" => r.read_into(&mut self.reconnect_attempts),
+                "sourceType" => r.read_into(&mut self.source_type),
+                "clientInfo" => r.read_into(&mut self.client_info),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateProcessed" => r.read_into(&mut self.date_processed),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8633,17 +9282,28 @@ impl MediaIceSelectedCandidate {
 
 impl FromJson for MediaIceSelectedCandidate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaIceSelectedCandidate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "address" => r.read_into(&mut v.address),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "address" => r.read_into(&mut self.address),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8722,11 +9382,11 @@ pub struct MediaIceSelectedPair {
     /// The remote candidate that was chosen
     ///
     /// JSON `client`.
-    pub client: Option<MediaIceSelectedCandidate>,
+    pub client: Option<Box<MediaIceSelectedCandidate>>,
     /// The local candidate that was chosen
     ///
     /// JSON `server`.
-    pub server: Option<MediaIceSelectedCandidate>,
+    pub server: Option<Box<MediaIceSelectedCandidate>>,
     /// Relative milliseconds since creation of endpoint when this ICE candidate pair has been selected
     ///
     /// JSON `candidatePairSelectedMilliseconds`.
@@ -8738,12 +9398,12 @@ pub struct MediaIceSelectedPair {
 impl MediaIceSelectedPair {
     /// Sets [`Self::client`].
     pub fn set_client(mut self, v: MediaIceSelectedCandidate) -> Self {
-        self.client = Some(v);
+        self.client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::server`].
     pub fn set_server(mut self, v: MediaIceSelectedCandidate) -> Self {
-        self.server = Some(v);
+        self.server = Some(Box::new(v));
         self
     }
     /// Sets [`Self::candidate_pair_selected_milliseconds`].
@@ -8755,18 +9415,29 @@ impl MediaIceSelectedPair {
 
 impl FromJson for MediaIceSelectedPair {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaIceSelectedPair {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "client" => r.read_into(&mut v.client),
-                "server" => r.read_into(&mut v.server),
-                "candidatePairSelectedMilliseconds" => r.read_into(&mut v.candidate_pair_selected_milliseconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "client" => r.read_into(&mut self.client),
+                "server" => r.read_into(&mut self.server),
+                "candidatePairSelectedMilliseconds" => r.read_into(&mut self.candidate_pair_selected_milliseconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8806,16 +9477,27 @@ impl MediaIceStatistics {
 
 impl FromJson for MediaIceStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaIceStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "selectedPairs" => r.read_into(&mut v.selected_pairs),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "selectedPairs" => r.read_into(&mut self.selected_pairs),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8898,21 +9580,32 @@ impl MediaRtpStatistics {
 
 impl FromJson for MediaRtpStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaRtpStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "packetsReceived" => r.read_into(&mut v.packets_received),
-                "packetsSent" => r.read_into(&mut v.packets_sent),
-                "rtpEventsReceived" => r.read_into(&mut v.rtp_events_received),
-                "rtpEventsSent" => r.read_into(&mut v.rtp_events_sent),
-                "estimatedAverageMos" => r.read_into(&mut v.estimated_average_mos),
-                "averageJitter" => r.read_into(&mut v.average_jitter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "packetsReceived" => r.read_into(&mut self.packets_received),
+                "packetsSent" => r.read_into(&mut self.packets_sent),
+                "rtpEventsReceived" => r.read_into(&mut self.rtp_events_received),
+                "rtpEventsSent" => r.read_into(&mut self.rtp_events_sent),
+                "estimatedAverageMos" => r.read_into(&mut self.estimated_average_mos),
+                "averageJitter" => r.read_into(&mut self.average_jitter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8998,21 +9691,32 @@ impl MediaStatistics {
 
 impl FromJson for MediaStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "communicationId" => r.read_into(&mut v.communication_id),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "creationMilliseconds" => r.read_into(&mut v.creation_milliseconds),
-                "preferredRegion" => r.read_into(&mut v.preferred_region),
-                "effectiveRegion" => r.read_into(&mut v.effective_region),
-                "mediaStatistics" => r.read_into(&mut v.media_statistics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "communicationId" => r.read_into(&mut self.communication_id),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "creationMilliseconds" => r.read_into(&mut self.creation_milliseconds),
+                "preferredRegion" => r.read_into(&mut self.preferred_region),
+                "effectiveRegion" => r.read_into(&mut self.effective_region),
+                "mediaStatistics" => r.read_into(&mut self.media_statistics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9073,18 +9777,29 @@ impl MediaStatisticsClientInfo {
 
 impl FromJson for MediaStatisticsClientInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaStatisticsClientInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "originAppName" => r.read_into(&mut v.origin_app_name),
-                "originAppId" => r.read_into(&mut v.origin_app_id),
-                "originAppVersion" => r.read_into(&mut v.origin_app_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "originAppName" => r.read_into(&mut self.origin_app_name),
+                "originAppId" => r.read_into(&mut self.origin_app_id),
+                "originAppVersion" => r.read_into(&mut self.origin_app_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9122,16 +9837,27 @@ impl MediaStatisticsListing {
 
 impl FromJson for MediaStatisticsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaStatisticsListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9181,18 +9907,29 @@ impl MediaStatisticsTrunkInfo {
 
 impl FromJson for MediaStatisticsTrunkInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaStatisticsTrunkInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9335,18 +10072,29 @@ impl MetaData {
 
 impl FromJson for MetaData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MetaData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pairing-token" => r.read_into(&mut v.pairing_token),
-                "pairing-trust" => r.read_into(&mut v.pairing_trust),
-                "pairing-url" => r.read_into(&mut v.pairing_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pairing-token" => r.read_into(&mut self.pairing_token),
+                "pairing-trust" => r.read_into(&mut self.pairing_trust),
+                "pairing-url" => r.read_into(&mut self.pairing_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9381,7 +10129,7 @@ pub struct Metabase {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// JSON `description`.
     pub description: Option<String>,
     /// The current version of the resource.
@@ -9439,7 +10187,7 @@ impl Metabase {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -9501,29 +10249,40 @@ impl Metabase {
 
 impl FromJson for Metabase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Metabase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "type" => r.read_into(&mut v.r#type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "type" => r.read_into(&mut self.r#type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9711,7 +10470,7 @@ pub struct NumberPlan {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -9757,7 +10516,7 @@ pub struct NumberPlan {
     /// JSON `numbers`.
     pub numbers: Option<Vec<Number>>,
     /// JSON `digitLength`.
-    pub digit_length: Option<DigitLength>,
+    pub digit_length: Option<Box<DigitLength>>,
     /// JSON `classification`.
     pub classification: Option<String>,
     /// JSON `matchType`.
@@ -9783,7 +10542,7 @@ impl NumberPlan {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -9853,7 +10612,7 @@ impl NumberPlan {
     }
     /// Sets [`Self::digit_length`].
     pub fn set_digit_length(mut self, v: DigitLength) -> Self {
-        self.digit_length = Some(v);
+        self.digit_length = Some(Box::new(v));
         self
     }
     /// Sets [`Self::classification`].
@@ -9875,35 +10634,46 @@ impl NumberPlan {
 
 impl FromJson for NumberPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NumberPlan {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "match" => r.read_into(&mut v.r#match),
-                "normalizedFormat" => r.read_into(&mut v.normalized_format),
-                "priority" => r.read_into(&mut v.priority),
-                "numbers" => r.read_into(&mut v.numbers),
-                "digitLength" => r.read_into(&mut v.digit_length),
-                "classification" => r.read_into(&mut v.classification),
-                "matchType" => r.read_into(&mut v.match_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "match" => r.read_into(&mut self.r#match),
+                "normalizedFormat" => r.read_into(&mut self.normalized_format),
+                "priority" => r.read_into(&mut self.priority),
+                "numbers" => r.read_into(&mut self.numbers),
+                "digitLength" => r.read_into(&mut self.digit_length),
+                "classification" => r.read_into(&mut self.classification),
+                "matchType" => r.read_into(&mut self.match_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10006,7 +10776,7 @@ pub struct OutboundRoute {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -10060,7 +10830,7 @@ pub struct OutboundRoute {
     /// The site associated to the outbound route.
     ///
     /// JSON `site`.
-    pub site: Option<Site>,
+    pub site: Option<Box<Site>>,
     /// Is this outbound route being managed remotely.
     ///
     /// JSON `managed`.
@@ -10086,7 +10856,7 @@ impl OutboundRoute {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -10156,7 +10926,7 @@ impl OutboundRoute {
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: Site) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::managed`].
@@ -10173,34 +10943,45 @@ impl OutboundRoute {
 
 impl FromJson for OutboundRoute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundRoute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "classificationTypes" => r.read_into(&mut v.classification_types),
-                "enabled" => r.read_into(&mut v.enabled),
-                "distribution" => r.read_into(&mut v.distribution),
-                "externalTrunkBases" => r.read_into(&mut v.external_trunk_bases),
-                "site" => r.read_into(&mut v.site),
-                "managed" => r.read_into(&mut v.managed),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "classificationTypes" => r.read_into(&mut self.classification_types),
+                "enabled" => r.read_into(&mut self.enabled),
+                "distribution" => r.read_into(&mut self.distribution),
+                "externalTrunkBases" => r.read_into(&mut self.external_trunk_bases),
+                "site" => r.read_into(&mut self.site),
+                "managed" => r.read_into(&mut self.managed),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10349,7 +11130,7 @@ pub struct OutboundRouteBase {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -10421,7 +11202,7 @@ impl OutboundRouteBase {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -10498,32 +11279,43 @@ impl OutboundRouteBase {
 
 impl FromJson for OutboundRouteBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundRouteBase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "classificationTypes" => r.read_into(&mut v.classification_types),
-                "enabled" => r.read_into(&mut v.enabled),
-                "distribution" => r.read_into(&mut v.distribution),
-                "externalTrunkBases" => r.read_into(&mut v.external_trunk_bases),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "classificationTypes" => r.read_into(&mut self.classification_types),
+                "enabled" => r.read_into(&mut self.enabled),
+                "distribution" => r.read_into(&mut self.distribution),
+                "externalTrunkBases" => r.read_into(&mut self.external_trunk_bases),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10745,26 +11537,37 @@ impl OutboundRouteBaseEntityListing {
 
 impl FromJson for OutboundRouteBaseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundRouteBaseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10882,26 +11685,37 @@ impl OutboundRouteEntityListing {
 
 impl FromJson for OutboundRouteEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutboundRouteEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10944,7 +11758,7 @@ pub struct Phone {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -10986,17 +11800,17 @@ pub struct Phone {
     /// Required.
     ///
     /// JSON `site`.
-    pub site: Option<DomainEntityRef>,
+    pub site: Option<Box<DomainEntityRef>>,
     /// Phone Base Settings
     ///
     /// Required.
     ///
     /// JSON `phoneBaseSettings`.
-    pub phone_base_settings: Option<PhoneBaseSettings>,
+    pub phone_base_settings: Option<Box<PhoneBaseSettings>>,
     /// JSON `lineBaseSettings`.
-    pub line_base_settings: Option<DomainEntityRef>,
+    pub line_base_settings: Option<Box<DomainEntityRef>>,
     /// JSON `phoneMetaBase`.
-    pub phone_meta_base: Option<DomainEntityRef>,
+    pub phone_meta_base: Option<Box<DomainEntityRef>>,
     /// Lines
     ///
     /// Required.
@@ -11006,31 +11820,31 @@ pub struct Phone {
     /// The status of the phone and lines from the primary Edge.
     ///
     /// JSON `status`.
-    pub status: Option<PhoneStatus>,
+    pub status: Option<Box<PhoneStatus>>,
     /// The status of the phone and lines from the secondary Edge.
     ///
     /// JSON `secondaryStatus`.
-    pub secondary_status: Option<PhoneStatus>,
+    pub secondary_status: Option<Box<PhoneStatus>>,
     /// User Agent Information for this phone. This includes model, firmware version, and manufacturer.
     ///
     /// JSON `userAgentInfo`.
-    pub user_agent_info: Option<UserAgentInfo>,
+    pub user_agent_info: Option<Box<UserAgentInfo>>,
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// JSON `capabilities`.
-    pub capabilities: Option<PhoneCapabilities>,
+    pub capabilities: Option<Box<PhoneCapabilities>>,
     /// This is the user associated with a WebRTC type phone.  It is required for all WebRTC phones.
     ///
     /// JSON `webRtcUser`.
-    pub web_rtc_user: Option<DomainEntityRef>,
+    pub web_rtc_user: Option<Box<DomainEntityRef>>,
     /// Boolean indicating whether the phone is standAlone.
     ///
     /// JSON `standAlone`.
     pub stand_alone: Option<bool>,
     /// JSON `primaryEdge`.
-    pub primary_edge: Option<Edge>,
+    pub primary_edge: Option<Box<Edge>>,
     /// JSON `secondaryEdge`.
-    pub secondary_edge: Option<Edge>,
+    pub secondary_edge: Option<Box<Edge>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -11052,7 +11866,7 @@ impl Phone {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -11102,22 +11916,22 @@ impl Phone {
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: DomainEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::phone_base_settings`].
     pub fn set_phone_base_settings(mut self, v: PhoneBaseSettings) -> Self {
-        self.phone_base_settings = Some(v);
+        self.phone_base_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::line_base_settings`].
     pub fn set_line_base_settings(mut self, v: DomainEntityRef) -> Self {
-        self.line_base_settings = Some(v);
+        self.line_base_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::phone_meta_base`].
     pub fn set_phone_meta_base(mut self, v: DomainEntityRef) -> Self {
-        self.phone_meta_base = Some(v);
+        self.phone_meta_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lines`].
@@ -11127,17 +11941,17 @@ impl Phone {
     }
     /// Sets [`Self::status`].
     pub fn set_status(mut self, v: PhoneStatus) -> Self {
-        self.status = Some(v);
+        self.status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::secondary_status`].
     pub fn set_secondary_status(mut self, v: PhoneStatus) -> Self {
-        self.secondary_status = Some(v);
+        self.secondary_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user_agent_info`].
     pub fn set_user_agent_info(mut self, v: UserAgentInfo) -> Self {
-        self.user_agent_info = Some(v);
+        self.user_agent_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::properties`].
@@ -11147,12 +11961,12 @@ impl Phone {
     }
     /// Sets [`Self::capabilities`].
     pub fn set_capabilities(mut self, v: PhoneCapabilities) -> Self {
-        self.capabilities = Some(v);
+        self.capabilities = Some(Box::new(v));
         self
     }
     /// Sets [`Self::web_rtc_user`].
     pub fn set_web_rtc_user(mut self, v: DomainEntityRef) -> Self {
-        self.web_rtc_user = Some(v);
+        self.web_rtc_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::stand_alone`].
@@ -11162,12 +11976,12 @@ impl Phone {
     }
     /// Sets [`Self::primary_edge`].
     pub fn set_primary_edge(mut self, v: Edge) -> Self {
-        self.primary_edge = Some(v);
+        self.primary_edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::secondary_edge`].
     pub fn set_secondary_edge(mut self, v: Edge) -> Self {
-        self.secondary_edge = Some(v);
+        self.secondary_edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -11179,42 +11993,53 @@ impl Phone {
 
 impl FromJson for Phone {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Phone {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "site" => r.read_into(&mut v.site),
-                "phoneBaseSettings" => r.read_into(&mut v.phone_base_settings),
-                "lineBaseSettings" => r.read_into(&mut v.line_base_settings),
-                "phoneMetaBase" => r.read_into(&mut v.phone_meta_base),
-                "lines" => r.read_into(&mut v.lines),
-                "status" => r.read_into(&mut v.status),
-                "secondaryStatus" => r.read_into(&mut v.secondary_status),
-                "userAgentInfo" => r.read_into(&mut v.user_agent_info),
-                "properties" => r.read_into(&mut v.properties),
-                "capabilities" => r.read_into(&mut v.capabilities),
-                "webRtcUser" => r.read_into(&mut v.web_rtc_user),
-                "standAlone" => r.read_into(&mut v.stand_alone),
-                "primaryEdge" => r.read_into(&mut v.primary_edge),
-                "secondaryEdge" => r.read_into(&mut v.secondary_edge),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "site" => r.read_into(&mut self.site),
+                "phoneBaseSettings" => r.read_into(&mut self.phone_base_settings),
+                "lineBaseSettings" => r.read_into(&mut self.line_base_settings),
+                "phoneMetaBase" => r.read_into(&mut self.phone_meta_base),
+                "lines" => r.read_into(&mut self.lines),
+                "status" => r.read_into(&mut self.status),
+                "secondaryStatus" => r.read_into(&mut self.secondary_status),
+                "userAgentInfo" => r.read_into(&mut self.user_agent_info),
+                "properties" => r.read_into(&mut self.properties),
+                "capabilities" => r.read_into(&mut self.capabilities),
+                "webRtcUser" => r.read_into(&mut self.web_rtc_user),
+                "standAlone" => r.read_into(&mut self.stand_alone),
+                "primaryEdge" => r.read_into(&mut self.primary_edge),
+                "secondaryEdge" => r.read_into(&mut self.secondary_edge),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11324,7 +12149,7 @@ pub struct PhoneBase {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -11366,7 +12191,7 @@ pub struct PhoneBase {
     /// Required.
     ///
     /// JSON `phoneMetaBase`.
-    pub phone_meta_base: Option<DomainEntityRef>,
+    pub phone_meta_base: Option<Box<DomainEntityRef>>,
     /// The list of linebases associated with the phone base.
     ///
     /// Required.
@@ -11376,7 +12201,7 @@ pub struct PhoneBase {
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// JSON `capabilities`.
-    pub capabilities: Option<PhoneCapabilities>,
+    pub capabilities: Option<Box<PhoneCapabilities>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -11398,7 +12223,7 @@ impl PhoneBase {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -11448,7 +12273,7 @@ impl PhoneBase {
     }
     /// Sets [`Self::phone_meta_base`].
     pub fn set_phone_meta_base(mut self, v: DomainEntityRef) -> Self {
-        self.phone_meta_base = Some(v);
+        self.phone_meta_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::lines`].
@@ -11463,7 +12288,7 @@ impl PhoneBase {
     }
     /// Sets [`Self::capabilities`].
     pub fn set_capabilities(mut self, v: PhoneCapabilities) -> Self {
-        self.capabilities = Some(v);
+        self.capabilities = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -11475,32 +12300,43 @@ impl PhoneBase {
 
 impl FromJson for PhoneBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneBase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "phoneMetaBase" => r.read_into(&mut v.phone_meta_base),
-                "lines" => r.read_into(&mut v.lines),
-                "properties" => r.read_into(&mut v.properties),
-                "capabilities" => r.read_into(&mut v.capabilities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "phoneMetaBase" => r.read_into(&mut self.phone_meta_base),
+                "lines" => r.read_into(&mut self.lines),
+                "properties" => r.read_into(&mut self.properties),
+                "capabilities" => r.read_into(&mut self.capabilities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11675,26 +12511,37 @@ impl PhoneBaseEntityListing {
 
 impl FromJson for PhoneBaseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneBaseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11758,18 +12605,29 @@ impl PhoneBaseSettings {
 
 impl FromJson for PhoneBaseSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneBaseSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11863,24 +12721,35 @@ impl PhoneCapabilities {
 
 impl FromJson for PhoneCapabilities {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneCapabilities {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "provisions" => r.read_into(&mut v.provisions),
-                "registers" => r.read_into(&mut v.registers),
-                "dualRegisters" => r.read_into(&mut v.dual_registers),
-                "hardwareIdType" => r.read_into(&mut v.hardware_id_type),
-                "allowReboot" => r.read_into(&mut v.allow_reboot),
-                "noRebalance" => r.read_into(&mut v.no_rebalance),
-                "noCloudProvisioning" => r.read_into(&mut v.no_cloud_provisioning),
-                "mediaCodecs" => r.read_into(&mut v.media_codecs),
-                "cdm" => r.read_into(&mut v.cdm),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "provisions" => r.read_into(&mut self.provisions),
+                "registers" => r.read_into(&mut self.registers),
+                "dualRegisters" => r.read_into(&mut self.dual_registers),
+                "hardwareIdType" => r.read_into(&mut self.hardware_id_type),
+                "allowReboot" => r.read_into(&mut self.allow_reboot),
+                "noRebalance" => r.read_into(&mut self.no_rebalance),
+                "noCloudProvisioning" => r.read_into(&mut self.no_cloud_provisioning),
+                "mediaCodecs" => r.read_into(&mut self.media_codecs),
+                "cdm" => r.read_into(&mut self.cdm),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -11996,26 +12865,37 @@ impl PhoneEntityListing {
 
 impl FromJson for PhoneEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12133,26 +13013,37 @@ impl PhoneMetaBaseEntityListing {
 
 impl FromJson for PhoneMetaBaseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneMetaBaseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12199,7 +13090,7 @@ pub struct PhoneStatus {
     /// Provision information for this phone
     ///
     /// JSON `provision`.
-    pub provision: Option<ProvisionInfo>,
+    pub provision: Option<Box<ProvisionInfo>>,
     /// A list of LineStatus information for each of the lines of this phone
     ///
     /// JSON `lineStatuses`.
@@ -12211,7 +13102,7 @@ pub struct PhoneStatus {
     /// The URI of the edge that provided this status information.
     ///
     /// JSON `edge`.
-    pub edge: Option<DomainEntityRef>,
+    pub edge: Option<Box<DomainEntityRef>>,
     /// The URI for this object. Deprecated. Do not use.
     ///
     /// JSON `selfUri`.
@@ -12243,7 +13134,7 @@ impl PhoneStatus {
     }
     /// Sets [`Self::provision`].
     pub fn set_provision(mut self, v: ProvisionInfo) -> Self {
-        self.provision = Some(v);
+        self.provision = Some(Box::new(v));
         self
     }
     /// Sets [`Self::line_statuses`].
@@ -12258,7 +13149,7 @@ impl PhoneStatus {
     }
     /// Sets [`Self::edge`].
     pub fn set_edge(mut self, v: DomainEntityRef) -> Self {
-        self.edge = Some(v);
+        self.edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -12270,24 +13161,35 @@ impl PhoneStatus {
 
 impl FromJson for PhoneStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "operationalStatus" => r.read_into(&mut v.operational_status),
-                "edgesStatus" => r.read_into(&mut v.edges_status),
-                "eventCreationTime" => r.read_into(&mut v.event_creation_time),
-                "provision" => r.read_into(&mut v.provision),
-                "lineStatuses" => r.read_into(&mut v.line_statuses),
-                "phoneAssignmentToEdgeType" => r.read_into(&mut v.phone_assignment_to_edge_type),
-                "edge" => r.read_into(&mut v.edge),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "operationalStatus" => r.read_into(&mut self.operational_status),
+                "edgesStatus" => r.read_into(&mut self.edges_status),
+                "eventCreationTime" => r.read_into(&mut self.event_creation_time),
+                "provision" => r.read_into(&mut self.provision),
+                "lineStatuses" => r.read_into(&mut self.line_statuses),
+                "phoneAssignmentToEdgeType" => r.read_into(&mut self.phone_assignment_to_edge_type),
+                "edge" => r.read_into(&mut self.edge),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12499,17 +13401,28 @@ impl PhonesReboot {
 
 impl FromJson for PhonesReboot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhonesReboot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phoneIds" => r.read_into(&mut v.phone_ids),
-                "siteId" => r.read_into(&mut v.site_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phoneIds" => r.read_into(&mut self.phone_ids),
+                "siteId" => r.read_into(&mut self.site_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12609,25 +13522,36 @@ impl PhysicalInterfaceEntityListing {
 
 impl FromJson for PhysicalInterfaceEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhysicalInterfaceEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12692,18 +13616,29 @@ impl ProvisionInfo {
 
 impl FromJson for ProvisionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ProvisionInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "time" => r.read_into(&mut v.time),
-                "source" => r.read_into(&mut v.source),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "time" => r.read_into(&mut self.time),
+                "source" => r.read_into(&mut self.source),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12768,19 +13703,30 @@ impl SiteConnections {
 
 impl FromJson for SiteConnections {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SiteConnections {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "siteConnections" => r.read_into(&mut v.site_connections),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "siteConnections" => r.read_into(&mut self.site_connections),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -12891,26 +13837,37 @@ impl SiteEntityListing {
 
 impl FromJson for SiteEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SiteEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13033,23 +13990,34 @@ impl StreetAddress {
 
 impl FromJson for StreetAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StreetAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "country" => r.read_into(&mut v.country),
-                "A1" => r.read_into(&mut v.a1),
-                "A3" => r.read_into(&mut v.a3),
-                "RD" => r.read_into(&mut v.rd),
-                "HNO" => r.read_into(&mut v.hno),
-                "LOC" => r.read_into(&mut v.loc),
-                "NAM" => r.read_into(&mut v.nam),
-                "PC" => r.read_into(&mut v.pc),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "country" => r.read_into(&mut self.country),
+                "A1" => r.read_into(&mut self.a1),
+                "A3" => r.read_into(&mut self.a3),
+                "RD" => r.read_into(&mut self.rd),
+                "HNO" => r.read_into(&mut self.hno),
+                "LOC" => r.read_into(&mut self.loc),
+                "NAM" => r.read_into(&mut self.nam),
+                "PC" => r.read_into(&mut self.pc),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13105,17 +14073,28 @@ impl SubscriberResponse {
 
 impl FromJson for SubscriberResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SubscriberResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "messageReturned" => r.read_into(&mut v.message_returned),
-                "status" => r.read_into(&mut v.status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "messageReturned" => r.read_into(&mut self.message_returned),
+                "status" => r.read_into(&mut self.status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13228,24 +14207,35 @@ impl TelephonySearchCriteria {
 
 impl FromJson for TelephonySearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TelephonySearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                "group" => r.read_into(&mut v.group),
-                "dateFormat" => r.read_into(&mut v.date_format),
-                "type" => r.read_into(&mut v.r#type),
-                "fields" => r.read_into(&mut v.fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                "group" => r.read_into(&mut self.group),
+                "dateFormat" => r.read_into(&mut self.date_format),
+                "type" => r.read_into(&mut self.r#type),
+                "fields" => r.read_into(&mut self.fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13443,22 +14433,33 @@ impl TelephonySearchRequest {
 
 impl FromJson for TelephonySearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TelephonySearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sort" => r.read_into(&mut v.sort),
-                "expand" => r.read_into(&mut v.expand),
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sort" => r.read_into(&mut self.sort),
+                "expand" => r.read_into(&mut self.expand),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -13548,7 +14549,7 @@ pub struct Trunk {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -13592,19 +14593,19 @@ pub struct Trunk {
     /// The Edge using this trunk.
     ///
     /// JSON `edge`.
-    pub edge: Option<DomainEntityRef>,
+    pub edge: Option<Box<DomainEntityRef>>,
     /// The trunk base configuration used on this trunk.
     ///
     /// JSON `trunkBase`.
-    pub trunk_base: Option<DomainEntityRef>,
+    pub trunk_base: Option<Box<DomainEntityRef>>,
     /// The metabase used to create this trunk.
     ///
     /// JSON `trunkMetabase`.
-    pub trunk_metabase: Option<DomainEntityRef>,
+    pub trunk_metabase: Option<Box<DomainEntityRef>>,
     /// The edge group associated with this trunk.
     ///
     /// JSON `edgeGroup`.
-    pub edge_group: Option<DomainEntityRef>,
+    pub edge_group: Option<Box<DomainEntityRef>>,
     /// True if this trunk is in-service.  This comes from the trunk_enabled property of the referenced trunk base.
     ///
     /// JSON `inService`.
@@ -13616,11 +14617,11 @@ pub struct Trunk {
     /// The Logical Interface on the Edge to which the trunk is assigned.
     ///
     /// JSON `logicalInterface`.
-    pub logical_interface: Option<DomainEntityRef>,
+    pub logical_interface: Option<Box<DomainEntityRef>>,
     /// The connected status of the trunk
     ///
     /// JSON `connectedStatus`.
-    pub connected_status: Option<TrunkConnectedStatus>,
+    pub connected_status: Option<Box<TrunkConnectedStatus>>,
     /// The trunk optionsStatus
     ///
     /// JSON `optionsStatus`.
@@ -13632,7 +14633,7 @@ pub struct Trunk {
     /// The trunk ipStatus
     ///
     /// JSON `ipStatus`.
-    pub ip_status: Option<TrunkMetricsNetworkTypeIp>,
+    pub ip_status: Option<Box<TrunkMetricsNetworkTypeIp>>,
     /// Returns Enabled when the trunk base supports the availability interval and it has a value greater than 0.
     ///
     /// JSON `optionsEnabledStatus`.
@@ -13670,7 +14671,7 @@ impl Trunk {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -13725,22 +14726,22 @@ impl Trunk {
     }
     /// Sets [`Self::edge`].
     pub fn set_edge(mut self, v: DomainEntityRef) -> Self {
-        self.edge = Some(v);
+        self.edge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::trunk_base`].
     pub fn set_trunk_base(mut self, v: DomainEntityRef) -> Self {
-        self.trunk_base = Some(v);
+        self.trunk_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::trunk_metabase`].
     pub fn set_trunk_metabase(mut self, v: DomainEntityRef) -> Self {
-        self.trunk_metabase = Some(v);
+        self.trunk_metabase = Some(Box::new(v));
         self
     }
     /// Sets [`Self::edge_group`].
     pub fn set_edge_group(mut self, v: DomainEntityRef) -> Self {
-        self.edge_group = Some(v);
+        self.edge_group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::in_service`].
@@ -13755,12 +14756,12 @@ impl Trunk {
     }
     /// Sets [`Self::logical_interface`].
     pub fn set_logical_interface(mut self, v: DomainEntityRef) -> Self {
-        self.logical_interface = Some(v);
+        self.logical_interface = Some(Box::new(v));
         self
     }
     /// Sets [`Self::connected_status`].
     pub fn set_connected_status(mut self, v: TrunkConnectedStatus) -> Self {
-        self.connected_status = Some(v);
+        self.connected_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::options_status`].
@@ -13775,7 +14776,7 @@ impl Trunk {
     }
     /// Sets [`Self::ip_status`].
     pub fn set_ip_status(mut self, v: TrunkMetricsNetworkTypeIp) -> Self {
-        self.ip_status = Some(v);
+        self.ip_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::options_enabled_status`].
@@ -13807,44 +14808,55 @@ impl Trunk {
 
 impl FromJson for Trunk {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Trunk {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "trunkType" => r.read_into(&mut v.trunk_type),
-                "edge" => r.read_into(&mut v.edge),
-                "trunkBase" => r.read_into(&mut v.trunk_base),
-                "trunkMetabase" => r.read_into(&mut v.trunk_metabase),
-                "edgeGroup" => r.read_into(&mut v.edge_group),
-                "inService" => r.read_into(&mut v.in_service),
-                "enabled" => r.read_into(&mut v.enabled),
-                "logicalInterface" => r.read_into(&mut v.logical_interface),
-                "connectedStatus" => r.read_into(&mut v.connected_status),
-                "optionsStatus" => r.read_into(&mut v.options_status),
-                "registersStatus" => r.read_into(&mut v.registers_status),
-                "ipStatus" => r.read_into(&mut v.ip_status),
-                "optionsEnabledStatus" => r.read_into(&mut v.options_enabled_status),
-                "registersEnabledStatus" => r.read_into(&mut v.registers_enabled_status),
-                "family" => r.read_into(&mut v.family),
-                "proxyAddressList" => r.read_into(&mut v.proxy_address_list),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "trunkType" => r.read_into(&mut self.trunk_type),
+                "edge" => r.read_into(&mut self.edge),
+                "trunkBase" => r.read_into(&mut self.trunk_base),
+                "trunkMetabase" => r.read_into(&mut self.trunk_metabase),
+                "edgeGroup" => r.read_into(&mut self.edge_group),
+                "inService" => r.read_into(&mut self.in_service),
+                "enabled" => r.read_into(&mut self.enabled),
+                "logicalInterface" => r.read_into(&mut self.logical_interface),
+                "connectedStatus" => r.read_into(&mut self.connected_status),
+                "optionsStatus" => r.read_into(&mut self.options_status),
+                "registersStatus" => r.read_into(&mut self.registers_status),
+                "ipStatus" => r.read_into(&mut self.ip_status),
+                "optionsEnabledStatus" => r.read_into(&mut self.options_enabled_status),
+                "registersEnabledStatus" => r.read_into(&mut self.registers_enabled_status),
+                "family" => r.read_into(&mut self.family),
+                "proxyAddressList" => r.read_into(&mut self.proxy_address_list),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14184,26 +15196,37 @@ impl TrunkBaseEntityListing {
 
 impl FromJson for TrunkBaseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkBaseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14335,24 +15358,35 @@ impl TrunkBasesSearchResponse {
 
 impl FromJson for TrunkBasesSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkBasesSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "previousPage" => r.read_into(&mut v.previous_page),
-                "currentPage" => r.read_into(&mut v.current_page),
-                "nextPage" => r.read_into(&mut v.next_page),
-                "types" => r.read_into(&mut v.types),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "previousPage" => r.read_into(&mut self.previous_page),
+                "currentPage" => r.read_into(&mut self.current_page),
+                "nextPage" => r.read_into(&mut self.next_page),
+                "types" => r.read_into(&mut self.types),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14405,17 +15439,28 @@ impl TrunkConnectedStatus {
 
 impl FromJson for TrunkConnectedStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkConnectedStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "connected" => r.read_into(&mut v.connected),
-                "connectedStateTime" => r.read_into(&mut v.connected_state_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "connected" => r.read_into(&mut self.connected),
+                "connectedStateTime" => r.read_into(&mut self.connected_state_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14524,26 +15569,37 @@ impl TrunkEntityListing {
 
 impl FromJson for TrunkEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14578,7 +15634,7 @@ pub struct TrunkErrorInfo {
     /// JSON `code`.
     pub code: Option<String>,
     /// JSON `details`.
-    pub details: Option<TrunkErrorInfoDetails>,
+    pub details: Option<Box<TrunkErrorInfoDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -14596,25 +15652,36 @@ impl TrunkErrorInfo {
     }
     /// Sets [`Self::details`].
     pub fn set_details(mut self, v: TrunkErrorInfoDetails) -> Self {
-        self.details = Some(v);
+        self.details = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrunkErrorInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkErrorInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "code" => r.read_into(&mut v.code),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "code" => r.read_into(&mut self.code),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14666,18 +15733,29 @@ impl TrunkErrorInfoDetails {
 
 impl FromJson for TrunkErrorInfoDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkErrorInfoDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                "hostname" => r.read_into(&mut v.hostname),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                "hostname" => r.read_into(&mut self.hostname),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14801,24 +15879,35 @@ impl TrunkInstanceSearchResponse {
 
 impl FromJson for TrunkInstanceSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkInstanceSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "previousPage" => r.read_into(&mut v.previous_page),
-                "currentPage" => r.read_into(&mut v.current_page),
-                "nextPage" => r.read_into(&mut v.next_page),
-                "types" => r.read_into(&mut v.types),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "previousPage" => r.read_into(&mut self.previous_page),
+                "currentPage" => r.read_into(&mut self.current_page),
+                "nextPage" => r.read_into(&mut self.next_page),
+                "types" => r.read_into(&mut self.types),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14934,26 +16023,37 @@ impl TrunkMetabaseEntityListing {
 
 impl FromJson for TrunkMetabaseEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkMetabaseEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "totalNumberOfEntities" => r.read_into(&mut self.total_number_of_entities),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -14988,13 +16088,13 @@ pub struct TrunkMetrics {
     /// JSON `eventTime`.
     pub event_time: Option<OffsetDateTime>,
     /// JSON `logicalInterface`.
-    pub logical_interface: Option<DomainEntityRef>,
+    pub logical_interface: Option<Box<DomainEntityRef>>,
     /// JSON `trunk`.
-    pub trunk: Option<DomainEntityRef>,
+    pub trunk: Option<Box<DomainEntityRef>>,
     /// JSON `calls`.
-    pub calls: Option<TrunkMetricsCalls>,
+    pub calls: Option<Box<TrunkMetricsCalls>>,
     /// JSON `qos`.
-    pub qos: Option<TrunkMetricsQoS>,
+    pub qos: Option<Box<TrunkMetricsQoS>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15007,42 +16107,53 @@ impl TrunkMetrics {
     }
     /// Sets [`Self::logical_interface`].
     pub fn set_logical_interface(mut self, v: DomainEntityRef) -> Self {
-        self.logical_interface = Some(v);
+        self.logical_interface = Some(Box::new(v));
         self
     }
     /// Sets [`Self::trunk`].
     pub fn set_trunk(mut self, v: DomainEntityRef) -> Self {
-        self.trunk = Some(v);
+        self.trunk = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calls`].
     pub fn set_calls(mut self, v: TrunkMetricsCalls) -> Self {
-        self.calls = Some(v);
+        self.calls = Some(Box::new(v));
         self
     }
     /// Sets [`Self::qos`].
     pub fn set_qos(mut self, v: TrunkMetricsQoS) -> Self {
-        self.qos = Some(v);
+        self.qos = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrunkMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkMetrics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventTime" => r.read_into(&mut v.event_time),
-                "logicalInterface" => r.read_into(&mut v.logical_interface),
-                "trunk" => r.read_into(&mut v.trunk),
-                "calls" => r.read_into(&mut v.calls),
-                "qos" => r.read_into(&mut v.qos),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventTime" => r.read_into(&mut self.event_time),
+                "logicalInterface" => r.read_into(&mut self.logical_interface),
+                "trunk" => r.read_into(&mut self.trunk),
+                "calls" => r.read_into(&mut self.calls),
+                "qos" => r.read_into(&mut self.qos),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15089,17 +16200,28 @@ impl TrunkMetricsCalls {
 
 impl FromJson for TrunkMetricsCalls {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkMetricsCalls {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inboundCallCount" => r.read_into(&mut v.inbound_call_count),
-                "outboundCallCount" => r.read_into(&mut v.outbound_call_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inboundCallCount" => r.read_into(&mut self.inbound_call_count),
+                "outboundCallCount" => r.read_into(&mut self.outbound_call_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15127,7 +16249,7 @@ pub struct TrunkMetricsNetworkTypeIp {
     /// Information about the error.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<TrunkErrorInfo>,
+    pub error_info: Option<Box<TrunkErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15140,24 +16262,35 @@ impl TrunkMetricsNetworkTypeIp {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: TrunkErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrunkMetricsNetworkTypeIp {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkMetricsNetworkTypeIp {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "address" => r.read_into(&mut v.address),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "address" => r.read_into(&mut self.address),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15189,7 +16322,7 @@ pub struct TrunkMetricsOptions {
     /// JSON `optionStateTime`.
     pub option_state_time: Option<OffsetDateTime>,
     /// JSON `errorInfo`.
-    pub error_info: Option<TrunkErrorInfo>,
+    pub error_info: Option<Box<TrunkErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15212,26 +16345,37 @@ impl TrunkMetricsOptions {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: TrunkErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrunkMetricsOptions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkMetricsOptions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "proxyAddress" => r.read_into(&mut v.proxy_address),
-                "optionState" => r.read_into(&mut v.option_state),
-                "optionStateTime" => r.read_into(&mut v.option_state_time),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "proxyAddress" => r.read_into(&mut self.proxy_address),
+                "optionState" => r.read_into(&mut self.option_state),
+                "optionStateTime" => r.read_into(&mut self.option_state_time),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15274,16 +16418,27 @@ impl TrunkMetricsQoS {
 
 impl FromJson for TrunkMetricsQoS {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkMetricsQoS {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mismatchCount" => r.read_into(&mut v.mismatch_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mismatchCount" => r.read_into(&mut self.mismatch_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15316,7 +16471,7 @@ pub struct TrunkMetricsRegisters {
     /// JSON `registerStateTime`.
     pub register_state_time: Option<OffsetDateTime>,
     /// JSON `errorInfo`.
-    pub error_info: Option<TrunkErrorInfo>,
+    pub error_info: Option<Box<TrunkErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15339,26 +16494,37 @@ impl TrunkMetricsRegisters {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: TrunkErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrunkMetricsRegisters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkMetricsRegisters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "proxyAddress" => r.read_into(&mut v.proxy_address),
-                "registerState" => r.read_into(&mut v.register_state),
-                "registerStateTime" => r.read_into(&mut v.register_state_time),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "proxyAddress" => r.read_into(&mut self.proxy_address),
+                "registerState" => r.read_into(&mut self.register_state),
+                "registerStateTime" => r.read_into(&mut self.register_state_time),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15408,17 +16574,28 @@ impl TrunkRecordingEnabledCount {
 
 impl FromJson for TrunkRecordingEnabledCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkRecordingEnabledCount {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabledCount" => r.read_into(&mut v.enabled_count),
-                "disabledCount" => r.read_into(&mut v.disabled_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabledCount" => r.read_into(&mut self.enabled_count),
+                "disabledCount" => r.read_into(&mut self.disabled_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15475,18 +16652,29 @@ impl UserAgentInfo {
 
 impl FromJson for UserAgentInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserAgentInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "firmwareVersion" => r.read_into(&mut v.firmware_version),
-                "manufacturer" => r.read_into(&mut v.manufacturer),
-                "model" => r.read_into(&mut v.model),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "firmwareVersion" => r.read_into(&mut self.firmware_version),
+                "manufacturer" => r.read_into(&mut self.manufacturer),
+                "model" => r.read_into(&mut self.model),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15511,7 +16699,7 @@ pub struct ValidateAddressRequest {
     /// Address schema
     ///
     /// JSON `address`.
-    pub address: Option<StreetAddress>,
+    pub address: Option<Box<StreetAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15519,23 +16707,34 @@ pub struct ValidateAddressRequest {
 impl ValidateAddressRequest {
     /// Sets [`Self::address`].
     pub fn set_address(mut self, v: StreetAddress) -> Self {
-        self.address = Some(v);
+        self.address = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ValidateAddressRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ValidateAddressRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "address" => r.read_into(&mut v.address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "address" => r.read_into(&mut self.address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15564,7 +16763,7 @@ pub struct ValidateAddressResponse {
     /// Subscriber schema
     ///
     /// JSON `response`.
-    pub response: Option<SubscriberResponse>,
+    pub response: Option<Box<SubscriberResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -15577,24 +16776,35 @@ impl ValidateAddressResponse {
     }
     /// Sets [`Self::response`].
     pub fn set_response(mut self, v: SubscriberResponse) -> Self {
-        self.response = Some(v);
+        self.response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ValidateAddressResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ValidateAddressResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "valid" => r.read_into(&mut v.valid),
-                "response" => r.read_into(&mut v.response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "valid" => r.read_into(&mut self.valid),
+                "response" => r.read_into(&mut self.response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -15618,7 +16828,7 @@ pub struct VmPairingInfo {
     /// This is to be used to complete the setup process of a locally deployed virtual edge device.
     ///
     /// JSON `meta-data`.
-    pub meta_data: Option<MetaData>,
+    pub meta_data: Option<Box<MetaData>>,
     /// JSON `edge-id`.
     pub edge_id: Option<String>,
     /// JSON `auth-token`.
@@ -15632,7 +16842,7 @@ pub struct VmPairingInfo {
 impl VmPairingInfo {
     /// Sets [`Self::meta_data`].
     pub fn set_meta_data(mut self, v: MetaData) -> Self {
-        self.meta_data = Some(v);
+        self.meta_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::edge_id`].
@@ -15654,19 +16864,30 @@ impl VmPairingInfo {
 
 impl FromJson for VmPairingInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VmPairingInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "meta-data" => r.read_into(&mut v.meta_data),
-                "edge-id" => r.read_into(&mut v.edge_id),
-                "auth-token" => r.read_into(&mut v.auth_token),
-                "org-id" => r.read_into(&mut v.org_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "meta-data" => r.read_into(&mut self.meta_data),
+                "edge-id" => r.read_into(&mut self.edge_id),
+                "auth-token" => r.read_into(&mut self.auth_token),
+                "org-id" => r.read_into(&mut self.org_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

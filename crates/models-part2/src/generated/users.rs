@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -53,18 +53,29 @@ impl Adjacents {
 
 impl FromJson for Adjacents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Adjacents {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "superiors" => r.read_into(&mut v.superiors),
-                "siblings" => r.read_into(&mut v.siblings),
-                "directReports" => r.read_into(&mut v.direct_reports),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "superiors" => r.read_into(&mut self.superiors),
+                "siblings" => r.read_into(&mut self.siblings),
+                "directReports" => r.read_into(&mut self.direct_reports),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -126,18 +137,29 @@ impl AuthenticatorAttestationResponse {
 
 impl FromJson for AuthenticatorAttestationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthenticatorAttestationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "clientDataJSON" => r.read_into(&mut v.client_data_json),
-                "attestationObject" => r.read_into(&mut v.attestation_object),
-                "transports" => r.read_into(&mut v.transports),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "clientDataJSON" => r.read_into(&mut self.client_data_json),
+                "attestationObject" => r.read_into(&mut self.attestation_object),
+                "transports" => r.read_into(&mut self.transports),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -204,19 +226,30 @@ impl AuthenticatorSelection {
 
 impl FromJson for AuthenticatorSelection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthenticatorSelection {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "authenticatorAttachment" => r.read_into(&mut v.authenticator_attachment),
-                "requireResidentKey" => r.read_into(&mut v.require_resident_key),
-                "residentKey" => r.read_into(&mut v.resident_key),
-                "userVerification" => r.read_into(&mut v.user_verification),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "authenticatorAttachment" => r.read_into(&mut self.authenticator_attachment),
+                "requireResidentKey" => r.read_into(&mut self.require_resident_key),
+                "residentKey" => r.read_into(&mut self.resident_key),
+                "userVerification" => r.read_into(&mut self.user_verification),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -244,7 +277,7 @@ pub struct BeginWebAuthnRegistrationResponse {
     /// Required.
     ///
     /// JSON `publicKey`.
-    pub public_key: Option<PublicKeyCredentialCreationOptions>,
+    pub public_key: Option<Box<PublicKeyCredentialCreationOptions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -252,23 +285,34 @@ pub struct BeginWebAuthnRegistrationResponse {
 impl BeginWebAuthnRegistrationResponse {
     /// Sets [`Self::public_key`].
     pub fn set_public_key(mut self, v: PublicKeyCredentialCreationOptions) -> Self {
-        self.public_key = Some(v);
+        self.public_key = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for BeginWebAuthnRegistrationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BeginWebAuthnRegistrationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "publicKey" => r.read_into(&mut v.public_key),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "publicKey" => r.read_into(&mut self.public_key),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -295,7 +339,7 @@ pub struct CallForwarding {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// Whether or not CallForwarding is enabled
     ///
     /// JSON `enabled`.
@@ -337,7 +381,7 @@ impl CallForwarding {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enabled`].
@@ -374,24 +418,35 @@ impl CallForwarding {
 
 impl FromJson for CallForwarding {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallForwarding {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "user" => r.read_into(&mut v.user),
-                "enabled" => r.read_into(&mut v.enabled),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "calls" => r.read_into(&mut v.calls),
-                "voicemail" => r.read_into(&mut v.voicemail),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "user" => r.read_into(&mut self.user),
+                "enabled" => r.read_into(&mut self.enabled),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "calls" => r.read_into(&mut self.calls),
+                "voicemail" => r.read_into(&mut self.voicemail),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -488,16 +543,27 @@ impl CallRoute {
 
 impl FromJson for CallRoute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallRoute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "targets" => r.read_into(&mut v.targets),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "targets" => r.read_into(&mut self.targets),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -544,17 +610,28 @@ impl CallTarget {
 
 impl FromJson for CallTarget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallTarget {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -653,17 +730,28 @@ impl ChangeMyPasswordRequest {
 
 impl FromJson for ChangeMyPasswordRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChangeMyPasswordRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newPassword" => r.read_into(&mut v.new_password),
-                "oldPassword" => r.read_into(&mut v.old_password),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newPassword" => r.read_into(&mut self.new_password),
+                "oldPassword" => r.read_into(&mut self.old_password),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -704,16 +792,27 @@ impl ChangePasswordRequest {
 
 impl FromJson for ChangePasswordRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChangePasswordRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "newPassword" => r.read_into(&mut v.new_password),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "newPassword" => r.read_into(&mut self.new_password),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -764,17 +863,28 @@ impl ChatFavorite {
 
 impl FromJson for ChatFavorite {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatFavorite {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "externalId" => r.read_into(&mut v.external_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "externalId" => r.read_into(&mut self.external_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -810,7 +920,7 @@ pub struct ChatItem {
     /// The favorite entity for the chat, only appears if the chat is favorited
     ///
     /// JSON `favorite`.
-    pub favorite: Option<ChatFavorite>,
+    pub favorite: Option<Box<ChatFavorite>>,
     /// Avatar images for the chat
     ///
     /// JSON `images`.
@@ -826,11 +936,11 @@ pub struct ChatItem {
     /// The other 1on1 user
     ///
     /// JSON `user`.
-    pub user: Option<ChatUserRef>,
+    pub user: Option<Box<ChatUserRef>>,
     /// The room of the chat
     ///
     /// JSON `room`.
-    pub room: Option<Room>,
+    pub room: Option<Box<Room>>,
     /// The type of chat
     ///
     /// Required.
@@ -863,7 +973,7 @@ impl ChatItem {
     }
     /// Sets [`Self::favorite`].
     pub fn set_favorite(mut self, v: ChatFavorite) -> Self {
-        self.favorite = Some(v);
+        self.favorite = Some(Box::new(v));
         self
     }
     /// Sets [`Self::images`].
@@ -883,12 +993,12 @@ impl ChatItem {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: ChatUserRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::room`].
     pub fn set_room(mut self, v: Room) -> Self {
-        self.room = Some(v);
+        self.room = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat_type`].
@@ -905,26 +1015,37 @@ impl ChatItem {
 
 impl FromJson for ChatItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "open" => r.read_into(&mut v.open),
-                "favorite" => r.read_into(&mut v.favorite),
-                "images" => r.read_into(&mut v.images),
-                "dateLastMessage" => r.read_into(&mut v.date_last_message),
-                "dateClosed" => r.read_into(&mut v.date_closed),
-                "user" => r.read_into(&mut v.user),
-                "room" => r.read_into(&mut v.room),
-                "chatType" => r.read_into(&mut v.chat_type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "open" => r.read_into(&mut self.open),
+                "favorite" => r.read_into(&mut self.favorite),
+                "images" => r.read_into(&mut self.images),
+                "dateLastMessage" => r.read_into(&mut self.date_last_message),
+                "dateClosed" => r.read_into(&mut self.date_closed),
+                "user" => r.read_into(&mut self.user),
+                "room" => r.read_into(&mut self.room),
+                "chatType" => r.read_into(&mut self.chat_type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1050,19 +1171,30 @@ impl ChatItemCursorListing {
 
 impl FromJson for ChatItemCursorListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatItemCursorListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1088,7 +1220,7 @@ pub struct ChatPresence {
     /// JSON `source`.
     pub source: Option<String>,
     /// JSON `organizationPresence`.
-    pub organization_presence: Option<OrganizationPresence>,
+    pub organization_presence: Option<Box<OrganizationPresence>>,
     /// JSON `systemPresence`.
     pub system_presence: Option<ChatPresenceSystemPresence>,
     /// JSON `message`.
@@ -1098,7 +1230,7 @@ pub struct ChatPresence {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// JSON `outOfOffice`.
-    pub out_of_office: Option<OutOfOffice>,
+    pub out_of_office: Option<Box<OutOfOffice>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1111,7 +1243,7 @@ impl ChatPresence {
     }
     /// Sets [`Self::organization_presence`].
     pub fn set_organization_presence(mut self, v: OrganizationPresence) -> Self {
-        self.organization_presence = Some(v);
+        self.organization_presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::system_presence`].
@@ -1131,28 +1263,39 @@ impl ChatPresence {
     }
     /// Sets [`Self::out_of_office`].
     pub fn set_out_of_office(mut self, v: OutOfOffice) -> Self {
-        self.out_of_office = Some(v);
+        self.out_of_office = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ChatPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "source" => r.read_into(&mut v.source),
-                "organizationPresence" => r.read_into(&mut v.organization_presence),
-                "systemPresence" => r.read_into(&mut v.system_presence),
-                "message" => r.read_into(&mut v.message),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "outOfOffice" => r.read_into(&mut v.out_of_office),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "source" => r.read_into(&mut self.source),
+                "organizationPresence" => r.read_into(&mut self.organization_presence),
+                "systemPresence" => r.read_into(&mut self.system_presence),
+                "message" => r.read_into(&mut self.message),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "outOfOffice" => r.read_into(&mut self.out_of_office),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1269,7 +1412,7 @@ pub struct ChatUserRef {
     /// JSON `integrations`.
     pub integrations: Option<Vec<Contact>>,
     /// JSON `presence`.
-    pub presence: Option<ChatPresence>,
+    pub presence: Option<Box<ChatPresence>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1307,29 +1450,40 @@ impl ChatUserRef {
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: ChatPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ChatUserRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ChatUserRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "jid" => r.read_into(&mut v.jid),
-                "inactive" => r.read_into(&mut v.inactive),
-                "integrations" => r.read_into(&mut v.integrations),
-                "presence" => r.read_into(&mut v.presence),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "jid" => r.read_into(&mut self.jid),
+                "inactive" => r.read_into(&mut self.inactive),
+                "integrations" => r.read_into(&mut self.integrations),
+                "presence" => r.read_into(&mut self.presence),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1438,23 +1592,34 @@ impl CreateUser {
 
 impl FromJson for CreateUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "department" => r.read_into(&mut v.department),
-                "email" => r.read_into(&mut v.email),
-                "addresses" => r.read_into(&mut v.addresses),
-                "title" => r.read_into(&mut v.title),
-                "password" => r.read_into(&mut v.password),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "department" => r.read_into(&mut self.department),
+                "email" => r.read_into(&mut self.email),
+                "addresses" => r.read_into(&mut self.addresses),
+                "title" => r.read_into(&mut self.title),
+                "password" => r.read_into(&mut self.password),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1606,22 +1771,33 @@ impl CreateVerifierRequest {
 
 impl FromJson for CreateVerifierRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateVerifierRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "algorithm" => r.read_into(&mut v.algorithm),
-                "digits" => r.read_into(&mut v.digits),
-                "enabled" => r.read_into(&mut v.enabled),
-                "name" => r.read_into(&mut v.name),
-                "period" => r.read_into(&mut v.period),
-                "secretSize" => r.read_into(&mut v.secret_size),
-                "default" => r.read_into(&mut v.default),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "algorithm" => r.read_into(&mut self.algorithm),
+                "digits" => r.read_into(&mut self.digits),
+                "enabled" => r.read_into(&mut self.enabled),
+                "name" => r.read_into(&mut self.name),
+                "period" => r.read_into(&mut self.period),
+                "secretSize" => r.read_into(&mut self.secret_size),
+                "default" => r.read_into(&mut self.default),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1770,22 +1946,33 @@ impl CreateVerifierResponse {
 
 impl FromJson for CreateVerifierResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateVerifierResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "enabled" => r.read_into(&mut v.enabled),
-                "keyUri" => r.read_into(&mut v.key_uri),
-                "encodedQuickResponseCode" => r.read_into(&mut v.encoded_quick_response_code),
-                "default" => r.read_into(&mut v.default),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "enabled" => r.read_into(&mut self.enabled),
+                "keyUri" => r.read_into(&mut self.key_uri),
+                "encodedQuickResponseCode" => r.read_into(&mut self.encoded_quick_response_code),
+                "default" => r.read_into(&mut self.default),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1898,18 +2085,29 @@ impl CredentialDescriptor {
 
 impl FromJson for CredentialDescriptor {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CredentialDescriptor {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "id" => r.read_into(&mut v.id),
-                "transports" => r.read_into(&mut v.transports),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "id" => r.read_into(&mut self.id),
+                "transports" => r.read_into(&mut self.transports),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1962,17 +2160,28 @@ impl CredentialParameter {
 
 impl FromJson for CredentialParameter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CredentialParameter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "alg" => r.read_into(&mut v.alg),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "alg" => r.read_into(&mut self.alg),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2004,7 +2213,7 @@ pub struct DevelopmentActivity {
     /// User that created activity
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// Date activity was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -2052,7 +2261,7 @@ pub struct DevelopmentActivity {
     /// Facilitator of the activity
     ///
     /// JSON `facilitator`.
-    pub facilitator: Option<UserReference>,
+    pub facilitator: Option<Box<UserReference>>,
     /// List of users attending the activity
     ///
     /// JSON `attendees`.
@@ -2078,7 +2287,7 @@ impl DevelopmentActivity {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -2138,7 +2347,7 @@ impl DevelopmentActivity {
     }
     /// Sets [`Self::facilitator`].
     pub fn set_facilitator(mut self, v: UserReference) -> Self {
-        self.facilitator = Some(v);
+        self.facilitator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attendees`].
@@ -2155,32 +2364,43 @@ impl DevelopmentActivity {
 
 impl FromJson for DevelopmentActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "dateCompleted" => r.read_into(&mut v.date_completed),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "percentageScore" => r.read_into(&mut v.percentage_score),
-                "isPassed" => r.read_into(&mut v.is_passed),
-                "isLatest" => r.read_into(&mut v.is_latest),
-                "isModuleArchived" => r.read_into(&mut v.is_module_archived),
-                "archivalMode" => r.read_into(&mut v.archival_mode),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "status" => r.read_into(&mut v.status),
-                "dateDue" => r.read_into(&mut v.date_due),
-                "facilitator" => r.read_into(&mut v.facilitator),
-                "attendees" => r.read_into(&mut v.attendees),
-                "isOverdue" => r.read_into(&mut v.is_overdue),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "dateCompleted" => r.read_into(&mut self.date_completed),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "percentageScore" => r.read_into(&mut self.percentage_score),
+                "isPassed" => r.read_into(&mut self.is_passed),
+                "isLatest" => r.read_into(&mut self.is_latest),
+                "isModuleArchived" => r.read_into(&mut self.is_module_archived),
+                "archivalMode" => r.read_into(&mut self.archival_mode),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "status" => r.read_into(&mut self.status),
+                "dateDue" => r.read_into(&mut self.date_due),
+                "facilitator" => r.read_into(&mut self.facilitator),
+                "attendees" => r.read_into(&mut self.attendees),
+                "isOverdue" => r.read_into(&mut self.is_overdue),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2404,7 +2624,7 @@ pub struct DevelopmentActivityAggregateParam {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<DevelopmentActivityAggregateQueryRequestFilter>,
+    pub filter: Option<Box<DevelopmentActivityAggregateQueryRequestFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2427,26 +2647,37 @@ impl DevelopmentActivityAggregateParam {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: DevelopmentActivityAggregateQueryRequestFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DevelopmentActivityAggregateParam {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateParam {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "metrics" => r.read_into(&mut v.metrics),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "metrics" => r.read_into(&mut self.metrics),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2500,17 +2731,28 @@ impl DevelopmentActivityAggregateQueryRequestClause {
 
 impl FromJson for DevelopmentActivityAggregateQueryRequestClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateQueryRequestClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2609,17 +2851,28 @@ impl DevelopmentActivityAggregateQueryRequestFilter {
 
 impl FromJson for DevelopmentActivityAggregateQueryRequestFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateQueryRequestFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2718,17 +2971,28 @@ impl DevelopmentActivityAggregateQueryRequestPredicate {
 
 impl FromJson for DevelopmentActivityAggregateQueryRequestPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateQueryRequestPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dimension" => r.read_into(&mut v.dimension),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dimension" => r.read_into(&mut self.dimension),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2831,17 +3095,28 @@ impl DevelopmentActivityAggregateQueryResponseData {
 
 impl FromJson for DevelopmentActivityAggregateQueryResponseData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateQueryResponseData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "metrics" => r.read_into(&mut v.metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "metrics" => r.read_into(&mut self.metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2889,17 +3164,28 @@ impl DevelopmentActivityAggregateQueryResponseGroupedData {
 
 impl FromJson for DevelopmentActivityAggregateQueryResponseGroupedData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateQueryResponseGroupedData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2927,7 +3213,7 @@ pub struct DevelopmentActivityAggregateQueryResponseMetric {
     /// The aggregated values for this metric
     ///
     /// JSON `stats`.
-    pub stats: Option<DevelopmentActivityAggregateQueryResponseStatistics>,
+    pub stats: Option<Box<DevelopmentActivityAggregateQueryResponseStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2940,24 +3226,35 @@ impl DevelopmentActivityAggregateQueryResponseMetric {
     }
     /// Sets [`Self::stats`].
     pub fn set_stats(mut self, v: DevelopmentActivityAggregateQueryResponseStatistics) -> Self {
-        self.stats = Some(v);
+        self.stats = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DevelopmentActivityAggregateQueryResponseMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateQueryResponseMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "stats" => r.read_into(&mut v.stats),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "stats" => r.read_into(&mut self.stats),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3102,19 +3399,30 @@ impl DevelopmentActivityAggregateQueryResponseStatistics {
 
 impl FromJson for DevelopmentActivityAggregateQueryResponseStatistics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateQueryResponseStatistics {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "count" => r.read_into(&mut v.count),
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                "sum" => r.read_into(&mut v.sum),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "count" => r.read_into(&mut self.count),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                "sum" => r.read_into(&mut self.sum),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3155,16 +3463,27 @@ impl DevelopmentActivityAggregateResponse {
 
 impl FromJson for DevelopmentActivityAggregateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityAggregateResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3263,25 +3582,36 @@ impl DevelopmentActivityListing {
 
 impl FromJson for DevelopmentActivityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DevelopmentActivityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3311,11 +3641,11 @@ impl ToJson for DevelopmentActivityListing {
 #[non_exhaustive]
 pub struct FieldConfigs {
     /// JSON `org`.
-    pub org: Option<FieldConfig>,
+    pub org: Option<Box<FieldConfig>>,
     /// JSON `person`.
-    pub person: Option<FieldConfig>,
+    pub person: Option<Box<FieldConfig>>,
     /// JSON `group`.
-    pub group: Option<FieldConfig>,
+    pub group: Option<Box<FieldConfig>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3323,35 +3653,46 @@ pub struct FieldConfigs {
 impl FieldConfigs {
     /// Sets [`Self::org`].
     pub fn set_org(mut self, v: FieldConfig) -> Self {
-        self.org = Some(v);
+        self.org = Some(Box::new(v));
         self
     }
     /// Sets [`Self::person`].
     pub fn set_person(mut self, v: FieldConfig) -> Self {
-        self.person = Some(v);
+        self.person = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: FieldConfig) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FieldConfigs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FieldConfigs {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "org" => r.read_into(&mut v.org),
-                "person" => r.read_into(&mut v.person),
-                "group" => r.read_into(&mut v.group),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "org" => r.read_into(&mut self.org),
+                "person" => r.read_into(&mut self.person),
+                "group" => r.read_into(&mut self.group),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3378,7 +3719,7 @@ pub struct FinishWebAuthnRegistrationRequest {
     /// Required.
     ///
     /// JSON `credential`.
-    pub credential: Option<PublicKeyCredentialCreationResponse>,
+    pub credential: Option<Box<PublicKeyCredentialCreationResponse>>,
     /// The user-facing name for this verifier.
     ///
     /// Required.
@@ -3396,7 +3737,7 @@ pub struct FinishWebAuthnRegistrationRequest {
 impl FinishWebAuthnRegistrationRequest {
     /// Sets [`Self::credential`].
     pub fn set_credential(mut self, v: PublicKeyCredentialCreationResponse) -> Self {
-        self.credential = Some(v);
+        self.credential = Some(Box::new(v));
         self
     }
     /// Sets [`Self::name`].
@@ -3413,18 +3754,29 @@ impl FinishWebAuthnRegistrationRequest {
 
 impl FromJson for FinishWebAuthnRegistrationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FinishWebAuthnRegistrationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "credential" => r.read_into(&mut v.credential),
-                "name" => r.read_into(&mut v.name),
-                "default" => r.read_into(&mut v.default),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "credential" => r.read_into(&mut self.credential),
+                "name" => r.read_into(&mut self.name),
+                "default" => r.read_into(&mut self.default),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3473,17 +3825,28 @@ impl PatchUser {
 
 impl FromJson for PatchUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PatchUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "acdAutoAnswer" => r.read_into(&mut self.acd_auto_answer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3515,13 +3878,13 @@ pub struct PublicKeyCredentialCreationOptions {
     /// Required.
     ///
     /// JSON `rp`.
-    pub rp: Option<RelyingPartyEntity>,
+    pub rp: Option<Box<RelyingPartyEntity>>,
     /// Information about the user being registered.
     ///
     /// Required.
     ///
     /// JSON `user`.
-    pub user: Option<UserEntity>,
+    pub user: Option<Box<UserEntity>>,
     /// Public key credential parameters acceptable to the relying party, in order of preference.
     ///
     /// Required.
@@ -3539,7 +3902,7 @@ pub struct PublicKeyCredentialCreationOptions {
     /// Constraints on the type of authenticator that can be used.
     ///
     /// JSON `authenticatorSelection`.
-    pub authenticator_selection: Option<AuthenticatorSelection>,
+    pub authenticator_selection: Option<Box<AuthenticatorSelection>>,
     /// Hints about the type of authenticator the user should use (e.g., 'security-key', 'client-device', 'hybrid').
     ///
     /// JSON `hints`.
@@ -3568,12 +3931,12 @@ impl PublicKeyCredentialCreationOptions {
     }
     /// Sets [`Self::rp`].
     pub fn set_rp(mut self, v: RelyingPartyEntity) -> Self {
-        self.rp = Some(v);
+        self.rp = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserEntity) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::pub_key_cred_params`].
@@ -3593,7 +3956,7 @@ impl PublicKeyCredentialCreationOptions {
     }
     /// Sets [`Self::authenticator_selection`].
     pub fn set_authenticator_selection(mut self, v: AuthenticatorSelection) -> Self {
-        self.authenticator_selection = Some(v);
+        self.authenticator_selection = Some(Box::new(v));
         self
     }
     /// Sets [`Self::hints`].
@@ -3620,26 +3983,37 @@ impl PublicKeyCredentialCreationOptions {
 
 impl FromJson for PublicKeyCredentialCreationOptions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PublicKeyCredentialCreationOptions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "challenge" => r.read_into(&mut v.challenge),
-                "rp" => r.read_into(&mut v.rp),
-                "user" => r.read_into(&mut v.user),
-                "pubKeyCredParams" => r.read_into(&mut v.pub_key_cred_params),
-                "timeout" => r.read_into(&mut v.timeout),
-                "excludeCredentials" => r.read_into(&mut v.exclude_credentials),
-                "authenticatorSelection" => r.read_into(&mut v.authenticator_selection),
-                "hints" => r.read_into(&mut v.hints),
-                "attestation" => r.read_into(&mut v.attestation),
-                "attestationFormats" => r.read_into(&mut v.attestation_formats),
-                "extensions" => r.read_into(&mut v.extensions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "challenge" => r.read_into(&mut self.challenge),
+                "rp" => r.read_into(&mut self.rp),
+                "user" => r.read_into(&mut self.user),
+                "pubKeyCredParams" => r.read_into(&mut self.pub_key_cred_params),
+                "timeout" => r.read_into(&mut self.timeout),
+                "excludeCredentials" => r.read_into(&mut self.exclude_credentials),
+                "authenticatorSelection" => r.read_into(&mut self.authenticator_selection),
+                "hints" => r.read_into(&mut self.hints),
+                "attestation" => r.read_into(&mut self.attestation),
+                "attestationFormats" => r.read_into(&mut self.attestation_formats),
+                "extensions" => r.read_into(&mut self.extensions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3700,7 +4074,7 @@ pub struct PublicKeyCredentialCreationResponse {
     /// Required.
     ///
     /// JSON `response`.
-    pub response: Option<AuthenticatorAttestationResponse>,
+    pub response: Option<Box<AuthenticatorAttestationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3733,28 +4107,39 @@ impl PublicKeyCredentialCreationResponse {
     }
     /// Sets [`Self::response`].
     pub fn set_response(mut self, v: AuthenticatorAttestationResponse) -> Self {
-        self.response = Some(v);
+        self.response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for PublicKeyCredentialCreationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PublicKeyCredentialCreationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "rawId" => r.read_into(&mut v.raw_id),
-                "authenticatorAttachment" => r.read_into(&mut v.authenticator_attachment),
-                "clientExtensionResults" => r.read_into(&mut v.client_extension_results),
-                "response" => r.read_into(&mut v.response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "rawId" => r.read_into(&mut self.raw_id),
+                "authenticatorAttachment" => r.read_into(&mut self.authenticator_attachment),
+                "clientExtensionResults" => r.read_into(&mut self.client_extension_results),
+                "response" => r.read_into(&mut self.response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3810,17 +4195,28 @@ impl RelyingPartyEntity {
 
 impl FromJson for RelyingPartyEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RelyingPartyEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3848,7 +4244,7 @@ pub struct UpdateUser {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `chat`.
-    pub chat: Option<Chat>,
+    pub chat: Option<Box<Chat>>,
     /// JSON `department`.
     pub department: Option<String>,
     /// JSON `email`.
@@ -3904,9 +4300,9 @@ pub struct UpdateUser {
     /// JSON `certifications`.
     pub certifications: Option<Vec<String>>,
     /// JSON `biography`.
-    pub biography: Option<Biography>,
+    pub biography: Option<Box<Biography>>,
     /// JSON `employerInfo`.
-    pub employer_info: Option<EmployerInfo>,
+    pub employer_info: Option<Box<EmployerInfo>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3928,7 +4324,7 @@ impl UpdateUser {
     }
     /// Sets [`Self::chat`].
     pub fn set_chat(mut self, v: Chat) -> Self {
-        self.chat = Some(v);
+        self.chat = Some(Box::new(v));
         self
     }
     /// Sets [`Self::department`].
@@ -4013,12 +4409,12 @@ impl UpdateUser {
     }
     /// Sets [`Self::biography`].
     pub fn set_biography(mut self, v: Biography) -> Self {
-        self.biography = Some(v);
+        self.biography = Some(Box::new(v));
         self
     }
     /// Sets [`Self::employer_info`].
     pub fn set_employer_info(mut self, v: EmployerInfo) -> Self {
-        self.employer_info = Some(v);
+        self.employer_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4030,37 +4426,48 @@ impl UpdateUser {
 
 impl FromJson for UpdateUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "chat" => r.read_into(&mut v.chat),
-                "department" => r.read_into(&mut v.department),
-                "email" => r.read_into(&mut v.email),
-                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
-                "addresses" => r.read_into(&mut v.addresses),
-                "title" => r.read_into(&mut v.title),
-                "username" => r.read_into(&mut v.username),
-                "preferredName" => r.read_into(&mut v.preferred_name),
-                "manager" => r.read_into(&mut v.manager),
-                "images" => r.read_into(&mut v.images),
-                "version" => r.read_into(&mut v.version),
-                "profileSkills" => r.read_into(&mut v.profile_skills),
-                "locations" => r.read_into(&mut v.locations),
-                "groups" => r.read_into(&mut v.groups),
-                "state" => r.read_into(&mut v.state),
-                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
-                "certifications" => r.read_into(&mut v.certifications),
-                "biography" => r.read_into(&mut v.biography),
-                "employerInfo" => r.read_into(&mut v.employer_info),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "chat" => r.read_into(&mut self.chat),
+                "department" => r.read_into(&mut self.department),
+                "email" => r.read_into(&mut self.email),
+                "primaryContactInfo" => r.read_into(&mut self.primary_contact_info),
+                "addresses" => r.read_into(&mut self.addresses),
+                "title" => r.read_into(&mut self.title),
+                "username" => r.read_into(&mut self.username),
+                "preferredName" => r.read_into(&mut self.preferred_name),
+                "manager" => r.read_into(&mut self.manager),
+                "images" => r.read_into(&mut self.images),
+                "version" => r.read_into(&mut self.version),
+                "profileSkills" => r.read_into(&mut self.profile_skills),
+                "locations" => r.read_into(&mut self.locations),
+                "groups" => r.read_into(&mut self.groups),
+                "state" => r.read_into(&mut self.state),
+                "acdAutoAnswer" => r.read_into(&mut self.acd_auto_answer),
+                "certifications" => r.read_into(&mut self.certifications),
+                "biography" => r.read_into(&mut self.biography),
+                "employerInfo" => r.read_into(&mut self.employer_info),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4165,7 +4572,7 @@ pub struct UpdateVerifierRequest {
     /// The WebAuthn credential associated with this verifier.
     ///
     /// JSON `credential`.
-    pub credential: Option<Credential>,
+    pub credential: Option<Box<Credential>>,
     /// Indicates whether this will be the default verifier.
     ///
     /// JSON `default`.
@@ -4187,7 +4594,7 @@ impl UpdateVerifierRequest {
     }
     /// Sets [`Self::credential`].
     pub fn set_credential(mut self, v: Credential) -> Self {
-        self.credential = Some(v);
+        self.credential = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default`].
@@ -4199,19 +4606,30 @@ impl UpdateVerifierRequest {
 
 impl FromJson for UpdateVerifierRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateVerifierRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "enabled" => r.read_into(&mut v.enabled),
-                "credential" => r.read_into(&mut v.credential),
-                "default" => r.read_into(&mut v.default),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "enabled" => r.read_into(&mut self.enabled),
+                "credential" => r.read_into(&mut self.credential),
+                "default" => r.read_into(&mut self.default),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4286,20 +4704,31 @@ impl UserCursorEntityListing {
 
 impl FromJson for UserCursorEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserCursorEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4336,7 +4765,7 @@ pub struct UserCustomAttributes {
     /// The schema that dictates which attributes can be included.
     ///
     /// JSON `schema`.
-    pub schema: Option<DataSchema>,
+    pub schema: Option<Box<DataSchema>>,
     /// The map of attribute values.
     ///
     /// Required.
@@ -4369,7 +4798,7 @@ impl UserCustomAttributes {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: DataSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attributes`].
@@ -4386,21 +4815,32 @@ impl UserCustomAttributes {
 
 impl FromJson for UserCustomAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserCustomAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "userId" => r.read_into(&mut v.user_id),
-                "schema" => r.read_into(&mut v.schema),
-                "attributes" => r.read_into(&mut v.attributes),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "userId" => r.read_into(&mut self.user_id),
+                "schema" => r.read_into(&mut self.schema),
+                "attributes" => r.read_into(&mut self.attributes),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4463,18 +4903,29 @@ impl UserCustomAttributesUpdateRequest {
 
 impl FromJson for UserCustomAttributesUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserCustomAttributesUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "schemaId" => r.read_into(&mut v.schema_id),
-                "schemaVersion" => r.read_into(&mut v.schema_version),
-                "attributes" => r.read_into(&mut v.attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "schemaId" => r.read_into(&mut self.schema_id),
+                "schemaVersion" => r.read_into(&mut self.schema_version),
+                "attributes" => r.read_into(&mut self.attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4538,18 +4989,29 @@ impl UserEntity {
 
 impl FromJson for UserEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "displayName" => r.read_into(&mut v.display_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "displayName" => r.read_into(&mut self.display_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4574,35 +5036,35 @@ pub struct UserExpands {
     /// ACD routing status
     ///
     /// JSON `routingStatus`.
-    pub routing_status: Option<RoutingStatus>,
+    pub routing_status: Option<Box<RoutingStatus>>,
     /// Active presence
     ///
     /// JSON `presence`.
-    pub presence: Option<UserPresence>,
+    pub presence: Option<Box<UserPresence>>,
     /// Active 3rd party presence
     ///
     /// JSON `integrationPresence`.
-    pub integration_presence: Option<UserPresence>,
+    pub integration_presence: Option<Box<UserPresence>>,
     /// Summary of conversion statistics for conversation types.
     ///
     /// JSON `conversationSummary`.
-    pub conversation_summary: Option<UserConversationSummary>,
+    pub conversation_summary: Option<Box<UserConversationSummary>>,
     /// Determine if out of office is enabled
     ///
     /// JSON `outOfOffice`.
-    pub out_of_office: Option<OutOfOffice>,
+    pub out_of_office: Option<Box<OutOfOffice>>,
     /// Current geolocation position
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<Geolocation>,
+    pub geolocation: Option<Box<Geolocation>>,
     /// Effective, default, and last station information
     ///
     /// JSON `station`.
-    pub station: Option<UserStations>,
+    pub station: Option<Box<UserStations>>,
     /// Roles and permissions assigned to the user
     ///
     /// JSON `authorization`.
-    pub authorization: Option<UserAuthorization>,
+    pub authorization: Option<Box<UserAuthorization>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4610,65 +5072,76 @@ pub struct UserExpands {
 impl UserExpands {
     /// Sets [`Self::routing_status`].
     pub fn set_routing_status(mut self, v: RoutingStatus) -> Self {
-        self.routing_status = Some(v);
+        self.routing_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: UserPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_presence`].
     pub fn set_integration_presence(mut self, v: UserPresence) -> Self {
-        self.integration_presence = Some(v);
+        self.integration_presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_summary`].
     pub fn set_conversation_summary(mut self, v: UserConversationSummary) -> Self {
-        self.conversation_summary = Some(v);
+        self.conversation_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::out_of_office`].
     pub fn set_out_of_office(mut self, v: OutOfOffice) -> Self {
-        self.out_of_office = Some(v);
+        self.out_of_office = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: Geolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::station`].
     pub fn set_station(mut self, v: UserStations) -> Self {
-        self.station = Some(v);
+        self.station = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authorization`].
     pub fn set_authorization(mut self, v: UserAuthorization) -> Self {
-        self.authorization = Some(v);
+        self.authorization = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UserExpands {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserExpands {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "presence" => r.read_into(&mut v.presence),
-                "integrationPresence" => r.read_into(&mut v.integration_presence),
-                "conversationSummary" => r.read_into(&mut v.conversation_summary),
-                "outOfOffice" => r.read_into(&mut v.out_of_office),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "station" => r.read_into(&mut v.station),
-                "authorization" => r.read_into(&mut v.authorization),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "presence" => r.read_into(&mut self.presence),
+                "integrationPresence" => r.read_into(&mut self.integration_presence),
+                "conversationSummary" => r.read_into(&mut self.conversation_summary),
+                "outOfOffice" => r.read_into(&mut self.out_of_office),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "station" => r.read_into(&mut self.station),
+                "authorization" => r.read_into(&mut self.authorization),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4735,18 +5208,29 @@ impl UserExternalIdentifier {
 
 impl FromJson for UserExternalIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserExternalIdentifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "authorityName" => r.read_into(&mut v.authority_name),
-                "externalKey" => r.read_into(&mut v.external_key),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "authorityName" => r.read_into(&mut self.authority_name),
+                "externalKey" => r.read_into(&mut self.external_key),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4777,9 +5261,9 @@ pub struct UserMe {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// JSON `chat`.
-    pub chat: Option<Chat>,
+    pub chat: Option<Box<Chat>>,
     /// JSON `department`.
     pub department: Option<String>,
     /// JSON `email`.
@@ -4801,7 +5285,7 @@ pub struct UserMe {
     /// JSON `username`.
     pub username: Option<String>,
     /// JSON `manager`.
-    pub manager: Option<User>,
+    pub manager: Option<Box<User>>,
     /// JSON `images`.
     pub images: Option<Vec<Image>>,
     /// Required when updating a user, this value should be the current version of the user.  The current version can be obtained with a GET on the user before doing a PATCH.
@@ -4813,9 +5297,9 @@ pub struct UserMe {
     /// JSON `certifications`.
     pub certifications: Option<Vec<String>>,
     /// JSON `biography`.
-    pub biography: Option<Biography>,
+    pub biography: Option<Box<Biography>>,
     /// JSON `employerInfo`.
-    pub employer_info: Option<EmployerInfo>,
+    pub employer_info: Option<Box<EmployerInfo>>,
     /// Preferred full name of the agent
     ///
     /// JSON `preferredName`.
@@ -4823,35 +5307,35 @@ pub struct UserMe {
     /// ACD routing status
     ///
     /// JSON `routingStatus`.
-    pub routing_status: Option<RoutingStatus>,
+    pub routing_status: Option<Box<RoutingStatus>>,
     /// Active presence
     ///
     /// JSON `presence`.
-    pub presence: Option<UserPresence>,
+    pub presence: Option<Box<UserPresence>>,
     /// Integration presence
     ///
     /// JSON `integrationPresence`.
-    pub integration_presence: Option<UserPresence>,
+    pub integration_presence: Option<Box<UserPresence>>,
     /// Summary of conversion statistics for conversation types.
     ///
     /// JSON `conversationSummary`.
-    pub conversation_summary: Option<UserConversationSummary>,
+    pub conversation_summary: Option<Box<UserConversationSummary>>,
     /// Determine if out of office is enabled
     ///
     /// JSON `outOfOffice`.
-    pub out_of_office: Option<OutOfOffice>,
+    pub out_of_office: Option<Box<OutOfOffice>>,
     /// Current geolocation position
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<Geolocation>,
+    pub geolocation: Option<Box<Geolocation>>,
     /// Effective, default, and last station information
     ///
     /// JSON `station`.
-    pub station: Option<UserStations>,
+    pub station: Option<Box<UserStations>>,
     /// Roles and permissions assigned to the user
     ///
     /// JSON `authorization`.
-    pub authorization: Option<UserAuthorization>,
+    pub authorization: Option<Box<UserAuthorization>>,
     /// Profile skills possessed by the user
     ///
     /// JSON `profileSkills`.
@@ -4867,11 +5351,11 @@ pub struct UserMe {
     /// The team the user is a member of
     ///
     /// JSON `team`.
-    pub team: Option<Team>,
+    pub team: Option<Box<Team>>,
     /// The WFM work plan bid rank settings for the user
     ///
     /// JSON `workPlanBidRanks`.
-    pub work_plan_bid_ranks: Option<WorkPlanBidRanks>,
+    pub work_plan_bid_ranks: Option<Box<WorkPlanBidRanks>>,
     /// Routing (ACD) skills possessed by the user
     ///
     /// JSON `skills`.
@@ -4883,7 +5367,7 @@ pub struct UserMe {
     /// Auto answer settings for this user
     ///
     /// JSON `autoAnswerSettings`.
-    pub auto_answer_settings: Option<AutoAnswerSettings>,
+    pub auto_answer_settings: Option<Box<AutoAnswerSettings>>,
     /// acd auto answer
     ///
     /// JSON `acdAutoAnswer`.
@@ -4893,7 +5377,7 @@ pub struct UserMe {
     /// JSON `languagePreference`.
     pub language_preference: Option<String>,
     /// JSON `lastTokenIssued`.
-    pub last_token_issued: Option<OAuthLastTokenIssued>,
+    pub last_token_issued: Option<Box<OAuthLastTokenIssued>>,
     /// The last time the user logged in using username and password. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateLastLogin`.
@@ -4905,15 +5389,15 @@ pub struct UserMe {
     /// The PureCloud system date time.
     ///
     /// JSON `date`.
-    pub date: Option<ServerDate>,
+    pub date: Option<Box<ServerDate>>,
     /// Geolocation settings for user's organization.
     ///
     /// JSON `geolocationSettings`.
-    pub geolocation_settings: Option<GeolocationSettings>,
+    pub geolocation_settings: Option<Box<GeolocationSettings>>,
     /// Organization details for this user.
     ///
     /// JSON `organization`.
-    pub organization: Option<Organization>,
+    pub organization: Option<Box<Organization>>,
     /// The first 100 non-divisioned presence definitions for user's organization.
     ///
     /// JSON `presenceDefinitions`.
@@ -4945,7 +5429,7 @@ pub struct UserMe {
     /// The first 50 superiors, direct reports, and siblings of this user. Mutually exclusive with superiors and direct reports expands.
     ///
     /// JSON `adjacents`.
-    pub adjacents: Option<Adjacents>,
+    pub adjacents: Option<Box<Adjacents>>,
     /// The first 50 routing skills for user's organizations
     ///
     /// JSON `routingSkills`.
@@ -4953,11 +5437,11 @@ pub struct UserMe {
     /// The field config for all entities types of user's organization
     ///
     /// JSON `fieldConfigs`.
-    pub field_configs: Option<FieldConfigs>,
+    pub field_configs: Option<Box<FieldConfigs>>,
     /// Information about the current token
     ///
     /// JSON `token`.
-    pub token: Option<TokenInfo>,
+    pub token: Option<Box<TokenInfo>>,
     /// Organizations having this user as a trustee
     ///
     /// JSON `trustors`.
@@ -4987,12 +5471,12 @@ impl UserMe {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat`].
     pub fn set_chat(mut self, v: Chat) -> Self {
-        self.chat = Some(v);
+        self.chat = Some(Box::new(v));
         self
     }
     /// Sets [`Self::department`].
@@ -5032,7 +5516,7 @@ impl UserMe {
     }
     /// Sets [`Self::manager`].
     pub fn set_manager(mut self, v: User) -> Self {
-        self.manager = Some(v);
+        self.manager = Some(Box::new(v));
         self
     }
     /// Sets [`Self::images`].
@@ -5052,12 +5536,12 @@ impl UserMe {
     }
     /// Sets [`Self::biography`].
     pub fn set_biography(mut self, v: Biography) -> Self {
-        self.biography = Some(v);
+        self.biography = Some(Box::new(v));
         self
     }
     /// Sets [`Self::employer_info`].
     pub fn set_employer_info(mut self, v: EmployerInfo) -> Self {
-        self.employer_info = Some(v);
+        self.employer_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::preferred_name`].
@@ -5067,42 +5551,42 @@ impl UserMe {
     }
     /// Sets [`Self::routing_status`].
     pub fn set_routing_status(mut self, v: RoutingStatus) -> Self {
-        self.routing_status = Some(v);
+        self.routing_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: UserPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_presence`].
     pub fn set_integration_presence(mut self, v: UserPresence) -> Self {
-        self.integration_presence = Some(v);
+        self.integration_presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_summary`].
     pub fn set_conversation_summary(mut self, v: UserConversationSummary) -> Self {
-        self.conversation_summary = Some(v);
+        self.conversation_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::out_of_office`].
     pub fn set_out_of_office(mut self, v: OutOfOffice) -> Self {
-        self.out_of_office = Some(v);
+        self.out_of_office = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: Geolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::station`].
     pub fn set_station(mut self, v: UserStations) -> Self {
-        self.station = Some(v);
+        self.station = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authorization`].
     pub fn set_authorization(mut self, v: UserAuthorization) -> Self {
-        self.authorization = Some(v);
+        self.authorization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::profile_skills`].
@@ -5122,12 +5606,12 @@ impl UserMe {
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: Team) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::work_plan_bid_ranks`].
     pub fn set_work_plan_bid_ranks(mut self, v: WorkPlanBidRanks) -> Self {
-        self.work_plan_bid_ranks = Some(v);
+        self.work_plan_bid_ranks = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skills`].
@@ -5142,7 +5626,7 @@ impl UserMe {
     }
     /// Sets [`Self::auto_answer_settings`].
     pub fn set_auto_answer_settings(mut self, v: AutoAnswerSettings) -> Self {
-        self.auto_answer_settings = Some(v);
+        self.auto_answer_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::acd_auto_answer`].
@@ -5157,7 +5641,7 @@ impl UserMe {
     }
     /// Sets [`Self::last_token_issued`].
     pub fn set_last_token_issued(mut self, v: OAuthLastTokenIssued) -> Self {
-        self.last_token_issued = Some(v);
+        self.last_token_issued = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_last_login`].
@@ -5172,17 +5656,17 @@ impl UserMe {
     }
     /// Sets [`Self::date`].
     pub fn set_date(mut self, v: ServerDate) -> Self {
-        self.date = Some(v);
+        self.date = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation_settings`].
     pub fn set_geolocation_settings(mut self, v: GeolocationSettings) -> Self {
-        self.geolocation_settings = Some(v);
+        self.geolocation_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::organization`].
     pub fn set_organization(mut self, v: Organization) -> Self {
-        self.organization = Some(v);
+        self.organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence_definitions`].
@@ -5222,7 +5706,7 @@ impl UserMe {
     }
     /// Sets [`Self::adjacents`].
     pub fn set_adjacents(mut self, v: Adjacents) -> Self {
-        self.adjacents = Some(v);
+        self.adjacents = Some(Box::new(v));
         self
     }
     /// Sets [`Self::routing_skills`].
@@ -5232,12 +5716,12 @@ impl UserMe {
     }
     /// Sets [`Self::field_configs`].
     pub fn set_field_configs(mut self, v: FieldConfigs) -> Self {
-        self.field_configs = Some(v);
+        self.field_configs = Some(Box::new(v));
         self
     }
     /// Sets [`Self::token`].
     pub fn set_token(mut self, v: TokenInfo) -> Self {
-        self.token = Some(v);
+        self.token = Some(Box::new(v));
         self
     }
     /// Sets [`Self::trustors`].
@@ -5259,71 +5743,82 @@ impl UserMe {
 
 impl FromJson for UserMe {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserMe {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "chat" => r.read_into(&mut v.chat),
-                "department" => r.read_into(&mut v.department),
-                "email" => r.read_into(&mut v.email),
-                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
-                "addresses" => r.read_into(&mut v.addresses),
-                "state" => r.read_into(&mut v.state),
-                "title" => r.read_into(&mut v.title),
-                "username" => r.read_into(&mut v.username),
-                "manager" => r.read_into(&mut v.manager),
-                "images" => r.read_into(&mut v.images),
-                "version" => r.read_into(&mut v.version),
-                "certifications" => r.read_into(&mut v.certifications),
-                "biography" => r.read_into(&mut v.biography),
-                "employerInfo" => r.read_into(&mut v.employer_info),
-                "preferredName" => r.read_into(&mut v.preferred_name),
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "presence" => r.read_into(&mut v.presence),
-                "integrationPresence" => r.read_into(&mut v.integration_presence),
-                "conversationSummary" => r.read_into(&mut v.conversation_summary),
-                "outOfOffice" => r.read_into(&mut v.out_of_office),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "station" => r.read_into(&mut v.station),
-                "authorization" => r.read_into(&mut v.authorization),
-                "profileSkills" => r.read_into(&mut v.profile_skills),
-                "locations" => r.read_into(&mut v.locations),
-                "groups" => r.read_into(&mut v.groups),
-                "team" => r.read_into(&mut v.team),
-                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
-                "skills" => r.read_into(&mut v.skills),
-                "languages" => r.read_into(&mut v.languages),
-                "autoAnswerSettings" => r.read_into(&mut v.auto_answer_settings),
-                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
-                "languagePreference" => r.read_into(&mut v.language_preference),
-                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
-                "dateLastLogin" => r.read_into(&mut v.date_last_login),
-                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
-                "date" => r.read_into(&mut v.date),
-                "geolocationSettings" => r.read_into(&mut v.geolocation_settings),
-                "organization" => r.read_into(&mut v.organization),
-                "presenceDefinitions" => r.read_into(&mut v.presence_definitions),
-                "divisionedPresenceDefinitions" => r.read_into(&mut v.divisioned_presence_definitions),
-                "locationDefinitions" => r.read_into(&mut v.location_definitions),
-                "orgAuthorization" => r.read_into(&mut v.org_authorization),
-                "favorites" => r.read_into(&mut v.favorites),
-                "superiors" => r.read_into(&mut v.superiors),
-                "directReports" => r.read_into(&mut v.direct_reports),
-                "adjacents" => r.read_into(&mut v.adjacents),
-                "routingSkills" => r.read_into(&mut v.routing_skills),
-                "fieldConfigs" => r.read_into(&mut v.field_configs),
-                "token" => r.read_into(&mut v.token),
-                "trustors" => r.read_into(&mut v.trustors),
-                "orgProducts" => r.read_into(&mut v.org_products),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "chat" => r.read_into(&mut self.chat),
+                "department" => r.read_into(&mut self.department),
+                "email" => r.read_into(&mut self.email),
+                "primaryContactInfo" => r.read_into(&mut self.primary_contact_info),
+                "addresses" => r.read_into(&mut self.addresses),
+                "state" => r.read_into(&mut self.state),
+                "title" => r.read_into(&mut self.title),
+                "username" => r.read_into(&mut self.username),
+                "manager" => r.read_into(&mut self.manager),
+                "images" => r.read_into(&mut self.images),
+                "version" => r.read_into(&mut self.version),
+                "certifications" => r.read_into(&mut self.certifications),
+                "biography" => r.read_into(&mut self.biography),
+                "employerInfo" => r.read_into(&mut self.employer_info),
+                "preferredName" => r.read_into(&mut self.preferred_name),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "presence" => r.read_into(&mut self.presence),
+                "integrationPresence" => r.read_into(&mut self.integration_presence),
+                "conversationSummary" => r.read_into(&mut self.conversation_summary),
+                "outOfOffice" => r.read_into(&mut self.out_of_office),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "station" => r.read_into(&mut self.station),
+                "authorization" => r.read_into(&mut self.authorization),
+                "profileSkills" => r.read_into(&mut self.profile_skills),
+                "locations" => r.read_into(&mut self.locations),
+                "groups" => r.read_into(&mut self.groups),
+                "team" => r.read_into(&mut self.team),
+                "workPlanBidRanks" => r.read_into(&mut self.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut self.skills),
+                "languages" => r.read_into(&mut self.languages),
+                "autoAnswerSettings" => r.read_into(&mut self.auto_answer_settings),
+                "acdAutoAnswer" => r.read_into(&mut self.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut self.language_preference),
+                "lastTokenIssued" => r.read_into(&mut self.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut self.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut self.date_welcome_sent),
+                "date" => r.read_into(&mut self.date),
+                "geolocationSettings" => r.read_into(&mut self.geolocation_settings),
+                "organization" => r.read_into(&mut self.organization),
+                "presenceDefinitions" => r.read_into(&mut self.presence_definitions),
+                "divisionedPresenceDefinitions" => r.read_into(&mut self.divisioned_presence_definitions),
+                "locationDefinitions" => r.read_into(&mut self.location_definitions),
+                "orgAuthorization" => r.read_into(&mut self.org_authorization),
+                "favorites" => r.read_into(&mut self.favorites),
+                "superiors" => r.read_into(&mut self.superiors),
+                "directReports" => r.read_into(&mut self.direct_reports),
+                "adjacents" => r.read_into(&mut self.adjacents),
+                "routingSkills" => r.read_into(&mut self.routing_skills),
+                "fieldConfigs" => r.read_into(&mut self.field_configs),
+                "token" => r.read_into(&mut self.token),
+                "trustors" => r.read_into(&mut self.trustors),
+                "orgProducts" => r.read_into(&mut self.org_products),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5472,7 +5967,7 @@ pub struct UserProfile {
     /// User information expansions
     ///
     /// JSON `expands`.
-    pub expands: Option<UserExpands>,
+    pub expands: Option<Box<UserExpands>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -5509,7 +6004,7 @@ impl UserProfile {
     }
     /// Sets [`Self::expands`].
     pub fn set_expands(mut self, v: UserExpands) -> Self {
-        self.expands = Some(v);
+        self.expands = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -5521,22 +6016,33 @@ impl UserProfile {
 
 impl FromJson for UserProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "state" => r.read_into(&mut v.state),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "expands" => r.read_into(&mut v.expands),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "state" => r.read_into(&mut self.state),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "expands" => r.read_into(&mut self.expands),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5692,25 +6198,36 @@ impl UserProfileEntityListing {
 
 impl FromJson for UserProfileEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserProfileEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5784,19 +6301,30 @@ impl UserState {
 
 impl FromJson for UserState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserState {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "version" => r.read_into(&mut v.version),
-                "stateChangeReason" => r.read_into(&mut v.state_change_reason),
-                "stateChangeDate" => r.read_into(&mut v.state_change_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "version" => r.read_into(&mut self.version),
+                "stateChangeReason" => r.read_into(&mut self.state_change_reason),
+                "stateChangeDate" => r.read_into(&mut self.state_change_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5962,17 +6490,28 @@ impl ValidateVerifierRequest {
 
 impl FromJson for ValidateVerifierRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ValidateVerifierRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enable" => r.read_into(&mut v.enable),
-                "token" => r.read_into(&mut v.token),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enable" => r.read_into(&mut self.enable),
+                "token" => r.read_into(&mut self.token),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6010,7 +6549,7 @@ pub struct Verifier {
     /// The WebAuthn credential associated with this verifier.
     ///
     /// JSON `credential`.
-    pub credential: Option<Credential>,
+    pub credential: Option<Box<Credential>>,
     /// Indicates whether this is the default verifier.
     ///
     /// JSON `default`.
@@ -6046,7 +6585,7 @@ impl Verifier {
     }
     /// Sets [`Self::credential`].
     pub fn set_credential(mut self, v: Credential) -> Self {
-        self.credential = Some(v);
+        self.credential = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default`].
@@ -6063,22 +6602,33 @@ impl Verifier {
 
 impl FromJson for Verifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Verifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "enabled" => r.read_into(&mut v.enabled),
-                "credential" => r.read_into(&mut v.credential),
-                "default" => r.read_into(&mut v.default),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "enabled" => r.read_into(&mut self.enabled),
+                "credential" => r.read_into(&mut self.credential),
+                "default" => r.read_into(&mut self.default),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6181,18 +6731,29 @@ impl VerifierEntityListing {
 
 impl FromJson for VerifierEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VerifierEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -61,18 +61,29 @@ impl CopyVoicemailMessage {
 
 impl FromJson for CopyVoicemailMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopyVoicemailMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "voicemailMessageId" => r.read_into(&mut v.voicemail_message_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "groupId" => r.read_into(&mut v.group_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "voicemailMessageId" => r.read_into(&mut self.voicemail_message_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "groupId" => r.read_into(&mut self.group_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -117,17 +128,28 @@ impl GroupEmailPolicy {
 
 impl FromJson for GroupEmailPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupEmailPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "emailMembers" => r.read_into(&mut v.email_members),
-                "emailGroup" => r.read_into(&mut v.email_group),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "emailMembers" => r.read_into(&mut self.email_members),
+                "emailGroup" => r.read_into(&mut self.email_group),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -171,17 +193,28 @@ impl PINConfiguration {
 
 impl FromJson for PINConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PINConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "minimumLength" => r.read_into(&mut v.minimum_length),
-                "maximumLength" => r.read_into(&mut v.maximum_length),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "minimumLength" => r.read_into(&mut self.minimum_length),
+                "maximumLength" => r.read_into(&mut self.maximum_length),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -207,7 +240,7 @@ pub struct VoicemailGroupPolicy {
     /// The group associated with the policy
     ///
     /// JSON `group`.
-    pub group: Option<Group>,
+    pub group: Option<Box<Group>>,
     /// Whether voicemail is enabled for the group
     ///
     /// JSON `enabled`.
@@ -231,7 +264,7 @@ pub struct VoicemailGroupPolicy {
     /// The email policy for the group
     ///
     /// JSON `emailPolicy`.
-    pub email_policy: Option<GroupEmailPolicy>,
+    pub email_policy: Option<Box<GroupEmailPolicy>>,
     /// How many seconds to ring before rotating to the next member in the group
     ///
     /// JSON `rotateCallsSecs`.
@@ -272,7 +305,7 @@ impl VoicemailGroupPolicy {
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: Group) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enabled`].
@@ -302,7 +335,7 @@ impl VoicemailGroupPolicy {
     }
     /// Sets [`Self::email_policy`].
     pub fn set_email_policy(mut self, v: GroupEmailPolicy) -> Self {
-        self.email_policy = Some(v);
+        self.email_policy = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rotate_calls_secs`].
@@ -344,30 +377,41 @@ impl VoicemailGroupPolicy {
 
 impl FromJson for VoicemailGroupPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailGroupPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "group" => r.read_into(&mut v.group),
-                "enabled" => r.read_into(&mut v.enabled),
-                "sendEmailNotifications" => r.read_into(&mut v.send_email_notifications),
-                "disableEmailPii" => r.read_into(&mut v.disable_email_pii),
-                "includeEmailTranscriptions" => r.read_into(&mut v.include_email_transcriptions),
-                "languagePreference" => r.read_into(&mut v.language_preference),
-                "emailPolicy" => r.read_into(&mut v.email_policy),
-                "rotateCallsSecs" => r.read_into(&mut v.rotate_calls_secs),
-                "stopRingingAfterRotations" => r.read_into(&mut v.stop_ringing_after_rotations),
-                "overflowGroupId" => r.read_into(&mut v.overflow_group_id),
-                "groupAlertType" => r.read_into(&mut v.group_alert_type),
-                "interactiveResponsePromptId" => r.read_into(&mut v.interactive_response_prompt_id),
-                "interactiveResponseRequired" => r.read_into(&mut v.interactive_response_required),
-                "includeGroupNumberInUserCallerIdLists" => r.read_into(&mut v.include_group_number_in_user_caller_id_lists),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "group" => r.read_into(&mut self.group),
+                "enabled" => r.read_into(&mut self.enabled),
+                "sendEmailNotifications" => r.read_into(&mut self.send_email_notifications),
+                "disableEmailPii" => r.read_into(&mut self.disable_email_pii),
+                "includeEmailTranscriptions" => r.read_into(&mut self.include_email_transcriptions),
+                "languagePreference" => r.read_into(&mut self.language_preference),
+                "emailPolicy" => r.read_into(&mut self.email_policy),
+                "rotateCallsSecs" => r.read_into(&mut self.rotate_calls_secs),
+                "stopRingingAfterRotations" => r.read_into(&mut self.stop_ringing_after_rotations),
+                "overflowGroupId" => r.read_into(&mut self.overflow_group_id),
+                "groupAlertType" => r.read_into(&mut self.group_alert_type),
+                "interactiveResponsePromptId" => r.read_into(&mut self.interactive_response_prompt_id),
+                "interactiveResponseRequired" => r.read_into(&mut self.interactive_response_required),
+                "includeGroupNumberInUserCallerIdLists" => r.read_into(&mut self.include_group_number_in_user_caller_id_lists),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -578,28 +622,39 @@ impl VoicemailMailboxInfo {
 
 impl FromJson for VoicemailMailboxInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailMailboxInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "ownerType" => r.read_into(&mut v.owner_type),
-                "usageSizeBytes" => r.read_into(&mut v.usage_size_bytes),
-                "totalCount" => r.read_into(&mut v.total_count),
-                "unreadCount" => r.read_into(&mut v.unread_count),
-                "deletedCount" => r.read_into(&mut v.deleted_count),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "newestUnreadDate" => r.read_into(&mut v.newest_unread_date),
-                "oldestUnreadDate" => r.read_into(&mut v.oldest_unread_date),
-                "newestReadDate" => r.read_into(&mut v.newest_read_date),
-                "oldestReadDate" => r.read_into(&mut v.oldest_read_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "ownerType" => r.read_into(&mut self.owner_type),
+                "usageSizeBytes" => r.read_into(&mut self.usage_size_bytes),
+                "totalCount" => r.read_into(&mut self.total_count),
+                "unreadCount" => r.read_into(&mut self.unread_count),
+                "deletedCount" => r.read_into(&mut self.deleted_count),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "newestUnreadDate" => r.read_into(&mut self.newest_unread_date),
+                "oldestUnreadDate" => r.read_into(&mut self.oldest_unread_date),
+                "newestReadDate" => r.read_into(&mut self.newest_read_date),
+                "oldestReadDate" => r.read_into(&mut self.oldest_read_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -721,19 +776,30 @@ impl VoicemailMediaInfo {
 
 impl FromJson for VoicemailMediaInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailMediaInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "mediaFileUri" => r.read_into(&mut v.media_file_uri),
-                "mediaImageUri" => r.read_into(&mut v.media_image_uri),
-                "waveformData" => r.read_into(&mut v.waveform_data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "mediaFileUri" => r.read_into(&mut self.media_file_uri),
+                "mediaImageUri" => r.read_into(&mut self.media_image_uri),
+                "waveformData" => r.read_into(&mut self.waveform_data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -835,25 +901,36 @@ impl VoicemailMessageEntityListing {
 
 impl FromJson for VoicemailMessageEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailMessageEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -893,7 +970,7 @@ pub struct VoicemailOrganizationPolicy {
     /// The configuration for user PINs to access their voicemail from a phone
     ///
     /// JSON `pinConfiguration`.
-    pub pin_configuration: Option<PINConfiguration>,
+    pub pin_configuration: Option<Box<PINConfiguration>>,
     /// The extension for voicemail retrieval.  The default value is *86.
     ///
     /// JSON `voicemailExtension`.
@@ -943,7 +1020,7 @@ impl VoicemailOrganizationPolicy {
     }
     /// Sets [`Self::pin_configuration`].
     pub fn set_pin_configuration(mut self, v: PINConfiguration) -> Self {
-        self.pin_configuration = Some(v);
+        self.pin_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::voicemail_extension`].
@@ -990,26 +1067,37 @@ impl VoicemailOrganizationPolicy {
 
 impl FromJson for VoicemailOrganizationPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailOrganizationPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
-                "pinConfiguration" => r.read_into(&mut v.pin_configuration),
-                "voicemailExtension" => r.read_into(&mut v.voicemail_extension),
-                "pinRequired" => r.read_into(&mut v.pin_required),
-                "interactiveResponseRequired" => r.read_into(&mut v.interactive_response_required),
-                "sendEmailNotifications" => r.read_into(&mut v.send_email_notifications),
-                "includeEmailTranscriptions" => r.read_into(&mut v.include_email_transcriptions),
-                "disableEmailPii" => r.read_into(&mut v.disable_email_pii),
-                "maximumRecordingTimeSeconds" => r.read_into(&mut v.maximum_recording_time_seconds),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "alertTimeoutSeconds" => r.read_into(&mut self.alert_timeout_seconds),
+                "pinConfiguration" => r.read_into(&mut self.pin_configuration),
+                "voicemailExtension" => r.read_into(&mut self.voicemail_extension),
+                "pinRequired" => r.read_into(&mut self.pin_required),
+                "interactiveResponseRequired" => r.read_into(&mut self.interactive_response_required),
+                "sendEmailNotifications" => r.read_into(&mut self.send_email_notifications),
+                "includeEmailTranscriptions" => r.read_into(&mut self.include_email_transcriptions),
+                "disableEmailPii" => r.read_into(&mut self.disable_email_pii),
+                "maximumRecordingTimeSeconds" => r.read_into(&mut self.maximum_recording_time_seconds),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1093,20 +1181,31 @@ impl VoicemailUserPolicy {
 
 impl FromJson for VoicemailUserPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailUserPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
-                "pin" => r.read_into(&mut v.pin),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "sendEmailNotifications" => r.read_into(&mut v.send_email_notifications),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "alertTimeoutSeconds" => r.read_into(&mut self.alert_timeout_seconds),
+                "pin" => r.read_into(&mut self.pin),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "sendEmailNotifications" => r.read_into(&mut self.send_email_notifications),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

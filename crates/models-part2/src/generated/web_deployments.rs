@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -42,7 +42,7 @@ pub struct AgentVideoSettings {
     /// background image settings for agent
     ///
     /// JSON `backgroundImage`.
-    pub background_image: Option<BackgroundImageSettings>,
+    pub background_image: Option<Box<BackgroundImageSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -70,27 +70,38 @@ impl AgentVideoSettings {
     }
     /// Sets [`Self::background_image`].
     pub fn set_background_image(mut self, v: BackgroundImageSettings) -> Self {
-        self.background_image = Some(v);
+        self.background_image = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for AgentVideoSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentVideoSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "allowCamera" => r.read_into(&mut v.allow_camera),
-                "allowScreenShare" => r.read_into(&mut v.allow_screen_share),
-                "allowMicrophone" => r.read_into(&mut v.allow_microphone),
-                "background" => r.read_into(&mut v.background),
-                "backgroundImage" => r.read_into(&mut v.background_image),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "allowCamera" => r.read_into(&mut self.allow_camera),
+                "allowScreenShare" => r.read_into(&mut self.allow_screen_share),
+                "allowMicrophone" => r.read_into(&mut self.allow_microphone),
+                "background" => r.read_into(&mut self.background),
+                "backgroundImage" => r.read_into(&mut self.background_image),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -205,18 +216,29 @@ impl AuthenticationSettings {
 
 impl FromJson for AuthenticationSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthenticationSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "allowSessionUpgrade" => r.read_into(&mut v.allow_session_upgrade),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "allowSessionUpgrade" => r.read_into(&mut self.allow_session_upgrade),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -256,16 +278,27 @@ impl AutoStart {
 
 impl FromJson for AutoStart {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AutoStart {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -303,16 +336,27 @@ impl BackgroundImageSettings {
 
 impl FromJson for BackgroundImageSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BackgroundImageSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -359,17 +403,28 @@ impl BotMessengerProfile {
 
 impl FromJson for BotMessengerProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for BotMessengerProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "avatarUrl" => r.read_into(&mut v.avatar_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "avatarUrl" => r.read_into(&mut self.avatar_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -471,23 +526,34 @@ impl CobrowseSettings {
 
 impl FromJson for CobrowseSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CobrowseSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "allowAgentControl" => r.read_into(&mut v.allow_agent_control),
-                "allowAgentNavigation" => r.read_into(&mut v.allow_agent_navigation),
-                "allowDraw" => r.read_into(&mut v.allow_draw),
-                "maskSelectors" => r.read_into(&mut v.mask_selectors),
-                "channels" => r.read_into(&mut v.channels),
-                "readonlySelectors" => r.read_into(&mut v.readonly_selectors),
-                "pauseCriteria" => r.read_into(&mut v.pause_criteria),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "allowAgentControl" => r.read_into(&mut self.allow_agent_control),
+                "allowAgentNavigation" => r.read_into(&mut self.allow_agent_navigation),
+                "allowDraw" => r.read_into(&mut self.allow_draw),
+                "maskSelectors" => r.read_into(&mut self.mask_selectors),
+                "channels" => r.read_into(&mut self.channels),
+                "readonlySelectors" => r.read_into(&mut self.readonly_selectors),
+                "pauseCriteria" => r.read_into(&mut self.pause_criteria),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -529,27 +595,27 @@ pub struct ConversationAppSettings {
     /// The auto start for the messenger conversation
     ///
     /// JSON `autoStart`.
-    pub auto_start: Option<AutoStart>,
+    pub auto_start: Option<Box<AutoStart>>,
     /// The markdown for the messenger app
     ///
     /// JSON `markdown`.
-    pub markdown: Option<Markdown>,
+    pub markdown: Option<Box<Markdown>>,
     /// The conversation disconnect settings for the messenger app
     ///
     /// JSON `conversationDisconnect`.
-    pub conversation_disconnect: Option<ConversationDisconnectSettings>,
+    pub conversation_disconnect: Option<Box<ConversationDisconnectSettings>>,
     /// The conversation clear settings for the messenger app
     ///
     /// JSON `conversationClear`.
-    pub conversation_clear: Option<ConversationClearSettings>,
+    pub conversation_clear: Option<Box<ConversationClearSettings>>,
     /// The humanize conversations settings for the messenger app
     ///
     /// JSON `humanize`.
-    pub humanize: Option<Humanize>,
+    pub humanize: Option<Box<Humanize>>,
     /// The notification settings for messenger apps
     ///
     /// JSON `notifications`.
-    pub notifications: Option<NotificationsSettings>,
+    pub notifications: Option<Box<NotificationsSettings>>,
     /// The guest session duration settings for messenger conversations
     ///
     /// JSON `sessionDurationSeconds`.
@@ -576,32 +642,32 @@ impl ConversationAppSettings {
     }
     /// Sets [`Self::auto_start`].
     pub fn set_auto_start(mut self, v: AutoStart) -> Self {
-        self.auto_start = Some(v);
+        self.auto_start = Some(Box::new(v));
         self
     }
     /// Sets [`Self::markdown`].
     pub fn set_markdown(mut self, v: Markdown) -> Self {
-        self.markdown = Some(v);
+        self.markdown = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_disconnect`].
     pub fn set_conversation_disconnect(mut self, v: ConversationDisconnectSettings) -> Self {
-        self.conversation_disconnect = Some(v);
+        self.conversation_disconnect = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_clear`].
     pub fn set_conversation_clear(mut self, v: ConversationClearSettings) -> Self {
-        self.conversation_clear = Some(v);
+        self.conversation_clear = Some(Box::new(v));
         self
     }
     /// Sets [`Self::humanize`].
     pub fn set_humanize(mut self, v: Humanize) -> Self {
-        self.humanize = Some(v);
+        self.humanize = Some(Box::new(v));
         self
     }
     /// Sets [`Self::notifications`].
     pub fn set_notifications(mut self, v: NotificationsSettings) -> Self {
-        self.notifications = Some(v);
+        self.notifications = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_duration_seconds`].
@@ -613,25 +679,36 @@ impl ConversationAppSettings {
 
 impl FromJson for ConversationAppSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAppSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "showAgentTypingIndicator" => r.read_into(&mut v.show_agent_typing_indicator),
-                "showUserTypingIndicator" => r.read_into(&mut v.show_user_typing_indicator),
-                "autoStart" => r.read_into(&mut v.auto_start),
-                "markdown" => r.read_into(&mut v.markdown),
-                "conversationDisconnect" => r.read_into(&mut v.conversation_disconnect),
-                "conversationClear" => r.read_into(&mut v.conversation_clear),
-                "humanize" => r.read_into(&mut v.humanize),
-                "notifications" => r.read_into(&mut v.notifications),
-                "sessionDurationSeconds" => r.read_into(&mut v.session_duration_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "showAgentTypingIndicator" => r.read_into(&mut self.show_agent_typing_indicator),
+                "showUserTypingIndicator" => r.read_into(&mut self.show_user_typing_indicator),
+                "autoStart" => r.read_into(&mut self.auto_start),
+                "markdown" => r.read_into(&mut self.markdown),
+                "conversationDisconnect" => r.read_into(&mut self.conversation_disconnect),
+                "conversationClear" => r.read_into(&mut self.conversation_clear),
+                "humanize" => r.read_into(&mut self.humanize),
+                "notifications" => r.read_into(&mut self.notifications),
+                "sessionDurationSeconds" => r.read_into(&mut self.session_duration_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -678,16 +755,27 @@ impl ConversationClearSettings {
 
 impl FromJson for ConversationClearSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationClearSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -734,17 +822,28 @@ impl ConversationDisconnectSettings {
 
 impl FromJson for ConversationDisconnectSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationDisconnectSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -839,17 +938,28 @@ impl CustomI18nLabels {
 
 impl FromJson for CustomI18nLabels {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomI18nLabels {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "language" => r.read_into(&mut v.language),
-                "localizedLabels" => r.read_into(&mut v.localized_labels),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "language" => r.read_into(&mut self.language),
+                "localizedLabels" => r.read_into(&mut self.localized_labels),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -873,7 +983,7 @@ pub struct DeploymentIdentityResolutionConfig {
     /// The division to use when performing identity resolution.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Whether the channel should resolve identities
     ///
     /// Required.
@@ -883,11 +993,11 @@ pub struct DeploymentIdentityResolutionConfig {
     /// The external source used for stitching this channel.
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<IdentityResolutionExternalSource>,
+    pub external_source: Option<Box<IdentityResolutionExternalSource>>,
     /// Whether automerging of contacts should be enabled for each channel.
     ///
     /// JSON `automerge`.
-    pub automerge: Option<IdentityResolutionAutomergeConfig>,
+    pub automerge: Option<Box<IdentityResolutionAutomergeConfig>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -899,7 +1009,7 @@ pub struct DeploymentIdentityResolutionConfig {
 impl DeploymentIdentityResolutionConfig {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resolve_identities`].
@@ -909,12 +1019,12 @@ impl DeploymentIdentityResolutionConfig {
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: IdentityResolutionExternalSource) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::automerge`].
     pub fn set_automerge(mut self, v: IdentityResolutionAutomergeConfig) -> Self {
-        self.automerge = Some(v);
+        self.automerge = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -926,20 +1036,31 @@ impl DeploymentIdentityResolutionConfig {
 
 impl FromJson for DeploymentIdentityResolutionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DeploymentIdentityResolutionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
-                "externalSource" => r.read_into(&mut v.external_source),
-                "automerge" => r.read_into(&mut v.automerge),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "resolveIdentities" => r.read_into(&mut self.resolve_identities),
+                "externalSource" => r.read_into(&mut self.external_source),
+                "automerge" => r.read_into(&mut self.automerge),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -988,7 +1109,7 @@ pub struct ExpandableWebDeployment {
     /// The supported content profile for a deployment
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Javascript snippet used to load the config
     ///
     /// JSON `snippet`.
@@ -1004,11 +1125,11 @@ pub struct ExpandableWebDeployment {
     /// A reference to the user who most recently modified the deployment
     ///
     /// JSON `lastModifiedUser`.
-    pub last_modified_user: Option<AddressableEntityRef>,
+    pub last_modified_user: Option<Box<AddressableEntityRef>>,
     /// A reference to the inboundshortmessage flow used by this deployment
     ///
     /// JSON `flow`.
-    pub flow: Option<WebDeploymentFlowEntityRef>,
+    pub flow: Option<Box<WebDeploymentFlowEntityRef>>,
     /// The current status of the deployment
     ///
     /// JSON `status`.
@@ -1022,7 +1143,7 @@ pub struct ExpandableWebDeployment {
     /// Required.
     ///
     /// JSON `configuration`.
-    pub configuration: Option<WebDeploymentConfigurationVersionResponse>,
+    pub configuration: Option<Box<WebDeploymentConfigurationVersionResponse>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1059,7 +1180,7 @@ impl ExpandableWebDeployment {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::snippet`].
@@ -1079,12 +1200,12 @@ impl ExpandableWebDeployment {
     }
     /// Sets [`Self::last_modified_user`].
     pub fn set_last_modified_user(mut self, v: AddressableEntityRef) -> Self {
-        self.last_modified_user = Some(v);
+        self.last_modified_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: WebDeploymentFlowEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -1099,7 +1220,7 @@ impl ExpandableWebDeployment {
     }
     /// Sets [`Self::configuration`].
     pub fn set_configuration(mut self, v: WebDeploymentConfigurationVersionResponse) -> Self {
-        self.configuration = Some(v);
+        self.configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1111,30 +1232,41 @@ impl ExpandableWebDeployment {
 
 impl FromJson for ExpandableWebDeployment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExpandableWebDeployment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "allowAllDomains" => r.read_into(&mut v.allow_all_domains),
-                "allowedDomains" => r.read_into(&mut v.allowed_domains),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "snippet" => r.read_into(&mut v.snippet),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "lastModifiedUser" => r.read_into(&mut v.last_modified_user),
-                "flow" => r.read_into(&mut v.flow),
-                "status" => r.read_into(&mut v.status),
-                "pushIntegrations" => r.read_into(&mut v.push_integrations),
-                "configuration" => r.read_into(&mut v.configuration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "allowAllDomains" => r.read_into(&mut self.allow_all_domains),
+                "allowedDomains" => r.read_into(&mut self.allowed_domains),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "snippet" => r.read_into(&mut self.snippet),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "lastModifiedUser" => r.read_into(&mut self.last_modified_user),
+                "flow" => r.read_into(&mut self.flow),
+                "status" => r.read_into(&mut self.status),
+                "pushIntegrations" => r.read_into(&mut self.push_integrations),
+                "configuration" => r.read_into(&mut self.configuration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1271,20 +1403,31 @@ impl ExpandableWebDeploymentEntityListing {
 
 impl FromJson for ExpandableWebDeploymentEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExpandableWebDeploymentEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "total" => r.read_into(&mut v.total),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "total" => r.read_into(&mut self.total),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1335,17 +1478,28 @@ impl FileUploadMode {
 
 impl FromJson for FileUploadMode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FileUploadMode {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileTypes" => r.read_into(&mut v.file_types),
-                "maxFileSizeKB" => r.read_into(&mut v.max_file_size_kb),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileTypes" => r.read_into(&mut self.file_types),
+                "maxFileSizeKB" => r.read_into(&mut self.max_file_size_kb),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1393,17 +1547,28 @@ impl FileUploadSettings {
 
 impl FromJson for FileUploadSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FileUploadSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableAttachments" => r.read_into(&mut v.enable_attachments),
-                "modes" => r.read_into(&mut v.modes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableAttachments" => r.read_into(&mut self.enable_attachments),
+                "modes" => r.read_into(&mut self.modes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1477,19 +1642,30 @@ impl FormsTrackTrigger {
 
 impl FromJson for FormsTrackTrigger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FormsTrackTrigger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "selector" => r.read_into(&mut v.selector),
-                "formName" => r.read_into(&mut v.form_name),
-                "captureDataOnFormAbandon" => r.read_into(&mut v.capture_data_on_form_abandon),
-                "captureDataOnFormSubmit" => r.read_into(&mut v.capture_data_on_form_submit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "selector" => r.read_into(&mut self.selector),
+                "formName" => r.read_into(&mut self.form_name),
+                "captureDataOnFormAbandon" => r.read_into(&mut self.capture_data_on_form_abandon),
+                "captureDataOnFormSubmit" => r.read_into(&mut self.capture_data_on_form_submit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1519,7 +1695,7 @@ pub struct Humanize {
     /// Bot messenger profile setting
     ///
     /// JSON `bot`.
-    pub bot: Option<BotMessengerProfile>,
+    pub bot: Option<Box<BotMessengerProfile>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1532,24 +1708,35 @@ impl Humanize {
     }
     /// Sets [`Self::bot`].
     pub fn set_bot(mut self, v: BotMessengerProfile) -> Self {
-        self.bot = Some(v);
+        self.bot = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Humanize {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Humanize {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "bot" => r.read_into(&mut v.bot),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "bot" => r.read_into(&mut self.bot),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1588,16 +1775,27 @@ impl Icon {
 
 impl FromJson for Icon {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Icon {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1644,17 +1842,28 @@ impl IdentityResolutionAutomergeConfig {
 
 impl FromJson for IdentityResolutionAutomergeConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdentityResolutionAutomergeConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "authenticatedWebMessaging" => r.read_into(&mut v.authenticated_web_messaging),
-                "webTracking" => r.read_into(&mut v.web_tracking),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "authenticatedWebMessaging" => r.read_into(&mut self.authenticated_web_messaging),
+                "webTracking" => r.read_into(&mut self.web_tracking),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1704,17 +1913,28 @@ impl IdleEventTrigger {
 
 impl FromJson for IdleEventTrigger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IdleEventTrigger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventName" => r.read_into(&mut v.event_name),
-                "idleAfterSeconds" => r.read_into(&mut v.idle_after_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventName" => r.read_into(&mut self.event_name),
+                "idleAfterSeconds" => r.read_into(&mut self.idle_after_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1762,17 +1982,28 @@ impl IpFilter {
 
 impl FromJson for IpFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IpFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ipAddress" => r.read_into(&mut v.ip_address),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ipAddress" => r.read_into(&mut self.ip_address),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1836,7 +2067,7 @@ pub struct JourneyEventsSettings {
     /// Configuration settings for tracking behavior and filtering
     ///
     /// JSON `trackingSettings`.
-    pub tracking_settings: Option<TrackingSettings>,
+    pub tracking_settings: Option<Box<TrackingSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1894,33 +2125,44 @@ impl JourneyEventsSettings {
     }
     /// Sets [`Self::tracking_settings`].
     pub fn set_tracking_settings(mut self, v: TrackingSettings) -> Self {
-        self.tracking_settings = Some(v);
+        self.tracking_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for JourneyEventsSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyEventsSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "excludedQueryParameters" => r.read_into(&mut v.excluded_query_parameters),
-                "shouldKeepUrlFragment" => r.read_into(&mut v.should_keep_url_fragment),
-                "searchQueryParameters" => r.read_into(&mut v.search_query_parameters),
-                "pageviewConfig" => r.read_into(&mut v.pageview_config),
-                "clickEvents" => r.read_into(&mut v.click_events),
-                "formsTrackEvents" => r.read_into(&mut v.forms_track_events),
-                "idleEvents" => r.read_into(&mut v.idle_events),
-                "inViewportEvents" => r.read_into(&mut v.in_viewport_events),
-                "scrollDepthEvents" => r.read_into(&mut v.scroll_depth_events),
-                "trackingSettings" => r.read_into(&mut v.tracking_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "excludedQueryParameters" => r.read_into(&mut self.excluded_query_parameters),
+                "shouldKeepUrlFragment" => r.read_into(&mut self.should_keep_url_fragment),
+                "searchQueryParameters" => r.read_into(&mut self.search_query_parameters),
+                "pageviewConfig" => r.read_into(&mut self.pageview_config),
+                "clickEvents" => r.read_into(&mut self.click_events),
+                "formsTrackEvents" => r.read_into(&mut self.forms_track_events),
+                "idleEvents" => r.read_into(&mut self.idle_events),
+                "inViewportEvents" => r.read_into(&mut self.in_viewport_events),
+                "scrollDepthEvents" => r.read_into(&mut self.scroll_depth_events),
+                "trackingSettings" => r.read_into(&mut self.tracking_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2008,7 +2250,7 @@ pub struct Knowledge {
     /// The knowledge base for messenger
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<AddressableEntityRef>,
+    pub knowledge_base: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2021,24 +2263,35 @@ impl Knowledge {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: AddressableEntityRef) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Knowledge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Knowledge {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2070,7 +2323,7 @@ pub struct LauncherButtonSettings {
     /// The icon for the launcher button
     ///
     /// JSON `icon`.
-    pub icon: Option<Icon>,
+    pub icon: Option<Box<Icon>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2088,25 +2341,36 @@ impl LauncherButtonSettings {
     }
     /// Sets [`Self::icon`].
     pub fn set_icon(mut self, v: Icon) -> Self {
-        self.icon = Some(v);
+        self.icon = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for LauncherButtonSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LauncherButtonSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "visibility" => r.read_into(&mut v.visibility),
-                "displayType" => r.read_into(&mut v.display_type),
-                "icon" => r.read_into(&mut v.icon),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "visibility" => r.read_into(&mut self.visibility),
+                "displayType" => r.read_into(&mut self.display_type),
+                "icon" => r.read_into(&mut self.icon),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2257,17 +2521,28 @@ impl LocalizedLabels {
 
 impl FromJson for LocalizedLabels {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocalizedLabels {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2365,16 +2640,27 @@ impl Markdown {
 
 impl FromJson for Markdown {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Markdown {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2397,11 +2683,11 @@ pub struct MessengerApps {
     /// The conversation settings that handles chats within the messenger
     ///
     /// JSON `conversations`.
-    pub conversations: Option<ConversationAppSettings>,
+    pub conversations: Option<Box<ConversationAppSettings>>,
     /// The knowledge base config for messenger
     ///
     /// JSON `knowledge`.
-    pub knowledge: Option<Knowledge>,
+    pub knowledge: Option<Box<Knowledge>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2409,29 +2695,40 @@ pub struct MessengerApps {
 impl MessengerApps {
     /// Sets [`Self::conversations`].
     pub fn set_conversations(mut self, v: ConversationAppSettings) -> Self {
-        self.conversations = Some(v);
+        self.conversations = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge`].
     pub fn set_knowledge(mut self, v: Knowledge) -> Self {
-        self.knowledge = Some(v);
+        self.knowledge = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MessengerApps {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessengerApps {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversations" => r.read_into(&mut v.conversations),
-                "knowledge" => r.read_into(&mut v.knowledge),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversations" => r.read_into(&mut self.conversations),
+                "knowledge" => r.read_into(&mut self.knowledge),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2479,17 +2776,28 @@ impl MessengerHomeScreen {
 
 impl FromJson for MessengerHomeScreen {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessengerHomeScreen {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "logoUrl" => r.read_into(&mut v.logo_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "logoUrl" => r.read_into(&mut self.logo_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2517,23 +2825,23 @@ pub struct MessengerSettings {
     /// The style settings for messenger
     ///
     /// JSON `styles`.
-    pub styles: Option<MessengerStyles>,
+    pub styles: Option<Box<MessengerStyles>>,
     /// The launcher button settings for messenger
     ///
     /// JSON `launcherButton`.
-    pub launcher_button: Option<LauncherButtonSettings>,
+    pub launcher_button: Option<Box<LauncherButtonSettings>>,
     /// The file upload settings for messenger
     ///
     /// JSON `fileUpload`.
-    pub file_upload: Option<FileUploadSettings>,
+    pub file_upload: Option<Box<FileUploadSettings>>,
     /// The apps embedded in the messenger
     ///
     /// JSON `apps`.
-    pub apps: Option<MessengerApps>,
+    pub apps: Option<Box<MessengerApps>>,
     /// The homescreen settings for messenger
     ///
     /// JSON `homeScreen`.
-    pub home_screen: Option<MessengerHomeScreen>,
+    pub home_screen: Option<Box<MessengerHomeScreen>>,
     /// The session persistence type for messenger
     ///
     /// JSON `sessionPersistenceType`.
@@ -2550,27 +2858,27 @@ impl MessengerSettings {
     }
     /// Sets [`Self::styles`].
     pub fn set_styles(mut self, v: MessengerStyles) -> Self {
-        self.styles = Some(v);
+        self.styles = Some(Box::new(v));
         self
     }
     /// Sets [`Self::launcher_button`].
     pub fn set_launcher_button(mut self, v: LauncherButtonSettings) -> Self {
-        self.launcher_button = Some(v);
+        self.launcher_button = Some(Box::new(v));
         self
     }
     /// Sets [`Self::file_upload`].
     pub fn set_file_upload(mut self, v: FileUploadSettings) -> Self {
-        self.file_upload = Some(v);
+        self.file_upload = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apps`].
     pub fn set_apps(mut self, v: MessengerApps) -> Self {
-        self.apps = Some(v);
+        self.apps = Some(Box::new(v));
         self
     }
     /// Sets [`Self::home_screen`].
     pub fn set_home_screen(mut self, v: MessengerHomeScreen) -> Self {
-        self.home_screen = Some(v);
+        self.home_screen = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session_persistence_type`].
@@ -2582,22 +2890,33 @@ impl MessengerSettings {
 
 impl FromJson for MessengerSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessengerSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "styles" => r.read_into(&mut v.styles),
-                "launcherButton" => r.read_into(&mut v.launcher_button),
-                "fileUpload" => r.read_into(&mut v.file_upload),
-                "apps" => r.read_into(&mut v.apps),
-                "homeScreen" => r.read_into(&mut v.home_screen),
-                "sessionPersistenceType" => r.read_into(&mut v.session_persistence_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "styles" => r.read_into(&mut self.styles),
+                "launcherButton" => r.read_into(&mut self.launcher_button),
+                "fileUpload" => r.read_into(&mut self.file_upload),
+                "apps" => r.read_into(&mut self.apps),
+                "homeScreen" => r.read_into(&mut self.home_screen),
+                "sessionPersistenceType" => r.read_into(&mut self.session_persistence_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2688,16 +3007,27 @@ impl MessengerStyles {
 
 impl FromJson for MessengerStyles {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessengerStyles {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "primaryColor" => r.read_into(&mut v.primary_color),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "primaryColor" => r.read_into(&mut self.primary_color),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2744,17 +3074,28 @@ impl NotificationsSettings {
 
 impl FromJson for NotificationsSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NotificationsSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "notificationContentType" => r.read_into(&mut v.notification_content_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "notificationContentType" => r.read_into(&mut self.notification_content_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2845,17 +3186,28 @@ impl PauseCriteria {
 
 impl FromJson for PauseCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PauseCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "urlFragment" => r.read_into(&mut v.url_fragment),
-                "condition" => r.read_into(&mut v.condition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "urlFragment" => r.read_into(&mut self.url_fragment),
+                "condition" => r.read_into(&mut self.condition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2971,18 +3323,29 @@ impl PositionSettings {
 
 impl FromJson for PositionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PositionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "alignment" => r.read_into(&mut v.alignment),
-                "sideSpace" => r.read_into(&mut v.side_space),
-                "bottomSpace" => r.read_into(&mut v.bottom_space),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "alignment" => r.read_into(&mut self.alignment),
+                "sideSpace" => r.read_into(&mut self.side_space),
+                "bottomSpace" => r.read_into(&mut self.bottom_space),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3082,17 +3445,28 @@ impl PushIntegration {
 
 impl FromJson for PushIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PushIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "provider" => r.read_into(&mut v.provider),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "provider" => r.read_into(&mut self.provider),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3191,17 +3565,28 @@ impl ScrollPercentageEventTrigger {
 
 impl FromJson for ScrollPercentageEventTrigger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScrollPercentageEventTrigger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "percentage" => r.read_into(&mut v.percentage),
-                "eventName" => r.read_into(&mut v.event_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "percentage" => r.read_into(&mut self.percentage),
+                "eventName" => r.read_into(&mut self.event_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3253,17 +3638,28 @@ impl SelectorEventTrigger {
 
 impl FromJson for SelectorEventTrigger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SelectorEventTrigger {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "selector" => r.read_into(&mut v.selector),
-                "eventName" => r.read_into(&mut v.event_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "selector" => r.read_into(&mut self.selector),
+                "eventName" => r.read_into(&mut self.event_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3291,7 +3687,7 @@ pub struct SupportCenterCategory {
     /// Image attributes for a featured category
     ///
     /// JSON `image`.
-    pub image: Option<SupportCenterImage>,
+    pub image: Option<Box<SupportCenterImage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3309,25 +3705,36 @@ impl SupportCenterCategory {
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: SupportCenterImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportCenterCategory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterCategory {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "image" => r.read_into(&mut v.image),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "image" => r.read_into(&mut self.image),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3367,16 +3774,27 @@ impl SupportCenterCompactCategoryModuleTemplate {
 
 impl FromJson for SupportCenterCompactCategoryModuleTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterCompactCategoryModuleTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "active" => r.read_into(&mut v.active),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "active" => r.read_into(&mut self.active),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3423,17 +3841,28 @@ impl SupportCenterCustomMessage {
 
 impl FromJson for SupportCenterCustomMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterCustomMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "defaultValue" => r.read_into(&mut v.default_value),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "defaultValue" => r.read_into(&mut self.default_value),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3519,16 +3948,27 @@ impl SupportCenterDetailedCategoryModuleSidebar {
 
 impl FromJson for SupportCenterDetailedCategoryModuleSidebar {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterDetailedCategoryModuleSidebar {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3555,7 +3995,7 @@ pub struct SupportCenterDetailedCategoryModuleTemplate {
     /// Sidebar settings for the template. Required if support center is enabled
     ///
     /// JSON `sidebar`.
-    pub sidebar: Option<SupportCenterDetailedCategoryModuleSidebar>,
+    pub sidebar: Option<Box<SupportCenterDetailedCategoryModuleSidebar>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3568,24 +4008,35 @@ impl SupportCenterDetailedCategoryModuleTemplate {
     }
     /// Sets [`Self::sidebar`].
     pub fn set_sidebar(mut self, v: SupportCenterDetailedCategoryModuleSidebar) -> Self {
-        self.sidebar = Some(v);
+        self.sidebar = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportCenterDetailedCategoryModuleTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterDetailedCategoryModuleTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "active" => r.read_into(&mut v.active),
-                "sidebar" => r.read_into(&mut v.sidebar),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "active" => r.read_into(&mut self.active),
+                "sidebar" => r.read_into(&mut self.sidebar),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3624,16 +4075,27 @@ impl SupportCenterFeedbackSettings {
 
 impl FromJson for SupportCenterFeedbackSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterFeedbackSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3716,21 +4178,32 @@ impl SupportCenterGlobalStyle {
 
 impl FromJson for SupportCenterGlobalStyle {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterGlobalStyle {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                "primaryColor" => r.read_into(&mut v.primary_color),
-                "primaryColorDark" => r.read_into(&mut v.primary_color_dark),
-                "primaryColorLight" => r.read_into(&mut v.primary_color_light),
-                "textColor" => r.read_into(&mut v.text_color),
-                "fontFamily" => r.read_into(&mut v.font_family),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                "primaryColor" => r.read_into(&mut self.primary_color),
+                "primaryColorDark" => r.read_into(&mut self.primary_color_dark),
+                "primaryColorLight" => r.read_into(&mut self.primary_color_light),
+                "textColor" => r.read_into(&mut self.text_color),
+                "fontFamily" => r.read_into(&mut self.font_family),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3766,7 +4239,7 @@ pub struct SupportCenterHeroStyle {
     /// Background image for hero section
     ///
     /// JSON `image`.
-    pub image: Option<SupportCenterImage>,
+    pub image: Option<Box<SupportCenterImage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3784,25 +4257,36 @@ impl SupportCenterHeroStyle {
     }
     /// Sets [`Self::image`].
     pub fn set_image(mut self, v: SupportCenterImage) -> Self {
-        self.image = Some(v);
+        self.image = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportCenterHeroStyle {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterHeroStyle {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "backgroundColor" => r.read_into(&mut v.background_color),
-                "textColor" => r.read_into(&mut v.text_color),
-                "image" => r.read_into(&mut v.image),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "backgroundColor" => r.read_into(&mut self.background_color),
+                "textColor" => r.read_into(&mut self.text_color),
+                "image" => r.read_into(&mut self.image),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3827,7 +4311,7 @@ pub struct SupportCenterImage {
     /// Source URLs for image
     ///
     /// JSON `source`.
-    pub source: Option<SupportCenterImageSource>,
+    pub source: Option<Box<SupportCenterImageSource>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3835,23 +4319,34 @@ pub struct SupportCenterImage {
 impl SupportCenterImage {
     /// Sets [`Self::source`].
     pub fn set_source(mut self, v: SupportCenterImageSource) -> Self {
-        self.source = Some(v);
+        self.source = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportCenterImage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterImage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "source" => r.read_into(&mut v.source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "source" => r.read_into(&mut self.source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3889,16 +4384,27 @@ impl SupportCenterImageSource {
 
 impl FromJson for SupportCenterImageSource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterImageSource {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "defaultUrl" => r.read_into(&mut v.default_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "defaultUrl" => r.read_into(&mut self.default_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3936,16 +4442,27 @@ impl SupportCenterLabelFilter {
 
 impl FromJson for SupportCenterLabelFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterLabelFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "labels" => r.read_into(&mut v.labels),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "labels" => r.read_into(&mut self.labels),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3976,11 +4493,11 @@ pub struct SupportCenterModuleSetting {
     /// Compact category module template
     ///
     /// JSON `compactCategoryModuleTemplate`.
-    pub compact_category_module_template: Option<SupportCenterCompactCategoryModuleTemplate>,
+    pub compact_category_module_template: Option<Box<SupportCenterCompactCategoryModuleTemplate>>,
     /// Detailed category module template
     ///
     /// JSON `detailedCategoryModuleTemplate`.
-    pub detailed_category_module_template: Option<SupportCenterDetailedCategoryModuleTemplate>,
+    pub detailed_category_module_template: Option<Box<SupportCenterDetailedCategoryModuleTemplate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3998,31 +4515,42 @@ impl SupportCenterModuleSetting {
     }
     /// Sets [`Self::compact_category_module_template`].
     pub fn set_compact_category_module_template(mut self, v: SupportCenterCompactCategoryModuleTemplate) -> Self {
-        self.compact_category_module_template = Some(v);
+        self.compact_category_module_template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::detailed_category_module_template`].
     pub fn set_detailed_category_module_template(mut self, v: SupportCenterDetailedCategoryModuleTemplate) -> Self {
-        self.detailed_category_module_template = Some(v);
+        self.detailed_category_module_template = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportCenterModuleSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterModuleSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "enabled" => r.read_into(&mut v.enabled),
-                "compactCategoryModuleTemplate" => r.read_into(&mut v.compact_category_module_template),
-                "detailedCategoryModuleTemplate" => r.read_into(&mut v.detailed_category_module_template),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "enabled" => r.read_into(&mut self.enabled),
+                "compactCategoryModuleTemplate" => r.read_into(&mut self.compact_category_module_template),
+                "detailedCategoryModuleTemplate" => r.read_into(&mut self.detailed_category_module_template),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4139,17 +4667,28 @@ impl SupportCenterScreen {
 
 impl FromJson for SupportCenterScreen {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterScreen {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "moduleSettings" => r.read_into(&mut v.module_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "moduleSettings" => r.read_into(&mut self.module_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4232,7 +4771,7 @@ pub struct SupportCenterSettings {
     /// The knowledge base for knowledge portal (previously support center). Required if support center is enabled
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<AddressableEntityRef>,
+    pub knowledge_base: Option<Box<AddressableEntityRef>>,
     /// Customizable display texts for knowledge portal (previously support center). Required if support center is enabled, must contain both Welcome and Fallback message entries
     ///
     /// JSON `customMessages`.
@@ -4252,15 +4791,15 @@ pub struct SupportCenterSettings {
     /// Document label filter. If set, only documents having at least one of the specified labels will be returned by knowledge document query operations.
     ///
     /// JSON `labelFilter`.
-    pub label_filter: Option<SupportCenterLabelFilter>,
+    pub label_filter: Option<Box<SupportCenterLabelFilter>>,
     /// Style attributes for knowledge portal (previously support center). Required if support center is enabled
     ///
     /// JSON `styleSetting`.
-    pub style_setting: Option<SupportCenterStyleSetting>,
+    pub style_setting: Option<Box<SupportCenterStyleSetting>>,
     /// Customer feedback settings
     ///
     /// JSON `feedback`.
-    pub feedback: Option<SupportCenterFeedbackSettings>,
+    pub feedback: Option<Box<SupportCenterFeedbackSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4273,7 +4812,7 @@ impl SupportCenterSettings {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: AddressableEntityRef) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_messages`].
@@ -4298,41 +4837,52 @@ impl SupportCenterSettings {
     }
     /// Sets [`Self::label_filter`].
     pub fn set_label_filter(mut self, v: SupportCenterLabelFilter) -> Self {
-        self.label_filter = Some(v);
+        self.label_filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::style_setting`].
     pub fn set_style_setting(mut self, v: SupportCenterStyleSetting) -> Self {
-        self.style_setting = Some(v);
+        self.style_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::feedback`].
     pub fn set_feedback(mut self, v: SupportCenterFeedbackSettings) -> Self {
-        self.feedback = Some(v);
+        self.feedback = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportCenterSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "customMessages" => r.read_into(&mut v.custom_messages),
-                "routerType" => r.read_into(&mut v.router_type),
-                "screens" => r.read_into(&mut v.screens),
-                "enabledCategories" => r.read_into(&mut v.enabled_categories),
-                "labelFilter" => r.read_into(&mut v.label_filter),
-                "styleSetting" => r.read_into(&mut v.style_setting),
-                "feedback" => r.read_into(&mut v.feedback),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "customMessages" => r.read_into(&mut self.custom_messages),
+                "routerType" => r.read_into(&mut self.router_type),
+                "screens" => r.read_into(&mut self.screens),
+                "enabledCategories" => r.read_into(&mut self.enabled_categories),
+                "labelFilter" => r.read_into(&mut self.label_filter),
+                "styleSetting" => r.read_into(&mut self.style_setting),
+                "feedback" => r.read_into(&mut self.feedback),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4410,11 +4960,11 @@ pub struct SupportCenterStyleSetting {
     /// Knowledge portal (previously support center) hero customizations. Required when styleSetting is provided
     ///
     /// JSON `heroStyle`.
-    pub hero_style: Option<SupportCenterHeroStyle>,
+    pub hero_style: Option<Box<SupportCenterHeroStyle>>,
     /// Knowledge portal (previously support center) global customizations. Required when styleSetting is provided
     ///
     /// JSON `globalStyle`.
-    pub global_style: Option<SupportCenterGlobalStyle>,
+    pub global_style: Option<Box<SupportCenterGlobalStyle>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4422,29 +4972,40 @@ pub struct SupportCenterStyleSetting {
 impl SupportCenterStyleSetting {
     /// Sets [`Self::hero_style`].
     pub fn set_hero_style(mut self, v: SupportCenterHeroStyle) -> Self {
-        self.hero_style = Some(v);
+        self.hero_style = Some(Box::new(v));
         self
     }
     /// Sets [`Self::global_style`].
     pub fn set_global_style(mut self, v: SupportCenterGlobalStyle) -> Self {
-        self.global_style = Some(v);
+        self.global_style = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SupportCenterStyleSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportCenterStyleSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "heroStyle" => r.read_into(&mut v.hero_style),
-                "globalStyle" => r.read_into(&mut v.global_style),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "heroStyle" => r.read_into(&mut self.hero_style),
+                "globalStyle" => r.read_into(&mut self.global_style),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4510,19 +5071,30 @@ impl TrackingSettings {
 
 impl FromJson for TrackingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrackingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "excludedQueryParameters" => r.read_into(&mut v.excluded_query_parameters),
-                "shouldKeepUrlFragment" => r.read_into(&mut v.should_keep_url_fragment),
-                "searchQueryParameters" => r.read_into(&mut v.search_query_parameters),
-                "ipFilters" => r.read_into(&mut v.ip_filters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "excludedQueryParameters" => r.read_into(&mut self.excluded_query_parameters),
+                "shouldKeepUrlFragment" => r.read_into(&mut self.should_keep_url_fragment),
+                "searchQueryParameters" => r.read_into(&mut self.search_query_parameters),
+                "ipFilters" => r.read_into(&mut self.ip_filters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4581,18 +5153,29 @@ impl UserVideoSettings {
 
 impl FromJson for UserVideoSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserVideoSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "allowCamera" => r.read_into(&mut v.allow_camera),
-                "allowScreenShare" => r.read_into(&mut v.allow_screen_share),
-                "allowMicrophone" => r.read_into(&mut v.allow_microphone),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "allowCamera" => r.read_into(&mut self.allow_camera),
+                "allowScreenShare" => r.read_into(&mut self.allow_screen_share),
+                "allowMicrophone" => r.read_into(&mut self.allow_microphone),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4625,11 +5208,11 @@ pub struct VideoSettings {
     /// Video Settings for agent
     ///
     /// JSON `agent`.
-    pub agent: Option<AgentVideoSettings>,
+    pub agent: Option<Box<AgentVideoSettings>>,
     /// Video Settings for user
     ///
     /// JSON `user`.
-    pub user: Option<UserVideoSettings>,
+    pub user: Option<Box<UserVideoSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4647,31 +5230,42 @@ impl VideoSettings {
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: AgentVideoSettings) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserVideoSettings) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for VideoSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VideoSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "channels" => r.read_into(&mut v.channels),
-                "agent" => r.read_into(&mut v.agent),
-                "user" => r.read_into(&mut v.user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "channels" => r.read_into(&mut self.channels),
+                "agent" => r.read_into(&mut self.agent),
+                "user" => r.read_into(&mut self.user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4719,7 +5313,7 @@ pub struct WebDeployment {
     /// The supported content profile for a deployment
     ///
     /// JSON `supportedContent`.
-    pub supported_content: Option<SupportedContentReference>,
+    pub supported_content: Option<Box<SupportedContentReference>>,
     /// Javascript snippet used to load the config
     ///
     /// JSON `snippet`.
@@ -4735,11 +5329,11 @@ pub struct WebDeployment {
     /// A reference to the user who most recently modified the deployment
     ///
     /// JSON `lastModifiedUser`.
-    pub last_modified_user: Option<AddressableEntityRef>,
+    pub last_modified_user: Option<Box<AddressableEntityRef>>,
     /// A reference to the inboundshortmessage flow used by this deployment
     ///
     /// JSON `flow`.
-    pub flow: Option<WebDeploymentFlowEntityRef>,
+    pub flow: Option<Box<WebDeploymentFlowEntityRef>>,
     /// The current status of the deployment
     ///
     /// JSON `status`.
@@ -4753,7 +5347,7 @@ pub struct WebDeployment {
     /// Required.
     ///
     /// JSON `configuration`.
-    pub configuration: Option<WebDeploymentConfigurationVersionEntityRef>,
+    pub configuration: Option<Box<WebDeploymentConfigurationVersionEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -4790,7 +5384,7 @@ impl WebDeployment {
     }
     /// Sets [`Self::supported_content`].
     pub fn set_supported_content(mut self, v: SupportedContentReference) -> Self {
-        self.supported_content = Some(v);
+        self.supported_content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::snippet`].
@@ -4810,12 +5404,12 @@ impl WebDeployment {
     }
     /// Sets [`Self::last_modified_user`].
     pub fn set_last_modified_user(mut self, v: AddressableEntityRef) -> Self {
-        self.last_modified_user = Some(v);
+        self.last_modified_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: WebDeploymentFlowEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -4830,7 +5424,7 @@ impl WebDeployment {
     }
     /// Sets [`Self::configuration`].
     pub fn set_configuration(mut self, v: WebDeploymentConfigurationVersionEntityRef) -> Self {
-        self.configuration = Some(v);
+        self.configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -4842,30 +5436,41 @@ impl WebDeployment {
 
 impl FromJson for WebDeployment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeployment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "allowAllDomains" => r.read_into(&mut v.allow_all_domains),
-                "allowedDomains" => r.read_into(&mut v.allowed_domains),
-                "supportedContent" => r.read_into(&mut v.supported_content),
-                "snippet" => r.read_into(&mut v.snippet),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "lastModifiedUser" => r.read_into(&mut v.last_modified_user),
-                "flow" => r.read_into(&mut v.flow),
-                "status" => r.read_into(&mut v.status),
-                "pushIntegrations" => r.read_into(&mut v.push_integrations),
-                "configuration" => r.read_into(&mut v.configuration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "allowAllDomains" => r.read_into(&mut self.allow_all_domains),
+                "allowedDomains" => r.read_into(&mut self.allowed_domains),
+                "supportedContent" => r.read_into(&mut self.supported_content),
+                "snippet" => r.read_into(&mut self.snippet),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "lastModifiedUser" => r.read_into(&mut self.last_modified_user),
+                "flow" => r.read_into(&mut self.flow),
+                "status" => r.read_into(&mut self.status),
+                "pushIntegrations" => r.read_into(&mut self.push_integrations),
+                "configuration" => r.read_into(&mut self.configuration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4961,11 +5566,11 @@ pub struct WebDeploymentActiveConfigurationOnDeployment {
     /// The active configuration on a deployment
     ///
     /// JSON `configurationVersion`.
-    pub configuration_version: Option<WebDeploymentConfigurationVersion>,
+    pub configuration_version: Option<Box<WebDeploymentConfigurationVersion>>,
     /// The web deployment associated with the active configuration
     ///
     /// JSON `deployment`.
-    pub deployment: Option<WebDeployment>,
+    pub deployment: Option<Box<WebDeployment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4973,29 +5578,40 @@ pub struct WebDeploymentActiveConfigurationOnDeployment {
 impl WebDeploymentActiveConfigurationOnDeployment {
     /// Sets [`Self::configuration_version`].
     pub fn set_configuration_version(mut self, v: WebDeploymentConfigurationVersion) -> Self {
-        self.configuration_version = Some(v);
+        self.configuration_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::deployment`].
     pub fn set_deployment(mut self, v: WebDeployment) -> Self {
-        self.deployment = Some(v);
+        self.deployment = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WebDeploymentActiveConfigurationOnDeployment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentActiveConfigurationOnDeployment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "configurationVersion" => r.read_into(&mut v.configuration_version),
-                "deployment" => r.read_into(&mut v.deployment),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "configurationVersion" => r.read_into(&mut self.configuration_version),
+                "deployment" => r.read_into(&mut self.deployment),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5033,7 +5649,7 @@ pub struct WebDeploymentConfigurationVersion {
     /// Headless Mode Support which Controls UI components. When enabled, native UI components will be disabled and allows for custom-built UI.
     ///
     /// JSON `headlessMode`.
-    pub headless_mode: Option<WebDeploymentHeadlessMode>,
+    pub headless_mode: Option<Box<WebDeploymentHeadlessMode>>,
     /// The description of the configuration
     ///
     /// JSON `description`.
@@ -5053,31 +5669,31 @@ pub struct WebDeploymentConfigurationVersion {
     /// The settings for messenger
     ///
     /// JSON `messenger`.
-    pub messenger: Option<MessengerSettings>,
+    pub messenger: Option<Box<MessengerSettings>>,
     /// The settings for position
     ///
     /// JSON `position`.
-    pub position: Option<PositionSettings>,
+    pub position: Option<Box<PositionSettings>>,
     /// The settings for knowledge portal (previously support center)
     ///
     /// JSON `supportCenter`.
-    pub support_center: Option<SupportCenterSettings>,
+    pub support_center: Option<Box<SupportCenterSettings>>,
     /// The settings for cobrowse
     ///
     /// JSON `cobrowse`.
-    pub cobrowse: Option<CobrowseSettings>,
+    pub cobrowse: Option<Box<CobrowseSettings>>,
     /// The settings for journey events
     ///
     /// JSON `journeyEvents`.
-    pub journey_events: Option<JourneyEventsSettings>,
+    pub journey_events: Option<Box<JourneyEventsSettings>>,
     /// The settings for authenticated deployments
     ///
     /// JSON `authenticationSettings`.
-    pub authentication_settings: Option<AuthenticationSettings>,
+    pub authentication_settings: Option<Box<AuthenticationSettings>>,
     /// The settings for video
     ///
     /// JSON `video`.
-    pub video: Option<VideoSettings>,
+    pub video: Option<Box<VideoSettings>>,
     /// The date the configuration version was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -5093,15 +5709,15 @@ pub struct WebDeploymentConfigurationVersion {
     /// A reference to the user who most recently modified the configuration version
     ///
     /// JSON `lastModifiedUser`.
-    pub last_modified_user: Option<AddressableEntityRef>,
+    pub last_modified_user: Option<Box<AddressableEntityRef>>,
     /// A reference to the user who created the configuration version
     ///
     /// JSON `createdUser`.
-    pub created_user: Option<AddressableEntityRef>,
+    pub created_user: Option<Box<AddressableEntityRef>>,
     /// A reference to the user who published the configuration version
     ///
     /// JSON `publishedUser`.
-    pub published_user: Option<AddressableEntityRef>,
+    pub published_user: Option<Box<AddressableEntityRef>>,
     /// The current status of the configuration version
     ///
     /// JSON `status`.
@@ -5132,7 +5748,7 @@ impl WebDeploymentConfigurationVersion {
     }
     /// Sets [`Self::headless_mode`].
     pub fn set_headless_mode(mut self, v: WebDeploymentHeadlessMode) -> Self {
-        self.headless_mode = Some(v);
+        self.headless_mode = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -5157,37 +5773,37 @@ impl WebDeploymentConfigurationVersion {
     }
     /// Sets [`Self::messenger`].
     pub fn set_messenger(mut self, v: MessengerSettings) -> Self {
-        self.messenger = Some(v);
+        self.messenger = Some(Box::new(v));
         self
     }
     /// Sets [`Self::position`].
     pub fn set_position(mut self, v: PositionSettings) -> Self {
-        self.position = Some(v);
+        self.position = Some(Box::new(v));
         self
     }
     /// Sets [`Self::support_center`].
     pub fn set_support_center(mut self, v: SupportCenterSettings) -> Self {
-        self.support_center = Some(v);
+        self.support_center = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cobrowse`].
     pub fn set_cobrowse(mut self, v: CobrowseSettings) -> Self {
-        self.cobrowse = Some(v);
+        self.cobrowse = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey_events`].
     pub fn set_journey_events(mut self, v: JourneyEventsSettings) -> Self {
-        self.journey_events = Some(v);
+        self.journey_events = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authentication_settings`].
     pub fn set_authentication_settings(mut self, v: AuthenticationSettings) -> Self {
-        self.authentication_settings = Some(v);
+        self.authentication_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: VideoSettings) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -5207,17 +5823,17 @@ impl WebDeploymentConfigurationVersion {
     }
     /// Sets [`Self::last_modified_user`].
     pub fn set_last_modified_user(mut self, v: AddressableEntityRef) -> Self {
-        self.last_modified_user = Some(v);
+        self.last_modified_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_user`].
     pub fn set_created_user(mut self, v: AddressableEntityRef) -> Self {
-        self.created_user = Some(v);
+        self.created_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::published_user`].
     pub fn set_published_user(mut self, v: AddressableEntityRef) -> Self {
-        self.published_user = Some(v);
+        self.published_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -5234,38 +5850,49 @@ impl WebDeploymentConfigurationVersion {
 
 impl FromJson for WebDeploymentConfigurationVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentConfigurationVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "headlessMode" => r.read_into(&mut v.headless_mode),
-                "description" => r.read_into(&mut v.description),
-                "languages" => r.read_into(&mut v.languages),
-                "defaultLanguage" => r.read_into(&mut v.default_language),
-                "customI18nLabels" => r.read_into(&mut v.custom_i18n_labels),
-                "messenger" => r.read_into(&mut v.messenger),
-                "position" => r.read_into(&mut v.position),
-                "supportCenter" => r.read_into(&mut v.support_center),
-                "cobrowse" => r.read_into(&mut v.cobrowse),
-                "journeyEvents" => r.read_into(&mut v.journey_events),
-                "authenticationSettings" => r.read_into(&mut v.authentication_settings),
-                "video" => r.read_into(&mut v.video),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "lastModifiedUser" => r.read_into(&mut v.last_modified_user),
-                "createdUser" => r.read_into(&mut v.created_user),
-                "publishedUser" => r.read_into(&mut v.published_user),
-                "status" => r.read_into(&mut v.status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "headlessMode" => r.read_into(&mut self.headless_mode),
+                "description" => r.read_into(&mut self.description),
+                "languages" => r.read_into(&mut self.languages),
+                "defaultLanguage" => r.read_into(&mut self.default_language),
+                "customI18nLabels" => r.read_into(&mut self.custom_i18n_labels),
+                "messenger" => r.read_into(&mut self.messenger),
+                "position" => r.read_into(&mut self.position),
+                "supportCenter" => r.read_into(&mut self.support_center),
+                "cobrowse" => r.read_into(&mut self.cobrowse),
+                "journeyEvents" => r.read_into(&mut self.journey_events),
+                "authenticationSettings" => r.read_into(&mut self.authentication_settings),
+                "video" => r.read_into(&mut self.video),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "lastModifiedUser" => r.read_into(&mut self.last_modified_user),
+                "createdUser" => r.read_into(&mut self.created_user),
+                "publishedUser" => r.read_into(&mut self.published_user),
+                "status" => r.read_into(&mut self.status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5410,20 +6037,31 @@ impl WebDeploymentConfigurationVersionEntityListing {
 
 impl FromJson for WebDeploymentConfigurationVersionEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentConfigurationVersionEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "total" => r.read_into(&mut v.total),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "total" => r.read_into(&mut self.total),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5494,19 +6132,30 @@ impl WebDeploymentConfigurationVersionEntityRef {
 
 impl FromJson for WebDeploymentConfigurationVersionEntityRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentConfigurationVersionEntityRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5546,7 +6195,7 @@ pub struct WebDeploymentConfigurationVersionResponse {
     /// Headless Mode Support which Controls UI components. When enabled, native UI components will be disabled and allows for custom-built UI.
     ///
     /// JSON `headlessMode`.
-    pub headless_mode: Option<WebDeploymentHeadlessMode>,
+    pub headless_mode: Option<Box<WebDeploymentHeadlessMode>>,
     /// The description of the configuration
     ///
     /// JSON `description`.
@@ -5566,31 +6215,31 @@ pub struct WebDeploymentConfigurationVersionResponse {
     /// The settings for messenger
     ///
     /// JSON `messenger`.
-    pub messenger: Option<MessengerSettings>,
+    pub messenger: Option<Box<MessengerSettings>>,
     /// The settings for position
     ///
     /// JSON `position`.
-    pub position: Option<PositionSettings>,
+    pub position: Option<Box<PositionSettings>>,
     /// The settings for knowledge portal (previously support center)
     ///
     /// JSON `supportCenter`.
-    pub support_center: Option<SupportCenterSettings>,
+    pub support_center: Option<Box<SupportCenterSettings>>,
     /// The settings for cobrowse
     ///
     /// JSON `cobrowse`.
-    pub cobrowse: Option<CobrowseSettings>,
+    pub cobrowse: Option<Box<CobrowseSettings>>,
     /// The settings for journey events
     ///
     /// JSON `journeyEvents`.
-    pub journey_events: Option<JourneyEventsSettings>,
+    pub journey_events: Option<Box<JourneyEventsSettings>>,
     /// The settings for authenticated deployments
     ///
     /// JSON `authenticationSettings`.
-    pub authentication_settings: Option<AuthenticationSettings>,
+    pub authentication_settings: Option<Box<AuthenticationSettings>>,
     /// The settings for video
     ///
     /// JSON `video`.
-    pub video: Option<VideoSettings>,
+    pub video: Option<Box<VideoSettings>>,
     /// The date the configuration version was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -5606,15 +6255,15 @@ pub struct WebDeploymentConfigurationVersionResponse {
     /// A reference to the user who most recently modified the configuration version
     ///
     /// JSON `lastModifiedUser`.
-    pub last_modified_user: Option<AddressableEntityRef>,
+    pub last_modified_user: Option<Box<AddressableEntityRef>>,
     /// A reference to the user who created the configuration version
     ///
     /// JSON `createdUser`.
-    pub created_user: Option<AddressableEntityRef>,
+    pub created_user: Option<Box<AddressableEntityRef>>,
     /// A reference to the user who published the configuration version
     ///
     /// JSON `publishedUser`.
-    pub published_user: Option<AddressableEntityRef>,
+    pub published_user: Option<Box<AddressableEntityRef>>,
     /// The current status of the configuration version
     ///
     /// JSON `status`.
@@ -5645,7 +6294,7 @@ impl WebDeploymentConfigurationVersionResponse {
     }
     /// Sets [`Self::headless_mode`].
     pub fn set_headless_mode(mut self, v: WebDeploymentHeadlessMode) -> Self {
-        self.headless_mode = Some(v);
+        self.headless_mode = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -5670,37 +6319,37 @@ impl WebDeploymentConfigurationVersionResponse {
     }
     /// Sets [`Self::messenger`].
     pub fn set_messenger(mut self, v: MessengerSettings) -> Self {
-        self.messenger = Some(v);
+        self.messenger = Some(Box::new(v));
         self
     }
     /// Sets [`Self::position`].
     pub fn set_position(mut self, v: PositionSettings) -> Self {
-        self.position = Some(v);
+        self.position = Some(Box::new(v));
         self
     }
     /// Sets [`Self::support_center`].
     pub fn set_support_center(mut self, v: SupportCenterSettings) -> Self {
-        self.support_center = Some(v);
+        self.support_center = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cobrowse`].
     pub fn set_cobrowse(mut self, v: CobrowseSettings) -> Self {
-        self.cobrowse = Some(v);
+        self.cobrowse = Some(Box::new(v));
         self
     }
     /// Sets [`Self::journey_events`].
     pub fn set_journey_events(mut self, v: JourneyEventsSettings) -> Self {
-        self.journey_events = Some(v);
+        self.journey_events = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authentication_settings`].
     pub fn set_authentication_settings(mut self, v: AuthenticationSettings) -> Self {
-        self.authentication_settings = Some(v);
+        self.authentication_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: VideoSettings) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -5720,17 +6369,17 @@ impl WebDeploymentConfigurationVersionResponse {
     }
     /// Sets [`Self::last_modified_user`].
     pub fn set_last_modified_user(mut self, v: AddressableEntityRef) -> Self {
-        self.last_modified_user = Some(v);
+        self.last_modified_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_user`].
     pub fn set_created_user(mut self, v: AddressableEntityRef) -> Self {
-        self.created_user = Some(v);
+        self.created_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::published_user`].
     pub fn set_published_user(mut self, v: AddressableEntityRef) -> Self {
-        self.published_user = Some(v);
+        self.published_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::status`].
@@ -5747,38 +6396,49 @@ impl WebDeploymentConfigurationVersionResponse {
 
 impl FromJson for WebDeploymentConfigurationVersionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentConfigurationVersionResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "headlessMode" => r.read_into(&mut v.headless_mode),
-                "description" => r.read_into(&mut v.description),
-                "languages" => r.read_into(&mut v.languages),
-                "defaultLanguage" => r.read_into(&mut v.default_language),
-                "customI18nLabels" => r.read_into(&mut v.custom_i18n_labels),
-                "messenger" => r.read_into(&mut v.messenger),
-                "position" => r.read_into(&mut v.position),
-                "supportCenter" => r.read_into(&mut v.support_center),
-                "cobrowse" => r.read_into(&mut v.cobrowse),
-                "journeyEvents" => r.read_into(&mut v.journey_events),
-                "authenticationSettings" => r.read_into(&mut v.authentication_settings),
-                "video" => r.read_into(&mut v.video),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "lastModifiedUser" => r.read_into(&mut v.last_modified_user),
-                "createdUser" => r.read_into(&mut v.created_user),
-                "publishedUser" => r.read_into(&mut v.published_user),
-                "status" => r.read_into(&mut v.status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "headlessMode" => r.read_into(&mut self.headless_mode),
+                "description" => r.read_into(&mut self.description),
+                "languages" => r.read_into(&mut self.languages),
+                "defaultLanguage" => r.read_into(&mut self.default_language),
+                "customI18nLabels" => r.read_into(&mut self.custom_i18n_labels),
+                "messenger" => r.read_into(&mut self.messenger),
+                "position" => r.read_into(&mut self.position),
+                "supportCenter" => r.read_into(&mut self.support_center),
+                "cobrowse" => r.read_into(&mut self.cobrowse),
+                "journeyEvents" => r.read_into(&mut self.journey_events),
+                "authenticationSettings" => r.read_into(&mut self.authentication_settings),
+                "video" => r.read_into(&mut self.video),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "lastModifiedUser" => r.read_into(&mut self.last_modified_user),
+                "createdUser" => r.read_into(&mut self.created_user),
+                "publishedUser" => r.read_into(&mut self.published_user),
+                "status" => r.read_into(&mut self.status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5898,7 +6558,7 @@ pub struct WebDeploymentFlowEntityRef {
     /// The published config version for the associated deployment
     ///
     /// JSON `publishVersion`.
-    pub publish_version: Option<FlowVersion>,
+    pub publish_version: Option<Box<FlowVersion>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5926,27 +6586,38 @@ impl WebDeploymentFlowEntityRef {
     }
     /// Sets [`Self::publish_version`].
     pub fn set_publish_version(mut self, v: FlowVersion) -> Self {
-        self.publish_version = Some(v);
+        self.publish_version = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WebDeploymentFlowEntityRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentFlowEntityRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "flowDescription" => r.read_into(&mut v.flow_description),
-                "publishVersion" => r.read_into(&mut v.publish_version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "flowDescription" => r.read_into(&mut self.flow_description),
+                "publishVersion" => r.read_into(&mut self.publish_version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5988,16 +6659,27 @@ impl WebDeploymentHeadlessMode {
 
 impl FromJson for WebDeploymentHeadlessMode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentHeadlessMode {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6042,17 +6724,28 @@ impl WebDeploymentsAuthorizationResponse {
 
 impl FromJson for WebDeploymentsAuthorizationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentsAuthorizationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "refreshToken" => r.read_into(&mut v.refresh_token),
-                "jwt" => r.read_into(&mut v.jwt),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "refreshToken" => r.read_into(&mut self.refresh_token),
+                "jwt" => r.read_into(&mut self.jwt),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6076,15 +6769,15 @@ pub struct WebDeploymentsJourneyContext {
     /// A subset of the Journey System's action data relevant to a part of a conversation (for external linkage and internal usage/context)
     ///
     /// JSON `journeyAction`.
-    pub journey_action: Option<JourneyAction>,
+    pub journey_action: Option<Box<JourneyAction>>,
     /// Journey customer information. Used for linking the authenticated customer with the journey.
     ///
     /// JSON `customer`.
-    pub customer: Option<JourneyCustomer>,
+    pub customer: Option<Box<JourneyCustomer>>,
     /// Contains the Journey System's customer session details.
     ///
     /// JSON `customerSession`.
-    pub customer_session: Option<JourneyCustomerSession>,
+    pub customer_session: Option<Box<JourneyCustomerSession>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6092,35 +6785,46 @@ pub struct WebDeploymentsJourneyContext {
 impl WebDeploymentsJourneyContext {
     /// Sets [`Self::journey_action`].
     pub fn set_journey_action(mut self, v: JourneyAction) -> Self {
-        self.journey_action = Some(v);
+        self.journey_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer`].
     pub fn set_customer(mut self, v: JourneyCustomer) -> Self {
-        self.customer = Some(v);
+        self.customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_session`].
     pub fn set_customer_session(mut self, v: JourneyCustomerSession) -> Self {
-        self.customer_session = Some(v);
+        self.customer_session = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WebDeploymentsJourneyContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentsJourneyContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "journeyAction" => r.read_into(&mut v.journey_action),
-                "customer" => r.read_into(&mut v.customer),
-                "customerSession" => r.read_into(&mut v.customer_session),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "journeyAction" => r.read_into(&mut self.journey_action),
+                "customer" => r.read_into(&mut self.customer),
+                "customerSession" => r.read_into(&mut self.customer_session),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6151,9 +6855,9 @@ pub struct WebDeploymentsOAuthExchangeRequest {
     /// A Customer journey context.
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<WebDeploymentsJourneyContext>,
+    pub journey_context: Option<Box<WebDeploymentsJourneyContext>>,
     /// JSON `oauth`.
-    pub oauth: Option<WebDeploymentsOAuthRequestParameters>,
+    pub oauth: Option<Box<WebDeploymentsOAuthRequestParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -6166,30 +6870,41 @@ impl WebDeploymentsOAuthExchangeRequest {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: WebDeploymentsJourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::oauth`].
     pub fn set_oauth(mut self, v: WebDeploymentsOAuthRequestParameters) -> Self {
-        self.oauth = Some(v);
+        self.oauth = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WebDeploymentsOAuthExchangeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentsOAuthExchangeRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "deploymentId" => r.read_into(&mut v.deployment_id),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "oauth" => r.read_into(&mut v.oauth),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "deploymentId" => r.read_into(&mut self.deployment_id),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "oauth" => r.read_into(&mut self.oauth),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6285,22 +7000,33 @@ impl WebDeploymentsOAuthRequestParameters {
 
 impl FromJson for WebDeploymentsOAuthRequestParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentsOAuthRequestParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "idToken" => r.read_into(&mut v.id_token),
-                "redirectUri" => r.read_into(&mut v.redirect_uri),
-                "nonce" => r.read_into(&mut v.nonce),
-                "maxAge" => r.read_into(&mut v.max_age),
-                "codeVerifier" => r.read_into(&mut v.code_verifier),
-                "iss" => r.read_into(&mut v.iss),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "idToken" => r.read_into(&mut self.id_token),
+                "redirectUri" => r.read_into(&mut self.redirect_uri),
+                "nonce" => r.read_into(&mut self.nonce),
+                "maxAge" => r.read_into(&mut self.max_age),
+                "codeVerifier" => r.read_into(&mut self.code_verifier),
+                "iss" => r.read_into(&mut self.iss),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6357,17 +7083,28 @@ impl WebDeploymentsRefreshJWTRequest {
 
 impl FromJson for WebDeploymentsRefreshJWTRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebDeploymentsRefreshJWTRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "refreshToken" => r.read_into(&mut v.refresh_token),
-                "deploymentId" => r.read_into(&mut v.deployment_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "refreshToken" => r.read_into(&mut self.refresh_token),
+                "deploymentId" => r.read_into(&mut self.deployment_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use purecloud_platform_client_v2_models::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use purecloud_platform_client_v2_models::*;
 #[allow(unused_imports)]
@@ -30,7 +30,7 @@ pub struct ButtonComponent {
     /// The button actions (Deprecated).
     ///
     /// JSON `actions`.
-    pub actions: Option<ContentActions>,
+    pub actions: Option<Box<ContentActions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -43,24 +43,35 @@ impl ButtonComponent {
     }
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: ContentActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ButtonComponent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ButtonComponent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -117,18 +128,29 @@ impl ContentActions {
 
 impl FromJson for ContentActions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentActions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "urlTarget" => r.read_into(&mut v.url_target),
-                "textback" => r.read_into(&mut v.textback),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "urlTarget" => r.read_into(&mut self.url_target),
+                "textback" => r.read_into(&mut self.textback),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -171,7 +193,7 @@ pub struct ContentCard {
     /// The default button action.
     ///
     /// JSON `defaultAction`.
-    pub default_action: Option<ContentCardAction>,
+    pub default_action: Option<Box<ContentCardAction>>,
     /// An array of action objects.
     ///
     /// Required.
@@ -205,7 +227,7 @@ impl ContentCard {
     }
     /// Sets [`Self::default_action`].
     pub fn set_default_action(mut self, v: ContentCardAction) -> Self {
-        self.default_action = Some(v);
+        self.default_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::actions`].
@@ -217,21 +239,32 @@ impl ContentCard {
 
 impl FromJson for ContentCard {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentCard {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "defaultAction" => r.read_into(&mut v.default_action),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "defaultAction" => r.read_into(&mut self.default_action),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -301,19 +334,30 @@ impl ContentCardAction {
 
 impl FromJson for ContentCardAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentCardAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -403,16 +447,27 @@ impl ContentCarousel {
 
 impl FromJson for ContentCarousel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentCarousel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "cards" => r.read_into(&mut v.cards),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "cards" => r.read_into(&mut self.cards),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -497,21 +552,32 @@ impl ContentDatePicker {
 
 impl FromJson for ContentDatePicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentDatePicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                "dateMinimum" => r.read_into(&mut v.date_minimum),
-                "dateMaximum" => r.read_into(&mut v.date_maximum),
-                "availableTimes" => r.read_into(&mut v.available_times),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                "dateMinimum" => r.read_into(&mut self.date_minimum),
+                "dateMaximum" => r.read_into(&mut self.date_maximum),
+                "availableTimes" => r.read_into(&mut self.available_times),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -563,17 +629,28 @@ impl ContentDatePickerAvailableTime {
 
 impl FromJson for ContentDatePickerAvailableTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentDatePickerAvailableTime {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "duration" => r.read_into(&mut v.duration),
-                "dateTime" => r.read_into(&mut v.date_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "duration" => r.read_into(&mut self.duration),
+                "dateTime" => r.read_into(&mut self.date_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -647,19 +724,30 @@ impl PushDeviceInsertRequest {
 
 impl FromJson for PushDeviceInsertRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PushDeviceInsertRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "deviceToken" => r.read_into(&mut v.device_token),
-                "notificationProvider" => r.read_into(&mut v.notification_provider),
-                "language" => r.read_into(&mut v.language),
-                "deviceType" => r.read_into(&mut v.device_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "deviceToken" => r.read_into(&mut self.device_token),
+                "notificationProvider" => r.read_into(&mut self.notification_provider),
+                "language" => r.read_into(&mut self.language),
+                "deviceType" => r.read_into(&mut self.device_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -803,17 +891,28 @@ impl PushDeviceUpdateRequest {
 
 impl FromJson for PushDeviceUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PushDeviceUpdateRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "language" => r.read_into(&mut v.language),
-                "deviceToken" => r.read_into(&mut v.device_token),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "language" => r.read_into(&mut self.language),
+                "deviceToken" => r.read_into(&mut self.device_token),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -863,17 +962,28 @@ impl Reason {
 
 impl FromJson for Reason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Reason {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1016,17 +1126,28 @@ impl RecipientAdditionalIdentifier {
 
 impl FromJson for RecipientAdditionalIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecipientAdditionalIdentifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1187,23 +1308,34 @@ impl WebMessagingAttachment {
 
 impl FromJson for WebMessagingAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingAttachment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "url" => r.read_into(&mut v.url),
-                "mime" => r.read_into(&mut v.mime),
-                "text" => r.read_into(&mut v.text),
-                "sha256" => r.read_into(&mut v.sha256),
-                "filename" => r.read_into(&mut v.filename),
-                "fileSize" => r.read_into(&mut v.file_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "url" => r.read_into(&mut self.url),
+                "mime" => r.read_into(&mut self.mime),
+                "text" => r.read_into(&mut self.text),
+                "sha256" => r.read_into(&mut self.sha256),
+                "filename" => r.read_into(&mut self.filename),
+                "fileSize" => r.read_into(&mut self.file_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1349,20 +1481,31 @@ impl WebMessagingButtonResponse {
 
 impl FromJson for WebMessagingButtonResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingButtonResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1448,11 +1591,11 @@ pub struct WebMessagingChannel {
     /// Information about the recipient the message is received from.
     ///
     /// JSON `from`.
-    pub from: Option<WebMessagingRecipient>,
+    pub from: Option<Box<WebMessagingRecipient>>,
     /// Information about the recipient the message is sent to.
     ///
     /// JSON `to`.
-    pub to: Option<WebMessagingRecipient>,
+    pub to: Option<Box<WebMessagingRecipient>>,
     /// When the message was processed by Genesys Cloud. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `time`.
@@ -1468,12 +1611,12 @@ pub struct WebMessagingChannel {
 impl WebMessagingChannel {
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: WebMessagingRecipient) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::to`].
     pub fn set_to(mut self, v: WebMessagingRecipient) -> Self {
-        self.to = Some(v);
+        self.to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time`].
@@ -1490,19 +1633,30 @@ impl WebMessagingChannel {
 
 impl FromJson for WebMessagingChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "from" => r.read_into(&mut v.from),
-                "to" => r.read_into(&mut v.to),
-                "time" => r.read_into(&mut v.time),
-                "messageId" => r.read_into(&mut v.message_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "from" => r.read_into(&mut self.from),
+                "to" => r.read_into(&mut self.to),
+                "time" => r.read_into(&mut self.time),
+                "messageId" => r.read_into(&mut self.message_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1532,39 +1686,39 @@ pub struct WebMessagingContent {
     /// Attachment content.
     ///
     /// JSON `attachment`.
-    pub attachment: Option<WebMessagingAttachment>,
+    pub attachment: Option<Box<WebMessagingAttachment>>,
     /// Quick reply content.
     ///
     /// JSON `quickReply`.
-    pub quick_reply: Option<WebMessagingQuickReply>,
+    pub quick_reply: Option<Box<WebMessagingQuickReply>>,
     /// Button response content.
     ///
     /// JSON `buttonResponse`.
-    pub button_response: Option<WebMessagingButtonResponse>,
+    pub button_response: Option<Box<WebMessagingButtonResponse>>,
     /// Generic content (Deprecated).
     ///
     /// JSON `generic`.
-    pub generic: Option<WebMessagingGeneric>,
+    pub generic: Option<Box<WebMessagingGeneric>>,
     /// Card content
     ///
     /// JSON `card`.
-    pub card: Option<ContentCard>,
+    pub card: Option<Box<ContentCard>>,
     /// Carousel content
     ///
     /// JSON `carousel`.
-    pub carousel: Option<ContentCarousel>,
+    pub carousel: Option<Box<ContentCarousel>>,
     /// DatePicker content
     ///
     /// JSON `datePicker`.
-    pub date_picker: Option<ContentDatePicker>,
+    pub date_picker: Option<Box<ContentDatePicker>>,
     /// ListPicker content
     ///
     /// JSON `listPicker`.
-    pub list_picker: Option<ConversationContentListPicker>,
+    pub list_picker: Option<Box<ConversationContentListPicker>>,
     /// Form content
     ///
     /// JSON `form`.
-    pub form: Option<ConversationContentForm>,
+    pub form: Option<Box<ConversationContentForm>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1577,72 +1731,83 @@ impl WebMessagingContent {
     }
     /// Sets [`Self::attachment`].
     pub fn set_attachment(mut self, v: WebMessagingAttachment) -> Self {
-        self.attachment = Some(v);
+        self.attachment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::quick_reply`].
     pub fn set_quick_reply(mut self, v: WebMessagingQuickReply) -> Self {
-        self.quick_reply = Some(v);
+        self.quick_reply = Some(Box::new(v));
         self
     }
     /// Sets [`Self::button_response`].
     pub fn set_button_response(mut self, v: WebMessagingButtonResponse) -> Self {
-        self.button_response = Some(v);
+        self.button_response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::generic`].
     pub fn set_generic(mut self, v: WebMessagingGeneric) -> Self {
-        self.generic = Some(v);
+        self.generic = Some(Box::new(v));
         self
     }
     /// Sets [`Self::card`].
     pub fn set_card(mut self, v: ContentCard) -> Self {
-        self.card = Some(v);
+        self.card = Some(Box::new(v));
         self
     }
     /// Sets [`Self::carousel`].
     pub fn set_carousel(mut self, v: ContentCarousel) -> Self {
-        self.carousel = Some(v);
+        self.carousel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_picker`].
     pub fn set_date_picker(mut self, v: ContentDatePicker) -> Self {
-        self.date_picker = Some(v);
+        self.date_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list_picker`].
     pub fn set_list_picker(mut self, v: ConversationContentListPicker) -> Self {
-        self.list_picker = Some(v);
+        self.list_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::form`].
     pub fn set_form(mut self, v: ConversationContentForm) -> Self {
-        self.form = Some(v);
+        self.form = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WebMessagingContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentType" => r.read_into(&mut v.content_type),
-                "attachment" => r.read_into(&mut v.attachment),
-                "quickReply" => r.read_into(&mut v.quick_reply),
-                "buttonResponse" => r.read_into(&mut v.button_response),
-                "generic" => r.read_into(&mut v.generic),
-                "card" => r.read_into(&mut v.card),
-                "carousel" => r.read_into(&mut v.carousel),
-                "datePicker" => r.read_into(&mut v.date_picker),
-                "listPicker" => r.read_into(&mut v.list_picker),
-                "form" => r.read_into(&mut v.form),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentType" => r.read_into(&mut self.content_type),
+                "attachment" => r.read_into(&mut self.attachment),
+                "quickReply" => r.read_into(&mut self.quick_reply),
+                "buttonResponse" => r.read_into(&mut self.button_response),
+                "generic" => r.read_into(&mut self.generic),
+                "card" => r.read_into(&mut self.card),
+                "carousel" => r.read_into(&mut self.carousel),
+                "datePicker" => r.read_into(&mut self.date_picker),
+                "listPicker" => r.read_into(&mut self.list_picker),
+                "form" => r.read_into(&mut self.form),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1755,15 +1920,15 @@ pub struct WebMessagingEvent {
     /// Cobrowse event.
     ///
     /// JSON `coBrowse`.
-    pub co_browse: Option<WebMessagingEventCoBrowse>,
+    pub co_browse: Option<Box<WebMessagingEventCoBrowse>>,
     /// Presence event.
     ///
     /// JSON `presence`.
-    pub presence: Option<WebMessagingEventPresence>,
+    pub presence: Option<Box<WebMessagingEventPresence>>,
     /// Video event.
     ///
     /// JSON `video`.
-    pub video: Option<WebMessagingEventVideo>,
+    pub video: Option<Box<WebMessagingEventVideo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1776,36 +1941,47 @@ impl WebMessagingEvent {
     }
     /// Sets [`Self::co_browse`].
     pub fn set_co_browse(mut self, v: WebMessagingEventCoBrowse) -> Self {
-        self.co_browse = Some(v);
+        self.co_browse = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: WebMessagingEventPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: WebMessagingEventVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for WebMessagingEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventType" => r.read_into(&mut v.event_type),
-                "coBrowse" => r.read_into(&mut v.co_browse),
-                "presence" => r.read_into(&mut v.presence),
-                "video" => r.read_into(&mut v.video),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventType" => r.read_into(&mut self.event_type),
+                "coBrowse" => r.read_into(&mut self.co_browse),
+                "presence" => r.read_into(&mut self.presence),
+                "video" => r.read_into(&mut self.video),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1917,18 +2093,29 @@ impl WebMessagingEventCoBrowse {
 
 impl FromJson for WebMessagingEventCoBrowse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingEventCoBrowse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "sessionJoinToken" => r.read_into(&mut v.session_join_token),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "sessionJoinToken" => r.read_into(&mut self.session_join_token),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2025,16 +2212,27 @@ impl WebMessagingEventPresence {
 
 impl FromJson for WebMessagingEventPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingEventPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2151,18 +2349,29 @@ impl WebMessagingEventVideo {
 
 impl FromJson for WebMessagingEventVideo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingEventVideo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "offeringId" => r.read_into(&mut v.offering_id),
-                "jwt" => r.read_into(&mut v.jwt),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "offeringId" => r.read_into(&mut self.offering_id),
+                "jwt" => r.read_into(&mut self.jwt),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2254,7 +2463,7 @@ pub struct WebMessagingGeneric {
     /// Actions to be taken.
     ///
     /// JSON `actions`.
-    pub actions: Option<ContentActions>,
+    pub actions: Option<Box<ContentActions>>,
     /// An array of component objects.
     ///
     /// JSON `components`.
@@ -2281,7 +2490,7 @@ impl WebMessagingGeneric {
     }
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: ContentActions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::components`].
@@ -2293,20 +2502,31 @@ impl WebMessagingGeneric {
 
 impl FromJson for WebMessagingGeneric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingGeneric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "image" => r.read_into(&mut v.image),
-                "actions" => r.read_into(&mut v.actions),
-                "components" => r.read_into(&mut v.components),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "image" => r.read_into(&mut self.image),
+                "actions" => r.read_into(&mut self.actions),
+                "components" => r.read_into(&mut self.components),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2337,7 +2557,7 @@ pub struct WebMessagingMessage {
     /// Channel-specific information that describes the message and the message channel/provider.
     ///
     /// JSON `channel`.
-    pub channel: Option<WebMessagingChannel>,
+    pub channel: Option<Box<WebMessagingChannel>>,
     /// Message type.
     ///
     /// JSON `type`.
@@ -2386,7 +2606,7 @@ impl WebMessagingMessage {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: WebMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -2438,26 +2658,37 @@ impl WebMessagingMessage {
 
 impl FromJson for WebMessagingMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "content" => r.read_into(&mut v.content),
-                "status" => r.read_into(&mut v.status),
-                "reasons" => r.read_into(&mut v.reasons),
-                "events" => r.read_into(&mut v.events),
-                "direction" => r.read_into(&mut v.direction),
-                "originatingEntity" => r.read_into(&mut v.originating_entity),
-                "metadata" => r.read_into(&mut v.metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "content" => r.read_into(&mut self.content),
+                "status" => r.read_into(&mut self.status),
+                "reasons" => r.read_into(&mut self.reasons),
+                "events" => r.read_into(&mut self.events),
+                "direction" => r.read_into(&mut self.direction),
+                "originatingEntity" => r.read_into(&mut self.originating_entity),
+                "metadata" => r.read_into(&mut self.metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2743,20 +2974,31 @@ impl WebMessagingMessageEntityList {
 
 impl FromJson for WebMessagingMessageEntityList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingMessageEntityList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2829,19 +3071,30 @@ impl WebMessagingQuickReply {
 
 impl FromJson for WebMessagingQuickReply {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingQuickReply {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                "image" => r.read_into(&mut v.image),
-                "action" => r.read_into(&mut v.action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                "image" => r.read_into(&mut self.image),
+                "action" => r.read_into(&mut self.action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2961,20 +3214,31 @@ impl WebMessagingRecipient {
 
 impl FromJson for WebMessagingRecipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WebMessagingRecipient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "firstName" => r.read_into(&mut v.first_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "nickname" => r.read_into(&mut v.nickname),
-                "image" => r.read_into(&mut v.image),
-                "additionalIds" => r.read_into(&mut v.additional_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "firstName" => r.read_into(&mut self.first_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "nickname" => r.read_into(&mut self.nickname),
+                "image" => r.read_into(&mut self.image),
+                "additionalIds" => r.read_into(&mut self.additional_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

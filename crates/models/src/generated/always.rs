@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -58,19 +58,30 @@ impl Detail {
 
 impl FromJson for Detail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Detail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "errorCode" => r.read_into(&mut v.error_code),
-                "fieldName" => r.read_into(&mut v.field_name),
-                "entityId" => r.read_into(&mut v.entity_id),
-                "entityName" => r.read_into(&mut v.entity_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "fieldName" => r.read_into(&mut self.field_name),
+                "entityId" => r.read_into(&mut self.entity_id),
+                "entityName" => r.read_into(&mut self.entity_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -114,7 +125,7 @@ pub struct ErrorBody {
     /// JSON `errors`.
     pub errors: Option<Vec<ErrorBody>>,
     /// JSON `limit`.
-    pub limit: Option<Limit>,
+    pub limit: Option<Box<Limit>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -172,33 +183,44 @@ impl ErrorBody {
     }
     /// Sets [`Self::limit`].
     pub fn set_limit(mut self, v: Limit) -> Self {
-        self.limit = Some(v);
+        self.limit = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ErrorBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ErrorBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "message" => r.read_into(&mut v.message),
-                "code" => r.read_into(&mut v.code),
-                "status" => r.read_into(&mut v.status),
-                "entityId" => r.read_into(&mut v.entity_id),
-                "entityName" => r.read_into(&mut v.entity_name),
-                "messageWithParams" => r.read_into(&mut v.message_with_params),
-                "messageParams" => r.read_into(&mut v.message_params),
-                "contextId" => r.read_into(&mut v.context_id),
-                "details" => r.read_into(&mut v.details),
-                "errors" => r.read_into(&mut v.errors),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "message" => r.read_into(&mut self.message),
+                "code" => r.read_into(&mut self.code),
+                "status" => r.read_into(&mut self.status),
+                "entityId" => r.read_into(&mut self.entity_id),
+                "entityName" => r.read_into(&mut self.entity_name),
+                "messageWithParams" => r.read_into(&mut self.message_with_params),
+                "messageParams" => r.read_into(&mut self.message_params),
+                "contextId" => r.read_into(&mut self.context_id),
+                "details" => r.read_into(&mut self.details),
+                "errors" => r.read_into(&mut self.errors),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -258,18 +280,29 @@ impl Limit {
 
 impl FromJson for Limit {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Limit {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "key" => r.read_into(&mut v.key),
-                "namespace" => r.read_into(&mut v.namespace),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "key" => r.read_into(&mut self.key),
+                "namespace" => r.read_into(&mut self.namespace),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -39,16 +39,27 @@ impl ConversationChannelMetadata {
 
 impl FromJson for ConversationChannelMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationChannelMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "subType" => r.read_into(&mut v.sub_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "subType" => r.read_into(&mut self.sub_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -126,11 +137,11 @@ pub struct ConversationEnrichment {
     /// Detected language of this message.
     ///
     /// JSON `language`.
-    pub language: Option<ConversationEnrichmentLanguage>,
+    pub language: Option<Box<ConversationEnrichmentLanguage>>,
     /// Detected sentiment of this message.
     ///
     /// JSON `sentimentV2`.
-    pub sentiment_v2: Option<ConversationEnrichmentSentimentV2>,
+    pub sentiment_v2: Option<Box<ConversationEnrichmentSentimentV2>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -138,29 +149,40 @@ pub struct ConversationEnrichment {
 impl ConversationEnrichment {
     /// Sets [`Self::language`].
     pub fn set_language(mut self, v: ConversationEnrichmentLanguage) -> Self {
-        self.language = Some(v);
+        self.language = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sentiment_v2`].
     pub fn set_sentiment_v2(mut self, v: ConversationEnrichmentSentimentV2) -> Self {
-        self.sentiment_v2 = Some(v);
+        self.sentiment_v2 = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationEnrichment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEnrichment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "language" => r.read_into(&mut v.language),
-                "sentimentV2" => r.read_into(&mut v.sentiment_v2),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "language" => r.read_into(&mut self.language),
+                "sentimentV2" => r.read_into(&mut self.sentiment_v2),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -201,16 +223,27 @@ impl ConversationEnrichmentLanguage {
 
 impl FromJson for ConversationEnrichmentLanguage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEnrichmentLanguage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "language" => r.read_into(&mut v.language),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "language" => r.read_into(&mut self.language),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -250,16 +283,27 @@ impl ConversationEnrichmentSentimentV2 {
 
 impl FromJson for ConversationEnrichmentSentimentV2 {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEnrichmentSentimentV2 {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "tag" => r.read_into(&mut v.tag),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "tag" => r.read_into(&mut self.tag),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -353,11 +397,11 @@ pub struct ConversationMessagingChannel {
     /// Information about the recipient the message is sent to.
     ///
     /// JSON `to`.
-    pub to: Option<ConversationMessagingToRecipient>,
+    pub to: Option<Box<ConversationMessagingToRecipient>>,
     /// Information about the recipient the message is received from.
     ///
     /// JSON `from`.
-    pub from: Option<ConversationMessagingFromRecipient>,
+    pub from: Option<Box<ConversationMessagingFromRecipient>>,
     /// Original time of the event. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `time`.
@@ -373,7 +417,7 @@ pub struct ConversationMessagingChannel {
     /// Information about a public message.
     ///
     /// JSON `publicMetadata`.
-    pub public_metadata: Option<ConversationPublicMetadata>,
+    pub public_metadata: Option<Box<ConversationPublicMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -401,12 +445,12 @@ impl ConversationMessagingChannel {
     }
     /// Sets [`Self::to`].
     pub fn set_to(mut self, v: ConversationMessagingToRecipient) -> Self {
-        self.to = Some(v);
+        self.to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from`].
     pub fn set_from(mut self, v: ConversationMessagingFromRecipient) -> Self {
-        self.from = Some(v);
+        self.from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::time`].
@@ -426,32 +470,43 @@ impl ConversationMessagingChannel {
     }
     /// Sets [`Self::public_metadata`].
     pub fn set_public_metadata(mut self, v: ConversationPublicMetadata) -> Self {
-        self.public_metadata = Some(v);
+        self.public_metadata = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationMessagingChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMessagingChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "platform" => r.read_into(&mut v.platform),
-                "type" => r.read_into(&mut v.r#type),
-                "messageId" => r.read_into(&mut v.message_id),
-                "to" => r.read_into(&mut v.to),
-                "from" => r.read_into(&mut v.from),
-                "time" => r.read_into(&mut v.time),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateDeleted" => r.read_into(&mut v.date_deleted),
-                "publicMetadata" => r.read_into(&mut v.public_metadata),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "platform" => r.read_into(&mut self.platform),
+                "type" => r.read_into(&mut self.r#type),
+                "messageId" => r.read_into(&mut self.message_id),
+                "to" => r.read_into(&mut self.to),
+                "from" => r.read_into(&mut self.from),
+                "time" => r.read_into(&mut self.time),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateDeleted" => r.read_into(&mut self.date_deleted),
+                "publicMetadata" => r.read_into(&mut self.public_metadata),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -707,25 +762,36 @@ impl ConversationMessagingFromRecipient {
 
 impl FromJson for ConversationMessagingFromRecipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMessagingFromRecipient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "nickname" => r.read_into(&mut v.nickname),
-                "id" => r.read_into(&mut v.id),
-                "idType" => r.read_into(&mut v.id_type),
-                "image" => r.read_into(&mut v.image),
-                "firstName" => r.read_into(&mut v.first_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "email" => r.read_into(&mut v.email),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalContactDivisionId" => r.read_into(&mut v.external_contact_division_id),
-                "additionalIds" => r.read_into(&mut v.additional_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "nickname" => r.read_into(&mut self.nickname),
+                "id" => r.read_into(&mut self.id),
+                "idType" => r.read_into(&mut self.id_type),
+                "image" => r.read_into(&mut self.image),
+                "firstName" => r.read_into(&mut self.first_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "email" => r.read_into(&mut self.email),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalContactDivisionId" => r.read_into(&mut self.external_contact_division_id),
+                "additionalIds" => r.read_into(&mut self.additional_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -906,25 +972,36 @@ impl ConversationMessagingToRecipient {
 
 impl FromJson for ConversationMessagingToRecipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMessagingToRecipient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "nickname" => r.read_into(&mut v.nickname),
-                "id" => r.read_into(&mut v.id),
-                "idType" => r.read_into(&mut v.id_type),
-                "image" => r.read_into(&mut v.image),
-                "firstName" => r.read_into(&mut v.first_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "email" => r.read_into(&mut v.email),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalContactDivisionId" => r.read_into(&mut v.external_contact_division_id),
-                "additionalIds" => r.read_into(&mut v.additional_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "nickname" => r.read_into(&mut self.nickname),
+                "id" => r.read_into(&mut self.id),
+                "idType" => r.read_into(&mut self.id_type),
+                "image" => r.read_into(&mut self.image),
+                "firstName" => r.read_into(&mut self.first_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "email" => r.read_into(&mut self.email),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalContactDivisionId" => r.read_into(&mut self.external_contact_division_id),
+                "additionalIds" => r.read_into(&mut self.additional_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1015,7 +1092,7 @@ pub struct ConversationNormalizedMessage {
     /// Channel-specific information that describes the message and the message channel/provider.
     ///
     /// JSON `channel`.
-    pub channel: Option<ConversationMessagingChannel>,
+    pub channel: Option<Box<ConversationMessagingChannel>>,
     /// Message type.
     ///
     /// Required.
@@ -1065,7 +1142,7 @@ pub struct ConversationNormalizedMessage {
     /// Metadata enrichments provided by the platform.
     ///
     /// JSON `enrichment`.
-    pub enrichment: Option<ConversationEnrichment>,
+    pub enrichment: Option<Box<ConversationEnrichment>>,
     /// The internal id representing the customer supplied sms integration message.
     ///
     /// JSON `byoSmsIntegrationId`.
@@ -1082,7 +1159,7 @@ impl ConversationNormalizedMessage {
     }
     /// Sets [`Self::channel`].
     pub fn set_channel(mut self, v: ConversationMessagingChannel) -> Self {
-        self.channel = Some(v);
+        self.channel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -1142,7 +1219,7 @@ impl ConversationNormalizedMessage {
     }
     /// Sets [`Self::enrichment`].
     pub fn set_enrichment(mut self, v: ConversationEnrichment) -> Self {
-        self.enrichment = Some(v);
+        self.enrichment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::byo_sms_integration_id`].
@@ -1154,30 +1231,41 @@ impl ConversationNormalizedMessage {
 
 impl FromJson for ConversationNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationNormalizedMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "channel" => r.read_into(&mut v.channel),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "content" => r.read_into(&mut v.content),
-                "events" => r.read_into(&mut v.events),
-                "status" => r.read_into(&mut v.status),
-                "reasons" => r.read_into(&mut v.reasons),
-                "originatingEntity" => r.read_into(&mut v.originating_entity),
-                "isFinalReceipt" => r.read_into(&mut v.is_final_receipt),
-                "direction" => r.read_into(&mut v.direction),
-                "relatedMessages" => r.read_into(&mut v.related_messages),
-                "metadata" => r.read_into(&mut v.metadata),
-                "enrichment" => r.read_into(&mut v.enrichment),
-                "byoSmsIntegrationId" => r.read_into(&mut v.byo_sms_integration_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "channel" => r.read_into(&mut self.channel),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "content" => r.read_into(&mut self.content),
+                "events" => r.read_into(&mut self.events),
+                "status" => r.read_into(&mut self.status),
+                "reasons" => r.read_into(&mut self.reasons),
+                "originatingEntity" => r.read_into(&mut self.originating_entity),
+                "isFinalReceipt" => r.read_into(&mut self.is_final_receipt),
+                "direction" => r.read_into(&mut self.direction),
+                "relatedMessages" => r.read_into(&mut self.related_messages),
+                "metadata" => r.read_into(&mut self.metadata),
+                "enrichment" => r.read_into(&mut self.enrichment),
+                "byoSmsIntegrationId" => r.read_into(&mut self.byo_sms_integration_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1467,18 +1555,29 @@ impl ConversationPublicMetadata {
 
 impl FromJson for ConversationPublicMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationPublicMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rootId" => r.read_into(&mut v.root_id),
-                "replyToId" => r.read_into(&mut v.reply_to_id),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rootId" => r.read_into(&mut self.root_id),
+                "replyToId" => r.read_into(&mut self.reply_to_id),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1529,17 +1628,28 @@ impl ConversationReason {
 
 impl FromJson for ConversationReason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationReason {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1682,17 +1792,28 @@ impl ConversationRecipientAdditionalIdentifier {
 
 impl FromJson for ConversationRecipientAdditionalIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationRecipientAdditionalIdentifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -34,7 +34,7 @@ pub struct Flow {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// JSON `description`.
     pub description: Option<String>,
     /// JSON `type`.
@@ -42,11 +42,11 @@ pub struct Flow {
     /// User that has the flow locked.
     ///
     /// JSON `lockedUser`.
-    pub locked_user: Option<User>,
+    pub locked_user: Option<Box<User>>,
     /// OAuth client that has the flow locked.
     ///
     /// JSON `lockedClient`.
-    pub locked_client: Option<DomainEntityRef>,
+    pub locked_client: Option<Box<DomainEntityRef>>,
     /// JSON `active`.
     pub active: Option<bool>,
     /// JSON `system`.
@@ -54,9 +54,9 @@ pub struct Flow {
     /// JSON `deleted`.
     pub deleted: Option<bool>,
     /// JSON `publishedVersion`.
-    pub published_version: Option<FlowVersion>,
+    pub published_version: Option<Box<FlowVersion>>,
     /// JSON `savedVersion`.
-    pub saved_version: Option<FlowVersion>,
+    pub saved_version: Option<Box<FlowVersion>>,
     /// json schema describing the inputs for the flow
     ///
     /// JSON `inputSchema`.
@@ -66,17 +66,17 @@ pub struct Flow {
     /// JSON `outputSchema`.
     pub output_schema: Option<Value>,
     /// JSON `checkedInVersion`.
-    pub checked_in_version: Option<FlowVersion>,
+    pub checked_in_version: Option<Box<FlowVersion>>,
     /// JSON `debugVersion`.
-    pub debug_version: Option<FlowVersion>,
+    pub debug_version: Option<Box<FlowVersion>>,
     /// JSON `publishedBy`.
-    pub published_by: Option<User>,
+    pub published_by: Option<Box<User>>,
     /// JSON `currentOperation`.
-    pub current_operation: Option<Operation>,
+    pub current_operation: Option<Box<Operation>>,
     /// Information about the natural language understanding configuration for the published version of the flow
     ///
     /// JSON `nluInfo`.
-    pub nlu_info: Option<NluInfo>,
+    pub nlu_info: Option<Box<NluInfo>>,
     /// List of supported languages for the published version of the flow.
     ///
     /// JSON `supportedLanguages`.
@@ -112,7 +112,7 @@ impl Flow {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -127,12 +127,12 @@ impl Flow {
     }
     /// Sets [`Self::locked_user`].
     pub fn set_locked_user(mut self, v: User) -> Self {
-        self.locked_user = Some(v);
+        self.locked_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::locked_client`].
     pub fn set_locked_client(mut self, v: DomainEntityRef) -> Self {
-        self.locked_client = Some(v);
+        self.locked_client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::active`].
@@ -152,12 +152,12 @@ impl Flow {
     }
     /// Sets [`Self::published_version`].
     pub fn set_published_version(mut self, v: FlowVersion) -> Self {
-        self.published_version = Some(v);
+        self.published_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::saved_version`].
     pub fn set_saved_version(mut self, v: FlowVersion) -> Self {
-        self.saved_version = Some(v);
+        self.saved_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input_schema`].
@@ -172,27 +172,27 @@ impl Flow {
     }
     /// Sets [`Self::checked_in_version`].
     pub fn set_checked_in_version(mut self, v: FlowVersion) -> Self {
-        self.checked_in_version = Some(v);
+        self.checked_in_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::debug_version`].
     pub fn set_debug_version(mut self, v: FlowVersion) -> Self {
-        self.debug_version = Some(v);
+        self.debug_version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::published_by`].
     pub fn set_published_by(mut self, v: User) -> Self {
-        self.published_by = Some(v);
+        self.published_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::current_operation`].
     pub fn set_current_operation(mut self, v: Operation) -> Self {
-        self.current_operation = Some(v);
+        self.current_operation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::nlu_info`].
     pub fn set_nlu_info(mut self, v: NluInfo) -> Self {
-        self.nlu_info = Some(v);
+        self.nlu_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::supported_languages`].
@@ -224,39 +224,50 @@ impl Flow {
 
 impl FromJson for Flow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Flow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "type" => r.read_into(&mut v.r#type),
-                "lockedUser" => r.read_into(&mut v.locked_user),
-                "lockedClient" => r.read_into(&mut v.locked_client),
-                "active" => r.read_into(&mut v.active),
-                "system" => r.read_into(&mut v.system),
-                "deleted" => r.read_into(&mut v.deleted),
-                "publishedVersion" => r.read_into(&mut v.published_version),
-                "savedVersion" => r.read_into(&mut v.saved_version),
-                "inputSchema" => r.read_into(&mut v.input_schema),
-                "outputSchema" => r.read_into(&mut v.output_schema),
-                "checkedInVersion" => r.read_into(&mut v.checked_in_version),
-                "debugVersion" => r.read_into(&mut v.debug_version),
-                "publishedBy" => r.read_into(&mut v.published_by),
-                "currentOperation" => r.read_into(&mut v.current_operation),
-                "nluInfo" => r.read_into(&mut v.nlu_info),
-                "supportedLanguages" => r.read_into(&mut v.supported_languages),
-                "compatibleFlowTypes" => r.read_into(&mut v.compatible_flow_types),
-                "worktypeId" => r.read_into(&mut v.worktype_id),
-                "virtualAgentEnabled" => r.read_into(&mut v.virtual_agent_enabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "type" => r.read_into(&mut self.r#type),
+                "lockedUser" => r.read_into(&mut self.locked_user),
+                "lockedClient" => r.read_into(&mut self.locked_client),
+                "active" => r.read_into(&mut self.active),
+                "system" => r.read_into(&mut self.system),
+                "deleted" => r.read_into(&mut self.deleted),
+                "publishedVersion" => r.read_into(&mut self.published_version),
+                "savedVersion" => r.read_into(&mut self.saved_version),
+                "inputSchema" => r.read_into(&mut self.input_schema),
+                "outputSchema" => r.read_into(&mut self.output_schema),
+                "checkedInVersion" => r.read_into(&mut self.checked_in_version),
+                "debugVersion" => r.read_into(&mut self.debug_version),
+                "publishedBy" => r.read_into(&mut self.published_by),
+                "currentOperation" => r.read_into(&mut self.current_operation),
+                "nluInfo" => r.read_into(&mut self.nlu_info),
+                "supportedLanguages" => r.read_into(&mut self.supported_languages),
+                "compatibleFlowTypes" => r.read_into(&mut self.compatible_flow_types),
+                "worktypeId" => r.read_into(&mut self.worktype_id),
+                "virtualAgentEnabled" => r.read_into(&mut self.virtual_agent_enabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -39,16 +39,27 @@ impl EmailSettings {
 
 impl FromJson for EmailSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "multipleRouteDestinationsOnInboundEmailEnabled" => r.read_into(&mut v.multiple_route_destinations_on_inbound_email_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "multipleRouteDestinationsOnInboundEmailEnabled" => r.read_into(&mut self.multiple_route_destinations_on_inbound_email_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -95,17 +106,28 @@ impl EmailThreadingSettings {
 
 impl FromJson for EmailThreadingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailThreadingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startNewConversationOnSubjectChange" => r.read_into(&mut v.start_new_conversation_on_subject_change),
-                "timeoutInMinutes" => r.read_into(&mut v.timeout_in_minutes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startNewConversationOnSubjectChange" => r.read_into(&mut self.start_new_conversation_on_subject_change),
+                "timeoutInMinutes" => r.read_into(&mut self.timeout_in_minutes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

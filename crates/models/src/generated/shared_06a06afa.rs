@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -86,23 +86,34 @@ impl JsonSchemaDocument {
 
 impl FromJson for JsonSchemaDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JsonSchemaDocument {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "$schema" => r.read_into(&mut v.schema),
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "type" => r.read_into(&mut v.r#type),
-                "required" => r.read_into(&mut v.required),
-                "properties" => r.read_into(&mut v.properties),
-                "additionalProperties" => r.read_into(&mut v.additional_properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "$schema" => r.read_into(&mut self.schema),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "type" => r.read_into(&mut self.r#type),
+                "required" => r.read_into(&mut self.required),
+                "properties" => r.read_into(&mut self.properties),
+                "additionalProperties" => r.read_into(&mut self.additional_properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -52,17 +52,28 @@ impl ConversationProfile {
 
 impl FromJson for ConversationProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationProfile {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "languageCode" => r.read_into(&mut v.language_code),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "languageCode" => r.read_into(&mut self.language_code),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -175,17 +186,28 @@ impl GoogleDialogflowConfig {
 
 impl FromJson for GoogleDialogflowConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GoogleDialogflowConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "integrationId" => r.read_into(&mut v.integration_id),
-                "conversationProfiles" => r.read_into(&mut v.conversation_profiles),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "integrationId" => r.read_into(&mut self.integration_id),
+                "conversationProfiles" => r.read_into(&mut self.conversation_profiles),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -246,18 +268,29 @@ impl KnowledgeBaseWithDialectReference {
 
 impl FromJson for KnowledgeBaseWithDialectReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeBaseWithDialectReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "languageCode" => r.read_into(&mut v.language_code),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "languageCode" => r.read_into(&mut self.language_code),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -487,7 +520,7 @@ pub struct KnowledgeSuggestionConfig {
     /// The ID of knowledge base to query when Genesys is the knowledge suggestions provider.
     ///
     /// JSON `knowledgeBase`.
-    pub knowledge_base: Option<KnowledgeBaseReference>,
+    pub knowledge_base: Option<Box<KnowledgeBaseReference>>,
     /// The knowledge bases to query based on dialect, when Genesys is the knowledge suggestions provider.
     ///
     /// JSON `knowledgeBases`.
@@ -508,7 +541,7 @@ impl KnowledgeSuggestionConfig {
     }
     /// Sets [`Self::knowledge_base`].
     pub fn set_knowledge_base(mut self, v: KnowledgeBaseReference) -> Self {
-        self.knowledge_base = Some(v);
+        self.knowledge_base = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_bases`].
@@ -525,19 +558,30 @@ impl KnowledgeSuggestionConfig {
 
 impl FromJson for KnowledgeSuggestionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeSuggestionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "vendorName" => r.read_into(&mut v.vendor_name),
-                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
-                "knowledgeBases" => r.read_into(&mut v.knowledge_bases),
-                "receiveSegmentedArticles" => r.read_into(&mut v.receive_segmented_articles),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "vendorName" => r.read_into(&mut self.vendor_name),
+                "knowledgeBase" => r.read_into(&mut self.knowledge_base),
+                "knowledgeBases" => r.read_into(&mut self.knowledge_bases),
+                "receiveSegmentedArticles" => r.read_into(&mut self.receive_segmented_articles),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -635,16 +679,27 @@ impl TranscriptionConfig {
 
 impl FromJson for TranscriptionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "vendorName" => r.read_into(&mut v.vendor_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "vendorName" => r.read_into(&mut self.vendor_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

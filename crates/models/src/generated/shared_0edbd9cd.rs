@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -128,29 +128,40 @@ impl StatisticalSummary {
 
 impl FromJson for StatisticalSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StatisticalSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "max" => r.read_into(&mut v.max),
-                "min" => r.read_into(&mut v.min),
-                "count" => r.read_into(&mut v.count),
-                "countNegative" => r.read_into(&mut v.count_negative),
-                "countPositive" => r.read_into(&mut v.count_positive),
-                "sum" => r.read_into(&mut v.sum),
-                "current" => r.read_into(&mut v.current),
-                "ratio" => r.read_into(&mut v.ratio),
-                "numerator" => r.read_into(&mut v.numerator),
-                "denominator" => r.read_into(&mut v.denominator),
-                "target" => r.read_into(&mut v.target),
-                "p95" => r.read_into(&mut v.p95),
-                "p99" => r.read_into(&mut v.p99),
-                "calculatedMetricValue" => r.read_into(&mut v.calculated_metric_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "max" => r.read_into(&mut self.max),
+                "min" => r.read_into(&mut self.min),
+                "count" => r.read_into(&mut self.count),
+                "countNegative" => r.read_into(&mut self.count_negative),
+                "countPositive" => r.read_into(&mut self.count_positive),
+                "sum" => r.read_into(&mut self.sum),
+                "current" => r.read_into(&mut self.current),
+                "ratio" => r.read_into(&mut self.ratio),
+                "numerator" => r.read_into(&mut self.numerator),
+                "denominator" => r.read_into(&mut self.denominator),
+                "target" => r.read_into(&mut self.target),
+                "p95" => r.read_into(&mut self.p95),
+                "p99" => r.read_into(&mut self.p99),
+                "calculatedMetricValue" => r.read_into(&mut self.calculated_metric_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -48,17 +48,28 @@ impl AnalyticsAgentGroup {
 
 impl FromJson for AnalyticsAgentGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsAgentGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "agentGroupId" => r.read_into(&mut v.agent_group_id),
-                "agentGroupType" => r.read_into(&mut v.agent_group_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "agentGroupId" => r.read_into(&mut self.agent_group_id),
+                "agentGroupType" => r.read_into(&mut self.agent_group_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -337,37 +348,48 @@ impl AnalyticsConversation {
 
 impl FromJson for AnalyticsConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsConversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "accessAttributes" => r.read_into(&mut v.access_attributes),
-                "associatedConversationId" => r.read_into(&mut v.associated_conversation_id),
-                "conferenceStart" => r.read_into(&mut v.conference_start),
-                "consultationConversationIds" => r.read_into(&mut v.consultation_conversation_ids),
-                "conversationEnd" => r.read_into(&mut v.conversation_end),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "conversationInitiator" => r.read_into(&mut v.conversation_initiator),
-                "conversationStart" => r.read_into(&mut v.conversation_start),
-                "customerParticipation" => r.read_into(&mut v.customer_participation),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "knowledgeBaseIds" => r.read_into(&mut v.knowledge_base_ids),
-                "mediaStatsMinConversationMos" => r.read_into(&mut v.media_stats_min_conversation_mos),
-                "mediaStatsMinConversationRFactor" => r.read_into(&mut v.media_stats_min_conversation_r_factor),
-                "originatingDirection" => r.read_into(&mut v.originating_direction),
-                "originatingSocialMediaPublic" => r.read_into(&mut v.originating_social_media_public),
-                "selfServed" => r.read_into(&mut v.self_served),
-                "evaluations" => r.read_into(&mut v.evaluations),
-                "surveys" => r.read_into(&mut v.surveys),
-                "resolutions" => r.read_into(&mut v.resolutions),
-                "participants" => r.read_into(&mut v.participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "accessAttributes" => r.read_into(&mut self.access_attributes),
+                "associatedConversationId" => r.read_into(&mut self.associated_conversation_id),
+                "conferenceStart" => r.read_into(&mut self.conference_start),
+                "consultationConversationIds" => r.read_into(&mut self.consultation_conversation_ids),
+                "conversationEnd" => r.read_into(&mut self.conversation_end),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "conversationInitiator" => r.read_into(&mut self.conversation_initiator),
+                "conversationStart" => r.read_into(&mut self.conversation_start),
+                "customerParticipation" => r.read_into(&mut self.customer_participation),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "knowledgeBaseIds" => r.read_into(&mut self.knowledge_base_ids),
+                "mediaStatsMinConversationMos" => r.read_into(&mut self.media_stats_min_conversation_mos),
+                "mediaStatsMinConversationRFactor" => r.read_into(&mut self.media_stats_min_conversation_r_factor),
+                "originatingDirection" => r.read_into(&mut self.originating_direction),
+                "originatingSocialMediaPublic" => r.read_into(&mut self.originating_social_media_public),
+                "selfServed" => r.read_into(&mut self.self_served),
+                "evaluations" => r.read_into(&mut self.evaluations),
+                "surveys" => r.read_into(&mut self.surveys),
+                "resolutions" => r.read_into(&mut self.resolutions),
+                "participants" => r.read_into(&mut self.participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -604,18 +626,29 @@ impl AnalyticsConversationAsyncQueryResponse {
 
 impl FromJson for AnalyticsConversationAsyncQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsConversationAsyncQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversations" => r.read_into(&mut v.conversations),
-                "cursor" => r.read_into(&mut v.cursor),
-                "dataAvailabilityDate" => r.read_into(&mut v.data_availability_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversations" => r.read_into(&mut self.conversations),
+                "cursor" => r.read_into(&mut self.cursor),
+                "dataAvailabilityDate" => r.read_into(&mut self.data_availability_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -667,18 +700,29 @@ impl AnalyticsConversationQueryResponse {
 
 impl FromJson for AnalyticsConversationQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsConversationQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversations" => r.read_into(&mut v.conversations),
-                "aggregations" => r.read_into(&mut v.aggregations),
-                "totalHits" => r.read_into(&mut v.total_hits),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversations" => r.read_into(&mut self.conversations),
+                "aggregations" => r.read_into(&mut self.aggregations),
+                "totalHits" => r.read_into(&mut self.total_hits),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -934,40 +978,51 @@ impl AnalyticsConversationSegment {
 
 impl FromJson for AnalyticsConversationSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsConversationSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "audioMuted" => r.read_into(&mut v.audio_muted),
-                "conference" => r.read_into(&mut v.conference),
-                "destinationConversationId" => r.read_into(&mut v.destination_conversation_id),
-                "destinationSessionId" => r.read_into(&mut v.destination_session_id),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "groupId" => r.read_into(&mut v.group_id),
-                "q850ResponseCodes" => r.read_into(&mut v.q850_response_codes),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
-                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
-                "requestedRoutingUserIds" => r.read_into(&mut v.requested_routing_user_ids),
-                "segmentEnd" => r.read_into(&mut v.segment_end),
-                "segmentStart" => r.read_into(&mut v.segment_start),
-                "segmentType" => r.read_into(&mut v.segment_type),
-                "sipResponseCodes" => r.read_into(&mut v.sip_response_codes),
-                "sourceConversationId" => r.read_into(&mut v.source_conversation_id),
-                "sourceSessionId" => r.read_into(&mut v.source_session_id),
-                "subject" => r.read_into(&mut v.subject),
-                "videoMuted" => r.read_into(&mut v.video_muted),
-                "wrapUpCode" => r.read_into(&mut v.wrap_up_code),
-                "wrapUpNote" => r.read_into(&mut v.wrap_up_note),
-                "wrapUpTags" => r.read_into(&mut v.wrap_up_tags),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "audioMuted" => r.read_into(&mut self.audio_muted),
+                "conference" => r.read_into(&mut self.conference),
+                "destinationConversationId" => r.read_into(&mut self.destination_conversation_id),
+                "destinationSessionId" => r.read_into(&mut self.destination_session_id),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "groupId" => r.read_into(&mut self.group_id),
+                "q850ResponseCodes" => r.read_into(&mut self.q850_response_codes),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "requestedLanguageId" => r.read_into(&mut self.requested_language_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut self.requested_routing_skill_ids),
+                "requestedRoutingUserIds" => r.read_into(&mut self.requested_routing_user_ids),
+                "segmentEnd" => r.read_into(&mut self.segment_end),
+                "segmentStart" => r.read_into(&mut self.segment_start),
+                "segmentType" => r.read_into(&mut self.segment_type),
+                "sipResponseCodes" => r.read_into(&mut self.sip_response_codes),
+                "sourceConversationId" => r.read_into(&mut self.source_conversation_id),
+                "sourceSessionId" => r.read_into(&mut self.source_session_id),
+                "subject" => r.read_into(&mut self.subject),
+                "videoMuted" => r.read_into(&mut self.video_muted),
+                "wrapUpCode" => r.read_into(&mut self.wrap_up_code),
+                "wrapUpNote" => r.read_into(&mut self.wrap_up_note),
+                "wrapUpTags" => r.read_into(&mut self.wrap_up_tags),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1468,37 +1523,48 @@ impl AnalyticsConversationWithoutAttributes {
 
 impl FromJson for AnalyticsConversationWithoutAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsConversationWithoutAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "accessAttributes" => r.read_into(&mut v.access_attributes),
-                "associatedConversationId" => r.read_into(&mut v.associated_conversation_id),
-                "conferenceStart" => r.read_into(&mut v.conference_start),
-                "consultationConversationIds" => r.read_into(&mut v.consultation_conversation_ids),
-                "conversationEnd" => r.read_into(&mut v.conversation_end),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "conversationInitiator" => r.read_into(&mut v.conversation_initiator),
-                "conversationStart" => r.read_into(&mut v.conversation_start),
-                "customerParticipation" => r.read_into(&mut v.customer_participation),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "knowledgeBaseIds" => r.read_into(&mut v.knowledge_base_ids),
-                "mediaStatsMinConversationMos" => r.read_into(&mut v.media_stats_min_conversation_mos),
-                "mediaStatsMinConversationRFactor" => r.read_into(&mut v.media_stats_min_conversation_r_factor),
-                "originatingDirection" => r.read_into(&mut v.originating_direction),
-                "originatingSocialMediaPublic" => r.read_into(&mut v.originating_social_media_public),
-                "selfServed" => r.read_into(&mut v.self_served),
-                "evaluations" => r.read_into(&mut v.evaluations),
-                "surveys" => r.read_into(&mut v.surveys),
-                "resolutions" => r.read_into(&mut v.resolutions),
-                "participants" => r.read_into(&mut v.participants),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "accessAttributes" => r.read_into(&mut self.access_attributes),
+                "associatedConversationId" => r.read_into(&mut self.associated_conversation_id),
+                "conferenceStart" => r.read_into(&mut self.conference_start),
+                "consultationConversationIds" => r.read_into(&mut self.consultation_conversation_ids),
+                "conversationEnd" => r.read_into(&mut self.conversation_end),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "conversationInitiator" => r.read_into(&mut self.conversation_initiator),
+                "conversationStart" => r.read_into(&mut self.conversation_start),
+                "customerParticipation" => r.read_into(&mut self.customer_participation),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "knowledgeBaseIds" => r.read_into(&mut self.knowledge_base_ids),
+                "mediaStatsMinConversationMos" => r.read_into(&mut self.media_stats_min_conversation_mos),
+                "mediaStatsMinConversationRFactor" => r.read_into(&mut self.media_stats_min_conversation_r_factor),
+                "originatingDirection" => r.read_into(&mut self.originating_direction),
+                "originatingSocialMediaPublic" => r.read_into(&mut self.originating_social_media_public),
+                "selfServed" => r.read_into(&mut self.self_served),
+                "evaluations" => r.read_into(&mut self.evaluations),
+                "surveys" => r.read_into(&mut self.surveys),
+                "resolutions" => r.read_into(&mut self.resolutions),
+                "participants" => r.read_into(&mut self.participants),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1717,16 +1783,27 @@ impl AnalyticsConversationWithoutAttributesMultiGetResponse {
 
 impl FromJson for AnalyticsConversationWithoutAttributesMultiGetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsConversationWithoutAttributesMultiGetResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversations" => r.read_into(&mut v.conversations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversations" => r.read_into(&mut self.conversations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1913,33 +1990,44 @@ impl AnalyticsEvaluation {
 
 impl FromJson for AnalyticsEvaluation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsEvaluation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assigneeApplicable" => r.read_into(&mut v.assignee_applicable),
-                "assigneeId" => r.read_into(&mut v.assignee_id),
-                "calibrationId" => r.read_into(&mut v.calibration_id),
-                "contextId" => r.read_into(&mut v.context_id),
-                "deleted" => r.read_into(&mut v.deleted),
-                "evaluationId" => r.read_into(&mut v.evaluation_id),
-                "evaluationStatus" => r.read_into(&mut v.evaluation_status),
-                "evaluatorId" => r.read_into(&mut v.evaluator_id),
-                "eventTime" => r.read_into(&mut v.event_time),
-                "formId" => r.read_into(&mut v.form_id),
-                "formName" => r.read_into(&mut v.form_name),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "released" => r.read_into(&mut v.released),
-                "rescored" => r.read_into(&mut v.rescored),
-                "systemSubmitted" => r.read_into(&mut v.system_submitted),
-                "userId" => r.read_into(&mut v.user_id),
-                "oTotalCriticalScore" => r.read_into(&mut v.o_total_critical_score),
-                "oTotalScore" => r.read_into(&mut v.o_total_score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assigneeApplicable" => r.read_into(&mut self.assignee_applicable),
+                "assigneeId" => r.read_into(&mut self.assignee_id),
+                "calibrationId" => r.read_into(&mut self.calibration_id),
+                "contextId" => r.read_into(&mut self.context_id),
+                "deleted" => r.read_into(&mut self.deleted),
+                "evaluationId" => r.read_into(&mut self.evaluation_id),
+                "evaluationStatus" => r.read_into(&mut self.evaluation_status),
+                "evaluatorId" => r.read_into(&mut self.evaluator_id),
+                "eventTime" => r.read_into(&mut self.event_time),
+                "formId" => r.read_into(&mut self.form_id),
+                "formName" => r.read_into(&mut self.form_name),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "released" => r.read_into(&mut self.released),
+                "rescored" => r.read_into(&mut self.rescored),
+                "systemSubmitted" => r.read_into(&mut self.system_submitted),
+                "userId" => r.read_into(&mut self.user_id),
+                "oTotalCriticalScore" => r.read_into(&mut self.o_total_critical_score),
+                "oTotalScore" => r.read_into(&mut self.o_total_score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2179,30 +2267,41 @@ impl AnalyticsFlow {
 
 impl FromJson for AnalyticsFlow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsFlow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endingLanguage" => r.read_into(&mut v.ending_language),
-                "entryReason" => r.read_into(&mut v.entry_reason),
-                "entryType" => r.read_into(&mut v.entry_type),
-                "exitReason" => r.read_into(&mut v.exit_reason),
-                "flowId" => r.read_into(&mut v.flow_id),
-                "flowName" => r.read_into(&mut v.flow_name),
-                "flowType" => r.read_into(&mut v.flow_type),
-                "flowVersion" => r.read_into(&mut v.flow_version),
-                "issuedCallback" => r.read_into(&mut v.issued_callback),
-                "recognitionFailureReason" => r.read_into(&mut v.recognition_failure_reason),
-                "startingLanguage" => r.read_into(&mut v.starting_language),
-                "transferTargetAddress" => r.read_into(&mut v.transfer_target_address),
-                "transferTargetName" => r.read_into(&mut v.transfer_target_name),
-                "transferType" => r.read_into(&mut v.transfer_type),
-                "outcomes" => r.read_into(&mut v.outcomes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endingLanguage" => r.read_into(&mut self.ending_language),
+                "entryReason" => r.read_into(&mut self.entry_reason),
+                "entryType" => r.read_into(&mut self.entry_type),
+                "exitReason" => r.read_into(&mut self.exit_reason),
+                "flowId" => r.read_into(&mut self.flow_id),
+                "flowName" => r.read_into(&mut self.flow_name),
+                "flowType" => r.read_into(&mut self.flow_type),
+                "flowVersion" => r.read_into(&mut self.flow_version),
+                "issuedCallback" => r.read_into(&mut self.issued_callback),
+                "recognitionFailureReason" => r.read_into(&mut self.recognition_failure_reason),
+                "startingLanguage" => r.read_into(&mut self.starting_language),
+                "transferTargetAddress" => r.read_into(&mut self.transfer_target_address),
+                "transferTargetName" => r.read_into(&mut self.transfer_target_name),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                "outcomes" => r.read_into(&mut self.outcomes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2472,20 +2571,31 @@ impl AnalyticsFlowOutcome {
 
 impl FromJson for AnalyticsFlowOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsFlowOutcome {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "flowOutcome" => r.read_into(&mut v.flow_outcome),
-                "flowOutcomeEndTimestamp" => r.read_into(&mut v.flow_outcome_end_timestamp),
-                "flowOutcomeId" => r.read_into(&mut v.flow_outcome_id),
-                "flowOutcomeStartTimestamp" => r.read_into(&mut v.flow_outcome_start_timestamp),
-                "flowOutcomeValue" => r.read_into(&mut v.flow_outcome_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "flowOutcome" => r.read_into(&mut self.flow_outcome),
+                "flowOutcomeEndTimestamp" => r.read_into(&mut self.flow_outcome_end_timestamp),
+                "flowOutcomeId" => r.read_into(&mut self.flow_outcome_id),
+                "flowOutcomeStartTimestamp" => r.read_into(&mut self.flow_outcome_start_timestamp),
+                "flowOutcomeValue" => r.read_into(&mut self.flow_outcome_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2617,26 +2727,37 @@ impl AnalyticsMediaEndpointStat {
 
 impl FromJson for AnalyticsMediaEndpointStat {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsMediaEndpointStat {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "codecs" => r.read_into(&mut v.codecs),
-                "discardedPackets" => r.read_into(&mut v.discarded_packets),
-                "duplicatePackets" => r.read_into(&mut v.duplicate_packets),
-                "eventTime" => r.read_into(&mut v.event_time),
-                "invalidPackets" => r.read_into(&mut v.invalid_packets),
-                "maxLatencyMs" => r.read_into(&mut v.max_latency_ms),
-                "minMos" => r.read_into(&mut v.min_mos),
-                "minRFactor" => r.read_into(&mut v.min_r_factor),
-                "overrunPackets" => r.read_into(&mut v.overrun_packets),
-                "receivedPackets" => r.read_into(&mut v.received_packets),
-                "underrunPackets" => r.read_into(&mut v.underrun_packets),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "codecs" => r.read_into(&mut self.codecs),
+                "discardedPackets" => r.read_into(&mut self.discarded_packets),
+                "duplicatePackets" => r.read_into(&mut self.duplicate_packets),
+                "eventTime" => r.read_into(&mut self.event_time),
+                "invalidPackets" => r.read_into(&mut self.invalid_packets),
+                "maxLatencyMs" => r.read_into(&mut self.max_latency_ms),
+                "minMos" => r.read_into(&mut self.min_mos),
+                "minRFactor" => r.read_into(&mut self.min_r_factor),
+                "overrunPackets" => r.read_into(&mut self.overrun_packets),
+                "receivedPackets" => r.read_into(&mut self.received_packets),
+                "underrunPackets" => r.read_into(&mut self.underrun_packets),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2774,26 +2895,37 @@ impl AnalyticsParticipant {
 
 impl FromJson for AnalyticsParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsParticipant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "participantName" => r.read_into(&mut v.participant_name),
-                "purpose" => r.read_into(&mut v.purpose),
-                "screenRecording" => r.read_into(&mut v.screen_recording),
-                "teamId" => r.read_into(&mut v.team_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "sessions" => r.read_into(&mut v.sessions),
-                "attributes" => r.read_into(&mut v.attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalOrganizationId" => r.read_into(&mut self.external_organization_id),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "participantName" => r.read_into(&mut self.participant_name),
+                "purpose" => r.read_into(&mut self.purpose),
+                "screenRecording" => r.read_into(&mut self.screen_recording),
+                "teamId" => r.read_into(&mut self.team_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "sessions" => r.read_into(&mut self.sessions),
+                "attributes" => r.read_into(&mut self.attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3080,25 +3212,36 @@ impl AnalyticsParticipantWithoutAttributes {
 
 impl FromJson for AnalyticsParticipantWithoutAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsParticipantWithoutAttributes {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "participantId" => r.read_into(&mut v.participant_id),
-                "participantName" => r.read_into(&mut v.participant_name),
-                "purpose" => r.read_into(&mut v.purpose),
-                "screenRecording" => r.read_into(&mut v.screen_recording),
-                "teamId" => r.read_into(&mut v.team_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "sessions" => r.read_into(&mut v.sessions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalOrganizationId" => r.read_into(&mut self.external_organization_id),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "participantId" => r.read_into(&mut self.participant_id),
+                "participantName" => r.read_into(&mut self.participant_name),
+                "purpose" => r.read_into(&mut self.purpose),
+                "screenRecording" => r.read_into(&mut self.screen_recording),
+                "teamId" => r.read_into(&mut self.team_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "sessions" => r.read_into(&mut self.sessions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3321,18 +3464,29 @@ impl AnalyticsProperty {
 
 impl FromJson for AnalyticsProperty {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsProperty {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "property" => r.read_into(&mut v.property),
-                "propertyType" => r.read_into(&mut v.property_type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "property" => r.read_into(&mut self.property),
+                "propertyType" => r.read_into(&mut self.property_type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3444,17 +3598,28 @@ impl AnalyticsProposedAgent {
 
 impl FromJson for AnalyticsProposedAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsProposedAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "agentRank" => r.read_into(&mut v.agent_rank),
-                "proposedAgentId" => r.read_into(&mut v.proposed_agent_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "agentRank" => r.read_into(&mut self.agent_rank),
+                "proposedAgentId" => r.read_into(&mut self.proposed_agent_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3518,19 +3683,30 @@ impl AnalyticsResolution {
 
 impl FromJson for AnalyticsResolution {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsResolution {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventTime" => r.read_into(&mut v.event_time),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "nNextContactAvoided" => r.read_into(&mut v.n_next_contact_avoided),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventTime" => r.read_into(&mut self.event_time),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "nNextContactAvoided" => r.read_into(&mut self.n_next_contact_avoided),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3900,7 +4076,7 @@ pub struct AnalyticsSession {
     /// IVR flow execution associated with this session
     ///
     /// JSON `flow`.
-    pub flow: Option<AnalyticsFlow>,
+    pub flow: Option<Box<AnalyticsFlow>>,
     /// List of metrics for this session
     ///
     /// JSON `metrics`.
@@ -4346,7 +4522,7 @@ impl AnalyticsSession {
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: AnalyticsFlow) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -4363,104 +4539,115 @@ impl AnalyticsSession {
 
 impl FromJson for AnalyticsSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "activeSkillIds" => r.read_into(&mut v.active_skill_ids),
-                "acwSkipped" => r.read_into(&mut v.acw_skipped),
-                "addressFrom" => r.read_into(&mut v.address_from),
-                "addressOther" => r.read_into(&mut v.address_other),
-                "addressSelf" => r.read_into(&mut v.address_self),
-                "addressTo" => r.read_into(&mut v.address_to),
-                "agentAssistantId" => r.read_into(&mut v.agent_assistant_id),
-                "agentBullseyeRing" => r.read_into(&mut v.agent_bullseye_ring),
-                "agentOwned" => r.read_into(&mut v.agent_owned),
-                "ani" => r.read_into(&mut v.ani),
-                "assignerId" => r.read_into(&mut v.assigner_id),
-                "authenticated" => r.read_into(&mut v.authenticated),
-                "bargedParticipantId" => r.read_into(&mut v.barged_participant_id),
-                "bcc" => r.read_into(&mut v.bcc),
-                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
-                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
-                "callbackUserName" => r.read_into(&mut v.callback_user_name),
-                "cc" => r.read_into(&mut v.cc),
-                "cleared" => r.read_into(&mut v.cleared),
-                "coachedParticipantId" => r.read_into(&mut v.coached_participant_id),
-                "cobrowseRole" => r.read_into(&mut v.cobrowse_role),
-                "cobrowseRoomId" => r.read_into(&mut v.cobrowse_room_id),
-                "deliveryPushed" => r.read_into(&mut v.delivery_pushed),
-                "deliveryStatus" => r.read_into(&mut v.delivery_status),
-                "deliveryStatusChangeDate" => r.read_into(&mut v.delivery_status_change_date),
-                "destinationAddresses" => r.read_into(&mut v.destination_addresses),
-                "detectedSpeechEnd" => r.read_into(&mut v.detected_speech_end),
-                "detectedSpeechStart" => r.read_into(&mut v.detected_speech_start),
-                "direction" => r.read_into(&mut v.direction),
-                "dispositionAnalyzer" => r.read_into(&mut v.disposition_analyzer),
-                "dispositionName" => r.read_into(&mut v.disposition_name),
-                "dnis" => r.read_into(&mut v.dnis),
-                "edgeId" => r.read_into(&mut v.edge_id),
-                "eligibleAgentCounts" => r.read_into(&mut v.eligible_agent_counts),
-                "engagementSource" => r.read_into(&mut v.engagement_source),
-                "errorCodeDescription" => r.read_into(&mut v.error_code_description),
-                "extendedDeliveryStatus" => r.read_into(&mut v.extended_delivery_status),
-                "flowInType" => r.read_into(&mut v.flow_in_type),
-                "flowOutType" => r.read_into(&mut v.flow_out_type),
-                "journeyActionId" => r.read_into(&mut v.journey_action_id),
-                "journeyActionMapId" => r.read_into(&mut v.journey_action_map_id),
-                "journeyActionMapVersion" => r.read_into(&mut v.journey_action_map_version),
-                "journeyCustomerId" => r.read_into(&mut v.journey_customer_id),
-                "journeyCustomerIdType" => r.read_into(&mut v.journey_customer_id_type),
-                "journeyCustomerSessionId" => r.read_into(&mut v.journey_customer_session_id),
-                "journeyCustomerSessionIdType" => r.read_into(&mut v.journey_customer_session_id_type),
-                "mediaBridgeId" => r.read_into(&mut v.media_bridge_id),
-                "mediaCount" => r.read_into(&mut v.media_count),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "messageType" => r.read_into(&mut v.message_type),
-                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
-                "outboundCampaignId" => r.read_into(&mut v.outbound_campaign_id),
-                "outboundContactId" => r.read_into(&mut v.outbound_contact_id),
-                "outboundContactListId" => r.read_into(&mut v.outbound_contact_list_id),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "protocolCallId" => r.read_into(&mut v.protocol_call_id),
-                "provider" => r.read_into(&mut v.provider),
-                "recording" => r.read_into(&mut v.recording),
-                "remote" => r.read_into(&mut v.remote),
-                "remoteNameDisplayable" => r.read_into(&mut v.remote_name_displayable),
-                "removedSkillIds" => r.read_into(&mut v.removed_skill_ids),
-                "requestedRoutings" => r.read_into(&mut v.requested_routings),
-                "roomId" => r.read_into(&mut v.room_id),
-                "routingRing" => r.read_into(&mut v.routing_ring),
-                "routingRule" => r.read_into(&mut v.routing_rule),
-                "routingRuleType" => r.read_into(&mut v.routing_rule_type),
-                "screenMonitoredUserId" => r.read_into(&mut v.screen_monitored_user_id),
-                "screenShareAddressSelf" => r.read_into(&mut v.screen_share_address_self),
-                "screenShareRoomId" => r.read_into(&mut v.screen_share_room_id),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "selectedAgentId" => r.read_into(&mut v.selected_agent_id),
-                "selectedAgentRank" => r.read_into(&mut v.selected_agent_rank),
-                "sessionDnis" => r.read_into(&mut v.session_dnis),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "sharingScreen" => r.read_into(&mut v.sharing_screen),
-                "skillExpressionId" => r.read_into(&mut v.skill_expression_id),
-                "skipEnabled" => r.read_into(&mut v.skip_enabled),
-                "snippetRecording" => r.read_into(&mut v.snippet_recording),
-                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
-                "usedRouting" => r.read_into(&mut v.used_routing),
-                "videoAddressSelf" => r.read_into(&mut v.video_address_self),
-                "videoRoomId" => r.read_into(&mut v.video_room_id),
-                "waitingInteractionCounts" => r.read_into(&mut v.waiting_interaction_counts),
-                "agentGroups" => r.read_into(&mut v.agent_groups),
-                "proposedAgents" => r.read_into(&mut v.proposed_agents),
-                "mediaEndpointStats" => r.read_into(&mut v.media_endpoint_stats),
-                "flow" => r.read_into(&mut v.flow),
-                "metrics" => r.read_into(&mut v.metrics),
-                "segments" => r.read_into(&mut v.segments),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "activeSkillIds" => r.read_into(&mut self.active_skill_ids),
+                "acwSkipped" => r.read_into(&mut self.acw_skipped),
+                "addressFrom" => r.read_into(&mut self.address_from),
+                "addressOther" => r.read_into(&mut self.address_other),
+                "addressSelf" => r.read_into(&mut self.address_self),
+                "addressTo" => r.read_into(&mut self.address_to),
+                "agentAssistantId" => r.read_into(&mut self.agent_assistant_id),
+                "agentBullseyeRing" => r.read_into(&mut self.agent_bullseye_ring),
+                "agentOwned" => r.read_into(&mut self.agent_owned),
+                "ani" => r.read_into(&mut self.ani),
+                "assignerId" => r.read_into(&mut self.assigner_id),
+                "authenticated" => r.read_into(&mut self.authenticated),
+                "bargedParticipantId" => r.read_into(&mut self.barged_participant_id),
+                "bcc" => r.read_into(&mut self.bcc),
+                "callbackNumbers" => r.read_into(&mut self.callback_numbers),
+                "callbackScheduledTime" => r.read_into(&mut self.callback_scheduled_time),
+                "callbackUserName" => r.read_into(&mut self.callback_user_name),
+                "cc" => r.read_into(&mut self.cc),
+                "cleared" => r.read_into(&mut self.cleared),
+                "coachedParticipantId" => r.read_into(&mut self.coached_participant_id),
+                "cobrowseRole" => r.read_into(&mut self.cobrowse_role),
+                "cobrowseRoomId" => r.read_into(&mut self.cobrowse_room_id),
+                "deliveryPushed" => r.read_into(&mut self.delivery_pushed),
+                "deliveryStatus" => r.read_into(&mut self.delivery_status),
+                "deliveryStatusChangeDate" => r.read_into(&mut self.delivery_status_change_date),
+                "destinationAddresses" => r.read_into(&mut self.destination_addresses),
+                "detectedSpeechEnd" => r.read_into(&mut self.detected_speech_end),
+                "detectedSpeechStart" => r.read_into(&mut self.detected_speech_start),
+                "direction" => r.read_into(&mut self.direction),
+                "dispositionAnalyzer" => r.read_into(&mut self.disposition_analyzer),
+                "dispositionName" => r.read_into(&mut self.disposition_name),
+                "dnis" => r.read_into(&mut self.dnis),
+                "edgeId" => r.read_into(&mut self.edge_id),
+                "eligibleAgentCounts" => r.read_into(&mut self.eligible_agent_counts),
+                "engagementSource" => r.read_into(&mut self.engagement_source),
+                "errorCodeDescription" => r.read_into(&mut self.error_code_description),
+                "extendedDeliveryStatus" => r.read_into(&mut self.extended_delivery_status),
+                "flowInType" => r.read_into(&mut self.flow_in_type),
+                "flowOutType" => r.read_into(&mut self.flow_out_type),
+                "journeyActionId" => r.read_into(&mut self.journey_action_id),
+                "journeyActionMapId" => r.read_into(&mut self.journey_action_map_id),
+                "journeyActionMapVersion" => r.read_into(&mut self.journey_action_map_version),
+                "journeyCustomerId" => r.read_into(&mut self.journey_customer_id),
+                "journeyCustomerIdType" => r.read_into(&mut self.journey_customer_id_type),
+                "journeyCustomerSessionId" => r.read_into(&mut self.journey_customer_session_id),
+                "journeyCustomerSessionIdType" => r.read_into(&mut self.journey_customer_session_id_type),
+                "mediaBridgeId" => r.read_into(&mut self.media_bridge_id),
+                "mediaCount" => r.read_into(&mut self.media_count),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "messageType" => r.read_into(&mut self.message_type),
+                "monitoredParticipantId" => r.read_into(&mut self.monitored_participant_id),
+                "outboundCampaignId" => r.read_into(&mut self.outbound_campaign_id),
+                "outboundContactId" => r.read_into(&mut self.outbound_contact_id),
+                "outboundContactListId" => r.read_into(&mut self.outbound_contact_list_id),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "protocolCallId" => r.read_into(&mut self.protocol_call_id),
+                "provider" => r.read_into(&mut self.provider),
+                "recording" => r.read_into(&mut self.recording),
+                "remote" => r.read_into(&mut self.remote),
+                "remoteNameDisplayable" => r.read_into(&mut self.remote_name_displayable),
+                "removedSkillIds" => r.read_into(&mut self.removed_skill_ids),
+                "requestedRoutings" => r.read_into(&mut self.requested_routings),
+                "roomId" => r.read_into(&mut self.room_id),
+                "routingRing" => r.read_into(&mut self.routing_ring),
+                "routingRule" => r.read_into(&mut self.routing_rule),
+                "routingRuleType" => r.read_into(&mut self.routing_rule_type),
+                "screenMonitoredUserId" => r.read_into(&mut self.screen_monitored_user_id),
+                "screenShareAddressSelf" => r.read_into(&mut self.screen_share_address_self),
+                "screenShareRoomId" => r.read_into(&mut self.screen_share_room_id),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "selectedAgentId" => r.read_into(&mut self.selected_agent_id),
+                "selectedAgentRank" => r.read_into(&mut self.selected_agent_rank),
+                "sessionDnis" => r.read_into(&mut self.session_dnis),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "sharingScreen" => r.read_into(&mut self.sharing_screen),
+                "skillExpressionId" => r.read_into(&mut self.skill_expression_id),
+                "skipEnabled" => r.read_into(&mut self.skip_enabled),
+                "snippetRecording" => r.read_into(&mut self.snippet_recording),
+                "timeoutSeconds" => r.read_into(&mut self.timeout_seconds),
+                "usedRouting" => r.read_into(&mut self.used_routing),
+                "videoAddressSelf" => r.read_into(&mut self.video_address_self),
+                "videoRoomId" => r.read_into(&mut self.video_room_id),
+                "waitingInteractionCounts" => r.read_into(&mut self.waiting_interaction_counts),
+                "agentGroups" => r.read_into(&mut self.agent_groups),
+                "proposedAgents" => r.read_into(&mut self.proposed_agents),
+                "mediaEndpointStats" => r.read_into(&mut self.media_endpoint_stats),
+                "flow" => r.read_into(&mut self.flow),
+                "metrics" => r.read_into(&mut self.metrics),
+                "segments" => r.read_into(&mut self.segments),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5114,18 +5301,29 @@ impl AnalyticsSessionMetric {
 
 impl FromJson for AnalyticsSessionMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsSessionMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "emitDate" => r.read_into(&mut v.emit_date),
-                "name" => r.read_into(&mut v.name),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "emitDate" => r.read_into(&mut self.emit_date),
+                "name" => r.read_into(&mut self.name),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5271,28 +5469,39 @@ impl AnalyticsSurvey {
 
 impl FromJson for AnalyticsSurvey {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnalyticsSurvey {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventTime" => r.read_into(&mut v.event_time),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "surveyCompletedDate" => r.read_into(&mut v.survey_completed_date),
-                "surveyFormContextId" => r.read_into(&mut v.survey_form_context_id),
-                "surveyFormId" => r.read_into(&mut v.survey_form_id),
-                "surveyFormName" => r.read_into(&mut v.survey_form_name),
-                "surveyId" => r.read_into(&mut v.survey_id),
-                "surveyPartialResponse" => r.read_into(&mut v.survey_partial_response),
-                "surveyPromoterScore" => r.read_into(&mut v.survey_promoter_score),
-                "surveyStatus" => r.read_into(&mut v.survey_status),
-                "surveyType" => r.read_into(&mut v.survey_type),
-                "userId" => r.read_into(&mut v.user_id),
-                "oSurveyTotalScore" => r.read_into(&mut v.o_survey_total_score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventTime" => r.read_into(&mut self.event_time),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "surveyCompletedDate" => r.read_into(&mut self.survey_completed_date),
+                "surveyFormContextId" => r.read_into(&mut self.survey_form_context_id),
+                "surveyFormId" => r.read_into(&mut self.survey_form_id),
+                "surveyFormName" => r.read_into(&mut self.survey_form_name),
+                "surveyId" => r.read_into(&mut self.survey_id),
+                "surveyPartialResponse" => r.read_into(&mut self.survey_partial_response),
+                "surveyPromoterScore" => r.read_into(&mut self.survey_promoter_score),
+                "surveyStatus" => r.read_into(&mut self.survey_status),
+                "surveyType" => r.read_into(&mut self.survey_type),
+                "userId" => r.read_into(&mut self.user_id),
+                "oSurveyTotalScore" => r.read_into(&mut self.o_survey_total_score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5416,19 +5625,30 @@ impl ConversationActivityData {
 
 impl FromJson for ConversationActivityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                "truncated" => r.read_into(&mut v.truncated),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                "truncated" => r.read_into(&mut self.truncated),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5669,38 +5889,49 @@ impl ConversationActivityEntityData {
 
 impl FromJson for ConversationActivityEntityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityEntityData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "activityDate" => r.read_into(&mut v.activity_date),
-                "metric" => r.read_into(&mut v.metric),
-                "activeRouting" => r.read_into(&mut v.active_routing),
-                "addressFrom" => r.read_into(&mut v.address_from),
-                "addressTo" => r.read_into(&mut v.address_to),
-                "ani" => r.read_into(&mut v.ani),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "convertedFrom" => r.read_into(&mut v.converted_from),
-                "convertedTo" => r.read_into(&mut v.converted_to),
-                "direction" => r.read_into(&mut v.direction),
-                "dnis" => r.read_into(&mut v.dnis),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "participantName" => r.read_into(&mut v.participant_name),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
-                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
-                "requestedRoutings" => r.read_into(&mut v.requested_routings),
-                "routingPriority" => r.read_into(&mut v.routing_priority),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "teamId" => r.read_into(&mut v.team_id),
-                "usedRouting" => r.read_into(&mut v.used_routing),
-                "userId" => r.read_into(&mut v.user_id),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "activityDate" => r.read_into(&mut self.activity_date),
+                "metric" => r.read_into(&mut self.metric),
+                "activeRouting" => r.read_into(&mut self.active_routing),
+                "addressFrom" => r.read_into(&mut self.address_from),
+                "addressTo" => r.read_into(&mut self.address_to),
+                "ani" => r.read_into(&mut self.ani),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "convertedFrom" => r.read_into(&mut self.converted_from),
+                "convertedTo" => r.read_into(&mut self.converted_to),
+                "direction" => r.read_into(&mut self.direction),
+                "dnis" => r.read_into(&mut self.dnis),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "participantName" => r.read_into(&mut self.participant_name),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "requestedLanguageId" => r.read_into(&mut self.requested_language_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut self.requested_routing_skill_ids),
+                "requestedRoutings" => r.read_into(&mut self.requested_routings),
+                "routingPriority" => r.read_into(&mut self.routing_priority),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "teamId" => r.read_into(&mut self.team_id),
+                "usedRouting" => r.read_into(&mut self.used_routing),
+                "userId" => r.read_into(&mut self.user_id),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6135,20 +6366,31 @@ impl ConversationActivityMetricValue {
 
 impl FromJson for ConversationActivityMetricValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityMetricValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "qualifier" => r.read_into(&mut v.qualifier),
-                "entityIds" => r.read_into(&mut v.entity_ids),
-                "count" => r.read_into(&mut v.count),
-                "calculatedMetricValue" => r.read_into(&mut v.calculated_metric_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "qualifier" => r.read_into(&mut self.qualifier),
+                "entityIds" => r.read_into(&mut self.entity_ids),
+                "count" => r.read_into(&mut self.count),
+                "calculatedMetricValue" => r.read_into(&mut self.calculated_metric_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6246,7 +6488,7 @@ pub struct ConversationActivityQuery {
     /// Filter to return a subset of observations. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<ConversationActivityQueryFilter>,
+    pub filter: Option<Box<ConversationActivityQueryFilter>>,
     /// Sort the result set in ascending/descending order. Default is ascending
     ///
     /// JSON `order`.
@@ -6268,7 +6510,7 @@ impl ConversationActivityQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ConversationActivityQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::order`].
@@ -6280,19 +6522,30 @@ impl ConversationActivityQuery {
 
 impl FromJson for ConversationActivityQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metrics" => r.read_into(&mut v.metrics),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "order" => r.read_into(&mut v.order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metrics" => r.read_into(&mut self.metrics),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "order" => r.read_into(&mut self.order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6397,17 +6650,28 @@ impl ConversationActivityQueryClause {
 
 impl FromJson for ConversationActivityQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6513,18 +6777,29 @@ impl ConversationActivityQueryFilter {
 
 impl FromJson for ConversationActivityQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6622,17 +6897,28 @@ impl ConversationActivityQueryMetric {
 
 impl FromJson for ConversationActivityQueryMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityQueryMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6757,19 +7043,30 @@ impl ConversationActivityQueryPredicate {
 
 impl FromJson for ConversationActivityQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7048,17 +7345,28 @@ impl ConversationActivityResponse {
 
 impl FromJson for ConversationActivityResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "entityIdDimension" => r.read_into(&mut v.entity_id_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "entityIdDimension" => r.read_into(&mut self.entity_id_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7233,17 +7541,28 @@ impl ConversationActivityScoredAgent {
 
 impl FromJson for ConversationActivityScoredAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationActivityScoredAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "agentScore" => r.read_into(&mut v.agent_score),
-                "scoredAgentId" => r.read_into(&mut v.scored_agent_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "agentScore" => r.read_into(&mut self.agent_score),
+                "scoredAgentId" => r.read_into(&mut self.scored_agent_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7289,17 +7608,28 @@ impl ConversationAggregateDataContainer {
 
 impl FromJson for ConversationAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7351,17 +7681,28 @@ impl ConversationAggregateQueryClause {
 
 impl FromJson for ConversationAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7467,18 +7808,29 @@ impl ConversationAggregateQueryFilter {
 
 impl FromJson for ConversationAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7566,7 +7918,7 @@ pub struct ConversationAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -7594,27 +7946,38 @@ impl ConversationAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8131,16 +8494,27 @@ impl ConversationAggregateQueryResponse {
 
 impl FromJson for ConversationAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8181,7 +8555,7 @@ pub struct ConversationAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<ConversationAggregateQueryFilter>,
+    pub filter: Option<Box<ConversationAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -8207,7 +8581,7 @@ pub struct ConversationAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<ConversationAggregationSort>,
+    pub sort_metric: Option<Box<ConversationAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -8239,7 +8613,7 @@ impl ConversationAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ConversationAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -8269,7 +8643,7 @@ impl ConversationAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: ConversationAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -8281,27 +8655,38 @@ impl ConversationAggregationQuery {
 
 impl FromJson for ConversationAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8457,17 +8842,28 @@ impl ConversationAggregationSort {
 
 impl FromJson for ConversationAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAggregationSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -8919,7 +9315,7 @@ pub struct ConversationAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -8942,26 +9338,37 @@ impl ConversationAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9419,17 +9826,28 @@ impl ConversationAsyncAggregateQueryResponse {
 
 impl FromJson for ConversationAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9471,7 +9889,7 @@ pub struct ConversationAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<ConversationAggregateQueryFilter>,
+    pub filter: Option<Box<ConversationAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -9497,7 +9915,7 @@ pub struct ConversationAsyncAggregationQuery {
     /// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
     ///
     /// JSON `sortMetric`.
-    pub sort_metric: Option<ConversationAggregationSort>,
+    pub sort_metric: Option<Box<ConversationAggregationSort>>,
     /// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
     ///
     /// JSON `limit`.
@@ -9533,7 +9951,7 @@ impl ConversationAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: ConversationAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -9563,7 +9981,7 @@ impl ConversationAsyncAggregationQuery {
     }
     /// Sets [`Self::sort_metric`].
     pub fn set_sort_metric(mut self, v: ConversationAggregationSort) -> Self {
-        self.sort_metric = Some(v);
+        self.sort_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::limit`].
@@ -9580,28 +9998,39 @@ impl ConversationAsyncAggregationQuery {
 
 impl FromJson for ConversationAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "queryType" => r.read_into(&mut v.query_type),
-                "sortMetric" => r.read_into(&mut v.sort_metric),
-                "limit" => r.read_into(&mut v.limit),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "queryType" => r.read_into(&mut self.query_type),
+                "sortMetric" => r.read_into(&mut self.sort_metric),
+                "limit" => r.read_into(&mut self.limit),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -9768,7 +10197,7 @@ pub struct ConversationQuery {
     /// Page size and number to control iterating through large result sets. Default page size is 25
     ///
     /// JSON `paging`.
-    pub paging: Option<PagingSpec>,
+    pub paging: Option<Box<PagingSpec>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -9821,32 +10250,43 @@ impl ConversationQuery {
     }
     /// Sets [`Self::paging`].
     pub fn set_paging(mut self, v: PagingSpec) -> Self {
-        self.paging = Some(v);
+        self.paging = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conversationFilters" => r.read_into(&mut v.conversation_filters),
-                "segmentFilters" => r.read_into(&mut v.segment_filters),
-                "evaluationFilters" => r.read_into(&mut v.evaluation_filters),
-                "surveyFilters" => r.read_into(&mut v.survey_filters),
-                "resolutionFilters" => r.read_into(&mut v.resolution_filters),
-                "order" => r.read_into(&mut v.order),
-                "orderBy" => r.read_into(&mut v.order_by),
-                "interval" => r.read_into(&mut v.interval),
-                "aggregations" => r.read_into(&mut v.aggregations),
-                "paging" => r.read_into(&mut v.paging),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conversationFilters" => r.read_into(&mut self.conversation_filters),
+                "segmentFilters" => r.read_into(&mut self.segment_filters),
+                "evaluationFilters" => r.read_into(&mut self.evaluation_filters),
+                "surveyFilters" => r.read_into(&mut self.survey_filters),
+                "resolutionFilters" => r.read_into(&mut self.resolution_filters),
+                "order" => r.read_into(&mut self.order),
+                "orderBy" => r.read_into(&mut self.order_by),
+                "interval" => r.read_into(&mut self.interval),
+                "aggregations" => r.read_into(&mut self.aggregations),
+                "paging" => r.read_into(&mut self.paging),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -10023,18 +10463,29 @@ impl PropertyIndexRequest {
 
 impl FromJson for PropertyIndexRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PropertyIndexRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sessionId" => r.read_into(&mut v.session_id),
-                "targetDate" => r.read_into(&mut v.target_date),
-                "properties" => r.read_into(&mut v.properties),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "targetDate" => r.read_into(&mut self.target_date),
+                "properties" => r.read_into(&mut self.properties),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -75,20 +75,31 @@ impl ConversationContentReceivedReplyMessage {
 
 impl FromJson for ConversationContentReceivedReplyMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentReceivedReplyMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "header" => r.read_into(&mut v.header),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "buttonLabel" => r.read_into(&mut v.button_label),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "header" => r.read_into(&mut self.header),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "buttonLabel" => r.read_into(&mut self.button_label),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -86,21 +86,32 @@ impl GamificationContestPrizeImageUploadUrlRequest {
 
 impl FromJson for GamificationContestPrizeImageUploadUrlRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GamificationContestPrizeImageUploadUrlRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fileName" => r.read_into(&mut v.file_name),
-                "contentMd5" => r.read_into(&mut v.content_md5),
-                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
-                "contentType" => r.read_into(&mut v.content_type),
-                "contentLength" => r.read_into(&mut v.content_length),
-                "serverSideEncryption" => r.read_into(&mut v.server_side_encryption),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fileName" => r.read_into(&mut self.file_name),
+                "contentMd5" => r.read_into(&mut self.content_md5),
+                "signedUrlTimeoutSeconds" => r.read_into(&mut self.signed_url_timeout_seconds),
+                "contentType" => r.read_into(&mut self.content_type),
+                "contentLength" => r.read_into(&mut self.content_length),
+                "serverSideEncryption" => r.read_into(&mut self.server_side_encryption),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -80,21 +80,32 @@ impl ConnectedEdge {
 
 impl FromJson for ConnectedEdge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectedEdge {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "interfaceName" => r.read_into(&mut v.interface_name),
-                "interfaceIpAddress" => r.read_into(&mut v.interface_ip_address),
-                "edgeConnectionList" => r.read_into(&mut v.edge_connection_list),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "interfaceName" => r.read_into(&mut self.interface_name),
+                "interfaceIpAddress" => r.read_into(&mut self.interface_ip_address),
+                "edgeConnectionList" => r.read_into(&mut self.edge_connection_list),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -124,7 +135,7 @@ pub struct DomainEdgeSoftwareUpdateDto {
     /// Required.
     ///
     /// JSON `version`.
-    pub version: Option<DomainEdgeSoftwareVersionDto>,
+    pub version: Option<Box<DomainEdgeSoftwareVersionDto>>,
     /// JSON `maxDownloadRate`.
     pub max_download_rate: Option<i64>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -156,7 +167,7 @@ pub struct DomainEdgeSoftwareUpdateDto {
 impl DomainEdgeSoftwareUpdateDto {
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: DomainEdgeSoftwareVersionDto) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::max_download_rate`].
@@ -208,25 +219,36 @@ impl DomainEdgeSoftwareUpdateDto {
 
 impl FromJson for DomainEdgeSoftwareUpdateDto {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainEdgeSoftwareUpdateDto {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "version" => r.read_into(&mut v.version),
-                "maxDownloadRate" => r.read_into(&mut v.max_download_rate),
-                "downloadStartTime" => r.read_into(&mut v.download_start_time),
-                "executeStartTime" => r.read_into(&mut v.execute_start_time),
-                "executeStopTime" => r.read_into(&mut v.execute_stop_time),
-                "executeOnIdle" => r.read_into(&mut v.execute_on_idle),
-                "status" => r.read_into(&mut v.status),
-                "edgeUri" => r.read_into(&mut v.edge_uri),
-                "callDrainingWaitTimeSeconds" => r.read_into(&mut v.call_draining_wait_time_seconds),
-                "current" => r.read_into(&mut v.current),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "version" => r.read_into(&mut self.version),
+                "maxDownloadRate" => r.read_into(&mut self.max_download_rate),
+                "downloadStartTime" => r.read_into(&mut self.download_start_time),
+                "executeStartTime" => r.read_into(&mut self.execute_start_time),
+                "executeStopTime" => r.read_into(&mut self.execute_stop_time),
+                "executeOnIdle" => r.read_into(&mut self.execute_on_idle),
+                "status" => r.read_into(&mut self.status),
+                "edgeUri" => r.read_into(&mut self.edge_uri),
+                "callDrainingWaitTimeSeconds" => r.read_into(&mut self.call_draining_wait_time_seconds),
+                "current" => r.read_into(&mut self.current),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -401,23 +423,34 @@ impl DomainEdgeSoftwareVersionDto {
 
 impl FromJson for DomainEdgeSoftwareVersionDto {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainEdgeSoftwareVersionDto {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "edgeVersion" => r.read_into(&mut v.edge_version),
-                "publishDate" => r.read_into(&mut v.publish_date),
-                "edgeUri" => r.read_into(&mut v.edge_uri),
-                "current" => r.read_into(&mut v.current),
-                "latestRelease" => r.read_into(&mut v.latest_release),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "edgeVersion" => r.read_into(&mut self.edge_version),
+                "publishDate" => r.read_into(&mut self.publish_date),
+                "edgeUri" => r.read_into(&mut self.edge_uri),
+                "current" => r.read_into(&mut self.current),
+                "latestRelease" => r.read_into(&mut self.latest_release),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -457,7 +490,7 @@ pub struct Edge {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -533,15 +566,15 @@ pub struct Edge {
     /// JSON `statusCode`.
     pub status_code: Option<EdgeStatusCode>,
     /// JSON `edgeGroup`.
-    pub edge_group: Option<EdgeGroup>,
+    pub edge_group: Option<Box<EdgeGroup>>,
     /// The Site to which the Edge is assigned.
     ///
     /// JSON `site`.
-    pub site: Option<Site>,
+    pub site: Option<Box<Site>>,
     /// Details about an in-progress or recently in-progress Edge software upgrade. This node appears only if a software upgrade was recently initiated for this Edge.
     ///
     /// JSON `softwareStatus`.
-    pub software_status: Option<DomainEdgeSoftwareUpdateDto>,
+    pub software_status: Option<Box<DomainEdgeSoftwareUpdateDto>>,
     /// JSON `onlineStatus`.
     pub online_status: Option<EdgeOnlineStatus>,
     /// JSON `serialNumber`.
@@ -597,7 +630,7 @@ impl Edge {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -727,17 +760,17 @@ impl Edge {
     }
     /// Sets [`Self::edge_group`].
     pub fn set_edge_group(mut self, v: EdgeGroup) -> Self {
-        self.edge_group = Some(v);
+        self.edge_group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: Site) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::software_status`].
     pub fn set_software_status(mut self, v: DomainEdgeSoftwareUpdateDto) -> Self {
-        self.software_status = Some(v);
+        self.software_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::online_status`].
@@ -804,58 +837,69 @@ impl Edge {
 
 impl FromJson for Edge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Edge {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "interfaces" => r.read_into(&mut v.interfaces),
-                "make" => r.read_into(&mut v.make),
-                "model" => r.read_into(&mut v.model),
-                "apiVersion" => r.read_into(&mut v.api_version),
-                "softwareVersion" => r.read_into(&mut v.software_version),
-                "softwareVersionTimestamp" => r.read_into(&mut v.software_version_timestamp),
-                "softwareVersionPlatform" => r.read_into(&mut v.software_version_platform),
-                "softwareVersionConfiguration" => r.read_into(&mut v.software_version_configuration),
-                "fullSoftwareVersion" => r.read_into(&mut v.full_software_version),
-                "pairingId" => r.read_into(&mut v.pairing_id),
-                "fingerprint" => r.read_into(&mut v.fingerprint),
-                "fingerprintHint" => r.read_into(&mut v.fingerprint_hint),
-                "currentVersion" => r.read_into(&mut v.current_version),
-                "stagedVersion" => r.read_into(&mut v.staged_version),
-                "patch" => r.read_into(&mut v.patch),
-                "statusCode" => r.read_into(&mut v.status_code),
-                "edgeGroup" => r.read_into(&mut v.edge_group),
-                "site" => r.read_into(&mut v.site),
-                "softwareStatus" => r.read_into(&mut v.software_status),
-                "onlineStatus" => r.read_into(&mut v.online_status),
-                "serialNumber" => r.read_into(&mut v.serial_number),
-                "physicalEdge" => r.read_into(&mut v.physical_edge),
-                "managed" => r.read_into(&mut v.managed),
-                "edgeDeploymentType" => r.read_into(&mut v.edge_deployment_type),
-                "certType" => r.read_into(&mut v.cert_type),
-                "callDrainingState" => r.read_into(&mut v.call_draining_state),
-                "conversationCount" => r.read_into(&mut v.conversation_count),
-                "proxy" => r.read_into(&mut v.proxy),
-                "offlineConfigCalled" => r.read_into(&mut v.offline_config_called),
-                "osName" => r.read_into(&mut v.os_name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "interfaces" => r.read_into(&mut self.interfaces),
+                "make" => r.read_into(&mut self.make),
+                "model" => r.read_into(&mut self.model),
+                "apiVersion" => r.read_into(&mut self.api_version),
+                "softwareVersion" => r.read_into(&mut self.software_version),
+                "softwareVersionTimestamp" => r.read_into(&mut self.software_version_timestamp),
+                "softwareVersionPlatform" => r.read_into(&mut self.software_version_platform),
+                "softwareVersionConfiguration" => r.read_into(&mut self.software_version_configuration),
+                "fullSoftwareVersion" => r.read_into(&mut self.full_software_version),
+                "pairingId" => r.read_into(&mut self.pairing_id),
+                "fingerprint" => r.read_into(&mut self.fingerprint),
+                "fingerprintHint" => r.read_into(&mut self.fingerprint_hint),
+                "currentVersion" => r.read_into(&mut self.current_version),
+                "stagedVersion" => r.read_into(&mut self.staged_version),
+                "patch" => r.read_into(&mut self.patch),
+                "statusCode" => r.read_into(&mut self.status_code),
+                "edgeGroup" => r.read_into(&mut self.edge_group),
+                "site" => r.read_into(&mut self.site),
+                "softwareStatus" => r.read_into(&mut self.software_status),
+                "onlineStatus" => r.read_into(&mut self.online_status),
+                "serialNumber" => r.read_into(&mut self.serial_number),
+                "physicalEdge" => r.read_into(&mut self.physical_edge),
+                "managed" => r.read_into(&mut self.managed),
+                "edgeDeploymentType" => r.read_into(&mut self.edge_deployment_type),
+                "certType" => r.read_into(&mut self.cert_type),
+                "callDrainingState" => r.read_into(&mut self.call_draining_state),
+                "conversationCount" => r.read_into(&mut self.conversation_count),
+                "proxy" => r.read_into(&mut self.proxy),
+                "offlineConfigCalled" => r.read_into(&mut self.offline_config_called),
+                "osName" => r.read_into(&mut self.os_name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1328,19 +1372,30 @@ impl EdgeAutoUpdateConfig {
 
 impl FromJson for EdgeAutoUpdateConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeAutoUpdateConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "rrule" => r.read_into(&mut v.rrule),
-                "start" => r.read_into(&mut v.start),
-                "end" => r.read_into(&mut v.end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "rrule" => r.read_into(&mut self.rrule),
+                "start" => r.read_into(&mut self.start),
+                "end" => r.read_into(&mut self.end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1382,7 +1437,7 @@ pub struct EdgeConnectionInfo {
     /// JSON `connectionErrors`.
     pub connection_errors: Option<Vec<String>>,
     /// JSON `site`.
-    pub site: Option<AddressableEntityRef>,
+    pub site: Option<Box<AddressableEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1419,7 +1474,7 @@ impl EdgeConnectionInfo {
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: AddressableEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1431,22 +1486,33 @@ impl EdgeConnectionInfo {
 
 impl FromJson for EdgeConnectionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeConnectionInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "interfaceName" => r.read_into(&mut v.interface_name),
-                "interfaceIpAddress" => r.read_into(&mut v.interface_ip_address),
-                "connectionErrors" => r.read_into(&mut v.connection_errors),
-                "site" => r.read_into(&mut v.site),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "interfaceName" => r.read_into(&mut self.interface_name),
+                "interfaceIpAddress" => r.read_into(&mut self.interface_ip_address),
+                "connectionErrors" => r.read_into(&mut self.connection_errors),
+                "site" => r.read_into(&mut self.site),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1485,7 +1551,7 @@ pub struct EdgeGroup {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -1535,7 +1601,7 @@ pub struct EdgeGroup {
     /// Required.
     ///
     /// JSON `edgeTrunkBaseAssignment`.
-    pub edge_trunk_base_assignment: Option<TrunkBaseAssignment>,
+    pub edge_trunk_base_assignment: Option<Box<TrunkBaseAssignment>>,
     /// Trunk base settings of trunkType "PHONE" to inherit to edge logical interface for phone communication.
     ///
     /// Required.
@@ -1563,7 +1629,7 @@ impl EdgeGroup {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1623,7 +1689,7 @@ impl EdgeGroup {
     }
     /// Sets [`Self::edge_trunk_base_assignment`].
     pub fn set_edge_trunk_base_assignment(mut self, v: TrunkBaseAssignment) -> Self {
-        self.edge_trunk_base_assignment = Some(v);
+        self.edge_trunk_base_assignment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::phone_trunk_bases`].
@@ -1640,32 +1706,43 @@ impl EdgeGroup {
 
 impl FromJson for EdgeGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "managed" => r.read_into(&mut v.managed),
-                "hybrid" => r.read_into(&mut v.hybrid),
-                "edgeTrunkBaseAssignment" => r.read_into(&mut v.edge_trunk_base_assignment),
-                "phoneTrunkBases" => r.read_into(&mut v.phone_trunk_bases),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "managed" => r.read_into(&mut self.managed),
+                "hybrid" => r.read_into(&mut self.hybrid),
+                "edgeTrunkBaseAssignment" => r.read_into(&mut self.edge_trunk_base_assignment),
+                "phoneTrunkBases" => r.read_into(&mut self.phone_trunk_bases),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1817,23 +1894,34 @@ impl EdgeInterface {
 
 impl FromJson for EdgeInterface {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EdgeInterface {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "ipAddress" => r.read_into(&mut v.ip_address),
-                "name" => r.read_into(&mut v.name),
-                "macAddress" => r.read_into(&mut v.mac_address),
-                "ifName" => r.read_into(&mut v.if_name),
-                "endpoints" => r.read_into(&mut v.endpoints),
-                "lineTypes" => r.read_into(&mut v.line_types),
-                "addressFamilyId" => r.read_into(&mut v.address_family_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "ipAddress" => r.read_into(&mut self.ip_address),
+                "name" => r.read_into(&mut self.name),
+                "macAddress" => r.read_into(&mut self.mac_address),
+                "ifName" => r.read_into(&mut self.if_name),
+                "endpoints" => r.read_into(&mut self.endpoints),
+                "lineTypes" => r.read_into(&mut self.line_types),
+                "addressFamilyId" => r.read_into(&mut self.address_family_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1878,16 +1966,27 @@ impl NTPSettings {
 
 impl FromJson for NTPSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NTPSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "servers" => r.read_into(&mut v.servers),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "servers" => r.read_into(&mut self.servers),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1920,7 +2019,7 @@ pub struct Site {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -1972,7 +2071,7 @@ pub struct Site {
     /// Recurrance rule, time zone, and start/end settings for automatic edge updates for this site
     ///
     /// JSON `edgeAutoUpdateConfig`.
-    pub edge_auto_update_config: Option<EdgeAutoUpdateConfig>,
+    pub edge_auto_update_config: Option<Box<EdgeAutoUpdateConfig>>,
     /// JSON `mediaRegionsUseLatencyBased`.
     pub media_regions_use_latency_based: Option<bool>,
     /// Location
@@ -1980,13 +2079,13 @@ pub struct Site {
     /// Required.
     ///
     /// JSON `location`.
-    pub location: Option<LocationDefinition>,
+    pub location: Option<Box<LocationDefinition>>,
     /// JSON `managed`.
     pub managed: Option<bool>,
     /// Network Time Protocol settings for the site
     ///
     /// JSON `ntpSettings`.
-    pub ntp_settings: Option<NTPSettings>,
+    pub ntp_settings: Option<Box<NTPSettings>>,
     /// Media model for the site
     ///
     /// JSON `mediaModel`.
@@ -2036,7 +2135,7 @@ impl Site {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -2116,7 +2215,7 @@ impl Site {
     }
     /// Sets [`Self::edge_auto_update_config`].
     pub fn set_edge_auto_update_config(mut self, v: EdgeAutoUpdateConfig) -> Self {
-        self.edge_auto_update_config = Some(v);
+        self.edge_auto_update_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_regions_use_latency_based`].
@@ -2126,7 +2225,7 @@ impl Site {
     }
     /// Sets [`Self::location`].
     pub fn set_location(mut self, v: LocationDefinition) -> Self {
-        self.location = Some(v);
+        self.location = Some(Box::new(v));
         self
     }
     /// Sets [`Self::managed`].
@@ -2136,7 +2235,7 @@ impl Site {
     }
     /// Sets [`Self::ntp_settings`].
     pub fn set_ntp_settings(mut self, v: NTPSettings) -> Self {
-        self.ntp_settings = Some(v);
+        self.ntp_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_model`].
@@ -2183,46 +2282,57 @@ impl Site {
 
 impl FromJson for Site {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Site {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "primarySites" => r.read_into(&mut v.primary_sites),
-                "secondarySites" => r.read_into(&mut v.secondary_sites),
-                "primaryEdges" => r.read_into(&mut v.primary_edges),
-                "secondaryEdges" => r.read_into(&mut v.secondary_edges),
-                "addresses" => r.read_into(&mut v.addresses),
-                "edges" => r.read_into(&mut v.edges),
-                "edgeAutoUpdateConfig" => r.read_into(&mut v.edge_auto_update_config),
-                "mediaRegionsUseLatencyBased" => r.read_into(&mut v.media_regions_use_latency_based),
-                "location" => r.read_into(&mut v.location),
-                "managed" => r.read_into(&mut v.managed),
-                "ntpSettings" => r.read_into(&mut v.ntp_settings),
-                "mediaModel" => r.read_into(&mut v.media_model),
-                "coreSite" => r.read_into(&mut v.core_site),
-                "siteConnections" => r.read_into(&mut v.site_connections),
-                "mediaRegions" => r.read_into(&mut v.media_regions),
-                "callerId" => r.read_into(&mut v.caller_id),
-                "callerName" => r.read_into(&mut v.caller_name),
-                "cloudProxyForceTurn" => r.read_into(&mut v.cloud_proxy_force_turn),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "primarySites" => r.read_into(&mut self.primary_sites),
+                "secondarySites" => r.read_into(&mut self.secondary_sites),
+                "primaryEdges" => r.read_into(&mut self.primary_edges),
+                "secondaryEdges" => r.read_into(&mut self.secondary_edges),
+                "addresses" => r.read_into(&mut self.addresses),
+                "edges" => r.read_into(&mut self.edges),
+                "edgeAutoUpdateConfig" => r.read_into(&mut self.edge_auto_update_config),
+                "mediaRegionsUseLatencyBased" => r.read_into(&mut self.media_regions_use_latency_based),
+                "location" => r.read_into(&mut self.location),
+                "managed" => r.read_into(&mut self.managed),
+                "ntpSettings" => r.read_into(&mut self.ntp_settings),
+                "mediaModel" => r.read_into(&mut self.media_model),
+                "coreSite" => r.read_into(&mut self.core_site),
+                "siteConnections" => r.read_into(&mut self.site_connections),
+                "mediaRegions" => r.read_into(&mut self.media_regions),
+                "callerId" => r.read_into(&mut self.caller_id),
+                "callerName" => r.read_into(&mut self.caller_name),
+                "cloudProxyForceTurn" => r.read_into(&mut self.cloud_proxy_force_turn),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2470,26 +2580,37 @@ impl SiteConnection {
 
 impl FromJson for SiteConnection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SiteConnection {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "managed" => r.read_into(&mut v.managed),
-                "type" => r.read_into(&mut v.r#type),
-                "enabled" => r.read_into(&mut v.enabled),
-                "mediaModel" => r.read_into(&mut v.media_model),
-                "edgeList" => r.read_into(&mut v.edge_list),
-                "coreSite" => r.read_into(&mut v.core_site),
-                "primaryCoreSites" => r.read_into(&mut v.primary_core_sites),
-                "secondaryCoreSites" => r.read_into(&mut v.secondary_core_sites),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "managed" => r.read_into(&mut self.managed),
+                "type" => r.read_into(&mut self.r#type),
+                "enabled" => r.read_into(&mut self.enabled),
+                "mediaModel" => r.read_into(&mut self.media_model),
+                "edgeList" => r.read_into(&mut self.edge_list),
+                "coreSite" => r.read_into(&mut self.core_site),
+                "primaryCoreSites" => r.read_into(&mut self.primary_core_sites),
+                "secondaryCoreSites" => r.read_into(&mut self.secondary_core_sites),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2709,24 +2830,35 @@ impl SiteSearchCriteria {
 
 impl FromJson for SiteSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SiteSearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                "group" => r.read_into(&mut v.group),
-                "dateFormat" => r.read_into(&mut v.date_format),
-                "type" => r.read_into(&mut v.r#type),
-                "fields" => r.read_into(&mut v.fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                "group" => r.read_into(&mut self.group),
+                "dateFormat" => r.read_into(&mut self.date_format),
+                "type" => r.read_into(&mut self.r#type),
+                "fields" => r.read_into(&mut self.fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2922,22 +3054,33 @@ impl SiteSearchRequest {
 
 impl FromJson for SiteSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SiteSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sort" => r.read_into(&mut v.sort),
-                "expand" => r.read_into(&mut v.expand),
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sort" => r.read_into(&mut self.sort),
+                "expand" => r.read_into(&mut self.expand),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3116,24 +3259,35 @@ impl SitesSearchResponse {
 
 impl FromJson for SitesSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SitesSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "previousPage" => r.read_into(&mut v.previous_page),
-                "currentPage" => r.read_into(&mut v.current_page),
-                "nextPage" => r.read_into(&mut v.next_page),
-                "types" => r.read_into(&mut v.types),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "previousPage" => r.read_into(&mut self.previous_page),
+                "currentPage" => r.read_into(&mut self.current_page),
+                "nextPage" => r.read_into(&mut self.next_page),
+                "types" => r.read_into(&mut self.types),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3174,7 +3328,7 @@ pub struct TrunkBase {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The resource's description.
     ///
     /// JSON `description`.
@@ -3216,7 +3370,7 @@ pub struct TrunkBase {
     /// Required.
     ///
     /// JSON `trunkMetabase`.
-    pub trunk_metabase: Option<DomainEntityRef>,
+    pub trunk_metabase: Option<Box<DomainEntityRef>>,
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// The type of this trunk base.
@@ -3232,11 +3386,11 @@ pub struct TrunkBase {
     /// Used to determine the media regions for inbound and outbound calls through a trunk. Also determines the dial plan to use for calls that came in on a trunk and have to be sent out on it as well.
     ///
     /// JSON `site`.
-    pub site: Option<DomainEntityRef>,
+    pub site: Option<Box<DomainEntityRef>>,
     /// Allows a customer to set the site to which inbound calls will be routed
     ///
     /// JSON `inboundSite`.
-    pub inbound_site: Option<DomainEntityRef>,
+    pub inbound_site: Option<Box<DomainEntityRef>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -3258,7 +3412,7 @@ impl TrunkBase {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -3308,7 +3462,7 @@ impl TrunkBase {
     }
     /// Sets [`Self::trunk_metabase`].
     pub fn set_trunk_metabase(mut self, v: DomainEntityRef) -> Self {
-        self.trunk_metabase = Some(v);
+        self.trunk_metabase = Some(Box::new(v));
         self
     }
     /// Sets [`Self::properties`].
@@ -3328,12 +3482,12 @@ impl TrunkBase {
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: DomainEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::inbound_site`].
     pub fn set_inbound_site(mut self, v: DomainEntityRef) -> Self {
-        self.inbound_site = Some(v);
+        self.inbound_site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -3345,34 +3499,45 @@ impl TrunkBase {
 
 impl FromJson for TrunkBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkBase {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "state" => r.read_into(&mut v.state),
-                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
-                "createdByApp" => r.read_into(&mut v.created_by_app),
-                "trunkMetabase" => r.read_into(&mut v.trunk_metabase),
-                "properties" => r.read_into(&mut v.properties),
-                "trunkType" => r.read_into(&mut v.trunk_type),
-                "managed" => r.read_into(&mut v.managed),
-                "site" => r.read_into(&mut v.site),
-                "inboundSite" => r.read_into(&mut v.inbound_site),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "state" => r.read_into(&mut self.state),
+                "modifiedByApp" => r.read_into(&mut self.modified_by_app),
+                "createdByApp" => r.read_into(&mut self.created_by_app),
+                "trunkMetabase" => r.read_into(&mut self.trunk_metabase),
+                "properties" => r.read_into(&mut self.properties),
+                "trunkType" => r.read_into(&mut self.trunk_type),
+                "managed" => r.read_into(&mut self.managed),
+                "site" => r.read_into(&mut self.site),
+                "inboundSite" => r.read_into(&mut self.inbound_site),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3519,7 +3684,7 @@ pub struct TrunkBaseAssignment {
     /// A trunk base settings reference.
     ///
     /// JSON `trunkBase`.
-    pub trunk_base: Option<TrunkBase>,
+    pub trunk_base: Option<Box<TrunkBase>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3532,24 +3697,35 @@ impl TrunkBaseAssignment {
     }
     /// Sets [`Self::trunk_base`].
     pub fn set_trunk_base(mut self, v: TrunkBase) -> Self {
-        self.trunk_base = Some(v);
+        self.trunk_base = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TrunkBaseAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TrunkBaseAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "family" => r.read_into(&mut v.family),
-                "trunkBase" => r.read_into(&mut v.trunk_base),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "family" => r.read_into(&mut self.family),
+                "trunkBase" => r.read_into(&mut self.trunk_base),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -48,11 +48,11 @@ pub struct Campaign {
     /// Required.
     ///
     /// JSON `contactList`.
-    pub contact_list: Option<DomainEntityRef>,
+    pub contact_list: Option<Box<DomainEntityRef>>,
     /// The Queue for this Campaign to route calls to. Required for all dialing modes except agentless.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The strategy this Campaign will use for dialing.
     ///
     /// Required.
@@ -62,15 +62,15 @@ pub struct Campaign {
     /// The Script to be displayed to agents that are handling outbound calls. Required for all dialing modes except agentless.
     ///
     /// JSON `script`.
-    pub script: Option<DomainEntityRef>,
+    pub script: Option<Box<DomainEntityRef>>,
     /// The EdgeGroup that will place the calls. Required for all dialing modes except preview.
     ///
     /// JSON `edgeGroup`.
-    pub edge_group: Option<DomainEntityRef>,
+    pub edge_group: Option<Box<DomainEntityRef>>,
     /// The identifier of the site to be used for dialing; can be set in place of an edge group.
     ///
     /// JSON `site`.
-    pub site: Option<DomainEntityRef>,
+    pub site: Option<Box<DomainEntityRef>>,
     /// The current status of the Campaign. A Campaign may be turned 'on' or 'off'. Required for updates.
     ///
     /// JSON `campaignStatus`.
@@ -92,11 +92,11 @@ pub struct Campaign {
     /// The callable time set for this campaign to check before placing a call.
     ///
     /// JSON `callableTimeSet`.
-    pub callable_time_set: Option<DomainEntityRef>,
+    pub callable_time_set: Option<Box<DomainEntityRef>>,
     /// The call analysis response set to handle call analysis results from the edge. Required for all dialing modes except preview.
     ///
     /// JSON `callAnalysisResponseSet`.
-    pub call_analysis_response_set: Option<DomainEntityRef>,
+    pub call_analysis_response_set: Option<Box<DomainEntityRef>>,
     /// A list of current error conditions associated with the campaign.
     ///
     /// JSON `errors`.
@@ -136,7 +136,7 @@ pub struct Campaign {
     /// The order in which to sort contacts for dialing, based on a column.
     ///
     /// JSON `contactSort`.
-    pub contact_sort: Option<ContactSort>,
+    pub contact_sort: Option<Box<ContactSort>>,
     /// The order in which to sort contacts for dialing, based on up to four columns.
     ///
     /// JSON `contactSorts`.
@@ -160,7 +160,7 @@ pub struct Campaign {
     /// The division this campaign belongs to.
     ///
     /// JSON `division`.
-    pub division: Option<DomainEntityRef>,
+    pub division: Option<Box<DomainEntityRef>>,
     /// Name of the contact list column containing the id of the agent who owns the record. Only applicable to preview campaigns.
     ///
     /// JSON `agentOwnedColumn`.
@@ -168,7 +168,7 @@ pub struct Campaign {
     /// Settings for dynamic queueing of contacts.
     ///
     /// JSON `dynamicContactQueueingSettings`.
-    pub dynamic_contact_queueing_settings: Option<DynamicContactQueueingSettings>,
+    pub dynamic_contact_queueing_settings: Option<Box<DynamicContactQueueingSettings>>,
     /// The skill columns on the ContactList that this Campaign should take into account when dialing
     ///
     /// JSON `skillColumns`.
@@ -192,11 +192,11 @@ pub struct Campaign {
     /// Dynamic line balancing settings
     ///
     /// JSON `dynamicLineBalancingSettings`.
-    pub dynamic_line_balancing_settings: Option<DynamicLineBalancingSettings>,
+    pub dynamic_line_balancing_settings: Option<Box<DynamicLineBalancingSettings>>,
     /// Campaign diagnostics settings
     ///
     /// JSON `diagnosticsSettings`.
-    pub diagnostics_settings: Option<DiagnosticsSettings>,
+    pub diagnostics_settings: Option<Box<DiagnosticsSettings>>,
     /// Option to enable precise dialing
     ///
     /// JSON `preciseDialingEnabled`.
@@ -237,12 +237,12 @@ impl Campaign {
     }
     /// Sets [`Self::contact_list`].
     pub fn set_contact_list(mut self, v: DomainEntityRef) -> Self {
-        self.contact_list = Some(v);
+        self.contact_list = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dialing_mode`].
@@ -252,17 +252,17 @@ impl Campaign {
     }
     /// Sets [`Self::script`].
     pub fn set_script(mut self, v: DomainEntityRef) -> Self {
-        self.script = Some(v);
+        self.script = Some(Box::new(v));
         self
     }
     /// Sets [`Self::edge_group`].
     pub fn set_edge_group(mut self, v: DomainEntityRef) -> Self {
-        self.edge_group = Some(v);
+        self.edge_group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: DomainEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
     /// Sets [`Self::campaign_status`].
@@ -287,12 +287,12 @@ impl Campaign {
     }
     /// Sets [`Self::callable_time_set`].
     pub fn set_callable_time_set(mut self, v: DomainEntityRef) -> Self {
-        self.callable_time_set = Some(v);
+        self.callable_time_set = Some(Box::new(v));
         self
     }
     /// Sets [`Self::call_analysis_response_set`].
     pub fn set_call_analysis_response_set(mut self, v: DomainEntityRef) -> Self {
-        self.call_analysis_response_set = Some(v);
+        self.call_analysis_response_set = Some(Box::new(v));
         self
     }
     /// Sets [`Self::errors`].
@@ -337,7 +337,7 @@ impl Campaign {
     }
     /// Sets [`Self::contact_sort`].
     pub fn set_contact_sort(mut self, v: ContactSort) -> Self {
-        self.contact_sort = Some(v);
+        self.contact_sort = Some(Box::new(v));
         self
     }
     /// Sets [`Self::contact_sorts`].
@@ -367,7 +367,7 @@ impl Campaign {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DomainEntityRef) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_owned_column`].
@@ -377,7 +377,7 @@ impl Campaign {
     }
     /// Sets [`Self::dynamic_contact_queueing_settings`].
     pub fn set_dynamic_contact_queueing_settings(mut self, v: DynamicContactQueueingSettings) -> Self {
-        self.dynamic_contact_queueing_settings = Some(v);
+        self.dynamic_contact_queueing_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skill_columns`].
@@ -407,12 +407,12 @@ impl Campaign {
     }
     /// Sets [`Self::dynamic_line_balancing_settings`].
     pub fn set_dynamic_line_balancing_settings(mut self, v: DynamicLineBalancingSettings) -> Self {
-        self.dynamic_line_balancing_settings = Some(v);
+        self.dynamic_line_balancing_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::diagnostics_settings`].
     pub fn set_diagnostics_settings(mut self, v: DiagnosticsSettings) -> Self {
-        self.diagnostics_settings = Some(v);
+        self.diagnostics_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::precise_dialing_enabled`].
@@ -429,58 +429,69 @@ impl Campaign {
 
 impl FromJson for Campaign {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Campaign {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "contactList" => r.read_into(&mut v.contact_list),
-                "queue" => r.read_into(&mut v.queue),
-                "dialingMode" => r.read_into(&mut v.dialing_mode),
-                "script" => r.read_into(&mut v.script),
-                "edgeGroup" => r.read_into(&mut v.edge_group),
-                "site" => r.read_into(&mut v.site),
-                "campaignStatus" => r.read_into(&mut v.campaign_status),
-                "phoneColumns" => r.read_into(&mut v.phone_columns),
-                "abandonRate" => r.read_into(&mut v.abandon_rate),
-                "dncLists" => r.read_into(&mut v.dnc_lists),
-                "callableTimeSet" => r.read_into(&mut v.callable_time_set),
-                "callAnalysisResponseSet" => r.read_into(&mut v.call_analysis_response_set),
-                "errors" => r.read_into(&mut v.errors),
-                "callerName" => r.read_into(&mut v.caller_name),
-                "callerAddress" => r.read_into(&mut v.caller_address),
-                "outboundLineCount" => r.read_into(&mut v.outbound_line_count),
-                "ruleSets" => r.read_into(&mut v.rule_sets),
-                "skipPreviewDisabled" => r.read_into(&mut v.skip_preview_disabled),
-                "previewTimeOutSeconds" => r.read_into(&mut v.preview_time_out_seconds),
-                "alwaysRunning" => r.read_into(&mut v.always_running),
-                "contactSort" => r.read_into(&mut v.contact_sort),
-                "contactSorts" => r.read_into(&mut v.contact_sorts),
-                "noAnswerTimeout" => r.read_into(&mut v.no_answer_timeout),
-                "callAnalysisLanguage" => r.read_into(&mut v.call_analysis_language),
-                "priority" => r.read_into(&mut v.priority),
-                "contactListFilters" => r.read_into(&mut v.contact_list_filters),
-                "division" => r.read_into(&mut v.division),
-                "agentOwnedColumn" => r.read_into(&mut v.agent_owned_column),
-                "dynamicContactQueueingSettings" => r.read_into(&mut v.dynamic_contact_queueing_settings),
-                "skillColumns" => r.read_into(&mut v.skill_columns),
-                "previewAutoEnd" => r.read_into(&mut v.preview_auto_end),
-                "maxCallsPerAgent" => r.read_into(&mut v.max_calls_per_agent),
-                "maxCallsPerAgentDecimal" => r.read_into(&mut v.max_calls_per_agent_decimal),
-                "callbackAutoAnswer" => r.read_into(&mut v.callback_auto_answer),
-                "dynamicLineBalancingSettings" => r.read_into(&mut v.dynamic_line_balancing_settings),
-                "diagnosticsSettings" => r.read_into(&mut v.diagnostics_settings),
-                "preciseDialingEnabled" => r.read_into(&mut v.precise_dialing_enabled),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "contactList" => r.read_into(&mut self.contact_list),
+                "queue" => r.read_into(&mut self.queue),
+                "dialingMode" => r.read_into(&mut self.dialing_mode),
+                "script" => r.read_into(&mut self.script),
+                "edgeGroup" => r.read_into(&mut self.edge_group),
+                "site" => r.read_into(&mut self.site),
+                "campaignStatus" => r.read_into(&mut self.campaign_status),
+                "phoneColumns" => r.read_into(&mut self.phone_columns),
+                "abandonRate" => r.read_into(&mut self.abandon_rate),
+                "dncLists" => r.read_into(&mut self.dnc_lists),
+                "callableTimeSet" => r.read_into(&mut self.callable_time_set),
+                "callAnalysisResponseSet" => r.read_into(&mut self.call_analysis_response_set),
+                "errors" => r.read_into(&mut self.errors),
+                "callerName" => r.read_into(&mut self.caller_name),
+                "callerAddress" => r.read_into(&mut self.caller_address),
+                "outboundLineCount" => r.read_into(&mut self.outbound_line_count),
+                "ruleSets" => r.read_into(&mut self.rule_sets),
+                "skipPreviewDisabled" => r.read_into(&mut self.skip_preview_disabled),
+                "previewTimeOutSeconds" => r.read_into(&mut self.preview_time_out_seconds),
+                "alwaysRunning" => r.read_into(&mut self.always_running),
+                "contactSort" => r.read_into(&mut self.contact_sort),
+                "contactSorts" => r.read_into(&mut self.contact_sorts),
+                "noAnswerTimeout" => r.read_into(&mut self.no_answer_timeout),
+                "callAnalysisLanguage" => r.read_into(&mut self.call_analysis_language),
+                "priority" => r.read_into(&mut self.priority),
+                "contactListFilters" => r.read_into(&mut self.contact_list_filters),
+                "division" => r.read_into(&mut self.division),
+                "agentOwnedColumn" => r.read_into(&mut self.agent_owned_column),
+                "dynamicContactQueueingSettings" => r.read_into(&mut self.dynamic_contact_queueing_settings),
+                "skillColumns" => r.read_into(&mut self.skill_columns),
+                "previewAutoEnd" => r.read_into(&mut self.preview_auto_end),
+                "maxCallsPerAgent" => r.read_into(&mut self.max_calls_per_agent),
+                "maxCallsPerAgentDecimal" => r.read_into(&mut self.max_calls_per_agent_decimal),
+                "callbackAutoAnswer" => r.read_into(&mut self.callback_auto_answer),
+                "dynamicLineBalancingSettings" => r.read_into(&mut self.dynamic_line_balancing_settings),
+                "diagnosticsSettings" => r.read_into(&mut self.diagnostics_settings),
+                "preciseDialingEnabled" => r.read_into(&mut self.precise_dialing_enabled),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -706,18 +717,29 @@ impl ContactSort {
 
 impl FromJson for ContactSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactSort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fieldName" => r.read_into(&mut v.field_name),
-                "direction" => r.read_into(&mut v.direction),
-                "numeric" => r.read_into(&mut v.numeric),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fieldName" => r.read_into(&mut self.field_name),
+                "direction" => r.read_into(&mut self.direction),
+                "numeric" => r.read_into(&mut self.numeric),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -804,16 +826,27 @@ impl DiagnosticsSettings {
 
 impl FromJson for DiagnosticsSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DiagnosticsSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "reportLowMaxCallsPerAgentAlert" => r.read_into(&mut v.report_low_max_calls_per_agent_alert),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "reportLowMaxCallsPerAgentAlert" => r.read_into(&mut self.report_low_max_calls_per_agent_alert),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -860,17 +893,28 @@ impl DynamicContactQueueingSettings {
 
 impl FromJson for DynamicContactQueueingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicContactQueueingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sort" => r.read_into(&mut v.sort),
-                "filter" => r.read_into(&mut v.filter),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sort" => r.read_into(&mut self.sort),
+                "filter" => r.read_into(&mut self.filter),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -918,17 +962,28 @@ impl DynamicLineBalancingSettings {
 
 impl FromJson for DynamicLineBalancingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DynamicLineBalancingSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "relativeWeight" => r.read_into(&mut v.relative_weight),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "relativeWeight" => r.read_into(&mut self.relative_weight),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -980,17 +1035,28 @@ impl PhoneColumn {
 
 impl FromJson for PhoneColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnName" => r.read_into(&mut v.column_name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnName" => r.read_into(&mut self.column_name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1049,18 +1115,29 @@ impl RestErrorDetail {
 
 impl FromJson for RestErrorDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RestErrorDetail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "error" => r.read_into(&mut v.error),
-                "details" => r.read_into(&mut v.details),
-                "userParams" => r.read_into(&mut v.user_params),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "error" => r.read_into(&mut self.error),
+                "details" => r.read_into(&mut self.details),
+                "userParams" => r.read_into(&mut self.user_params),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -89,22 +89,33 @@ impl Contact {
 
 impl FromJson for Contact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Contact {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "address" => r.read_into(&mut v.address),
-                "display" => r.read_into(&mut v.display),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "type" => r.read_into(&mut v.r#type),
-                "extension" => r.read_into(&mut v.extension),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "integration" => r.read_into(&mut v.integration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "address" => r.read_into(&mut self.address),
+                "display" => r.read_into(&mut self.display),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "type" => r.read_into(&mut self.r#type),
+                "extension" => r.read_into(&mut self.extension),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "integration" => r.read_into(&mut self.integration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

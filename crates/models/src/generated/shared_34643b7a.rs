@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -104,23 +104,34 @@ impl ConversationContentAttachment {
 
 impl FromJson for ConversationContentAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentAttachment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "url" => r.read_into(&mut v.url),
-                "mime" => r.read_into(&mut v.mime),
-                "text" => r.read_into(&mut v.text),
-                "sha256" => r.read_into(&mut v.sha256),
-                "filename" => r.read_into(&mut v.filename),
-                "contentSizeBytes" => r.read_into(&mut v.content_size_bytes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "url" => r.read_into(&mut self.url),
+                "mime" => r.read_into(&mut self.mime),
+                "text" => r.read_into(&mut self.text),
+                "sha256" => r.read_into(&mut self.sha256),
+                "filename" => r.read_into(&mut self.filename),
+                "contentSizeBytes" => r.read_into(&mut self.content_size_bytes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -235,17 +246,28 @@ impl ConversationNotificationTemplateBody {
 
 impl FromJson for ConversationNotificationTemplateBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationNotificationTemplateBody {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "parameters" => r.read_into(&mut v.parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "parameters" => r.read_into(&mut self.parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -342,22 +364,33 @@ impl ConversationNotificationTemplateButton {
 
 impl FromJson for ConversationNotificationTemplateButton {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationNotificationTemplateButton {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "index" => r.read_into(&mut v.index),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "url" => r.read_into(&mut v.url),
-                "payload" => r.read_into(&mut v.payload),
-                "parameters" => r.read_into(&mut v.parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "index" => r.read_into(&mut self.index),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "url" => r.read_into(&mut self.url),
+                "payload" => r.read_into(&mut self.payload),
+                "parameters" => r.read_into(&mut self.parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -447,7 +480,7 @@ pub struct ConversationNotificationTemplateHeader {
     /// Media template header image.
     ///
     /// JSON `media`.
-    pub media: Option<ConversationContentAttachment>,
+    pub media: Option<Box<ConversationContentAttachment>>,
     /// Template parameters for placeholders in template.
     ///
     /// JSON `parameters`.
@@ -469,7 +502,7 @@ impl ConversationNotificationTemplateHeader {
     }
     /// Sets [`Self::media`].
     pub fn set_media(mut self, v: ConversationContentAttachment) -> Self {
-        self.media = Some(v);
+        self.media = Some(Box::new(v));
         self
     }
     /// Sets [`Self::parameters`].
@@ -481,19 +514,30 @@ impl ConversationNotificationTemplateHeader {
 
 impl FromJson for ConversationNotificationTemplateHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationNotificationTemplateHeader {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "media" => r.read_into(&mut v.media),
-                "parameters" => r.read_into(&mut v.parameters),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "media" => r.read_into(&mut self.media),
+                "parameters" => r.read_into(&mut self.parameters),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -592,17 +636,28 @@ impl ConversationNotificationTemplateParameter {
 
 impl FromJson for ConversationNotificationTemplateParameter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationNotificationTemplateParameter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -172,31 +172,42 @@ impl SchemaQuantityLimits {
 
 impl FromJson for SchemaQuantityLimits {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SchemaQuantityLimits {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "minFieldNameCharacters" => r.read_into(&mut v.min_field_name_characters),
-                "maxFieldNameCharacters" => r.read_into(&mut v.max_field_name_characters),
-                "minFieldTitleCharacters" => r.read_into(&mut v.min_field_title_characters),
-                "maxFieldTitleCharacters" => r.read_into(&mut v.max_field_title_characters),
-                "minFieldDescriptionCharacters" => r.read_into(&mut v.min_field_description_characters),
-                "maxFieldDescriptionCharacters" => r.read_into(&mut v.max_field_description_characters),
-                "minSchemaNameCharacters" => r.read_into(&mut v.min_schema_name_characters),
-                "maxSchemaNameCharacters" => r.read_into(&mut v.max_schema_name_characters),
-                "minSchemaDescriptionCharacters" => r.read_into(&mut v.min_schema_description_characters),
-                "maxSchemaDescriptionCharacters" => r.read_into(&mut v.max_schema_description_characters),
-                "maxNumberOfSchemasPerOrg" => r.read_into(&mut v.max_number_of_schemas_per_org),
-                "maxNumberOfFieldsPerSchema" => r.read_into(&mut v.max_number_of_fields_per_schema),
-                "maxNumberOfFieldsPerOrg" => r.read_into(&mut v.max_number_of_fields_per_org),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "minFieldNameCharacters" => r.read_into(&mut self.min_field_name_characters),
+                "maxFieldNameCharacters" => r.read_into(&mut self.max_field_name_characters),
+                "minFieldTitleCharacters" => r.read_into(&mut self.min_field_title_characters),
+                "maxFieldTitleCharacters" => r.read_into(&mut self.max_field_title_characters),
+                "minFieldDescriptionCharacters" => r.read_into(&mut self.min_field_description_characters),
+                "maxFieldDescriptionCharacters" => r.read_into(&mut self.max_field_description_characters),
+                "minSchemaNameCharacters" => r.read_into(&mut self.min_schema_name_characters),
+                "maxSchemaNameCharacters" => r.read_into(&mut self.max_schema_name_characters),
+                "minSchemaDescriptionCharacters" => r.read_into(&mut self.min_schema_description_characters),
+                "maxSchemaDescriptionCharacters" => r.read_into(&mut self.max_schema_description_characters),
+                "maxNumberOfSchemasPerOrg" => r.read_into(&mut self.max_number_of_schemas_per_org),
+                "maxNumberOfFieldsPerSchema" => r.read_into(&mut self.max_number_of_fields_per_schema),
+                "maxNumberOfFieldsPerOrg" => r.read_into(&mut self.max_number_of_fields_per_org),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -70,19 +70,30 @@ impl ConversationContentButtonResponse {
 
 impl FromJson for ConversationContentButtonResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentButtonResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -191,7 +202,7 @@ pub struct ConversationContentDatePicker {
     /// Location of the event.
     ///
     /// JSON `location`.
-    pub location: Option<ConversationContentLocation>,
+    pub location: Option<Box<ConversationContentLocation>>,
     /// An array of available times objects.
     ///
     /// JSON `availableTimes`.
@@ -237,7 +248,7 @@ impl ConversationContentDatePicker {
     }
     /// Sets [`Self::location`].
     pub fn set_location(mut self, v: ConversationContentLocation) -> Self {
-        self.location = Some(v);
+        self.location = Some(Box::new(v));
         self
     }
     /// Sets [`Self::available_times`].
@@ -254,24 +265,35 @@ impl ConversationContentDatePicker {
 
 impl FromJson for ConversationContentDatePicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentDatePicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                "dateMinimum" => r.read_into(&mut v.date_minimum),
-                "dateMaximum" => r.read_into(&mut v.date_maximum),
-                "location" => r.read_into(&mut v.location),
-                "availableTimes" => r.read_into(&mut v.available_times),
-                "dateDisplayFormat" => r.read_into(&mut v.date_display_format),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                "dateMinimum" => r.read_into(&mut self.date_minimum),
+                "dateMaximum" => r.read_into(&mut self.date_maximum),
+                "location" => r.read_into(&mut self.location),
+                "availableTimes" => r.read_into(&mut self.available_times),
+                "dateDisplayFormat" => r.read_into(&mut self.date_display_format),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -377,17 +399,28 @@ impl ConversationContentDatePickerAvailableTime {
 
 impl FromJson for ConversationContentDatePickerAvailableTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentDatePickerAvailableTime {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "duration" => r.read_into(&mut v.duration),
-                "dateTime" => r.read_into(&mut v.date_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "duration" => r.read_into(&mut self.duration),
+                "dateTime" => r.read_into(&mut self.date_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -411,7 +444,7 @@ pub struct ConversationContentForm {
     /// The intro component, used to give an intro into what the form entails
     ///
     /// JSON `introduction`.
-    pub introduction: Option<ConversationContentIntroduction>,
+    pub introduction: Option<Box<ConversationContentIntroduction>>,
     /// Form pages
     ///
     /// JSON `formPages`.
@@ -419,11 +452,11 @@ pub struct ConversationContentForm {
     /// The message prompt to fill out the form received.
     ///
     /// JSON `receivedMessage`.
-    pub received_message: Option<ConversationContentReceivedReplyMessage>,
+    pub received_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// The reply message after the user has filled out the form received.
     ///
     /// JSON `replyMessage`.
-    pub reply_message: Option<ConversationContentReceivedReplyMessage>,
+    pub reply_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Show summary at end of form submission.
     ///
     /// JSON `showSummary`.
@@ -449,7 +482,7 @@ pub struct ConversationContentForm {
 impl ConversationContentForm {
     /// Sets [`Self::introduction`].
     pub fn set_introduction(mut self, v: ConversationContentIntroduction) -> Self {
-        self.introduction = Some(v);
+        self.introduction = Some(Box::new(v));
         self
     }
     /// Sets [`Self::form_pages`].
@@ -459,12 +492,12 @@ impl ConversationContentForm {
     }
     /// Sets [`Self::received_message`].
     pub fn set_received_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.received_message = Some(v);
+        self.received_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_message`].
     pub fn set_reply_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.reply_message = Some(v);
+        self.reply_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::show_summary`].
@@ -491,23 +524,34 @@ impl ConversationContentForm {
 
 impl FromJson for ConversationContentForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "introduction" => r.read_into(&mut v.introduction),
-                "formPages" => r.read_into(&mut v.form_pages),
-                "receivedMessage" => r.read_into(&mut v.received_message),
-                "replyMessage" => r.read_into(&mut v.reply_message),
-                "showSummary" => r.read_into(&mut v.show_summary),
-                "response" => r.read_into(&mut v.response),
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                "cannedResponseId" => r.read_into(&mut v.canned_response_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "introduction" => r.read_into(&mut self.introduction),
+                "formPages" => r.read_into(&mut self.form_pages),
+                "receivedMessage" => r.read_into(&mut self.received_message),
+                "replyMessage" => r.read_into(&mut self.reply_message),
+                "showSummary" => r.read_into(&mut self.show_summary),
+                "response" => r.read_into(&mut self.response),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                "cannedResponseId" => r.read_into(&mut self.canned_response_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -619,23 +663,34 @@ impl ConversationContentInput {
 
 impl FromJson for ConversationContentInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentInput {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "placeholderText" => r.read_into(&mut v.placeholder_text),
-                "isRequired" => r.read_into(&mut v.is_required),
-                "isMultipleLine" => r.read_into(&mut v.is_multiple_line),
-                "keyboardType" => r.read_into(&mut v.keyboard_type),
-                "autoCompleteType" => r.read_into(&mut v.auto_complete_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "placeholderText" => r.read_into(&mut self.placeholder_text),
+                "isRequired" => r.read_into(&mut self.is_required),
+                "isMultipleLine" => r.read_into(&mut self.is_multiple_line),
+                "keyboardType" => r.read_into(&mut self.keyboard_type),
+                "autoCompleteType" => r.read_into(&mut self.auto_complete_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -973,19 +1028,30 @@ impl ConversationContentIntroduction {
 
 impl FromJson for ConversationContentIntroduction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentIntroduction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                "buttonText" => r.read_into(&mut v.button_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                "buttonText" => r.read_into(&mut self.button_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1019,11 +1085,11 @@ pub struct ConversationContentListPicker {
     /// The reply message after the user has selected the options from the List Picker.
     ///
     /// JSON `replyMessage`.
-    pub reply_message: Option<ConversationContentReceivedReplyMessage>,
+    pub reply_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// The message prompt to select options in the List Picker sections.
     ///
     /// JSON `receivedMessage`.
-    pub received_message: Option<ConversationContentReceivedReplyMessage>,
+    pub received_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1041,31 +1107,42 @@ impl ConversationContentListPicker {
     }
     /// Sets [`Self::reply_message`].
     pub fn set_reply_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.reply_message = Some(v);
+        self.reply_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::received_message`].
     pub fn set_received_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.received_message = Some(v);
+        self.received_message = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationContentListPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentListPicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "sections" => r.read_into(&mut v.sections),
-                "replyMessage" => r.read_into(&mut v.reply_message),
-                "receivedMessage" => r.read_into(&mut v.received_message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "sections" => r.read_into(&mut self.sections),
+                "replyMessage" => r.read_into(&mut self.reply_message),
+                "receivedMessage" => r.read_into(&mut self.received_message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1133,19 +1210,30 @@ impl ConversationContentListPickerItem {
 
 impl FromJson for ConversationContentListPickerItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentListPickerItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "imageUrl" => r.read_into(&mut v.image_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "imageUrl" => r.read_into(&mut self.image_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1204,18 +1292,29 @@ impl ConversationContentListPickerSection {
 
 impl FromJson for ConversationContentListPickerSection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentListPickerSection {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "multipleSelection" => r.read_into(&mut v.multiple_selection),
-                "items" => r.read_into(&mut v.items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "multipleSelection" => r.read_into(&mut self.multiple_selection),
+                "items" => r.read_into(&mut self.items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1266,17 +1365,28 @@ impl ConversationContentWheelPicker {
 
 impl FromJson for ConversationContentWheelPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentWheelPicker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "items" => r.read_into(&mut v.items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "items" => r.read_into(&mut self.items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1337,18 +1447,29 @@ impl ConversationContentWheelPickerItem {
 
 impl FromJson for ConversationContentWheelPickerItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentWheelPickerItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "title" => r.read_into(&mut v.title),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "title" => r.read_into(&mut self.title),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1410,18 +1531,29 @@ impl ConversationFormPage {
 
 impl FromJson for ConversationFormPage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationFormPage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "subtitle" => r.read_into(&mut v.subtitle),
-                "pageComponents" => r.read_into(&mut v.page_components),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "subtitle" => r.read_into(&mut self.subtitle),
+                "pageComponents" => r.read_into(&mut self.page_components),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1450,19 +1582,19 @@ pub struct ConversationFormPageComponent {
     /// Date Picker content.
     ///
     /// JSON `datePicker`.
-    pub date_picker: Option<ConversationContentDatePicker>,
+    pub date_picker: Option<Box<ConversationContentDatePicker>>,
     /// Wheel Picker content.
     ///
     /// JSON `wheelPicker`.
-    pub wheel_picker: Option<ConversationContentWheelPicker>,
+    pub wheel_picker: Option<Box<ConversationContentWheelPicker>>,
     /// List Picker content.
     ///
     /// JSON `listPicker`.
-    pub list_picker: Option<ConversationContentListPicker>,
+    pub list_picker: Option<Box<ConversationContentListPicker>>,
     /// Input content.
     ///
     /// JSON `input`.
-    pub input: Option<ConversationContentInput>,
+    pub input: Option<Box<ConversationContentInput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1475,42 +1607,53 @@ impl ConversationFormPageComponent {
     }
     /// Sets [`Self::date_picker`].
     pub fn set_date_picker(mut self, v: ConversationContentDatePicker) -> Self {
-        self.date_picker = Some(v);
+        self.date_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wheel_picker`].
     pub fn set_wheel_picker(mut self, v: ConversationContentWheelPicker) -> Self {
-        self.wheel_picker = Some(v);
+        self.wheel_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list_picker`].
     pub fn set_list_picker(mut self, v: ConversationContentListPicker) -> Self {
-        self.list_picker = Some(v);
+        self.list_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::input`].
     pub fn set_input(mut self, v: ConversationContentInput) -> Self {
-        self.input = Some(v);
+        self.input = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationFormPageComponent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationFormPageComponent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "formComponentType" => r.read_into(&mut v.form_component_type),
-                "datePicker" => r.read_into(&mut v.date_picker),
-                "wheelPicker" => r.read_into(&mut v.wheel_picker),
-                "listPicker" => r.read_into(&mut v.list_picker),
-                "input" => r.read_into(&mut v.input),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "formComponentType" => r.read_into(&mut self.form_component_type),
+                "datePicker" => r.read_into(&mut self.date_picker),
+                "wheelPicker" => r.read_into(&mut self.wheel_picker),
+                "listPicker" => r.read_into(&mut self.list_picker),
+                "input" => r.read_into(&mut self.input),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1600,7 +1743,7 @@ pub struct ConversationFormResponseComponent {
     /// Required.
     ///
     /// JSON `component`.
-    pub component: Option<ConversationFormResponseContent>,
+    pub component: Option<Box<ConversationFormResponseContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1613,24 +1756,35 @@ impl ConversationFormResponseComponent {
     }
     /// Sets [`Self::component`].
     pub fn set_component(mut self, v: ConversationFormResponseContent) -> Self {
-        self.component = Some(v);
+        self.component = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationFormResponseComponent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationFormResponseComponent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "component" => r.read_into(&mut v.component),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "component" => r.read_into(&mut self.component),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1658,7 +1812,7 @@ pub struct ConversationFormResponseContent {
     /// Button response content.
     ///
     /// JSON `buttonResponse`.
-    pub button_response: Option<ConversationContentButtonResponse>,
+    pub button_response: Option<Box<ConversationContentButtonResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1671,24 +1825,35 @@ impl ConversationFormResponseContent {
     }
     /// Sets [`Self::button_response`].
     pub fn set_button_response(mut self, v: ConversationContentButtonResponse) -> Self {
-        self.button_response = Some(v);
+        self.button_response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationFormResponseContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationFormResponseContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentType" => r.read_into(&mut v.content_type),
-                "buttonResponse" => r.read_into(&mut v.button_response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentType" => r.read_into(&mut self.content_type),
+                "buttonResponse" => r.read_into(&mut self.button_response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -66,19 +66,30 @@ impl LocationAddressVerificationDetails {
 
 impl FromJson for LocationAddressVerificationDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocationAddressVerificationDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "status" => r.read_into(&mut v.status),
-                "dateFinished" => r.read_into(&mut v.date_finished),
-                "dateStarted" => r.read_into(&mut v.date_started),
-                "service" => r.read_into(&mut v.service),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "status" => r.read_into(&mut self.status),
+                "dateFinished" => r.read_into(&mut self.date_finished),
+                "dateStarted" => r.read_into(&mut self.date_started),
+                "service" => r.read_into(&mut self.service),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -169,13 +180,13 @@ pub struct LocationDefinition {
     /// Site contact for the location entity
     ///
     /// JSON `contactUser`.
-    pub contact_user: Option<AddressableEntityRef>,
+    pub contact_user: Option<Box<AddressableEntityRef>>,
     /// Emergency number for the location entity
     ///
     /// JSON `emergencyNumber`.
-    pub emergency_number: Option<LocationEmergencyNumber>,
+    pub emergency_number: Option<Box<LocationEmergencyNumber>>,
     /// JSON `address`.
-    pub address: Option<LocationAddress>,
+    pub address: Option<Box<LocationAddress>>,
     /// Current state of the location entity
     ///
     /// JSON `state`.
@@ -203,7 +214,7 @@ pub struct LocationDefinition {
     /// Address verification information, retrieve dwith the ?expand=addressVerificationDetails query parameter
     ///
     /// JSON `addressVerificationDetails`.
-    pub address_verification_details: Option<LocationAddressVerificationDetails>,
+    pub address_verification_details: Option<Box<LocationAddressVerificationDetails>>,
     /// Boolean field which states if the address has been verified as an actual address
     ///
     /// JSON `addressVerified`.
@@ -235,17 +246,17 @@ impl LocationDefinition {
     }
     /// Sets [`Self::contact_user`].
     pub fn set_contact_user(mut self, v: AddressableEntityRef) -> Self {
-        self.contact_user = Some(v);
+        self.contact_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::emergency_number`].
     pub fn set_emergency_number(mut self, v: LocationEmergencyNumber) -> Self {
-        self.emergency_number = Some(v);
+        self.emergency_number = Some(Box::new(v));
         self
     }
     /// Sets [`Self::address`].
     pub fn set_address(mut self, v: LocationAddress) -> Self {
-        self.address = Some(v);
+        self.address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::state`].
@@ -280,7 +291,7 @@ impl LocationDefinition {
     }
     /// Sets [`Self::address_verification_details`].
     pub fn set_address_verification_details(mut self, v: LocationAddressVerificationDetails) -> Self {
-        self.address_verification_details = Some(v);
+        self.address_verification_details = Some(Box::new(v));
         self
     }
     /// Sets [`Self::address_verified`].
@@ -307,31 +318,42 @@ impl LocationDefinition {
 
 impl FromJson for LocationDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocationDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "contactUser" => r.read_into(&mut v.contact_user),
-                "emergencyNumber" => r.read_into(&mut v.emergency_number),
-                "address" => r.read_into(&mut v.address),
-                "state" => r.read_into(&mut v.state),
-                "notes" => r.read_into(&mut v.notes),
-                "version" => r.read_into(&mut v.version),
-                "path" => r.read_into(&mut v.path),
-                "profileImage" => r.read_into(&mut v.profile_image),
-                "floorplanImage" => r.read_into(&mut v.floorplan_image),
-                "addressVerificationDetails" => r.read_into(&mut v.address_verification_details),
-                "addressVerified" => r.read_into(&mut v.address_verified),
-                "addressStored" => r.read_into(&mut v.address_stored),
-                "images" => r.read_into(&mut v.images),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "contactUser" => r.read_into(&mut self.contact_user),
+                "emergencyNumber" => r.read_into(&mut self.emergency_number),
+                "address" => r.read_into(&mut self.address),
+                "state" => r.read_into(&mut self.state),
+                "notes" => r.read_into(&mut self.notes),
+                "version" => r.read_into(&mut self.version),
+                "path" => r.read_into(&mut self.path),
+                "profileImage" => r.read_into(&mut self.profile_image),
+                "floorplanImage" => r.read_into(&mut self.floorplan_image),
+                "addressVerificationDetails" => r.read_into(&mut self.address_verification_details),
+                "addressVerified" => r.read_into(&mut self.address_verified),
+                "addressStored" => r.read_into(&mut self.address_stored),
+                "images" => r.read_into(&mut self.images),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -445,18 +467,29 @@ impl LocationEmergencyNumber {
 
 impl FromJson for LocationEmergencyNumber {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocationEmergencyNumber {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "e164" => r.read_into(&mut v.e164),
-                "number" => r.read_into(&mut v.number),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "e164" => r.read_into(&mut self.e164),
+                "number" => r.read_into(&mut self.number),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -550,17 +583,28 @@ impl LocationImage {
 
 impl FromJson for LocationImage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocationImage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "resolution" => r.read_into(&mut v.resolution),
-                "imageUri" => r.read_into(&mut v.image_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "resolution" => r.read_into(&mut self.resolution),
+                "imageUri" => r.read_into(&mut self.image_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

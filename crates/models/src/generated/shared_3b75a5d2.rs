@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -79,22 +79,33 @@ impl LocationAddress {
 
 impl FromJson for LocationAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LocationAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "city" => r.read_into(&mut v.city),
-                "country" => r.read_into(&mut v.country),
-                "countryName" => r.read_into(&mut v.country_name),
-                "state" => r.read_into(&mut v.state),
-                "street1" => r.read_into(&mut v.street1),
-                "street2" => r.read_into(&mut v.street2),
-                "zipcode" => r.read_into(&mut v.zipcode),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "city" => r.read_into(&mut self.city),
+                "country" => r.read_into(&mut self.country),
+                "countryName" => r.read_into(&mut self.country_name),
+                "state" => r.read_into(&mut self.state),
+                "street1" => r.read_into(&mut self.street1),
+                "street2" => r.read_into(&mut self.street2),
+                "zipcode" => r.read_into(&mut self.zipcode),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

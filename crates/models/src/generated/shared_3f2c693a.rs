@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -109,24 +109,35 @@ impl TranscriptSearchCriteria {
 
 impl FromJson for TranscriptSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptSearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                "group" => r.read_into(&mut v.group),
-                "dateFormat" => r.read_into(&mut v.date_format),
-                "type" => r.read_into(&mut v.r#type),
-                "fields" => r.read_into(&mut v.fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                "group" => r.read_into(&mut self.group),
+                "dateFormat" => r.read_into(&mut self.date_format),
+                "type" => r.read_into(&mut self.r#type),
+                "fields" => r.read_into(&mut self.fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -357,23 +368,34 @@ impl TranscriptSearchRequest {
 
 impl FromJson for TranscriptSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sort" => r.read_into(&mut v.sort),
-                "returnFields" => r.read_into(&mut v.return_fields),
-                "types" => r.read_into(&mut v.types),
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sort" => r.read_into(&mut self.sort),
+                "returnFields" => r.read_into(&mut self.return_fields),
+                "types" => r.read_into(&mut self.types),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

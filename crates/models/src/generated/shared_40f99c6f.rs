@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -58,19 +58,30 @@ impl DocumentThumbnail {
 
 impl FromJson for DocumentThumbnail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DocumentThumbnail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "resolution" => r.read_into(&mut v.resolution),
-                "imageUri" => r.read_into(&mut v.image_uri),
-                "height" => r.read_into(&mut v.height),
-                "width" => r.read_into(&mut v.width),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "resolution" => r.read_into(&mut self.resolution),
+                "imageUri" => r.read_into(&mut self.image_uri),
+                "height" => r.read_into(&mut self.height),
+                "width" => r.read_into(&mut self.width),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -151,22 +162,33 @@ impl DownloadResponse {
 
 impl FromJson for DownloadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DownloadResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contentLocationUri" => r.read_into(&mut v.content_location_uri),
-                "imageUri" => r.read_into(&mut v.image_uri),
-                "thumbnails" => r.read_into(&mut v.thumbnails),
-                "state" => r.read_into(&mut v.state),
-                "resultUri" => r.read_into(&mut v.result_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contentLocationUri" => r.read_into(&mut self.content_location_uri),
+                "imageUri" => r.read_into(&mut self.image_uri),
+                "thumbnails" => r.read_into(&mut self.thumbnails),
+                "state" => r.read_into(&mut self.state),
+                "resultUri" => r.read_into(&mut self.result_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

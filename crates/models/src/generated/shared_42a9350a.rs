@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -42,25 +42,25 @@ pub struct Assistant {
     /// The user who created the assistant.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<UserReference>,
+    pub created_by: Option<Box<UserReference>>,
     /// The user who last modified the assistant.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<UserReference>,
+    pub modified_by: Option<Box<UserReference>>,
     /// (Deprecated: use the 'knowledgeSuggestionConfig' for genesys knowledge suggestions) Configuration of Dialogflow used to assist the agent with transcriptions and knowledge suggestions.
     ///
     /// JSON `googleDialogflowConfig`.
-    pub google_dialogflow_config: Option<GoogleDialogflowConfig>,
+    pub google_dialogflow_config: Option<Box<GoogleDialogflowConfig>>,
     /// Configuration for speech transcription used to assist the agent.
     ///
     /// Required.
     ///
     /// JSON `transcriptionConfig`.
-    pub transcription_config: Option<TranscriptionConfig>,
+    pub transcription_config: Option<Box<TranscriptionConfig>>,
     /// Configuration that defines how to produce knowledge suggestions.
     ///
     /// JSON `knowledgeSuggestionConfig`.
-    pub knowledge_suggestion_config: Option<KnowledgeSuggestionConfig>,
+    pub knowledge_suggestion_config: Option<Box<KnowledgeSuggestionConfig>>,
     /// State of the assistant.
     ///
     /// JSON `state`.
@@ -68,7 +68,7 @@ pub struct Assistant {
     /// Agent copilot configuration.
     ///
     /// JSON `copilot`.
-    pub copilot: Option<Copilot>,
+    pub copilot: Option<Box<Copilot>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -76,7 +76,7 @@ pub struct Assistant {
     /// The parent assistant if this assistant is a variation of an assistant
     ///
     /// JSON `variationParent`.
-    pub variation_parent: Option<AddressableEntityRef>,
+    pub variation_parent: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -104,27 +104,27 @@ impl Assistant {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: UserReference) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: UserReference) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::google_dialogflow_config`].
     pub fn set_google_dialogflow_config(mut self, v: GoogleDialogflowConfig) -> Self {
-        self.google_dialogflow_config = Some(v);
+        self.google_dialogflow_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::transcription_config`].
     pub fn set_transcription_config(mut self, v: TranscriptionConfig) -> Self {
-        self.transcription_config = Some(v);
+        self.transcription_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::knowledge_suggestion_config`].
     pub fn set_knowledge_suggestion_config(mut self, v: KnowledgeSuggestionConfig) -> Self {
-        self.knowledge_suggestion_config = Some(v);
+        self.knowledge_suggestion_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::state`].
@@ -134,7 +134,7 @@ impl Assistant {
     }
     /// Sets [`Self::copilot`].
     pub fn set_copilot(mut self, v: Copilot) -> Self {
-        self.copilot = Some(v);
+        self.copilot = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -144,35 +144,46 @@ impl Assistant {
     }
     /// Sets [`Self::variation_parent`].
     pub fn set_variation_parent(mut self, v: AddressableEntityRef) -> Self {
-        self.variation_parent = Some(v);
+        self.variation_parent = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Assistant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Assistant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "googleDialogflowConfig" => r.read_into(&mut v.google_dialogflow_config),
-                "transcriptionConfig" => r.read_into(&mut v.transcription_config),
-                "knowledgeSuggestionConfig" => r.read_into(&mut v.knowledge_suggestion_config),
-                "state" => r.read_into(&mut v.state),
-                "copilot" => r.read_into(&mut v.copilot),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "variationParent" => r.read_into(&mut v.variation_parent),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "googleDialogflowConfig" => r.read_into(&mut self.google_dialogflow_config),
+                "transcriptionConfig" => r.read_into(&mut self.transcription_config),
+                "knowledgeSuggestionConfig" => r.read_into(&mut self.knowledge_suggestion_config),
+                "state" => r.read_into(&mut self.state),
+                "copilot" => r.read_into(&mut self.copilot),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "variationParent" => r.read_into(&mut self.variation_parent),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -266,7 +277,7 @@ pub struct AssistantQueue {
     /// Assistant to which the queue is assigned.
     ///
     /// JSON `assistant`.
-    pub assistant: Option<Assistant>,
+    pub assistant: Option<Box<Assistant>>,
     /// Date when the assistant queue was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -296,7 +307,7 @@ impl AssistantQueue {
     }
     /// Sets [`Self::assistant`].
     pub fn set_assistant(mut self, v: Assistant) -> Self {
-        self.assistant = Some(v);
+        self.assistant = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -318,21 +329,32 @@ impl AssistantQueue {
 
 impl FromJson for AssistantQueue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistantQueue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "assistant" => r.read_into(&mut v.assistant),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "assistant" => r.read_into(&mut self.assistant),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -24,9 +24,9 @@ pub struct AuthzGrant {
     /// JSON `subjectId`.
     pub subject_id: Option<String>,
     /// JSON `division`.
-    pub division: Option<AuthzDivision>,
+    pub division: Option<Box<AuthzDivision>>,
     /// JSON `role`.
-    pub role: Option<AuthzGrantRole>,
+    pub role: Option<Box<AuthzGrantRole>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `grantMadeAt`.
@@ -43,12 +43,12 @@ impl AuthzGrant {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: AuthzDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::role`].
     pub fn set_role(mut self, v: AuthzGrantRole) -> Self {
-        self.role = Some(v);
+        self.role = Some(Box::new(v));
         self
     }
     /// Sets [`Self::grant_made_at`].
@@ -60,19 +60,30 @@ impl AuthzGrant {
 
 impl FromJson for AuthzGrant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthzGrant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "subjectId" => r.read_into(&mut v.subject_id),
-                "division" => r.read_into(&mut v.division),
-                "role" => r.read_into(&mut v.role),
-                "grantMadeAt" => r.read_into(&mut v.grant_made_at),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "subjectId" => r.read_into(&mut self.subject_id),
+                "division" => r.read_into(&mut self.division),
+                "role" => r.read_into(&mut self.role),
+                "grantMadeAt" => r.read_into(&mut self.grant_made_at),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -132,19 +143,30 @@ impl AuthzGrantPolicy {
 
 impl FromJson for AuthzGrantPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthzGrantPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actions" => r.read_into(&mut v.actions),
-                "condition" => r.read_into(&mut v.condition),
-                "domain" => r.read_into(&mut v.domain),
-                "entityName" => r.read_into(&mut v.entity_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actions" => r.read_into(&mut self.actions),
+                "condition" => r.read_into(&mut self.condition),
+                "domain" => r.read_into(&mut self.domain),
+                "entityName" => r.read_into(&mut self.entity_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -222,21 +244,32 @@ impl AuthzGrantRole {
 
 impl FromJson for AuthzGrantRole {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthzGrantRole {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "policies" => r.read_into(&mut v.policies),
-                "default" => r.read_into(&mut v.default),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "policies" => r.read_into(&mut self.policies),
+                "default" => r.read_into(&mut self.default),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -309,20 +342,31 @@ impl AuthzSubject {
 
 impl FromJson for AuthzSubject {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuthzSubject {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "grants" => r.read_into(&mut v.grants),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "grants" => r.read_into(&mut self.grants),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -432,26 +476,37 @@ impl DivsPermittedEntityListing {
 
 impl FromJson for DivsPermittedEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DivsPermittedEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "allDivsPermitted" => r.read_into(&mut v.all_divs_permitted),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "allDivsPermitted" => r.read_into(&mut self.all_divs_permitted),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -497,16 +552,27 @@ impl DomainOrganizationProduct {
 
 impl FromJson for DomainOrganizationProduct {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainOrganizationProduct {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -654,30 +720,41 @@ impl DomainOrganizationRole {
 
 impl FromJson for DomainOrganizationRole {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainOrganizationRole {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "defaultRoleId" => r.read_into(&mut v.default_role_id),
-                "permissions" => r.read_into(&mut v.permissions),
-                "unusedPermissions" => r.read_into(&mut v.unused_permissions),
-                "permissionPolicies" => r.read_into(&mut v.permission_policies),
-                "userCount" => r.read_into(&mut v.user_count),
-                "roleNeedsUpdate" => r.read_into(&mut v.role_needs_update),
-                "baseLicense" => r.read_into(&mut v.base_license),
-                "addonLicenses" => r.read_into(&mut v.addon_licenses),
-                "dateLicenseLastUpdated" => r.read_into(&mut v.date_license_last_updated),
-                "default" => r.read_into(&mut v.default),
-                "base" => r.read_into(&mut v.base),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "defaultRoleId" => r.read_into(&mut self.default_role_id),
+                "permissions" => r.read_into(&mut self.permissions),
+                "unusedPermissions" => r.read_into(&mut self.unused_permissions),
+                "permissionPolicies" => r.read_into(&mut self.permission_policies),
+                "userCount" => r.read_into(&mut self.user_count),
+                "roleNeedsUpdate" => r.read_into(&mut self.role_needs_update),
+                "baseLicense" => r.read_into(&mut self.base_license),
+                "addonLicenses" => r.read_into(&mut self.addon_licenses),
+                "dateLicenseLastUpdated" => r.read_into(&mut self.date_license_last_updated),
+                "default" => r.read_into(&mut self.default),
+                "base" => r.read_into(&mut self.base),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -726,7 +803,7 @@ pub struct DomainPermissionPolicy {
     /// JSON `allowConditions`.
     pub allow_conditions: Option<bool>,
     /// JSON `resourceConditionNode`.
-    pub resource_condition_node: Option<DomainResourceConditionNode>,
+    pub resource_condition_node: Option<Box<DomainResourceConditionNode>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -769,30 +846,41 @@ impl DomainPermissionPolicy {
     }
     /// Sets [`Self::resource_condition_node`].
     pub fn set_resource_condition_node(mut self, v: DomainResourceConditionNode) -> Self {
-        self.resource_condition_node = Some(v);
+        self.resource_condition_node = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DomainPermissionPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainPermissionPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "domain" => r.read_into(&mut v.domain),
-                "entityName" => r.read_into(&mut v.entity_name),
-                "policyName" => r.read_into(&mut v.policy_name),
-                "policyDescription" => r.read_into(&mut v.policy_description),
-                "actionSet" => r.read_into(&mut v.action_set),
-                "namedResources" => r.read_into(&mut v.named_resources),
-                "allowConditions" => r.read_into(&mut v.allow_conditions),
-                "resourceConditionNode" => r.read_into(&mut v.resource_condition_node),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "domain" => r.read_into(&mut self.domain),
+                "entityName" => r.read_into(&mut self.entity_name),
+                "policyName" => r.read_into(&mut self.policy_name),
+                "policyDescription" => r.read_into(&mut self.policy_description),
+                "actionSet" => r.read_into(&mut self.action_set),
+                "namedResources" => r.read_into(&mut self.named_resources),
+                "allowConditions" => r.read_into(&mut self.allow_conditions),
+                "resourceConditionNode" => r.read_into(&mut self.resource_condition_node),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -863,20 +951,31 @@ impl DomainResourceConditionNode {
 
 impl FromJson for DomainResourceConditionNode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainResourceConditionNode {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "variableName" => r.read_into(&mut v.variable_name),
-                "operator" => r.read_into(&mut v.operator),
-                "operands" => r.read_into(&mut v.operands),
-                "conjunction" => r.read_into(&mut v.conjunction),
-                "terms" => r.read_into(&mut v.terms),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "variableName" => r.read_into(&mut self.variable_name),
+                "operator" => r.read_into(&mut self.operator),
+                "operands" => r.read_into(&mut self.operands),
+                "conjunction" => r.read_into(&mut self.conjunction),
+                "terms" => r.read_into(&mut self.terms),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1011,11 +1110,11 @@ impl ToJson for DomainResourceConditionNodeConjunction {
 #[non_exhaustive]
 pub struct DomainResourceConditionValue {
     /// JSON `user`.
-    pub user: Option<UserFullReference>,
+    pub user: Option<Box<UserFullReference>>,
     /// JSON `queue`.
-    pub queue: Option<QueueFullReference>,
+    pub queue: Option<Box<QueueFullReference>>,
     /// JSON `team`.
-    pub team: Option<TeamFullReference>,
+    pub team: Option<Box<TeamFullReference>>,
     /// JSON `value`.
     pub value: Option<String>,
     /// JSON `type`.
@@ -1027,17 +1126,17 @@ pub struct DomainResourceConditionValue {
 impl DomainResourceConditionValue {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserFullReference) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: QueueFullReference) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: TeamFullReference) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::value`].
@@ -1054,20 +1153,31 @@ impl DomainResourceConditionValue {
 
 impl FromJson for DomainResourceConditionValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainResourceConditionValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "queue" => r.read_into(&mut v.queue),
-                "team" => r.read_into(&mut v.team),
-                "value" => r.read_into(&mut v.value),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "queue" => r.read_into(&mut self.queue),
+                "team" => r.read_into(&mut self.team),
+                "value" => r.read_into(&mut self.value),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1159,7 +1269,7 @@ pub struct QueueFullReference {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The queue description.
     ///
     /// JSON `description`.
@@ -1195,7 +1305,7 @@ pub struct QueueFullReference {
     /// The media settings for the queue.
     ///
     /// JSON `mediaSettings`.
-    pub media_settings: Option<QueueMediaSettings>,
+    pub media_settings: Option<Box<QueueMediaSettings>>,
     /// The routing rules for the queue, used for Preferred Agent Routing.
     ///
     /// JSON `routingRules`.
@@ -1203,15 +1313,15 @@ pub struct QueueFullReference {
     /// The Conditional Group Routing settings for the queue.
     ///
     /// JSON `conditionalGroupRouting`.
-    pub conditional_group_routing: Option<ConditionalGroupRouting>,
+    pub conditional_group_routing: Option<Box<ConditionalGroupRouting>>,
     /// The Conditional Group Activation settings for the queue.
     ///
     /// JSON `conditionalGroupActivation`.
-    pub conditional_group_activation: Option<ConditionalGroupActivation>,
+    pub conditional_group_activation: Option<Box<ConditionalGroupActivation>>,
     /// The bullseye settings for the queue.
     ///
     /// JSON `bullseye`.
-    pub bullseye: Option<Bullseye>,
+    pub bullseye: Option<Box<Bullseye>>,
     /// The Scoring Method for the queue.
     ///
     /// JSON `scoringMethod`.
@@ -1223,7 +1333,7 @@ pub struct QueueFullReference {
     /// The ACW settings for the queue.
     ///
     /// JSON `acwSettings`.
-    pub acw_settings: Option<AcwSettings>,
+    pub acw_settings: Option<Box<AcwSettings>>,
     /// The skill evaluation method to use when routing conversations.
     ///
     /// JSON `skillEvaluationMethod`.
@@ -1235,23 +1345,23 @@ pub struct QueueFullReference {
     /// The in-queue flow to use for call conversations waiting in queue.
     ///
     /// JSON `queueFlow`.
-    pub queue_flow: Option<DomainEntityRef>,
+    pub queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for email conversations waiting in queue.
     ///
     /// JSON `emailInQueueFlow`.
-    pub email_in_queue_flow: Option<DomainEntityRef>,
+    pub email_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for message conversations waiting in queue.
     ///
     /// JSON `messageInQueueFlow`.
-    pub message_in_queue_flow: Option<DomainEntityRef>,
+    pub message_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The prompt used for whisper on the queue, if configured.
     ///
     /// JSON `whisperPrompt`.
-    pub whisper_prompt: Option<DomainEntityRef>,
+    pub whisper_prompt: Option<Box<DomainEntityRef>>,
     /// The audio to be played when calls on this queue are on hold. If not configured, the default on-hold music will play.
     ///
     /// JSON `onHoldPrompt`.
-    pub on_hold_prompt: Option<DomainEntityRef>,
+    pub on_hold_prompt: Option<Box<DomainEntityRef>>,
     /// The canonical language code (e.g. en-US) used for the default media language on the queue.
     ///
     /// JSON `defaultMediaLanguage`.
@@ -1263,7 +1373,7 @@ pub struct QueueFullReference {
     /// Canned response library IDs and mode with which they are associated with the queue
     ///
     /// JSON `cannedResponseLibraries`.
-    pub canned_response_libraries: Option<CannedResponseLibraries>,
+    pub canned_response_libraries: Option<Box<CannedResponseLibraries>>,
     /// Indicates whether voice transcription is enabled for this queue.
     ///
     /// JSON `enableTranscription`.
@@ -1279,11 +1389,11 @@ pub struct QueueFullReference {
     /// The Agent Owned Routing settings for the queue
     ///
     /// JSON `agentOwnedRouting`.
-    pub agent_owned_routing: Option<AgentOwnedRouting>,
+    pub agent_owned_routing: Option<Box<AgentOwnedRouting>>,
     /// The Direct Routing settings for the queue
     ///
     /// JSON `directRouting`.
-    pub direct_routing: Option<DirectRouting>,
+    pub direct_routing: Option<Box<DirectRouting>>,
     /// The name to use for caller identification for outbound calls from this queue.
     ///
     /// JSON `callingPartyName`.
@@ -1299,11 +1409,11 @@ pub struct QueueFullReference {
     /// The messaging addresses for the queue.
     ///
     /// JSON `outboundMessagingAddresses`.
-    pub outbound_messaging_addresses: Option<QueueMessagingAddresses>,
+    pub outbound_messaging_addresses: Option<Box<QueueMessagingAddresses>>,
     /// The default email address to use for outbound email from this queue.
     ///
     /// JSON `outboundEmailAddress`.
-    pub outbound_email_address: Option<QueueEmailAddress>,
+    pub outbound_email_address: Option<Box<QueueEmailAddress>>,
     /// The ID of an associated external queue.
     ///
     /// JSON `peerId`.
@@ -1333,7 +1443,7 @@ impl QueueFullReference {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1378,7 +1488,7 @@ impl QueueFullReference {
     }
     /// Sets [`Self::media_settings`].
     pub fn set_media_settings(mut self, v: QueueMediaSettings) -> Self {
-        self.media_settings = Some(v);
+        self.media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::routing_rules`].
@@ -1388,17 +1498,17 @@ impl QueueFullReference {
     }
     /// Sets [`Self::conditional_group_routing`].
     pub fn set_conditional_group_routing(mut self, v: ConditionalGroupRouting) -> Self {
-        self.conditional_group_routing = Some(v);
+        self.conditional_group_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditional_group_activation`].
     pub fn set_conditional_group_activation(mut self, v: ConditionalGroupActivation) -> Self {
-        self.conditional_group_activation = Some(v);
+        self.conditional_group_activation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bullseye`].
     pub fn set_bullseye(mut self, v: Bullseye) -> Self {
-        self.bullseye = Some(v);
+        self.bullseye = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scoring_method`].
@@ -1413,7 +1523,7 @@ impl QueueFullReference {
     }
     /// Sets [`Self::acw_settings`].
     pub fn set_acw_settings(mut self, v: AcwSettings) -> Self {
-        self.acw_settings = Some(v);
+        self.acw_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skill_evaluation_method`].
@@ -1428,27 +1538,27 @@ impl QueueFullReference {
     }
     /// Sets [`Self::queue_flow`].
     pub fn set_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.queue_flow = Some(v);
+        self.queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_in_queue_flow`].
     pub fn set_email_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.email_in_queue_flow = Some(v);
+        self.email_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_in_queue_flow`].
     pub fn set_message_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.message_in_queue_flow = Some(v);
+        self.message_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whisper_prompt`].
     pub fn set_whisper_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.whisper_prompt = Some(v);
+        self.whisper_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::on_hold_prompt`].
     pub fn set_on_hold_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.on_hold_prompt = Some(v);
+        self.on_hold_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_media_language`].
@@ -1463,7 +1573,7 @@ impl QueueFullReference {
     }
     /// Sets [`Self::canned_response_libraries`].
     pub fn set_canned_response_libraries(mut self, v: CannedResponseLibraries) -> Self {
-        self.canned_response_libraries = Some(v);
+        self.canned_response_libraries = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enable_transcription`].
@@ -1483,12 +1593,12 @@ impl QueueFullReference {
     }
     /// Sets [`Self::agent_owned_routing`].
     pub fn set_agent_owned_routing(mut self, v: AgentOwnedRouting) -> Self {
-        self.agent_owned_routing = Some(v);
+        self.agent_owned_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::direct_routing`].
     pub fn set_direct_routing(mut self, v: DirectRouting) -> Self {
-        self.direct_routing = Some(v);
+        self.direct_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calling_party_name`].
@@ -1508,12 +1618,12 @@ impl QueueFullReference {
     }
     /// Sets [`Self::outbound_messaging_addresses`].
     pub fn set_outbound_messaging_addresses(mut self, v: QueueMessagingAddresses) -> Self {
-        self.outbound_messaging_addresses = Some(v);
+        self.outbound_messaging_addresses = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_email_address`].
     pub fn set_outbound_email_address(mut self, v: QueueEmailAddress) -> Self {
-        self.outbound_email_address = Some(v);
+        self.outbound_email_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer_id`].
@@ -1535,57 +1645,68 @@ impl QueueFullReference {
 
 impl FromJson for QueueFullReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueFullReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "userMemberCount" => r.read_into(&mut v.user_member_count),
-                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
-                "mediaSettings" => r.read_into(&mut v.media_settings),
-                "routingRules" => r.read_into(&mut v.routing_rules),
-                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
-                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
-                "bullseye" => r.read_into(&mut v.bullseye),
-                "scoringMethod" => r.read_into(&mut v.scoring_method),
-                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
-                "acwSettings" => r.read_into(&mut v.acw_settings),
-                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
-                "memberGroups" => r.read_into(&mut v.member_groups),
-                "queueFlow" => r.read_into(&mut v.queue_flow),
-                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
-                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
-                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
-                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
-                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
-                "autoAnswerOnly" => r.read_into(&mut v.auto_answer_only),
-                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
-                "enableTranscription" => r.read_into(&mut v.enable_transcription),
-                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
-                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
-                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
-                "directRouting" => r.read_into(&mut v.direct_routing),
-                "callingPartyName" => r.read_into(&mut v.calling_party_name),
-                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
-                "defaultScripts" => r.read_into(&mut v.default_scripts),
-                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
-                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "userMemberCount" => r.read_into(&mut self.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut self.joined_member_count),
+                "mediaSettings" => r.read_into(&mut self.media_settings),
+                "routingRules" => r.read_into(&mut self.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut self.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut self.conditional_group_activation),
+                "bullseye" => r.read_into(&mut self.bullseye),
+                "scoringMethod" => r.read_into(&mut self.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut self.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut self.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut self.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut self.member_groups),
+                "queueFlow" => r.read_into(&mut self.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut self.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut self.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut self.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut self.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut self.default_media_language),
+                "autoAnswerOnly" => r.read_into(&mut self.auto_answer_only),
+                "cannedResponseLibraries" => r.read_into(&mut self.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut self.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut self.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut self.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut self.agent_owned_routing),
+                "directRouting" => r.read_into(&mut self.direct_routing),
+                "callingPartyName" => r.read_into(&mut self.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut self.calling_party_number),
+                "defaultScripts" => r.read_into(&mut self.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut self.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut self.outbound_email_address),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut self.suppress_in_queue_call_recording),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1808,7 +1929,7 @@ pub struct TeamFullReference {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// Team information.
     ///
     /// JSON `description`.
@@ -1846,7 +1967,7 @@ impl TeamFullReference {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1878,23 +1999,34 @@ impl TeamFullReference {
 
 impl FromJson for TeamFullReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TeamFullReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1930,9 +2062,9 @@ pub struct UserFullReference {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// JSON `chat`.
-    pub chat: Option<Chat>,
+    pub chat: Option<Box<Chat>>,
     /// JSON `department`.
     pub department: Option<String>,
     /// JSON `email`.
@@ -1954,7 +2086,7 @@ pub struct UserFullReference {
     /// JSON `username`.
     pub username: Option<String>,
     /// JSON `manager`.
-    pub manager: Option<User>,
+    pub manager: Option<Box<User>>,
     /// JSON `images`.
     pub images: Option<Vec<Image>>,
     /// Required when updating a user, this value should be the current version of the user.  The current version can be obtained with a GET on the user before doing a PATCH.
@@ -1966,9 +2098,9 @@ pub struct UserFullReference {
     /// JSON `certifications`.
     pub certifications: Option<Vec<String>>,
     /// JSON `biography`.
-    pub biography: Option<Biography>,
+    pub biography: Option<Box<Biography>>,
     /// JSON `employerInfo`.
-    pub employer_info: Option<EmployerInfo>,
+    pub employer_info: Option<Box<EmployerInfo>>,
     /// Preferred full name of the agent
     ///
     /// JSON `preferredName`.
@@ -1976,35 +2108,35 @@ pub struct UserFullReference {
     /// ACD routing status
     ///
     /// JSON `routingStatus`.
-    pub routing_status: Option<RoutingStatus>,
+    pub routing_status: Option<Box<RoutingStatus>>,
     /// Active presence
     ///
     /// JSON `presence`.
-    pub presence: Option<UserPresence>,
+    pub presence: Option<Box<UserPresence>>,
     /// Integration presence
     ///
     /// JSON `integrationPresence`.
-    pub integration_presence: Option<UserPresence>,
+    pub integration_presence: Option<Box<UserPresence>>,
     /// Summary of conversion statistics for conversation types.
     ///
     /// JSON `conversationSummary`.
-    pub conversation_summary: Option<UserConversationSummary>,
+    pub conversation_summary: Option<Box<UserConversationSummary>>,
     /// Determine if out of office is enabled
     ///
     /// JSON `outOfOffice`.
-    pub out_of_office: Option<OutOfOffice>,
+    pub out_of_office: Option<Box<OutOfOffice>>,
     /// Current geolocation position
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<Geolocation>,
+    pub geolocation: Option<Box<Geolocation>>,
     /// Effective, default, and last station information
     ///
     /// JSON `station`.
-    pub station: Option<UserStations>,
+    pub station: Option<Box<UserStations>>,
     /// Roles and permissions assigned to the user
     ///
     /// JSON `authorization`.
-    pub authorization: Option<UserAuthorization>,
+    pub authorization: Option<Box<UserAuthorization>>,
     /// Profile skills possessed by the user
     ///
     /// JSON `profileSkills`.
@@ -2020,11 +2152,11 @@ pub struct UserFullReference {
     /// The team the user is a member of
     ///
     /// JSON `team`.
-    pub team: Option<Team>,
+    pub team: Option<Box<Team>>,
     /// The WFM work plan bid rank settings for the user
     ///
     /// JSON `workPlanBidRanks`.
-    pub work_plan_bid_ranks: Option<WorkPlanBidRanks>,
+    pub work_plan_bid_ranks: Option<Box<WorkPlanBidRanks>>,
     /// Routing (ACD) skills possessed by the user
     ///
     /// JSON `skills`.
@@ -2042,7 +2174,7 @@ pub struct UserFullReference {
     /// JSON `languagePreference`.
     pub language_preference: Option<String>,
     /// JSON `lastTokenIssued`.
-    pub last_token_issued: Option<OAuthLastTokenIssued>,
+    pub last_token_issued: Option<Box<OAuthLastTokenIssued>>,
     /// The last time the user logged in using username and password. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateLastLogin`.
@@ -2072,12 +2204,12 @@ impl UserFullReference {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat`].
     pub fn set_chat(mut self, v: Chat) -> Self {
-        self.chat = Some(v);
+        self.chat = Some(Box::new(v));
         self
     }
     /// Sets [`Self::department`].
@@ -2117,7 +2249,7 @@ impl UserFullReference {
     }
     /// Sets [`Self::manager`].
     pub fn set_manager(mut self, v: User) -> Self {
-        self.manager = Some(v);
+        self.manager = Some(Box::new(v));
         self
     }
     /// Sets [`Self::images`].
@@ -2137,12 +2269,12 @@ impl UserFullReference {
     }
     /// Sets [`Self::biography`].
     pub fn set_biography(mut self, v: Biography) -> Self {
-        self.biography = Some(v);
+        self.biography = Some(Box::new(v));
         self
     }
     /// Sets [`Self::employer_info`].
     pub fn set_employer_info(mut self, v: EmployerInfo) -> Self {
-        self.employer_info = Some(v);
+        self.employer_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::preferred_name`].
@@ -2152,42 +2284,42 @@ impl UserFullReference {
     }
     /// Sets [`Self::routing_status`].
     pub fn set_routing_status(mut self, v: RoutingStatus) -> Self {
-        self.routing_status = Some(v);
+        self.routing_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: UserPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_presence`].
     pub fn set_integration_presence(mut self, v: UserPresence) -> Self {
-        self.integration_presence = Some(v);
+        self.integration_presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_summary`].
     pub fn set_conversation_summary(mut self, v: UserConversationSummary) -> Self {
-        self.conversation_summary = Some(v);
+        self.conversation_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::out_of_office`].
     pub fn set_out_of_office(mut self, v: OutOfOffice) -> Self {
-        self.out_of_office = Some(v);
+        self.out_of_office = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: Geolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::station`].
     pub fn set_station(mut self, v: UserStations) -> Self {
-        self.station = Some(v);
+        self.station = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authorization`].
     pub fn set_authorization(mut self, v: UserAuthorization) -> Self {
-        self.authorization = Some(v);
+        self.authorization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::profile_skills`].
@@ -2207,12 +2339,12 @@ impl UserFullReference {
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: Team) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::work_plan_bid_ranks`].
     pub fn set_work_plan_bid_ranks(mut self, v: WorkPlanBidRanks) -> Self {
-        self.work_plan_bid_ranks = Some(v);
+        self.work_plan_bid_ranks = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skills`].
@@ -2237,7 +2369,7 @@ impl UserFullReference {
     }
     /// Sets [`Self::last_token_issued`].
     pub fn set_last_token_issued(mut self, v: OAuthLastTokenIssued) -> Self {
-        self.last_token_issued = Some(v);
+        self.last_token_issued = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_last_login`].
@@ -2259,54 +2391,65 @@ impl UserFullReference {
 
 impl FromJson for UserFullReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserFullReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "chat" => r.read_into(&mut v.chat),
-                "department" => r.read_into(&mut v.department),
-                "email" => r.read_into(&mut v.email),
-                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
-                "addresses" => r.read_into(&mut v.addresses),
-                "state" => r.read_into(&mut v.state),
-                "title" => r.read_into(&mut v.title),
-                "username" => r.read_into(&mut v.username),
-                "manager" => r.read_into(&mut v.manager),
-                "images" => r.read_into(&mut v.images),
-                "version" => r.read_into(&mut v.version),
-                "certifications" => r.read_into(&mut v.certifications),
-                "biography" => r.read_into(&mut v.biography),
-                "employerInfo" => r.read_into(&mut v.employer_info),
-                "preferredName" => r.read_into(&mut v.preferred_name),
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "presence" => r.read_into(&mut v.presence),
-                "integrationPresence" => r.read_into(&mut v.integration_presence),
-                "conversationSummary" => r.read_into(&mut v.conversation_summary),
-                "outOfOffice" => r.read_into(&mut v.out_of_office),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "station" => r.read_into(&mut v.station),
-                "authorization" => r.read_into(&mut v.authorization),
-                "profileSkills" => r.read_into(&mut v.profile_skills),
-                "locations" => r.read_into(&mut v.locations),
-                "groups" => r.read_into(&mut v.groups),
-                "team" => r.read_into(&mut v.team),
-                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
-                "skills" => r.read_into(&mut v.skills),
-                "languages" => r.read_into(&mut v.languages),
-                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
-                "languagePreference" => r.read_into(&mut v.language_preference),
-                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
-                "dateLastLogin" => r.read_into(&mut v.date_last_login),
-                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "chat" => r.read_into(&mut self.chat),
+                "department" => r.read_into(&mut self.department),
+                "email" => r.read_into(&mut self.email),
+                "primaryContactInfo" => r.read_into(&mut self.primary_contact_info),
+                "addresses" => r.read_into(&mut self.addresses),
+                "state" => r.read_into(&mut self.state),
+                "title" => r.read_into(&mut self.title),
+                "username" => r.read_into(&mut self.username),
+                "manager" => r.read_into(&mut self.manager),
+                "images" => r.read_into(&mut self.images),
+                "version" => r.read_into(&mut self.version),
+                "certifications" => r.read_into(&mut self.certifications),
+                "biography" => r.read_into(&mut self.biography),
+                "employerInfo" => r.read_into(&mut self.employer_info),
+                "preferredName" => r.read_into(&mut self.preferred_name),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "presence" => r.read_into(&mut self.presence),
+                "integrationPresence" => r.read_into(&mut self.integration_presence),
+                "conversationSummary" => r.read_into(&mut self.conversation_summary),
+                "outOfOffice" => r.read_into(&mut self.out_of_office),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "station" => r.read_into(&mut self.station),
+                "authorization" => r.read_into(&mut self.authorization),
+                "profileSkills" => r.read_into(&mut self.profile_skills),
+                "locations" => r.read_into(&mut self.locations),
+                "groups" => r.read_into(&mut self.groups),
+                "team" => r.read_into(&mut self.team),
+                "workPlanBidRanks" => r.read_into(&mut self.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut self.skills),
+                "languages" => r.read_into(&mut self.languages),
+                "acdAutoAnswer" => r.read_into(&mut self.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut self.language_preference),
+                "lastTokenIssued" => r.read_into(&mut self.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut self.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut self.date_welcome_sent),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

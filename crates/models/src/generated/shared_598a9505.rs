@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -37,16 +37,27 @@ impl Actions {
 
 impl FromJson for Actions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Actions {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "skillsToRemove" => r.read_into(&mut v.skills_to_remove),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "skillsToRemove" => r.read_into(&mut self.skills_to_remove),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -93,17 +104,28 @@ impl AcwSettings {
 
 impl FromJson for AcwSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AcwSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "timeoutMs" => r.read_into(&mut v.timeout_ms),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "timeoutMs" => r.read_into(&mut self.timeout_ms),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -219,18 +241,29 @@ impl AgentOwnedRouting {
 
 impl FromJson for AgentOwnedRouting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentOwnedRouting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableAgentOwnedCallbacks" => r.read_into(&mut v.enable_agent_owned_callbacks),
-                "maxOwnedCallbackHours" => r.read_into(&mut v.max_owned_callback_hours),
-                "maxOwnedCallbackDelayHours" => r.read_into(&mut v.max_owned_callback_delay_hours),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableAgentOwnedCallbacks" => r.read_into(&mut self.enable_agent_owned_callbacks),
+                "maxOwnedCallbackHours" => r.read_into(&mut self.max_owned_callback_hours),
+                "maxOwnedCallbackDelayHours" => r.read_into(&mut self.max_owned_callback_delay_hours),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -270,16 +303,27 @@ impl Bullseye {
 
 impl FromJson for Bullseye {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Bullseye {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rings" => r.read_into(&mut v.rings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rings" => r.read_into(&mut self.rings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -310,7 +354,7 @@ pub struct CallbackMediaSettings {
     /// The targeted service level for the media type
     ///
     /// JSON `serviceLevel`.
-    pub service_level: Option<ServiceLevel>,
+    pub service_level: Option<Box<ServiceLevel>>,
     /// How long to play the alerting tone for an auto-answer interaction
     ///
     /// JSON `autoAnswerAlertToneSeconds`.
@@ -354,7 +398,7 @@ pub struct CallbackMediaSettings {
     /// The inbound flow to transfer to if a live voice is detected during the outbound call of a customer first callback.
     ///
     /// JSON `liveVoiceFlow`.
-    pub live_voice_flow: Option<DomainEntityRef>,
+    pub live_voice_flow: Option<Box<DomainEntityRef>>,
     /// The action to take if an answering machine is detected during the outbound call of a customer first callback.
     ///
     /// JSON `answeringMachineReactionType`.
@@ -362,15 +406,15 @@ pub struct CallbackMediaSettings {
     /// The inbound flow to transfer to if an answering machine is detected during the outbound call of a customer first callback when answeringMachineReactionType is set to TransferToFlow.
     ///
     /// JSON `answeringMachineFlow`.
-    pub answering_machine_flow: Option<DomainEntityRef>,
+    pub answering_machine_flow: Option<Box<DomainEntityRef>>,
     /// The identifier of the edge group that will place the calls. Can be set to specify custom edge group instead of default one.
     ///
     /// JSON `edgeGroup`.
-    pub edge_group: Option<DomainEntityRef>,
+    pub edge_group: Option<Box<DomainEntityRef>>,
     /// The identifier of the site to be used for dialing; can be set in place of an edge group.
     ///
     /// JSON `site`.
-    pub site: Option<DomainEntityRef>,
+    pub site: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -388,7 +432,7 @@ impl CallbackMediaSettings {
     }
     /// Sets [`Self::service_level`].
     pub fn set_service_level(mut self, v: ServiceLevel) -> Self {
-        self.service_level = Some(v);
+        self.service_level = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_answer_alert_tone_seconds`].
@@ -443,7 +487,7 @@ impl CallbackMediaSettings {
     }
     /// Sets [`Self::live_voice_flow`].
     pub fn set_live_voice_flow(mut self, v: DomainEntityRef) -> Self {
-        self.live_voice_flow = Some(v);
+        self.live_voice_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answering_machine_reaction_type`].
@@ -453,50 +497,61 @@ impl CallbackMediaSettings {
     }
     /// Sets [`Self::answering_machine_flow`].
     pub fn set_answering_machine_flow(mut self, v: DomainEntityRef) -> Self {
-        self.answering_machine_flow = Some(v);
+        self.answering_machine_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::edge_group`].
     pub fn set_edge_group(mut self, v: DomainEntityRef) -> Self {
-        self.edge_group = Some(v);
+        self.edge_group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::site`].
     pub fn set_site(mut self, v: DomainEntityRef) -> Self {
-        self.site = Some(v);
+        self.site = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for CallbackMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CallbackMediaSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
-                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
-                "serviceLevel" => r.read_into(&mut v.service_level),
-                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
-                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
-                "mode" => r.read_into(&mut v.mode),
-                "enableAutoDialAndEnd" => r.read_into(&mut v.enable_auto_dial_and_end),
-                "autoDialDelaySeconds" => r.read_into(&mut v.auto_dial_delay_seconds),
-                "autoEndDelaySeconds" => r.read_into(&mut v.auto_end_delay_seconds),
-                "pacingModifier" => r.read_into(&mut v.pacing_modifier),
-                "maxRetryCount" => r.read_into(&mut v.max_retry_count),
-                "retryDelaySeconds" => r.read_into(&mut v.retry_delay_seconds),
-                "liveVoiceReactionType" => r.read_into(&mut v.live_voice_reaction_type),
-                "liveVoiceFlow" => r.read_into(&mut v.live_voice_flow),
-                "answeringMachineReactionType" => r.read_into(&mut v.answering_machine_reaction_type),
-                "answeringMachineFlow" => r.read_into(&mut v.answering_machine_flow),
-                "edgeGroup" => r.read_into(&mut v.edge_group),
-                "site" => r.read_into(&mut v.site),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableAutoAnswer" => r.read_into(&mut self.enable_auto_answer),
+                "alertingTimeoutSeconds" => r.read_into(&mut self.alerting_timeout_seconds),
+                "serviceLevel" => r.read_into(&mut self.service_level),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut self.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut self.manual_answer_alert_tone_seconds),
+                "mode" => r.read_into(&mut self.mode),
+                "enableAutoDialAndEnd" => r.read_into(&mut self.enable_auto_dial_and_end),
+                "autoDialDelaySeconds" => r.read_into(&mut self.auto_dial_delay_seconds),
+                "autoEndDelaySeconds" => r.read_into(&mut self.auto_end_delay_seconds),
+                "pacingModifier" => r.read_into(&mut self.pacing_modifier),
+                "maxRetryCount" => r.read_into(&mut self.max_retry_count),
+                "retryDelaySeconds" => r.read_into(&mut self.retry_delay_seconds),
+                "liveVoiceReactionType" => r.read_into(&mut self.live_voice_reaction_type),
+                "liveVoiceFlow" => r.read_into(&mut self.live_voice_flow),
+                "answeringMachineReactionType" => r.read_into(&mut self.answering_machine_reaction_type),
+                "answeringMachineFlow" => r.read_into(&mut self.answering_machine_flow),
+                "edgeGroup" => r.read_into(&mut self.edge_group),
+                "site" => r.read_into(&mut self.site),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -709,17 +764,28 @@ impl CannedResponseLibraries {
 
 impl FromJson for CannedResponseLibraries {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CannedResponseLibraries {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "libraryIds" => r.read_into(&mut v.library_ids),
-                "mode" => r.read_into(&mut v.mode),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "libraryIds" => r.read_into(&mut self.library_ids),
+                "mode" => r.read_into(&mut self.mode),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -794,7 +860,7 @@ pub struct ConditionalGroupActivation {
     /// The pilot rule for this queue, which executes periodically to determine queue health
     ///
     /// JSON `pilotRule`.
-    pub pilot_rule: Option<ConditionalGroupActivationPilotRule>,
+    pub pilot_rule: Option<Box<ConditionalGroupActivationPilotRule>>,
     /// The set of rules to be periodically executed on the queue (if the pilot rule evaluates as true or there is no pilot rule)
     ///
     /// JSON `rules`.
@@ -806,7 +872,7 @@ pub struct ConditionalGroupActivation {
 impl ConditionalGroupActivation {
     /// Sets [`Self::pilot_rule`].
     pub fn set_pilot_rule(mut self, v: ConditionalGroupActivationPilotRule) -> Self {
-        self.pilot_rule = Some(v);
+        self.pilot_rule = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rules`].
@@ -818,17 +884,28 @@ impl ConditionalGroupActivation {
 
 impl FromJson for ConditionalGroupActivation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConditionalGroupActivation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "pilotRule" => r.read_into(&mut v.pilot_rule),
-                "rules" => r.read_into(&mut v.rules),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "pilotRule" => r.read_into(&mut self.pilot_rule),
+                "rules" => r.read_into(&mut self.rules),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -852,7 +929,7 @@ pub struct ConditionalGroupActivationCondition {
     /// Instructs this condition to evaluate a simple queue-level metric
     ///
     /// JSON `simpleMetric`.
-    pub simple_metric: Option<ConditionalGroupActivationSimpleMetric>,
+    pub simple_metric: Option<Box<ConditionalGroupActivationSimpleMetric>>,
     /// The operator used to compare the actual value against the threshold value
     ///
     /// JSON `operator`.
@@ -868,7 +945,7 @@ pub struct ConditionalGroupActivationCondition {
 impl ConditionalGroupActivationCondition {
     /// Sets [`Self::simple_metric`].
     pub fn set_simple_metric(mut self, v: ConditionalGroupActivationSimpleMetric) -> Self {
-        self.simple_metric = Some(v);
+        self.simple_metric = Some(Box::new(v));
         self
     }
     /// Sets [`Self::operator`].
@@ -885,18 +962,29 @@ impl ConditionalGroupActivationCondition {
 
 impl FromJson for ConditionalGroupActivationCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConditionalGroupActivationCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "simpleMetric" => r.read_into(&mut v.simple_metric),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "simpleMetric" => r.read_into(&mut self.simple_metric),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1008,17 +1096,28 @@ impl ConditionalGroupActivationPilotRule {
 
 impl FromJson for ConditionalGroupActivationPilotRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConditionalGroupActivationPilotRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conditions" => r.read_into(&mut v.conditions),
-                "conditionExpression" => r.read_into(&mut v.condition_expression),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conditions" => r.read_into(&mut self.conditions),
+                "conditionExpression" => r.read_into(&mut self.condition_expression),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1075,18 +1174,29 @@ impl ConditionalGroupActivationRule {
 
 impl FromJson for ConditionalGroupActivationRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConditionalGroupActivationRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conditions" => r.read_into(&mut v.conditions),
-                "conditionExpression" => r.read_into(&mut v.condition_expression),
-                "groups" => r.read_into(&mut v.groups),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conditions" => r.read_into(&mut self.conditions),
+                "conditionExpression" => r.read_into(&mut self.condition_expression),
+                "groups" => r.read_into(&mut self.groups),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1115,7 +1225,7 @@ pub struct ConditionalGroupActivationSimpleMetric {
     /// The queue being evaluated for this rule.  If null, the current queue will be used.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1128,24 +1238,35 @@ impl ConditionalGroupActivationSimpleMetric {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConditionalGroupActivationSimpleMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConditionalGroupActivationSimpleMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "queue" => r.read_into(&mut v.queue),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "queue" => r.read_into(&mut self.queue),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1235,16 +1356,27 @@ impl ConditionalGroupRouting {
 
 impl FromJson for ConditionalGroupRouting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConditionalGroupRouting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rules" => r.read_into(&mut v.rules),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rules" => r.read_into(&mut self.rules),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1267,7 +1399,7 @@ pub struct ConditionalGroupRoutingRule {
     /// The queue being evaluated for this rule.  If null, the current queue will be used.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The queue metric being evaluated
     ///
     /// JSON `metric`.
@@ -1295,7 +1427,7 @@ pub struct ConditionalGroupRoutingRule {
 impl ConditionalGroupRoutingRule {
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metric`].
@@ -1327,21 +1459,32 @@ impl ConditionalGroupRoutingRule {
 
 impl FromJson for ConditionalGroupRoutingRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConditionalGroupRoutingRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queue" => r.read_into(&mut v.queue),
-                "metric" => r.read_into(&mut v.metric),
-                "operator" => r.read_into(&mut v.operator),
-                "conditionValue" => r.read_into(&mut v.condition_value),
-                "groups" => r.read_into(&mut v.groups),
-                "waitSeconds" => r.read_into(&mut v.wait_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queue" => r.read_into(&mut self.queue),
+                "metric" => r.read_into(&mut self.metric),
+                "operator" => r.read_into(&mut self.operator),
+                "conditionValue" => r.read_into(&mut self.condition_value),
+                "groups" => r.read_into(&mut self.groups),
+                "waitSeconds" => r.read_into(&mut self.wait_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1471,15 +1614,15 @@ pub struct DirectRouting {
     /// Direct Routing Settings specific to Call media.
     ///
     /// JSON `callMediaSettings`.
-    pub call_media_settings: Option<DirectRoutingMediaSettings>,
+    pub call_media_settings: Option<Box<DirectRoutingMediaSettings>>,
     /// Direct Routing Settings specific to Email media.
     ///
     /// JSON `emailMediaSettings`.
-    pub email_media_settings: Option<DirectRoutingMediaSettings>,
+    pub email_media_settings: Option<Box<DirectRoutingMediaSettings>>,
     /// Direct Routing Settings specific to Message media.
     ///
     /// JSON `messageMediaSettings`.
-    pub message_media_settings: Option<DirectRoutingMediaSettings>,
+    pub message_media_settings: Option<Box<DirectRoutingMediaSettings>>,
     /// ID of another queue to be used as the default backup if an agent does not have their Backup Settings configured. If not set, the current queue will be used as backup, but with Direct Routing criteria removed from the conversation.
     ///
     /// JSON `backupQueueId`.
@@ -1499,17 +1642,17 @@ pub struct DirectRouting {
 impl DirectRouting {
     /// Sets [`Self::call_media_settings`].
     pub fn set_call_media_settings(mut self, v: DirectRoutingMediaSettings) -> Self {
-        self.call_media_settings = Some(v);
+        self.call_media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_media_settings`].
     pub fn set_email_media_settings(mut self, v: DirectRoutingMediaSettings) -> Self {
-        self.email_media_settings = Some(v);
+        self.email_media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_media_settings`].
     pub fn set_message_media_settings(mut self, v: DirectRoutingMediaSettings) -> Self {
-        self.message_media_settings = Some(v);
+        self.message_media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::backup_queue_id`].
@@ -1531,21 +1674,32 @@ impl DirectRouting {
 
 impl FromJson for DirectRouting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DirectRouting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "callMediaSettings" => r.read_into(&mut v.call_media_settings),
-                "emailMediaSettings" => r.read_into(&mut v.email_media_settings),
-                "messageMediaSettings" => r.read_into(&mut v.message_media_settings),
-                "backupQueueId" => r.read_into(&mut v.backup_queue_id),
-                "waitForAgent" => r.read_into(&mut v.wait_for_agent),
-                "agentWaitSeconds" => r.read_into(&mut v.agent_wait_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "callMediaSettings" => r.read_into(&mut self.call_media_settings),
+                "emailMediaSettings" => r.read_into(&mut self.email_media_settings),
+                "messageMediaSettings" => r.read_into(&mut self.message_media_settings),
+                "backupQueueId" => r.read_into(&mut self.backup_queue_id),
+                "waitForAgent" => r.read_into(&mut self.wait_for_agent),
+                "agentWaitSeconds" => r.read_into(&mut self.agent_wait_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1588,16 +1742,27 @@ impl DirectRoutingMediaSettings {
 
 impl FromJson for DirectRoutingMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DirectRoutingMediaSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "useAgentAddressOutbound" => r.read_into(&mut v.use_agent_address_outbound),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "useAgentAddressOutbound" => r.read_into(&mut self.use_agent_address_outbound),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1640,17 +1805,28 @@ impl EmailAddress {
 
 impl FromJson for EmailAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "email" => r.read_into(&mut v.email),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "email" => r.read_into(&mut self.email),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1682,7 +1858,7 @@ pub struct EmailMediaSettings {
     /// The targeted service level for the media type
     ///
     /// JSON `serviceLevel`.
-    pub service_level: Option<ServiceLevel>,
+    pub service_level: Option<Box<ServiceLevel>>,
     /// How long to play the alerting tone for an auto-answer interaction
     ///
     /// JSON `autoAnswerAlertToneSeconds`.
@@ -1712,7 +1888,7 @@ impl EmailMediaSettings {
     }
     /// Sets [`Self::service_level`].
     pub fn set_service_level(mut self, v: ServiceLevel) -> Self {
-        self.service_level = Some(v);
+        self.service_level = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_answer_alert_tone_seconds`].
@@ -1734,21 +1910,32 @@ impl EmailMediaSettings {
 
 impl FromJson for EmailMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmailMediaSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
-                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
-                "serviceLevel" => r.read_into(&mut v.service_level),
-                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
-                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
-                "allOutboundEmailAddresses" => r.read_into(&mut v.all_outbound_email_addresses),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableAutoAnswer" => r.read_into(&mut self.enable_auto_answer),
+                "alertingTimeoutSeconds" => r.read_into(&mut self.alerting_timeout_seconds),
+                "serviceLevel" => r.read_into(&mut self.service_level),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut self.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut self.manual_answer_alert_tone_seconds),
+                "allOutboundEmailAddresses" => r.read_into(&mut self.all_outbound_email_addresses),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1796,17 +1983,28 @@ impl ExpansionCriterium {
 
 impl FromJson for ExpansionCriterium {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExpansionCriterium {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "threshold" => r.read_into(&mut v.threshold),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "threshold" => r.read_into(&mut self.threshold),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1881,7 +2079,7 @@ pub struct InactivityTimeoutSettings {
     /// Flow ID for architect flow action
     ///
     /// JSON `flowId`.
-    pub flow_id: Option<DomainEntityRef>,
+    pub flow_id: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1899,25 +2097,36 @@ impl InactivityTimeoutSettings {
     }
     /// Sets [`Self::flow_id`].
     pub fn set_flow_id(mut self, v: DomainEntityRef) -> Self {
-        self.flow_id = Some(v);
+        self.flow_id = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for InactivityTimeoutSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InactivityTimeoutSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
-                "actionType" => r.read_into(&mut v.action_type),
-                "flowId" => r.read_into(&mut v.flow_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeoutSeconds" => r.read_into(&mut self.timeout_seconds),
+                "actionType" => r.read_into(&mut self.action_type),
+                "flowId" => r.read_into(&mut self.flow_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2001,7 +2210,7 @@ pub struct InboundRoute {
     /// The queue to route the emails to.
     ///
     /// JSON `queue`.
-    pub queue: Option<DomainEntityRef>,
+    pub queue: Option<Box<DomainEntityRef>>,
     /// The priority to use for routing.
     ///
     /// JSON `priority`.
@@ -2013,7 +2222,7 @@ pub struct InboundRoute {
     /// The language to use for routing.
     ///
     /// JSON `language`.
-    pub language: Option<DomainEntityRef>,
+    pub language: Option<Box<DomainEntityRef>>,
     /// The sender name to use for outgoing replies.
     ///
     /// Required.
@@ -2027,7 +2236,7 @@ pub struct InboundRoute {
     /// The flow to use for processing the email.
     ///
     /// JSON `flow`.
-    pub flow: Option<DomainEntityRef>,
+    pub flow: Option<Box<DomainEntityRef>>,
     /// The route to use for email replies.
     ///
     /// JSON `replyEmailAddress`.
@@ -2039,11 +2248,11 @@ pub struct InboundRoute {
     /// The flow to use for processing inbound emails that have been marked as spam.
     ///
     /// JSON `spamFlow`.
-    pub spam_flow: Option<DomainEntityRef>,
+    pub spam_flow: Option<Box<DomainEntityRef>>,
     /// The configuration for the canned response signature that will be appended to outbound emails sent via this route
     ///
     /// JSON `signature`.
-    pub signature: Option<Signature>,
+    pub signature: Option<Box<Signature>>,
     /// The configuration to indicate how the history of a conversation has to be included in a draft
     ///
     /// JSON `historyInclusion`.
@@ -2086,7 +2295,7 @@ impl InboundRoute {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: DomainEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -2101,7 +2310,7 @@ impl InboundRoute {
     }
     /// Sets [`Self::language`].
     pub fn set_language(mut self, v: DomainEntityRef) -> Self {
-        self.language = Some(v);
+        self.language = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from_name`].
@@ -2116,7 +2325,7 @@ impl InboundRoute {
     }
     /// Sets [`Self::flow`].
     pub fn set_flow(mut self, v: DomainEntityRef) -> Self {
-        self.flow = Some(v);
+        self.flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_email_address`].
@@ -2131,12 +2340,12 @@ impl InboundRoute {
     }
     /// Sets [`Self::spam_flow`].
     pub fn set_spam_flow(mut self, v: DomainEntityRef) -> Self {
-        self.spam_flow = Some(v);
+        self.spam_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::signature`].
     pub fn set_signature(mut self, v: Signature) -> Self {
-        self.signature = Some(v);
+        self.signature = Some(Box::new(v));
         self
     }
     /// Sets [`Self::history_inclusion`].
@@ -2168,34 +2377,45 @@ impl InboundRoute {
 
 impl FromJson for InboundRoute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InboundRoute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "pattern" => r.read_into(&mut v.pattern),
-                "queue" => r.read_into(&mut v.queue),
-                "priority" => r.read_into(&mut v.priority),
-                "skills" => r.read_into(&mut v.skills),
-                "language" => r.read_into(&mut v.language),
-                "fromName" => r.read_into(&mut v.from_name),
-                "fromEmail" => r.read_into(&mut v.from_email),
-                "flow" => r.read_into(&mut v.flow),
-                "replyEmailAddress" => r.read_into(&mut v.reply_email_address),
-                "autoBcc" => r.read_into(&mut v.auto_bcc),
-                "spamFlow" => r.read_into(&mut v.spam_flow),
-                "signature" => r.read_into(&mut v.signature),
-                "historyInclusion" => r.read_into(&mut v.history_inclusion),
-                "allowMultipleActions" => r.read_into(&mut v.allow_multiple_actions),
-                "mailboxFolders" => r.read_into(&mut v.mailbox_folders),
-                "status" => r.read_into(&mut v.status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "pattern" => r.read_into(&mut self.pattern),
+                "queue" => r.read_into(&mut self.queue),
+                "priority" => r.read_into(&mut self.priority),
+                "skills" => r.read_into(&mut self.skills),
+                "language" => r.read_into(&mut self.language),
+                "fromName" => r.read_into(&mut self.from_name),
+                "fromEmail" => r.read_into(&mut self.from_email),
+                "flow" => r.read_into(&mut self.flow),
+                "replyEmailAddress" => r.read_into(&mut self.reply_email_address),
+                "autoBcc" => r.read_into(&mut self.auto_bcc),
+                "spamFlow" => r.read_into(&mut self.spam_flow),
+                "signature" => r.read_into(&mut self.signature),
+                "historyInclusion" => r.read_into(&mut self.history_inclusion),
+                "allowMultipleActions" => r.read_into(&mut self.allow_multiple_actions),
+                "mailboxFolders" => r.read_into(&mut self.mailbox_folders),
+                "status" => r.read_into(&mut self.status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2350,7 +2570,7 @@ pub struct MediaSettings {
     /// The targeted service level for the media type
     ///
     /// JSON `serviceLevel`.
-    pub service_level: Option<ServiceLevel>,
+    pub service_level: Option<Box<ServiceLevel>>,
     /// How long to play the alerting tone for an auto-answer interaction
     ///
     /// JSON `autoAnswerAlertToneSeconds`.
@@ -2376,7 +2596,7 @@ impl MediaSettings {
     }
     /// Sets [`Self::service_level`].
     pub fn set_service_level(mut self, v: ServiceLevel) -> Self {
-        self.service_level = Some(v);
+        self.service_level = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_answer_alert_tone_seconds`].
@@ -2393,20 +2613,31 @@ impl MediaSettings {
 
 impl FromJson for MediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
-                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
-                "serviceLevel" => r.read_into(&mut v.service_level),
-                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
-                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableAutoAnswer" => r.read_into(&mut self.enable_auto_answer),
+                "alertingTimeoutSeconds" => r.read_into(&mut self.alerting_timeout_seconds),
+                "serviceLevel" => r.read_into(&mut self.service_level),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut self.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut self.manual_answer_alert_tone_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2439,7 +2670,7 @@ pub struct MemberGroup {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// The group type
     ///
     /// JSON `type`.
@@ -2469,7 +2700,7 @@ impl MemberGroup {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -2491,21 +2722,32 @@ impl MemberGroup {
 
 impl FromJson for MemberGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MemberGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "type" => r.read_into(&mut v.r#type),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "type" => r.read_into(&mut self.r#type),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2592,7 +2834,7 @@ pub struct MessageMediaSettings {
     /// The targeted service level for the media type
     ///
     /// JSON `serviceLevel`.
-    pub service_level: Option<ServiceLevel>,
+    pub service_level: Option<Box<ServiceLevel>>,
     /// How long to play the alerting tone for an auto-answer interaction
     ///
     /// JSON `autoAnswerAlertToneSeconds`.
@@ -2612,7 +2854,7 @@ pub struct MessageMediaSettings {
     /// Inactivity timeout settings for messages
     ///
     /// JSON `inactivityTimeoutSettings`.
-    pub inactivity_timeout_settings: Option<InactivityTimeoutSettings>,
+    pub inactivity_timeout_settings: Option<Box<InactivityTimeoutSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2630,7 +2872,7 @@ impl MessageMediaSettings {
     }
     /// Sets [`Self::service_level`].
     pub fn set_service_level(mut self, v: ServiceLevel) -> Self {
-        self.service_level = Some(v);
+        self.service_level = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_answer_alert_tone_seconds`].
@@ -2655,30 +2897,41 @@ impl MessageMediaSettings {
     }
     /// Sets [`Self::inactivity_timeout_settings`].
     pub fn set_inactivity_timeout_settings(mut self, v: InactivityTimeoutSettings) -> Self {
-        self.inactivity_timeout_settings = Some(v);
+        self.inactivity_timeout_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MessageMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMediaSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
-                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
-                "serviceLevel" => r.read_into(&mut v.service_level),
-                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
-                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
-                "subTypeSettings" => r.read_into(&mut v.sub_type_settings),
-                "enableInactivityTimeout" => r.read_into(&mut v.enable_inactivity_timeout),
-                "inactivityTimeoutSettings" => r.read_into(&mut v.inactivity_timeout_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableAutoAnswer" => r.read_into(&mut self.enable_auto_answer),
+                "alertingTimeoutSeconds" => r.read_into(&mut self.alerting_timeout_seconds),
+                "serviceLevel" => r.read_into(&mut self.service_level),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut self.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut self.manual_answer_alert_tone_seconds),
+                "subTypeSettings" => r.read_into(&mut self.sub_type_settings),
+                "enableInactivityTimeout" => r.read_into(&mut self.enable_inactivity_timeout),
+                "inactivityTimeoutSettings" => r.read_into(&mut self.inactivity_timeout_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2732,17 +2985,28 @@ impl MessageSubtypeSettings {
 
 impl FromJson for MessageSubtypeSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageSubtypeSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
-                "enableInactivityTimeout" => r.read_into(&mut v.enable_inactivity_timeout),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enableAutoAnswer" => r.read_into(&mut self.enable_auto_answer),
+                "enableInactivityTimeout" => r.read_into(&mut self.enable_inactivity_timeout),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2764,7 +3028,7 @@ impl ToJson for MessageSubtypeSettings {
 #[non_exhaustive]
 pub struct QueueEmailAddress {
     /// JSON `domain`.
-    pub domain: Option<DomainEntityRef>,
+    pub domain: Option<Box<DomainEntityRef>>,
     /// JSON `route`.
     pub route: Option<Box<InboundRoute>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
@@ -2774,7 +3038,7 @@ pub struct QueueEmailAddress {
 impl QueueEmailAddress {
     /// Sets [`Self::domain`].
     pub fn set_domain(mut self, v: DomainEntityRef) -> Self {
-        self.domain = Some(v);
+        self.domain = Some(Box::new(v));
         self
     }
     /// Sets [`Self::route`].
@@ -2786,17 +3050,28 @@ impl QueueEmailAddress {
 
 impl FromJson for QueueEmailAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueEmailAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "domain" => r.read_into(&mut v.domain),
-                "route" => r.read_into(&mut v.route),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "domain" => r.read_into(&mut self.domain),
+                "route" => r.read_into(&mut self.route),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2820,23 +3095,23 @@ pub struct QueueMediaSettings {
     /// The queue media settings for call interactions.
     ///
     /// JSON `call`.
-    pub call: Option<MediaSettings>,
+    pub call: Option<Box<MediaSettings>>,
     /// The queue media settings for callback interactions.
     ///
     /// JSON `callback`.
-    pub callback: Option<CallbackMediaSettings>,
+    pub callback: Option<Box<CallbackMediaSettings>>,
     /// The queue media settings for chat interactions.
     ///
     /// JSON `chat`.
-    pub chat: Option<MediaSettings>,
+    pub chat: Option<Box<MediaSettings>>,
     /// The queue media settings for email interactions.
     ///
     /// JSON `email`.
-    pub email: Option<EmailMediaSettings>,
+    pub email: Option<Box<EmailMediaSettings>>,
     /// The queue media settings for message interactions.
     ///
     /// JSON `message`.
-    pub message: Option<MessageMediaSettings>,
+    pub message: Option<Box<MessageMediaSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2844,47 +3119,58 @@ pub struct QueueMediaSettings {
 impl QueueMediaSettings {
     /// Sets [`Self::call`].
     pub fn set_call(mut self, v: MediaSettings) -> Self {
-        self.call = Some(v);
+        self.call = Some(Box::new(v));
         self
     }
     /// Sets [`Self::callback`].
     pub fn set_callback(mut self, v: CallbackMediaSettings) -> Self {
-        self.callback = Some(v);
+        self.callback = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat`].
     pub fn set_chat(mut self, v: MediaSettings) -> Self {
-        self.chat = Some(v);
+        self.chat = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email`].
     pub fn set_email(mut self, v: EmailMediaSettings) -> Self {
-        self.email = Some(v);
+        self.email = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message`].
     pub fn set_message(mut self, v: MessageMediaSettings) -> Self {
-        self.message = Some(v);
+        self.message = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for QueueMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueMediaSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "call" => r.read_into(&mut v.call),
-                "callback" => r.read_into(&mut v.callback),
-                "chat" => r.read_into(&mut v.chat),
-                "email" => r.read_into(&mut v.email),
-                "message" => r.read_into(&mut v.message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "call" => r.read_into(&mut self.call),
+                "callback" => r.read_into(&mut self.callback),
+                "chat" => r.read_into(&mut self.chat),
+                "email" => r.read_into(&mut self.email),
+                "message" => r.read_into(&mut self.message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2909,11 +3195,11 @@ impl ToJson for QueueMediaSettings {
 #[non_exhaustive]
 pub struct QueueMessagingAddresses {
     /// JSON `smsAddress`.
-    pub sms_address: Option<DomainEntityRef>,
+    pub sms_address: Option<Box<DomainEntityRef>>,
     /// JSON `openMessagingRecipient`.
-    pub open_messaging_recipient: Option<DomainEntityRef>,
+    pub open_messaging_recipient: Option<Box<DomainEntityRef>>,
     /// JSON `whatsAppRecipient`.
-    pub whats_app_recipient: Option<DomainEntityRef>,
+    pub whats_app_recipient: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2921,35 +3207,46 @@ pub struct QueueMessagingAddresses {
 impl QueueMessagingAddresses {
     /// Sets [`Self::sms_address`].
     pub fn set_sms_address(mut self, v: DomainEntityRef) -> Self {
-        self.sms_address = Some(v);
+        self.sms_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::open_messaging_recipient`].
     pub fn set_open_messaging_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.open_messaging_recipient = Some(v);
+        self.open_messaging_recipient = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whats_app_recipient`].
     pub fn set_whats_app_recipient(mut self, v: DomainEntityRef) -> Self {
-        self.whats_app_recipient = Some(v);
+        self.whats_app_recipient = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for QueueMessagingAddresses {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueMessagingAddresses {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "smsAddress" => r.read_into(&mut v.sms_address),
-                "openMessagingRecipient" => r.read_into(&mut v.open_messaging_recipient),
-                "whatsAppRecipient" => r.read_into(&mut v.whats_app_recipient),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "smsAddress" => r.read_into(&mut self.sms_address),
+                "openMessagingRecipient" => r.read_into(&mut self.open_messaging_recipient),
+                "whatsAppRecipient" => r.read_into(&mut self.whats_app_recipient),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2978,7 +3275,7 @@ pub struct Ring {
     /// The actions that will be performed just before moving conversations to the next bullseye ring.
     ///
     /// JSON `actions`.
-    pub actions: Option<Actions>,
+    pub actions: Option<Box<Actions>>,
     /// The groups of agents associated with the ring, if any.  Ring membership will update to match group membership changes.
     ///
     /// JSON `memberGroups`.
@@ -2995,7 +3292,7 @@ impl Ring {
     }
     /// Sets [`Self::actions`].
     pub fn set_actions(mut self, v: Actions) -> Self {
-        self.actions = Some(v);
+        self.actions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::member_groups`].
@@ -3007,18 +3304,29 @@ impl Ring {
 
 impl FromJson for Ring {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Ring {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "expansionCriteria" => r.read_into(&mut v.expansion_criteria),
-                "actions" => r.read_into(&mut v.actions),
-                "memberGroups" => r.read_into(&mut v.member_groups),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "expansionCriteria" => r.read_into(&mut self.expansion_criteria),
+                "actions" => r.read_into(&mut self.actions),
+                "memberGroups" => r.read_into(&mut self.member_groups),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3076,18 +3384,29 @@ impl RoutingRule {
 
 impl FromJson for RoutingRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operator" => r.read_into(&mut v.operator),
-                "threshold" => r.read_into(&mut v.threshold),
-                "waitSeconds" => r.read_into(&mut v.wait_seconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operator" => r.read_into(&mut self.operator),
+                "threshold" => r.read_into(&mut self.threshold),
+                "waitSeconds" => r.read_into(&mut self.wait_seconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3201,19 +3520,30 @@ impl Signature {
 
 impl FromJson for Signature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Signature {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "cannedResponseId" => r.read_into(&mut v.canned_response_id),
-                "alwaysIncluded" => r.read_into(&mut v.always_included),
-                "inclusionType" => r.read_into(&mut v.inclusion_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "cannedResponseId" => r.read_into(&mut self.canned_response_id),
+                "alwaysIncluded" => r.read_into(&mut self.always_included),
+                "inclusionType" => r.read_into(&mut self.inclusion_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3317,18 +3647,29 @@ impl SkillsToRemove {
 
 impl FromJson for SkillsToRemove {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillsToRemove {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -90,23 +90,34 @@ impl FieldConfig {
 
 impl FromJson for FieldConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FieldConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "entityType" => r.read_into(&mut v.entity_type),
-                "state" => r.read_into(&mut v.state),
-                "sections" => r.read_into(&mut v.sections),
-                "version" => r.read_into(&mut v.version),
-                "schemaVersion" => r.read_into(&mut v.schema_version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "state" => r.read_into(&mut self.state),
+                "sections" => r.read_into(&mut self.sections),
+                "version" => r.read_into(&mut self.version),
+                "schemaVersion" => r.read_into(&mut self.schema_version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -263,25 +274,36 @@ impl FieldList {
 
 impl FromJson for FieldList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FieldList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "customLabels" => r.read_into(&mut v.custom_labels),
-                "instructionText" => r.read_into(&mut v.instruction_text),
-                "key" => r.read_into(&mut v.key),
-                "labelKeys" => r.read_into(&mut v.label_keys),
-                "params" => r.read_into(&mut v.params),
-                "repeatable" => r.read_into(&mut v.repeatable),
-                "state" => r.read_into(&mut v.state),
-                "type" => r.read_into(&mut v.r#type),
-                "required" => r.read_into(&mut v.required),
-                "gdpr" => r.read_into(&mut v.gdpr),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "customLabels" => r.read_into(&mut self.custom_labels),
+                "instructionText" => r.read_into(&mut self.instruction_text),
+                "key" => r.read_into(&mut self.key),
+                "labelKeys" => r.read_into(&mut self.label_keys),
+                "params" => r.read_into(&mut self.params),
+                "repeatable" => r.read_into(&mut self.repeatable),
+                "state" => r.read_into(&mut self.state),
+                "type" => r.read_into(&mut self.r#type),
+                "required" => r.read_into(&mut self.required),
+                "gdpr" => r.read_into(&mut self.gdpr),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -347,19 +369,30 @@ impl Section {
 
 impl FromJson for Section {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Section {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "fieldList" => r.read_into(&mut v.field_list),
-                "instructionText" => r.read_into(&mut v.instruction_text),
-                "key" => r.read_into(&mut v.key),
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "fieldList" => r.read_into(&mut self.field_list),
+                "instructionText" => r.read_into(&mut self.instruction_text),
+                "key" => r.read_into(&mut self.key),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -59,18 +59,29 @@ impl ConversationEventCoBrowse {
 
 impl FromJson for ConversationEventCoBrowse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEventCoBrowse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "sessionJoinToken" => r.read_into(&mut v.session_join_token),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "sessionJoinToken" => r.read_into(&mut self.session_join_token),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -156,11 +167,11 @@ pub struct ConversationEventPresence {
     /// A sign in prompt message for when the authenticate event is received.
     ///
     /// JSON `receivedMessage`.
-    pub received_message: Option<ConversationContentReceivedReplyMessage>,
+    pub received_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// A reply message on authentication success.
     ///
     /// JSON `replyMessage`.
-    pub reply_message: Option<ConversationContentReceivedReplyMessage>,
+    pub reply_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -173,30 +184,41 @@ impl ConversationEventPresence {
     }
     /// Sets [`Self::received_message`].
     pub fn set_received_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.received_message = Some(v);
+        self.received_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_message`].
     pub fn set_reply_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.reply_message = Some(v);
+        self.reply_message = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationEventPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEventPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "receivedMessage" => r.read_into(&mut v.received_message),
-                "replyMessage" => r.read_into(&mut v.reply_message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "receivedMessage" => r.read_into(&mut self.received_message),
+                "replyMessage" => r.read_into(&mut self.reply_message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -318,17 +340,28 @@ impl ConversationEventTyping {
 
 impl FromJson for ConversationEventTyping {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEventTyping {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "duration" => r.read_into(&mut v.duration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "duration" => r.read_into(&mut self.duration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -430,18 +463,29 @@ impl ConversationEventVideo {
 
 impl FromJson for ConversationEventVideo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationEventVideo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "offeringId" => r.read_into(&mut v.offering_id),
-                "jwt" => r.read_into(&mut v.jwt),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "offeringId" => r.read_into(&mut self.offering_id),
+                "jwt" => r.read_into(&mut self.jwt),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -527,19 +571,19 @@ pub struct ConversationMessageEvent {
     /// CoBrowse event.
     ///
     /// JSON `coBrowse`.
-    pub co_browse: Option<ConversationEventCoBrowse>,
+    pub co_browse: Option<Box<ConversationEventCoBrowse>>,
     /// Typing event.
     ///
     /// JSON `typing`.
-    pub typing: Option<ConversationEventTyping>,
+    pub typing: Option<Box<ConversationEventTyping>>,
     /// Presence event.
     ///
     /// JSON `presence`.
-    pub presence: Option<ConversationEventPresence>,
+    pub presence: Option<Box<ConversationEventPresence>>,
     /// Video event.
     ///
     /// JSON `video`.
-    pub video: Option<ConversationEventVideo>,
+    pub video: Option<Box<ConversationEventVideo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -552,42 +596,53 @@ impl ConversationMessageEvent {
     }
     /// Sets [`Self::co_browse`].
     pub fn set_co_browse(mut self, v: ConversationEventCoBrowse) -> Self {
-        self.co_browse = Some(v);
+        self.co_browse = Some(Box::new(v));
         self
     }
     /// Sets [`Self::typing`].
     pub fn set_typing(mut self, v: ConversationEventTyping) -> Self {
-        self.typing = Some(v);
+        self.typing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: ConversationEventPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: ConversationEventVideo) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationMessageEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMessageEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventType" => r.read_into(&mut v.event_type),
-                "coBrowse" => r.read_into(&mut v.co_browse),
-                "typing" => r.read_into(&mut v.typing),
-                "presence" => r.read_into(&mut v.presence),
-                "video" => r.read_into(&mut v.video),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventType" => r.read_into(&mut self.event_type),
+                "coBrowse" => r.read_into(&mut self.co_browse),
+                "typing" => r.read_into(&mut self.typing),
+                "presence" => r.read_into(&mut self.presence),
+                "video" => r.read_into(&mut self.video),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

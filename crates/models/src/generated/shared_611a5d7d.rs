@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -41,16 +41,27 @@ impl CreateUploadSourceUrlJobRequest {
 
 impl FromJson for CreateUploadSourceUrlJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateUploadSourceUrlJobRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uploadUrl" => r.read_into(&mut v.upload_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uploadUrl" => r.read_into(&mut self.upload_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -97,17 +108,28 @@ impl CreateUploadSourceUrlJobResponse {
 
 impl FromJson for CreateUploadSourceUrlJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CreateUploadSourceUrlJobResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -143,7 +165,7 @@ pub struct GetUploadSourceUrlJobStatusResponse {
     /// Any error information, or null of the processing is not in failed state.
     ///
     /// JSON `errorInformation`.
-    pub error_information: Option<ErrorBody>,
+    pub error_information: Option<Box<ErrorBody>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -170,7 +192,7 @@ impl GetUploadSourceUrlJobStatusResponse {
     }
     /// Sets [`Self::error_information`].
     pub fn set_error_information(mut self, v: ErrorBody) -> Self {
-        self.error_information = Some(v);
+        self.error_information = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -182,20 +204,31 @@ impl GetUploadSourceUrlJobStatusResponse {
 
 impl FromJson for GetUploadSourceUrlJobStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GetUploadSourceUrlJobStatusResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "status" => r.read_into(&mut v.status),
-                "uploadKey" => r.read_into(&mut v.upload_key),
-                "errorInformation" => r.read_into(&mut v.error_information),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "status" => r.read_into(&mut self.status),
+                "uploadKey" => r.read_into(&mut self.upload_key),
+                "errorInformation" => r.read_into(&mut self.error_information),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

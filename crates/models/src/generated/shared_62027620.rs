@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -26,7 +26,7 @@ pub struct ObservationMetricData {
     /// JSON `qualifier`.
     pub qualifier: Option<String>,
     /// JSON `stats`.
-    pub stats: Option<StatisticalSummary>,
+    pub stats: Option<Box<StatisticalSummary>>,
     /// Flag for a truncated list of observations. If truncated, the first half of the list of observations will contain the oldest observations and the second half the newest observations.
     ///
     /// JSON `truncated`.
@@ -52,7 +52,7 @@ impl ObservationMetricData {
     }
     /// Sets [`Self::stats`].
     pub fn set_stats(mut self, v: StatisticalSummary) -> Self {
-        self.stats = Some(v);
+        self.stats = Some(Box::new(v));
         self
     }
     /// Sets [`Self::truncated`].
@@ -69,20 +69,31 @@ impl ObservationMetricData {
 
 impl FromJson for ObservationMetricData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ObservationMetricData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "qualifier" => r.read_into(&mut v.qualifier),
-                "stats" => r.read_into(&mut v.stats),
-                "truncated" => r.read_into(&mut v.truncated),
-                "observations" => r.read_into(&mut v.observations),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "qualifier" => r.read_into(&mut self.qualifier),
+                "stats" => r.read_into(&mut self.stats),
+                "truncated" => r.read_into(&mut self.truncated),
+                "observations" => r.read_into(&mut self.observations),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -286,34 +297,45 @@ impl ObservationValue {
 
 impl FromJson for ObservationValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ObservationValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "observationDate" => r.read_into(&mut v.observation_date),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
-                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
-                "routingPriority" => r.read_into(&mut v.routing_priority),
-                "participantName" => r.read_into(&mut v.participant_name),
-                "userId" => r.read_into(&mut v.user_id),
-                "direction" => r.read_into(&mut v.direction),
-                "convertedFrom" => r.read_into(&mut v.converted_from),
-                "convertedTo" => r.read_into(&mut v.converted_to),
-                "addressFrom" => r.read_into(&mut v.address_from),
-                "addressTo" => r.read_into(&mut v.address_to),
-                "ani" => r.read_into(&mut v.ani),
-                "dnis" => r.read_into(&mut v.dnis),
-                "teamId" => r.read_into(&mut v.team_id),
-                "requestedRoutings" => r.read_into(&mut v.requested_routings),
-                "usedRouting" => r.read_into(&mut v.used_routing),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "observationDate" => r.read_into(&mut self.observation_date),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut self.requested_routing_skill_ids),
+                "requestedLanguageId" => r.read_into(&mut self.requested_language_id),
+                "routingPriority" => r.read_into(&mut self.routing_priority),
+                "participantName" => r.read_into(&mut self.participant_name),
+                "userId" => r.read_into(&mut self.user_id),
+                "direction" => r.read_into(&mut self.direction),
+                "convertedFrom" => r.read_into(&mut self.converted_from),
+                "convertedTo" => r.read_into(&mut self.converted_to),
+                "addressFrom" => r.read_into(&mut self.address_from),
+                "addressTo" => r.read_into(&mut self.address_to),
+                "ani" => r.read_into(&mut self.ani),
+                "dnis" => r.read_into(&mut self.dnis),
+                "teamId" => r.read_into(&mut self.team_id),
+                "requestedRoutings" => r.read_into(&mut self.requested_routings),
+                "usedRouting" => r.read_into(&mut self.used_routing),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -38,9 +38,9 @@ pub struct FlowVersion {
     /// JSON `debug`.
     pub debug: Option<bool>,
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// JSON `createdByClient`.
-    pub created_by_client: Option<DomainEntityRef>,
+    pub created_by_client: Option<Box<DomainEntityRef>>,
     /// JSON `configurationUri`.
     pub configuration_uri: Option<String>,
     /// JSON `dateCreated`.
@@ -54,9 +54,9 @@ pub struct FlowVersion {
     /// JSON `publishResultUri`.
     pub publish_result_uri: Option<String>,
     /// JSON `inputSchema`.
-    pub input_schema: Option<JsonSchemaDocument>,
+    pub input_schema: Option<Box<JsonSchemaDocument>>,
     /// JSON `outputSchema`.
-    pub output_schema: Option<JsonSchemaDocument>,
+    pub output_schema: Option<Box<JsonSchemaDocument>>,
     /// Indicates whether virtual agent is enabled for this flow.
     ///
     /// JSON `virtualAgentEnabled`.
@@ -72,7 +72,7 @@ pub struct FlowVersion {
     /// Information about the natural language understanding configuration for the flow version
     ///
     /// JSON `nluInfo`.
-    pub nlu_info: Option<NluInfo>,
+    pub nlu_info: Option<Box<NluInfo>>,
     /// List of supported languages for this version of the flow
     ///
     /// JSON `supportedLanguages`.
@@ -127,12 +127,12 @@ impl FlowVersion {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_by_client`].
     pub fn set_created_by_client(mut self, v: DomainEntityRef) -> Self {
-        self.created_by_client = Some(v);
+        self.created_by_client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::configuration_uri`].
@@ -167,12 +167,12 @@ impl FlowVersion {
     }
     /// Sets [`Self::input_schema`].
     pub fn set_input_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.input_schema = Some(v);
+        self.input_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::output_schema`].
     pub fn set_output_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.output_schema = Some(v);
+        self.output_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::virtual_agent_enabled`].
@@ -192,7 +192,7 @@ impl FlowVersion {
     }
     /// Sets [`Self::nlu_info`].
     pub fn set_nlu_info(mut self, v: NluInfo) -> Self {
-        self.nlu_info = Some(v);
+        self.nlu_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::supported_languages`].
@@ -214,39 +214,50 @@ impl FlowVersion {
 
 impl FromJson for FlowVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "commitVersion" => r.read_into(&mut v.commit_version),
-                "configurationVersion" => r.read_into(&mut v.configuration_version),
-                "type" => r.read_into(&mut v.r#type),
-                "secure" => r.read_into(&mut v.secure),
-                "debug" => r.read_into(&mut v.debug),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "createdByClient" => r.read_into(&mut v.created_by_client),
-                "configurationUri" => r.read_into(&mut v.configuration_uri),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateCheckedIn" => r.read_into(&mut v.date_checked_in),
-                "dateSaved" => r.read_into(&mut v.date_saved),
-                "generationId" => r.read_into(&mut v.generation_id),
-                "publishResultUri" => r.read_into(&mut v.publish_result_uri),
-                "inputSchema" => r.read_into(&mut v.input_schema),
-                "outputSchema" => r.read_into(&mut v.output_schema),
-                "virtualAgentEnabled" => r.read_into(&mut v.virtual_agent_enabled),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "datePublishedEnd" => r.read_into(&mut v.date_published_end),
-                "nluInfo" => r.read_into(&mut v.nlu_info),
-                "supportedLanguages" => r.read_into(&mut v.supported_languages),
-                "compatibleFlowTypes" => r.read_into(&mut v.compatible_flow_types),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "commitVersion" => r.read_into(&mut self.commit_version),
+                "configurationVersion" => r.read_into(&mut self.configuration_version),
+                "type" => r.read_into(&mut self.r#type),
+                "secure" => r.read_into(&mut self.secure),
+                "debug" => r.read_into(&mut self.debug),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "createdByClient" => r.read_into(&mut self.created_by_client),
+                "configurationUri" => r.read_into(&mut self.configuration_uri),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateCheckedIn" => r.read_into(&mut self.date_checked_in),
+                "dateSaved" => r.read_into(&mut self.date_saved),
+                "generationId" => r.read_into(&mut self.generation_id),
+                "publishResultUri" => r.read_into(&mut self.publish_result_uri),
+                "inputSchema" => r.read_into(&mut self.input_schema),
+                "outputSchema" => r.read_into(&mut self.output_schema),
+                "virtualAgentEnabled" => r.read_into(&mut self.virtual_agent_enabled),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "datePublishedEnd" => r.read_into(&mut self.date_published_end),
+                "nluInfo" => r.read_into(&mut self.nlu_info),
+                "supportedLanguages" => r.read_into(&mut self.supported_languages),
+                "compatibleFlowTypes" => r.read_into(&mut self.compatible_flow_types),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -363,17 +374,28 @@ impl Intent {
 
 impl FromJson for Intent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Intent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -395,15 +417,15 @@ impl ToJson for Intent {
 #[non_exhaustive]
 pub struct NluInfo {
     /// JSON `domain`.
-    pub domain: Option<AddressableEntityRef>,
+    pub domain: Option<Box<AddressableEntityRef>>,
     /// JSON `version`.
-    pub version: Option<NluDomainVersion>,
+    pub version: Option<Box<NluDomainVersion>>,
     /// JSON `intents`.
     pub intents: Option<Vec<Intent>>,
     /// JSON `engineVersion`.
     pub engine_version: Option<String>,
     /// JSON `nluData`.
-    pub nlu_data: Option<NluDomainVersion>,
+    pub nlu_data: Option<Box<NluDomainVersion>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -411,12 +433,12 @@ pub struct NluInfo {
 impl NluInfo {
     /// Sets [`Self::domain`].
     pub fn set_domain(mut self, v: AddressableEntityRef) -> Self {
-        self.domain = Some(v);
+        self.domain = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: NluDomainVersion) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::intents`].
@@ -431,27 +453,38 @@ impl NluInfo {
     }
     /// Sets [`Self::nlu_data`].
     pub fn set_nlu_data(mut self, v: NluDomainVersion) -> Self {
-        self.nlu_data = Some(v);
+        self.nlu_data = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NluInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "domain" => r.read_into(&mut v.domain),
-                "version" => r.read_into(&mut v.version),
-                "intents" => r.read_into(&mut v.intents),
-                "engineVersion" => r.read_into(&mut v.engine_version),
-                "nluData" => r.read_into(&mut v.nlu_data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "domain" => r.read_into(&mut self.domain),
+                "version" => r.read_into(&mut self.version),
+                "intents" => r.read_into(&mut self.intents),
+                "engineVersion" => r.read_into(&mut self.engine_version),
+                "nluData" => r.read_into(&mut self.nlu_data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -502,17 +535,28 @@ impl SupportedLanguage {
 
 impl FromJson for SupportedLanguage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportedLanguage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "language" => r.read_into(&mut v.language),
-                "isDefault" => r.read_into(&mut v.is_default),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "language" => r.read_into(&mut self.language),
+                "isDefault" => r.read_into(&mut self.is_default),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

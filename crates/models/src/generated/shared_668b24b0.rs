@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -68,19 +68,30 @@ impl ApiUsageClientQuery {
 
 impl FromJson for ApiUsageClientQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ApiUsageClientQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "metrics" => r.read_into(&mut v.metrics),
-                "groupBy" => r.read_into(&mut v.group_by),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "metrics" => r.read_into(&mut self.metrics),
+                "groupBy" => r.read_into(&mut self.group_by),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -165,7 +176,7 @@ pub struct ApiUsageQueryResult {
     /// Cursor tokens to be used for navigating paginated results
     ///
     /// JSON `cursors`.
-    pub cursors: Option<Cursors>,
+    pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -183,25 +194,36 @@ impl ApiUsageQueryResult {
     }
     /// Sets [`Self::cursors`].
     pub fn set_cursors(mut self, v: Cursors) -> Self {
-        self.cursors = Some(v);
+        self.cursors = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ApiUsageQueryResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ApiUsageQueryResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "queryStatus" => r.read_into(&mut v.query_status),
-                "cursors" => r.read_into(&mut v.cursors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "queryStatus" => r.read_into(&mut self.query_status),
+                "cursors" => r.read_into(&mut self.cursors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -400,28 +422,39 @@ impl ApiUsageRow {
 
 impl FromJson for ApiUsageRow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ApiUsageRow {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "clientId" => r.read_into(&mut v.client_id),
-                "clientName" => r.read_into(&mut v.client_name),
-                "organizationId" => r.read_into(&mut v.organization_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "templateUri" => r.read_into(&mut v.template_uri),
-                "httpMethod" => r.read_into(&mut v.http_method),
-                "status200" => r.read_into(&mut v.status200),
-                "status300" => r.read_into(&mut v.status300),
-                "status400" => r.read_into(&mut v.status400),
-                "status500" => r.read_into(&mut v.status500),
-                "status429" => r.read_into(&mut v.status429),
-                "requests" => r.read_into(&mut v.requests),
-                "date" => r.read_into(&mut v.date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "clientId" => r.read_into(&mut self.client_id),
+                "clientName" => r.read_into(&mut self.client_name),
+                "organizationId" => r.read_into(&mut self.organization_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "templateUri" => r.read_into(&mut self.template_uri),
+                "httpMethod" => r.read_into(&mut self.http_method),
+                "status200" => r.read_into(&mut self.status200),
+                "status300" => r.read_into(&mut self.status300),
+                "status400" => r.read_into(&mut self.status400),
+                "status500" => r.read_into(&mut self.status500),
+                "status429" => r.read_into(&mut self.status429),
+                "requests" => r.read_into(&mut self.requests),
+                "date" => r.read_into(&mut self.date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -480,17 +513,28 @@ impl UsageExecutionResult {
 
 impl FromJson for UsageExecutionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UsageExecutionResult {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "executionId" => r.read_into(&mut v.execution_id),
-                "resultsUri" => r.read_into(&mut v.results_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "executionId" => r.read_into(&mut self.execution_id),
+                "resultsUri" => r.read_into(&mut self.results_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

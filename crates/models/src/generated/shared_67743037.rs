@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -66,19 +66,30 @@ impl AiAnswer {
 
 impl FromJson for AiAnswer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AiAnswer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "answerId" => r.read_into(&mut v.answer_id),
-                "explanation" => r.read_into(&mut v.explanation),
-                "failureType" => r.read_into(&mut v.failure_type),
-                "markedNotApplicable" => r.read_into(&mut v.marked_not_applicable),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "answerId" => r.read_into(&mut self.answer_id),
+                "explanation" => r.read_into(&mut self.explanation),
+                "failureType" => r.read_into(&mut self.failure_type),
+                "markedNotApplicable" => r.read_into(&mut self.marked_not_applicable),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -192,18 +203,29 @@ impl AiScoring {
 
 impl FromJson for AiScoring {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AiScoring {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "failureType" => r.read_into(&mut v.failure_type),
-                "pending" => r.read_into(&mut v.pending),
-                "dateLastChanged" => r.read_into(&mut v.date_last_changed),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "failureType" => r.read_into(&mut self.failure_type),
+                "pending" => r.read_into(&mut self.pending),
+                "dateLastChanged" => r.read_into(&mut self.date_last_changed),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -299,13 +321,13 @@ pub struct Calibration {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `calibrator`.
-    pub calibrator: Option<User>,
+    pub calibrator: Option<Box<User>>,
     /// JSON `agent`.
-    pub agent: Option<User>,
+    pub agent: Option<Box<User>>,
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationForm>,
+    pub evaluation_form: Option<Box<EvaluationForm>>,
     /// JSON `contextId`.
     pub context_id: Option<String>,
     /// JSON `averageScore`.
@@ -325,7 +347,7 @@ pub struct Calibration {
     /// JSON `scoringIndex`.
     pub scoring_index: Option<Box<Evaluation>>,
     /// JSON `expertEvaluator`.
-    pub expert_evaluator: Option<User>,
+    pub expert_evaluator: Option<Box<User>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -347,22 +369,22 @@ impl Calibration {
     }
     /// Sets [`Self::calibrator`].
     pub fn set_calibrator(mut self, v: User) -> Self {
-        self.calibrator = Some(v);
+        self.calibrator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: User) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::context_id`].
@@ -407,7 +429,7 @@ impl Calibration {
     }
     /// Sets [`Self::expert_evaluator`].
     pub fn set_expert_evaluator(mut self, v: User) -> Self {
-        self.expert_evaluator = Some(v);
+        self.expert_evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -419,31 +441,42 @@ impl Calibration {
 
 impl FromJson for Calibration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Calibration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "calibrator" => r.read_into(&mut v.calibrator),
-                "agent" => r.read_into(&mut v.agent),
-                "conversation" => r.read_into(&mut v.conversation),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "contextId" => r.read_into(&mut v.context_id),
-                "averageScore" => r.read_into(&mut v.average_score),
-                "highScore" => r.read_into(&mut v.high_score),
-                "lowScore" => r.read_into(&mut v.low_score),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "evaluations" => r.read_into(&mut v.evaluations),
-                "evaluators" => r.read_into(&mut v.evaluators),
-                "scoringIndex" => r.read_into(&mut v.scoring_index),
-                "expertEvaluator" => r.read_into(&mut v.expert_evaluator),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "calibrator" => r.read_into(&mut self.calibrator),
+                "agent" => r.read_into(&mut self.agent),
+                "conversation" => r.read_into(&mut self.conversation),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "contextId" => r.read_into(&mut self.context_id),
+                "averageScore" => r.read_into(&mut self.average_score),
+                "highScore" => r.read_into(&mut self.high_score),
+                "lowScore" => r.read_into(&mut self.low_score),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "evaluations" => r.read_into(&mut self.evaluations),
+                "evaluators" => r.read_into(&mut self.evaluators),
+                "scoringIndex" => r.read_into(&mut self.scoring_index),
+                "expertEvaluator" => r.read_into(&mut self.expert_evaluator),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -485,25 +518,25 @@ pub struct Evaluation {
     /// JSON `name`.
     pub name: Option<String>,
     /// JSON `conversation`.
-    pub conversation: Option<ConversationReference>,
+    pub conversation: Option<Box<ConversationReference>>,
     /// Evaluation form used for evaluation.
     ///
     /// JSON `evaluationForm`.
-    pub evaluation_form: Option<EvaluationForm>,
+    pub evaluation_form: Option<Box<EvaluationForm>>,
     /// JSON `evaluator`.
-    pub evaluator: Option<User>,
+    pub evaluator: Option<Box<User>>,
     /// JSON `agent`.
-    pub agent: Option<User>,
+    pub agent: Option<Box<User>>,
     /// JSON `calibration`.
     pub calibration: Option<Box<Calibration>>,
     /// JSON `status`.
     pub status: Option<EvaluationStatus>,
     /// JSON `answers`.
-    pub answers: Option<EvaluationScoringSet>,
+    pub answers: Option<Box<EvaluationScoringSet>>,
     /// JSON `agentHasRead`.
     pub agent_has_read: Option<bool>,
     /// JSON `assignee`.
-    pub assignee: Option<User>,
+    pub assignee: Option<Box<User>>,
     /// Indicates whether an assignee is applicable for the evaluation. Set to false when assignee is not applicable.
     ///
     /// JSON `assigneeApplicable`.
@@ -533,7 +566,7 @@ pub struct Evaluation {
     /// JSON `revisionCreatedDate`.
     pub revision_created_date: Option<OffsetDateTime>,
     /// JSON `queue`.
-    pub queue: Option<Queue>,
+    pub queue: Option<Box<Queue>>,
     /// List of different communication types used in conversation.
     ///
     /// JSON `mediaType`.
@@ -581,7 +614,7 @@ pub struct Evaluation {
     /// Team of the evaluation agent
     ///
     /// JSON `agentTeam`.
-    pub agent_team: Option<Team>,
+    pub agent_team: Option<Box<Team>>,
     /// JSON `isScoringIndex`.
     pub is_scoring_index: Option<bool>,
     /// List of user authorized actions on evaluation. Possible values: assign, edit, editScore, editAgentSignoff, delete, release, viewAudit
@@ -595,7 +628,7 @@ pub struct Evaluation {
     /// The source that created the evaluation.
     ///
     /// JSON `evaluationSource`.
-    pub evaluation_source: Option<EvaluationSource>,
+    pub evaluation_source: Option<Box<EvaluationSource>>,
     /// The number of times this evaluation has been disputed
     ///
     /// JSON `disputeCount`.
@@ -607,7 +640,7 @@ pub struct Evaluation {
     /// List of all versions of the evaluation
     ///
     /// JSON `versionHistory`.
-    pub version_history: Option<PagelessDomainEntityListingEvaluationVersion>,
+    pub version_history: Option<Box<PagelessDomainEntityListingEvaluationVersion>>,
     /// Is true when the evaluation review was declined
     ///
     /// JSON `declinedReview`.
@@ -619,11 +652,11 @@ pub struct Evaluation {
     /// The previous evaluation version
     ///
     /// JSON `retractedEvaluation`.
-    pub retracted_evaluation: Option<EvaluationReference>,
+    pub retracted_evaluation: Option<Box<EvaluationReference>>,
     /// AI scoring details for the evaluation.
     ///
     /// JSON `aiScoring`.
-    pub ai_scoring: Option<AiScoring>,
+    pub ai_scoring: Option<Box<AiScoring>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -645,22 +678,22 @@ impl Evaluation {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: ConversationReference) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_form`].
     pub fn set_evaluation_form(mut self, v: EvaluationForm) -> Self {
-        self.evaluation_form = Some(v);
+        self.evaluation_form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluator`].
     pub fn set_evaluator(mut self, v: User) -> Self {
-        self.evaluator = Some(v);
+        self.evaluator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: User) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calibration`].
@@ -675,7 +708,7 @@ impl Evaluation {
     }
     /// Sets [`Self::answers`].
     pub fn set_answers(mut self, v: EvaluationScoringSet) -> Self {
-        self.answers = Some(v);
+        self.answers = Some(Box::new(v));
         self
     }
     /// Sets [`Self::agent_has_read`].
@@ -685,7 +718,7 @@ impl Evaluation {
     }
     /// Sets [`Self::assignee`].
     pub fn set_assignee(mut self, v: User) -> Self {
-        self.assignee = Some(v);
+        self.assignee = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assignee_applicable`].
@@ -725,7 +758,7 @@ impl Evaluation {
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: Queue) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_type`].
@@ -785,7 +818,7 @@ impl Evaluation {
     }
     /// Sets [`Self::agent_team`].
     pub fn set_agent_team(mut self, v: Team) -> Self {
-        self.agent_team = Some(v);
+        self.agent_team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::is_scoring_index`].
@@ -805,7 +838,7 @@ impl Evaluation {
     }
     /// Sets [`Self::evaluation_source`].
     pub fn set_evaluation_source(mut self, v: EvaluationSource) -> Self {
-        self.evaluation_source = Some(v);
+        self.evaluation_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::dispute_count`].
@@ -820,7 +853,7 @@ impl Evaluation {
     }
     /// Sets [`Self::version_history`].
     pub fn set_version_history(mut self, v: PagelessDomainEntityListingEvaluationVersion) -> Self {
-        self.version_history = Some(v);
+        self.version_history = Some(Box::new(v));
         self
     }
     /// Sets [`Self::declined_review`].
@@ -835,12 +868,12 @@ impl Evaluation {
     }
     /// Sets [`Self::retracted_evaluation`].
     pub fn set_retracted_evaluation(mut self, v: EvaluationReference) -> Self {
-        self.retracted_evaluation = Some(v);
+        self.retracted_evaluation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ai_scoring`].
     pub fn set_ai_scoring(mut self, v: AiScoring) -> Self {
-        self.ai_scoring = Some(v);
+        self.ai_scoring = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -852,58 +885,69 @@ impl Evaluation {
 
 impl FromJson for Evaluation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Evaluation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "conversation" => r.read_into(&mut v.conversation),
-                "evaluationForm" => r.read_into(&mut v.evaluation_form),
-                "evaluator" => r.read_into(&mut v.evaluator),
-                "agent" => r.read_into(&mut v.agent),
-                "calibration" => r.read_into(&mut v.calibration),
-                "status" => r.read_into(&mut v.status),
-                "answers" => r.read_into(&mut v.answers),
-                "agentHasRead" => r.read_into(&mut v.agent_has_read),
-                "assignee" => r.read_into(&mut v.assignee),
-                "assigneeApplicable" => r.read_into(&mut v.assignee_applicable),
-                "releaseDate" => r.read_into(&mut v.release_date),
-                "assignedDate" => r.read_into(&mut v.assigned_date),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "changedDate" => r.read_into(&mut v.changed_date),
-                "submittedDate" => r.read_into(&mut v.submitted_date),
-                "revisionCreatedDate" => r.read_into(&mut v.revision_created_date),
-                "queue" => r.read_into(&mut v.queue),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "rescore" => r.read_into(&mut v.rescore),
-                "conversationDate" => r.read_into(&mut v.conversation_date),
-                "conversationEndDate" => r.read_into(&mut v.conversation_end_date),
-                "neverRelease" => r.read_into(&mut v.never_release),
-                "assigned" => r.read_into(&mut v.assigned),
-                "dateAssigneeChanged" => r.read_into(&mut v.date_assignee_changed),
-                "resourceId" => r.read_into(&mut v.resource_id),
-                "resourceType" => r.read_into(&mut v.resource_type),
-                "redacted" => r.read_into(&mut v.redacted),
-                "agentTeam" => r.read_into(&mut v.agent_team),
-                "isScoringIndex" => r.read_into(&mut v.is_scoring_index),
-                "authorizedActions" => r.read_into(&mut v.authorized_actions),
-                "hasAssistanceFailed" => r.read_into(&mut v.has_assistance_failed),
-                "evaluationSource" => r.read_into(&mut v.evaluation_source),
-                "disputeCount" => r.read_into(&mut v.dispute_count),
-                "version" => r.read_into(&mut v.version),
-                "versionHistory" => r.read_into(&mut v.version_history),
-                "declinedReview" => r.read_into(&mut v.declined_review),
-                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
-                "retractedEvaluation" => r.read_into(&mut v.retracted_evaluation),
-                "aiScoring" => r.read_into(&mut v.ai_scoring),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "conversation" => r.read_into(&mut self.conversation),
+                "evaluationForm" => r.read_into(&mut self.evaluation_form),
+                "evaluator" => r.read_into(&mut self.evaluator),
+                "agent" => r.read_into(&mut self.agent),
+                "calibration" => r.read_into(&mut self.calibration),
+                "status" => r.read_into(&mut self.status),
+                "answers" => r.read_into(&mut self.answers),
+                "agentHasRead" => r.read_into(&mut self.agent_has_read),
+                "assignee" => r.read_into(&mut self.assignee),
+                "assigneeApplicable" => r.read_into(&mut self.assignee_applicable),
+                "releaseDate" => r.read_into(&mut self.release_date),
+                "assignedDate" => r.read_into(&mut self.assigned_date),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "changedDate" => r.read_into(&mut self.changed_date),
+                "submittedDate" => r.read_into(&mut self.submitted_date),
+                "revisionCreatedDate" => r.read_into(&mut self.revision_created_date),
+                "queue" => r.read_into(&mut self.queue),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "rescore" => r.read_into(&mut self.rescore),
+                "conversationDate" => r.read_into(&mut self.conversation_date),
+                "conversationEndDate" => r.read_into(&mut self.conversation_end_date),
+                "neverRelease" => r.read_into(&mut self.never_release),
+                "assigned" => r.read_into(&mut self.assigned),
+                "dateAssigneeChanged" => r.read_into(&mut self.date_assignee_changed),
+                "resourceId" => r.read_into(&mut self.resource_id),
+                "resourceType" => r.read_into(&mut self.resource_type),
+                "redacted" => r.read_into(&mut self.redacted),
+                "agentTeam" => r.read_into(&mut self.agent_team),
+                "isScoringIndex" => r.read_into(&mut self.is_scoring_index),
+                "authorizedActions" => r.read_into(&mut self.authorized_actions),
+                "hasAssistanceFailed" => r.read_into(&mut self.has_assistance_failed),
+                "evaluationSource" => r.read_into(&mut self.evaluation_source),
+                "disputeCount" => r.read_into(&mut self.dispute_count),
+                "version" => r.read_into(&mut self.version),
+                "versionHistory" => r.read_into(&mut self.version_history),
+                "declinedReview" => r.read_into(&mut self.declined_review),
+                "evaluationContextId" => r.read_into(&mut self.evaluation_context_id),
+                "retractedEvaluation" => r.read_into(&mut self.retracted_evaluation),
+                "aiScoring" => r.read_into(&mut self.ai_scoring),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1216,31 +1260,42 @@ impl EvaluationQuestionGroupScore {
 
 impl FromJson for EvaluationQuestionGroupScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationQuestionGroupScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "questionGroupId" => r.read_into(&mut v.question_group_id),
-                "totalScore" => r.read_into(&mut v.total_score),
-                "maxTotalScore" => r.read_into(&mut v.max_total_score),
-                "markedNA" => r.read_into(&mut v.marked_na),
-                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
-                "totalCriticalScore" => r.read_into(&mut v.total_critical_score),
-                "maxTotalCriticalScore" => r.read_into(&mut v.max_total_critical_score),
-                "totalNonCriticalScore" => r.read_into(&mut v.total_non_critical_score),
-                "maxTotalNonCriticalScore" => r.read_into(&mut v.max_total_non_critical_score),
-                "totalScoreUnweighted" => r.read_into(&mut v.total_score_unweighted),
-                "maxTotalScoreUnweighted" => r.read_into(&mut v.max_total_score_unweighted),
-                "totalCriticalScoreUnweighted" => r.read_into(&mut v.total_critical_score_unweighted),
-                "maxTotalCriticalScoreUnweighted" => r.read_into(&mut v.max_total_critical_score_unweighted),
-                "totalNonCriticalScoreUnweighted" => r.read_into(&mut v.total_non_critical_score_unweighted),
-                "maxTotalNonCriticalScoreUnweighted" => r.read_into(&mut v.max_total_non_critical_score_unweighted),
-                "questionScores" => r.read_into(&mut v.question_scores),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "questionGroupId" => r.read_into(&mut self.question_group_id),
+                "totalScore" => r.read_into(&mut self.total_score),
+                "maxTotalScore" => r.read_into(&mut self.max_total_score),
+                "markedNA" => r.read_into(&mut self.marked_na),
+                "systemMarkedNA" => r.read_into(&mut self.system_marked_na),
+                "totalCriticalScore" => r.read_into(&mut self.total_critical_score),
+                "maxTotalCriticalScore" => r.read_into(&mut self.max_total_critical_score),
+                "totalNonCriticalScore" => r.read_into(&mut self.total_non_critical_score),
+                "maxTotalNonCriticalScore" => r.read_into(&mut self.max_total_non_critical_score),
+                "totalScoreUnweighted" => r.read_into(&mut self.total_score_unweighted),
+                "maxTotalScoreUnweighted" => r.read_into(&mut self.max_total_score_unweighted),
+                "totalCriticalScoreUnweighted" => r.read_into(&mut self.total_critical_score_unweighted),
+                "maxTotalCriticalScoreUnweighted" => r.read_into(&mut self.max_total_critical_score_unweighted),
+                "totalNonCriticalScoreUnweighted" => r.read_into(&mut self.total_non_critical_score_unweighted),
+                "maxTotalNonCriticalScoreUnweighted" => r.read_into(&mut self.max_total_non_critical_score_unweighted),
+                "questionScores" => r.read_into(&mut self.question_scores),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1306,7 +1361,7 @@ pub struct EvaluationQuestionScore {
     /// Suggested AI answer
     ///
     /// JSON `aiAnswer`.
-    pub ai_answer: Option<AiAnswer>,
+    pub ai_answer: Option<Box<AiAnswer>>,
     /// Only applicable to Multiple Select questions. Scores corresponding to the options of Multiple Select questions.
     ///
     /// JSON `multipleSelectQuestionOptionScores`.
@@ -1358,7 +1413,7 @@ impl EvaluationQuestionScore {
     }
     /// Sets [`Self::ai_answer`].
     pub fn set_ai_answer(mut self, v: AiAnswer) -> Self {
-        self.ai_answer = Some(v);
+        self.ai_answer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::multiple_select_question_option_scores`].
@@ -1370,25 +1425,36 @@ impl EvaluationQuestionScore {
 
 impl FromJson for EvaluationQuestionScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationQuestionScore {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "questionId" => r.read_into(&mut v.question_id),
-                "answerId" => r.read_into(&mut v.answer_id),
-                "score" => r.read_into(&mut v.score),
-                "markedNA" => r.read_into(&mut v.marked_na),
-                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
-                "assistedAnswerId" => r.read_into(&mut v.assisted_answer_id),
-                "failedKillQuestion" => r.read_into(&mut v.failed_kill_question),
-                "comments" => r.read_into(&mut v.comments),
-                "aiAnswer" => r.read_into(&mut v.ai_answer),
-                "multipleSelectQuestionOptionScores" => r.read_into(&mut v.multiple_select_question_option_scores),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "questionId" => r.read_into(&mut self.question_id),
+                "answerId" => r.read_into(&mut self.answer_id),
+                "score" => r.read_into(&mut self.score),
+                "markedNA" => r.read_into(&mut self.marked_na),
+                "systemMarkedNA" => r.read_into(&mut self.system_marked_na),
+                "assistedAnswerId" => r.read_into(&mut self.assisted_answer_id),
+                "failedKillQuestion" => r.read_into(&mut self.failed_kill_question),
+                "comments" => r.read_into(&mut self.comments),
+                "aiAnswer" => r.read_into(&mut self.ai_answer),
+                "multipleSelectQuestionOptionScores" => r.read_into(&mut self.multiple_select_question_option_scores),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1444,17 +1510,28 @@ impl EvaluationReference {
 
 impl FromJson for EvaluationReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1581,26 +1658,37 @@ impl EvaluationScoringSet {
 
 impl FromJson for EvaluationScoringSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationScoringSet {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalScore" => r.read_into(&mut v.total_score),
-                "totalCriticalScore" => r.read_into(&mut v.total_critical_score),
-                "maxTotalRawCriticalScore" => r.read_into(&mut v.max_total_raw_critical_score),
-                "maxTotalRawScore" => r.read_into(&mut v.max_total_raw_score),
-                "totalNonCriticalScore" => r.read_into(&mut v.total_non_critical_score),
-                "questionGroupScores" => r.read_into(&mut v.question_group_scores),
-                "anyFailedKillQuestions" => r.read_into(&mut v.any_failed_kill_questions),
-                "comments" => r.read_into(&mut v.comments),
-                "privateComments" => r.read_into(&mut v.private_comments),
-                "agentComments" => r.read_into(&mut v.agent_comments),
-                "transcriptTopics" => r.read_into(&mut v.transcript_topics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalScore" => r.read_into(&mut self.total_score),
+                "totalCriticalScore" => r.read_into(&mut self.total_critical_score),
+                "maxTotalRawCriticalScore" => r.read_into(&mut self.max_total_raw_critical_score),
+                "maxTotalRawScore" => r.read_into(&mut self.max_total_raw_score),
+                "totalNonCriticalScore" => r.read_into(&mut self.total_non_critical_score),
+                "questionGroupScores" => r.read_into(&mut self.question_group_scores),
+                "anyFailedKillQuestions" => r.read_into(&mut self.any_failed_kill_questions),
+                "comments" => r.read_into(&mut self.comments),
+                "privateComments" => r.read_into(&mut self.private_comments),
+                "agentComments" => r.read_into(&mut self.agent_comments),
+                "transcriptTopics" => r.read_into(&mut self.transcript_topics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1673,19 +1761,30 @@ impl EvaluationSource {
 
 impl FromJson for EvaluationSource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSource {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1797,18 +1896,29 @@ impl EvaluationVersion {
 
 impl FromJson for EvaluationVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1860,18 +1970,29 @@ impl PagelessDomainEntityListingEvaluationVersion {
 
 impl FromJson for PagelessDomainEntityListingEvaluationVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PagelessDomainEntityListingEvaluationVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1911,16 +2032,27 @@ impl TopicDuration {
 
 impl FromJson for TopicDuration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicDuration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalMilliseconds" => r.read_into(&mut v.total_milliseconds),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalMilliseconds" => r.read_into(&mut self.total_milliseconds),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1967,17 +2099,28 @@ impl TopicOffset {
 
 impl FromJson for TopicOffset {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TopicOffset {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "wordCount" => r.read_into(&mut v.word_count),
-                "characterCount" => r.read_into(&mut v.character_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "wordCount" => r.read_into(&mut self.word_count),
+                "characterCount" => r.read_into(&mut self.character_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2023,11 +2166,11 @@ pub struct TranscriptTopic {
     /// JSON `startTimeMilliseconds`.
     pub start_time_milliseconds: Option<i64>,
     /// JSON `duration`.
-    pub duration: Option<TopicDuration>,
+    pub duration: Option<Box<TopicDuration>>,
     /// Location of the phrase
     ///
     /// JSON `offset`.
-    pub offset: Option<TopicOffset>,
+    pub offset: Option<Box<TopicOffset>>,
     /// Location of the phrase in the recording in milliseconds
     ///
     /// JSON `recordingLocation`.
@@ -2069,12 +2212,12 @@ impl TranscriptTopic {
     }
     /// Sets [`Self::duration`].
     pub fn set_duration(mut self, v: TopicDuration) -> Self {
-        self.duration = Some(v);
+        self.duration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::offset`].
     pub fn set_offset(mut self, v: TopicOffset) -> Self {
-        self.offset = Some(v);
+        self.offset = Some(Box::new(v));
         self
     }
     /// Sets [`Self::recording_location`].
@@ -2086,24 +2229,35 @@ impl TranscriptTopic {
 
 impl FromJson for TranscriptTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TranscriptTopic {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "topicPhrase" => r.read_into(&mut v.topic_phrase),
-                "transcriptPhrase" => r.read_into(&mut v.transcript_phrase),
-                "confidence" => r.read_into(&mut v.confidence),
-                "startTimeMilliseconds" => r.read_into(&mut v.start_time_milliseconds),
-                "duration" => r.read_into(&mut v.duration),
-                "offset" => r.read_into(&mut v.offset),
-                "recordingLocation" => r.read_into(&mut v.recording_location),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "topicPhrase" => r.read_into(&mut self.topic_phrase),
+                "transcriptPhrase" => r.read_into(&mut self.transcript_phrase),
+                "confidence" => r.read_into(&mut self.confidence),
+                "startTimeMilliseconds" => r.read_into(&mut self.start_time_milliseconds),
+                "duration" => r.read_into(&mut self.duration),
+                "offset" => r.read_into(&mut self.offset),
+                "recordingLocation" => r.read_into(&mut self.recording_location),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -40,13 +40,13 @@ pub struct OrganizationPresence {
     /// JSON `primary`.
     pub primary: Option<bool>,
     /// JSON `createdBy`.
-    pub created_by: Option<User>,
+    pub created_by: Option<Box<User>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// JSON `modifiedBy`.
-    pub modified_by: Option<User>,
+    pub modified_by: Option<Box<User>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `modifiedDate`.
@@ -92,7 +92,7 @@ impl OrganizationPresence {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: User) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::created_date`].
@@ -102,7 +102,7 @@ impl OrganizationPresence {
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: User) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_date`].
@@ -119,26 +119,37 @@ impl OrganizationPresence {
 
 impl FromJson for OrganizationPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "languageLabels" => r.read_into(&mut v.language_labels),
-                "systemPresence" => r.read_into(&mut v.system_presence),
-                "deactivated" => r.read_into(&mut v.deactivated),
-                "primary" => r.read_into(&mut v.primary),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "languageLabels" => r.read_into(&mut self.language_labels),
+                "systemPresence" => r.read_into(&mut self.system_presence),
+                "deactivated" => r.read_into(&mut self.deactivated),
+                "primary" => r.read_into(&mut self.primary),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -243,23 +254,34 @@ impl OrganizationPresenceDefinition {
 
 impl FromJson for OrganizationPresenceDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrganizationPresenceDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "languageLabels" => r.read_into(&mut v.language_labels),
-                "systemPresence" => r.read_into(&mut v.system_presence),
-                "divisionId" => r.read_into(&mut v.division_id),
-                "deactivated" => r.read_into(&mut v.deactivated),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "languageLabels" => r.read_into(&mut self.language_labels),
+                "systemPresence" => r.read_into(&mut self.system_presence),
+                "divisionId" => r.read_into(&mut self.division_id),
+                "deactivated" => r.read_into(&mut self.deactivated),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

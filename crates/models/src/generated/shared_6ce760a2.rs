@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -32,7 +32,7 @@ pub struct Credential {
     /// Required.
     ///
     /// JSON `type`.
-    pub r#type: Option<CredentialType>,
+    pub r#type: Option<Box<CredentialType>>,
     /// JSON `credentialFields`.
     pub credential_fields: Option<BTreeMap<String, String>>,
     /// The URI for this object
@@ -56,7 +56,7 @@ impl Credential {
     }
     /// Sets [`Self::r#type`].
     pub fn set_type(mut self, v: CredentialType) -> Self {
-        self.r#type = Some(v);
+        self.r#type = Some(Box::new(v));
         self
     }
     /// Sets [`Self::credential_fields`].
@@ -73,20 +73,31 @@ impl Credential {
 
 impl FromJson for Credential {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Credential {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "credentialFields" => r.read_into(&mut v.credential_fields),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "credentialFields" => r.read_into(&mut self.credential_fields),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -162,20 +173,31 @@ impl CredentialType {
 
 impl FromJson for CredentialType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CredentialType {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "properties" => r.read_into(&mut v.properties),
-                "displayOrder" => r.read_into(&mut v.display_order),
-                "required" => r.read_into(&mut v.required),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "properties" => r.read_into(&mut self.properties),
+                "displayOrder" => r.read_into(&mut self.display_order),
+                "required" => r.read_into(&mut self.required),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

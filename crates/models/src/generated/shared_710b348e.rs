@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -78,21 +78,32 @@ impl AnswerOption {
 
 impl FromJson for AnswerOption {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnswerOption {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contextId" => r.read_into(&mut v.context_id),
-                "builtInType" => r.read_into(&mut v.built_in_type),
-                "text" => r.read_into(&mut v.text),
-                "value" => r.read_into(&mut v.value),
-                "assistanceConditions" => r.read_into(&mut v.assistance_conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contextId" => r.read_into(&mut self.context_id),
+                "builtInType" => r.read_into(&mut self.built_in_type),
+                "text" => r.read_into(&mut self.text),
+                "value" => r.read_into(&mut self.value),
+                "assistanceConditions" => r.read_into(&mut self.assistance_conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -191,17 +202,28 @@ impl AssistanceCondition {
 
 impl FromJson for AssistanceCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssistanceCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "operator" => r.read_into(&mut v.operator),
-                "topicIds" => r.read_into(&mut v.topic_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "operator" => r.read_into(&mut self.operator),
+                "topicIds" => r.read_into(&mut self.topic_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -294,17 +316,28 @@ impl VisibilityCondition {
 
 impl FromJson for VisibilityCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VisibilityCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "combiningOperation" => r.read_into(&mut v.combining_operation),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "combiningOperation" => r.read_into(&mut self.combining_operation),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

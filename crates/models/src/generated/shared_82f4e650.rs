@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -66,19 +66,30 @@ impl AudioFormat {
 
 impl FromJson for AudioFormat {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AudioFormat {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "channels" => r.read_into(&mut v.channels),
-                "bitsPerSample" => r.read_into(&mut v.bits_per_sample),
-                "sampleRate" => r.read_into(&mut v.sample_rate),
-                "encoding" => r.read_into(&mut v.encoding),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "channels" => r.read_into(&mut self.channels),
+                "bitsPerSample" => r.read_into(&mut self.bits_per_sample),
+                "sampleRate" => r.read_into(&mut self.sample_rate),
+                "encoding" => r.read_into(&mut self.encoding),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -165,7 +176,7 @@ pub struct Prompt {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// JSON `description`.
     pub description: Option<String>,
     /// List of resources associated with this prompt
@@ -175,7 +186,7 @@ pub struct Prompt {
     /// Current prompt operation status
     ///
     /// JSON `currentOperation`.
-    pub current_operation: Option<Operation>,
+    pub current_operation: Option<Box<Operation>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -197,7 +208,7 @@ impl Prompt {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -212,7 +223,7 @@ impl Prompt {
     }
     /// Sets [`Self::current_operation`].
     pub fn set_current_operation(mut self, v: Operation) -> Self {
-        self.current_operation = Some(v);
+        self.current_operation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -224,22 +235,33 @@ impl Prompt {
 
 impl FromJson for Prompt {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Prompt {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "resources" => r.read_into(&mut v.resources),
-                "currentOperation" => r.read_into(&mut v.current_operation),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "resources" => r.read_into(&mut self.resources),
+                "currentOperation" => r.read_into(&mut self.current_operation),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -286,7 +308,7 @@ pub struct PromptAsset {
     /// Audio format info
     ///
     /// JSON `audioFormat`.
-    pub audio_format: Option<AudioFormat>,
+    pub audio_format: Option<Box<AudioFormat>>,
     /// Text to speech of the resource
     ///
     /// JSON `ttsString`.
@@ -347,7 +369,7 @@ impl PromptAsset {
     }
     /// Sets [`Self::audio_format`].
     pub fn set_audio_format(mut self, v: AudioFormat) -> Self {
-        self.audio_format = Some(v);
+        self.audio_format = Some(Box::new(v));
         self
     }
     /// Sets [`Self::tts_string`].
@@ -394,29 +416,40 @@ impl PromptAsset {
 
 impl FromJson for PromptAsset {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PromptAsset {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "promptId" => r.read_into(&mut v.prompt_id),
-                "language" => r.read_into(&mut v.language),
-                "mediaUri" => r.read_into(&mut v.media_uri),
-                "audioFormat" => r.read_into(&mut v.audio_format),
-                "ttsString" => r.read_into(&mut v.tts_string),
-                "text" => r.read_into(&mut v.text),
-                "uploadStatus" => r.read_into(&mut v.upload_status),
-                "uploadUri" => r.read_into(&mut v.upload_uri),
-                "languageDefault" => r.read_into(&mut v.language_default),
-                "tags" => r.read_into(&mut v.tags),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "promptId" => r.read_into(&mut self.prompt_id),
+                "language" => r.read_into(&mut self.language),
+                "mediaUri" => r.read_into(&mut self.media_uri),
+                "audioFormat" => r.read_into(&mut self.audio_format),
+                "ttsString" => r.read_into(&mut self.tts_string),
+                "text" => r.read_into(&mut self.text),
+                "uploadStatus" => r.read_into(&mut self.upload_status),
+                "uploadUri" => r.read_into(&mut self.upload_uri),
+                "languageDefault" => r.read_into(&mut self.language_default),
+                "tags" => r.read_into(&mut self.tags),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

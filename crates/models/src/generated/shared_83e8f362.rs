@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -26,9 +26,9 @@ pub struct Operation {
     /// JSON `complete`.
     pub complete: Option<bool>,
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// JSON `client`.
-    pub client: Option<DomainEntityRef>,
+    pub client: Option<Box<DomainEntityRef>>,
     /// JSON `errorMessage`.
     pub error_message: Option<String>,
     /// JSON `errorCode`.
@@ -62,12 +62,12 @@ impl Operation {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::client`].
     pub fn set_client(mut self, v: DomainEntityRef) -> Self {
-        self.client = Some(v);
+        self.client = Some(Box::new(v));
         self
     }
     /// Sets [`Self::error_message`].
@@ -104,25 +104,36 @@ impl Operation {
 
 impl FromJson for Operation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Operation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "complete" => r.read_into(&mut v.complete),
-                "user" => r.read_into(&mut v.user),
-                "client" => r.read_into(&mut v.client),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "errorCode" => r.read_into(&mut v.error_code),
-                "errorDetails" => r.read_into(&mut v.error_details),
-                "errorMessageParams" => r.read_into(&mut v.error_message_params),
-                "actionName" => r.read_into(&mut v.action_name),
-                "actionStatus" => r.read_into(&mut v.action_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "complete" => r.read_into(&mut self.complete),
+                "user" => r.read_into(&mut self.user),
+                "client" => r.read_into(&mut self.client),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "errorCode" => r.read_into(&mut self.error_code),
+                "errorDetails" => r.read_into(&mut self.error_details),
+                "errorMessageParams" => r.read_into(&mut self.error_message_params),
+                "actionName" => r.read_into(&mut self.action_name),
+                "actionStatus" => r.read_into(&mut self.action_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -157,30 +157,41 @@ impl Organization {
 
 impl FromJson for Organization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Organization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "defaultLanguage" => r.read_into(&mut v.default_language),
-                "defaultCountryCode" => r.read_into(&mut v.default_country_code),
-                "thirdPartyOrgName" => r.read_into(&mut v.third_party_org_name),
-                "thirdPartyURI" => r.read_into(&mut v.third_party_uri),
-                "domain" => r.read_into(&mut v.domain),
-                "features" => r.read_into(&mut v.features),
-                "version" => r.read_into(&mut v.version),
-                "state" => r.read_into(&mut v.state),
-                "defaultSiteId" => r.read_into(&mut v.default_site_id),
-                "supportURI" => r.read_into(&mut v.support_uri),
-                "voicemailEnabled" => r.read_into(&mut v.voicemail_enabled),
-                "productPlatform" => r.read_into(&mut v.product_platform),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "defaultLanguage" => r.read_into(&mut self.default_language),
+                "defaultCountryCode" => r.read_into(&mut self.default_country_code),
+                "thirdPartyOrgName" => r.read_into(&mut self.third_party_org_name),
+                "thirdPartyURI" => r.read_into(&mut self.third_party_uri),
+                "domain" => r.read_into(&mut self.domain),
+                "features" => r.read_into(&mut self.features),
+                "version" => r.read_into(&mut self.version),
+                "state" => r.read_into(&mut self.state),
+                "defaultSiteId" => r.read_into(&mut self.default_site_id),
+                "supportURI" => r.read_into(&mut self.support_uri),
+                "voicemailEnabled" => r.read_into(&mut self.voicemail_enabled),
+                "productPlatform" => r.read_into(&mut self.product_platform),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

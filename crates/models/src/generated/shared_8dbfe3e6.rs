@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -39,16 +39,27 @@ impl AiScoringSetting {
 
 impl FromJson for AiScoringSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AiScoringSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -102,18 +113,29 @@ impl AiScoringSettings {
 
 impl FromJson for AiScoringSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AiScoringSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "questionGroupSettings" => r.read_into(&mut v.question_group_settings),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "questionGroupSettings" => r.read_into(&mut self.question_group_settings),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -162,17 +184,28 @@ impl DefaultAnswer {
 
 impl FromJson for DefaultAnswer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DefaultAnswer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "notApplicable" => r.read_into(&mut v.not_applicable),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "notApplicable" => r.read_into(&mut self.not_applicable),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -238,19 +271,30 @@ impl DefaultAnswersTo {
 
 impl FromJson for DefaultAnswersTo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DefaultAnswersTo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "highestScore" => r.read_into(&mut v.highest_score),
-                "notApplicable" => r.read_into(&mut v.not_applicable),
-                "lowestScore" => r.read_into(&mut v.lowest_score),
-                "userDefined" => r.read_into(&mut v.user_defined),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "highestScore" => r.read_into(&mut self.highest_score),
+                "notApplicable" => r.read_into(&mut self.not_applicable),
+                "lowestScore" => r.read_into(&mut self.lowest_score),
+                "userDefined" => r.read_into(&mut self.user_defined),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -352,25 +396,36 @@ impl DomainEntityListingEvaluationForm {
 
 impl FromJson for DomainEntityListingEvaluationForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainEntityListingEvaluationForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -412,7 +467,7 @@ pub struct EvaluationForm {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `modifiedDate`.
@@ -430,11 +485,11 @@ pub struct EvaluationForm {
     /// A list of the published versions of this form. Not populated by default, its availability depends on the endpoint. Use the 'expand=publishHistory' query parameter to retrieve this data where applicable (refer to the endpoint description to see if it is applicable).
     ///
     /// JSON `publishedVersions`.
-    pub published_versions: Option<DomainEntityListingEvaluationForm>,
+    pub published_versions: Option<Box<DomainEntityListingEvaluationForm>>,
     /// Settings for evaluations associated with this form
     ///
     /// JSON `evaluationSettings`.
-    pub evaluation_settings: Option<EvaluationSettings>,
+    pub evaluation_settings: Option<Box<EvaluationSettings>>,
     /// The name of the form's most recently published version
     ///
     /// JSON `latestVersionFormName`.
@@ -442,7 +497,7 @@ pub struct EvaluationForm {
     /// AI scoring settings for the evaluation form.
     ///
     /// JSON `aiScoring`.
-    pub ai_scoring: Option<AiScoringSettings>,
+    pub ai_scoring: Option<Box<AiScoringSettings>>,
     /// Is this form redacted
     ///
     /// JSON `redacted`.
@@ -472,7 +527,7 @@ impl EvaluationForm {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_date`].
@@ -497,12 +552,12 @@ impl EvaluationForm {
     }
     /// Sets [`Self::published_versions`].
     pub fn set_published_versions(mut self, v: DomainEntityListingEvaluationForm) -> Self {
-        self.published_versions = Some(v);
+        self.published_versions = Some(Box::new(v));
         self
     }
     /// Sets [`Self::evaluation_settings`].
     pub fn set_evaluation_settings(mut self, v: EvaluationSettings) -> Self {
-        self.evaluation_settings = Some(v);
+        self.evaluation_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::latest_version_form_name`].
@@ -512,7 +567,7 @@ impl EvaluationForm {
     }
     /// Sets [`Self::ai_scoring`].
     pub fn set_ai_scoring(mut self, v: AiScoringSettings) -> Self {
-        self.ai_scoring = Some(v);
+        self.ai_scoring = Some(Box::new(v));
         self
     }
     /// Sets [`Self::redacted`].
@@ -534,29 +589,40 @@ impl EvaluationForm {
 
 impl FromJson for EvaluationForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationForm {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "published" => r.read_into(&mut v.published),
-                "contextId" => r.read_into(&mut v.context_id),
-                "questionGroups" => r.read_into(&mut v.question_groups),
-                "publishedVersions" => r.read_into(&mut v.published_versions),
-                "evaluationSettings" => r.read_into(&mut v.evaluation_settings),
-                "latestVersionFormName" => r.read_into(&mut v.latest_version_form_name),
-                "aiScoring" => r.read_into(&mut v.ai_scoring),
-                "redacted" => r.read_into(&mut v.redacted),
-                "dialect" => r.read_into(&mut v.dialect),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "published" => r.read_into(&mut self.published),
+                "contextId" => r.read_into(&mut self.context_id),
+                "questionGroups" => r.read_into(&mut self.question_groups),
+                "publishedVersions" => r.read_into(&mut self.published_versions),
+                "evaluationSettings" => r.read_into(&mut self.evaluation_settings),
+                "latestVersionFormName" => r.read_into(&mut self.latest_version_form_name),
+                "aiScoring" => r.read_into(&mut self.ai_scoring),
+                "redacted" => r.read_into(&mut self.redacted),
+                "dialect" => r.read_into(&mut self.dialect),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -606,7 +672,7 @@ pub struct EvaluationQuestion {
     /// JSON `commentsRequired`.
     pub comments_required: Option<bool>,
     /// JSON `visibilityCondition`.
-    pub visibility_condition: Option<VisibilityCondition>,
+    pub visibility_condition: Option<Box<VisibilityCondition>>,
     /// Options from which to choose an answer for this question. Only used by Multiple Choice type questions.
     ///
     /// JSON `answerOptions`.
@@ -618,7 +684,7 @@ pub struct EvaluationQuestion {
     /// The default selected answer for the question
     ///
     /// JSON `defaultAnswer`.
-    pub default_answer: Option<DefaultAnswer>,
+    pub default_answer: Option<Box<DefaultAnswer>>,
     /// Focus setting for automated scoring
     ///
     /// JSON `automatedScoringFocus`.
@@ -669,7 +735,7 @@ impl EvaluationQuestion {
     }
     /// Sets [`Self::visibility_condition`].
     pub fn set_visibility_condition(mut self, v: VisibilityCondition) -> Self {
-        self.visibility_condition = Some(v);
+        self.visibility_condition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answer_options`].
@@ -684,7 +750,7 @@ impl EvaluationQuestion {
     }
     /// Sets [`Self::default_answer`].
     pub fn set_default_answer(mut self, v: DefaultAnswer) -> Self {
-        self.default_answer = Some(v);
+        self.default_answer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::automated_scoring_focus`].
@@ -706,29 +772,40 @@ impl EvaluationQuestion {
 
 impl FromJson for EvaluationQuestion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationQuestion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contextId" => r.read_into(&mut v.context_id),
-                "text" => r.read_into(&mut v.text),
-                "helpText" => r.read_into(&mut v.help_text),
-                "type" => r.read_into(&mut v.r#type),
-                "naEnabled" => r.read_into(&mut v.na_enabled),
-                "commentsRequired" => r.read_into(&mut v.comments_required),
-                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
-                "answerOptions" => r.read_into(&mut v.answer_options),
-                "multipleSelectOptionQuestions" => r.read_into(&mut v.multiple_select_option_questions),
-                "defaultAnswer" => r.read_into(&mut v.default_answer),
-                "automatedScoringFocus" => r.read_into(&mut v.automated_scoring_focus),
-                "isKill" => r.read_into(&mut v.is_kill),
-                "isCritical" => r.read_into(&mut v.is_critical),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contextId" => r.read_into(&mut self.context_id),
+                "text" => r.read_into(&mut self.text),
+                "helpText" => r.read_into(&mut self.help_text),
+                "type" => r.read_into(&mut self.r#type),
+                "naEnabled" => r.read_into(&mut self.na_enabled),
+                "commentsRequired" => r.read_into(&mut self.comments_required),
+                "visibilityCondition" => r.read_into(&mut self.visibility_condition),
+                "answerOptions" => r.read_into(&mut self.answer_options),
+                "multipleSelectOptionQuestions" => r.read_into(&mut self.multiple_select_option_questions),
+                "defaultAnswer" => r.read_into(&mut self.default_answer),
+                "automatedScoringFocus" => r.read_into(&mut self.automated_scoring_focus),
+                "isKill" => r.read_into(&mut self.is_kill),
+                "isCritical" => r.read_into(&mut self.is_critical),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -890,11 +967,11 @@ pub struct EvaluationQuestionGroup {
     /// JSON `questions`.
     pub questions: Option<Vec<EvaluationQuestion>>,
     /// JSON `visibilityCondition`.
-    pub visibility_condition: Option<VisibilityCondition>,
+    pub visibility_condition: Option<Box<VisibilityCondition>>,
     /// Default scoring settings for the questions within this question group.
     ///
     /// JSON `defaultAnswersTo`.
-    pub default_answers_to: Option<DefaultAnswersTo>,
+    pub default_answers_to: Option<Box<DefaultAnswersTo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -952,39 +1029,50 @@ impl EvaluationQuestionGroup {
     }
     /// Sets [`Self::visibility_condition`].
     pub fn set_visibility_condition(mut self, v: VisibilityCondition) -> Self {
-        self.visibility_condition = Some(v);
+        self.visibility_condition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_answers_to`].
     pub fn set_default_answers_to(mut self, v: DefaultAnswersTo) -> Self {
-        self.default_answers_to = Some(v);
+        self.default_answers_to = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EvaluationQuestionGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationQuestionGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contextId" => r.read_into(&mut v.context_id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "defaultAnswersToHighest" => r.read_into(&mut v.default_answers_to_highest),
-                "defaultAnswersToNA" => r.read_into(&mut v.default_answers_to_na),
-                "naEnabled" => r.read_into(&mut v.na_enabled),
-                "weight" => r.read_into(&mut v.weight),
-                "manualWeight" => r.read_into(&mut v.manual_weight),
-                "questions" => r.read_into(&mut v.questions),
-                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
-                "defaultAnswersTo" => r.read_into(&mut v.default_answers_to),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contextId" => r.read_into(&mut self.context_id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "defaultAnswersToHighest" => r.read_into(&mut self.default_answers_to_highest),
+                "defaultAnswersToNA" => r.read_into(&mut self.default_answers_to_na),
+                "naEnabled" => r.read_into(&mut self.na_enabled),
+                "weight" => r.read_into(&mut self.weight),
+                "manualWeight" => r.read_into(&mut self.manual_weight),
+                "questions" => r.read_into(&mut self.questions),
+                "visibilityCondition" => r.read_into(&mut self.visibility_condition),
+                "defaultAnswersTo" => r.read_into(&mut self.default_answers_to),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1060,19 +1148,30 @@ impl EvaluationSettings {
 
 impl FromJson for EvaluationSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "revisionsEnabled" => r.read_into(&mut v.revisions_enabled),
-                "disputesEnabled" => r.read_into(&mut v.disputes_enabled),
-                "disputesAllowedPerEvaluation" => r.read_into(&mut v.disputes_allowed_per_evaluation),
-                "disputesAssignees" => r.read_into(&mut v.disputes_assignees),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "revisionsEnabled" => r.read_into(&mut self.revisions_enabled),
+                "disputesEnabled" => r.read_into(&mut self.disputes_enabled),
+                "disputesAllowedPerEvaluation" => r.read_into(&mut self.disputes_allowed_per_evaluation),
+                "disputesAssignees" => r.read_into(&mut self.disputes_assignees),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1098,7 +1197,7 @@ pub struct EvaluationSettingsAssignee {
     /// The user the dispute should be assigned to
     ///
     /// JSON `user`.
-    pub user: Option<UserReferenceWithName>,
+    pub user: Option<Box<UserReferenceWithName>>,
     /// The assignee type. Valid values: Original, Individual, None
     ///
     /// JSON `type`.
@@ -1110,7 +1209,7 @@ pub struct EvaluationSettingsAssignee {
 impl EvaluationSettingsAssignee {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: UserReferenceWithName) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -1122,17 +1221,28 @@ impl EvaluationSettingsAssignee {
 
 impl FromJson for EvaluationSettingsAssignee {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EvaluationSettingsAssignee {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1229,17 +1339,28 @@ impl QuestionGroupSettings {
 
 impl FromJson for QuestionGroupSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QuestionGroupSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "questionGroupContextId" => r.read_into(&mut v.question_group_context_id),
-                "questionSettings" => r.read_into(&mut v.question_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "questionGroupContextId" => r.read_into(&mut self.question_group_context_id),
+                "questionSettings" => r.read_into(&mut self.question_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1265,7 +1386,7 @@ pub struct QuestionSettings {
     /// JSON `questionContextId`.
     pub question_context_id: Option<String>,
     /// JSON `settings`.
-    pub settings: Option<AiScoringSetting>,
+    pub settings: Option<Box<AiScoringSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1278,24 +1399,35 @@ impl QuestionSettings {
     }
     /// Sets [`Self::settings`].
     pub fn set_settings(mut self, v: AiScoringSetting) -> Self {
-        self.settings = Some(v);
+        self.settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for QuestionSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QuestionSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "questionContextId" => r.read_into(&mut v.question_context_id),
-                "settings" => r.read_into(&mut v.settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "questionContextId" => r.read_into(&mut self.question_context_id),
+                "settings" => r.read_into(&mut self.settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

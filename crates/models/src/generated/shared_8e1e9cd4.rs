@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -75,20 +75,31 @@ impl Address {
 
 impl FromJson for Address {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Address {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "nameRaw" => r.read_into(&mut v.name_raw),
-                "addressNormalized" => r.read_into(&mut v.address_normalized),
-                "addressRaw" => r.read_into(&mut v.address_raw),
-                "addressDisplayable" => r.read_into(&mut v.address_displayable),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "nameRaw" => r.read_into(&mut self.name_raw),
+                "addressNormalized" => r.read_into(&mut self.address_normalized),
+                "addressRaw" => r.read_into(&mut self.address_raw),
+                "addressDisplayable" => r.read_into(&mut self.address_displayable),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -175,21 +186,32 @@ impl AdjustableLiveSpeakerDetection {
 
 impl FromJson for AdjustableLiveSpeakerDetection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AdjustableLiveSpeakerDetection {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mode" => r.read_into(&mut v.mode),
-                "preconnectDuration" => r.read_into(&mut v.preconnect_duration),
-                "eventName" => r.read_into(&mut v.event_name),
-                "isPersonLikely" => r.read_into(&mut v.is_person_likely),
-                "totalRingbacks" => r.read_into(&mut v.total_ringbacks),
-                "lineConnected" => r.read_into(&mut v.line_connected),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mode" => r.read_into(&mut self.mode),
+                "preconnectDuration" => r.read_into(&mut self.preconnect_duration),
+                "eventName" => r.read_into(&mut self.event_name),
+                "isPersonLikely" => r.read_into(&mut self.is_person_likely),
+                "totalRingbacks" => r.read_into(&mut self.total_ringbacks),
+                "lineConnected" => r.read_into(&mut self.line_connected),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -307,18 +329,29 @@ impl AfterCallWork {
 
 impl FromJson for AfterCallWork {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AfterCallWork {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "state" => r.read_into(&mut v.state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "state" => r.read_into(&mut self.state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -462,21 +495,32 @@ impl Attachment {
 
 impl FromJson for Attachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Attachment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "attachmentId" => r.read_into(&mut v.attachment_id),
-                "name" => r.read_into(&mut v.name),
-                "contentUri" => r.read_into(&mut v.content_uri),
-                "contentType" => r.read_into(&mut v.content_type),
-                "contentLength" => r.read_into(&mut v.content_length),
-                "inlineImage" => r.read_into(&mut v.inline_image),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "attachmentId" => r.read_into(&mut self.attachment_id),
+                "name" => r.read_into(&mut self.name),
+                "contentUri" => r.read_into(&mut self.content_uri),
+                "contentType" => r.read_into(&mut self.content_type),
+                "contentLength" => r.read_into(&mut self.content_length),
+                "inlineImage" => r.read_into(&mut self.inline_image),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -520,7 +564,7 @@ pub struct Cobrowsesession {
     /// Address and name data for a call endpoint.
     ///
     /// JSON `self`.
-    pub self_: Option<Address>,
+    pub self_: Option<Box<Address>>,
     /// The co-browse session ID.
     ///
     /// JSON `cobrowseSessionId`.
@@ -568,11 +612,11 @@ pub struct Cobrowsesession {
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -604,7 +648,7 @@ impl Cobrowsesession {
     }
     /// Sets [`Self::self_`].
     pub fn set_self_(mut self, v: Address) -> Self {
-        self.self_ = Some(v);
+        self.self_ = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cobrowse_session_id`].
@@ -664,12 +708,12 @@ impl Cobrowsesession {
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -681,34 +725,45 @@ impl Cobrowsesession {
 
 impl FromJson for Cobrowsesession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Cobrowsesession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "self" => r.read_into(&mut v.self_),
-                "cobrowseSessionId" => r.read_into(&mut v.cobrowse_session_id),
-                "cobrowseRole" => r.read_into(&mut v.cobrowse_role),
-                "controlling" => r.read_into(&mut v.controlling),
-                "viewerUrl" => r.read_into(&mut v.viewer_url),
-                "providerEventTime" => r.read_into(&mut v.provider_event_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "provider" => r.read_into(&mut v.provider),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "segments" => r.read_into(&mut v.segments),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "self" => r.read_into(&mut self.self_),
+                "cobrowseSessionId" => r.read_into(&mut self.cobrowse_session_id),
+                "cobrowseRole" => r.read_into(&mut self.cobrowse_role),
+                "controlling" => r.read_into(&mut self.controlling),
+                "viewerUrl" => r.read_into(&mut self.viewer_url),
+                "providerEventTime" => r.read_into(&mut self.provider_event_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "provider" => r.read_into(&mut self.provider),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "segments" => r.read_into(&mut self.segments),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1062,15 +1117,15 @@ pub struct ConversationChat {
     /// A subset of the Journey System's data relevant to a part of a conversation (for external linkage and internal usage/context).
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<JourneyContext>,
+    pub journey_context: Option<Box<JourneyContext>>,
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -1078,7 +1133,7 @@ pub struct ConversationChat {
     /// Represents the queue settings for this media type.
     ///
     /// JSON `queueMediaSettings`.
-    pub queue_media_settings: Option<ConversationQueueMediaSettings>,
+    pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1171,17 +1226,17 @@ impl ConversationChat {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: JourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -1191,44 +1246,55 @@ impl ConversationChat {
     }
     /// Sets [`Self::queue_media_settings`].
     pub fn set_queue_media_settings(mut self, v: ConversationQueueMediaSettings) -> Self {
-        self.queue_media_settings = Some(v);
+        self.queue_media_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationChat {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationChat {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "roomId" => r.read_into(&mut v.room_id),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                "segments" => r.read_into(&mut v.segments),
-                "held" => r.read_into(&mut v.held),
-                "direction" => r.read_into(&mut v.direction),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "provider" => r.read_into(&mut v.provider),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "avatarImageUrl" => r.read_into(&mut v.avatar_image_url),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "roomId" => r.read_into(&mut self.room_id),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                "segments" => r.read_into(&mut self.segments),
+                "held" => r.read_into(&mut self.held),
+                "direction" => r.read_into(&mut self.direction),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "provider" => r.read_into(&mut self.provider),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "avatarImageUrl" => r.read_into(&mut self.avatar_image_url),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "queueMediaSettings" => r.read_into(&mut self.queue_media_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1548,7 +1614,7 @@ pub struct ConversationDivisionMembership {
     /// A division the conversation belongs to.
     ///
     /// JSON `division`.
-    pub division: Option<DomainEntityRef>,
+    pub division: Option<Box<DomainEntityRef>>,
     /// The entities on the conversation within the division. These are the users, queues, work flows, etc. that can be on conversations and and be assigned to different divisions.
     ///
     /// JSON `entities`.
@@ -1560,7 +1626,7 @@ pub struct ConversationDivisionMembership {
 impl ConversationDivisionMembership {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: DomainEntityRef) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::entities`].
@@ -1572,17 +1638,28 @@ impl ConversationDivisionMembership {
 
 impl FromJson for ConversationDivisionMembership {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationDivisionMembership {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1639,18 +1716,29 @@ impl ConversationMessageMetadata {
 
 impl FromJson for ConversationMessageMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMessageMetadata {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "events" => r.read_into(&mut v.events),
-                "content" => r.read_into(&mut v.content),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "events" => r.read_into(&mut self.events),
+                "content" => r.read_into(&mut self.content),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1762,17 +1850,28 @@ impl ConversationMessageMetadataContent {
 
 impl FromJson for ConversationMessageMetadataContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMessageMetadataContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentType" => r.read_into(&mut v.content_type),
-                "subType" => r.read_into(&mut v.sub_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentType" => r.read_into(&mut self.content_type),
+                "subType" => r.read_into(&mut self.sub_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2034,17 +2133,28 @@ impl ConversationMessageMetadataEvent {
 
 impl FromJson for ConversationMessageMetadataEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMessageMetadataEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "eventType" => r.read_into(&mut v.event_type),
-                "subType" => r.read_into(&mut v.sub_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "eventType" => r.read_into(&mut self.event_type),
+                "subType" => r.read_into(&mut self.sub_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2264,19 +2374,30 @@ impl ConversationQueueMediaSettings {
 
 impl FromJson for ConversationQueueMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationQueueMediaSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
-                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
-                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
-                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "alertingTimeoutSeconds" => r.read_into(&mut self.alerting_timeout_seconds),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut self.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut self.manual_answer_alert_tone_seconds),
+                "enableAutoAnswer" => r.read_into(&mut self.enable_auto_answer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2302,11 +2423,11 @@ pub struct ConversationRoutingData {
     /// The queue to use for routing decisions
     ///
     /// JSON `queue`.
-    pub queue: Option<AddressableEntityRef>,
+    pub queue: Option<Box<AddressableEntityRef>>,
     /// The language to use for routing decisions
     ///
     /// JSON `language`.
-    pub language: Option<AddressableEntityRef>,
+    pub language: Option<Box<AddressableEntityRef>>,
     /// The priority of the conversation to use for routing decisions
     ///
     /// JSON `priority`.
@@ -2338,12 +2459,12 @@ pub struct ConversationRoutingData {
 impl ConversationRoutingData {
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: AddressableEntityRef) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::language`].
     pub fn set_language(mut self, v: AddressableEntityRef) -> Self {
-        self.language = Some(v);
+        self.language = Some(Box::new(v));
         self
     }
     /// Sets [`Self::priority`].
@@ -2380,23 +2501,34 @@ impl ConversationRoutingData {
 
 impl FromJson for ConversationRoutingData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationRoutingData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queue" => r.read_into(&mut v.queue),
-                "language" => r.read_into(&mut v.language),
-                "priority" => r.read_into(&mut v.priority),
-                "skills" => r.read_into(&mut v.skills),
-                "skillExpression" => r.read_into(&mut v.skill_expression),
-                "skillExpressionId" => r.read_into(&mut v.skill_expression_id),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                "label" => r.read_into(&mut v.label),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queue" => r.read_into(&mut self.queue),
+                "language" => r.read_into(&mut self.language),
+                "priority" => r.read_into(&mut self.priority),
+                "skills" => r.read_into(&mut self.skills),
+                "skillExpression" => r.read_into(&mut self.skill_expression),
+                "skillExpressionId" => r.read_into(&mut self.skill_expression_id),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                "label" => r.read_into(&mut self.label),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2484,21 +2616,32 @@ impl DialerPreview {
 
 impl FromJson for DialerPreview {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DialerPreview {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "contactId" => r.read_into(&mut v.contact_id),
-                "contactListId" => r.read_into(&mut v.contact_list_id),
-                "campaignId" => r.read_into(&mut v.campaign_id),
-                "phoneNumberColumns" => r.read_into(&mut v.phone_number_columns),
-                "callbackAutoAnswer" => r.read_into(&mut v.callback_auto_answer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "contactId" => r.read_into(&mut self.contact_id),
+                "contactListId" => r.read_into(&mut self.contact_list_id),
+                "campaignId" => r.read_into(&mut self.campaign_id),
+                "phoneNumberColumns" => r.read_into(&mut self.phone_number_columns),
+                "callbackAutoAnswer" => r.read_into(&mut self.callback_auto_answer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2568,19 +2711,30 @@ impl DisconnectReason {
 
 impl FromJson for DisconnectReason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DisconnectReason {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "code" => r.read_into(&mut v.code),
-                "phrase" => r.read_into(&mut v.phrase),
-                "reason" => r.read_into(&mut v.reason),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "code" => r.read_into(&mut self.code),
+                "phrase" => r.read_into(&mut self.phrase),
+                "reason" => r.read_into(&mut self.reason),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2663,7 +2817,7 @@ pub struct Disposition {
     /// Contains various parameters related to call analysis.
     ///
     /// JSON `dispositionParameters`.
-    pub disposition_parameters: Option<DispositionParameters>,
+    pub disposition_parameters: Option<Box<DispositionParameters>>,
     /// Absolute time when the speech started. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `detectedSpeechStart`.
@@ -2675,11 +2829,11 @@ pub struct Disposition {
     /// Answering Machine Detection timeout configuration.
     ///
     /// JSON `amdTimeout`.
-    pub amd_timeout: Option<DispositionAmdTimeout>,
+    pub amd_timeout: Option<Box<DispositionAmdTimeout>>,
     /// Silent Call timeout configuration.
     ///
     /// JSON `silentCallTimeout`.
-    pub silent_call_timeout: Option<DispositionSilentCallTimeout>,
+    pub silent_call_timeout: Option<Box<DispositionSilentCallTimeout>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2697,7 +2851,7 @@ impl Disposition {
     }
     /// Sets [`Self::disposition_parameters`].
     pub fn set_disposition_parameters(mut self, v: DispositionParameters) -> Self {
-        self.disposition_parameters = Some(v);
+        self.disposition_parameters = Some(Box::new(v));
         self
     }
     /// Sets [`Self::detected_speech_start`].
@@ -2712,34 +2866,45 @@ impl Disposition {
     }
     /// Sets [`Self::amd_timeout`].
     pub fn set_amd_timeout(mut self, v: DispositionAmdTimeout) -> Self {
-        self.amd_timeout = Some(v);
+        self.amd_timeout = Some(Box::new(v));
         self
     }
     /// Sets [`Self::silent_call_timeout`].
     pub fn set_silent_call_timeout(mut self, v: DispositionSilentCallTimeout) -> Self {
-        self.silent_call_timeout = Some(v);
+        self.silent_call_timeout = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Disposition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Disposition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "analyzer" => r.read_into(&mut v.analyzer),
-                "dispositionParameters" => r.read_into(&mut v.disposition_parameters),
-                "detectedSpeechStart" => r.read_into(&mut v.detected_speech_start),
-                "detectedSpeechEnd" => r.read_into(&mut v.detected_speech_end),
-                "amdTimeout" => r.read_into(&mut v.amd_timeout),
-                "silentCallTimeout" => r.read_into(&mut v.silent_call_timeout),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "analyzer" => r.read_into(&mut self.analyzer),
+                "dispositionParameters" => r.read_into(&mut self.disposition_parameters),
+                "detectedSpeechStart" => r.read_into(&mut self.detected_speech_start),
+                "detectedSpeechEnd" => r.read_into(&mut self.detected_speech_end),
+                "amdTimeout" => r.read_into(&mut self.amd_timeout),
+                "silentCallTimeout" => r.read_into(&mut self.silent_call_timeout),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2810,19 +2975,30 @@ impl DispositionAmdTimeout {
 
 impl FromJson for DispositionAmdTimeout {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DispositionAmdTimeout {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeoutMs" => r.read_into(&mut v.timeout_ms),
-                "timerStartEvent" => r.read_into(&mut v.timer_start_event),
-                "timerStartTime" => r.read_into(&mut v.timer_start_time),
-                "timerEndTime" => r.read_into(&mut v.timer_end_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeoutMs" => r.read_into(&mut self.timeout_ms),
+                "timerStartEvent" => r.read_into(&mut self.timer_start_event),
+                "timerStartTime" => r.read_into(&mut self.timer_start_time),
+                "timerEndTime" => r.read_into(&mut self.timer_end_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2848,7 +3024,7 @@ pub struct DispositionParameters {
     /// ALSD evaluation inputs and output (isPersonalLikely) of the ALSD detector the last time it ran on the call (could be multiple times)
     ///
     /// JSON `adjustableLiveSpeakerDetection`.
-    pub adjustable_live_speaker_detection: Option<AdjustableLiveSpeakerDetection>,
+    pub adjustable_live_speaker_detection: Option<Box<AdjustableLiveSpeakerDetection>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2856,23 +3032,34 @@ pub struct DispositionParameters {
 impl DispositionParameters {
     /// Sets [`Self::adjustable_live_speaker_detection`].
     pub fn set_adjustable_live_speaker_detection(mut self, v: AdjustableLiveSpeakerDetection) -> Self {
-        self.adjustable_live_speaker_detection = Some(v);
+        self.adjustable_live_speaker_detection = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for DispositionParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DispositionParameters {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "adjustableLiveSpeakerDetection" => r.read_into(&mut v.adjustable_live_speaker_detection),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "adjustableLiveSpeakerDetection" => r.read_into(&mut self.adjustable_live_speaker_detection),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2928,18 +3115,29 @@ impl DispositionSilentCallTimeout {
 
 impl FromJson for DispositionSilentCallTimeout {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DispositionSilentCallTimeout {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "timeoutMs" => r.read_into(&mut v.timeout_ms),
-                "timerStartTime" => r.read_into(&mut v.timer_start_time),
-                "timerEndTime" => r.read_into(&mut v.timer_end_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "timeoutMs" => r.read_into(&mut self.timeout_ms),
+                "timerStartTime" => r.read_into(&mut self.timer_start_time),
+                "timerEndTime" => r.read_into(&mut self.timer_end_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3000,19 +3198,30 @@ impl DivisionEntityRef {
 
 impl FromJson for DivisionEntityRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DivisionEntityRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "dateDivisionUpdated" => r.read_into(&mut v.date_division_updated),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "dateDivisionUpdated" => r.read_into(&mut self.date_division_updated),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3072,7 +3281,7 @@ pub struct Email {
     /// JSON `recordingId`.
     pub recording_id: Option<String>,
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorBody>,
+    pub error_info: Option<Box<ErrorBody>>,
     /// System defined string indicating what caused the communication to disconnect. Will be null until the communication disconnects.
     ///
     /// JSON `disconnectType`.
@@ -3124,11 +3333,11 @@ pub struct Email {
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -3136,7 +3345,7 @@ pub struct Email {
     /// Represents the queue settings for this media type.
     ///
     /// JSON `queueMediaSettings`.
-    pub queue_media_settings: Option<ConversationQueueMediaSettings>,
+    pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// Represents the time when an email was put into parked state. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `parkTime`.
@@ -3193,7 +3402,7 @@ impl Email {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorBody) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::disconnect_type`].
@@ -3258,12 +3467,12 @@ impl Email {
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -3273,7 +3482,7 @@ impl Email {
     }
     /// Sets [`Self::queue_media_settings`].
     pub fn set_queue_media_settings(mut self, v: ConversationQueueMediaSettings) -> Self {
-        self.queue_media_settings = Some(v);
+        self.queue_media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::park_time`].
@@ -3285,42 +3494,53 @@ impl Email {
 
 impl FromJson for Email {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Email {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "held" => r.read_into(&mut v.held),
-                "subject" => r.read_into(&mut v.subject),
-                "messagesSent" => r.read_into(&mut v.messages_sent),
-                "segments" => r.read_into(&mut v.segments),
-                "direction" => r.read_into(&mut v.direction),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "autoGenerated" => r.read_into(&mut v.auto_generated),
-                "provider" => r.read_into(&mut v.provider),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "messageId" => r.read_into(&mut v.message_id),
-                "draftAttachments" => r.read_into(&mut v.draft_attachments),
-                "spam" => r.read_into(&mut v.spam),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
-                "parkTime" => r.read_into(&mut v.park_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "held" => r.read_into(&mut self.held),
+                "subject" => r.read_into(&mut self.subject),
+                "messagesSent" => r.read_into(&mut self.messages_sent),
+                "segments" => r.read_into(&mut self.segments),
+                "direction" => r.read_into(&mut self.direction),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "autoGenerated" => r.read_into(&mut self.auto_generated),
+                "provider" => r.read_into(&mut self.provider),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "messageId" => r.read_into(&mut self.message_id),
+                "draftAttachments" => r.read_into(&mut self.draft_attachments),
+                "spam" => r.read_into(&mut self.spam),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "queueMediaSettings" => r.read_into(&mut self.queue_media_settings),
+                "parkTime" => r.read_into(&mut self.park_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3723,23 +3943,34 @@ impl FaxStatus {
 
 impl FromJson for FaxStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FaxStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "direction" => r.read_into(&mut v.direction),
-                "expectedPages" => r.read_into(&mut v.expected_pages),
-                "activePage" => r.read_into(&mut v.active_page),
-                "linesTransmitted" => r.read_into(&mut v.lines_transmitted),
-                "bytesTransmitted" => r.read_into(&mut v.bytes_transmitted),
-                "baudRate" => r.read_into(&mut v.baud_rate),
-                "pageErrors" => r.read_into(&mut v.page_errors),
-                "lineErrors" => r.read_into(&mut v.line_errors),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "direction" => r.read_into(&mut self.direction),
+                "expectedPages" => r.read_into(&mut self.expected_pages),
+                "activePage" => r.read_into(&mut self.active_page),
+                "linesTransmitted" => r.read_into(&mut self.lines_transmitted),
+                "bytesTransmitted" => r.read_into(&mut self.bytes_transmitted),
+                "baudRate" => r.read_into(&mut self.baud_rate),
+                "pageErrors" => r.read_into(&mut self.page_errors),
+                "lineErrors" => r.read_into(&mut self.line_errors),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3817,11 +4048,11 @@ pub struct InternalMessage {
     /// Address for the participant on receiving side of the internal message communication.
     ///
     /// JSON `toAddress`.
-    pub to_address: Option<Address>,
+    pub to_address: Option<Box<Address>>,
     /// Address for the participant on the sending side of the internal message communication.
     ///
     /// JSON `fromAddress`.
-    pub from_address: Option<Address>,
+    pub from_address: Option<Box<Address>>,
     /// The messages sent on this communication channel.
     ///
     /// JSON `messages`.
@@ -3893,12 +4124,12 @@ impl InternalMessage {
     }
     /// Sets [`Self::to_address`].
     pub fn set_to_address(mut self, v: Address) -> Self {
-        self.to_address = Some(v);
+        self.to_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from_address`].
     pub fn set_from_address(mut self, v: Address) -> Self {
-        self.from_address = Some(v);
+        self.from_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messages`].
@@ -3910,30 +4141,41 @@ impl InternalMessage {
 
 impl FromJson for InternalMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InternalMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "segments" => r.read_into(&mut v.segments),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "provider" => r.read_into(&mut v.provider),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "targetUserId" => r.read_into(&mut v.target_user_id),
-                "sourceUserId" => r.read_into(&mut v.source_user_id),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "messages" => r.read_into(&mut v.messages),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "segments" => r.read_into(&mut self.segments),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "provider" => r.read_into(&mut self.provider),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "targetUserId" => r.read_into(&mut self.target_user_id),
+                "sourceUserId" => r.read_into(&mut self.source_user_id),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "messages" => r.read_into(&mut self.messages),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4151,17 +4393,28 @@ impl InternalMessageDetails {
 
 impl FromJson for InternalMessageDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InternalMessageDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "messageId" => r.read_into(&mut v.message_id),
-                "messageTime" => r.read_into(&mut v.message_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "messageId" => r.read_into(&mut self.message_id),
+                "messageTime" => r.read_into(&mut self.message_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4187,15 +4440,15 @@ pub struct JourneyContext {
     /// Required.
     ///
     /// JSON `customer`.
-    pub customer: Option<JourneyCustomer>,
+    pub customer: Option<Box<JourneyCustomer>>,
     /// A subset of the Journey System's tracked customer session data at a point-in-time (for external linkage and internal usage/context)
     ///
     /// JSON `customerSession`.
-    pub customer_session: Option<JourneyCustomerSession>,
+    pub customer_session: Option<Box<JourneyCustomerSession>>,
     /// A subset of the Journey System's action data relevant to a part of a conversation (for external linkage and internal usage/context)
     ///
     /// JSON `triggeringAction`.
-    pub triggering_action: Option<JourneyAction>,
+    pub triggering_action: Option<Box<JourneyAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4203,35 +4456,46 @@ pub struct JourneyContext {
 impl JourneyContext {
     /// Sets [`Self::customer`].
     pub fn set_customer(mut self, v: JourneyCustomer) -> Self {
-        self.customer = Some(v);
+        self.customer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_session`].
     pub fn set_customer_session(mut self, v: JourneyCustomerSession) -> Self {
-        self.customer_session = Some(v);
+        self.customer_session = Some(Box::new(v));
         self
     }
     /// Sets [`Self::triggering_action`].
     pub fn set_triggering_action(mut self, v: JourneyAction) -> Self {
-        self.triggering_action = Some(v);
+        self.triggering_action = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for JourneyContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyContext {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "customer" => r.read_into(&mut v.customer),
-                "customerSession" => r.read_into(&mut v.customer_session),
-                "triggeringAction" => r.read_into(&mut v.triggering_action),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "customer" => r.read_into(&mut self.customer),
+                "customerSession" => r.read_into(&mut self.customer_session),
+                "triggeringAction" => r.read_into(&mut self.triggering_action),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4282,7 +4546,7 @@ pub struct Message {
     /// JSON `recordingId`.
     pub recording_id: Option<String>,
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorBody>,
+    pub error_info: Option<Box<ErrorBody>>,
     /// System defined string indicating what caused the communication to disconnect. Will be null until the communication disconnects.
     ///
     /// JSON `disconnectType`.
@@ -4334,11 +4598,11 @@ pub struct Message {
     /// Address and name data for a call endpoint.
     ///
     /// JSON `toAddress`.
-    pub to_address: Option<Address>,
+    pub to_address: Option<Box<Address>>,
     /// Address and name data for a call endpoint.
     ///
     /// JSON `fromAddress`.
-    pub from_address: Option<Address>,
+    pub from_address: Option<Box<Address>>,
     /// The messages sent on this communication channel.
     ///
     /// JSON `messages`.
@@ -4346,15 +4610,15 @@ pub struct Message {
     /// A subset of the Journey System's data relevant to a part of a conversation (for external linkage and internal usage/context).
     ///
     /// JSON `journeyContext`.
-    pub journey_context: Option<JourneyContext>,
+    pub journey_context: Option<Box<JourneyContext>>,
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -4370,7 +4634,7 @@ pub struct Message {
     /// Represents the queue settings for this media type.
     ///
     /// JSON `queueMediaSettings`.
-    pub queue_media_settings: Option<ConversationQueueMediaSettings>,
+    pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// JSON `engagementSource`.
     pub engagement_source: Option<MessageEngagementSource>,
     /// Represents the time when a parked message will resume. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -4423,7 +4687,7 @@ impl Message {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorBody) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::disconnect_type`].
@@ -4488,12 +4752,12 @@ impl Message {
     }
     /// Sets [`Self::to_address`].
     pub fn set_to_address(mut self, v: Address) -> Self {
-        self.to_address = Some(v);
+        self.to_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::from_address`].
     pub fn set_from_address(mut self, v: Address) -> Self {
-        self.from_address = Some(v);
+        self.from_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::messages`].
@@ -4503,17 +4767,17 @@ impl Message {
     }
     /// Sets [`Self::journey_context`].
     pub fn set_journey_context(mut self, v: JourneyContext) -> Self {
-        self.journey_context = Some(v);
+        self.journey_context = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -4533,7 +4797,7 @@ impl Message {
     }
     /// Sets [`Self::queue_media_settings`].
     pub fn set_queue_media_settings(mut self, v: ConversationQueueMediaSettings) -> Self {
-        self.queue_media_settings = Some(v);
+        self.queue_media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::engagement_source`].
@@ -4555,48 +4819,59 @@ impl Message {
 
 impl FromJson for Message {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Message {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "held" => r.read_into(&mut v.held),
-                "segments" => r.read_into(&mut v.segments),
-                "direction" => r.read_into(&mut v.direction),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "provider" => r.read_into(&mut v.provider),
-                "authenticated" => r.read_into(&mut v.authenticated),
-                "type" => r.read_into(&mut v.r#type),
-                "recipientCountry" => r.read_into(&mut v.recipient_country),
-                "recipientType" => r.read_into(&mut v.recipient_type),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "toAddress" => r.read_into(&mut v.to_address),
-                "fromAddress" => r.read_into(&mut v.from_address),
-                "messages" => r.read_into(&mut v.messages),
-                "journeyContext" => r.read_into(&mut v.journey_context),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "agentAssistantId" => r.read_into(&mut v.agent_assistant_id),
-                "byoSmsIntegrationId" => r.read_into(&mut v.byo_sms_integration_id),
-                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
-                "engagementSource" => r.read_into(&mut v.engagement_source),
-                "resumeTime" => r.read_into(&mut v.resume_time),
-                "parkTime" => r.read_into(&mut v.park_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "held" => r.read_into(&mut self.held),
+                "segments" => r.read_into(&mut self.segments),
+                "direction" => r.read_into(&mut self.direction),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "provider" => r.read_into(&mut self.provider),
+                "authenticated" => r.read_into(&mut self.authenticated),
+                "type" => r.read_into(&mut self.r#type),
+                "recipientCountry" => r.read_into(&mut self.recipient_country),
+                "recipientType" => r.read_into(&mut self.recipient_type),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "toAddress" => r.read_into(&mut self.to_address),
+                "fromAddress" => r.read_into(&mut self.from_address),
+                "messages" => r.read_into(&mut self.messages),
+                "journeyContext" => r.read_into(&mut self.journey_context),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "agentAssistantId" => r.read_into(&mut self.agent_assistant_id),
+                "byoSmsIntegrationId" => r.read_into(&mut self.byo_sms_integration_id),
+                "queueMediaSettings" => r.read_into(&mut self.queue_media_settings),
+                "engagementSource" => r.read_into(&mut self.engagement_source),
+                "resumeTime" => r.read_into(&mut self.resume_time),
+                "parkTime" => r.read_into(&mut self.park_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5213,7 +5488,7 @@ pub struct MessageDetails {
     /// Information that describes the content of the message, if any
     ///
     /// JSON `messageMetadata`.
-    pub message_metadata: Option<ConversationMessageMetadata>,
+    pub message_metadata: Option<Box<ConversationMessageMetadata>>,
     /// For social media messages, the visibility of the message in the originating social platform
     ///
     /// JSON `socialVisibility`.
@@ -5221,7 +5496,7 @@ pub struct MessageDetails {
     /// Provider specific error information for a communication.
     ///
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorBody>,
+    pub error_info: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -5264,7 +5539,7 @@ impl MessageDetails {
     }
     /// Sets [`Self::message_metadata`].
     pub fn set_message_metadata(mut self, v: ConversationMessageMetadata) -> Self {
-        self.message_metadata = Some(v);
+        self.message_metadata = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_visibility`].
@@ -5274,32 +5549,43 @@ impl MessageDetails {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorBody) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MessageDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageDetails {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "messageId" => r.read_into(&mut v.message_id),
-                "messageURI" => r.read_into(&mut v.message_uri),
-                "messageStatus" => r.read_into(&mut v.message_status),
-                "messageSegmentCount" => r.read_into(&mut v.message_segment_count),
-                "messageTime" => r.read_into(&mut v.message_time),
-                "media" => r.read_into(&mut v.media),
-                "stickers" => r.read_into(&mut v.stickers),
-                "messageMetadata" => r.read_into(&mut v.message_metadata),
-                "socialVisibility" => r.read_into(&mut v.social_visibility),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "messageId" => r.read_into(&mut self.message_id),
+                "messageURI" => r.read_into(&mut self.message_uri),
+                "messageStatus" => r.read_into(&mut self.message_status),
+                "messageSegmentCount" => r.read_into(&mut self.message_segment_count),
+                "messageTime" => r.read_into(&mut self.message_time),
+                "media" => r.read_into(&mut self.media),
+                "stickers" => r.read_into(&mut self.stickers),
+                "messageMetadata" => r.read_into(&mut self.message_metadata),
+                "socialVisibility" => r.read_into(&mut self.social_visibility),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5504,20 +5790,31 @@ impl MessageMedia {
 
 impl FromJson for MessageMedia {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageMedia {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
-                "name" => r.read_into(&mut v.name),
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "contentLengthBytes" => r.read_into(&mut self.content_length_bytes),
+                "name" => r.read_into(&mut self.name),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5568,17 +5865,28 @@ impl MessageSticker {
 
 impl FromJson for MessageSticker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessageSticker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5629,18 +5937,29 @@ impl PhoneNumberColumn {
 
 impl FromJson for PhoneNumberColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneNumberColumn {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "columnName" => r.read_into(&mut v.column_name),
-                "type" => r.read_into(&mut v.r#type),
-                "callableTimeColumnName" => r.read_into(&mut v.callable_time_column_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "columnName" => r.read_into(&mut self.column_name),
+                "type" => r.read_into(&mut self.r#type),
+                "callableTimeColumnName" => r.read_into(&mut self.callable_time_column_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5707,19 +6026,30 @@ impl RecordersState {
 
 impl FromJson for RecordersState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RecordersState {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "adhocState" => r.read_into(&mut v.adhoc_state),
-                "customerExperienceState" => r.read_into(&mut v.customer_experience_state),
-                "agentExperienceState" => r.read_into(&mut v.agent_experience_state),
-                "snippetState" => r.read_into(&mut v.snippet_state),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "adhocState" => r.read_into(&mut self.adhoc_state),
+                "customerExperienceState" => r.read_into(&mut self.customer_experience_state),
+                "agentExperienceState" => r.read_into(&mut self.agent_experience_state),
+                "snippetState" => r.read_into(&mut self.snippet_state),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -5973,11 +6303,11 @@ pub struct ScreenMonitoring {
     /// The user participant who is being screen monitored.
     ///
     /// JSON `targetUser`.
-    pub target_user: Option<AddressableEntityRef>,
+    pub target_user: Option<Box<AddressableEntityRef>>,
     /// Screen Monitoring identifier unique to the sourceUserId-targetUserId pair.
     ///
     /// JSON `screenMonitoring`.
-    pub screen_monitoring: Option<AddressableEntityRef>,
+    pub screen_monitoring: Option<Box<AddressableEntityRef>>,
     /// The screen monitoring type.
     ///
     /// JSON `monitoringType`.
@@ -6031,12 +6361,12 @@ impl ScreenMonitoring {
     }
     /// Sets [`Self::target_user`].
     pub fn set_target_user(mut self, v: AddressableEntityRef) -> Self {
-        self.target_user = Some(v);
+        self.target_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::screen_monitoring`].
     pub fn set_screen_monitoring(mut self, v: AddressableEntityRef) -> Self {
-        self.screen_monitoring = Some(v);
+        self.screen_monitoring = Some(Box::new(v));
         self
     }
     /// Sets [`Self::monitoring_type`].
@@ -6063,27 +6393,38 @@ impl ScreenMonitoring {
 
 impl FromJson for ScreenMonitoring {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScreenMonitoring {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "state" => r.read_into(&mut v.state),
-                "segments" => r.read_into(&mut v.segments),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "provider" => r.read_into(&mut v.provider),
-                "targetUser" => r.read_into(&mut v.target_user),
-                "screenMonitoring" => r.read_into(&mut v.screen_monitoring),
-                "monitoringType" => r.read_into(&mut v.monitoring_type),
-                "count" => r.read_into(&mut v.count),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "state" => r.read_into(&mut self.state),
+                "segments" => r.read_into(&mut self.segments),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "provider" => r.read_into(&mut self.provider),
+                "targetUser" => r.read_into(&mut self.target_user),
+                "screenMonitoring" => r.read_into(&mut self.screen_monitoring),
+                "monitoringType" => r.read_into(&mut self.monitoring_type),
+                "count" => r.read_into(&mut self.count),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6365,11 +6706,11 @@ pub struct Screenshare {
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -6446,12 +6787,12 @@ impl Screenshare {
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -6463,31 +6804,42 @@ impl Screenshare {
 
 impl FromJson for Screenshare {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Screenshare {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "context" => r.read_into(&mut v.context),
-                "sharing" => r.read_into(&mut v.sharing),
-                "peerCount" => r.read_into(&mut v.peer_count),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "provider" => r.read_into(&mut v.provider),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "segments" => r.read_into(&mut v.segments),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "context" => r.read_into(&mut self.context),
+                "sharing" => r.read_into(&mut self.sharing),
+                "peerCount" => r.read_into(&mut self.peer_count),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "provider" => r.read_into(&mut self.provider),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "segments" => r.read_into(&mut self.segments),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6825,20 +7177,31 @@ impl Segment {
 
 impl FromJson for Segment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Segment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "type" => r.read_into(&mut v.r#type),
-                "howEnded" => r.read_into(&mut v.how_ended),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "type" => r.read_into(&mut self.r#type),
+                "howEnded" => r.read_into(&mut self.how_ended),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -6933,11 +7296,11 @@ pub struct SocialExpression {
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -7034,12 +7397,12 @@ impl SocialExpression {
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -7051,35 +7414,46 @@ impl SocialExpression {
 
 impl FromJson for SocialExpression {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SocialExpression {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "id" => r.read_into(&mut v.id),
-                "socialMediaId" => r.read_into(&mut v.social_media_id),
-                "socialMediaHub" => r.read_into(&mut v.social_media_hub),
-                "socialUserName" => r.read_into(&mut v.social_user_name),
-                "previewText" => r.read_into(&mut v.preview_text),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                "segments" => r.read_into(&mut v.segments),
-                "held" => r.read_into(&mut v.held),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "provider" => r.read_into(&mut v.provider),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "id" => r.read_into(&mut self.id),
+                "socialMediaId" => r.read_into(&mut self.social_media_id),
+                "socialMediaHub" => r.read_into(&mut self.social_media_hub),
+                "socialUserName" => r.read_into(&mut self.social_user_name),
+                "previewText" => r.read_into(&mut self.preview_text),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                "segments" => r.read_into(&mut self.segments),
+                "held" => r.read_into(&mut self.held),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "provider" => r.read_into(&mut self.provider),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7355,15 +7729,15 @@ pub struct Video {
     /// Address and name data for a call endpoint.
     ///
     /// JSON `self`.
-    pub self_: Option<Address>,
+    pub self_: Option<Box<Address>>,
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -7450,17 +7824,17 @@ impl Video {
     }
     /// Sets [`Self::self_`].
     pub fn set_self_(mut self, v: Address) -> Self {
-        self.self_ = Some(v);
+        self.self_ = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -7472,34 +7846,45 @@ impl Video {
 
 impl FromJson for Video {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Video {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "context" => r.read_into(&mut v.context),
-                "audioMuted" => r.read_into(&mut v.audio_muted),
-                "videoMuted" => r.read_into(&mut v.video_muted),
-                "sharingScreen" => r.read_into(&mut v.sharing_screen),
-                "peerCount" => r.read_into(&mut v.peer_count),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "provider" => r.read_into(&mut v.provider),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "msids" => r.read_into(&mut v.msids),
-                "self" => r.read_into(&mut v.self_),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "context" => r.read_into(&mut self.context),
+                "audioMuted" => r.read_into(&mut self.audio_muted),
+                "videoMuted" => r.read_into(&mut self.video_muted),
+                "sharingScreen" => r.read_into(&mut self.sharing_screen),
+                "peerCount" => r.read_into(&mut self.peer_count),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "provider" => r.read_into(&mut self.provider),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "msids" => r.read_into(&mut self.msids),
+                "self" => r.read_into(&mut self.self_),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7809,17 +8194,28 @@ impl Voicemail {
 
 impl FromJson for Voicemail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Voicemail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "uploadStatus" => r.read_into(&mut v.upload_status),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "uploadStatus" => r.read_into(&mut self.upload_status),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -7971,22 +8367,33 @@ impl Wrapup {
 
 impl FromJson for Wrapup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Wrapup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "name" => r.read_into(&mut v.name),
-                "notes" => r.read_into(&mut v.notes),
-                "tags" => r.read_into(&mut v.tags),
-                "durationSeconds" => r.read_into(&mut v.duration_seconds),
-                "endTime" => r.read_into(&mut v.end_time),
-                "provisional" => r.read_into(&mut v.provisional),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "name" => r.read_into(&mut self.name),
+                "notes" => r.read_into(&mut self.notes),
+                "tags" => r.read_into(&mut self.tags),
+                "durationSeconds" => r.read_into(&mut self.duration_seconds),
+                "endTime" => r.read_into(&mut self.end_time),
+                "provisional" => r.read_into(&mut self.provisional),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -94,23 +94,34 @@ impl Page {
 
 impl FromJson for Page {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Page {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "versionId" => r.read_into(&mut v.version_id),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "rootContainer" => r.read_into(&mut v.root_container),
-                "properties" => r.read_into(&mut v.properties),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "versionId" => r.read_into(&mut self.version_id),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "rootContainer" => r.read_into(&mut self.root_container),
+                "properties" => r.read_into(&mut self.properties),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -146,7 +157,7 @@ pub struct Script {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// JSON `versionId`.
     pub version_id: Option<String>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -198,7 +209,7 @@ impl Script {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version_id`].
@@ -265,30 +276,41 @@ impl Script {
 
 impl FromJson for Script {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Script {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "versionId" => r.read_into(&mut v.version_id),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "publishedDate" => r.read_into(&mut v.published_date),
-                "versionDate" => r.read_into(&mut v.version_date),
-                "startPageId" => r.read_into(&mut v.start_page_id),
-                "startPageName" => r.read_into(&mut v.start_page_name),
-                "features" => r.read_into(&mut v.features),
-                "variables" => r.read_into(&mut v.variables),
-                "customActions" => r.read_into(&mut v.custom_actions),
-                "pages" => r.read_into(&mut v.pages),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "versionId" => r.read_into(&mut self.version_id),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "publishedDate" => r.read_into(&mut self.published_date),
+                "versionDate" => r.read_into(&mut self.version_date),
+                "startPageId" => r.read_into(&mut self.start_page_id),
+                "startPageName" => r.read_into(&mut self.start_page_name),
+                "features" => r.read_into(&mut self.features),
+                "variables" => r.read_into(&mut self.variables),
+                "customActions" => r.read_into(&mut self.custom_actions),
+                "pages" => r.read_into(&mut self.pages),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

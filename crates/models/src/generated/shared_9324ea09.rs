@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -46,17 +46,28 @@ impl QueueObservationDataContainer {
 
 impl FromJson for QueueObservationDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueObservationDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -82,7 +93,7 @@ pub struct QueueObservationQuery {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<QueueObservationQueryFilter>,
+    pub filter: Option<Box<QueueObservationQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -100,7 +111,7 @@ pub struct QueueObservationQuery {
 impl QueueObservationQuery {
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: QueueObservationQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -117,18 +128,29 @@ impl QueueObservationQuery {
 
 impl FromJson for QueueObservationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueObservationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "detailMetrics" => r.read_into(&mut v.detail_metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "detailMetrics" => r.read_into(&mut self.detail_metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -181,17 +203,28 @@ impl QueueObservationQueryClause {
 
 impl FromJson for QueueObservationQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueObservationQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -297,18 +330,29 @@ impl QueueObservationQueryFilter {
 
 impl FromJson for QueueObservationQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueObservationQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -396,7 +440,7 @@ pub struct QueueObservationQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -424,27 +468,38 @@ impl QueueObservationQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for QueueObservationQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueObservationQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -642,17 +697,28 @@ impl QueueObservationQueryResponse {
 
 impl FromJson for QueueObservationQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for QueueObservationQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "systemToOrganizationMappings" => r.read_into(&mut v.system_to_organization_mappings),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "systemToOrganizationMappings" => r.read_into(&mut self.system_to_organization_mappings),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -718,19 +784,30 @@ impl RoutingActivityData {
 
 impl FromJson for RoutingActivityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                "truncated" => r.read_into(&mut v.truncated),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                "truncated" => r.read_into(&mut self.truncated),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -854,25 +931,36 @@ impl RoutingActivityEntityData {
 
 impl FromJson for RoutingActivityEntityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityEntityData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "activityDate" => r.read_into(&mut v.activity_date),
-                "organizationPresenceId" => r.read_into(&mut v.organization_presence_id),
-                "presenceDate" => r.read_into(&mut v.presence_date),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "queueMembershipStatus" => r.read_into(&mut v.queue_membership_status),
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "routingStatusDate" => r.read_into(&mut v.routing_status_date),
-                "systemPresence" => r.read_into(&mut v.system_presence),
-                "teamId" => r.read_into(&mut v.team_id),
-                "userId" => r.read_into(&mut v.user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "activityDate" => r.read_into(&mut self.activity_date),
+                "organizationPresenceId" => r.read_into(&mut self.organization_presence_id),
+                "presenceDate" => r.read_into(&mut self.presence_date),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "queueMembershipStatus" => r.read_into(&mut self.queue_membership_status),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "routingStatusDate" => r.read_into(&mut self.routing_status_date),
+                "systemPresence" => r.read_into(&mut self.system_presence),
+                "teamId" => r.read_into(&mut self.team_id),
+                "userId" => r.read_into(&mut self.user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -955,20 +1043,31 @@ impl RoutingActivityMetricValue {
 
 impl FromJson for RoutingActivityMetricValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityMetricValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "qualifier" => r.read_into(&mut v.qualifier),
-                "secondaryQualifier" => r.read_into(&mut v.secondary_qualifier),
-                "entityIds" => r.read_into(&mut v.entity_ids),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "qualifier" => r.read_into(&mut self.qualifier),
+                "secondaryQualifier" => r.read_into(&mut self.secondary_qualifier),
+                "entityIds" => r.read_into(&mut self.entity_ids),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1070,7 +1169,7 @@ pub struct RoutingActivityQuery {
     /// Filter to return a subset of observations. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<RoutingActivityQueryFilter>,
+    pub filter: Option<Box<RoutingActivityQueryFilter>>,
     /// Sort the result set in ascending/descending order. Default is ascending
     ///
     /// JSON `order`.
@@ -1092,7 +1191,7 @@ impl RoutingActivityQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: RoutingActivityQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::order`].
@@ -1104,19 +1203,30 @@ impl RoutingActivityQuery {
 
 impl FromJson for RoutingActivityQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metrics" => r.read_into(&mut v.metrics),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "order" => r.read_into(&mut v.order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metrics" => r.read_into(&mut self.metrics),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "order" => r.read_into(&mut self.order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1221,17 +1331,28 @@ impl RoutingActivityQueryClause {
 
 impl FromJson for RoutingActivityQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1337,18 +1458,29 @@ impl RoutingActivityQueryFilter {
 
 impl FromJson for RoutingActivityQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1446,17 +1578,28 @@ impl RoutingActivityQueryMetric {
 
 impl FromJson for RoutingActivityQueryMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityQueryMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1585,19 +1728,30 @@ impl RoutingActivityQueryPredicate {
 
 impl FromJson for RoutingActivityQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1824,17 +1978,28 @@ impl RoutingActivityResponse {
 
 impl FromJson for RoutingActivityResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingActivityResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "entityIdDimension" => r.read_into(&mut v.entity_id_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "entityIdDimension" => r.read_into(&mut self.entity_id_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -55,18 +55,29 @@ impl PresenceDefinition {
 
 impl FromJson for PresenceDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PresenceDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "systemPresence" => r.read_into(&mut v.system_presence),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "systemPresence" => r.read_into(&mut self.system_presence),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -107,11 +118,11 @@ pub struct UserPresence {
     /// JSON `primary`.
     pub primary: Option<bool>,
     /// JSON `presenceDefinition`.
-    pub presence_definition: Option<PresenceDefinition>,
+    pub presence_definition: Option<Box<PresenceDefinition>>,
     /// The definition of the user's desired future presence
     ///
     /// JSON `futurePresenceDefinition`.
-    pub future_presence_definition: Option<PresenceDefinition>,
+    pub future_presence_definition: Option<Box<PresenceDefinition>>,
     /// JSON `message`.
     pub message: Option<String>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -154,12 +165,12 @@ impl UserPresence {
     }
     /// Sets [`Self::presence_definition`].
     pub fn set_presence_definition(mut self, v: PresenceDefinition) -> Self {
-        self.presence_definition = Some(v);
+        self.presence_definition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::future_presence_definition`].
     pub fn set_future_presence_definition(mut self, v: PresenceDefinition) -> Self {
-        self.future_presence_definition = Some(v);
+        self.future_presence_definition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message`].
@@ -181,25 +192,36 @@ impl UserPresence {
 
 impl FromJson for UserPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserPresence {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "source" => r.read_into(&mut v.source),
-                "sourceId" => r.read_into(&mut v.source_id),
-                "primary" => r.read_into(&mut v.primary),
-                "presenceDefinition" => r.read_into(&mut v.presence_definition),
-                "futurePresenceDefinition" => r.read_into(&mut v.future_presence_definition),
-                "message" => r.read_into(&mut v.message),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "source" => r.read_into(&mut self.source),
+                "sourceId" => r.read_into(&mut self.source_id),
+                "primary" => r.read_into(&mut self.primary),
+                "presenceDefinition" => r.read_into(&mut self.presence_definition),
+                "futurePresenceDefinition" => r.read_into(&mut self.future_presence_definition),
+                "message" => r.read_into(&mut self.message),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -42,11 +42,11 @@ pub struct OrgOAuthClient {
     /// User that created this client
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User that last modified this client
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// The OAuth Grant/Client type supported by this client. Code Authorization Grant/Client type - Preferred client type where the Client ID and Secret are required to create tokens. Used where the secret can be secured. PKCE-Enabled Code Authorization grant type - Code grant type which requires PKCE challenge and verifier to create tokens. Used in public clients for increased security. Implicit grant type - Client ID only is required to create tokens. Used in browser and mobile apps where the secret can not be secured. SAML2-Bearer extension grant type - SAML2 assertion provider for user authentication at the token endpoint. Client Credential grant type - Used to created access tokens that are tied only to the client.
     ///
     /// Required.
@@ -72,7 +72,7 @@ pub struct OrgOAuthClient {
     /// The  oauth client's organization.
     ///
     /// JSON `organization`.
-    pub organization: Option<NamedEntity>,
+    pub organization: Option<Box<NamedEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -100,12 +100,12 @@ impl OrgOAuthClient {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authorized_grant_type`].
@@ -135,34 +135,45 @@ impl OrgOAuthClient {
     }
     /// Sets [`Self::organization`].
     pub fn set_organization(mut self, v: NamedEntity) -> Self {
-        self.organization = Some(v);
+        self.organization = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for OrgOAuthClient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OrgOAuthClient {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "authorizedGrantType" => r.read_into(&mut v.authorized_grant_type),
-                "scope" => r.read_into(&mut v.scope),
-                "roleDivisions" => r.read_into(&mut v.role_divisions),
-                "state" => r.read_into(&mut v.state),
-                "dateToDelete" => r.read_into(&mut v.date_to_delete),
-                "organization" => r.read_into(&mut v.organization),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "authorizedGrantType" => r.read_into(&mut self.authorized_grant_type),
+                "scope" => r.read_into(&mut self.scope),
+                "roleDivisions" => r.read_into(&mut self.role_divisions),
+                "state" => r.read_into(&mut self.state),
+                "dateToDelete" => r.read_into(&mut self.date_to_delete),
+                "organization" => r.read_into(&mut self.organization),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -306,11 +317,11 @@ pub struct TokenInfo {
     /// The current organization
     ///
     /// JSON `organization`.
-    pub organization: Option<NamedEntity>,
+    pub organization: Option<Box<NamedEntity>>,
     /// The token's home organization
     ///
     /// JSON `homeOrganization`.
-    pub home_organization: Option<NamedEntity>,
+    pub home_organization: Option<Box<NamedEntity>>,
     /// The list of scopes authorized for the OAuth client
     ///
     /// JSON `authorizedScope`.
@@ -318,13 +329,13 @@ pub struct TokenInfo {
     /// Only present when a user is a clone of trustee user in the trustor org.
     ///
     /// JSON `clonedUser`.
-    pub cloned_user: Option<TokenInfoClonedUser>,
+    pub cloned_user: Option<Box<TokenInfoClonedUser>>,
     /// Date/Time when token is due to expire. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateTokenIdles`.
     pub date_token_idles: Option<OffsetDateTime>,
     /// JSON `OAuthClient`.
-    pub o_auth_client: Option<OrgOAuthClient>,
+    pub o_auth_client: Option<Box<OrgOAuthClient>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -332,12 +343,12 @@ pub struct TokenInfo {
 impl TokenInfo {
     /// Sets [`Self::organization`].
     pub fn set_organization(mut self, v: NamedEntity) -> Self {
-        self.organization = Some(v);
+        self.organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::home_organization`].
     pub fn set_home_organization(mut self, v: NamedEntity) -> Self {
-        self.home_organization = Some(v);
+        self.home_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::authorized_scope`].
@@ -347,7 +358,7 @@ impl TokenInfo {
     }
     /// Sets [`Self::cloned_user`].
     pub fn set_cloned_user(mut self, v: TokenInfoClonedUser) -> Self {
-        self.cloned_user = Some(v);
+        self.cloned_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_token_idles`].
@@ -357,28 +368,39 @@ impl TokenInfo {
     }
     /// Sets [`Self::o_auth_client`].
     pub fn set_o_auth_client(mut self, v: OrgOAuthClient) -> Self {
-        self.o_auth_client = Some(v);
+        self.o_auth_client = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TokenInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TokenInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "organization" => r.read_into(&mut v.organization),
-                "homeOrganization" => r.read_into(&mut v.home_organization),
-                "authorizedScope" => r.read_into(&mut v.authorized_scope),
-                "clonedUser" => r.read_into(&mut v.cloned_user),
-                "dateTokenIdles" => r.read_into(&mut v.date_token_idles),
-                "OAuthClient" => r.read_into(&mut v.o_auth_client),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "organization" => r.read_into(&mut self.organization),
+                "homeOrganization" => r.read_into(&mut self.home_organization),
+                "authorizedScope" => r.read_into(&mut self.authorized_scope),
+                "clonedUser" => r.read_into(&mut self.cloned_user),
+                "dateTokenIdles" => r.read_into(&mut self.date_token_idles),
+                "OAuthClient" => r.read_into(&mut self.o_auth_client),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -410,7 +432,7 @@ pub struct TokenInfoClonedUser {
     /// Organization of the original native user
     ///
     /// JSON `organization`.
-    pub organization: Option<Entity>,
+    pub organization: Option<Box<Entity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -423,24 +445,35 @@ impl TokenInfoClonedUser {
     }
     /// Sets [`Self::organization`].
     pub fn set_organization(mut self, v: Entity) -> Self {
-        self.organization = Some(v);
+        self.organization = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TokenInfoClonedUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TokenInfoClonedUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "organization" => r.read_into(&mut v.organization),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "organization" => r.read_into(&mut self.organization),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

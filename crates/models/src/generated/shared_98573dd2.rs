@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -48,7 +48,7 @@ pub struct Call {
     /// Contains the states of different recorders.
     ///
     /// JSON `recordersState`.
-    pub recorders_state: Option<RecordersState>,
+    pub recorders_state: Option<Box<RecordersState>>,
     /// True if this call is muted so that remote participants can't hear any audio from this end.
     ///
     /// JSON `muted`.
@@ -74,7 +74,7 @@ pub struct Call {
     /// JSON `segments`.
     pub segments: Option<Vec<Segment>>,
     /// JSON `errorInfo`.
-    pub error_info: Option<ErrorInfo>,
+    pub error_info: Option<Box<ErrorInfo>>,
     /// System defined string indicating what caused the communication to disconnect. Will be null until the communication disconnects.
     ///
     /// JSON `disconnectType`.
@@ -106,7 +106,7 @@ pub struct Call {
     /// Extra information on fax transmission.
     ///
     /// JSON `faxStatus`.
-    pub fax_status: Option<FaxStatus>,
+    pub fax_status: Option<Box<FaxStatus>>,
     /// The source provider for the call.
     ///
     /// JSON `provider`.
@@ -126,19 +126,19 @@ pub struct Call {
     /// Address and name data for a call endpoint.
     ///
     /// JSON `self`.
-    pub self_: Option<Address>,
+    pub self_: Option<Box<Address>>,
     /// Address and name data for a call endpoint.
     ///
     /// JSON `other`.
-    pub other: Option<Address>,
+    pub other: Option<Box<Address>>,
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -154,7 +154,7 @@ pub struct Call {
     /// Represents the queue settings for this media type.
     ///
     /// JSON `queueMediaSettings`.
-    pub queue_media_settings: Option<ConversationQueueMediaSettings>,
+    pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// The reported client IP of the phone for the call.
     ///
     /// JSON `clientIpAddress`.
@@ -162,7 +162,7 @@ pub struct Call {
     /// Call resolution data for Dialer bulk make calls commands.
     ///
     /// JSON `disposition`.
-    pub disposition: Option<Disposition>,
+    pub disposition: Option<Box<Disposition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -200,7 +200,7 @@ impl Call {
     }
     /// Sets [`Self::recorders_state`].
     pub fn set_recorders_state(mut self, v: RecordersState) -> Self {
-        self.recorders_state = Some(v);
+        self.recorders_state = Some(Box::new(v));
         self
     }
     /// Sets [`Self::muted`].
@@ -235,7 +235,7 @@ impl Call {
     }
     /// Sets [`Self::error_info`].
     pub fn set_error_info(mut self, v: ErrorInfo) -> Self {
-        self.error_info = Some(v);
+        self.error_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::disconnect_type`].
@@ -275,7 +275,7 @@ impl Call {
     }
     /// Sets [`Self::fax_status`].
     pub fn set_fax_status(mut self, v: FaxStatus) -> Self {
-        self.fax_status = Some(v);
+        self.fax_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::provider`].
@@ -300,22 +300,22 @@ impl Call {
     }
     /// Sets [`Self::self_`].
     pub fn set_self_(mut self, v: Address) -> Self {
-        self.self_ = Some(v);
+        self.self_ = Some(Box::new(v));
         self
     }
     /// Sets [`Self::other`].
     pub fn set_other(mut self, v: Address) -> Self {
-        self.other = Some(v);
+        self.other = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -335,7 +335,7 @@ impl Call {
     }
     /// Sets [`Self::queue_media_settings`].
     pub fn set_queue_media_settings(mut self, v: ConversationQueueMediaSettings) -> Self {
-        self.queue_media_settings = Some(v);
+        self.queue_media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::client_ip_address`].
@@ -345,58 +345,69 @@ impl Call {
     }
     /// Sets [`Self::disposition`].
     pub fn set_disposition(mut self, v: Disposition) -> Self {
-        self.disposition = Some(v);
+        self.disposition = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Call {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Call {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "direction" => r.read_into(&mut v.direction),
-                "recording" => r.read_into(&mut v.recording),
-                "recordingState" => r.read_into(&mut v.recording_state),
-                "recordersState" => r.read_into(&mut v.recorders_state),
-                "muted" => r.read_into(&mut v.muted),
-                "confined" => r.read_into(&mut v.confined),
-                "held" => r.read_into(&mut v.held),
-                "securePause" => r.read_into(&mut v.secure_pause),
-                "recordingId" => r.read_into(&mut v.recording_id),
-                "segments" => r.read_into(&mut v.segments),
-                "errorInfo" => r.read_into(&mut v.error_info),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "documentId" => r.read_into(&mut v.document_id),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "disconnectReasons" => r.read_into(&mut v.disconnect_reasons),
-                "faxStatus" => r.read_into(&mut v.fax_status),
-                "provider" => r.read_into(&mut v.provider),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "uuiData" => r.read_into(&mut v.uui_data),
-                "self" => r.read_into(&mut v.self_),
-                "other" => r.read_into(&mut v.other),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "agentAssistantId" => r.read_into(&mut v.agent_assistant_id),
-                "transferSource" => r.read_into(&mut v.transfer_source),
-                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
-                "clientIpAddress" => r.read_into(&mut v.client_ip_address),
-                "disposition" => r.read_into(&mut v.disposition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "direction" => r.read_into(&mut self.direction),
+                "recording" => r.read_into(&mut self.recording),
+                "recordingState" => r.read_into(&mut self.recording_state),
+                "recordersState" => r.read_into(&mut self.recorders_state),
+                "muted" => r.read_into(&mut self.muted),
+                "confined" => r.read_into(&mut self.confined),
+                "held" => r.read_into(&mut self.held),
+                "securePause" => r.read_into(&mut self.secure_pause),
+                "recordingId" => r.read_into(&mut self.recording_id),
+                "segments" => r.read_into(&mut self.segments),
+                "errorInfo" => r.read_into(&mut self.error_info),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "documentId" => r.read_into(&mut self.document_id),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "disconnectReasons" => r.read_into(&mut self.disconnect_reasons),
+                "faxStatus" => r.read_into(&mut self.fax_status),
+                "provider" => r.read_into(&mut self.provider),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "uuiData" => r.read_into(&mut self.uui_data),
+                "self" => r.read_into(&mut self.self_),
+                "other" => r.read_into(&mut self.other),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "agentAssistantId" => r.read_into(&mut self.agent_assistant_id),
+                "transferSource" => r.read_into(&mut self.transfer_source),
+                "queueMediaSettings" => r.read_into(&mut self.queue_media_settings),
+                "clientIpAddress" => r.read_into(&mut self.client_ip_address),
+                "disposition" => r.read_into(&mut self.disposition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -861,11 +872,11 @@ pub struct Callback {
     /// The preview data to be used when this callback is a Preview.
     ///
     /// JSON `dialerPreview`.
-    pub dialer_preview: Option<DialerPreview>,
+    pub dialer_preview: Option<Box<DialerPreview>>,
     /// The voicemail data to be used when this callback is an ACD voicemail.
     ///
     /// JSON `voicemail`.
-    pub voicemail: Option<Voicemail>,
+    pub voicemail: Option<Box<Voicemail>>,
     /// The phone number(s) to use to place the callback.
     ///
     /// JSON `callbackNumbers`.
@@ -921,11 +932,11 @@ pub struct Callback {
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// After-call work for the communication.
     ///
     /// JSON `afterCallWork`.
-    pub after_call_work: Option<AfterCallWork>,
+    pub after_call_work: Option<Box<AfterCallWork>>,
     /// Indicates if after-call work is required for a communication. Only used when the ACW Setting is Agent Requested.
     ///
     /// JSON `afterCallWorkRequired`.
@@ -941,7 +952,7 @@ pub struct Callback {
     /// Represents the queue settings for this media type.
     ///
     /// JSON `queueMediaSettings`.
-    pub queue_media_settings: Option<ConversationQueueMediaSettings>,
+    pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -989,12 +1000,12 @@ impl Callback {
     }
     /// Sets [`Self::dialer_preview`].
     pub fn set_dialer_preview(mut self, v: DialerPreview) -> Self {
-        self.dialer_preview = Some(v);
+        self.dialer_preview = Some(Box::new(v));
         self
     }
     /// Sets [`Self::voicemail`].
     pub fn set_voicemail(mut self, v: Voicemail) -> Self {
-        self.voicemail = Some(v);
+        self.voicemail = Some(Box::new(v));
         self
     }
     /// Sets [`Self::callback_numbers`].
@@ -1064,12 +1075,12 @@ impl Callback {
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work`].
     pub fn set_after_call_work(mut self, v: AfterCallWork) -> Self {
-        self.after_call_work = Some(v);
+        self.after_call_work = Some(Box::new(v));
         self
     }
     /// Sets [`Self::after_call_work_required`].
@@ -1089,51 +1100,62 @@ impl Callback {
     }
     /// Sets [`Self::queue_media_settings`].
     pub fn set_queue_media_settings(mut self, v: ConversationQueueMediaSettings) -> Self {
-        self.queue_media_settings = Some(v);
+        self.queue_media_settings = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Callback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Callback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "initialState" => r.read_into(&mut v.initial_state),
-                "id" => r.read_into(&mut v.id),
-                "segments" => r.read_into(&mut v.segments),
-                "direction" => r.read_into(&mut v.direction),
-                "held" => r.read_into(&mut v.held),
-                "disconnectType" => r.read_into(&mut v.disconnect_type),
-                "startHoldTime" => r.read_into(&mut v.start_hold_time),
-                "dialerPreview" => r.read_into(&mut v.dialer_preview),
-                "voicemail" => r.read_into(&mut v.voicemail),
-                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
-                "callbackUserName" => r.read_into(&mut v.callback_user_name),
-                "scriptId" => r.read_into(&mut v.script_id),
-                "externalCampaign" => r.read_into(&mut v.external_campaign),
-                "skipEnabled" => r.read_into(&mut v.skip_enabled),
-                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
-                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
-                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
-                "automatedCallbackConfigId" => r.read_into(&mut v.automated_callback_config_id),
-                "provider" => r.read_into(&mut v.provider),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "afterCallWork" => r.read_into(&mut v.after_call_work),
-                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
-                "callerId" => r.read_into(&mut v.caller_id),
-                "callerIdName" => r.read_into(&mut v.caller_id_name),
-                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "initialState" => r.read_into(&mut self.initial_state),
+                "id" => r.read_into(&mut self.id),
+                "segments" => r.read_into(&mut self.segments),
+                "direction" => r.read_into(&mut self.direction),
+                "held" => r.read_into(&mut self.held),
+                "disconnectType" => r.read_into(&mut self.disconnect_type),
+                "startHoldTime" => r.read_into(&mut self.start_hold_time),
+                "dialerPreview" => r.read_into(&mut self.dialer_preview),
+                "voicemail" => r.read_into(&mut self.voicemail),
+                "callbackNumbers" => r.read_into(&mut self.callback_numbers),
+                "callbackUserName" => r.read_into(&mut self.callback_user_name),
+                "scriptId" => r.read_into(&mut self.script_id),
+                "externalCampaign" => r.read_into(&mut self.external_campaign),
+                "skipEnabled" => r.read_into(&mut self.skip_enabled),
+                "timeoutSeconds" => r.read_into(&mut self.timeout_seconds),
+                "startAlertingTime" => r.read_into(&mut self.start_alerting_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "disconnectedTime" => r.read_into(&mut self.disconnected_time),
+                "callbackScheduledTime" => r.read_into(&mut self.callback_scheduled_time),
+                "automatedCallbackConfigId" => r.read_into(&mut self.automated_callback_config_id),
+                "provider" => r.read_into(&mut self.provider),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "afterCallWork" => r.read_into(&mut self.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut self.after_call_work_required),
+                "callerId" => r.read_into(&mut self.caller_id),
+                "callerIdName" => r.read_into(&mut self.caller_id_name),
+                "queueMediaSettings" => r.read_into(&mut self.queue_media_settings),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1645,32 +1667,43 @@ impl Conversation {
 
 impl FromJson for Conversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Conversation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "externalTag" => r.read_into(&mut v.external_tag),
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "address" => r.read_into(&mut v.address),
-                "participants" => r.read_into(&mut v.participants),
-                "conversationIds" => r.read_into(&mut v.conversation_ids),
-                "maxParticipants" => r.read_into(&mut v.max_participants),
-                "recordingState" => r.read_into(&mut v.recording_state),
-                "state" => r.read_into(&mut v.state),
-                "divisions" => r.read_into(&mut v.divisions),
-                "recentTransfers" => r.read_into(&mut v.recent_transfers),
-                "securePause" => r.read_into(&mut v.secure_pause),
-                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
-                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "externalTag" => r.read_into(&mut self.external_tag),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "address" => r.read_into(&mut self.address),
+                "participants" => r.read_into(&mut self.participants),
+                "conversationIds" => r.read_into(&mut self.conversation_ids),
+                "maxParticipants" => r.read_into(&mut self.max_participants),
+                "recordingState" => r.read_into(&mut self.recording_state),
+                "state" => r.read_into(&mut self.state),
+                "divisions" => r.read_into(&mut self.divisions),
+                "recentTransfers" => r.read_into(&mut self.recent_transfers),
+                "securePause" => r.read_into(&mut self.secure_pause),
+                "utilizationLabelId" => r.read_into(&mut self.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut self.inactivity_timeout),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1951,7 +1984,7 @@ pub struct Participant {
     /// Call wrap up or disposition data.
     ///
     /// JSON `wrapup`.
-    pub wrapup: Option<Wrapup>,
+    pub wrapup: Option<Box<Wrapup>>,
     /// List of roles this participant's media has had on the conversation, ie monitor, coach, etc.
     ///
     /// JSON `mediaRoles`.
@@ -1959,7 +1992,7 @@ pub struct Participant {
     /// Information on how a communication should be routed to an agent.
     ///
     /// JSON `conversationRoutingData`.
-    pub conversation_routing_data: Option<ConversationRoutingData>,
+    pub conversation_routing_data: Option<Box<ConversationRoutingData>>,
     /// Specifies how long the agent has to answer an interaction before being marked as not responding.
     ///
     /// JSON `alertingTimeoutMs`.
@@ -2157,7 +2190,7 @@ impl Participant {
     }
     /// Sets [`Self::wrapup`].
     pub fn set_wrapup(mut self, v: Wrapup) -> Self {
-        self.wrapup = Some(v);
+        self.wrapup = Some(Box::new(v));
         self
     }
     /// Sets [`Self::media_roles`].
@@ -2167,7 +2200,7 @@ impl Participant {
     }
     /// Sets [`Self::conversation_routing_data`].
     pub fn set_conversation_routing_data(mut self, v: ConversationRoutingData) -> Self {
-        self.conversation_routing_data = Some(v);
+        self.conversation_routing_data = Some(Box::new(v));
         self
     }
     /// Sets [`Self::alerting_timeout_ms`].
@@ -2279,65 +2312,76 @@ impl Participant {
 
 impl FromJson for Participant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Participant {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "startTime" => r.read_into(&mut v.start_time),
-                "endTime" => r.read_into(&mut v.end_time),
-                "connectedTime" => r.read_into(&mut v.connected_time),
-                "name" => r.read_into(&mut v.name),
-                "userUri" => r.read_into(&mut v.user_uri),
-                "userId" => r.read_into(&mut v.user_id),
-                "externalContactId" => r.read_into(&mut v.external_contact_id),
-                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
-                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "groupId" => r.read_into(&mut v.group_id),
-                "teamId" => r.read_into(&mut v.team_id),
-                "queueName" => r.read_into(&mut v.queue_name),
-                "purpose" => r.read_into(&mut v.purpose),
-                "participantType" => r.read_into(&mut v.participant_type),
-                "consultParticipantId" => r.read_into(&mut v.consult_participant_id),
-                "address" => r.read_into(&mut v.address),
-                "ani" => r.read_into(&mut v.ani),
-                "aniName" => r.read_into(&mut v.ani_name),
-                "dnis" => r.read_into(&mut v.dnis),
-                "locale" => r.read_into(&mut v.locale),
-                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
-                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
-                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
-                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
-                "wrapup" => r.read_into(&mut v.wrapup),
-                "mediaRoles" => r.read_into(&mut v.media_roles),
-                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
-                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
-                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
-                "coachedParticipantId" => r.read_into(&mut v.coached_participant_id),
-                "attributes" => r.read_into(&mut v.attributes),
-                "calls" => r.read_into(&mut v.calls),
-                "callbacks" => r.read_into(&mut v.callbacks),
-                "chats" => r.read_into(&mut v.chats),
-                "cobrowsesessions" => r.read_into(&mut v.cobrowsesessions),
-                "emails" => r.read_into(&mut v.emails),
-                "messages" => r.read_into(&mut v.messages),
-                "internalMessages" => r.read_into(&mut v.internal_messages),
-                "screenMonitorings" => r.read_into(&mut v.screen_monitorings),
-                "screenshares" => r.read_into(&mut v.screenshares),
-                "socialExpressions" => r.read_into(&mut v.social_expressions),
-                "videos" => r.read_into(&mut v.videos),
-                "evaluations" => r.read_into(&mut v.evaluations),
-                "screenRecordingState" => r.read_into(&mut v.screen_recording_state),
-                "flaggedReason" => r.read_into(&mut v.flagged_reason),
-                "startAcwTime" => r.read_into(&mut v.start_acw_time),
-                "endAcwTime" => r.read_into(&mut v.end_acw_time),
-                "bargedParticipantId" => r.read_into(&mut v.barged_participant_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "startTime" => r.read_into(&mut self.start_time),
+                "endTime" => r.read_into(&mut self.end_time),
+                "connectedTime" => r.read_into(&mut self.connected_time),
+                "name" => r.read_into(&mut self.name),
+                "userUri" => r.read_into(&mut self.user_uri),
+                "userId" => r.read_into(&mut self.user_id),
+                "externalContactId" => r.read_into(&mut self.external_contact_id),
+                "externalContactInitialDivisionId" => r.read_into(&mut self.external_contact_initial_division_id),
+                "externalOrganizationId" => r.read_into(&mut self.external_organization_id),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "groupId" => r.read_into(&mut self.group_id),
+                "teamId" => r.read_into(&mut self.team_id),
+                "queueName" => r.read_into(&mut self.queue_name),
+                "purpose" => r.read_into(&mut self.purpose),
+                "participantType" => r.read_into(&mut self.participant_type),
+                "consultParticipantId" => r.read_into(&mut self.consult_participant_id),
+                "address" => r.read_into(&mut self.address),
+                "ani" => r.read_into(&mut self.ani),
+                "aniName" => r.read_into(&mut self.ani_name),
+                "dnis" => r.read_into(&mut self.dnis),
+                "locale" => r.read_into(&mut self.locale),
+                "wrapupRequired" => r.read_into(&mut self.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut self.wrapup_prompt),
+                "wrapupTimeoutMs" => r.read_into(&mut self.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut self.wrapup_skipped),
+                "wrapup" => r.read_into(&mut self.wrapup),
+                "mediaRoles" => r.read_into(&mut self.media_roles),
+                "conversationRoutingData" => r.read_into(&mut self.conversation_routing_data),
+                "alertingTimeoutMs" => r.read_into(&mut self.alerting_timeout_ms),
+                "monitoredParticipantId" => r.read_into(&mut self.monitored_participant_id),
+                "coachedParticipantId" => r.read_into(&mut self.coached_participant_id),
+                "attributes" => r.read_into(&mut self.attributes),
+                "calls" => r.read_into(&mut self.calls),
+                "callbacks" => r.read_into(&mut self.callbacks),
+                "chats" => r.read_into(&mut self.chats),
+                "cobrowsesessions" => r.read_into(&mut self.cobrowsesessions),
+                "emails" => r.read_into(&mut self.emails),
+                "messages" => r.read_into(&mut self.messages),
+                "internalMessages" => r.read_into(&mut self.internal_messages),
+                "screenMonitorings" => r.read_into(&mut self.screen_monitorings),
+                "screenshares" => r.read_into(&mut self.screenshares),
+                "socialExpressions" => r.read_into(&mut self.social_expressions),
+                "videos" => r.read_into(&mut self.videos),
+                "evaluations" => r.read_into(&mut self.evaluations),
+                "screenRecordingState" => r.read_into(&mut self.screen_recording_state),
+                "flaggedReason" => r.read_into(&mut self.flagged_reason),
+                "startAcwTime" => r.read_into(&mut self.start_acw_time),
+                "endAcwTime" => r.read_into(&mut self.end_acw_time),
+                "bargedParticipantId" => r.read_into(&mut self.barged_participant_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2598,17 +2642,28 @@ impl TransferDestination {
 
 impl FromJson for TransferDestination {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferDestination {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                "address" => r.read_into(&mut v.address),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                "address" => r.read_into(&mut self.address),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2647,16 +2702,27 @@ impl TransferInitiator {
 
 impl FromJson for TransferInitiator {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferInitiator {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2691,15 +2757,15 @@ pub struct TransferResponse {
     /// The initiator of the command.
     ///
     /// JSON `initiator`.
-    pub initiator: Option<TransferInitiator>,
+    pub initiator: Option<Box<TransferInitiator>>,
     /// The user or entity that modified the command.
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<TransferResponseModifiedBy>,
+    pub modified_by: Option<Box<TransferResponseModifiedBy>>,
     /// The destination of the command.
     ///
     /// JSON `destination`.
-    pub destination: Option<TransferDestination>,
+    pub destination: Option<Box<TransferDestination>>,
     /// The type of transfer to perform.
     ///
     /// JSON `transferType`.
@@ -2726,17 +2792,17 @@ impl TransferResponse {
     }
     /// Sets [`Self::initiator`].
     pub fn set_initiator(mut self, v: TransferInitiator) -> Self {
-        self.initiator = Some(v);
+        self.initiator = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: TransferResponseModifiedBy) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::destination`].
     pub fn set_destination(mut self, v: TransferDestination) -> Self {
-        self.destination = Some(v);
+        self.destination = Some(Box::new(v));
         self
     }
     /// Sets [`Self::transfer_type`].
@@ -2748,22 +2814,33 @@ impl TransferResponse {
 
 impl FromJson for TransferResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "state" => r.read_into(&mut v.state),
-                "dateIssued" => r.read_into(&mut v.date_issued),
-                "initiator" => r.read_into(&mut v.initiator),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "destination" => r.read_into(&mut v.destination),
-                "transferType" => r.read_into(&mut v.transfer_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "state" => r.read_into(&mut self.state),
+                "dateIssued" => r.read_into(&mut self.date_issued),
+                "initiator" => r.read_into(&mut self.initiator),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "destination" => r.read_into(&mut self.destination),
+                "transferType" => r.read_into(&mut self.transfer_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2930,17 +3007,28 @@ impl TransferResponseModifiedBy {
 
 impl FromJson for TransferResponseModifiedBy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TransferResponseModifiedBy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

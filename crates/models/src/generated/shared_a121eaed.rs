@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -75,20 +75,31 @@ impl AgentDirectRoutingBackupSettings {
 
 impl FromJson for AgentDirectRoutingBackupSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentDirectRoutingBackupSettings {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "queueId" => r.read_into(&mut v.queue_id),
-                "userId" => r.read_into(&mut v.user_id),
-                "waitForAgent" => r.read_into(&mut v.wait_for_agent),
-                "agentWaitSeconds" => r.read_into(&mut v.agent_wait_seconds),
-                "backedUpUsers" => r.read_into(&mut v.backed_up_users),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "userId" => r.read_into(&mut self.user_id),
+                "waitForAgent" => r.read_into(&mut self.wait_for_agent),
+                "agentWaitSeconds" => r.read_into(&mut self.agent_wait_seconds),
+                "backedUpUsers" => r.read_into(&mut self.backed_up_users),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -155,19 +166,30 @@ impl AgentMaxUtilizationResponse {
 
 impl FromJson for AgentMaxUtilizationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AgentMaxUtilizationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "utilization" => r.read_into(&mut v.utilization),
-                "labelUtilizations" => r.read_into(&mut v.label_utilizations),
-                "maxInboundCalls" => r.read_into(&mut v.max_inbound_calls),
-                "level" => r.read_into(&mut v.level),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "utilization" => r.read_into(&mut self.utilization),
+                "labelUtilizations" => r.read_into(&mut self.label_utilizations),
+                "maxInboundCalls" => r.read_into(&mut self.max_inbound_calls),
+                "level" => r.read_into(&mut self.level),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -264,17 +286,28 @@ impl LabelUtilizationRequest {
 
 impl FromJson for LabelUtilizationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LabelUtilizationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "maximumCapacity" => r.read_into(&mut v.maximum_capacity),
-                "interruptingLabelIds" => r.read_into(&mut v.interrupting_label_ids),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "maximumCapacity" => r.read_into(&mut self.maximum_capacity),
+                "interruptingLabelIds" => r.read_into(&mut self.interrupting_label_ids),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -331,18 +364,29 @@ impl LabelUtilizationResponse {
 
 impl FromJson for LabelUtilizationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LabelUtilizationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "maximumCapacity" => r.read_into(&mut v.maximum_capacity),
-                "interruptingLabelIds" => r.read_into(&mut v.interrupting_label_ids),
-                "labelName" => r.read_into(&mut v.label_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "maximumCapacity" => r.read_into(&mut self.maximum_capacity),
+                "interruptingLabelIds" => r.read_into(&mut self.interrupting_label_ids),
+                "labelName" => r.read_into(&mut self.label_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -400,18 +444,29 @@ impl MediaUtilization {
 
 impl FromJson for MediaUtilization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaUtilization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "maximumCapacity" => r.read_into(&mut v.maximum_capacity),
-                "interruptableMediaTypes" => r.read_into(&mut v.interruptable_media_types),
-                "includeNonAcd" => r.read_into(&mut v.include_non_acd),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "maximumCapacity" => r.read_into(&mut self.maximum_capacity),
+                "interruptableMediaTypes" => r.read_into(&mut self.interruptable_media_types),
+                "includeNonAcd" => r.read_into(&mut self.include_non_acd),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -446,7 +501,7 @@ pub struct RoutingSkill {
     /// The id of the division this skill belongs to.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// Date last modified. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateModified`.
@@ -480,7 +535,7 @@ impl RoutingSkill {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_modified`].
@@ -507,22 +562,33 @@ impl RoutingSkill {
 
 impl FromJson for RoutingSkill {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingSkill {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "state" => r.read_into(&mut v.state),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "state" => r.read_into(&mut self.state),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -612,7 +678,7 @@ pub struct SkillGroup {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableDivision>,
+    pub division: Option<Box<WritableDivision>>,
     /// Group description
     ///
     /// JSON `description`.
@@ -660,7 +726,7 @@ impl SkillGroup {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -702,25 +768,36 @@ impl SkillGroup {
 
 impl FromJson for SkillGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroup {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "status" => r.read_into(&mut v.status),
-                "skillConditions" => r.read_into(&mut v.skill_conditions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "status" => r.read_into(&mut self.status),
+                "skillConditions" => r.read_into(&mut self.skill_conditions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -838,18 +915,29 @@ impl SkillGroupCondition {
 
 impl FromJson for SkillGroupCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routingSkillConditions" => r.read_into(&mut v.routing_skill_conditions),
-                "languageSkillConditions" => r.read_into(&mut v.language_skill_conditions),
-                "operation" => r.read_into(&mut v.operation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routingSkillConditions" => r.read_into(&mut self.routing_skill_conditions),
+                "languageSkillConditions" => r.read_into(&mut self.language_skill_conditions),
+                "operation" => r.read_into(&mut self.operation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -973,19 +1061,30 @@ impl SkillGroupLanguageCondition {
 
 impl FromJson for SkillGroupLanguageCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupLanguageCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "languageSkill" => r.read_into(&mut v.language_skill),
-                "comparator" => r.read_into(&mut v.comparator),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                "childConditions" => r.read_into(&mut v.child_conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "languageSkill" => r.read_into(&mut self.language_skill),
+                "comparator" => r.read_into(&mut self.comparator),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                "childConditions" => r.read_into(&mut self.child_conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1122,19 +1221,30 @@ impl SkillGroupRoutingCondition {
 
 impl FromJson for SkillGroupRoutingCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SkillGroupRoutingCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "routingSkill" => r.read_into(&mut v.routing_skill),
-                "comparator" => r.read_into(&mut v.comparator),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                "childConditions" => r.read_into(&mut v.child_conditions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "routingSkill" => r.read_into(&mut self.routing_skill),
+                "comparator" => r.read_into(&mut self.comparator),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                "childConditions" => r.read_into(&mut self.child_conditions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1299,25 +1409,36 @@ impl UserLanguageEntityListing {
 
 impl FromJson for UserLanguageEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserLanguageEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1355,7 +1476,7 @@ pub struct UserQueue {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The queue description.
     ///
     /// JSON `description`.
@@ -1391,7 +1512,7 @@ pub struct UserQueue {
     /// The media settings for the queue.
     ///
     /// JSON `mediaSettings`.
-    pub media_settings: Option<QueueMediaSettings>,
+    pub media_settings: Option<Box<QueueMediaSettings>>,
     /// The routing rules for the queue, used for Preferred Agent Routing.
     ///
     /// JSON `routingRules`.
@@ -1399,15 +1520,15 @@ pub struct UserQueue {
     /// The Conditional Group Routing settings for the queue.
     ///
     /// JSON `conditionalGroupRouting`.
-    pub conditional_group_routing: Option<ConditionalGroupRouting>,
+    pub conditional_group_routing: Option<Box<ConditionalGroupRouting>>,
     /// The Conditional Group Activation settings for the queue.
     ///
     /// JSON `conditionalGroupActivation`.
-    pub conditional_group_activation: Option<ConditionalGroupActivation>,
+    pub conditional_group_activation: Option<Box<ConditionalGroupActivation>>,
     /// The bullseye settings for the queue.
     ///
     /// JSON `bullseye`.
-    pub bullseye: Option<Bullseye>,
+    pub bullseye: Option<Box<Bullseye>>,
     /// The Scoring Method for the queue.
     ///
     /// JSON `scoringMethod`.
@@ -1419,7 +1540,7 @@ pub struct UserQueue {
     /// The ACW settings for the queue.
     ///
     /// JSON `acwSettings`.
-    pub acw_settings: Option<AcwSettings>,
+    pub acw_settings: Option<Box<AcwSettings>>,
     /// The skill evaluation method to use when routing conversations.
     ///
     /// JSON `skillEvaluationMethod`.
@@ -1431,23 +1552,23 @@ pub struct UserQueue {
     /// The in-queue flow to use for call conversations waiting in queue.
     ///
     /// JSON `queueFlow`.
-    pub queue_flow: Option<DomainEntityRef>,
+    pub queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for email conversations waiting in queue.
     ///
     /// JSON `emailInQueueFlow`.
-    pub email_in_queue_flow: Option<DomainEntityRef>,
+    pub email_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for message conversations waiting in queue.
     ///
     /// JSON `messageInQueueFlow`.
-    pub message_in_queue_flow: Option<DomainEntityRef>,
+    pub message_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The prompt used for whisper on the queue, if configured.
     ///
     /// JSON `whisperPrompt`.
-    pub whisper_prompt: Option<DomainEntityRef>,
+    pub whisper_prompt: Option<Box<DomainEntityRef>>,
     /// The audio to be played when calls on this queue are on hold. If not configured, the default on-hold music will play.
     ///
     /// JSON `onHoldPrompt`.
-    pub on_hold_prompt: Option<DomainEntityRef>,
+    pub on_hold_prompt: Option<Box<DomainEntityRef>>,
     /// The canonical language code (e.g. en-US) used for the default media language on the queue.
     ///
     /// JSON `defaultMediaLanguage`.
@@ -1455,7 +1576,7 @@ pub struct UserQueue {
     /// Canned response library IDs and mode with which they are associated with the queue
     ///
     /// JSON `cannedResponseLibraries`.
-    pub canned_response_libraries: Option<CannedResponseLibraries>,
+    pub canned_response_libraries: Option<Box<CannedResponseLibraries>>,
     /// Indicates whether voice transcription is enabled for this queue.
     ///
     /// JSON `enableTranscription`.
@@ -1471,11 +1592,11 @@ pub struct UserQueue {
     /// The Agent Owned Routing settings for the queue
     ///
     /// JSON `agentOwnedRouting`.
-    pub agent_owned_routing: Option<AgentOwnedRouting>,
+    pub agent_owned_routing: Option<Box<AgentOwnedRouting>>,
     /// The Direct Routing settings for the queue
     ///
     /// JSON `directRouting`.
-    pub direct_routing: Option<DirectRouting>,
+    pub direct_routing: Option<Box<DirectRouting>>,
     /// The name to use for caller identification for outbound calls from this queue.
     ///
     /// JSON `callingPartyName`.
@@ -1491,11 +1612,11 @@ pub struct UserQueue {
     /// The messaging addresses for the queue.
     ///
     /// JSON `outboundMessagingAddresses`.
-    pub outbound_messaging_addresses: Option<QueueMessagingAddresses>,
+    pub outbound_messaging_addresses: Option<Box<QueueMessagingAddresses>>,
     /// The default email address to use for outbound email from this queue.
     ///
     /// JSON `outboundEmailAddress`.
-    pub outbound_email_address: Option<QueueEmailAddress>,
+    pub outbound_email_address: Option<Box<QueueEmailAddress>>,
     /// The ID of an associated external queue.
     ///
     /// JSON `peerId`.
@@ -1527,7 +1648,7 @@ impl UserQueue {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1572,7 +1693,7 @@ impl UserQueue {
     }
     /// Sets [`Self::media_settings`].
     pub fn set_media_settings(mut self, v: QueueMediaSettings) -> Self {
-        self.media_settings = Some(v);
+        self.media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::routing_rules`].
@@ -1582,17 +1703,17 @@ impl UserQueue {
     }
     /// Sets [`Self::conditional_group_routing`].
     pub fn set_conditional_group_routing(mut self, v: ConditionalGroupRouting) -> Self {
-        self.conditional_group_routing = Some(v);
+        self.conditional_group_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditional_group_activation`].
     pub fn set_conditional_group_activation(mut self, v: ConditionalGroupActivation) -> Self {
-        self.conditional_group_activation = Some(v);
+        self.conditional_group_activation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bullseye`].
     pub fn set_bullseye(mut self, v: Bullseye) -> Self {
-        self.bullseye = Some(v);
+        self.bullseye = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scoring_method`].
@@ -1607,7 +1728,7 @@ impl UserQueue {
     }
     /// Sets [`Self::acw_settings`].
     pub fn set_acw_settings(mut self, v: AcwSettings) -> Self {
-        self.acw_settings = Some(v);
+        self.acw_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skill_evaluation_method`].
@@ -1622,27 +1743,27 @@ impl UserQueue {
     }
     /// Sets [`Self::queue_flow`].
     pub fn set_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.queue_flow = Some(v);
+        self.queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_in_queue_flow`].
     pub fn set_email_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.email_in_queue_flow = Some(v);
+        self.email_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_in_queue_flow`].
     pub fn set_message_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.message_in_queue_flow = Some(v);
+        self.message_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whisper_prompt`].
     pub fn set_whisper_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.whisper_prompt = Some(v);
+        self.whisper_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::on_hold_prompt`].
     pub fn set_on_hold_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.on_hold_prompt = Some(v);
+        self.on_hold_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_media_language`].
@@ -1652,7 +1773,7 @@ impl UserQueue {
     }
     /// Sets [`Self::canned_response_libraries`].
     pub fn set_canned_response_libraries(mut self, v: CannedResponseLibraries) -> Self {
-        self.canned_response_libraries = Some(v);
+        self.canned_response_libraries = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enable_transcription`].
@@ -1672,12 +1793,12 @@ impl UserQueue {
     }
     /// Sets [`Self::agent_owned_routing`].
     pub fn set_agent_owned_routing(mut self, v: AgentOwnedRouting) -> Self {
-        self.agent_owned_routing = Some(v);
+        self.agent_owned_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::direct_routing`].
     pub fn set_direct_routing(mut self, v: DirectRouting) -> Self {
-        self.direct_routing = Some(v);
+        self.direct_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calling_party_name`].
@@ -1697,12 +1818,12 @@ impl UserQueue {
     }
     /// Sets [`Self::outbound_messaging_addresses`].
     pub fn set_outbound_messaging_addresses(mut self, v: QueueMessagingAddresses) -> Self {
-        self.outbound_messaging_addresses = Some(v);
+        self.outbound_messaging_addresses = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_email_address`].
     pub fn set_outbound_email_address(mut self, v: QueueEmailAddress) -> Self {
-        self.outbound_email_address = Some(v);
+        self.outbound_email_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer_id`].
@@ -1729,57 +1850,68 @@ impl UserQueue {
 
 impl FromJson for UserQueue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserQueue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "userMemberCount" => r.read_into(&mut v.user_member_count),
-                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
-                "mediaSettings" => r.read_into(&mut v.media_settings),
-                "routingRules" => r.read_into(&mut v.routing_rules),
-                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
-                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
-                "bullseye" => r.read_into(&mut v.bullseye),
-                "scoringMethod" => r.read_into(&mut v.scoring_method),
-                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
-                "acwSettings" => r.read_into(&mut v.acw_settings),
-                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
-                "memberGroups" => r.read_into(&mut v.member_groups),
-                "queueFlow" => r.read_into(&mut v.queue_flow),
-                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
-                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
-                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
-                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
-                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
-                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
-                "enableTranscription" => r.read_into(&mut v.enable_transcription),
-                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
-                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
-                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
-                "directRouting" => r.read_into(&mut v.direct_routing),
-                "callingPartyName" => r.read_into(&mut v.calling_party_name),
-                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
-                "defaultScripts" => r.read_into(&mut v.default_scripts),
-                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
-                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
-                "joined" => r.read_into(&mut v.joined),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "userMemberCount" => r.read_into(&mut self.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut self.joined_member_count),
+                "mediaSettings" => r.read_into(&mut self.media_settings),
+                "routingRules" => r.read_into(&mut self.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut self.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut self.conditional_group_activation),
+                "bullseye" => r.read_into(&mut self.bullseye),
+                "scoringMethod" => r.read_into(&mut self.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut self.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut self.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut self.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut self.member_groups),
+                "queueFlow" => r.read_into(&mut self.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut self.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut self.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut self.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut self.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut self.default_media_language),
+                "cannedResponseLibraries" => r.read_into(&mut self.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut self.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut self.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut self.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut self.agent_owned_routing),
+                "directRouting" => r.read_into(&mut self.direct_routing),
+                "callingPartyName" => r.read_into(&mut self.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut self.calling_party_number),
+                "defaultScripts" => r.read_into(&mut self.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut self.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut self.outbound_email_address),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut self.suppress_in_queue_call_recording),
+                "joined" => r.read_into(&mut self.joined),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2068,25 +2200,36 @@ impl UserQueueEntityListing {
 
 impl FromJson for UserQueueEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserQueueEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2164,19 +2307,30 @@ impl UserRoutingLanguagePost {
 
 impl FromJson for UserRoutingLanguagePost {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserRoutingLanguagePost {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                "languageUri" => r.read_into(&mut v.language_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                "languageUri" => r.read_into(&mut self.language_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2248,19 +2402,30 @@ impl UserRoutingSkillPost {
 
 impl FromJson for UserRoutingSkillPost {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserRoutingSkillPost {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                "skillUri" => r.read_into(&mut v.skill_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                "skillUri" => r.read_into(&mut self.skill_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2362,25 +2527,36 @@ impl UserSkillEntityListing {
 
 impl FromJson for UserSkillEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserSkillEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2446,19 +2622,30 @@ impl UserSkillGroupEntityListing {
 
 impl FromJson for UserSkillGroupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserSkillGroupEntityListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2517,18 +2704,29 @@ impl UtilizationRequest {
 
 impl FromJson for UtilizationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UtilizationRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "utilization" => r.read_into(&mut v.utilization),
-                "labelUtilizations" => r.read_into(&mut v.label_utilizations),
-                "maxInboundCalls" => r.read_into(&mut v.max_inbound_calls),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "utilization" => r.read_into(&mut self.utilization),
+                "labelUtilizations" => r.read_into(&mut self.label_utilizations),
+                "maxInboundCalls" => r.read_into(&mut self.max_inbound_calls),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

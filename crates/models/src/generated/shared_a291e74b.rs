@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -39,16 +39,27 @@ impl AppleOpaqueId {
 
 impl FromJson for AppleOpaqueId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AppleOpaqueId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -131,21 +142,32 @@ impl ContactAddress {
 
 impl FromJson for ContactAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactAddress {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "address1" => r.read_into(&mut v.address1),
-                "address2" => r.read_into(&mut v.address2),
-                "city" => r.read_into(&mut v.city),
-                "state" => r.read_into(&mut v.state),
-                "postalCode" => r.read_into(&mut v.postal_code),
-                "countryCode" => r.read_into(&mut v.country_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "address1" => r.read_into(&mut self.address1),
+                "address2" => r.read_into(&mut self.address2),
+                "city" => r.read_into(&mut self.city),
+                "state" => r.read_into(&mut self.state),
+                "postalCode" => r.read_into(&mut self.postal_code),
+                "countryCode" => r.read_into(&mut self.country_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -193,17 +215,28 @@ impl ContactAddressableEntityRef {
 
 impl FromJson for ContactAddressableEntityRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactAddressableEntityRef {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -227,7 +260,7 @@ pub struct ContactIdentifier {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// The type of this identifier
     ///
     /// Required.
@@ -247,7 +280,7 @@ pub struct ContactIdentifier {
     /// The External Source ID of the identifier
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<ExternalSource>,
+    pub external_source: Option<Box<ExternalSource>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -255,7 +288,7 @@ pub struct ContactIdentifier {
 impl ContactIdentifier {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -275,27 +308,38 @@ impl ContactIdentifier {
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: ExternalSource) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContactIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContactIdentifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "externalSource" => r.read_into(&mut v.external_source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "externalSource" => r.read_into(&mut self.external_source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -413,7 +457,7 @@ pub struct ExternalContact {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// The first name of the contact. Max: 1000 characters. Leading and trailing whitespace stripped.
     ///
     /// JSON `firstName`.
@@ -435,13 +479,13 @@ pub struct ExternalContact {
     /// JSON `title`.
     pub title: Option<String>,
     /// JSON `workPhone`.
-    pub work_phone: Option<PhoneNumber>,
+    pub work_phone: Option<Box<PhoneNumber>>,
     /// JSON `cellPhone`.
-    pub cell_phone: Option<PhoneNumber>,
+    pub cell_phone: Option<Box<PhoneNumber>>,
     /// JSON `homePhone`.
-    pub home_phone: Option<PhoneNumber>,
+    pub home_phone: Option<Box<PhoneNumber>>,
     /// JSON `otherPhone`.
-    pub other_phone: Option<PhoneNumber>,
+    pub other_phone: Option<Box<PhoneNumber>>,
     /// The work email of the contact. Max: 256 characters. Leading and trailing whitespace stripped. Valid email format
     ///
     /// JSON `workEmail`.
@@ -455,25 +499,25 @@ pub struct ExternalContact {
     /// JSON `otherEmail`.
     pub other_email: Option<String>,
     /// JSON `address`.
-    pub address: Option<ContactAddress>,
+    pub address: Option<Box<ContactAddress>>,
     /// User information for a Twitter account
     ///
     /// JSON `twitterId`.
-    pub twitter_id: Option<TwitterId>,
+    pub twitter_id: Option<Box<TwitterId>>,
     /// JSON `lineId`.
-    pub line_id: Option<LineId>,
+    pub line_id: Option<Box<LineId>>,
     /// User information for a WhatsApp account
     ///
     /// JSON `whatsAppId`.
-    pub whats_app_id: Option<WhatsAppId>,
+    pub whats_app_id: Option<Box<WhatsAppId>>,
     /// User information for a Facebook account
     ///
     /// JSON `facebookId`.
-    pub facebook_id: Option<FacebookId>,
+    pub facebook_id: Option<Box<FacebookId>>,
     /// User information for an Instagram account
     ///
     /// JSON `instagramId`.
-    pub instagram_id: Option<InstagramId>,
+    pub instagram_id: Option<Box<InstagramId>>,
     /// User information for an Apple account. Max: 10 ids
     ///
     /// JSON `appleOpaqueIds`.
@@ -495,7 +539,7 @@ pub struct ExternalContact {
     /// JSON `createDate`.
     pub create_date: Option<OffsetDateTime>,
     /// JSON `externalOrganization`.
-    pub external_organization: Option<ExternalOrganization>,
+    pub external_organization: Option<Box<ExternalOrganization>>,
     /// JSON `surveyOptOut`.
     pub survey_opt_out: Option<bool>,
     /// A string that identifies an external system-of-record resource that may have more detailed information on the contact. Should be a valid URL (including the http/https protocol, port, and path [if any]). Leading and trailing whitespace stripped. Max 1000 characters.
@@ -505,7 +549,7 @@ pub struct ExternalContact {
     /// The schema defining custom fields for this contact
     ///
     /// JSON `schema`.
-    pub schema: Option<DataSchema>,
+    pub schema: Option<Box<DataSchema>>,
     /// Custom fields defined in the schema referenced by schemaId and schemaVersion.
     ///
     /// JSON `customFields`.
@@ -521,7 +565,7 @@ pub struct ExternalContact {
     /// The contact at the head of the merge tree. If null, this contact is not a part of any merge.
     ///
     /// JSON `canonicalContact`.
-    pub canonical_contact: Option<ContactAddressableEntityRef>,
+    pub canonical_contact: Option<Box<ContactAddressableEntityRef>>,
     /// The set of all contacts that are a part of the merge tree. If null, this contact is not a part of any merge.
     ///
     /// JSON `mergeSet`.
@@ -533,11 +577,11 @@ pub struct ExternalContact {
     /// The output contact from the merge operation.
     ///
     /// JSON `mergedTo`.
-    pub merged_to: Option<ContactAddressableEntityRef>,
+    pub merged_to: Option<Box<ContactAddressableEntityRef>>,
     /// (Deprecated: use mergedTo and mergedFrom instead) Information about the merge history of this contact. If null, this contact is not a part of any merge.
     ///
     /// JSON `mergeOperation`.
-    pub merge_operation: Option<MergeOperation>,
+    pub merge_operation: Option<Box<MergeOperation>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -554,7 +598,7 @@ impl ExternalContact {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::first_name`].
@@ -584,22 +628,22 @@ impl ExternalContact {
     }
     /// Sets [`Self::work_phone`].
     pub fn set_work_phone(mut self, v: PhoneNumber) -> Self {
-        self.work_phone = Some(v);
+        self.work_phone = Some(Box::new(v));
         self
     }
     /// Sets [`Self::cell_phone`].
     pub fn set_cell_phone(mut self, v: PhoneNumber) -> Self {
-        self.cell_phone = Some(v);
+        self.cell_phone = Some(Box::new(v));
         self
     }
     /// Sets [`Self::home_phone`].
     pub fn set_home_phone(mut self, v: PhoneNumber) -> Self {
-        self.home_phone = Some(v);
+        self.home_phone = Some(Box::new(v));
         self
     }
     /// Sets [`Self::other_phone`].
     pub fn set_other_phone(mut self, v: PhoneNumber) -> Self {
-        self.other_phone = Some(v);
+        self.other_phone = Some(Box::new(v));
         self
     }
     /// Sets [`Self::work_email`].
@@ -619,32 +663,32 @@ impl ExternalContact {
     }
     /// Sets [`Self::address`].
     pub fn set_address(mut self, v: ContactAddress) -> Self {
-        self.address = Some(v);
+        self.address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::twitter_id`].
     pub fn set_twitter_id(mut self, v: TwitterId) -> Self {
-        self.twitter_id = Some(v);
+        self.twitter_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::line_id`].
     pub fn set_line_id(mut self, v: LineId) -> Self {
-        self.line_id = Some(v);
+        self.line_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whats_app_id`].
     pub fn set_whats_app_id(mut self, v: WhatsAppId) -> Self {
-        self.whats_app_id = Some(v);
+        self.whats_app_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::facebook_id`].
     pub fn set_facebook_id(mut self, v: FacebookId) -> Self {
-        self.facebook_id = Some(v);
+        self.facebook_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::instagram_id`].
     pub fn set_instagram_id(mut self, v: InstagramId) -> Self {
-        self.instagram_id = Some(v);
+        self.instagram_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::apple_opaque_ids`].
@@ -674,7 +718,7 @@ impl ExternalContact {
     }
     /// Sets [`Self::external_organization`].
     pub fn set_external_organization(mut self, v: ExternalOrganization) -> Self {
-        self.external_organization = Some(v);
+        self.external_organization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::survey_opt_out`].
@@ -689,7 +733,7 @@ impl ExternalContact {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: DataSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_fields`].
@@ -709,7 +753,7 @@ impl ExternalContact {
     }
     /// Sets [`Self::canonical_contact`].
     pub fn set_canonical_contact(mut self, v: ContactAddressableEntityRef) -> Self {
-        self.canonical_contact = Some(v);
+        self.canonical_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::merge_set`].
@@ -724,12 +768,12 @@ impl ExternalContact {
     }
     /// Sets [`Self::merged_to`].
     pub fn set_merged_to(mut self, v: ContactAddressableEntityRef) -> Self {
-        self.merged_to = Some(v);
+        self.merged_to = Some(Box::new(v));
         self
     }
     /// Sets [`Self::merge_operation`].
     pub fn set_merge_operation(mut self, v: MergeOperation) -> Self {
-        self.merge_operation = Some(v);
+        self.merge_operation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -741,53 +785,64 @@ impl ExternalContact {
 
 impl FromJson for ExternalContact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalContact {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "division" => r.read_into(&mut v.division),
-                "firstName" => r.read_into(&mut v.first_name),
-                "middleName" => r.read_into(&mut v.middle_name),
-                "lastName" => r.read_into(&mut v.last_name),
-                "salutation" => r.read_into(&mut v.salutation),
-                "title" => r.read_into(&mut v.title),
-                "workPhone" => r.read_into(&mut v.work_phone),
-                "cellPhone" => r.read_into(&mut v.cell_phone),
-                "homePhone" => r.read_into(&mut v.home_phone),
-                "otherPhone" => r.read_into(&mut v.other_phone),
-                "workEmail" => r.read_into(&mut v.work_email),
-                "personalEmail" => r.read_into(&mut v.personal_email),
-                "otherEmail" => r.read_into(&mut v.other_email),
-                "address" => r.read_into(&mut v.address),
-                "twitterId" => r.read_into(&mut v.twitter_id),
-                "lineId" => r.read_into(&mut v.line_id),
-                "whatsAppId" => r.read_into(&mut v.whats_app_id),
-                "facebookId" => r.read_into(&mut v.facebook_id),
-                "instagramId" => r.read_into(&mut v.instagram_id),
-                "appleOpaqueIds" => r.read_into(&mut v.apple_opaque_ids),
-                "externalIds" => r.read_into(&mut v.external_ids),
-                "identifiers" => r.read_into(&mut v.identifiers),
-                "modifyDate" => r.read_into(&mut v.modify_date),
-                "createDate" => r.read_into(&mut v.create_date),
-                "externalOrganization" => r.read_into(&mut v.external_organization),
-                "surveyOptOut" => r.read_into(&mut v.survey_opt_out),
-                "externalSystemUrl" => r.read_into(&mut v.external_system_url),
-                "schema" => r.read_into(&mut v.schema),
-                "customFields" => r.read_into(&mut v.custom_fields),
-                "externalDataSources" => r.read_into(&mut v.external_data_sources),
-                "type" => r.read_into(&mut v.r#type),
-                "canonicalContact" => r.read_into(&mut v.canonical_contact),
-                "mergeSet" => r.read_into(&mut v.merge_set),
-                "mergedFrom" => r.read_into(&mut v.merged_from),
-                "mergedTo" => r.read_into(&mut v.merged_to),
-                "mergeOperation" => r.read_into(&mut v.merge_operation),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "division" => r.read_into(&mut self.division),
+                "firstName" => r.read_into(&mut self.first_name),
+                "middleName" => r.read_into(&mut self.middle_name),
+                "lastName" => r.read_into(&mut self.last_name),
+                "salutation" => r.read_into(&mut self.salutation),
+                "title" => r.read_into(&mut self.title),
+                "workPhone" => r.read_into(&mut self.work_phone),
+                "cellPhone" => r.read_into(&mut self.cell_phone),
+                "homePhone" => r.read_into(&mut self.home_phone),
+                "otherPhone" => r.read_into(&mut self.other_phone),
+                "workEmail" => r.read_into(&mut self.work_email),
+                "personalEmail" => r.read_into(&mut self.personal_email),
+                "otherEmail" => r.read_into(&mut self.other_email),
+                "address" => r.read_into(&mut self.address),
+                "twitterId" => r.read_into(&mut self.twitter_id),
+                "lineId" => r.read_into(&mut self.line_id),
+                "whatsAppId" => r.read_into(&mut self.whats_app_id),
+                "facebookId" => r.read_into(&mut self.facebook_id),
+                "instagramId" => r.read_into(&mut self.instagram_id),
+                "appleOpaqueIds" => r.read_into(&mut self.apple_opaque_ids),
+                "externalIds" => r.read_into(&mut self.external_ids),
+                "identifiers" => r.read_into(&mut self.identifiers),
+                "modifyDate" => r.read_into(&mut self.modify_date),
+                "createDate" => r.read_into(&mut self.create_date),
+                "externalOrganization" => r.read_into(&mut self.external_organization),
+                "surveyOptOut" => r.read_into(&mut self.survey_opt_out),
+                "externalSystemUrl" => r.read_into(&mut self.external_system_url),
+                "schema" => r.read_into(&mut self.schema),
+                "customFields" => r.read_into(&mut self.custom_fields),
+                "externalDataSources" => r.read_into(&mut self.external_data_sources),
+                "type" => r.read_into(&mut self.r#type),
+                "canonicalContact" => r.read_into(&mut self.canonical_contact),
+                "mergeSet" => r.read_into(&mut self.merge_set),
+                "mergedFrom" => r.read_into(&mut self.merged_from),
+                "mergedTo" => r.read_into(&mut self.merged_to),
+                "mergeOperation" => r.read_into(&mut self.merge_operation),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -922,17 +977,28 @@ impl ExternalDataSource {
 
 impl FromJson for ExternalDataSource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalDataSource {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "platform" => r.read_into(&mut v.platform),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "platform" => r.read_into(&mut self.platform),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1001,7 +1067,7 @@ pub struct ExternalId {
     /// Required.
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<ExternalSource>,
+    pub external_source: Option<Box<ExternalSource>>,
     /// The string value of the identifier. Max: 255 characters. Leading and trailing whitespace stripped.
     ///
     /// Required.
@@ -1015,7 +1081,7 @@ pub struct ExternalId {
 impl ExternalId {
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: ExternalSource) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
     /// Sets [`Self::value`].
@@ -1027,17 +1093,28 @@ impl ExternalId {
 
 impl FromJson for ExternalId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "externalSource" => r.read_into(&mut v.external_source),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "externalSource" => r.read_into(&mut self.external_source),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1071,17 +1148,17 @@ pub struct ExternalOrganization {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// JSON `companyType`.
     pub company_type: Option<String>,
     /// JSON `industry`.
     pub industry: Option<String>,
     /// JSON `address`.
-    pub address: Option<ContactAddress>,
+    pub address: Option<Box<ContactAddress>>,
     /// JSON `phoneNumber`.
-    pub phone_number: Option<PhoneNumber>,
+    pub phone_number: Option<Box<PhoneNumber>>,
     /// JSON `faxNumber`.
-    pub fax_number: Option<PhoneNumber>,
+    pub fax_number: Option<Box<PhoneNumber>>,
     /// JSON `employeeCount`.
     pub employee_count: Option<i64>,
     /// JSON `revenue`.
@@ -1093,7 +1170,7 @@ pub struct ExternalOrganization {
     /// JSON `tickers`.
     pub tickers: Option<Vec<Ticker>>,
     /// JSON `twitterId`.
-    pub twitter_id: Option<TwitterId>,
+    pub twitter_id: Option<Box<TwitterId>>,
     /// A string that identifies an external system-of-record resource that may have more detailed information on the organization. It should be a valid URL (including the http/https protocol, port, and path [if any]). The value is automatically trimmed of any leading and trailing whitespace.
     ///
     /// JSON `externalSystemUrl`.
@@ -1107,11 +1184,11 @@ pub struct ExternalOrganization {
     /// JSON `createDate`.
     pub create_date: Option<OffsetDateTime>,
     /// JSON `trustor`.
-    pub trustor: Option<Trustor>,
+    pub trustor: Option<Box<Trustor>>,
     /// The schema defining custom fields for this contact
     ///
     /// JSON `schema`.
-    pub schema: Option<DataSchema>,
+    pub schema: Option<Box<DataSchema>>,
     /// Custom fields defined in the schema referenced by schemaId and schemaVersion.
     ///
     /// JSON `customFields`.
@@ -1149,7 +1226,7 @@ impl ExternalOrganization {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::company_type`].
@@ -1164,17 +1241,17 @@ impl ExternalOrganization {
     }
     /// Sets [`Self::address`].
     pub fn set_address(mut self, v: ContactAddress) -> Self {
-        self.address = Some(v);
+        self.address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::phone_number`].
     pub fn set_phone_number(mut self, v: PhoneNumber) -> Self {
-        self.phone_number = Some(v);
+        self.phone_number = Some(Box::new(v));
         self
     }
     /// Sets [`Self::fax_number`].
     pub fn set_fax_number(mut self, v: PhoneNumber) -> Self {
-        self.fax_number = Some(v);
+        self.fax_number = Some(Box::new(v));
         self
     }
     /// Sets [`Self::employee_count`].
@@ -1204,7 +1281,7 @@ impl ExternalOrganization {
     }
     /// Sets [`Self::twitter_id`].
     pub fn set_twitter_id(mut self, v: TwitterId) -> Self {
-        self.twitter_id = Some(v);
+        self.twitter_id = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_system_url`].
@@ -1224,12 +1301,12 @@ impl ExternalOrganization {
     }
     /// Sets [`Self::trustor`].
     pub fn set_trustor(mut self, v: Trustor) -> Self {
-        self.trustor = Some(v);
+        self.trustor = Some(Box::new(v));
         self
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: DataSchema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::custom_fields`].
@@ -1261,39 +1338,50 @@ impl ExternalOrganization {
 
 impl FromJson for ExternalOrganization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalOrganization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "companyType" => r.read_into(&mut v.company_type),
-                "industry" => r.read_into(&mut v.industry),
-                "address" => r.read_into(&mut v.address),
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "faxNumber" => r.read_into(&mut v.fax_number),
-                "employeeCount" => r.read_into(&mut v.employee_count),
-                "revenue" => r.read_into(&mut v.revenue),
-                "tags" => r.read_into(&mut v.tags),
-                "websites" => r.read_into(&mut v.websites),
-                "tickers" => r.read_into(&mut v.tickers),
-                "twitterId" => r.read_into(&mut v.twitter_id),
-                "externalSystemUrl" => r.read_into(&mut v.external_system_url),
-                "modifyDate" => r.read_into(&mut v.modify_date),
-                "createDate" => r.read_into(&mut v.create_date),
-                "trustor" => r.read_into(&mut v.trustor),
-                "schema" => r.read_into(&mut v.schema),
-                "customFields" => r.read_into(&mut v.custom_fields),
-                "identifiers" => r.read_into(&mut v.identifiers),
-                "externalIds" => r.read_into(&mut v.external_ids),
-                "externalDataSources" => r.read_into(&mut v.external_data_sources),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "companyType" => r.read_into(&mut self.company_type),
+                "industry" => r.read_into(&mut self.industry),
+                "address" => r.read_into(&mut self.address),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "faxNumber" => r.read_into(&mut self.fax_number),
+                "employeeCount" => r.read_into(&mut self.employee_count),
+                "revenue" => r.read_into(&mut self.revenue),
+                "tags" => r.read_into(&mut self.tags),
+                "websites" => r.read_into(&mut self.websites),
+                "tickers" => r.read_into(&mut self.tickers),
+                "twitterId" => r.read_into(&mut self.twitter_id),
+                "externalSystemUrl" => r.read_into(&mut self.external_system_url),
+                "modifyDate" => r.read_into(&mut self.modify_date),
+                "createDate" => r.read_into(&mut self.create_date),
+                "trustor" => r.read_into(&mut self.trustor),
+                "schema" => r.read_into(&mut self.schema),
+                "customFields" => r.read_into(&mut self.custom_fields),
+                "identifiers" => r.read_into(&mut self.identifiers),
+                "externalIds" => r.read_into(&mut self.external_ids),
+                "externalDataSources" => r.read_into(&mut self.external_data_sources),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1339,7 +1427,7 @@ pub struct ExternalOrganizationIdentifier {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<WritableStarrableDivision>,
+    pub division: Option<Box<WritableStarrableDivision>>,
     /// The type of this identifier
     ///
     /// Required.
@@ -1359,7 +1447,7 @@ pub struct ExternalOrganizationIdentifier {
     /// The External Source ID of the identifier
     ///
     /// JSON `externalSource`.
-    pub external_source: Option<ExternalSource>,
+    pub external_source: Option<Box<ExternalSource>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1367,7 +1455,7 @@ pub struct ExternalOrganizationIdentifier {
 impl ExternalOrganizationIdentifier {
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: WritableStarrableDivision) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::r#type`].
@@ -1387,27 +1475,38 @@ impl ExternalOrganizationIdentifier {
     }
     /// Sets [`Self::external_source`].
     pub fn set_external_source(mut self, v: ExternalSource) -> Self {
-        self.external_source = Some(v);
+        self.external_source = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ExternalOrganizationIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalOrganizationIdentifier {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "division" => r.read_into(&mut v.division),
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "externalSource" => r.read_into(&mut v.external_source),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "division" => r.read_into(&mut self.division),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "externalSource" => r.read_into(&mut self.external_source),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1487,7 +1586,7 @@ pub struct ExternalSource {
     /// JSON `active`.
     pub active: Option<bool>,
     /// JSON `linkConfiguration`.
-    pub link_configuration: Option<LinkConfiguration>,
+    pub link_configuration: Option<Box<LinkConfiguration>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -1514,7 +1613,7 @@ impl ExternalSource {
     }
     /// Sets [`Self::link_configuration`].
     pub fn set_link_configuration(mut self, v: LinkConfiguration) -> Self {
-        self.link_configuration = Some(v);
+        self.link_configuration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -1526,20 +1625,31 @@ impl ExternalSource {
 
 impl FromJson for ExternalSource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ExternalSource {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "active" => r.read_into(&mut v.active),
-                "linkConfiguration" => r.read_into(&mut v.link_configuration),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "active" => r.read_into(&mut self.active),
+                "linkConfiguration" => r.read_into(&mut self.link_configuration),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1592,17 +1702,28 @@ impl FacebookId {
 
 impl FromJson for FacebookId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ids" => r.read_into(&mut v.ids),
-                "displayName" => r.read_into(&mut v.display_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ids" => r.read_into(&mut self.ids),
+                "displayName" => r.read_into(&mut self.display_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1643,16 +1764,27 @@ impl FacebookScopedId {
 
 impl FromJson for FacebookScopedId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FacebookScopedId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "scopedId" => r.read_into(&mut v.scoped_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "scopedId" => r.read_into(&mut self.scoped_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1710,18 +1842,29 @@ impl InstagramId {
 
 impl FromJson for InstagramId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ids" => r.read_into(&mut v.ids),
-                "displayName" => r.read_into(&mut v.display_name),
-                "handle" => r.read_into(&mut v.handle),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ids" => r.read_into(&mut self.ids),
+                "displayName" => r.read_into(&mut self.display_name),
+                "handle" => r.read_into(&mut self.handle),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1763,16 +1906,27 @@ impl InstagramScopedId {
 
 impl FromJson for InstagramScopedId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InstagramScopedId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "scopedId" => r.read_into(&mut v.scoped_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "scopedId" => r.read_into(&mut self.scoped_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1821,17 +1975,28 @@ impl LineId {
 
 impl FromJson for LineId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LineId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "ids" => r.read_into(&mut v.ids),
-                "displayName" => r.read_into(&mut v.display_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "ids" => r.read_into(&mut self.ids),
+                "displayName" => r.read_into(&mut self.display_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1872,16 +2037,27 @@ impl LineUserId {
 
 impl FromJson for LineUserId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LineUserId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1921,16 +2097,27 @@ impl LinkConfiguration {
 
 impl FromJson for LinkConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for LinkConfiguration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "uriTemplate" => r.read_into(&mut v.uri_template),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "uriTemplate" => r.read_into(&mut self.uri_template),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1953,15 +2140,15 @@ pub struct MergeOperation {
     /// The source contact for the merge operation
     ///
     /// JSON `sourceContact`.
-    pub source_contact: Option<AddressableEntityRef>,
+    pub source_contact: Option<Box<AddressableEntityRef>>,
     /// The target contact for the merge operation
     ///
     /// JSON `targetContact`.
-    pub target_contact: Option<AddressableEntityRef>,
+    pub target_contact: Option<Box<AddressableEntityRef>>,
     /// The contact created as a result of the merge operation
     ///
     /// JSON `resultingContact`.
-    pub resulting_contact: Option<AddressableEntityRef>,
+    pub resulting_contact: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1969,35 +2156,46 @@ pub struct MergeOperation {
 impl MergeOperation {
     /// Sets [`Self::source_contact`].
     pub fn set_source_contact(mut self, v: AddressableEntityRef) -> Self {
-        self.source_contact = Some(v);
+        self.source_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::target_contact`].
     pub fn set_target_contact(mut self, v: AddressableEntityRef) -> Self {
-        self.target_contact = Some(v);
+        self.target_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::resulting_contact`].
     pub fn set_resulting_contact(mut self, v: AddressableEntityRef) -> Self {
-        self.resulting_contact = Some(v);
+        self.resulting_contact = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MergeOperation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MergeOperation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sourceContact" => r.read_into(&mut v.source_contact),
-                "targetContact" => r.read_into(&mut v.target_contact),
-                "resultingContact" => r.read_into(&mut v.resulting_contact),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sourceContact" => r.read_into(&mut self.source_contact),
+                "targetContact" => r.read_into(&mut self.target_contact),
+                "resultingContact" => r.read_into(&mut self.resulting_contact),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2091,22 +2289,33 @@ impl PhoneNumber {
 
 impl FromJson for PhoneNumber {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PhoneNumber {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "display" => r.read_into(&mut v.display),
-                "extension" => r.read_into(&mut v.extension),
-                "acceptsSMS" => r.read_into(&mut v.accepts_sms),
-                "normalizationCountryCode" => r.read_into(&mut v.normalization_country_code),
-                "userInput" => r.read_into(&mut v.user_input),
-                "e164" => r.read_into(&mut v.e164),
-                "countryCode" => r.read_into(&mut v.country_code),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "display" => r.read_into(&mut self.display),
+                "extension" => r.read_into(&mut self.extension),
+                "acceptsSMS" => r.read_into(&mut self.accepts_sms),
+                "normalizationCountryCode" => r.read_into(&mut self.normalization_country_code),
+                "userInput" => r.read_into(&mut self.user_input),
+                "e164" => r.read_into(&mut self.e164),
+                "countryCode" => r.read_into(&mut self.country_code),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2163,17 +2372,28 @@ impl Ticker {
 
 impl FromJson for Ticker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Ticker {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "symbol" => r.read_into(&mut v.symbol),
-                "exchange" => r.read_into(&mut v.exchange),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "symbol" => r.read_into(&mut self.symbol),
+                "exchange" => r.read_into(&mut self.exchange),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2248,20 +2468,31 @@ impl TwitterId {
 
 impl FromJson for TwitterId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TwitterId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "screenName" => r.read_into(&mut v.screen_name),
-                "verified" => r.read_into(&mut v.verified),
-                "profileUrl" => r.read_into(&mut v.profile_url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "screenName" => r.read_into(&mut self.screen_name),
+                "verified" => r.read_into(&mut self.verified),
+                "profileUrl" => r.read_into(&mut self.profile_url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2290,7 +2521,7 @@ pub struct WhatsAppId {
     /// Required.
     ///
     /// JSON `phoneNumber`.
-    pub phone_number: Option<PhoneNumber>,
+    pub phone_number: Option<Box<PhoneNumber>>,
     /// The displayName of this person's account in WhatsApp. Max: 100 characters.
     ///
     /// JSON `displayName`.
@@ -2302,7 +2533,7 @@ pub struct WhatsAppId {
 impl WhatsAppId {
     /// Sets [`Self::phone_number`].
     pub fn set_phone_number(mut self, v: PhoneNumber) -> Self {
-        self.phone_number = Some(v);
+        self.phone_number = Some(Box::new(v));
         self
     }
     /// Sets [`Self::display_name`].
@@ -2314,17 +2545,28 @@ impl WhatsAppId {
 
 impl FromJson for WhatsAppId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WhatsAppId {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "phoneNumber" => r.read_into(&mut v.phone_number),
-                "displayName" => r.read_into(&mut v.display_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "phoneNumber" => r.read_into(&mut self.phone_number),
+                "displayName" => r.read_into(&mut self.display_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -50,17 +50,28 @@ impl AchievedOutcome {
 
 impl FromJson for AchievedOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AchievedOutcome {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -110,17 +121,28 @@ impl AssignedSegment {
 
 impl FromJson for AssignedSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AssignedSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -261,26 +283,37 @@ impl Browser {
 
 impl FromJson for Browser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Browser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "family" => r.read_into(&mut v.family),
-                "version" => r.read_into(&mut v.version),
-                "lang" => r.read_into(&mut v.lang),
-                "fingerprint" => r.read_into(&mut v.fingerprint),
-                "isMobile" => r.read_into(&mut v.is_mobile),
-                "viewHeight" => r.read_into(&mut v.view_height),
-                "viewWidth" => r.read_into(&mut v.view_width),
-                "featuresFlash" => r.read_into(&mut v.features_flash),
-                "featuresJava" => r.read_into(&mut v.features_java),
-                "featuresPdf" => r.read_into(&mut v.features_pdf),
-                "featuresWebrtc" => r.read_into(&mut v.features_webrtc),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "family" => r.read_into(&mut self.family),
+                "version" => r.read_into(&mut self.version),
+                "lang" => r.read_into(&mut self.lang),
+                "fingerprint" => r.read_into(&mut self.fingerprint),
+                "isMobile" => r.read_into(&mut self.is_mobile),
+                "viewHeight" => r.read_into(&mut self.view_height),
+                "viewWidth" => r.read_into(&mut self.view_width),
+                "featuresFlash" => r.read_into(&mut self.features_flash),
+                "featuresJava" => r.read_into(&mut self.features_java),
+                "featuresPdf" => r.read_into(&mut self.features_pdf),
+                "featuresWebrtc" => r.read_into(&mut self.features_webrtc),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -337,17 +370,28 @@ impl ConnectedQueue {
 
 impl FromJson for ConnectedQueue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectedQueue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -395,17 +439,28 @@ impl ConnectedUser {
 
 impl FromJson for ConnectedUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConnectedUser {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -464,18 +519,29 @@ impl ConversationChannel {
 
 impl FromJson for ConversationChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationChannel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "messageType" => r.read_into(&mut v.message_type),
-                "platform" => r.read_into(&mut v.platform),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "messageType" => r.read_into(&mut self.message_type),
+                "platform" => r.read_into(&mut self.platform),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -690,7 +756,7 @@ pub struct ConversationUserDisposition {
     /// Required.
     ///
     /// JSON `user`.
-    pub user: Option<AddressableEntityRef>,
+    pub user: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -708,25 +774,36 @@ impl ConversationUserDisposition {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: AddressableEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationUserDisposition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationUserDisposition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "code" => r.read_into(&mut v.code),
-                "notes" => r.read_into(&mut v.notes),
-                "user" => r.read_into(&mut v.user),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "code" => r.read_into(&mut self.code),
+                "notes" => r.read_into(&mut self.notes),
+                "user" => r.read_into(&mut self.user),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -779,17 +856,28 @@ impl CustomEventAttribute {
 
 impl FromJson for CustomEventAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomEventAttribute {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dataType" => r.read_into(&mut v.data_type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dataType" => r.read_into(&mut self.data_type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -841,17 +929,28 @@ impl CustomEventAttributeList {
 
 impl FromJson for CustomEventAttributeList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CustomEventAttributeList {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dataType" => r.read_into(&mut v.data_type),
-                "values" => r.read_into(&mut v.values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dataType" => r.read_into(&mut self.data_type),
+                "values" => r.read_into(&mut self.values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -981,25 +1080,36 @@ impl Device {
 
 impl FromJson for Device {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Device {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "category" => r.read_into(&mut v.category),
-                "type" => r.read_into(&mut v.r#type),
-                "isMobile" => r.read_into(&mut v.is_mobile),
-                "screenHeight" => r.read_into(&mut v.screen_height),
-                "screenWidth" => r.read_into(&mut v.screen_width),
-                "screenDensity" => r.read_into(&mut v.screen_density),
-                "fingerprint" => r.read_into(&mut v.fingerprint),
-                "osFamily" => r.read_into(&mut v.os_family),
-                "osVersion" => r.read_into(&mut v.os_version),
-                "manufacturer" => r.read_into(&mut v.manufacturer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "category" => r.read_into(&mut self.category),
+                "type" => r.read_into(&mut self.r#type),
+                "isMobile" => r.read_into(&mut self.is_mobile),
+                "screenHeight" => r.read_into(&mut self.screen_height),
+                "screenWidth" => r.read_into(&mut self.screen_width),
+                "screenDensity" => r.read_into(&mut self.screen_density),
+                "fingerprint" => r.read_into(&mut self.fingerprint),
+                "osFamily" => r.read_into(&mut self.os_family),
+                "osVersion" => r.read_into(&mut self.os_version),
+                "manufacturer" => r.read_into(&mut self.manufacturer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1136,19 +1246,30 @@ impl JourneyApp {
 
 impl FromJson for JourneyApp {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyApp {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "namespace" => r.read_into(&mut v.namespace),
-                "version" => r.read_into(&mut v.version),
-                "buildNumber" => r.read_into(&mut v.build_number),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "namespace" => r.read_into(&mut self.namespace),
+                "version" => r.read_into(&mut self.version),
+                "buildNumber" => r.read_into(&mut self.build_number),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1243,22 +1364,33 @@ impl JourneyCampaign {
 
 impl FromJson for JourneyCampaign {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyCampaign {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "content" => r.read_into(&mut v.content),
-                "medium" => r.read_into(&mut v.medium),
-                "name" => r.read_into(&mut v.name),
-                "source" => r.read_into(&mut v.source),
-                "term" => r.read_into(&mut v.term),
-                "clickId" => r.read_into(&mut v.click_id),
-                "network" => r.read_into(&mut v.network),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "content" => r.read_into(&mut self.content),
+                "medium" => r.read_into(&mut self.medium),
+                "name" => r.read_into(&mut self.name),
+                "source" => r.read_into(&mut self.source),
+                "term" => r.read_into(&mut self.term),
+                "clickId" => r.read_into(&mut self.click_id),
+                "network" => r.read_into(&mut self.network),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1293,7 +1425,7 @@ pub struct JourneyCaseAssociation {
     /// The case that was associated with the journey session.
     ///
     /// JSON `associatedCase`.
-    pub associated_case: Option<AddressableEntityRef>,
+    pub associated_case: Option<Box<AddressableEntityRef>>,
     /// The reference for the case that was associated with the journey session.
     ///
     /// JSON `caseReference`.
@@ -1318,7 +1450,7 @@ impl JourneyCaseAssociation {
     }
     /// Sets [`Self::associated_case`].
     pub fn set_associated_case(mut self, v: AddressableEntityRef) -> Self {
-        self.associated_case = Some(v);
+        self.associated_case = Some(Box::new(v));
         self
     }
     /// Sets [`Self::case_reference`].
@@ -1340,20 +1472,31 @@ impl JourneyCaseAssociation {
 
 impl FromJson for JourneyCaseAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyCaseAssociation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "associatedCase" => r.read_into(&mut v.associated_case),
-                "caseReference" => r.read_into(&mut v.case_reference),
-                "dateAssociated" => r.read_into(&mut v.date_associated),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "associatedCase" => r.read_into(&mut self.associated_case),
+                "caseReference" => r.read_into(&mut self.case_reference),
+                "dateAssociated" => r.read_into(&mut self.date_associated),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1476,25 +1619,36 @@ impl JourneyGeolocation {
 
 impl FromJson for JourneyGeolocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyGeolocation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "country" => r.read_into(&mut v.country),
-                "countryName" => r.read_into(&mut v.country_name),
-                "latitude" => r.read_into(&mut v.latitude),
-                "longitude" => r.read_into(&mut v.longitude),
-                "locality" => r.read_into(&mut v.locality),
-                "postalCode" => r.read_into(&mut v.postal_code),
-                "region" => r.read_into(&mut v.region),
-                "regionName" => r.read_into(&mut v.region_name),
-                "source" => r.read_into(&mut v.source),
-                "timezone" => r.read_into(&mut v.timezone),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "country" => r.read_into(&mut self.country),
+                "countryName" => r.read_into(&mut self.country_name),
+                "latitude" => r.read_into(&mut self.latitude),
+                "longitude" => r.read_into(&mut self.longitude),
+                "locality" => r.read_into(&mut self.locality),
+                "postalCode" => r.read_into(&mut self.postal_code),
+                "region" => r.read_into(&mut self.region),
+                "regionName" => r.read_into(&mut self.region_name),
+                "source" => r.read_into(&mut self.source),
+                "timezone" => r.read_into(&mut self.timezone),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1632,25 +1786,36 @@ impl JourneyPage {
 
 impl FromJson for JourneyPage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JourneyPage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "title" => r.read_into(&mut v.title),
-                "domain" => r.read_into(&mut v.domain),
-                "fragment" => r.read_into(&mut v.fragment),
-                "hostname" => r.read_into(&mut v.hostname),
-                "keywords" => r.read_into(&mut v.keywords),
-                "lang" => r.read_into(&mut v.lang),
-                "pathname" => r.read_into(&mut v.pathname),
-                "queryString" => r.read_into(&mut v.query_string),
-                "breadcrumb" => r.read_into(&mut v.breadcrumb),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "title" => r.read_into(&mut self.title),
+                "domain" => r.read_into(&mut self.domain),
+                "fragment" => r.read_into(&mut self.fragment),
+                "hostname" => r.read_into(&mut self.hostname),
+                "keywords" => r.read_into(&mut self.keywords),
+                "lang" => r.read_into(&mut self.lang),
+                "pathname" => r.read_into(&mut self.pathname),
+                "queryString" => r.read_into(&mut self.query_string),
+                "breadcrumb" => r.read_into(&mut self.breadcrumb),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1730,19 +1895,30 @@ impl NetworkConnectivity {
 
 impl FromJson for NetworkConnectivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NetworkConnectivity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "carrier" => r.read_into(&mut v.carrier),
-                "bluetoothEnabled" => r.read_into(&mut v.bluetooth_enabled),
-                "cellularEnabled" => r.read_into(&mut v.cellular_enabled),
-                "wifiEnabled" => r.read_into(&mut v.wifi_enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "carrier" => r.read_into(&mut self.carrier),
+                "bluetoothEnabled" => r.read_into(&mut self.bluetooth_enabled),
+                "cellularEnabled" => r.read_into(&mut self.cellular_enabled),
+                "wifiEnabled" => r.read_into(&mut self.wifi_enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1770,7 +1946,7 @@ pub struct OutcomeAchievement {
     /// Required.
     ///
     /// JSON `outcome`.
-    pub outcome: Option<AchievedOutcome>,
+    pub outcome: Option<Box<AchievedOutcome>>,
     /// Timestamp indicating when the outcome was achieved. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -1784,7 +1960,7 @@ pub struct OutcomeAchievement {
 impl OutcomeAchievement {
     /// Sets [`Self::outcome`].
     pub fn set_outcome(mut self, v: AchievedOutcome) -> Self {
-        self.outcome = Some(v);
+        self.outcome = Some(Box::new(v));
         self
     }
     /// Sets [`Self::achieved_date`].
@@ -1796,17 +1972,28 @@ impl OutcomeAchievement {
 
 impl FromJson for OutcomeAchievement {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutcomeAchievement {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "outcome" => r.read_into(&mut v.outcome),
-                "achievedDate" => r.read_into(&mut v.achieved_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "outcome" => r.read_into(&mut self.outcome),
+                "achievedDate" => r.read_into(&mut self.achieved_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1927,24 +2114,35 @@ impl Referrer {
 
 impl FromJson for Referrer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Referrer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "url" => r.read_into(&mut v.url),
-                "domain" => r.read_into(&mut v.domain),
-                "hostname" => r.read_into(&mut v.hostname),
-                "keywords" => r.read_into(&mut v.keywords),
-                "pathname" => r.read_into(&mut v.pathname),
-                "queryString" => r.read_into(&mut v.query_string),
-                "fragment" => r.read_into(&mut v.fragment),
-                "name" => r.read_into(&mut v.name),
-                "medium" => r.read_into(&mut v.medium),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "url" => r.read_into(&mut self.url),
+                "domain" => r.read_into(&mut self.domain),
+                "hostname" => r.read_into(&mut self.hostname),
+                "keywords" => r.read_into(&mut self.keywords),
+                "pathname" => r.read_into(&mut self.pathname),
+                "queryString" => r.read_into(&mut self.query_string),
+                "fragment" => r.read_into(&mut self.fragment),
+                "name" => r.read_into(&mut self.name),
+                "medium" => r.read_into(&mut self.medium),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2066,17 +2264,28 @@ impl SdkLibrary {
 
 impl FromJson for SdkLibrary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SdkLibrary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2114,17 +2323,17 @@ pub struct SegmentAssignment {
     /// Required.
     ///
     /// JSON `segment`.
-    pub segment: Option<SegmentAssignmentSegment>,
+    pub segment: Option<Box<SegmentAssignmentSegment>>,
     /// External contact of the customer to which the segment is assigned.
     ///
     /// Required.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<AddressableEntityRef>,
+    pub external_contact: Option<Box<AddressableEntityRef>>,
     /// For session-scoped segments, the session for which the segment was assigned.
     ///
     /// JSON `session`.
-    pub session: Option<SegmentAssignmentSession>,
+    pub session: Option<Box<SegmentAssignmentSession>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2142,37 +2351,48 @@ impl SegmentAssignment {
     }
     /// Sets [`Self::segment`].
     pub fn set_segment(mut self, v: SegmentAssignmentSegment) -> Self {
-        self.segment = Some(v);
+        self.segment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: AddressableEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::session`].
     pub fn set_session(mut self, v: SegmentAssignmentSession) -> Self {
-        self.session = Some(v);
+        self.session = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SegmentAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateAssigned" => r.read_into(&mut v.date_assigned),
-                "dateForUnassignment" => r.read_into(&mut v.date_for_unassignment),
-                "segment" => r.read_into(&mut v.segment),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "session" => r.read_into(&mut v.session),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateAssigned" => r.read_into(&mut self.date_assigned),
+                "dateForUnassignment" => r.read_into(&mut self.date_for_unassignment),
+                "segment" => r.read_into(&mut self.segment),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "session" => r.read_into(&mut self.session),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2212,16 +2432,27 @@ impl SegmentAssignmentListing {
 
 impl FromJson for SegmentAssignmentListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentAssignmentListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2270,17 +2501,28 @@ impl SegmentAssignmentSegment {
 
 impl FromJson for SegmentAssignmentSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentAssignmentSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2341,18 +2583,29 @@ impl SegmentAssignmentSession {
 
 impl FromJson for SegmentAssignmentSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentAssignmentSession {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "type" => r.read_into(&mut v.r#type),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "type" => r.read_into(&mut self.r#type),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2394,16 +2647,27 @@ impl SegmentAssignments {
 
 impl FromJson for SegmentAssignments {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentAssignments {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segments" => r.read_into(&mut v.segments),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segments" => r.read_into(&mut self.segments),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2443,16 +2707,27 @@ impl SegmentForAssignment {
 
 impl FromJson for SegmentForAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentForAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2492,16 +2767,27 @@ impl SegmentForUnassignment {
 
 impl FromJson for SegmentForUnassignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentForUnassignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2541,16 +2827,27 @@ impl SegmentUnassignments {
 
 impl FromJson for SegmentUnassignments {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SegmentUnassignments {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segments" => r.read_into(&mut v.segments),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segments" => r.read_into(&mut self.segments),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2579,7 +2876,7 @@ pub struct Session {
     /// The external contact associated with this session.
     ///
     /// JSON `externalContact`.
-    pub external_contact: Option<AddressableEntityRef>,
+    pub external_contact: Option<Box<AddressableEntityRef>>,
     /// Primary identifier of the customer in the source where the events for the session originate from.
     ///
     /// JSON `customerId`.
@@ -2625,15 +2922,15 @@ pub struct Session {
     /// Customer's browser.
     ///
     /// JSON `browser`.
-    pub browser: Option<Browser>,
+    pub browser: Option<Box<Browser>>,
     /// Customer's device.
     ///
     /// JSON `device`.
-    pub device: Option<Device>,
+    pub device: Option<Box<Device>>,
     /// Customer's geolocation.
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<JourneyGeolocation>,
+    pub geolocation: Option<Box<JourneyGeolocation>>,
     /// Customer's IP address.
     ///
     /// JSON `ipAddress`.
@@ -2645,27 +2942,27 @@ pub struct Session {
     /// The webpage where the customer's last web interaction occurred.
     ///
     /// JSON `lastPage`.
-    pub last_page: Option<JourneyPage>,
+    pub last_page: Option<Box<JourneyPage>>,
     /// Marketing / traffic source information.
     ///
     /// JSON `mktCampaign`.
-    pub mkt_campaign: Option<JourneyCampaign>,
+    pub mkt_campaign: Option<Box<JourneyCampaign>>,
     /// Identifies the page URL that originally generated the request for the current page being viewed.
     ///
     /// JSON `referrer`.
-    pub referrer: Option<Referrer>,
+    pub referrer: Option<Box<Referrer>>,
     /// Application that the customer is interacting with (for app sessions).
     ///
     /// JSON `app`.
-    pub app: Option<JourneyApp>,
+    pub app: Option<Box<JourneyApp>>,
     /// SDK library used to generate the events for the session (for app and web sessions).
     ///
     /// JSON `sdkLibrary`.
-    pub sdk_library: Option<SdkLibrary>,
+    pub sdk_library: Option<Box<SdkLibrary>>,
     /// Information relating to the device's network connectivity (for app sessions).
     ///
     /// JSON `networkConnectivity`.
-    pub network_connectivity: Option<NetworkConnectivity>,
+    pub network_connectivity: Option<Box<NetworkConnectivity>>,
     /// Search terms associated with the session.
     ///
     /// JSON `searchTerms`.
@@ -2697,23 +2994,23 @@ pub struct Session {
     /// Required.
     ///
     /// JSON `lastEvent`.
-    pub last_event: Option<SessionLastEvent>,
+    pub last_event: Option<Box<SessionLastEvent>>,
     /// The conversation for this session.
     ///
     /// JSON `conversation`.
-    pub conversation: Option<AddressableEntityRef>,
+    pub conversation: Option<Box<AddressableEntityRef>>,
     /// The last queue connected to this session.
     ///
     /// JSON `lastConnectedQueue`.
-    pub last_connected_queue: Option<ConnectedQueue>,
+    pub last_connected_queue: Option<Box<ConnectedQueue>>,
     /// The last user connected to this session.
     ///
     /// JSON `lastConnectedUser`.
-    pub last_connected_user: Option<ConnectedUser>,
+    pub last_connected_user: Option<Box<ConnectedUser>>,
     /// The last user disposition connected to this session.
     ///
     /// JSON `lastUserDisposition`.
-    pub last_user_disposition: Option<ConversationUserDisposition>,
+    pub last_user_disposition: Option<Box<ConversationUserDisposition>>,
     /// Represents the channels used for this conversation.
     ///
     /// JSON `conversationChannels`.
@@ -2755,7 +3052,7 @@ pub struct Session {
     /// The case this session refers to.
     ///
     /// JSON `caseEntity`.
-    pub case_entity: Option<AddressableEntityRef>,
+    pub case_entity: Option<Box<AddressableEntityRef>>,
     /// The reference for this case.
     ///
     /// JSON `caseReference`.
@@ -2798,7 +3095,7 @@ impl Session {
     }
     /// Sets [`Self::external_contact`].
     pub fn set_external_contact(mut self, v: AddressableEntityRef) -> Self {
-        self.external_contact = Some(v);
+        self.external_contact = Some(Box::new(v));
         self
     }
     /// Sets [`Self::customer_id`].
@@ -2853,17 +3150,17 @@ impl Session {
     }
     /// Sets [`Self::browser`].
     pub fn set_browser(mut self, v: Browser) -> Self {
-        self.browser = Some(v);
+        self.browser = Some(Box::new(v));
         self
     }
     /// Sets [`Self::device`].
     pub fn set_device(mut self, v: Device) -> Self {
-        self.device = Some(v);
+        self.device = Some(Box::new(v));
         self
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: JourneyGeolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::ip_address`].
@@ -2878,32 +3175,32 @@ impl Session {
     }
     /// Sets [`Self::last_page`].
     pub fn set_last_page(mut self, v: JourneyPage) -> Self {
-        self.last_page = Some(v);
+        self.last_page = Some(Box::new(v));
         self
     }
     /// Sets [`Self::mkt_campaign`].
     pub fn set_mkt_campaign(mut self, v: JourneyCampaign) -> Self {
-        self.mkt_campaign = Some(v);
+        self.mkt_campaign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::referrer`].
     pub fn set_referrer(mut self, v: Referrer) -> Self {
-        self.referrer = Some(v);
+        self.referrer = Some(Box::new(v));
         self
     }
     /// Sets [`Self::app`].
     pub fn set_app(mut self, v: JourneyApp) -> Self {
-        self.app = Some(v);
+        self.app = Some(Box::new(v));
         self
     }
     /// Sets [`Self::sdk_library`].
     pub fn set_sdk_library(mut self, v: SdkLibrary) -> Self {
-        self.sdk_library = Some(v);
+        self.sdk_library = Some(Box::new(v));
         self
     }
     /// Sets [`Self::network_connectivity`].
     pub fn set_network_connectivity(mut self, v: NetworkConnectivity) -> Self {
-        self.network_connectivity = Some(v);
+        self.network_connectivity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::search_terms`].
@@ -2938,27 +3235,27 @@ impl Session {
     }
     /// Sets [`Self::last_event`].
     pub fn set_last_event(mut self, v: SessionLastEvent) -> Self {
-        self.last_event = Some(v);
+        self.last_event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: AddressableEntityRef) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::last_connected_queue`].
     pub fn set_last_connected_queue(mut self, v: ConnectedQueue) -> Self {
-        self.last_connected_queue = Some(v);
+        self.last_connected_queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::last_connected_user`].
     pub fn set_last_connected_user(mut self, v: ConnectedUser) -> Self {
-        self.last_connected_user = Some(v);
+        self.last_connected_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::last_user_disposition`].
     pub fn set_last_user_disposition(mut self, v: ConversationUserDisposition) -> Self {
-        self.last_user_disposition = Some(v);
+        self.last_user_disposition = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_channels`].
@@ -3008,7 +3305,7 @@ impl Session {
     }
     /// Sets [`Self::case_entity`].
     pub fn set_case_entity(mut self, v: AddressableEntityRef) -> Self {
-        self.case_entity = Some(v);
+        self.case_entity = Some(Box::new(v));
         self
     }
     /// Sets [`Self::case_reference`].
@@ -3050,66 +3347,77 @@ impl Session {
 
 impl FromJson for Session {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Session {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "externalContact" => r.read_into(&mut v.external_contact),
-                "customerId" => r.read_into(&mut v.customer_id),
-                "customerIdType" => r.read_into(&mut v.customer_id_type),
-                "type" => r.read_into(&mut v.r#type),
-                "externalId" => r.read_into(&mut v.external_id),
-                "externalUrl" => r.read_into(&mut v.external_url),
-                "shortId" => r.read_into(&mut v.short_id),
-                "outcomeAchievements" => r.read_into(&mut v.outcome_achievements),
-                "segmentAssignments" => r.read_into(&mut v.segment_assignments),
-                "attributes" => r.read_into(&mut v.attributes),
-                "attributeLists" => r.read_into(&mut v.attribute_lists),
-                "browser" => r.read_into(&mut v.browser),
-                "device" => r.read_into(&mut v.device),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "ipAddress" => r.read_into(&mut v.ip_address),
-                "ipOrganization" => r.read_into(&mut v.ip_organization),
-                "lastPage" => r.read_into(&mut v.last_page),
-                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
-                "referrer" => r.read_into(&mut v.referrer),
-                "app" => r.read_into(&mut v.app),
-                "sdkLibrary" => r.read_into(&mut v.sdk_library),
-                "networkConnectivity" => r.read_into(&mut v.network_connectivity),
-                "searchTerms" => r.read_into(&mut v.search_terms),
-                "userAgentString" => r.read_into(&mut v.user_agent_string),
-                "durationInSeconds" => r.read_into(&mut v.duration_in_seconds),
-                "eventCount" => r.read_into(&mut v.event_count),
-                "pageviewCount" => r.read_into(&mut v.pageview_count),
-                "screenviewCount" => r.read_into(&mut v.screenview_count),
-                "lastEvent" => r.read_into(&mut v.last_event),
-                "conversation" => r.read_into(&mut v.conversation),
-                "lastConnectedQueue" => r.read_into(&mut v.last_connected_queue),
-                "lastConnectedUser" => r.read_into(&mut v.last_connected_user),
-                "lastUserDisposition" => r.read_into(&mut v.last_user_disposition),
-                "conversationChannels" => r.read_into(&mut v.conversation_channels),
-                "originatingDirection" => r.read_into(&mut v.originating_direction),
-                "conversationSubject" => r.read_into(&mut v.conversation_subject),
-                "lastUserDisconnectType" => r.read_into(&mut v.last_user_disconnect_type),
-                "lastAcdOutcome" => r.read_into(&mut v.last_acd_outcome),
-                "authenticated" => r.read_into(&mut v.authenticated),
-                "divisionIds" => r.read_into(&mut v.division_ids),
-                "lastScreen" => r.read_into(&mut v.last_screen),
-                "caseAssociations" => r.read_into(&mut v.case_associations),
-                "caseEntity" => r.read_into(&mut v.case_entity),
-                "caseReference" => r.read_into(&mut v.case_reference),
-                "caseStatus" => r.read_into(&mut v.case_status),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "endedDate" => r.read_into(&mut v.ended_date),
-                "awayDate" => r.read_into(&mut v.away_date),
-                "idleDate" => r.read_into(&mut v.idle_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "externalContact" => r.read_into(&mut self.external_contact),
+                "customerId" => r.read_into(&mut self.customer_id),
+                "customerIdType" => r.read_into(&mut self.customer_id_type),
+                "type" => r.read_into(&mut self.r#type),
+                "externalId" => r.read_into(&mut self.external_id),
+                "externalUrl" => r.read_into(&mut self.external_url),
+                "shortId" => r.read_into(&mut self.short_id),
+                "outcomeAchievements" => r.read_into(&mut self.outcome_achievements),
+                "segmentAssignments" => r.read_into(&mut self.segment_assignments),
+                "attributes" => r.read_into(&mut self.attributes),
+                "attributeLists" => r.read_into(&mut self.attribute_lists),
+                "browser" => r.read_into(&mut self.browser),
+                "device" => r.read_into(&mut self.device),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "ipAddress" => r.read_into(&mut self.ip_address),
+                "ipOrganization" => r.read_into(&mut self.ip_organization),
+                "lastPage" => r.read_into(&mut self.last_page),
+                "mktCampaign" => r.read_into(&mut self.mkt_campaign),
+                "referrer" => r.read_into(&mut self.referrer),
+                "app" => r.read_into(&mut self.app),
+                "sdkLibrary" => r.read_into(&mut self.sdk_library),
+                "networkConnectivity" => r.read_into(&mut self.network_connectivity),
+                "searchTerms" => r.read_into(&mut self.search_terms),
+                "userAgentString" => r.read_into(&mut self.user_agent_string),
+                "durationInSeconds" => r.read_into(&mut self.duration_in_seconds),
+                "eventCount" => r.read_into(&mut self.event_count),
+                "pageviewCount" => r.read_into(&mut self.pageview_count),
+                "screenviewCount" => r.read_into(&mut self.screenview_count),
+                "lastEvent" => r.read_into(&mut self.last_event),
+                "conversation" => r.read_into(&mut self.conversation),
+                "lastConnectedQueue" => r.read_into(&mut self.last_connected_queue),
+                "lastConnectedUser" => r.read_into(&mut self.last_connected_user),
+                "lastUserDisposition" => r.read_into(&mut self.last_user_disposition),
+                "conversationChannels" => r.read_into(&mut self.conversation_channels),
+                "originatingDirection" => r.read_into(&mut self.originating_direction),
+                "conversationSubject" => r.read_into(&mut self.conversation_subject),
+                "lastUserDisconnectType" => r.read_into(&mut self.last_user_disconnect_type),
+                "lastAcdOutcome" => r.read_into(&mut self.last_acd_outcome),
+                "authenticated" => r.read_into(&mut self.authenticated),
+                "divisionIds" => r.read_into(&mut self.division_ids),
+                "lastScreen" => r.read_into(&mut self.last_screen),
+                "caseAssociations" => r.read_into(&mut self.case_associations),
+                "caseEntity" => r.read_into(&mut self.case_entity),
+                "caseReference" => r.read_into(&mut self.case_reference),
+                "caseStatus" => r.read_into(&mut self.case_status),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "endedDate" => r.read_into(&mut self.ended_date),
+                "awayDate" => r.read_into(&mut self.away_date),
+                "idleDate" => r.read_into(&mut self.idle_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3509,18 +3817,29 @@ impl SessionLastEvent {
 
 impl FromJson for SessionLastEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SessionLastEvent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "eventName" => r.read_into(&mut v.event_name),
-                "createdDate" => r.read_into(&mut v.created_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "eventName" => r.read_into(&mut self.event_name),
+                "createdDate" => r.read_into(&mut self.created_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3579,19 +3898,30 @@ impl SessionListing {
 
 impl FromJson for SessionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SessionListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3619,7 +3949,7 @@ pub struct SessionSegmentAssignment {
     /// Required.
     ///
     /// JSON `segment`.
-    pub segment: Option<AssignedSegment>,
+    pub segment: Option<Box<AssignedSegment>>,
     /// Timestamp indicating when the segment was assigned. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// Required.
@@ -3633,7 +3963,7 @@ pub struct SessionSegmentAssignment {
 impl SessionSegmentAssignment {
     /// Sets [`Self::segment`].
     pub fn set_segment(mut self, v: AssignedSegment) -> Self {
-        self.segment = Some(v);
+        self.segment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::assigned_date`].
@@ -3645,17 +3975,28 @@ impl SessionSegmentAssignment {
 
 impl FromJson for SessionSegmentAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SessionSegmentAssignment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "segment" => r.read_into(&mut v.segment),
-                "assignedDate" => r.read_into(&mut v.assigned_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "segment" => r.read_into(&mut self.segment),
+                "assignedDate" => r.read_into(&mut self.assigned_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3679,11 +4020,11 @@ pub struct UnprocessedSegmentAssignments {
     /// The segment assignments to apply.
     ///
     /// JSON `assign`.
-    pub assign: Option<SegmentAssignments>,
+    pub assign: Option<Box<SegmentAssignments>>,
     /// The segment unassignments to apply.
     ///
     /// JSON `unassign`.
-    pub unassign: Option<SegmentUnassignments>,
+    pub unassign: Option<Box<SegmentUnassignments>>,
     /// The total number of segment assignments and unassignments that were not successfully processed.
     ///
     /// Required.
@@ -3697,12 +4038,12 @@ pub struct UnprocessedSegmentAssignments {
 impl UnprocessedSegmentAssignments {
     /// Sets [`Self::assign`].
     pub fn set_assign(mut self, v: SegmentAssignments) -> Self {
-        self.assign = Some(v);
+        self.assign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unassign`].
     pub fn set_unassign(mut self, v: SegmentUnassignments) -> Self {
-        self.unassign = Some(v);
+        self.unassign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::count`].
@@ -3714,18 +4055,29 @@ impl UnprocessedSegmentAssignments {
 
 impl FromJson for UnprocessedSegmentAssignments {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UnprocessedSegmentAssignments {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assign" => r.read_into(&mut v.assign),
-                "unassign" => r.read_into(&mut v.unassign),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assign" => r.read_into(&mut self.assign),
+                "unassign" => r.read_into(&mut self.unassign),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3750,11 +4102,11 @@ pub struct UpdateSegmentAssignmentRequest {
     /// The segment assignments to apply.
     ///
     /// JSON `assign`.
-    pub assign: Option<SegmentAssignments>,
+    pub assign: Option<Box<SegmentAssignments>>,
     /// The segment unassignments to apply.
     ///
     /// JSON `unassign`.
-    pub unassign: Option<SegmentUnassignments>,
+    pub unassign: Option<Box<SegmentUnassignments>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3762,29 +4114,40 @@ pub struct UpdateSegmentAssignmentRequest {
 impl UpdateSegmentAssignmentRequest {
     /// Sets [`Self::assign`].
     pub fn set_assign(mut self, v: SegmentAssignments) -> Self {
-        self.assign = Some(v);
+        self.assign = Some(Box::new(v));
         self
     }
     /// Sets [`Self::unassign`].
     pub fn set_unassign(mut self, v: SegmentUnassignments) -> Self {
-        self.unassign = Some(v);
+        self.unassign = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UpdateSegmentAssignmentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateSegmentAssignmentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "assign" => r.read_into(&mut v.assign),
-                "unassign" => r.read_into(&mut v.unassign),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "assign" => r.read_into(&mut self.assign),
+                "unassign" => r.read_into(&mut self.unassign),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3810,7 +4173,7 @@ pub struct UpdateSegmentAssignmentResponse {
     /// Required.
     ///
     /// JSON `unprocessedItems`.
-    pub unprocessed_items: Option<UnprocessedSegmentAssignments>,
+    pub unprocessed_items: Option<Box<UnprocessedSegmentAssignments>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3818,23 +4181,34 @@ pub struct UpdateSegmentAssignmentResponse {
 impl UpdateSegmentAssignmentResponse {
     /// Sets [`Self::unprocessed_items`].
     pub fn set_unprocessed_items(mut self, v: UnprocessedSegmentAssignments) -> Self {
-        self.unprocessed_items = Some(v);
+        self.unprocessed_items = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UpdateSegmentAssignmentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UpdateSegmentAssignmentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "unprocessedItems" => r.read_into(&mut v.unprocessed_items),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "unprocessedItems" => r.read_into(&mut self.unprocessed_items),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -38,7 +38,7 @@ pub struct Coretype {
     /// The core type's built-in schema
     ///
     /// JSON `schema`.
-    pub schema: Option<Schema>,
+    pub schema: Option<Box<Schema>>,
     /// A boolean indicating if the core type's version is the current one in use by the system
     ///
     /// JSON `current`.
@@ -50,7 +50,7 @@ pub struct Coretype {
     /// A structure denoting the system-imposed minimum and maximum string length (for text-based core types) or numeric values (for number-based) core types.  For example, the validationLimits for a text-based core type specify the min/max values for a minimum string length (minLength) constraint supplied by a schemaauthor on a text field.  Similarly, the maxLength's min/max specifies maximum string length constraint supplied by a schema author for the same field.
     ///
     /// JSON `validationLimits`.
-    pub validation_limits: Option<ValidationLimits>,
+    pub validation_limits: Option<Box<ValidationLimits>>,
     /// Specific to the "tag" core type, this is an array of strings naming the tag item fields of the core type subject to validation
     ///
     /// JSON `itemValidationFields`.
@@ -58,7 +58,7 @@ pub struct Coretype {
     /// A structure denoting the system-imposed minimum and maximum string length for string-array based core types such as "tag" and "enum".  Forexample, the validationLimits for a schema field using a tag core type specify the min/max values for a minimum string length (minLength) constraint supplied by a schema author on individual tags.  Similarly, the maxLength's min/max specifies maximum string length constraint supplied by a schema author for the same field's tags.
     ///
     /// JSON `itemValidationLimits`.
-    pub item_validation_limits: Option<ItemValidationLimits>,
+    pub item_validation_limits: Option<Box<ItemValidationLimits>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -90,7 +90,7 @@ impl Coretype {
     }
     /// Sets [`Self::schema`].
     pub fn set_schema(mut self, v: Schema) -> Self {
-        self.schema = Some(v);
+        self.schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::current`].
@@ -105,7 +105,7 @@ impl Coretype {
     }
     /// Sets [`Self::validation_limits`].
     pub fn set_validation_limits(mut self, v: ValidationLimits) -> Self {
-        self.validation_limits = Some(v);
+        self.validation_limits = Some(Box::new(v));
         self
     }
     /// Sets [`Self::item_validation_fields`].
@@ -115,7 +115,7 @@ impl Coretype {
     }
     /// Sets [`Self::item_validation_limits`].
     pub fn set_item_validation_limits(mut self, v: ItemValidationLimits) -> Self {
-        self.item_validation_limits = Some(v);
+        self.item_validation_limits = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -127,26 +127,37 @@ impl Coretype {
 
 impl FromJson for Coretype {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Coretype {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "schema" => r.read_into(&mut v.schema),
-                "current" => r.read_into(&mut v.current),
-                "validationFields" => r.read_into(&mut v.validation_fields),
-                "validationLimits" => r.read_into(&mut v.validation_limits),
-                "itemValidationFields" => r.read_into(&mut v.item_validation_fields),
-                "itemValidationLimits" => r.read_into(&mut v.item_validation_limits),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "schema" => r.read_into(&mut self.schema),
+                "current" => r.read_into(&mut self.current),
+                "validationFields" => r.read_into(&mut self.validation_fields),
+                "validationLimits" => r.read_into(&mut self.validation_limits),
+                "itemValidationFields" => r.read_into(&mut self.item_validation_fields),
+                "itemValidationLimits" => r.read_into(&mut self.item_validation_limits),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -206,18 +217,29 @@ impl CoretypeListing {
 
 impl FromJson for CoretypeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CoretypeListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "entities" => r.read_into(&mut v.entities),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "entities" => r.read_into(&mut self.entities),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -244,13 +266,13 @@ pub struct ItemValidationLimits {
     /// Required.
     ///
     /// JSON `minLength`.
-    pub min_length: Option<MinLength>,
+    pub min_length: Option<Box<MinLength>>,
     /// A structure denoting the system-imposed minimum and maximum string length (for text-based core types) or numeric values (for number-based) core types.  For example, the validationLimits for a text-based core type specify the min/max values for a minimum string length (minLength) constraint supplied by a schemaauthor on a text field.  Similarly, the maxLength's min/max specifies maximum string length constraint supplied by a schema author for the same field.
     ///
     /// Required.
     ///
     /// JSON `maxLength`.
-    pub max_length: Option<MaxLength>,
+    pub max_length: Option<Box<MaxLength>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -258,29 +280,40 @@ pub struct ItemValidationLimits {
 impl ItemValidationLimits {
     /// Sets [`Self::min_length`].
     pub fn set_min_length(mut self, v: MinLength) -> Self {
-        self.min_length = Some(v);
+        self.min_length = Some(Box::new(v));
         self
     }
     /// Sets [`Self::max_length`].
     pub fn set_max_length(mut self, v: MaxLength) -> Self {
-        self.max_length = Some(v);
+        self.max_length = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ItemValidationLimits {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ItemValidationLimits {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "minLength" => r.read_into(&mut v.min_length),
-                "maxLength" => r.read_into(&mut v.max_length),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "minLength" => r.read_into(&mut self.min_length),
+                "maxLength" => r.read_into(&mut self.max_length),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -332,17 +365,28 @@ impl MaxLength {
 
 impl FromJson for MaxLength {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MaxLength {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -394,17 +438,28 @@ impl MinLength {
 
 impl FromJson for MinLength {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MinLength {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "min" => r.read_into(&mut v.min),
-                "max" => r.read_into(&mut v.max),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "min" => r.read_into(&mut self.min),
+                "max" => r.read_into(&mut self.max),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -440,7 +495,7 @@ pub struct Schema {
     /// Denotes the type and pattern of the items in an enum core type
     ///
     /// JSON `items`.
-    pub items: Option<Items>,
+    pub items: Option<Box<Items>>,
     /// For the "date" and "datetime" core types, denotes the regex prescribing the allowable date/datetime format
     ///
     /// JSON `pattern`.
@@ -467,7 +522,7 @@ impl Schema {
     }
     /// Sets [`Self::items`].
     pub fn set_items(mut self, v: Items) -> Self {
-        self.items = Some(v);
+        self.items = Some(Box::new(v));
         self
     }
     /// Sets [`Self::pattern`].
@@ -479,20 +534,31 @@ impl Schema {
 
 impl FromJson for Schema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Schema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "type" => r.read_into(&mut v.r#type),
-                "items" => r.read_into(&mut v.items),
-                "pattern" => r.read_into(&mut v.pattern),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "type" => r.read_into(&mut self.r#type),
+                "items" => r.read_into(&mut self.items),
+                "pattern" => r.read_into(&mut self.pattern),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -517,17 +583,17 @@ impl ToJson for Schema {
 #[non_exhaustive]
 pub struct ValidationLimits {
     /// JSON `minLength`.
-    pub min_length: Option<MinLength>,
+    pub min_length: Option<Box<MinLength>>,
     /// JSON `maxLength`.
-    pub max_length: Option<MaxLength>,
+    pub max_length: Option<Box<MaxLength>>,
     /// JSON `minItems`.
-    pub min_items: Option<MinLength>,
+    pub min_items: Option<Box<MinLength>>,
     /// JSON `maxItems`.
-    pub max_items: Option<MaxLength>,
+    pub max_items: Option<Box<MaxLength>>,
     /// JSON `minimum`.
-    pub minimum: Option<MinLength>,
+    pub minimum: Option<Box<MinLength>>,
     /// JSON `maximum`.
-    pub maximum: Option<MaxLength>,
+    pub maximum: Option<Box<MaxLength>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -535,53 +601,64 @@ pub struct ValidationLimits {
 impl ValidationLimits {
     /// Sets [`Self::min_length`].
     pub fn set_min_length(mut self, v: MinLength) -> Self {
-        self.min_length = Some(v);
+        self.min_length = Some(Box::new(v));
         self
     }
     /// Sets [`Self::max_length`].
     pub fn set_max_length(mut self, v: MaxLength) -> Self {
-        self.max_length = Some(v);
+        self.max_length = Some(Box::new(v));
         self
     }
     /// Sets [`Self::min_items`].
     pub fn set_min_items(mut self, v: MinLength) -> Self {
-        self.min_items = Some(v);
+        self.min_items = Some(Box::new(v));
         self
     }
     /// Sets [`Self::max_items`].
     pub fn set_max_items(mut self, v: MaxLength) -> Self {
-        self.max_items = Some(v);
+        self.max_items = Some(Box::new(v));
         self
     }
     /// Sets [`Self::minimum`].
     pub fn set_minimum(mut self, v: MinLength) -> Self {
-        self.minimum = Some(v);
+        self.minimum = Some(Box::new(v));
         self
     }
     /// Sets [`Self::maximum`].
     pub fn set_maximum(mut self, v: MaxLength) -> Self {
-        self.maximum = Some(v);
+        self.maximum = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ValidationLimits {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ValidationLimits {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "minLength" => r.read_into(&mut v.min_length),
-                "maxLength" => r.read_into(&mut v.max_length),
-                "minItems" => r.read_into(&mut v.min_items),
-                "maxItems" => r.read_into(&mut v.max_items),
-                "minimum" => r.read_into(&mut v.minimum),
-                "maximum" => r.read_into(&mut v.maximum),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "minLength" => r.read_into(&mut self.min_length),
+                "maxLength" => r.read_into(&mut self.max_length),
+                "minItems" => r.read_into(&mut self.min_items),
+                "maxItems" => r.read_into(&mut self.max_items),
+                "minimum" => r.read_into(&mut self.minimum),
+                "maximum" => r.read_into(&mut self.maximum),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

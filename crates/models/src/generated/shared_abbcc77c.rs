@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -30,7 +30,7 @@ pub struct Queue {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// The queue description.
     ///
     /// JSON `description`.
@@ -66,7 +66,7 @@ pub struct Queue {
     /// The media settings for the queue.
     ///
     /// JSON `mediaSettings`.
-    pub media_settings: Option<QueueMediaSettings>,
+    pub media_settings: Option<Box<QueueMediaSettings>>,
     /// The routing rules for the queue, used for Preferred Agent Routing.
     ///
     /// JSON `routingRules`.
@@ -74,15 +74,15 @@ pub struct Queue {
     /// The Conditional Group Routing settings for the queue.
     ///
     /// JSON `conditionalGroupRouting`.
-    pub conditional_group_routing: Option<ConditionalGroupRouting>,
+    pub conditional_group_routing: Option<Box<ConditionalGroupRouting>>,
     /// The Conditional Group Activation settings for the queue.
     ///
     /// JSON `conditionalGroupActivation`.
-    pub conditional_group_activation: Option<ConditionalGroupActivation>,
+    pub conditional_group_activation: Option<Box<ConditionalGroupActivation>>,
     /// The bullseye settings for the queue.
     ///
     /// JSON `bullseye`.
-    pub bullseye: Option<Bullseye>,
+    pub bullseye: Option<Box<Bullseye>>,
     /// The Scoring Method for the queue.
     ///
     /// JSON `scoringMethod`.
@@ -94,7 +94,7 @@ pub struct Queue {
     /// The ACW settings for the queue.
     ///
     /// JSON `acwSettings`.
-    pub acw_settings: Option<AcwSettings>,
+    pub acw_settings: Option<Box<AcwSettings>>,
     /// The skill evaluation method to use when routing conversations.
     ///
     /// JSON `skillEvaluationMethod`.
@@ -106,23 +106,23 @@ pub struct Queue {
     /// The in-queue flow to use for call conversations waiting in queue.
     ///
     /// JSON `queueFlow`.
-    pub queue_flow: Option<DomainEntityRef>,
+    pub queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for email conversations waiting in queue.
     ///
     /// JSON `emailInQueueFlow`.
-    pub email_in_queue_flow: Option<DomainEntityRef>,
+    pub email_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The in-queue flow to use for message conversations waiting in queue.
     ///
     /// JSON `messageInQueueFlow`.
-    pub message_in_queue_flow: Option<DomainEntityRef>,
+    pub message_in_queue_flow: Option<Box<DomainEntityRef>>,
     /// The prompt used for whisper on the queue, if configured.
     ///
     /// JSON `whisperPrompt`.
-    pub whisper_prompt: Option<DomainEntityRef>,
+    pub whisper_prompt: Option<Box<DomainEntityRef>>,
     /// The audio to be played when calls on this queue are on hold. If not configured, the default on-hold music will play.
     ///
     /// JSON `onHoldPrompt`.
-    pub on_hold_prompt: Option<DomainEntityRef>,
+    pub on_hold_prompt: Option<Box<DomainEntityRef>>,
     /// The canonical language code (e.g. en-US) used for the default media language on the queue.
     ///
     /// JSON `defaultMediaLanguage`.
@@ -134,7 +134,7 @@ pub struct Queue {
     /// Canned response library IDs and mode with which they are associated with the queue
     ///
     /// JSON `cannedResponseLibraries`.
-    pub canned_response_libraries: Option<CannedResponseLibraries>,
+    pub canned_response_libraries: Option<Box<CannedResponseLibraries>>,
     /// Indicates whether voice transcription is enabled for this queue.
     ///
     /// JSON `enableTranscription`.
@@ -150,11 +150,11 @@ pub struct Queue {
     /// The Agent Owned Routing settings for the queue
     ///
     /// JSON `agentOwnedRouting`.
-    pub agent_owned_routing: Option<AgentOwnedRouting>,
+    pub agent_owned_routing: Option<Box<AgentOwnedRouting>>,
     /// The Direct Routing settings for the queue
     ///
     /// JSON `directRouting`.
-    pub direct_routing: Option<DirectRouting>,
+    pub direct_routing: Option<Box<DirectRouting>>,
     /// The name to use for caller identification for outbound calls from this queue.
     ///
     /// JSON `callingPartyName`.
@@ -170,11 +170,11 @@ pub struct Queue {
     /// The messaging addresses for the queue.
     ///
     /// JSON `outboundMessagingAddresses`.
-    pub outbound_messaging_addresses: Option<QueueMessagingAddresses>,
+    pub outbound_messaging_addresses: Option<Box<QueueMessagingAddresses>>,
     /// The default email address to use for outbound email from this queue.
     ///
     /// JSON `outboundEmailAddress`.
-    pub outbound_email_address: Option<QueueEmailAddress>,
+    pub outbound_email_address: Option<Box<QueueEmailAddress>>,
     /// The ID of an associated external queue.
     ///
     /// JSON `peerId`.
@@ -204,7 +204,7 @@ impl Queue {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -249,7 +249,7 @@ impl Queue {
     }
     /// Sets [`Self::media_settings`].
     pub fn set_media_settings(mut self, v: QueueMediaSettings) -> Self {
-        self.media_settings = Some(v);
+        self.media_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::routing_rules`].
@@ -259,17 +259,17 @@ impl Queue {
     }
     /// Sets [`Self::conditional_group_routing`].
     pub fn set_conditional_group_routing(mut self, v: ConditionalGroupRouting) -> Self {
-        self.conditional_group_routing = Some(v);
+        self.conditional_group_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conditional_group_activation`].
     pub fn set_conditional_group_activation(mut self, v: ConditionalGroupActivation) -> Self {
-        self.conditional_group_activation = Some(v);
+        self.conditional_group_activation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bullseye`].
     pub fn set_bullseye(mut self, v: Bullseye) -> Self {
-        self.bullseye = Some(v);
+        self.bullseye = Some(Box::new(v));
         self
     }
     /// Sets [`Self::scoring_method`].
@@ -284,7 +284,7 @@ impl Queue {
     }
     /// Sets [`Self::acw_settings`].
     pub fn set_acw_settings(mut self, v: AcwSettings) -> Self {
-        self.acw_settings = Some(v);
+        self.acw_settings = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skill_evaluation_method`].
@@ -299,27 +299,27 @@ impl Queue {
     }
     /// Sets [`Self::queue_flow`].
     pub fn set_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.queue_flow = Some(v);
+        self.queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email_in_queue_flow`].
     pub fn set_email_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.email_in_queue_flow = Some(v);
+        self.email_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message_in_queue_flow`].
     pub fn set_message_in_queue_flow(mut self, v: DomainEntityRef) -> Self {
-        self.message_in_queue_flow = Some(v);
+        self.message_in_queue_flow = Some(Box::new(v));
         self
     }
     /// Sets [`Self::whisper_prompt`].
     pub fn set_whisper_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.whisper_prompt = Some(v);
+        self.whisper_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::on_hold_prompt`].
     pub fn set_on_hold_prompt(mut self, v: DomainEntityRef) -> Self {
-        self.on_hold_prompt = Some(v);
+        self.on_hold_prompt = Some(Box::new(v));
         self
     }
     /// Sets [`Self::default_media_language`].
@@ -334,7 +334,7 @@ impl Queue {
     }
     /// Sets [`Self::canned_response_libraries`].
     pub fn set_canned_response_libraries(mut self, v: CannedResponseLibraries) -> Self {
-        self.canned_response_libraries = Some(v);
+        self.canned_response_libraries = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enable_transcription`].
@@ -354,12 +354,12 @@ impl Queue {
     }
     /// Sets [`Self::agent_owned_routing`].
     pub fn set_agent_owned_routing(mut self, v: AgentOwnedRouting) -> Self {
-        self.agent_owned_routing = Some(v);
+        self.agent_owned_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::direct_routing`].
     pub fn set_direct_routing(mut self, v: DirectRouting) -> Self {
-        self.direct_routing = Some(v);
+        self.direct_routing = Some(Box::new(v));
         self
     }
     /// Sets [`Self::calling_party_name`].
@@ -379,12 +379,12 @@ impl Queue {
     }
     /// Sets [`Self::outbound_messaging_addresses`].
     pub fn set_outbound_messaging_addresses(mut self, v: QueueMessagingAddresses) -> Self {
-        self.outbound_messaging_addresses = Some(v);
+        self.outbound_messaging_addresses = Some(Box::new(v));
         self
     }
     /// Sets [`Self::outbound_email_address`].
     pub fn set_outbound_email_address(mut self, v: QueueEmailAddress) -> Self {
-        self.outbound_email_address = Some(v);
+        self.outbound_email_address = Some(Box::new(v));
         self
     }
     /// Sets [`Self::peer_id`].
@@ -406,57 +406,68 @@ impl Queue {
 
 impl FromJson for Queue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Queue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "description" => r.read_into(&mut v.description),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "userMemberCount" => r.read_into(&mut v.user_member_count),
-                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
-                "mediaSettings" => r.read_into(&mut v.media_settings),
-                "routingRules" => r.read_into(&mut v.routing_rules),
-                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
-                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
-                "bullseye" => r.read_into(&mut v.bullseye),
-                "scoringMethod" => r.read_into(&mut v.scoring_method),
-                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
-                "acwSettings" => r.read_into(&mut v.acw_settings),
-                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
-                "memberGroups" => r.read_into(&mut v.member_groups),
-                "queueFlow" => r.read_into(&mut v.queue_flow),
-                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
-                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
-                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
-                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
-                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
-                "autoAnswerOnly" => r.read_into(&mut v.auto_answer_only),
-                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
-                "enableTranscription" => r.read_into(&mut v.enable_transcription),
-                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
-                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
-                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
-                "directRouting" => r.read_into(&mut v.direct_routing),
-                "callingPartyName" => r.read_into(&mut v.calling_party_name),
-                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
-                "defaultScripts" => r.read_into(&mut v.default_scripts),
-                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
-                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
-                "peerId" => r.read_into(&mut v.peer_id),
-                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "description" => r.read_into(&mut self.description),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "userMemberCount" => r.read_into(&mut self.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut self.joined_member_count),
+                "mediaSettings" => r.read_into(&mut self.media_settings),
+                "routingRules" => r.read_into(&mut self.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut self.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut self.conditional_group_activation),
+                "bullseye" => r.read_into(&mut self.bullseye),
+                "scoringMethod" => r.read_into(&mut self.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut self.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut self.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut self.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut self.member_groups),
+                "queueFlow" => r.read_into(&mut self.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut self.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut self.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut self.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut self.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut self.default_media_language),
+                "autoAnswerOnly" => r.read_into(&mut self.auto_answer_only),
+                "cannedResponseLibraries" => r.read_into(&mut self.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut self.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut self.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut self.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut self.agent_owned_routing),
+                "directRouting" => r.read_into(&mut self.direct_routing),
+                "callingPartyName" => r.read_into(&mut self.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut self.calling_party_number),
+                "defaultScripts" => r.read_into(&mut self.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut self.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut self.outbound_email_address),
+                "peerId" => r.read_into(&mut self.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut self.suppress_in_queue_call_recording),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

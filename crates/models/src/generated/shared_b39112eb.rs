@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -24,7 +24,7 @@ pub struct ContentSetting {
     /// Settings relating to facebook and instagram stories feature
     ///
     /// JSON `story`.
-    pub story: Option<StorySetting>,
+    pub story: Option<Box<StorySetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -32,23 +32,34 @@ pub struct ContentSetting {
 impl ContentSetting {
     /// Sets [`Self::story`].
     pub fn set_story(mut self, v: StorySetting) -> Self {
-        self.story = Some(v);
+        self.story = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ContentSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ContentSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "story" => r.read_into(&mut v.story),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "story" => r.read_into(&mut self.story),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -71,7 +82,7 @@ pub struct EventSetting {
     /// Settings regarding typing events
     ///
     /// JSON `typing`.
-    pub typing: Option<TypingSetting>,
+    pub typing: Option<Box<TypingSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -79,23 +90,34 @@ pub struct EventSetting {
 impl EventSetting {
     /// Sets [`Self::typing`].
     pub fn set_typing(mut self, v: TypingSetting) -> Self {
-        self.typing = Some(v);
+        self.typing = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for EventSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EventSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "typing" => r.read_into(&mut v.typing),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "typing" => r.read_into(&mut self.typing),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -131,16 +153,27 @@ impl InboundOnlySetting {
 
 impl FromJson for InboundOnlySetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for InboundOnlySetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inbound" => r.read_into(&mut v.inbound),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inbound" => r.read_into(&mut self.inbound),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -286,25 +319,36 @@ impl MessagingConfigListing {
 
 impl FromJson for MessagingConfigListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingConfigListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -358,19 +402,19 @@ pub struct MessagingSetting {
     /// User reference that created this Setting
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that modified this Setting
     ///
     /// JSON `updatedBy`.
-    pub updated_by: Option<DomainEntityRef>,
+    pub updated_by: Option<Box<DomainEntityRef>>,
     /// Configuration relating to message contents
     ///
     /// JSON `content`.
-    pub content: Option<ContentSetting>,
+    pub content: Option<Box<ContentSetting>>,
     /// Configuration relating to events which may occur
     ///
     /// JSON `event`.
-    pub event: Option<EventSetting>,
+    pub event: Option<Box<EventSetting>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -407,22 +451,22 @@ impl MessagingSetting {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::updated_by`].
     pub fn set_updated_by(mut self, v: DomainEntityRef) -> Self {
-        self.updated_by = Some(v);
+        self.updated_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::content`].
     pub fn set_content(mut self, v: ContentSetting) -> Self {
-        self.content = Some(v);
+        self.content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::event`].
     pub fn set_event(mut self, v: EventSetting) -> Self {
-        self.event = Some(v);
+        self.event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -434,25 +478,36 @@ impl MessagingSetting {
 
 impl FromJson for MessagingSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "version" => r.read_into(&mut v.version),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "updatedBy" => r.read_into(&mut v.updated_by),
-                "content" => r.read_into(&mut v.content),
-                "event" => r.read_into(&mut v.event),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "version" => r.read_into(&mut self.version),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "updatedBy" => r.read_into(&mut self.updated_by),
+                "content" => r.read_into(&mut self.content),
+                "event" => r.read_into(&mut self.event),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -501,16 +556,27 @@ impl MessagingSettingDefaultRequest {
 
 impl FromJson for MessagingSettingDefaultRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingSettingDefaultRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "settingId" => r.read_into(&mut v.setting_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "settingId" => r.read_into(&mut self.setting_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -543,11 +609,11 @@ pub struct MessagingSettingRequest {
     /// Settings relating to message contents
     ///
     /// JSON `content`.
-    pub content: Option<ContentSetting>,
+    pub content: Option<Box<ContentSetting>>,
     /// Settings relating to events which may occur
     ///
     /// JSON `event`.
-    pub event: Option<EventSetting>,
+    pub event: Option<Box<EventSetting>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -569,12 +635,12 @@ impl MessagingSettingRequest {
     }
     /// Sets [`Self::content`].
     pub fn set_content(mut self, v: ContentSetting) -> Self {
-        self.content = Some(v);
+        self.content = Some(Box::new(v));
         self
     }
     /// Sets [`Self::event`].
     pub fn set_event(mut self, v: EventSetting) -> Self {
-        self.event = Some(v);
+        self.event = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -586,20 +652,31 @@ impl MessagingSettingRequest {
 
 impl FromJson for MessagingSettingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MessagingSettingRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "content" => r.read_into(&mut v.content),
-                "event" => r.read_into(&mut v.event),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "content" => r.read_into(&mut self.content),
+                "event" => r.read_into(&mut self.event),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -650,17 +727,28 @@ impl SettingDirection {
 
 impl FromJson for SettingDirection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SettingDirection {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "inbound" => r.read_into(&mut v.inbound),
-                "outbound" => r.read_into(&mut v.outbound),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "inbound" => r.read_into(&mut self.inbound),
+                "outbound" => r.read_into(&mut self.outbound),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -778,11 +866,11 @@ pub struct StorySetting {
     /// Setting relating to Story Mentions
     ///
     /// JSON `mention`.
-    pub mention: Option<InboundOnlySetting>,
+    pub mention: Option<Box<InboundOnlySetting>>,
     /// Setting relating to Story Replies
     ///
     /// JSON `reply`.
-    pub reply: Option<InboundOnlySetting>,
+    pub reply: Option<Box<InboundOnlySetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -790,29 +878,40 @@ pub struct StorySetting {
 impl StorySetting {
     /// Sets [`Self::mention`].
     pub fn set_mention(mut self, v: InboundOnlySetting) -> Self {
-        self.mention = Some(v);
+        self.mention = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply`].
     pub fn set_reply(mut self, v: InboundOnlySetting) -> Self {
-        self.reply = Some(v);
+        self.reply = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for StorySetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for StorySetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "mention" => r.read_into(&mut v.mention),
-                "reply" => r.read_into(&mut v.reply),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "mention" => r.read_into(&mut self.mention),
+                "reply" => r.read_into(&mut self.reply),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -856,11 +955,11 @@ pub struct SupportedContent {
     /// User reference that created this supported content profile
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// User reference that modified this supported content profile
     ///
     /// JSON `modifiedBy`.
-    pub modified_by: Option<DomainEntityRef>,
+    pub modified_by: Option<Box<DomainEntityRef>>,
     /// Version number
     ///
     /// JSON `version`.
@@ -868,7 +967,7 @@ pub struct SupportedContent {
     /// Defines the allowable media that may be accepted for an inbound message or to be sent in an outbound message. The following is an example of allowing all inbound media, and for outbound all images and only mpeg video: {   "mediaTypes": {     "allow": {       "inbound": [{"type": "*/*"}],       "outbound": [{"type": "image/*"}, {"type": "video/mpeg"}]     }   } }
     ///
     /// JSON `mediaTypes`.
-    pub media_types: Option<MediaTypes>,
+    pub media_types: Option<Box<MediaTypes>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -900,12 +999,12 @@ impl SupportedContent {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::modified_by`].
     pub fn set_modified_by(mut self, v: DomainEntityRef) -> Self {
-        self.modified_by = Some(v);
+        self.modified_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::version`].
@@ -915,7 +1014,7 @@ impl SupportedContent {
     }
     /// Sets [`Self::media_types`].
     pub fn set_media_types(mut self, v: MediaTypes) -> Self {
-        self.media_types = Some(v);
+        self.media_types = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -927,24 +1026,35 @@ impl SupportedContent {
 
 impl FromJson for SupportedContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportedContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "modifiedBy" => r.read_into(&mut v.modified_by),
-                "version" => r.read_into(&mut v.version),
-                "mediaTypes" => r.read_into(&mut v.media_types),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "modifiedBy" => r.read_into(&mut self.modified_by),
+                "version" => r.read_into(&mut self.version),
+                "mediaTypes" => r.read_into(&mut self.media_types),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1051,25 +1161,36 @@ impl SupportedContentListing {
 
 impl FromJson for SupportedContentListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SupportedContentListing {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entities" => r.read_into(&mut v.entities),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "total" => r.read_into(&mut v.total),
-                "lastUri" => r.read_into(&mut v.last_uri),
-                "firstUri" => r.read_into(&mut v.first_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                "nextUri" => r.read_into(&mut v.next_uri),
-                "previousUri" => r.read_into(&mut v.previous_uri),
-                "pageCount" => r.read_into(&mut v.page_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entities" => r.read_into(&mut self.entities),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "total" => r.read_into(&mut self.total),
+                "lastUri" => r.read_into(&mut self.last_uri),
+                "firstUri" => r.read_into(&mut self.first_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                "nextUri" => r.read_into(&mut self.next_uri),
+                "previousUri" => r.read_into(&mut self.previous_uri),
+                "pageCount" => r.read_into(&mut self.page_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1101,7 +1222,7 @@ pub struct TypingSetting {
     /// Should typing indication Events be sent
     ///
     /// JSON `on`.
-    pub on: Option<SettingDirection>,
+    pub on: Option<Box<SettingDirection>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1109,23 +1230,34 @@ pub struct TypingSetting {
 impl TypingSetting {
     /// Sets [`Self::on`].
     pub fn set_on(mut self, v: SettingDirection) -> Self {
-        self.on = Some(v);
+        self.on = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for TypingSetting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for TypingSetting {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "on" => r.read_into(&mut v.on),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "on" => r.read_into(&mut self.on),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

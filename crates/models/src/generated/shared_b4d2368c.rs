@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -24,11 +24,11 @@ pub struct VoicemailCopyRecord {
     /// The user that the voicemail message was copied to/from
     ///
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// The group that the voicemail message was copied to/from
     ///
     /// JSON `group`.
-    pub group: Option<Group>,
+    pub group: Option<Box<Group>>,
     /// The date when the voicemail was copied. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `date`.
@@ -40,12 +40,12 @@ pub struct VoicemailCopyRecord {
 impl VoicemailCopyRecord {
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: Group) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date`].
@@ -57,18 +57,29 @@ impl VoicemailCopyRecord {
 
 impl FromJson for VoicemailCopyRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailCopyRecord {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "user" => r.read_into(&mut v.user),
-                "group" => r.read_into(&mut v.group),
-                "date" => r.read_into(&mut v.date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "user" => r.read_into(&mut self.user),
+                "group" => r.read_into(&mut self.group),
+                "date" => r.read_into(&mut self.date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -97,7 +108,7 @@ pub struct VoicemailMessage {
     /// The conversation that the voicemail message is associated with
     ///
     /// JSON `conversation`.
-    pub conversation: Option<Conversation>,
+    pub conversation: Option<Box<Conversation>>,
     /// Whether the voicemail message is marked as read
     ///
     /// JSON `read`.
@@ -137,7 +148,7 @@ pub struct VoicemailMessage {
     /// Optionally the user that left the voicemail message if the caller was a known user
     ///
     /// JSON `callerUser`.
-    pub caller_user: Option<User>,
+    pub caller_user: Option<Box<User>>,
     /// Whether the voicemail message has been marked as deleted
     ///
     /// JSON `deleted`.
@@ -149,19 +160,19 @@ pub struct VoicemailMessage {
     /// The user that the voicemail message belongs to or null which means the voicemail message belongs to a group or queue
     ///
     /// JSON `user`.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// The group that the voicemail message belongs to or null which means the voicemail message belongs to a user or queue
     ///
     /// JSON `group`.
-    pub group: Option<Group>,
+    pub group: Option<Box<Group>>,
     /// The queue that the voicemail message belongs to or null which means the voicemail message belongs to a user or group
     ///
     /// JSON `queue`.
-    pub queue: Option<Queue>,
+    pub queue: Option<Box<Queue>>,
     /// Represents where this voicemail message was copied from
     ///
     /// JSON `copiedFrom`.
-    pub copied_from: Option<VoicemailCopyRecord>,
+    pub copied_from: Option<Box<VoicemailCopyRecord>>,
     /// Represents where this voicemail has been copied to
     ///
     /// JSON `copiedTo`.
@@ -169,7 +180,7 @@ pub struct VoicemailMessage {
     /// The retention policy for this voicemail when deleted is set to true
     ///
     /// JSON `deleteRetentionPolicy`.
-    pub delete_retention_policy: Option<VoicemailRetentionPolicy>,
+    pub delete_retention_policy: Option<Box<VoicemailRetentionPolicy>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -186,7 +197,7 @@ impl VoicemailMessage {
     }
     /// Sets [`Self::conversation`].
     pub fn set_conversation(mut self, v: Conversation) -> Self {
-        self.conversation = Some(v);
+        self.conversation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::read`].
@@ -236,7 +247,7 @@ impl VoicemailMessage {
     }
     /// Sets [`Self::caller_user`].
     pub fn set_caller_user(mut self, v: User) -> Self {
-        self.caller_user = Some(v);
+        self.caller_user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::deleted`].
@@ -251,22 +262,22 @@ impl VoicemailMessage {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: User) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::group`].
     pub fn set_group(mut self, v: Group) -> Self {
-        self.group = Some(v);
+        self.group = Some(Box::new(v));
         self
     }
     /// Sets [`Self::queue`].
     pub fn set_queue(mut self, v: Queue) -> Self {
-        self.queue = Some(v);
+        self.queue = Some(Box::new(v));
         self
     }
     /// Sets [`Self::copied_from`].
     pub fn set_copied_from(mut self, v: VoicemailCopyRecord) -> Self {
-        self.copied_from = Some(v);
+        self.copied_from = Some(Box::new(v));
         self
     }
     /// Sets [`Self::copied_to`].
@@ -276,7 +287,7 @@ impl VoicemailMessage {
     }
     /// Sets [`Self::delete_retention_policy`].
     pub fn set_delete_retention_policy(mut self, v: VoicemailRetentionPolicy) -> Self {
-        self.delete_retention_policy = Some(v);
+        self.delete_retention_policy = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -288,36 +299,47 @@ impl VoicemailMessage {
 
 impl FromJson for VoicemailMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailMessage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "conversation" => r.read_into(&mut v.conversation),
-                "read" => r.read_into(&mut v.read),
-                "audioRecordingDurationSeconds" => r.read_into(&mut v.audio_recording_duration_seconds),
-                "audioRecordingSizeBytes" => r.read_into(&mut v.audio_recording_size_bytes),
-                "transcription" => r.read_into(&mut v.transcription),
-                "createdDate" => r.read_into(&mut v.created_date),
-                "modifiedDate" => r.read_into(&mut v.modified_date),
-                "deletedDate" => r.read_into(&mut v.deleted_date),
-                "callerAddress" => r.read_into(&mut v.caller_address),
-                "callerName" => r.read_into(&mut v.caller_name),
-                "callerUser" => r.read_into(&mut v.caller_user),
-                "deleted" => r.read_into(&mut v.deleted),
-                "note" => r.read_into(&mut v.note),
-                "user" => r.read_into(&mut v.user),
-                "group" => r.read_into(&mut v.group),
-                "queue" => r.read_into(&mut v.queue),
-                "copiedFrom" => r.read_into(&mut v.copied_from),
-                "copiedTo" => r.read_into(&mut v.copied_to),
-                "deleteRetentionPolicy" => r.read_into(&mut v.delete_retention_policy),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "conversation" => r.read_into(&mut self.conversation),
+                "read" => r.read_into(&mut self.read),
+                "audioRecordingDurationSeconds" => r.read_into(&mut self.audio_recording_duration_seconds),
+                "audioRecordingSizeBytes" => r.read_into(&mut self.audio_recording_size_bytes),
+                "transcription" => r.read_into(&mut self.transcription),
+                "createdDate" => r.read_into(&mut self.created_date),
+                "modifiedDate" => r.read_into(&mut self.modified_date),
+                "deletedDate" => r.read_into(&mut self.deleted_date),
+                "callerAddress" => r.read_into(&mut self.caller_address),
+                "callerName" => r.read_into(&mut self.caller_name),
+                "callerUser" => r.read_into(&mut self.caller_user),
+                "deleted" => r.read_into(&mut self.deleted),
+                "note" => r.read_into(&mut self.note),
+                "user" => r.read_into(&mut self.user),
+                "group" => r.read_into(&mut self.group),
+                "queue" => r.read_into(&mut self.queue),
+                "copiedFrom" => r.read_into(&mut self.copied_from),
+                "copiedTo" => r.read_into(&mut self.copied_to),
+                "deleteRetentionPolicy" => r.read_into(&mut self.delete_retention_policy),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -384,17 +406,28 @@ impl VoicemailRetentionPolicy {
 
 impl FromJson for VoicemailRetentionPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailRetentionPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "voicemailRetentionPolicyType" => r.read_into(&mut v.voicemail_retention_policy_type),
-                "numberOfDays" => r.read_into(&mut v.number_of_days),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "voicemailRetentionPolicyType" => r.read_into(&mut self.voicemail_retention_policy_type),
+                "numberOfDays" => r.read_into(&mut self.number_of_days),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -558,24 +591,35 @@ impl VoicemailSearchCriteria {
 
 impl FromJson for VoicemailSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailSearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                "group" => r.read_into(&mut v.group),
-                "dateFormat" => r.read_into(&mut v.date_format),
-                "fields" => r.read_into(&mut v.fields),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                "group" => r.read_into(&mut self.group),
+                "dateFormat" => r.read_into(&mut self.date_format),
+                "fields" => r.read_into(&mut self.fields),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -799,22 +843,33 @@ impl VoicemailSearchRequest {
 
 impl FromJson for VoicemailSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sort" => r.read_into(&mut v.sort),
-                "expand" => r.read_into(&mut v.expand),
-                "query" => r.read_into(&mut v.query),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sort" => r.read_into(&mut self.sort),
+                "expand" => r.read_into(&mut self.expand),
+                "query" => r.read_into(&mut self.query),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -993,24 +1048,35 @@ impl VoicemailsSearchResponse {
 
 impl FromJson for VoicemailsSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for VoicemailsSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "total" => r.read_into(&mut v.total),
-                "pageCount" => r.read_into(&mut v.page_count),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "previousPage" => r.read_into(&mut v.previous_page),
-                "currentPage" => r.read_into(&mut v.current_page),
-                "nextPage" => r.read_into(&mut v.next_page),
-                "types" => r.read_into(&mut v.types),
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "total" => r.read_into(&mut self.total),
+                "pageCount" => r.read_into(&mut self.page_count),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "previousPage" => r.read_into(&mut self.previous_page),
+                "currentPage" => r.read_into(&mut self.current_page),
+                "nextPage" => r.read_into(&mut self.next_page),
+                "types" => r.read_into(&mut self.types),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -69,20 +69,31 @@ impl Biography {
 
 impl FromJson for Biography {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Biography {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "biography" => r.read_into(&mut v.biography),
-                "interests" => r.read_into(&mut v.interests),
-                "hobbies" => r.read_into(&mut v.hobbies),
-                "spouse" => r.read_into(&mut v.spouse),
-                "education" => r.read_into(&mut v.education),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "biography" => r.read_into(&mut self.biography),
+                "interests" => r.read_into(&mut self.interests),
+                "hobbies" => r.read_into(&mut self.hobbies),
+                "spouse" => r.read_into(&mut self.spouse),
+                "education" => r.read_into(&mut self.education),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -122,16 +133,27 @@ impl Chat {
 
 impl FromJson for Chat {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Chat {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jabberId" => r.read_into(&mut v.jabber_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jabberId" => r.read_into(&mut self.jabber_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -178,17 +200,28 @@ impl DomainRole {
 
 impl FromJson for DomainRole {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DomainRole {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -259,20 +292,31 @@ impl Education {
 
 impl FromJson for Education {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Education {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "school" => r.read_into(&mut v.school),
-                "fieldOfStudy" => r.read_into(&mut v.field_of_study),
-                "notes" => r.read_into(&mut v.notes),
-                "dateStart" => r.read_into(&mut v.date_start),
-                "dateEnd" => r.read_into(&mut v.date_end),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "school" => r.read_into(&mut self.school),
+                "fieldOfStudy" => r.read_into(&mut self.field_of_study),
+                "notes" => r.read_into(&mut self.notes),
+                "dateStart" => r.read_into(&mut self.date_start),
+                "dateEnd" => r.read_into(&mut self.date_end),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -333,19 +377,30 @@ impl EmployerInfo {
 
 impl FromJson for EmployerInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for EmployerInfo {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "officialName" => r.read_into(&mut v.official_name),
-                "employeeId" => r.read_into(&mut v.employee_id),
-                "employeeType" => r.read_into(&mut v.employee_type),
-                "dateHire" => r.read_into(&mut v.date_hire),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "officialName" => r.read_into(&mut self.official_name),
+                "employeeId" => r.read_into(&mut self.employee_id),
+                "employeeType" => r.read_into(&mut self.employee_type),
+                "dateHire" => r.read_into(&mut self.date_hire),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -541,33 +596,44 @@ impl Group {
 
 impl FromJson for Group {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Group {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "memberCount" => r.read_into(&mut v.member_count),
-                "state" => r.read_into(&mut v.state),
-                "version" => r.read_into(&mut v.version),
-                "type" => r.read_into(&mut v.r#type),
-                "images" => r.read_into(&mut v.images),
-                "addresses" => r.read_into(&mut v.addresses),
-                "rulesVisible" => r.read_into(&mut v.rules_visible),
-                "visibility" => r.read_into(&mut v.visibility),
-                "rolesEnabled" => r.read_into(&mut v.roles_enabled),
-                "includeOwners" => r.read_into(&mut v.include_owners),
-                "callsEnabled" => r.read_into(&mut v.calls_enabled),
-                "email" => r.read_into(&mut v.email),
-                "owners" => r.read_into(&mut v.owners),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "memberCount" => r.read_into(&mut self.member_count),
+                "state" => r.read_into(&mut self.state),
+                "version" => r.read_into(&mut self.version),
+                "type" => r.read_into(&mut self.r#type),
+                "images" => r.read_into(&mut self.images),
+                "addresses" => r.read_into(&mut self.addresses),
+                "rulesVisible" => r.read_into(&mut self.rules_visible),
+                "visibility" => r.read_into(&mut self.visibility),
+                "rolesEnabled" => r.read_into(&mut self.roles_enabled),
+                "includeOwners" => r.read_into(&mut self.include_owners),
+                "callsEnabled" => r.read_into(&mut self.calls_enabled),
+                "email" => r.read_into(&mut self.email),
+                "owners" => r.read_into(&mut self.owners),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -813,20 +879,31 @@ impl GroupContact {
 
 impl FromJson for GroupContact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for GroupContact {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "address" => r.read_into(&mut v.address),
-                "extension" => r.read_into(&mut v.extension),
-                "display" => r.read_into(&mut v.display),
-                "type" => r.read_into(&mut v.r#type),
-                "mediaType" => r.read_into(&mut v.media_type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "address" => r.read_into(&mut self.address),
+                "extension" => r.read_into(&mut self.extension),
+                "display" => r.read_into(&mut self.display),
+                "type" => r.read_into(&mut self.r#type),
+                "mediaType" => r.read_into(&mut self.media_type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -957,7 +1034,7 @@ pub struct Location {
     /// JSON `notes`.
     pub notes: Option<String>,
     /// JSON `locationDefinition`.
-    pub location_definition: Option<LocationDefinition>,
+    pub location_definition: Option<Box<LocationDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -985,27 +1062,38 @@ impl Location {
     }
     /// Sets [`Self::location_definition`].
     pub fn set_location_definition(mut self, v: LocationDefinition) -> Self {
-        self.location_definition = Some(v);
+        self.location_definition = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for Location {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Location {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "floorplanId" => r.read_into(&mut v.floorplan_id),
-                "coordinates" => r.read_into(&mut v.coordinates),
-                "notes" => r.read_into(&mut v.notes),
-                "locationDefinition" => r.read_into(&mut v.location_definition),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "floorplanId" => r.read_into(&mut self.floorplan_id),
+                "coordinates" => r.read_into(&mut self.coordinates),
+                "notes" => r.read_into(&mut self.notes),
+                "locationDefinition" => r.read_into(&mut self.location_definition),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1030,9 +1118,9 @@ impl ToJson for Location {
 #[non_exhaustive]
 pub struct MediaSummary {
     /// JSON `contactCenter`.
-    pub contact_center: Option<MediaSummaryDetail>,
+    pub contact_center: Option<Box<MediaSummaryDetail>>,
     /// JSON `enterprise`.
-    pub enterprise: Option<MediaSummaryDetail>,
+    pub enterprise: Option<Box<MediaSummaryDetail>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1040,29 +1128,40 @@ pub struct MediaSummary {
 impl MediaSummary {
     /// Sets [`Self::contact_center`].
     pub fn set_contact_center(mut self, v: MediaSummaryDetail) -> Self {
-        self.contact_center = Some(v);
+        self.contact_center = Some(Box::new(v));
         self
     }
     /// Sets [`Self::enterprise`].
     pub fn set_enterprise(mut self, v: MediaSummaryDetail) -> Self {
-        self.enterprise = Some(v);
+        self.enterprise = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for MediaSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactCenter" => r.read_into(&mut v.contact_center),
-                "enterprise" => r.read_into(&mut v.enterprise),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactCenter" => r.read_into(&mut self.contact_center),
+                "enterprise" => r.read_into(&mut self.enterprise),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1106,17 +1205,28 @@ impl MediaSummaryDetail {
 
 impl FromJson for MediaSummaryDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for MediaSummaryDetail {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "active" => r.read_into(&mut v.active),
-                "acw" => r.read_into(&mut v.acw),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "active" => r.read_into(&mut self.active),
+                "acw" => r.read_into(&mut self.acw),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1155,16 +1265,27 @@ impl OAuthLastTokenIssued {
 
 impl FromJson for OAuthLastTokenIssued {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OAuthLastTokenIssued {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "dateIssued" => r.read_into(&mut v.date_issued),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "dateIssued" => r.read_into(&mut self.date_issued),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1257,23 +1378,34 @@ impl OutOfOffice {
 
 impl FromJson for OutOfOffice {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OutOfOffice {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "user" => r.read_into(&mut v.user),
-                "startDate" => r.read_into(&mut v.start_date),
-                "endDate" => r.read_into(&mut v.end_date),
-                "active" => r.read_into(&mut v.active),
-                "indefinite" => r.read_into(&mut v.indefinite),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "user" => r.read_into(&mut self.user),
+                "startDate" => r.read_into(&mut self.start_date),
+                "endDate" => r.read_into(&mut self.end_date),
+                "active" => r.read_into(&mut self.active),
+                "indefinite" => r.read_into(&mut self.indefinite),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1344,20 +1476,31 @@ impl ResourceConditionNode {
 
 impl FromJson for ResourceConditionNode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResourceConditionNode {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "variableName" => r.read_into(&mut v.variable_name),
-                "conjunction" => r.read_into(&mut v.conjunction),
-                "operator" => r.read_into(&mut v.operator),
-                "operands" => r.read_into(&mut v.operands),
-                "terms" => r.read_into(&mut v.terms),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "variableName" => r.read_into(&mut self.variable_name),
+                "conjunction" => r.read_into(&mut self.conjunction),
+                "operator" => r.read_into(&mut self.operator),
+                "operands" => r.read_into(&mut self.operands),
+                "terms" => r.read_into(&mut self.terms),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1514,17 +1657,28 @@ impl ResourceConditionValue {
 
 impl FromJson for ResourceConditionValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResourceConditionValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1619,7 +1773,7 @@ pub struct ResourcePermissionPolicy {
     /// JSON `allowConditions`.
     pub allow_conditions: Option<bool>,
     /// JSON `resourceConditionNode`.
-    pub resource_condition_node: Option<ResourceConditionNode>,
+    pub resource_condition_node: Option<Box<ResourceConditionNode>>,
     /// JSON `namedResources`.
     pub named_resources: Option<Vec<String>>,
     /// JSON `resourceCondition`.
@@ -1668,7 +1822,7 @@ impl ResourcePermissionPolicy {
     }
     /// Sets [`Self::resource_condition_node`].
     pub fn set_resource_condition_node(mut self, v: ResourceConditionNode) -> Self {
-        self.resource_condition_node = Some(v);
+        self.resource_condition_node = Some(Box::new(v));
         self
     }
     /// Sets [`Self::named_resources`].
@@ -1690,26 +1844,37 @@ impl ResourcePermissionPolicy {
 
 impl FromJson for ResourcePermissionPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ResourcePermissionPolicy {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "domain" => r.read_into(&mut v.domain),
-                "entityName" => r.read_into(&mut v.entity_name),
-                "policyName" => r.read_into(&mut v.policy_name),
-                "policyDescription" => r.read_into(&mut v.policy_description),
-                "actionSetKey" => r.read_into(&mut v.action_set_key),
-                "allowConditions" => r.read_into(&mut v.allow_conditions),
-                "resourceConditionNode" => r.read_into(&mut v.resource_condition_node),
-                "namedResources" => r.read_into(&mut v.named_resources),
-                "resourceCondition" => r.read_into(&mut v.resource_condition),
-                "actionSet" => r.read_into(&mut v.action_set),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "domain" => r.read_into(&mut self.domain),
+                "entityName" => r.read_into(&mut self.entity_name),
+                "policyName" => r.read_into(&mut self.policy_name),
+                "policyDescription" => r.read_into(&mut self.policy_description),
+                "actionSetKey" => r.read_into(&mut self.action_set_key),
+                "allowConditions" => r.read_into(&mut self.allow_conditions),
+                "resourceConditionNode" => r.read_into(&mut self.resource_condition_node),
+                "namedResources" => r.read_into(&mut self.named_resources),
+                "resourceCondition" => r.read_into(&mut self.resource_condition),
+                "actionSet" => r.read_into(&mut self.action_set),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1775,18 +1940,29 @@ impl RoutingStatus {
 
 impl FromJson for RoutingStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RoutingStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                "status" => r.read_into(&mut v.status),
-                "startTime" => r.read_into(&mut v.start_time),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                "status" => r.read_into(&mut self.status),
+                "startTime" => r.read_into(&mut self.start_time),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1876,9 +2052,9 @@ pub struct User {
     /// The division to which this entity belongs.
     ///
     /// JSON `division`.
-    pub division: Option<Division>,
+    pub division: Option<Box<Division>>,
     /// JSON `chat`.
-    pub chat: Option<Chat>,
+    pub chat: Option<Box<Chat>>,
     /// JSON `department`.
     pub department: Option<String>,
     /// JSON `email`.
@@ -1912,9 +2088,9 @@ pub struct User {
     /// JSON `certifications`.
     pub certifications: Option<Vec<String>>,
     /// JSON `biography`.
-    pub biography: Option<Biography>,
+    pub biography: Option<Box<Biography>>,
     /// JSON `employerInfo`.
-    pub employer_info: Option<EmployerInfo>,
+    pub employer_info: Option<Box<EmployerInfo>>,
     /// Preferred full name of the agent
     ///
     /// JSON `preferredName`.
@@ -1922,19 +2098,19 @@ pub struct User {
     /// ACD routing status
     ///
     /// JSON `routingStatus`.
-    pub routing_status: Option<RoutingStatus>,
+    pub routing_status: Option<Box<RoutingStatus>>,
     /// Active presence
     ///
     /// JSON `presence`.
-    pub presence: Option<UserPresence>,
+    pub presence: Option<Box<UserPresence>>,
     /// Integration presence
     ///
     /// JSON `integrationPresence`.
-    pub integration_presence: Option<UserPresence>,
+    pub integration_presence: Option<Box<UserPresence>>,
     /// Summary of conversion statistics for conversation types.
     ///
     /// JSON `conversationSummary`.
-    pub conversation_summary: Option<UserConversationSummary>,
+    pub conversation_summary: Option<Box<UserConversationSummary>>,
     /// Determine if out of office is enabled
     ///
     /// JSON `outOfOffice`.
@@ -1942,7 +2118,7 @@ pub struct User {
     /// Current geolocation position
     ///
     /// JSON `geolocation`.
-    pub geolocation: Option<Geolocation>,
+    pub geolocation: Option<Box<Geolocation>>,
     /// Effective, default, and last station information
     ///
     /// JSON `station`.
@@ -1950,7 +2126,7 @@ pub struct User {
     /// Roles and permissions assigned to the user
     ///
     /// JSON `authorization`.
-    pub authorization: Option<UserAuthorization>,
+    pub authorization: Option<Box<UserAuthorization>>,
     /// Profile skills possessed by the user
     ///
     /// JSON `profileSkills`.
@@ -1966,11 +2142,11 @@ pub struct User {
     /// The team the user is a member of
     ///
     /// JSON `team`.
-    pub team: Option<Team>,
+    pub team: Option<Box<Team>>,
     /// The WFM work plan bid rank settings for the user
     ///
     /// JSON `workPlanBidRanks`.
-    pub work_plan_bid_ranks: Option<WorkPlanBidRanks>,
+    pub work_plan_bid_ranks: Option<Box<WorkPlanBidRanks>>,
     /// Routing (ACD) skills possessed by the user
     ///
     /// JSON `skills`.
@@ -1988,7 +2164,7 @@ pub struct User {
     /// JSON `languagePreference`.
     pub language_preference: Option<String>,
     /// JSON `lastTokenIssued`.
-    pub last_token_issued: Option<OAuthLastTokenIssued>,
+    pub last_token_issued: Option<Box<OAuthLastTokenIssued>>,
     /// The last time the user logged in using username and password. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateLastLogin`.
@@ -2018,12 +2194,12 @@ impl User {
     }
     /// Sets [`Self::division`].
     pub fn set_division(mut self, v: Division) -> Self {
-        self.division = Some(v);
+        self.division = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat`].
     pub fn set_chat(mut self, v: Chat) -> Self {
-        self.chat = Some(v);
+        self.chat = Some(Box::new(v));
         self
     }
     /// Sets [`Self::department`].
@@ -2083,12 +2259,12 @@ impl User {
     }
     /// Sets [`Self::biography`].
     pub fn set_biography(mut self, v: Biography) -> Self {
-        self.biography = Some(v);
+        self.biography = Some(Box::new(v));
         self
     }
     /// Sets [`Self::employer_info`].
     pub fn set_employer_info(mut self, v: EmployerInfo) -> Self {
-        self.employer_info = Some(v);
+        self.employer_info = Some(Box::new(v));
         self
     }
     /// Sets [`Self::preferred_name`].
@@ -2098,22 +2274,22 @@ impl User {
     }
     /// Sets [`Self::routing_status`].
     pub fn set_routing_status(mut self, v: RoutingStatus) -> Self {
-        self.routing_status = Some(v);
+        self.routing_status = Some(Box::new(v));
         self
     }
     /// Sets [`Self::presence`].
     pub fn set_presence(mut self, v: UserPresence) -> Self {
-        self.presence = Some(v);
+        self.presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::integration_presence`].
     pub fn set_integration_presence(mut self, v: UserPresence) -> Self {
-        self.integration_presence = Some(v);
+        self.integration_presence = Some(Box::new(v));
         self
     }
     /// Sets [`Self::conversation_summary`].
     pub fn set_conversation_summary(mut self, v: UserConversationSummary) -> Self {
-        self.conversation_summary = Some(v);
+        self.conversation_summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::out_of_office`].
@@ -2123,7 +2299,7 @@ impl User {
     }
     /// Sets [`Self::geolocation`].
     pub fn set_geolocation(mut self, v: Geolocation) -> Self {
-        self.geolocation = Some(v);
+        self.geolocation = Some(Box::new(v));
         self
     }
     /// Sets [`Self::station`].
@@ -2133,7 +2309,7 @@ impl User {
     }
     /// Sets [`Self::authorization`].
     pub fn set_authorization(mut self, v: UserAuthorization) -> Self {
-        self.authorization = Some(v);
+        self.authorization = Some(Box::new(v));
         self
     }
     /// Sets [`Self::profile_skills`].
@@ -2153,12 +2329,12 @@ impl User {
     }
     /// Sets [`Self::team`].
     pub fn set_team(mut self, v: Team) -> Self {
-        self.team = Some(v);
+        self.team = Some(Box::new(v));
         self
     }
     /// Sets [`Self::work_plan_bid_ranks`].
     pub fn set_work_plan_bid_ranks(mut self, v: WorkPlanBidRanks) -> Self {
-        self.work_plan_bid_ranks = Some(v);
+        self.work_plan_bid_ranks = Some(Box::new(v));
         self
     }
     /// Sets [`Self::skills`].
@@ -2183,7 +2359,7 @@ impl User {
     }
     /// Sets [`Self::last_token_issued`].
     pub fn set_last_token_issued(mut self, v: OAuthLastTokenIssued) -> Self {
-        self.last_token_issued = Some(v);
+        self.last_token_issued = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_last_login`].
@@ -2205,54 +2381,65 @@ impl User {
 
 impl FromJson for User {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for User {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "division" => r.read_into(&mut v.division),
-                "chat" => r.read_into(&mut v.chat),
-                "department" => r.read_into(&mut v.department),
-                "email" => r.read_into(&mut v.email),
-                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
-                "addresses" => r.read_into(&mut v.addresses),
-                "state" => r.read_into(&mut v.state),
-                "title" => r.read_into(&mut v.title),
-                "username" => r.read_into(&mut v.username),
-                "manager" => r.read_into(&mut v.manager),
-                "images" => r.read_into(&mut v.images),
-                "version" => r.read_into(&mut v.version),
-                "certifications" => r.read_into(&mut v.certifications),
-                "biography" => r.read_into(&mut v.biography),
-                "employerInfo" => r.read_into(&mut v.employer_info),
-                "preferredName" => r.read_into(&mut v.preferred_name),
-                "routingStatus" => r.read_into(&mut v.routing_status),
-                "presence" => r.read_into(&mut v.presence),
-                "integrationPresence" => r.read_into(&mut v.integration_presence),
-                "conversationSummary" => r.read_into(&mut v.conversation_summary),
-                "outOfOffice" => r.read_into(&mut v.out_of_office),
-                "geolocation" => r.read_into(&mut v.geolocation),
-                "station" => r.read_into(&mut v.station),
-                "authorization" => r.read_into(&mut v.authorization),
-                "profileSkills" => r.read_into(&mut v.profile_skills),
-                "locations" => r.read_into(&mut v.locations),
-                "groups" => r.read_into(&mut v.groups),
-                "team" => r.read_into(&mut v.team),
-                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
-                "skills" => r.read_into(&mut v.skills),
-                "languages" => r.read_into(&mut v.languages),
-                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
-                "languagePreference" => r.read_into(&mut v.language_preference),
-                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
-                "dateLastLogin" => r.read_into(&mut v.date_last_login),
-                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "division" => r.read_into(&mut self.division),
+                "chat" => r.read_into(&mut self.chat),
+                "department" => r.read_into(&mut self.department),
+                "email" => r.read_into(&mut self.email),
+                "primaryContactInfo" => r.read_into(&mut self.primary_contact_info),
+                "addresses" => r.read_into(&mut self.addresses),
+                "state" => r.read_into(&mut self.state),
+                "title" => r.read_into(&mut self.title),
+                "username" => r.read_into(&mut self.username),
+                "manager" => r.read_into(&mut self.manager),
+                "images" => r.read_into(&mut self.images),
+                "version" => r.read_into(&mut self.version),
+                "certifications" => r.read_into(&mut self.certifications),
+                "biography" => r.read_into(&mut self.biography),
+                "employerInfo" => r.read_into(&mut self.employer_info),
+                "preferredName" => r.read_into(&mut self.preferred_name),
+                "routingStatus" => r.read_into(&mut self.routing_status),
+                "presence" => r.read_into(&mut self.presence),
+                "integrationPresence" => r.read_into(&mut self.integration_presence),
+                "conversationSummary" => r.read_into(&mut self.conversation_summary),
+                "outOfOffice" => r.read_into(&mut self.out_of_office),
+                "geolocation" => r.read_into(&mut self.geolocation),
+                "station" => r.read_into(&mut self.station),
+                "authorization" => r.read_into(&mut self.authorization),
+                "profileSkills" => r.read_into(&mut self.profile_skills),
+                "locations" => r.read_into(&mut self.locations),
+                "groups" => r.read_into(&mut self.groups),
+                "team" => r.read_into(&mut self.team),
+                "workPlanBidRanks" => r.read_into(&mut self.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut self.skills),
+                "languages" => r.read_into(&mut self.languages),
+                "acdAutoAnswer" => r.read_into(&mut self.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut self.language_preference),
+                "lastTokenIssued" => r.read_into(&mut self.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut self.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut self.date_welcome_sent),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2404,19 +2591,30 @@ impl UserAuthorization {
 
 impl FromJson for UserAuthorization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserAuthorization {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "roles" => r.read_into(&mut v.roles),
-                "unusedRoles" => r.read_into(&mut v.unused_roles),
-                "permissions" => r.read_into(&mut v.permissions),
-                "permissionPolicies" => r.read_into(&mut v.permission_policies),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "roles" => r.read_into(&mut self.roles),
+                "unusedRoles" => r.read_into(&mut self.unused_roles),
+                "permissions" => r.read_into(&mut self.permissions),
+                "permissionPolicies" => r.read_into(&mut self.permission_policies),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2442,19 +2640,19 @@ pub struct UserConversationSummary {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// JSON `call`.
-    pub call: Option<MediaSummary>,
+    pub call: Option<Box<MediaSummary>>,
     /// JSON `callback`.
-    pub callback: Option<MediaSummary>,
+    pub callback: Option<Box<MediaSummary>>,
     /// JSON `email`.
-    pub email: Option<MediaSummary>,
+    pub email: Option<Box<MediaSummary>>,
     /// JSON `message`.
-    pub message: Option<MediaSummary>,
+    pub message: Option<Box<MediaSummary>>,
     /// JSON `chat`.
-    pub chat: Option<MediaSummary>,
+    pub chat: Option<Box<MediaSummary>>,
     /// JSON `socialExpression`.
-    pub social_expression: Option<MediaSummary>,
+    pub social_expression: Option<Box<MediaSummary>>,
     /// JSON `video`.
-    pub video: Option<MediaSummary>,
+    pub video: Option<Box<MediaSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2467,60 +2665,71 @@ impl UserConversationSummary {
     }
     /// Sets [`Self::call`].
     pub fn set_call(mut self, v: MediaSummary) -> Self {
-        self.call = Some(v);
+        self.call = Some(Box::new(v));
         self
     }
     /// Sets [`Self::callback`].
     pub fn set_callback(mut self, v: MediaSummary) -> Self {
-        self.callback = Some(v);
+        self.callback = Some(Box::new(v));
         self
     }
     /// Sets [`Self::email`].
     pub fn set_email(mut self, v: MediaSummary) -> Self {
-        self.email = Some(v);
+        self.email = Some(Box::new(v));
         self
     }
     /// Sets [`Self::message`].
     pub fn set_message(mut self, v: MediaSummary) -> Self {
-        self.message = Some(v);
+        self.message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::chat`].
     pub fn set_chat(mut self, v: MediaSummary) -> Self {
-        self.chat = Some(v);
+        self.chat = Some(Box::new(v));
         self
     }
     /// Sets [`Self::social_expression`].
     pub fn set_social_expression(mut self, v: MediaSummary) -> Self {
-        self.social_expression = Some(v);
+        self.social_expression = Some(Box::new(v));
         self
     }
     /// Sets [`Self::video`].
     pub fn set_video(mut self, v: MediaSummary) -> Self {
-        self.video = Some(v);
+        self.video = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for UserConversationSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserConversationSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "userId" => r.read_into(&mut v.user_id),
-                "call" => r.read_into(&mut v.call),
-                "callback" => r.read_into(&mut v.callback),
-                "email" => r.read_into(&mut v.email),
-                "message" => r.read_into(&mut v.message),
-                "chat" => r.read_into(&mut v.chat),
-                "socialExpression" => r.read_into(&mut v.social_expression),
-                "video" => r.read_into(&mut v.video),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "userId" => r.read_into(&mut self.user_id),
+                "call" => r.read_into(&mut self.call),
+                "callback" => r.read_into(&mut self.callback),
+                "email" => r.read_into(&mut self.email),
+                "message" => r.read_into(&mut self.message),
+                "chat" => r.read_into(&mut self.chat),
+                "socialExpression" => r.read_into(&mut self.social_expression),
+                "video" => r.read_into(&mut self.video),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2608,21 +2817,32 @@ impl UserRoutingLanguage {
 
 impl FromJson for UserRoutingLanguage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserRoutingLanguage {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                "state" => r.read_into(&mut v.state),
-                "languageUri" => r.read_into(&mut v.language_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                "state" => r.read_into(&mut self.state),
+                "languageUri" => r.read_into(&mut self.language_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2759,21 +2979,32 @@ impl UserRoutingSkill {
 
 impl FromJson for UserRoutingSkill {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserRoutingSkill {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "proficiency" => r.read_into(&mut v.proficiency),
-                "state" => r.read_into(&mut v.state),
-                "skillUri" => r.read_into(&mut v.skill_uri),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "proficiency" => r.read_into(&mut self.proficiency),
+                "state" => r.read_into(&mut self.state),
+                "skillUri" => r.read_into(&mut self.skill_uri),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2922,23 +3153,34 @@ impl UserStation {
 
 impl FromJson for UserStation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserStation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "associatedUser" => r.read_into(&mut v.associated_user),
-                "associatedDate" => r.read_into(&mut v.associated_date),
-                "defaultUser" => r.read_into(&mut v.default_user),
-                "providerInfo" => r.read_into(&mut v.provider_info),
-                "webRtcCallAppearances" => r.read_into(&mut v.web_rtc_call_appearances),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "associatedUser" => r.read_into(&mut self.associated_user),
+                "associatedDate" => r.read_into(&mut self.associated_date),
+                "defaultUser" => r.read_into(&mut self.default_user),
+                "providerInfo" => r.read_into(&mut self.provider_info),
+                "webRtcCallAppearances" => r.read_into(&mut self.web_rtc_call_appearances),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3010,19 +3252,30 @@ impl UserStations {
 
 impl FromJson for UserStations {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for UserStations {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "associatedStation" => r.read_into(&mut v.associated_station),
-                "effectiveStation" => r.read_into(&mut v.effective_station),
-                "defaultStation" => r.read_into(&mut v.default_station),
-                "lastAssociatedStation" => r.read_into(&mut v.last_associated_station),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "associatedStation" => r.read_into(&mut self.associated_station),
+                "effectiveStation" => r.read_into(&mut self.effective_station),
+                "defaultStation" => r.read_into(&mut self.default_station),
+                "lastAssociatedStation" => r.read_into(&mut self.last_associated_station),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -42,7 +42,7 @@ pub struct ConversationContentCard {
     /// The default button action.
     ///
     /// JSON `defaultAction`.
-    pub default_action: Option<ConversationContentCardAction>,
+    pub default_action: Option<Box<ConversationContentCardAction>>,
     /// An array of action objects.
     ///
     /// Required.
@@ -76,7 +76,7 @@ impl ConversationContentCard {
     }
     /// Sets [`Self::default_action`].
     pub fn set_default_action(mut self, v: ConversationContentCardAction) -> Self {
-        self.default_action = Some(v);
+        self.default_action = Some(Box::new(v));
         self
     }
     /// Sets [`Self::actions`].
@@ -88,21 +88,32 @@ impl ConversationContentCard {
 
 impl FromJson for ConversationContentCard {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentCard {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "description" => r.read_into(&mut v.description),
-                "image" => r.read_into(&mut v.image),
-                "video" => r.read_into(&mut v.video),
-                "defaultAction" => r.read_into(&mut v.default_action),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "description" => r.read_into(&mut self.description),
+                "image" => r.read_into(&mut self.image),
+                "video" => r.read_into(&mut self.video),
+                "defaultAction" => r.read_into(&mut self.default_action),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -172,19 +183,30 @@ impl ConversationContentCardAction {
 
 impl FromJson for ConversationContentCardAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentCardAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                "url" => r.read_into(&mut v.url),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                "url" => r.read_into(&mut self.url),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -278,16 +300,27 @@ impl ConversationContentCarousel {
 
 impl FromJson for ConversationContentCarousel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentCarousel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "cards" => r.read_into(&mut v.cards),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "cards" => r.read_into(&mut self.cards),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -318,11 +351,11 @@ pub struct ConversationContentInteractiveApplication {
     /// The message displayed in the received message bubble.
     ///
     /// JSON `receivedMessage`.
-    pub received_message: Option<ConversationContentReceivedReplyMessage>,
+    pub received_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// The message displayed in the reply message bubble.
     ///
     /// JSON `replyMessage`.
-    pub reply_message: Option<ConversationContentReceivedReplyMessage>,
+    pub reply_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -340,31 +373,42 @@ impl ConversationContentInteractiveApplication {
     }
     /// Sets [`Self::received_message`].
     pub fn set_received_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.received_message = Some(v);
+        self.received_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_message`].
     pub fn set_reply_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.reply_message = Some(v);
+        self.reply_message = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationContentInteractiveApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentInteractiveApplication {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "url" => r.read_into(&mut v.url),
-                "receivedMessage" => r.read_into(&mut v.received_message),
-                "replyMessage" => r.read_into(&mut v.reply_message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "url" => r.read_into(&mut self.url),
+                "receivedMessage" => r.read_into(&mut self.received_message),
+                "replyMessage" => r.read_into(&mut self.reply_message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -436,19 +480,30 @@ impl ConversationContentLineItem {
 
 impl FromJson for ConversationContentLineItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentLineItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "price" => r.read_into(&mut v.price),
-                "description" => r.read_into(&mut v.description),
-                "identifier" => r.read_into(&mut v.identifier),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "price" => r.read_into(&mut self.price),
+                "description" => r.read_into(&mut self.description),
+                "identifier" => r.read_into(&mut self.identifier),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -520,19 +575,30 @@ impl ConversationContentNotificationResponse {
 
 impl FromJson for ConversationContentNotificationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentNotificationResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                "referenceId" => r.read_into(&mut v.reference_id),
-                "notificationStatus" => r.read_into(&mut v.notification_status),
-                "notificationText" => r.read_into(&mut v.notification_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                "referenceId" => r.read_into(&mut self.reference_id),
+                "notificationStatus" => r.read_into(&mut self.notification_status),
+                "notificationText" => r.read_into(&mut self.notification_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -613,13 +679,13 @@ pub struct ConversationContentNotificationTemplate {
     /// The template header.
     ///
     /// JSON `header`.
-    pub header: Option<ConversationNotificationTemplateHeader>,
+    pub header: Option<Box<ConversationNotificationTemplateHeader>>,
     /// The template body.
     ///
     /// Required.
     ///
     /// JSON `body`.
-    pub body: Option<ConversationNotificationTemplateBody>,
+    pub body: Option<Box<ConversationNotificationTemplateBody>>,
     /// Template buttons
     ///
     /// JSON `buttons`.
@@ -627,7 +693,7 @@ pub struct ConversationContentNotificationTemplate {
     /// The template footer.
     ///
     /// JSON `footer`.
-    pub footer: Option<ConversationNotificationTemplateFooter>,
+    pub footer: Option<Box<ConversationNotificationTemplateFooter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -645,12 +711,12 @@ impl ConversationContentNotificationTemplate {
     }
     /// Sets [`Self::header`].
     pub fn set_header(mut self, v: ConversationNotificationTemplateHeader) -> Self {
-        self.header = Some(v);
+        self.header = Some(Box::new(v));
         self
     }
     /// Sets [`Self::body`].
     pub fn set_body(mut self, v: ConversationNotificationTemplateBody) -> Self {
-        self.body = Some(v);
+        self.body = Some(Box::new(v));
         self
     }
     /// Sets [`Self::buttons`].
@@ -660,28 +726,39 @@ impl ConversationContentNotificationTemplate {
     }
     /// Sets [`Self::footer`].
     pub fn set_footer(mut self, v: ConversationNotificationTemplateFooter) -> Self {
-        self.footer = Some(v);
+        self.footer = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationContentNotificationTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentNotificationTemplate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "language" => r.read_into(&mut v.language),
-                "header" => r.read_into(&mut v.header),
-                "body" => r.read_into(&mut v.body),
-                "buttons" => r.read_into(&mut v.buttons),
-                "footer" => r.read_into(&mut v.footer),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "language" => r.read_into(&mut self.language),
+                "header" => r.read_into(&mut self.header),
+                "body" => r.read_into(&mut self.body),
+                "buttons" => r.read_into(&mut self.buttons),
+                "footer" => r.read_into(&mut self.footer),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -745,11 +822,11 @@ pub struct ConversationContentPaymentRequest {
     /// The message prompt to complete a payment transaction.
     ///
     /// JSON `receivedMessage`.
-    pub received_message: Option<ConversationContentReceivedReplyMessage>,
+    pub received_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// The reply message after the user has completed the payment transaction.
     ///
     /// JSON `replyMessage`.
-    pub reply_message: Option<ConversationContentReceivedReplyMessage>,
+    pub reply_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -792,36 +869,47 @@ impl ConversationContentPaymentRequest {
     }
     /// Sets [`Self::received_message`].
     pub fn set_received_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.received_message = Some(v);
+        self.received_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reply_message`].
     pub fn set_reply_message(mut self, v: ConversationContentReceivedReplyMessage) -> Self {
-        self.reply_message = Some(v);
+        self.reply_message = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationContentPaymentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentPaymentRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "paymentPlatform" => r.read_into(&mut v.payment_platform),
-                "countryCode" => r.read_into(&mut v.country_code),
-                "currencyCode" => r.read_into(&mut v.currency_code),
-                "orderTotal" => r.read_into(&mut v.order_total),
-                "lineItems" => r.read_into(&mut v.line_items),
-                "shippingOptions" => r.read_into(&mut v.shipping_options),
-                "requiredContactFields" => r.read_into(&mut v.required_contact_fields),
-                "receivedMessage" => r.read_into(&mut v.received_message),
-                "replyMessage" => r.read_into(&mut v.reply_message),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "paymentPlatform" => r.read_into(&mut self.payment_platform),
+                "countryCode" => r.read_into(&mut self.country_code),
+                "currencyCode" => r.read_into(&mut self.currency_code),
+                "orderTotal" => r.read_into(&mut self.order_total),
+                "lineItems" => r.read_into(&mut self.line_items),
+                "shippingOptions" => r.read_into(&mut self.shipping_options),
+                "requiredContactFields" => r.read_into(&mut self.required_contact_fields),
+                "receivedMessage" => r.read_into(&mut self.received_message),
+                "replyMessage" => r.read_into(&mut self.reply_message),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -932,18 +1020,29 @@ impl ConversationContentPaymentResponse {
 
 impl FromJson for ConversationContentPaymentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentPaymentResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
-                "paymentStatus" => r.read_into(&mut v.payment_status),
-                "failureReason" => r.read_into(&mut v.failure_reason),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "originatingMessageId" => r.read_into(&mut self.originating_message_id),
+                "paymentStatus" => r.read_into(&mut self.payment_status),
+                "failureReason" => r.read_into(&mut self.failure_reason),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1041,13 +1140,13 @@ pub struct ConversationContentPush {
     /// Required.
     ///
     /// JSON `notificationMessage`.
-    pub notification_message: Option<ConversationPushNotificationMessageLabel>,
+    pub notification_message: Option<Box<ConversationPushNotificationMessageLabel>>,
     /// Push provider integrations details configured on the deployment
     ///
     /// Required.
     ///
     /// JSON `pushProviderIntegration`.
-    pub push_provider_integration: Option<ConversationPushProviderIntegration>,
+    pub push_provider_integration: Option<Box<ConversationPushProviderIntegration>>,
     /// The time to live of the pushed message
     ///
     /// Required.
@@ -1081,12 +1180,12 @@ impl ConversationContentPush {
     }
     /// Sets [`Self::notification_message`].
     pub fn set_notification_message(mut self, v: ConversationPushNotificationMessageLabel) -> Self {
-        self.notification_message = Some(v);
+        self.notification_message = Some(Box::new(v));
         self
     }
     /// Sets [`Self::push_provider_integration`].
     pub fn set_push_provider_integration(mut self, v: ConversationPushProviderIntegration) -> Self {
-        self.push_provider_integration = Some(v);
+        self.push_provider_integration = Some(Box::new(v));
         self
     }
     /// Sets [`Self::expiration`].
@@ -1098,22 +1197,33 @@ impl ConversationContentPush {
 
 impl FromJson for ConversationContentPush {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentPush {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "deviceType" => r.read_into(&mut v.device_type),
-                "deviceTokenId" => r.read_into(&mut v.device_token_id),
-                "deviceToken" => r.read_into(&mut v.device_token),
-                "failedMessages" => r.read_into(&mut v.failed_messages),
-                "notificationMessage" => r.read_into(&mut v.notification_message),
-                "pushProviderIntegration" => r.read_into(&mut v.push_provider_integration),
-                "expiration" => r.read_into(&mut v.expiration),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "deviceType" => r.read_into(&mut self.device_type),
+                "deviceTokenId" => r.read_into(&mut self.device_token_id),
+                "deviceToken" => r.read_into(&mut self.device_token),
+                "failedMessages" => r.read_into(&mut self.failed_messages),
+                "notificationMessage" => r.read_into(&mut self.notification_message),
+                "pushProviderIntegration" => r.read_into(&mut self.push_provider_integration),
+                "expiration" => r.read_into(&mut self.expiration),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1244,20 +1354,31 @@ impl ConversationContentQuickReply {
 
 impl FromJson for ConversationContentQuickReply {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentQuickReply {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "payload" => r.read_into(&mut v.payload),
-                "image" => r.read_into(&mut v.image),
-                "action" => r.read_into(&mut v.action),
-                "summaryText" => r.read_into(&mut v.summary_text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "payload" => r.read_into(&mut self.payload),
+                "image" => r.read_into(&mut self.image),
+                "action" => r.read_into(&mut self.action),
+                "summaryText" => r.read_into(&mut self.summary_text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1355,17 +1476,28 @@ impl ConversationContentQuickReplyV2 {
 
 impl FromJson for ConversationContentQuickReplyV2 {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentQuickReplyV2 {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1415,17 +1547,28 @@ impl ConversationContentReaction {
 
 impl FromJson for ConversationContentReaction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentReaction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "reactionType" => r.read_into(&mut v.reaction_type),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "reactionType" => r.read_into(&mut self.reaction_type),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1569,16 +1712,27 @@ impl ConversationContentRequiredContactField {
 
 impl FromJson for ConversationContentRequiredContactField {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentRequiredContactField {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contactField" => r.read_into(&mut v.contact_field),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contactField" => r.read_into(&mut self.contact_field),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1689,18 +1843,29 @@ impl ConversationContentStory {
 
 impl FromJson for ConversationContentStory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentStory {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "url" => r.read_into(&mut v.url),
-                "replyToId" => r.read_into(&mut v.reply_to_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "url" => r.read_into(&mut self.url),
+                "replyToId" => r.read_into(&mut self.reply_to_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1798,17 +1963,28 @@ impl ConversationContentText {
 
 impl FromJson for ConversationContentText {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationContentText {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "body" => r.read_into(&mut v.body),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "body" => r.read_into(&mut self.body),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1881,43 +2057,43 @@ pub struct ConversationMessageContent {
     /// Location content.
     ///
     /// JSON `location`.
-    pub location: Option<ConversationContentLocation>,
+    pub location: Option<Box<ConversationContentLocation>>,
     /// Attachment content.
     ///
     /// JSON `attachment`.
-    pub attachment: Option<ConversationContentAttachment>,
+    pub attachment: Option<Box<ConversationContentAttachment>>,
     /// Quick reply content.
     ///
     /// JSON `quickReply`.
-    pub quick_reply: Option<ConversationContentQuickReply>,
+    pub quick_reply: Option<Box<ConversationContentQuickReply>>,
     /// Button response content.
     ///
     /// JSON `buttonResponse`.
-    pub button_response: Option<ConversationContentButtonResponse>,
+    pub button_response: Option<Box<ConversationContentButtonResponse>>,
     /// Template notification content.
     ///
     /// JSON `template`.
-    pub template: Option<ConversationContentNotificationTemplate>,
+    pub template: Option<Box<ConversationContentNotificationTemplate>>,
     /// Ephemeral story content.
     ///
     /// JSON `story`.
-    pub story: Option<ConversationContentStory>,
+    pub story: Option<Box<ConversationContentStory>>,
     /// Card content
     ///
     /// JSON `card`.
-    pub card: Option<ConversationContentCard>,
+    pub card: Option<Box<ConversationContentCard>>,
     /// Carousel content
     ///
     /// JSON `carousel`.
-    pub carousel: Option<ConversationContentCarousel>,
+    pub carousel: Option<Box<ConversationContentCarousel>>,
     /// Text content.
     ///
     /// JSON `text`.
-    pub text: Option<ConversationContentText>,
+    pub text: Option<Box<ConversationContentText>>,
     /// Quick reply V2 content.
     ///
     /// JSON `quickReplyV2`.
-    pub quick_reply_v2: Option<ConversationContentQuickReplyV2>,
+    pub quick_reply_v2: Option<Box<ConversationContentQuickReplyV2>>,
     /// A set of reactions to a message.
     ///
     /// JSON `reactions`.
@@ -1925,35 +2101,35 @@ pub struct ConversationMessageContent {
     /// Date picker content.
     ///
     /// JSON `datePicker`.
-    pub date_picker: Option<ConversationContentDatePicker>,
+    pub date_picker: Option<Box<ConversationContentDatePicker>>,
     /// InteractiveApplication content.
     ///
     /// JSON `interactiveApplication`.
-    pub interactive_application: Option<ConversationContentInteractiveApplication>,
+    pub interactive_application: Option<Box<ConversationContentInteractiveApplication>>,
     /// List picker content.
     ///
     /// JSON `listPicker`.
-    pub list_picker: Option<ConversationContentListPicker>,
+    pub list_picker: Option<Box<ConversationContentListPicker>>,
     /// Payment request content.
     ///
     /// JSON `paymentRequest`.
-    pub payment_request: Option<ConversationContentPaymentRequest>,
+    pub payment_request: Option<Box<ConversationContentPaymentRequest>>,
     /// Payment response content.
     ///
     /// JSON `paymentResponse`.
-    pub payment_response: Option<ConversationContentPaymentResponse>,
+    pub payment_response: Option<Box<ConversationContentPaymentResponse>>,
     /// Push content.
     ///
     /// JSON `push`.
-    pub push: Option<ConversationContentPush>,
+    pub push: Option<Box<ConversationContentPush>>,
     /// Form content.
     ///
     /// JSON `form`.
-    pub form: Option<ConversationContentForm>,
+    pub form: Option<Box<ConversationContentForm>>,
     /// Notification response content, e.g. an Apple Invitation acceptance.
     ///
     /// JSON `notificationResponse`.
-    pub notification_response: Option<ConversationContentNotificationResponse>,
+    pub notification_response: Option<Box<ConversationContentNotificationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1966,52 +2142,52 @@ impl ConversationMessageContent {
     }
     /// Sets [`Self::location`].
     pub fn set_location(mut self, v: ConversationContentLocation) -> Self {
-        self.location = Some(v);
+        self.location = Some(Box::new(v));
         self
     }
     /// Sets [`Self::attachment`].
     pub fn set_attachment(mut self, v: ConversationContentAttachment) -> Self {
-        self.attachment = Some(v);
+        self.attachment = Some(Box::new(v));
         self
     }
     /// Sets [`Self::quick_reply`].
     pub fn set_quick_reply(mut self, v: ConversationContentQuickReply) -> Self {
-        self.quick_reply = Some(v);
+        self.quick_reply = Some(Box::new(v));
         self
     }
     /// Sets [`Self::button_response`].
     pub fn set_button_response(mut self, v: ConversationContentButtonResponse) -> Self {
-        self.button_response = Some(v);
+        self.button_response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::template`].
     pub fn set_template(mut self, v: ConversationContentNotificationTemplate) -> Self {
-        self.template = Some(v);
+        self.template = Some(Box::new(v));
         self
     }
     /// Sets [`Self::story`].
     pub fn set_story(mut self, v: ConversationContentStory) -> Self {
-        self.story = Some(v);
+        self.story = Some(Box::new(v));
         self
     }
     /// Sets [`Self::card`].
     pub fn set_card(mut self, v: ConversationContentCard) -> Self {
-        self.card = Some(v);
+        self.card = Some(Box::new(v));
         self
     }
     /// Sets [`Self::carousel`].
     pub fn set_carousel(mut self, v: ConversationContentCarousel) -> Self {
-        self.carousel = Some(v);
+        self.carousel = Some(Box::new(v));
         self
     }
     /// Sets [`Self::text`].
     pub fn set_text(mut self, v: ConversationContentText) -> Self {
-        self.text = Some(v);
+        self.text = Some(Box::new(v));
         self
     }
     /// Sets [`Self::quick_reply_v2`].
     pub fn set_quick_reply_v2(mut self, v: ConversationContentQuickReplyV2) -> Self {
-        self.quick_reply_v2 = Some(v);
+        self.quick_reply_v2 = Some(Box::new(v));
         self
     }
     /// Sets [`Self::reactions`].
@@ -2021,77 +2197,88 @@ impl ConversationMessageContent {
     }
     /// Sets [`Self::date_picker`].
     pub fn set_date_picker(mut self, v: ConversationContentDatePicker) -> Self {
-        self.date_picker = Some(v);
+        self.date_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::interactive_application`].
     pub fn set_interactive_application(mut self, v: ConversationContentInteractiveApplication) -> Self {
-        self.interactive_application = Some(v);
+        self.interactive_application = Some(Box::new(v));
         self
     }
     /// Sets [`Self::list_picker`].
     pub fn set_list_picker(mut self, v: ConversationContentListPicker) -> Self {
-        self.list_picker = Some(v);
+        self.list_picker = Some(Box::new(v));
         self
     }
     /// Sets [`Self::payment_request`].
     pub fn set_payment_request(mut self, v: ConversationContentPaymentRequest) -> Self {
-        self.payment_request = Some(v);
+        self.payment_request = Some(Box::new(v));
         self
     }
     /// Sets [`Self::payment_response`].
     pub fn set_payment_response(mut self, v: ConversationContentPaymentResponse) -> Self {
-        self.payment_response = Some(v);
+        self.payment_response = Some(Box::new(v));
         self
     }
     /// Sets [`Self::push`].
     pub fn set_push(mut self, v: ConversationContentPush) -> Self {
-        self.push = Some(v);
+        self.push = Some(Box::new(v));
         self
     }
     /// Sets [`Self::form`].
     pub fn set_form(mut self, v: ConversationContentForm) -> Self {
-        self.form = Some(v);
+        self.form = Some(Box::new(v));
         self
     }
     /// Sets [`Self::notification_response`].
     pub fn set_notification_response(mut self, v: ConversationContentNotificationResponse) -> Self {
-        self.notification_response = Some(v);
+        self.notification_response = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for ConversationMessageContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationMessageContent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "contentType" => r.read_into(&mut v.content_type),
-                "location" => r.read_into(&mut v.location),
-                "attachment" => r.read_into(&mut v.attachment),
-                "quickReply" => r.read_into(&mut v.quick_reply),
-                "buttonResponse" => r.read_into(&mut v.button_response),
-                "template" => r.read_into(&mut v.template),
-                "story" => r.read_into(&mut v.story),
-                "card" => r.read_into(&mut v.card),
-                "carousel" => r.read_into(&mut v.carousel),
-                "text" => r.read_into(&mut v.text),
-                "quickReplyV2" => r.read_into(&mut v.quick_reply_v2),
-                "reactions" => r.read_into(&mut v.reactions),
-                "datePicker" => r.read_into(&mut v.date_picker),
-                "interactiveApplication" => r.read_into(&mut v.interactive_application),
-                "listPicker" => r.read_into(&mut v.list_picker),
-                "paymentRequest" => r.read_into(&mut v.payment_request),
-                "paymentResponse" => r.read_into(&mut v.payment_response),
-                "push" => r.read_into(&mut v.push),
-                "form" => r.read_into(&mut v.form),
-                "notificationResponse" => r.read_into(&mut v.notification_response),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "contentType" => r.read_into(&mut self.content_type),
+                "location" => r.read_into(&mut self.location),
+                "attachment" => r.read_into(&mut self.attachment),
+                "quickReply" => r.read_into(&mut self.quick_reply),
+                "buttonResponse" => r.read_into(&mut self.button_response),
+                "template" => r.read_into(&mut self.template),
+                "story" => r.read_into(&mut self.story),
+                "card" => r.read_into(&mut self.card),
+                "carousel" => r.read_into(&mut self.carousel),
+                "text" => r.read_into(&mut self.text),
+                "quickReplyV2" => r.read_into(&mut self.quick_reply_v2),
+                "reactions" => r.read_into(&mut self.reactions),
+                "datePicker" => r.read_into(&mut self.date_picker),
+                "interactiveApplication" => r.read_into(&mut self.interactive_application),
+                "listPicker" => r.read_into(&mut self.list_picker),
+                "paymentRequest" => r.read_into(&mut self.payment_request),
+                "paymentResponse" => r.read_into(&mut self.payment_response),
+                "push" => r.read_into(&mut self.push),
+                "form" => r.read_into(&mut self.form),
+                "notificationResponse" => r.read_into(&mut self.notification_response),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2279,16 +2466,27 @@ impl ConversationNotificationTemplateFooter {
 
 impl FromJson for ConversationNotificationTemplateFooter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationNotificationTemplateFooter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2328,16 +2526,27 @@ impl ConversationPushFailedMessageReferences {
 
 impl FromJson for ConversationPushFailedMessageReferences {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationPushFailedMessageReferences {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2388,17 +2597,28 @@ impl ConversationPushNotificationMessageLabel {
 
 impl FromJson for ConversationPushNotificationMessageLabel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationPushNotificationMessageLabel {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "title" => r.read_into(&mut v.title),
-                "body" => r.read_into(&mut v.body),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "title" => r.read_into(&mut self.title),
+                "body" => r.read_into(&mut self.body),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2450,17 +2670,28 @@ impl ConversationPushProviderIntegration {
 
 impl FromJson for ConversationPushProviderIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationPushProviderIntegration {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "provider" => r.read_into(&mut v.provider),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "provider" => r.read_into(&mut self.provider),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

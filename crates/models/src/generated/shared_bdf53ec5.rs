@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -84,21 +84,32 @@ impl ConversationCustomAttributesSearchRequest {
 
 impl FromJson for ConversationCustomAttributesSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationCustomAttributesSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "expand" => r.read_into(&mut v.expand),
-                "pageSize" => r.read_into(&mut v.page_size),
-                "pageNumber" => r.read_into(&mut v.page_number),
-                "sort" => r.read_into(&mut v.sort),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "expand" => r.read_into(&mut self.expand),
+                "pageSize" => r.read_into(&mut self.page_size),
+                "pageNumber" => r.read_into(&mut self.page_number),
+                "sort" => r.read_into(&mut self.sort),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -266,24 +277,35 @@ impl ConversationParticipantSearchCriteria {
 
 impl FromJson for ConversationParticipantSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationParticipantSearchCriteria {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "endValue" => r.read_into(&mut v.end_value),
-                "values" => r.read_into(&mut v.values),
-                "startValue" => r.read_into(&mut v.start_value),
-                "value" => r.read_into(&mut v.value),
-                "operator" => r.read_into(&mut v.operator),
-                "group" => r.read_into(&mut v.group),
-                "dateFormat" => r.read_into(&mut v.date_format),
-                "type" => r.read_into(&mut v.r#type),
-                "fields" => r.read_into(&mut v.fields),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "endValue" => r.read_into(&mut self.end_value),
+                "values" => r.read_into(&mut self.values),
+                "startValue" => r.read_into(&mut self.start_value),
+                "value" => r.read_into(&mut self.value),
+                "operator" => r.read_into(&mut self.operator),
+                "group" => r.read_into(&mut self.group),
+                "dateFormat" => r.read_into(&mut self.date_format),
+                "type" => r.read_into(&mut self.r#type),
+                "fields" => r.read_into(&mut self.fields),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -466,21 +488,32 @@ impl ConversationParticipantSearchRequest {
 
 impl FromJson for ConversationParticipantSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ConversationParticipantSearchRequest {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                "sortBy" => r.read_into(&mut v.sort_by),
-                "sort" => r.read_into(&mut v.sort),
-                "returnFields" => r.read_into(&mut v.return_fields),
-                "query" => r.read_into(&mut v.query),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                "sortBy" => r.read_into(&mut self.sort_by),
+                "sort" => r.read_into(&mut self.sort),
+                "returnFields" => r.read_into(&mut self.return_fields),
+                "query" => r.read_into(&mut self.query),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -603,19 +636,30 @@ impl JsonCursorSearchResponse {
 
 impl FromJson for JsonCursorSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for JsonCursorSearchResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "types" => r.read_into(&mut v.types),
-                "results" => r.read_into(&mut v.results),
-                "aggregations" => r.read_into(&mut v.aggregations),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "types" => r.read_into(&mut self.types),
+                "results" => r.read_into(&mut self.results),
+                "aggregations" => r.read_into(&mut self.aggregations),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

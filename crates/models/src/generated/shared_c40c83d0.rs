@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -41,16 +41,27 @@ impl AnswerGenerationConfig {
 
 impl FromJson for AnswerGenerationConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AnswerGenerationConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -88,16 +99,27 @@ impl AutoSearchConfig {
 
 impl FromJson for AutoSearchConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AutoSearchConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -187,19 +209,19 @@ pub struct Copilot {
     /// Deprecated: Please use AutoSearchConfig and ManualSearchConfig fields instead.
     ///
     /// JSON `knowledgeAnswerConfig`.
-    pub knowledge_answer_config: Option<KnowledgeAnswerConfig>,
+    pub knowledge_answer_config: Option<Box<KnowledgeAnswerConfig>>,
     /// Copilot generated summary configuration.
     ///
     /// JSON `summaryGenerationConfig`.
-    pub summary_generation_config: Option<SummaryGenerationConfig>,
+    pub summary_generation_config: Option<Box<SummaryGenerationConfig>>,
     /// Copilot generated wrapup code prediction configuration.
     ///
     /// JSON `wrapupCodePredictionConfig`.
-    pub wrapup_code_prediction_config: Option<WrapupCodePredictionConfig>,
+    pub wrapup_code_prediction_config: Option<Box<WrapupCodePredictionConfig>>,
     /// Deprecated: Please use AutoSearchConfig and ManualSearchConfig fields instead.
     ///
     /// JSON `answerGenerationConfig`.
-    pub answer_generation_config: Option<AnswerGenerationConfig>,
+    pub answer_generation_config: Option<Box<AnswerGenerationConfig>>,
     /// Language understanding engine type.
     ///
     /// JSON `nluEngineType`.
@@ -207,19 +229,19 @@ pub struct Copilot {
     /// NLU configuration.
     ///
     /// JSON `nluConfig`.
-    pub nlu_config: Option<NluConfig>,
+    pub nlu_config: Option<Box<NluConfig>>,
     /// Rule engine configuration.
     ///
     /// JSON `ruleEngineConfig`.
-    pub rule_engine_config: Option<RuleEngineConfig>,
+    pub rule_engine_config: Option<Box<RuleEngineConfig>>,
     /// Auto search configuration.
     ///
     /// JSON `autoSearchConfig`.
-    pub auto_search_config: Option<AutoSearchConfig>,
+    pub auto_search_config: Option<Box<AutoSearchConfig>>,
     /// Manual Search configuration.
     ///
     /// JSON `manualSearchConfig`.
-    pub manual_search_config: Option<ManualSearchConfig>,
+    pub manual_search_config: Option<Box<ManualSearchConfig>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -246,22 +268,22 @@ impl Copilot {
     }
     /// Sets [`Self::knowledge_answer_config`].
     pub fn set_knowledge_answer_config(mut self, v: KnowledgeAnswerConfig) -> Self {
-        self.knowledge_answer_config = Some(v);
+        self.knowledge_answer_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::summary_generation_config`].
     pub fn set_summary_generation_config(mut self, v: SummaryGenerationConfig) -> Self {
-        self.summary_generation_config = Some(v);
+        self.summary_generation_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::wrapup_code_prediction_config`].
     pub fn set_wrapup_code_prediction_config(mut self, v: WrapupCodePredictionConfig) -> Self {
-        self.wrapup_code_prediction_config = Some(v);
+        self.wrapup_code_prediction_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::answer_generation_config`].
     pub fn set_answer_generation_config(mut self, v: AnswerGenerationConfig) -> Self {
-        self.answer_generation_config = Some(v);
+        self.answer_generation_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::nlu_engine_type`].
@@ -271,22 +293,22 @@ impl Copilot {
     }
     /// Sets [`Self::nlu_config`].
     pub fn set_nlu_config(mut self, v: NluConfig) -> Self {
-        self.nlu_config = Some(v);
+        self.nlu_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::rule_engine_config`].
     pub fn set_rule_engine_config(mut self, v: RuleEngineConfig) -> Self {
-        self.rule_engine_config = Some(v);
+        self.rule_engine_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::auto_search_config`].
     pub fn set_auto_search_config(mut self, v: AutoSearchConfig) -> Self {
-        self.auto_search_config = Some(v);
+        self.auto_search_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::manual_search_config`].
     pub fn set_manual_search_config(mut self, v: ManualSearchConfig) -> Self {
-        self.manual_search_config = Some(v);
+        self.manual_search_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -298,28 +320,39 @@ impl Copilot {
 
 impl FromJson for Copilot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Copilot {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "liveOnQueue" => r.read_into(&mut v.live_on_queue),
-                "defaultLanguage" => r.read_into(&mut v.default_language),
-                "knowledgeAnswerConfig" => r.read_into(&mut v.knowledge_answer_config),
-                "summaryGenerationConfig" => r.read_into(&mut v.summary_generation_config),
-                "wrapupCodePredictionConfig" => r.read_into(&mut v.wrapup_code_prediction_config),
-                "answerGenerationConfig" => r.read_into(&mut v.answer_generation_config),
-                "nluEngineType" => r.read_into(&mut v.nlu_engine_type),
-                "nluConfig" => r.read_into(&mut v.nlu_config),
-                "ruleEngineConfig" => r.read_into(&mut v.rule_engine_config),
-                "autoSearchConfig" => r.read_into(&mut v.auto_search_config),
-                "manualSearchConfig" => r.read_into(&mut v.manual_search_config),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "liveOnQueue" => r.read_into(&mut self.live_on_queue),
+                "defaultLanguage" => r.read_into(&mut self.default_language),
+                "knowledgeAnswerConfig" => r.read_into(&mut self.knowledge_answer_config),
+                "summaryGenerationConfig" => r.read_into(&mut self.summary_generation_config),
+                "wrapupCodePredictionConfig" => r.read_into(&mut self.wrapup_code_prediction_config),
+                "answerGenerationConfig" => r.read_into(&mut self.answer_generation_config),
+                "nluEngineType" => r.read_into(&mut self.nlu_engine_type),
+                "nluConfig" => r.read_into(&mut self.nlu_config),
+                "ruleEngineConfig" => r.read_into(&mut self.rule_engine_config),
+                "autoSearchConfig" => r.read_into(&mut self.auto_search_config),
+                "manualSearchConfig" => r.read_into(&mut self.manual_search_config),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -423,17 +456,28 @@ impl CopilotAction {
 
 impl FromJson for CopilotAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actionType" => r.read_into(&mut v.action_type),
-                "attributes" => r.read_into(&mut v.attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actionType" => r.read_into(&mut self.action_type),
+                "attributes" => r.read_into(&mut self.attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -544,17 +588,28 @@ impl CopilotCondition {
 
 impl FromJson for CopilotCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotCondition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conditionType" => r.read_into(&mut v.condition_type),
-                "conditionValues" => r.read_into(&mut v.condition_values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conditionType" => r.read_into(&mut self.condition_type),
+                "conditionValues" => r.read_into(&mut self.condition_values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -663,17 +718,28 @@ impl CopilotFallbackAction {
 
 impl FromJson for CopilotFallbackAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotFallbackAction {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "actionType" => r.read_into(&mut v.action_type),
-                "attributes" => r.read_into(&mut v.attributes),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "actionType" => r.read_into(&mut self.action_type),
+                "attributes" => r.read_into(&mut self.attributes),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -768,7 +834,7 @@ pub struct CopilotNluDomain {
     /// NLU domain version.
     ///
     /// JSON `version`.
-    pub version: Option<CopilotNluDomainVersion>,
+    pub version: Option<Box<CopilotNluDomainVersion>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -790,7 +856,7 @@ impl CopilotNluDomain {
     }
     /// Sets [`Self::version`].
     pub fn set_version(mut self, v: CopilotNluDomainVersion) -> Self {
-        self.version = Some(v);
+        self.version = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -802,19 +868,30 @@ impl CopilotNluDomain {
 
 impl FromJson for CopilotNluDomain {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotNluDomain {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "useLatestVersion" => r.read_into(&mut v.use_latest_version),
-                "version" => r.read_into(&mut v.version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "useLatestVersion" => r.read_into(&mut self.use_latest_version),
+                "version" => r.read_into(&mut self.version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -866,17 +943,28 @@ impl CopilotNluDomainVersion {
 
 impl FromJson for CopilotNluDomainVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotNluDomainVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -928,17 +1016,28 @@ impl CopilotRule {
 
 impl FromJson for CopilotRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for CopilotRule {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "conditions" => r.read_into(&mut v.conditions),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "conditions" => r.read_into(&mut self.conditions),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -986,17 +1085,28 @@ impl Fallback {
 
 impl FromJson for Fallback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Fallback {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "actions" => r.read_into(&mut v.actions),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "actions" => r.read_into(&mut self.actions),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1037,16 +1147,27 @@ impl KnowledgeAnswerConfig {
 
 impl FromJson for KnowledgeAnswerConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for KnowledgeAnswerConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1093,17 +1214,28 @@ impl ManualSearchConfig {
 
 impl FromJson for ManualSearchConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ManualSearchConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "articlesWithAnswerHighlights" => r.read_into(&mut v.articles_with_answer_highlights),
-                "answerGeneration" => r.read_into(&mut v.answer_generation),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "articlesWithAnswerHighlights" => r.read_into(&mut self.articles_with_answer_highlights),
+                "answerGeneration" => r.read_into(&mut self.answer_generation),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1144,16 +1276,27 @@ impl ModelConfig {
 
 impl FromJson for ModelConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ModelConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "useLatestModel" => r.read_into(&mut v.use_latest_model),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "useLatestModel" => r.read_into(&mut self.use_latest_model),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1178,7 +1321,7 @@ pub struct NluConfig {
     /// Required.
     ///
     /// JSON `domain`.
-    pub domain: Option<CopilotNluDomain>,
+    pub domain: Option<Box<CopilotNluDomain>>,
     /// Minimum confidence value of accepting NLU intents, must be greater than 0 and less than 1.
     ///
     /// Required.
@@ -1192,7 +1335,7 @@ pub struct NluConfig {
 impl NluConfig {
     /// Sets [`Self::domain`].
     pub fn set_domain(mut self, v: CopilotNluDomain) -> Self {
-        self.domain = Some(v);
+        self.domain = Some(Box::new(v));
         self
     }
     /// Sets [`Self::intent_confidence_threshold`].
@@ -1204,17 +1347,28 @@ impl NluConfig {
 
 impl FromJson for NluConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "domain" => r.read_into(&mut v.domain),
-                "intentConfidenceThreshold" => r.read_into(&mut v.intent_confidence_threshold),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "domain" => r.read_into(&mut self.domain),
+                "intentConfidenceThreshold" => r.read_into(&mut self.intent_confidence_threshold),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1255,16 +1409,27 @@ impl OnDemandSummaryConfig {
 
 impl FromJson for OnDemandSummaryConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for OnDemandSummaryConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1299,7 +1464,7 @@ pub struct RuleConfig {
     /// Required.
     ///
     /// JSON `rule`.
-    pub rule: Option<CopilotRule>,
+    pub rule: Option<Box<CopilotRule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1317,25 +1482,36 @@ impl RuleConfig {
     }
     /// Sets [`Self::rule`].
     pub fn set_rule(mut self, v: CopilotRule) -> Self {
-        self.rule = Some(v);
+        self.rule = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RuleConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RuleConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "enabled" => r.read_into(&mut v.enabled),
-                "rule" => r.read_into(&mut v.rule),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "enabled" => r.read_into(&mut self.enabled),
+                "rule" => r.read_into(&mut self.rule),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1366,7 +1542,7 @@ pub struct RuleEngineConfig {
     /// Fallback configuration.
     ///
     /// JSON `fallback`.
-    pub fallback: Option<Fallback>,
+    pub fallback: Option<Box<Fallback>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1379,24 +1555,35 @@ impl RuleEngineConfig {
     }
     /// Sets [`Self::fallback`].
     pub fn set_fallback(mut self, v: Fallback) -> Self {
-        self.fallback = Some(v);
+        self.fallback = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for RuleEngineConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for RuleEngineConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "rules" => r.read_into(&mut v.rules),
-                "fallback" => r.read_into(&mut v.fallback),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "rules" => r.read_into(&mut self.rules),
+                "fallback" => r.read_into(&mut self.fallback),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1426,7 +1613,7 @@ pub struct SummaryGenerationConfig {
     /// Configured summary setting object.
     ///
     /// JSON `summarySetting`.
-    pub summary_setting: Option<SummarySettingEntity>,
+    pub summary_setting: Option<Box<SummarySettingEntity>>,
     /// Summary retention time in seconds. Can only be modified on the parent assistant.
     ///
     /// JSON `retentionSeconds`.
@@ -1434,11 +1621,11 @@ pub struct SummaryGenerationConfig {
     /// On-demand summary configuration.
     ///
     /// JSON `onDemandSummaryConfig`.
-    pub on_demand_summary_config: Option<OnDemandSummaryConfig>,
+    pub on_demand_summary_config: Option<Box<OnDemandSummaryConfig>>,
     /// Model configuration for summarization.
     ///
     /// JSON `modelConfig`.
-    pub model_config: Option<ModelConfig>,
+    pub model_config: Option<Box<ModelConfig>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1451,7 +1638,7 @@ impl SummaryGenerationConfig {
     }
     /// Sets [`Self::summary_setting`].
     pub fn set_summary_setting(mut self, v: SummarySettingEntity) -> Self {
-        self.summary_setting = Some(v);
+        self.summary_setting = Some(Box::new(v));
         self
     }
     /// Sets [`Self::retention_seconds`].
@@ -1461,32 +1648,43 @@ impl SummaryGenerationConfig {
     }
     /// Sets [`Self::on_demand_summary_config`].
     pub fn set_on_demand_summary_config(mut self, v: OnDemandSummaryConfig) -> Self {
-        self.on_demand_summary_config = Some(v);
+        self.on_demand_summary_config = Some(Box::new(v));
         self
     }
     /// Sets [`Self::model_config`].
     pub fn set_model_config(mut self, v: ModelConfig) -> Self {
-        self.model_config = Some(v);
+        self.model_config = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for SummaryGenerationConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummaryGenerationConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                "summarySetting" => r.read_into(&mut v.summary_setting),
-                "retentionSeconds" => r.read_into(&mut v.retention_seconds),
-                "onDemandSummaryConfig" => r.read_into(&mut v.on_demand_summary_config),
-                "modelConfig" => r.read_into(&mut v.model_config),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                "summarySetting" => r.read_into(&mut self.summary_setting),
+                "retentionSeconds" => r.read_into(&mut self.retention_seconds),
+                "onDemandSummaryConfig" => r.read_into(&mut self.on_demand_summary_config),
+                "modelConfig" => r.read_into(&mut self.model_config),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1537,17 +1735,28 @@ impl SummarySettingEntity {
 
 impl FromJson for SummarySettingEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for SummarySettingEntity {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1588,16 +1797,27 @@ impl WrapupCodePredictionConfig {
 
 impl FromJson for WrapupCodePredictionConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WrapupCodePredictionConfig {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "enabled" => r.read_into(&mut v.enabled),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "enabled" => r.read_into(&mut self.enabled),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -39,16 +39,27 @@ impl AsyncQueryResponse {
 
 impl FromJson for AsyncQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AsyncQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "jobId" => r.read_into(&mut v.job_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "jobId" => r.read_into(&mut self.job_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -122,20 +133,31 @@ impl AsyncQueryStatus {
 
 impl FromJson for AsyncQueryStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AsyncQueryStatus {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "state" => r.read_into(&mut v.state),
-                "errorMessage" => r.read_into(&mut v.error_message),
-                "expirationDate" => r.read_into(&mut v.expiration_date),
-                "submissionDate" => r.read_into(&mut v.submission_date),
-                "completionDate" => r.read_into(&mut v.completion_date),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "state" => r.read_into(&mut self.state),
+                "errorMessage" => r.read_into(&mut self.error_message),
+                "expirationDate" => r.read_into(&mut self.expiration_date),
+                "submissionDate" => r.read_into(&mut self.submission_date),
+                "completionDate" => r.read_into(&mut self.completion_date),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

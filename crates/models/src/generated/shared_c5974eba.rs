@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -24,7 +24,7 @@ pub struct ScoredAgent {
     /// The agent
     ///
     /// JSON `agent`.
-    pub agent: Option<DomainEntityRef>,
+    pub agent: Option<Box<DomainEntityRef>>,
     /// Agent's score for the current conversation, from 0 - 100, higher being better
     ///
     /// JSON `score`.
@@ -36,7 +36,7 @@ pub struct ScoredAgent {
 impl ScoredAgent {
     /// Sets [`Self::agent`].
     pub fn set_agent(mut self, v: DomainEntityRef) -> Self {
-        self.agent = Some(v);
+        self.agent = Some(Box::new(v));
         self
     }
     /// Sets [`Self::score`].
@@ -48,17 +48,28 @@ impl ScoredAgent {
 
 impl FromJson for ScoredAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for ScoredAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "agent" => r.read_into(&mut v.agent),
-                "score" => r.read_into(&mut v.score),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "agent" => r.read_into(&mut self.agent),
+                "score" => r.read_into(&mut self.score),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -36,7 +36,7 @@ pub struct Workspace {
     /// JSON `isCurrentUserWorkspace`.
     pub is_current_user_workspace: Option<bool>,
     /// JSON `user`.
-    pub user: Option<DomainEntityRef>,
+    pub user: Option<Box<DomainEntityRef>>,
     /// JSON `bucket`.
     pub bucket: Option<String>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -48,7 +48,7 @@ pub struct Workspace {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// JSON `summary`.
-    pub summary: Option<WorkspaceSummary>,
+    pub summary: Option<Box<WorkspaceSummary>>,
     /// JSON `acl`.
     pub acl: Option<Vec<String>>,
     /// JSON `description`.
@@ -84,7 +84,7 @@ impl Workspace {
     }
     /// Sets [`Self::user`].
     pub fn set_user(mut self, v: DomainEntityRef) -> Self {
-        self.user = Some(v);
+        self.user = Some(Box::new(v));
         self
     }
     /// Sets [`Self::bucket`].
@@ -104,7 +104,7 @@ impl Workspace {
     }
     /// Sets [`Self::summary`].
     pub fn set_summary(mut self, v: WorkspaceSummary) -> Self {
-        self.summary = Some(v);
+        self.summary = Some(Box::new(v));
         self
     }
     /// Sets [`Self::acl`].
@@ -126,27 +126,38 @@ impl Workspace {
 
 impl FromJson for Workspace {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for Workspace {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                "isCurrentUserWorkspace" => r.read_into(&mut v.is_current_user_workspace),
-                "user" => r.read_into(&mut v.user),
-                "bucket" => r.read_into(&mut v.bucket),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "summary" => r.read_into(&mut v.summary),
-                "acl" => r.read_into(&mut v.acl),
-                "description" => r.read_into(&mut v.description),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                "isCurrentUserWorkspace" => r.read_into(&mut self.is_current_user_workspace),
+                "user" => r.read_into(&mut self.user),
+                "bucket" => r.read_into(&mut self.bucket),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "summary" => r.read_into(&mut self.summary),
+                "acl" => r.read_into(&mut self.acl),
+                "description" => r.read_into(&mut self.description),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -247,17 +258,28 @@ impl WorkspaceSummary {
 
 impl FromJson for WorkspaceSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for WorkspaceSummary {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "totalDocumentCount" => r.read_into(&mut v.total_document_count),
-                "totalDocumentByteCount" => r.read_into(&mut v.total_document_byte_count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "totalDocumentCount" => r.read_into(&mut self.total_document_count),
+                "totalDocumentByteCount" => r.read_into(&mut self.total_document_byte_count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -66,19 +66,30 @@ impl FlowActivityData {
 
 impl FromJson for FlowActivityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                "truncated" => r.read_into(&mut v.truncated),
-                "entities" => r.read_into(&mut v.entities),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                "truncated" => r.read_into(&mut self.truncated),
+                "entities" => r.read_into(&mut self.entities),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -337,40 +348,51 @@ impl FlowActivityEntityData {
 
 impl FromJson for FlowActivityEntityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityEntityData {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "activityDate" => r.read_into(&mut v.activity_date),
-                "metric" => r.read_into(&mut v.metric),
-                "activeRouting" => r.read_into(&mut v.active_routing),
-                "addressFrom" => r.read_into(&mut v.address_from),
-                "addressTo" => r.read_into(&mut v.address_to),
-                "ani" => r.read_into(&mut v.ani),
-                "conversationId" => r.read_into(&mut v.conversation_id),
-                "convertedFrom" => r.read_into(&mut v.converted_from),
-                "convertedTo" => r.read_into(&mut v.converted_to),
-                "direction" => r.read_into(&mut v.direction),
-                "dnis" => r.read_into(&mut v.dnis),
-                "flowId" => r.read_into(&mut v.flow_id),
-                "flowType" => r.read_into(&mut v.flow_type),
-                "mediaType" => r.read_into(&mut v.media_type),
-                "participantName" => r.read_into(&mut v.participant_name),
-                "queueId" => r.read_into(&mut v.queue_id),
-                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
-                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
-                "requestedRoutings" => r.read_into(&mut v.requested_routings),
-                "routingPriority" => r.read_into(&mut v.routing_priority),
-                "sessionId" => r.read_into(&mut v.session_id),
-                "teamId" => r.read_into(&mut v.team_id),
-                "usedRouting" => r.read_into(&mut v.used_routing),
-                "userId" => r.read_into(&mut v.user_id),
-                "scoredAgents" => r.read_into(&mut v.scored_agents),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "activityDate" => r.read_into(&mut self.activity_date),
+                "metric" => r.read_into(&mut self.metric),
+                "activeRouting" => r.read_into(&mut self.active_routing),
+                "addressFrom" => r.read_into(&mut self.address_from),
+                "addressTo" => r.read_into(&mut self.address_to),
+                "ani" => r.read_into(&mut self.ani),
+                "conversationId" => r.read_into(&mut self.conversation_id),
+                "convertedFrom" => r.read_into(&mut self.converted_from),
+                "convertedTo" => r.read_into(&mut self.converted_to),
+                "direction" => r.read_into(&mut self.direction),
+                "dnis" => r.read_into(&mut self.dnis),
+                "flowId" => r.read_into(&mut self.flow_id),
+                "flowType" => r.read_into(&mut self.flow_type),
+                "mediaType" => r.read_into(&mut self.media_type),
+                "participantName" => r.read_into(&mut self.participant_name),
+                "queueId" => r.read_into(&mut self.queue_id),
+                "requestedLanguageId" => r.read_into(&mut self.requested_language_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut self.requested_routing_skill_ids),
+                "requestedRoutings" => r.read_into(&mut self.requested_routings),
+                "routingPriority" => r.read_into(&mut self.routing_priority),
+                "sessionId" => r.read_into(&mut self.session_id),
+                "teamId" => r.read_into(&mut self.team_id),
+                "usedRouting" => r.read_into(&mut self.used_routing),
+                "userId" => r.read_into(&mut self.user_id),
+                "scoredAgents" => r.read_into(&mut self.scored_agents),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -905,19 +927,30 @@ impl FlowActivityMetricValue {
 
 impl FromJson for FlowActivityMetricValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityMetricValue {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "qualifier" => r.read_into(&mut v.qualifier),
-                "entityIds" => r.read_into(&mut v.entity_ids),
-                "count" => r.read_into(&mut v.count),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "qualifier" => r.read_into(&mut self.qualifier),
+                "entityIds" => r.read_into(&mut self.entity_ids),
+                "count" => r.read_into(&mut self.count),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -998,7 +1031,7 @@ pub struct FlowActivityQuery {
     /// Filter to return a subset of observations. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<FlowActivityQueryFilter>,
+    pub filter: Option<Box<FlowActivityQueryFilter>>,
     /// Sort the result set in ascending/descending order. Default is ascending
     ///
     /// JSON `order`.
@@ -1020,7 +1053,7 @@ impl FlowActivityQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: FlowActivityQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::order`].
@@ -1032,19 +1065,30 @@ impl FlowActivityQuery {
 
 impl FromJson for FlowActivityQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metrics" => r.read_into(&mut v.metrics),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "order" => r.read_into(&mut v.order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metrics" => r.read_into(&mut self.metrics),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "order" => r.read_into(&mut self.order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1149,17 +1193,28 @@ impl FlowActivityQueryClause {
 
 impl FromJson for FlowActivityQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1265,18 +1320,29 @@ impl FlowActivityQueryFilter {
 
 impl FromJson for FlowActivityQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1374,17 +1440,28 @@ impl FlowActivityQueryMetric {
 
 impl FromJson for FlowActivityQueryMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityQueryMetric {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "metric" => r.read_into(&mut v.metric),
-                "details" => r.read_into(&mut v.details),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "metric" => r.read_into(&mut self.metric),
+                "details" => r.read_into(&mut self.details),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1493,19 +1570,30 @@ impl FlowActivityQueryPredicate {
 
 impl FromJson for FlowActivityQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1792,17 +1880,28 @@ impl FlowActivityResponse {
 
 impl FromJson for FlowActivityResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "entityIdDimension" => r.read_into(&mut v.entity_id_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "entityIdDimension" => r.read_into(&mut self.entity_id_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1985,17 +2084,28 @@ impl FlowActivityScoredAgent {
 
 impl FromJson for FlowActivityScoredAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowActivityScoredAgent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "agentScore" => r.read_into(&mut v.agent_score),
-                "scoredAgentId" => r.read_into(&mut v.scored_agent_id),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "agentScore" => r.read_into(&mut self.agent_score),
+                "scoredAgentId" => r.read_into(&mut self.scored_agent_id),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2041,17 +2151,28 @@ impl FlowAggregateDataContainer {
 
 impl FromJson for FlowAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAggregateDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2103,17 +2224,28 @@ impl FlowAggregateQueryClause {
 
 impl FromJson for FlowAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAggregateQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2219,18 +2351,29 @@ impl FlowAggregateQueryFilter {
 
 impl FromJson for FlowAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAggregateQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2318,7 +2461,7 @@ pub struct FlowAggregateQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -2346,27 +2489,38 @@ impl FlowAggregateQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAggregateQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -2951,16 +3105,27 @@ impl FlowAggregateQueryResponse {
 
 impl FromJson for FlowAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3001,7 +3166,7 @@ pub struct FlowAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<FlowAggregateQueryFilter>,
+    pub filter: Option<Box<FlowAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -3047,7 +3212,7 @@ impl FlowAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: FlowAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -3074,24 +3239,35 @@ impl FlowAggregationQuery {
 
 impl FromJson for FlowAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3183,7 +3359,7 @@ pub struct FlowAggregationView {
     /// Range of numbers for slicing up data
     ///
     /// JSON `range`.
-    pub range: Option<AggregationRange>,
+    pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -3206,26 +3382,37 @@ impl FlowAggregationView {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: AggregationRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAggregationView {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "target" => r.read_into(&mut v.target),
-                "name" => r.read_into(&mut v.name),
-                "function" => r.read_into(&mut v.function),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "target" => r.read_into(&mut self.target),
+                "name" => r.read_into(&mut self.name),
+                "function" => r.read_into(&mut self.function),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3391,17 +3578,28 @@ impl FlowAsyncAggregateQueryResponse {
 
 impl FromJson for FlowAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAsyncAggregateQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                "cursor" => r.read_into(&mut v.cursor),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                "cursor" => r.read_into(&mut self.cursor),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3443,7 +3641,7 @@ pub struct FlowAsyncAggregationQuery {
     /// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean logical predicates as well as dimensional filters
     ///
     /// JSON `filter`.
-    pub filter: Option<FlowAggregateQueryFilter>,
+    pub filter: Option<Box<FlowAggregateQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -3493,7 +3691,7 @@ impl FlowAsyncAggregationQuery {
     }
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: FlowAggregateQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -3525,25 +3723,36 @@ impl FlowAsyncAggregationQuery {
 
 impl FromJson for FlowAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowAsyncAggregationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "interval" => r.read_into(&mut v.interval),
-                "granularity" => r.read_into(&mut v.granularity),
-                "timeZone" => r.read_into(&mut v.time_zone),
-                "groupBy" => r.read_into(&mut v.group_by),
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
-                "views" => r.read_into(&mut v.views),
-                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
-                "pageSize" => r.read_into(&mut v.page_size),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "interval" => r.read_into(&mut self.interval),
+                "granularity" => r.read_into(&mut self.granularity),
+                "timeZone" => r.read_into(&mut self.time_zone),
+                "groupBy" => r.read_into(&mut self.group_by),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut self.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut self.views),
+                "alternateTimeDimension" => r.read_into(&mut self.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut self.page_size),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3640,17 +3849,28 @@ impl FlowObservationDataContainer {
 
 impl FromJson for FlowObservationDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowObservationDataContainer {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "group" => r.read_into(&mut v.group),
-                "data" => r.read_into(&mut v.data),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "group" => r.read_into(&mut self.group),
+                "data" => r.read_into(&mut self.data),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3676,7 +3896,7 @@ pub struct FlowObservationQuery {
     /// Required.
     ///
     /// JSON `filter`.
-    pub filter: Option<FlowObservationQueryFilter>,
+    pub filter: Option<Box<FlowObservationQueryFilter>>,
     /// Behaves like a SQL SELECT clause. Only named metrics will be retrieved.
     ///
     /// Required.
@@ -3694,7 +3914,7 @@ pub struct FlowObservationQuery {
 impl FlowObservationQuery {
     /// Sets [`Self::filter`].
     pub fn set_filter(mut self, v: FlowObservationQueryFilter) -> Self {
-        self.filter = Some(v);
+        self.filter = Some(Box::new(v));
         self
     }
     /// Sets [`Self::metrics`].
@@ -3711,18 +3931,29 @@ impl FlowObservationQuery {
 
 impl FromJson for FlowObservationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowObservationQuery {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "filter" => r.read_into(&mut v.filter),
-                "metrics" => r.read_into(&mut v.metrics),
-                "detailMetrics" => r.read_into(&mut v.detail_metrics),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "filter" => r.read_into(&mut self.filter),
+                "metrics" => r.read_into(&mut self.metrics),
+                "detailMetrics" => r.read_into(&mut self.detail_metrics),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3775,17 +4006,28 @@ impl FlowObservationQueryClause {
 
 impl FromJson for FlowObservationQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowObservationQueryClause {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3891,18 +4133,29 @@ impl FlowObservationQueryFilter {
 
 impl FromJson for FlowObservationQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowObservationQueryFilter {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "clauses" => r.read_into(&mut v.clauses),
-                "predicates" => r.read_into(&mut v.predicates),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "clauses" => r.read_into(&mut self.clauses),
+                "predicates" => r.read_into(&mut self.predicates),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -3990,7 +4243,7 @@ pub struct FlowObservationQueryPredicate {
     /// Right hand side for dimension predicates
     ///
     /// JSON `range`.
-    pub range: Option<NumericRange>,
+    pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -4018,27 +4271,38 @@ impl FlowObservationQueryPredicate {
     }
     /// Sets [`Self::range`].
     pub fn set_range(mut self, v: NumericRange) -> Self {
-        self.range = Some(v);
+        self.range = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for FlowObservationQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowObservationQueryPredicate {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "type" => r.read_into(&mut v.r#type),
-                "dimension" => r.read_into(&mut v.dimension),
-                "operator" => r.read_into(&mut v.operator),
-                "value" => r.read_into(&mut v.value),
-                "range" => r.read_into(&mut v.range),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "type" => r.read_into(&mut self.r#type),
+                "dimension" => r.read_into(&mut self.dimension),
+                "operator" => r.read_into(&mut self.operator),
+                "value" => r.read_into(&mut self.value),
+                "range" => r.read_into(&mut self.range),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -4227,16 +4491,27 @@ impl FlowObservationQueryResponse {
 
 impl FromJson for FlowObservationQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for FlowObservationQueryResponse {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "results" => r.read_into(&mut v.results),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "results" => r.read_into(&mut self.results),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

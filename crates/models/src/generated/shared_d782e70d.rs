@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -52,17 +52,28 @@ impl AuditQuerySort {
 
 impl FromJson for AuditQuerySort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AuditQuerySort {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "sortOrder" => r.read_into(&mut v.sort_order),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "sortOrder" => r.read_into(&mut self.sort_order),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -209,18 +220,29 @@ impl PropertyChange {
 
 impl FromJson for PropertyChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for PropertyChange {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "property" => r.read_into(&mut v.property),
-                "oldValues" => r.read_into(&mut v.old_values),
-                "newValues" => r.read_into(&mut v.new_values),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "property" => r.read_into(&mut self.property),
+                "oldValues" => r.read_into(&mut self.old_values),
+                "newValues" => r.read_into(&mut self.new_values),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

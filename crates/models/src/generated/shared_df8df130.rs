@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -48,17 +48,28 @@ impl AdditionalLanguagesIntent {
 
 impl FromJson for AdditionalLanguagesIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AdditionalLanguagesIntent {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "utterances" => r.read_into(&mut v.utterances),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "utterances" => r.read_into(&mut self.utterances),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -97,16 +108,27 @@ impl AdditionalLanguagesSynonyms {
 
 impl FromJson for AdditionalLanguagesSynonyms {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for AdditionalLanguagesSynonyms {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "synonyms" => r.read_into(&mut v.synonyms),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "synonyms" => r.read_into(&mut self.synonyms),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -202,22 +224,33 @@ impl IntentDefinition {
 
 impl FromJson for IntentDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntentDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "entityTypeBindings" => r.read_into(&mut v.entity_type_bindings),
-                "entityNameReferences" => r.read_into(&mut v.entity_name_references),
-                "utterances" => r.read_into(&mut v.utterances),
-                "additionalLanguages" => r.read_into(&mut v.additional_languages),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "entityTypeBindings" => r.read_into(&mut self.entity_type_bindings),
+                "entityNameReferences" => r.read_into(&mut self.entity_name_references),
+                "utterances" => r.read_into(&mut self.utterances),
+                "additionalLanguages" => r.read_into(&mut self.additional_languages),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -272,17 +305,28 @@ impl IntentReference {
 
 impl FromJson for IntentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for IntentReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -323,16 +367,27 @@ impl NamedEntityAnnotation {
 
 impl FromJson for NamedEntityAnnotation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NamedEntityAnnotation {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -383,17 +438,28 @@ impl NamedEntityDefinition {
 
 impl FromJson for NamedEntityDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NamedEntityDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "type" => r.read_into(&mut v.r#type),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "type" => r.read_into(&mut self.r#type),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -445,17 +511,28 @@ impl NamedEntityTypeBinding {
 
 impl FromJson for NamedEntityTypeBinding {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NamedEntityTypeBinding {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "entityType" => r.read_into(&mut v.entity_type),
-                "entityName" => r.read_into(&mut v.entity_name),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "entityType" => r.read_into(&mut self.entity_type),
+                "entityName" => r.read_into(&mut self.entity_name),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -491,7 +568,7 @@ pub struct NamedEntityTypeDefinition {
     /// Required.
     ///
     /// JSON `mechanism`.
-    pub mechanism: Option<NamedEntityTypeMechanism>,
+    pub mechanism: Option<Box<NamedEntityTypeMechanism>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -509,25 +586,36 @@ impl NamedEntityTypeDefinition {
     }
     /// Sets [`Self::mechanism`].
     pub fn set_mechanism(mut self, v: NamedEntityTypeMechanism) -> Self {
-        self.mechanism = Some(v);
+        self.mechanism = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NamedEntityTypeDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NamedEntityTypeDefinition {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "name" => r.read_into(&mut v.name),
-                "description" => r.read_into(&mut v.description),
-                "mechanism" => r.read_into(&mut v.mechanism),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "name" => r.read_into(&mut self.name),
+                "description" => r.read_into(&mut self.description),
+                "mechanism" => r.read_into(&mut self.mechanism),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -587,18 +675,29 @@ impl NamedEntityTypeItem {
 
 impl FromJson for NamedEntityTypeItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NamedEntityTypeItem {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "value" => r.read_into(&mut v.value),
-                "synonyms" => r.read_into(&mut v.synonyms),
-                "additionalLanguages" => r.read_into(&mut v.additional_languages),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "value" => r.read_into(&mut self.value),
+                "synonyms" => r.read_into(&mut self.synonyms),
+                "additionalLanguages" => r.read_into(&mut self.additional_languages),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -705,23 +804,34 @@ impl NamedEntityTypeMechanism {
 
 impl FromJson for NamedEntityTypeMechanism {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NamedEntityTypeMechanism {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "items" => r.read_into(&mut v.items),
-                "restricted" => r.read_into(&mut v.restricted),
-                "type" => r.read_into(&mut v.r#type),
-                "subType" => r.read_into(&mut v.sub_type),
-                "maxLength" => r.read_into(&mut v.max_length),
-                "minLength" => r.read_into(&mut v.min_length),
-                "allowSpecialChars" => r.read_into(&mut v.allow_special_chars),
-                "examples" => r.read_into(&mut v.examples),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "items" => r.read_into(&mut self.items),
+                "restricted" => r.read_into(&mut self.restricted),
+                "type" => r.read_into(&mut self.r#type),
+                "subType" => r.read_into(&mut self.sub_type),
+                "maxLength" => r.read_into(&mut self.max_length),
+                "minLength" => r.read_into(&mut self.min_length),
+                "allowSpecialChars" => r.read_into(&mut self.allow_special_chars),
+                "examples" => r.read_into(&mut self.examples),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -893,17 +1003,28 @@ impl NamedEntityTypeMechanismExample {
 
 impl FromJson for NamedEntityTypeMechanismExample {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NamedEntityTypeMechanismExample {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "resolvedValue" => r.read_into(&mut v.resolved_value),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "resolvedValue" => r.read_into(&mut self.resolved_value),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1016,24 +1137,35 @@ impl NluDomain {
 
 impl FromJson for NluDomain {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDomain {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "language" => r.read_into(&mut v.language),
-                "draftVersion" => r.read_into(&mut v.draft_version),
-                "lastPublishedVersion" => r.read_into(&mut v.last_published_version),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "engineVersion" => r.read_into(&mut v.engine_version),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "language" => r.read_into(&mut self.language),
+                "draftVersion" => r.read_into(&mut self.draft_version),
+                "lastPublishedVersion" => r.read_into(&mut self.last_published_version),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "engineVersion" => r.read_into(&mut self.engine_version),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1068,7 +1200,7 @@ pub struct NluDomainVersion {
     /// The NLU domain of the version.
     ///
     /// JSON `domain`.
-    pub domain: Option<NluDomain>,
+    pub domain: Option<Box<NluDomain>>,
     /// The description of the NLU domain version.
     ///
     /// JSON `description`.
@@ -1139,7 +1271,7 @@ impl NluDomainVersion {
     }
     /// Sets [`Self::domain`].
     pub fn set_domain(mut self, v: NluDomain) -> Self {
-        self.domain = Some(v);
+        self.domain = Some(Box::new(v));
         self
     }
     /// Sets [`Self::description`].
@@ -1216,31 +1348,42 @@ impl NluDomainVersion {
 
 impl FromJson for NluDomainVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDomainVersion {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "domain" => r.read_into(&mut v.domain),
-                "description" => r.read_into(&mut v.description),
-                "language" => r.read_into(&mut v.language),
-                "published" => r.read_into(&mut v.published),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "dateModified" => r.read_into(&mut v.date_modified),
-                "dateTrained" => r.read_into(&mut v.date_trained),
-                "datePublished" => r.read_into(&mut v.date_published),
-                "trainingStatus" => r.read_into(&mut v.training_status),
-                "evaluationStatus" => r.read_into(&mut v.evaluation_status),
-                "intents" => r.read_into(&mut v.intents),
-                "entityTypes" => r.read_into(&mut v.entity_types),
-                "entities" => r.read_into(&mut v.entities),
-                "languageVersions" => r.read_into(&mut v.language_versions),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "domain" => r.read_into(&mut self.domain),
+                "description" => r.read_into(&mut self.description),
+                "language" => r.read_into(&mut self.language),
+                "published" => r.read_into(&mut self.published),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "dateModified" => r.read_into(&mut self.date_modified),
+                "dateTrained" => r.read_into(&mut self.date_trained),
+                "datePublished" => r.read_into(&mut self.date_published),
+                "trainingStatus" => r.read_into(&mut self.training_status),
+                "evaluationStatus" => r.read_into(&mut self.evaluation_status),
+                "intents" => r.read_into(&mut self.intents),
+                "entityTypes" => r.read_into(&mut self.entity_types),
+                "entities" => r.read_into(&mut self.entities),
+                "languageVersions" => r.read_into(&mut self.language_versions),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1434,19 +1577,30 @@ impl NluDomainVersionReference {
 
 impl FromJson for NluDomainVersionReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluDomainVersionReference {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "domain" => r.read_into(&mut v.domain),
-                "intents" => r.read_into(&mut v.intents),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "domain" => r.read_into(&mut self.domain),
+                "intents" => r.read_into(&mut self.intents),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1507,18 +1661,29 @@ impl NluUtterance {
 
 impl FromJson for NluUtterance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluUtterance {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "source" => r.read_into(&mut v.source),
-                "segments" => r.read_into(&mut v.segments),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "source" => r.read_into(&mut self.source),
+                "segments" => r.read_into(&mut self.segments),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -1596,7 +1761,7 @@ pub struct NluUtteranceSegment {
     /// The entity annotation of the segment.
     ///
     /// JSON `entity`.
-    pub entity: Option<NamedEntityAnnotation>,
+    pub entity: Option<Box<NamedEntityAnnotation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
     pub unknown_fields: serde_json::Map<String, Value>,
 }
@@ -1609,24 +1774,35 @@ impl NluUtteranceSegment {
     }
     /// Sets [`Self::entity`].
     pub fn set_entity(mut self, v: NamedEntityAnnotation) -> Self {
-        self.entity = Some(v);
+        self.entity = Some(Box::new(v));
         self
     }
 }
 
 impl FromJson for NluUtteranceSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for NluUtteranceSegment {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "text" => r.read_into(&mut v.text),
-                "entity" => r.read_into(&mut v.entity),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "text" => r.read_into(&mut self.text),
+                "entity" => r.read_into(&mut self.entity),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
-use crate::json::{DecodeError, FromJson, JsonReader, JsonWriter, ToJson};
+use crate::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};
 #[allow(unused_imports)]
 use serde_json::Value;
 #[allow(unused_imports)]
@@ -44,7 +44,7 @@ pub struct DataSchema {
     /// The URI of the user that created this schema.
     ///
     /// JSON `createdBy`.
-    pub created_by: Option<DomainEntityRef>,
+    pub created_by: Option<Box<DomainEntityRef>>,
     /// The date and time this schema version was created. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
     /// JSON `dateCreated`.
@@ -54,7 +54,7 @@ pub struct DataSchema {
     /// Required.
     ///
     /// JSON `jsonSchema`.
-    pub json_schema: Option<JsonSchemaDocument>,
+    pub json_schema: Option<Box<JsonSchemaDocument>>,
     /// The URI for this object
     ///
     /// JSON `selfUri`.
@@ -91,7 +91,7 @@ impl DataSchema {
     }
     /// Sets [`Self::created_by`].
     pub fn set_created_by(mut self, v: DomainEntityRef) -> Self {
-        self.created_by = Some(v);
+        self.created_by = Some(Box::new(v));
         self
     }
     /// Sets [`Self::date_created`].
@@ -101,7 +101,7 @@ impl DataSchema {
     }
     /// Sets [`Self::json_schema`].
     pub fn set_json_schema(mut self, v: JsonSchemaDocument) -> Self {
-        self.json_schema = Some(v);
+        self.json_schema = Some(Box::new(v));
         self
     }
     /// Sets [`Self::self_uri`].
@@ -113,24 +113,35 @@ impl DataSchema {
 
 impl FromJson for DataSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        let mut v = Self::default();
+        json::decode_object(r)
+    }
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        json::push_object(r, v)
+    }
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        json::box_object(r)
+    }
+}
+
+impl JsonObject for DataSchema {
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
             let res = match &*k {
-                "id" => r.read_into(&mut v.id),
-                "name" => r.read_into(&mut v.name),
-                "version" => r.read_into(&mut v.version),
-                "appliesTo" => r.read_into(&mut v.applies_to),
-                "enabled" => r.read_into(&mut v.enabled),
-                "createdBy" => r.read_into(&mut v.created_by),
-                "dateCreated" => r.read_into(&mut v.date_created),
-                "jsonSchema" => r.read_into(&mut v.json_schema),
-                "selfUri" => r.read_into(&mut v.self_uri),
-                _ => r.read_unknown(&k, &mut v.unknown_fields),
+                "id" => r.read_into(&mut self.id),
+                "name" => r.read_into(&mut self.name),
+                "version" => r.read_into(&mut self.version),
+                "appliesTo" => r.read_into(&mut self.applies_to),
+                "enabled" => r.read_into(&mut self.enabled),
+                "createdBy" => r.read_into(&mut self.created_by),
+                "dateCreated" => r.read_into(&mut self.date_created),
+                "jsonSchema" => r.read_into(&mut self.json_schema),
+                "selfUri" => r.read_into(&mut self.self_uri),
+                _ => r.read_unknown(&k, &mut self.unknown_fields),
             };
             res?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -180,10 +180,7 @@ impl<T: ToJson> ToJson for Option<T> {
 impl<T: FromJson> FromJson for Box<T> {
     #[inline]
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
-        match T::from_json(r) {
-            Ok(v) => Ok(Box::new(v)),
-            Err(e) => Err(e),
-        }
+        T::box_from_json(r)
     }
     #[inline]
     fn from_text(text: &str) -> Option<Self> {
@@ -237,9 +234,8 @@ impl<T: FromJson> FromJson for Vec<T> {
                     if first_exact && v.capacity() == 0 {
                         v.reserve_exact(1);
                     }
-                    match T::from_json(r) {
-                        Ok(x) => v.push(x),
-                        Err(e) => return Err(e),
+                    if let Err(e) = T::push_from_json(r, &mut v) {
+                        return Err(e);
                     }
                 }
                 Ok(false) => break,

@@ -55,6 +55,77 @@ pub trait FromJson: Sized {
     fn from_empty() -> Option<Self> {
         None
     }
+
+    /// Decodes one value and appends it to `v`. Models override it (through [`push_object`]) to
+    /// decode straight into the vector's new slot instead of building the value elsewhere and
+    /// moving it in: a model can be kilobytes, and arrays of them are what big responses are
+    /// made of.
+    #[doc(hidden)]
+    #[inline]
+    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
+        match Self::from_json(r) {
+            Ok(x) => {
+                v.push(x);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Decodes one value into a new box. Models override it (through [`box_object`]) to decode
+    /// in place on the heap: nested models are `Option<Box<Model>>` properties.
+    #[doc(hidden)]
+    #[inline]
+    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
+        match Self::from_json(r) {
+            Ok(x) => Ok(Box::new(x)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A model: a JSON object decoded property by property into a default value.
+///
+/// Generated models implement [`read_fields`](JsonObject::read_fields) (one `match` over the
+/// keys) and route the [`FromJson`] methods through [`decode_object`], [`push_object`] and
+/// [`box_object`], so that a model is always decoded where it will live.
+pub trait JsonObject: Default {
+    /// Reads one JSON object into `self`, which holds `Self::default()`: each known key sets
+    /// its property, unknown keys go to the model's unknown-fields map.
+    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError>;
+}
+
+/// [`FromJson::from_json`] of a model.
+#[inline]
+pub fn decode_object<T: JsonObject>(r: &mut JsonReader<'_>) -> Result<T, DecodeError> {
+    let mut v = T::default();
+    match v.read_fields(r) {
+        Ok(()) => Ok(v),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`FromJson::push_from_json`] of a model: a default value is pushed and decoded in place.
+#[inline]
+pub fn push_object<T: JsonObject>(
+    r: &mut JsonReader<'_>,
+    v: &mut Vec<T>,
+) -> Result<(), DecodeError> {
+    v.push(T::default());
+    match v.last_mut() {
+        Some(x) => x.read_fields(r),
+        None => Ok(()),
+    }
+}
+
+/// [`FromJson::box_from_json`] of a model: a default value is boxed and decoded in place.
+#[inline]
+pub fn box_object<T: JsonObject>(r: &mut JsonReader<'_>) -> Result<Box<T>, DecodeError> {
+    let mut b = Box::<T>::default();
+    match b.read_fields(r) {
+        Ok(()) => Ok(b),
+        Err(e) => Err(e),
+    }
 }
 
 /// A type that can be written as JSON.
