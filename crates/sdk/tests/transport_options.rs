@@ -331,3 +331,92 @@ async fn the_client_timeout_applies_to_each_request() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
 }
+
+/// A one-connection HTTP/1.1 server that answers the first request with `head` and then writes
+/// `body` in pieces of `piece` bytes (so the client sees many chunks), then closes.
+async fn raw_server(head: String, body: Vec<u8>, piece: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut req = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = sock.read(&mut buf).await.unwrap();
+            if n == 0 {
+                return;
+            }
+            req.extend_from_slice(&buf[..n]);
+        }
+        sock.write_all(head.as_bytes()).await.unwrap();
+        for p in body.chunks(piece) {
+            if sock.write_all(p).await.is_err() {
+                return;
+            }
+            sock.flush().await.unwrap();
+            tokio::task::yield_now().await;
+        }
+        let _ = sock.shutdown().await;
+    });
+    format!("http://{addr}")
+}
+
+/// A listing of `n` permission collections, more than the transport's preallocation threshold.
+fn big_listing(n: usize) -> Vec<u8> {
+    let items: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"id":"id-{i}","domain":"domain-{i}"}}"#))
+        .collect();
+    format!(r#"{{"entities":[{}],"total":{n}}}"#, items.join(",")).into_bytes()
+}
+
+#[tokio::test]
+async fn large_bodies_arrive_whole_with_and_without_a_length() {
+    let body = big_listing(5_000);
+    assert!(body.len() > 128 * 1024, "{}", body.len());
+    let with_length = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let chunked_head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n".to_owned();
+    let mut chunked = Vec::new();
+    for p in body.chunks(7_000) {
+        chunked.extend_from_slice(format!("{:x}\r\n", p.len()).as_bytes());
+        chunked.extend_from_slice(p);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    for (head, wire) in [(with_length, body.clone()), (chunked_head, chunked)] {
+        let base = raw_server(head, wire, 3_000).await;
+        let c = builder(&base)
+            .retry(purecloud_platform_client_v2::RetryConfig::disabled())
+            .build()
+            .unwrap();
+        let r = AuthorizationApi::new(&c)
+            .get_authorization_permissions()
+            .send_extended()
+            .await
+            .unwrap();
+        assert_eq!(r.text(), std::str::from_utf8(&body).unwrap());
+        let listing = &r.body;
+        let entities = listing.entities.as_ref().unwrap();
+        assert_eq!(entities.len(), 5_000);
+        assert_eq!(entities[4_999].domain.as_deref(), Some("domain-4999"));
+    }
+}
+
+#[tokio::test]
+async fn a_body_shorter_than_its_length_is_a_transport_error() {
+    let body = big_listing(5_000);
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len() + 10
+    );
+    let base = raw_server(head, body, 3_000).await;
+    let c = builder(&base)
+        .retry(purecloud_platform_client_v2::RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let e = get(&c).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+}

@@ -532,6 +532,14 @@ pub(crate) fn parse_token_response(
     })
 }
 
+/// The `Authorization` value for a token, marked sensitive (kept out of HTTP/2 header
+/// compression tables and `Debug` output of the header map).
+fn bearer(token: &str) -> Option<http::HeaderValue> {
+    let mut v = http::HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    v.set_sensitive(true);
+    Some(v)
+}
+
 /// The margin before `expires_in` at which a token is renewed: a tenth of its lifetime, at most
 /// a minute.
 fn renewal_margin(lifetime: Duration) -> Duration {
@@ -542,6 +550,9 @@ fn renewal_margin(lifetime: Duration) -> Duration {
 #[derive(Default)]
 pub(crate) struct TokenState {
     pub access: Option<Secret>,
+    /// `Bearer <access>` as a sensitive header value, made once per token (not per request);
+    /// `None` when there is no token or it has characters a header cannot carry.
+    pub bearer: Option<http::HeaderValue>,
     pub refresh: Option<Secret>,
     pub expires: Option<Deadline>,
     pub expires_at_ms: Option<u64>,
@@ -553,6 +564,7 @@ pub(crate) struct TokenState {
 /// A copy of what a request needs.
 pub(crate) struct Snapshot {
     pub token: Option<Secret>,
+    pub bearer: Option<http::HeaderValue>,
     pub version: u64,
     pub expired: bool,
     pub can_reauth: bool,
@@ -627,6 +639,7 @@ impl AuthCore {
         let s = self.read();
         Snapshot {
             token: s.access.clone(),
+            bearer: s.bearer.clone(),
             version: s.version,
             expired: s.expires.is_some_and(|d| d.is_past()),
             can_reauth: s
@@ -650,6 +663,7 @@ impl AuthCore {
     pub(crate) fn set_from_grant(&self, data: &AuthData, grant: Option<Option<Arc<Grant>>>) {
         let mut s = self.write();
         s.access = Some(Secret::new(&data.access_token));
+        s.bearer = bearer(&data.access_token);
         if let Some(r) = &data.refresh_token {
             s.refresh = Some(Secret::new(r));
         } else if grant.is_some() {
@@ -677,6 +691,7 @@ impl AuthCore {
     ) {
         let mut s = self.write();
         s.access = token.map(Secret::new);
+        s.bearer = token.and_then(bearer);
         s.refresh = refresh.map(Secret::new);
         s.expires_at_ms = expires_at_ms;
         s.expires = match (expires_at_ms, super::clock::unix_millis()) {

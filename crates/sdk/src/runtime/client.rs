@@ -75,6 +75,9 @@ struct Settings {
     gateway: Option<Gateway>,
     endpoints: Endpoints,
     default_headers: HeaderMap,
+    /// `default_headers` plus the SDK's identification: what every request starts from, made
+    /// when the settings change rather than per request.
+    base_headers: HeaderMap,
     timeout: Option<Duration>,
     retry: RetryConfig,
     refresh_access_token: bool,
@@ -376,6 +379,7 @@ impl ClientBuilder {
             gateway: None,
             endpoints: Endpoints::for_environment(DEFAULT_ENVIRONMENT)?,
             default_headers: HeaderMap::new(),
+            base_headers: HeaderMap::new(),
             timeout: None,
             retry: RetryConfig::default(),
             refresh_access_token: true,
@@ -478,7 +482,10 @@ impl ClientBuilder {
         };
         let client = Client {
             inner: Arc::new(Inner {
-                settings: RwLock::new(Arc::new(s)),
+                settings: RwLock::new(Arc::new({
+                    s.base_headers = Inner::base_headers(&s);
+                    s
+                })),
                 auth: AuthCore::default(),
                 transport: RwLock::new(slot),
             }),
@@ -644,6 +651,7 @@ impl Client {
             .unwrap_or_else(|e| e.into_inner());
         let mut s: Settings = (**guard).clone();
         f(&mut s)?;
+        s.base_headers = Inner::base_headers(&s);
         *guard = Arc::new(s);
         Ok(())
     }
@@ -1232,7 +1240,7 @@ impl Inner {
             url.push('?');
             url.push_str(req.query_string());
         }
-        let mut headers = Self::base_headers(s);
+        let mut headers = s.base_headers.clone();
         headers.insert(ACCEPT, HeaderValue::from_static(req.accept()));
         for (k, v) in req.headers() {
             let (k, v) = header_pair(k, v).map_err(|e| e.with_operation(op))?;
@@ -1257,7 +1265,7 @@ impl Inner {
         let mut renewed = false;
         loop {
             let mut version = 0;
-            let mut token = None;
+            let mut bearer = None;
             if needs_auth {
                 let mut snap = self.auth.snapshot();
                 if snap.expired && snap.can_reauth && s.refresh_access_token && !renewed {
@@ -1269,9 +1277,20 @@ impl Inner {
                     snap = self.auth.snapshot();
                 }
                 version = snap.version;
-                token = snap.token;
+                bearer = match (snap.token, snap.bearer) {
+                    (Some(_), None) => {
+                        return Err(Error::new(
+                            ErrorKind::InvalidInput,
+                            "the access token contains characters not allowed in a header",
+                        )
+                        .with_operation(op))
+                    }
+                    (_, b) => b,
+                };
             }
-            let resp = self.send(&s, &retry, op, &template, token.as_ref()).await?;
+            let resp = self
+                .send(&s, &retry, op, &template, bearer.as_ref())
+                .await?;
             if resp.status == 401
                 && needs_auth
                 && !renewed
@@ -1313,24 +1332,15 @@ impl Inner {
         retry: &RetryConfig,
         op: &'static str,
         template: &HttpRequest,
-        token: Option<&Secret>,
+        bearer: Option<&HeaderValue>,
     ) -> Result<HttpResponse, Error> {
         let mut retries = 0u32;
         let mut waited = Duration::ZERO;
         loop {
             let attempt = retries + 1;
             let mut req = template.clone();
-            if let Some(t) = token {
-                let mut v =
-                    HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
-                        Error::new(
-                            ErrorKind::InvalidInput,
-                            "the access token contains characters not allowed in a header",
-                        )
-                        .with_operation(op)
-                    })?;
-                v.set_sensitive(true);
-                req.headers.insert(AUTHORIZATION, v);
+            if let Some(v) = bearer {
+                req.headers.insert(AUTHORIZATION, v.clone());
             }
             for hook in &s.pre_hooks {
                 hook(&mut req).map_err(|e| e.with_operation(op))?;
@@ -1339,24 +1349,35 @@ impl Inner {
                 (d.hook)(&logging::request_trace(op, attempt, &req));
             }
             tracing::debug!(operation = op, method = %req.method, url = %req.url, attempt, "sending request");
+            // The transport takes the request; it is copied only when something looks at it
+            // after the exchange (the debug log, the logger, post hooks).
+            let keep = s.debug_log.is_some() || s.logger.is_some() || !s.post_hooks.is_empty();
+            let method = req.method.clone();
+            let transport = self.transport();
             let watch = Stopwatch::start();
-            let result = self.transport().send(req.clone()).await;
-            let elapsed = watch.elapsed();
-            let x = Exchange {
-                operation: op,
-                attempt,
-                request: &req,
-                outcome: result.as_ref(),
-                elapsed,
+            let (result, sent) = if keep {
+                (transport.send(req.clone()).await, Some(req))
+            } else {
+                (transport.send(req).await, None)
             };
-            if let Some(d) = &s.debug_log {
-                (d.hook)(&logging::response_trace(&x, d.max_lines));
-            }
-            if let Some(l) = &s.logger {
-                l.log(&x);
-            }
-            for hook in &s.post_hooks {
-                hook(&req, result.as_ref());
+            let elapsed = watch.elapsed();
+            if let Some(req) = &sent {
+                let x = Exchange {
+                    operation: op,
+                    attempt,
+                    request: req,
+                    outcome: result.as_ref(),
+                    elapsed,
+                };
+                if let Some(d) = &s.debug_log {
+                    (d.hook)(&logging::response_trace(&x, d.max_lines));
+                }
+                if let Some(l) = &s.logger {
+                    l.log(&x);
+                }
+                for hook in &s.post_hooks {
+                    hook(req, result.as_ref());
+                }
             }
             let ms = elapsed.map(|d| d.as_millis() as u64).unwrap_or(0);
             let outcome = match &result {
@@ -1375,7 +1396,7 @@ impl Inner {
                     Attempt::Failed(e)
                 }
             };
-            match retry::decide(retry, &req.method, &outcome, retries, waited) {
+            match retry::decide(retry, &method, &outcome, retries, waited) {
                 Verdict::Retry(wait) => {
                     let what = match &result {
                         Ok(r) => r.status.to_string(),
@@ -1404,7 +1425,7 @@ impl Inner {
 
     /// A token request through the same retries, logging and hooks as API requests.
     async fn token_request(&self, s: &Settings, tr: &TokenRequest) -> Result<AuthData, Error> {
-        let mut headers = Self::base_headers(s);
+        let mut headers = s.base_headers.clone();
         tr.headers(&mut headers);
         let url = format!("{}/oauth/token", s.endpoints.login_base);
         let mut req = HttpRequest::new(Method::POST, url, headers);

@@ -307,10 +307,10 @@ impl HttpTransport for ReqwestTransport {
             b = b.timeout(t);
         }
         Box::pin(async move {
-            let resp = b.send().await.map_err(map_reqwest)?;
+            let mut resp = b.send().await.map_err(map_reqwest)?;
             let status = resp.status().as_u16();
-            let headers = resp.headers().clone();
-            let body = resp.bytes().await.map_err(map_reqwest)?;
+            let headers = std::mem::take(resp.headers_mut());
+            let body = read_body(resp).await?;
             Ok(HttpResponse {
                 status,
                 headers,
@@ -318,4 +318,35 @@ impl HttpTransport for ReqwestTransport {
             })
         })
     }
+}
+
+/// Bodies up to this size are collected by reqwest (usually one chunk, taken without a copy);
+/// larger ones with a `Content-Length` are read into one buffer of that size.
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+const PREALLOCATE_ABOVE: u64 = 64 * 1024;
+
+/// At most this much is reserved up front from a `Content-Length` (a lying server cannot make
+/// the client reserve gigabytes before sending them); the buffer grows past it as data arrives.
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+const PREALLOCATE_MAX: u64 = 256 * 1024 * 1024;
+
+/// Reads the whole body. A large body with a known length goes into one buffer of that size:
+/// collecting chunks and then joining them needs twice the memory and a copy of every byte
+/// (measured on the 20 MB analytics response: about 25% of the receive time, and peak memory).
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+async fn read_body(mut resp: reqwest::Response) -> Result<bytes::Bytes, TransportError> {
+    let len = match resp.content_length() {
+        Some(len) if len > PREALLOCATE_ABOVE => len.min(PREALLOCATE_MAX),
+        _ => return resp.bytes().await.map_err(map_reqwest),
+    };
+    let mut buf = Vec::with_capacity(len as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(map_reqwest)? {
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(bytes::Bytes::from(buf))
+}
+
+#[cfg(all(feature = "reqwest", target_arch = "wasm32"))]
+async fn read_body(resp: reqwest::Response) -> Result<bytes::Bytes, TransportError> {
+    resp.bytes().await.map_err(map_reqwest)
 }
